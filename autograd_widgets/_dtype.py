@@ -1,0 +1,207 @@
+"""Dtypes: torch-named wrappers over numpy dtypes, and PyTorch's type promotion.
+
+A ``dtype`` prints as ``torch.float32`` so that ``repr`` output is identical to
+PyTorch's when the package is imported as ``torch``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "dtype",
+    "float16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool_",
+    "get_default_dtype",
+    "set_default_dtype",
+    "from_numpy_dtype",
+    "promote_types",
+    "result_type",
+]
+
+
+class dtype:
+    """A tensor element type. Mirrors ``torch.dtype``; wraps a numpy dtype."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_kind")
+
+    def __init__(self, name: str, np_dtype, kind: int):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = kind == _FLOAT
+        self.is_signed = self.np.kind in "if"
+        self.itemsize = self.np.itemsize
+        self._kind = kind
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    def to_complex(self):  # pragma: no cover - mirrors torch API surface
+        raise NotImplementedError("complex dtypes are not supported by autograd_widgets")
+
+
+# Promotion categories, ordered: bool < integer < floating.
+_BOOL, _INT, _FLOAT = 0, 1, 2
+
+float16 = dtype("float16", np.float16, _FLOAT)
+float32 = dtype("float32", np.float32, _FLOAT)
+float64 = dtype("float64", np.float64, _FLOAT)
+int8 = dtype("int8", np.int8, _INT)
+int16 = dtype("int16", np.int16, _INT)
+int32 = dtype("int32", np.int32, _INT)
+int64 = dtype("int64", np.int64, _INT)
+uint8 = dtype("uint8", np.uint8, _INT)
+bool_ = dtype("bool", np.bool_, _BOOL)
+
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
+_NP_TO_DTYPE = {d.np: d for d in _ALL}
+_NAME_TO_DTYPE = {d.name: d for d in _ALL}
+_NAME_TO_DTYPE.update(
+    {
+        "half": float16,
+        "float": float32,
+        "double": float64,
+        "long": int64,
+        "int": int32,
+        "short": int16,
+        "char": int8,
+        "byte": uint8,
+    }
+)
+# torch.Tensor.type() strings
+_TYPE_STRINGS = {
+    "torch.FloatTensor": float32,
+    "torch.DoubleTensor": float64,
+    "torch.HalfTensor": float16,
+    "torch.LongTensor": int64,
+    "torch.IntTensor": int32,
+    "torch.ShortTensor": int16,
+    "torch.CharTensor": int8,
+    "torch.ByteTensor": uint8,
+    "torch.BoolTensor": bool_,
+}
+_DTYPE_TO_TYPE_STRING = {v: k for k, v in _TYPE_STRINGS.items()}
+
+
+def _by_name(name: str) -> dtype:
+    return _NAME_TO_DTYPE[name]
+
+
+_default = [float32]
+
+
+def get_default_dtype() -> dtype:
+    """The default floating point dtype (``torch.get_default_dtype``)."""
+    return _default[0]
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Set the default floating point dtype; only float32 and float64 are allowed (as in torch)."""
+    d = as_dtype(d)
+    if d not in (float32, float64, float16):
+        raise TypeError(
+            f"only floating-point types are supported as the default type, got {d}"
+        )
+    _default[0] = d
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    try:
+        return _NP_TO_DTYPE[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only "
+            "supported types are: float64, float32, float16, int64, int32, int16, int8, "
+            "uint8, and bool."
+        ) from None
+
+
+def as_dtype(d) -> dtype:
+    """Accept our dtype, a numpy dtype, a Python type (``float``, ``int``, ``bool``) or a name."""
+    if isinstance(d, dtype):
+        return d
+    if d is float:
+        return float64
+    if d is int:
+        return int64
+    if d is bool:
+        return bool_
+    if isinstance(d, str):
+        if d in _TYPE_STRINGS:
+            return _TYPE_STRINGS[d]
+        name = d[6:] if d.startswith("torch.") else d
+        if name in _NAME_TO_DTYPE:
+            return _NAME_TO_DTYPE[name]
+        raise TypeError(f"invalid type: '{d}'")
+    # A real torch.dtype (when comparing against PyTorch) has str 'torch.xxx'.
+    s = str(d)
+    if s.startswith("torch.") and s[6:] in _NAME_TO_DTYPE:
+        return _NAME_TO_DTYPE[s[6:]]
+    return from_numpy_dtype(d)
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """``torch.promote_types``: the smallest dtype both can be cast to."""
+    if a is b:
+        return a
+    if a._kind != b._kind:
+        return a if a._kind > b._kind else b
+    if a._kind == _INT and (a is uint8) != (b is uint8):
+        other = b if a is uint8 else a
+        return int16 if other is int8 else other
+    return _NP_TO_DTYPE[np.promote_types(a.np, b.np)]
+
+
+def scalar_kind(x) -> int:
+    if isinstance(x, (bool, np.bool_)):
+        return _BOOL
+    if isinstance(x, (int, np.integer)):
+        return _INT
+    return _FLOAT
+
+
+def result_type(dims_dtypes, scalar_kinds=()) -> dtype:
+    """PyTorch's three-tier promotion.
+
+    ``dims_dtypes`` is a sequence of ``(ndim, dtype)`` of tensor operands; ``scalar_kinds``
+    the categories of Python-number operands. Dimensioned tensors win over 0-d tensors,
+    which win over Python numbers, unless a lower tier has a higher category.
+    """
+    dim_result = zero_result = None
+    for nd, d in dims_dtypes:
+        if nd:
+            dim_result = d if dim_result is None else promote_types(dim_result, d)
+        else:
+            zero_result = d if zero_result is None else promote_types(zero_result, d)
+    result = dim_result
+    if zero_result is not None:
+        if result is None or zero_result._kind > result._kind:
+            result = zero_result if result is None else _widen(result, zero_result)
+    for k in scalar_kinds:
+        if result is None or k > result._kind:
+            wrapped = (bool_, int64, _default[0])[k]
+            result = wrapped if result is None else _widen(result, wrapped)
+    return result
+
+
+def _widen(current: dtype, higher: dtype) -> dtype:
+    # A lower-priority operand of a higher category decides the category; for a 0-d or
+    # scalar float joining an integer tensor PyTorch uses that operand's dtype (0-d) or
+    # the default dtype (Python float).
+    return higher
