@@ -1,0 +1,26 @@
+"""Shared test set-up.
+
+The repository root goes on ``sys.path`` so the tests import the package from
+this checkout and can share helpers as ``tests._oracle`` without an install.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from tests._oracle import require_torch  # noqa: E402
+
+__all__ = ["require_torch"]
+
+
+@pytest.fixture
+def torch_oracle():
+    """The real ``torch`` module (skips, or fails under the CI flag, when absent)."""
+    return require_torch()
