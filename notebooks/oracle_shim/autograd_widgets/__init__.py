@@ -1,0 +1,71 @@
+"""A stand-in ``autograd_widgets`` backed by real PyTorch, for testing the tutorials.
+
+``tests/test_notebooks.py`` puts the folder holding this package first on the
+kernel's ``PYTHONPATH`` and runs every tutorial: each tensor line then runs on
+PyTorch itself, which proves the tutorial code is real PyTorch code. The
+widget entry points (``draw``, ``TensorView``, ``GradModeToggle``) return
+inert placeholders, and the IPython magics are re-implemented on PyTorch's
+grad mode. Not shipped; not part of the library.
+"""
+
+import torch as _torch
+
+
+def __getattr__(name):
+    return getattr(_torch, name)
+
+
+class _Placeholder:
+    """What a widget call returns here: prints one line instead of drawing."""
+
+    def __init__(self, kind, *args, **kwargs):
+        self.kind = kind
+        self.args = args
+        self.kwargs = kwargs
+
+    def __repr__(self):
+        return f"<{self.kind} placeholder (oracle run on PyTorch)>"
+
+
+def draw(*tensors, **options):
+    for t in tensors:
+        if not isinstance(t, _torch.Tensor):
+            raise TypeError(f"draw() expects tensors, got {type(t).__name__}")
+    return _Placeholder("GraphWidget", *tensors, **options)
+
+
+def TensorView(tensor, **options):  # noqa: N802 - mirrors the widget class
+    return _Placeholder("TensorView", tensor, **options)
+
+
+def GradModeToggle(**options):  # noqa: N802 - mirrors the widget class
+    return _Placeholder("GradModeToggle", **options)
+
+
+def load_ipython_extension(ipython):
+    def run_cell_in_mode(enabled, cell):
+        with _torch.set_grad_enabled(enabled):
+            ipython.run_cell(cell)
+
+    def no_grad(line, cell):
+        run_cell_in_mode(False, cell)
+
+    def enable_grad(line, cell):
+        run_cell_in_mode(True, cell)
+
+    def grad_mode(line):
+        arg = line.strip().lower()
+        if arg in ("on", "off"):
+            _torch.set_grad_enabled(arg == "on")
+        elif arg:
+            raise ValueError(f"%grad_mode takes on or off, not {arg!r}")
+        print(f"grad mode: {'on' if _torch.is_grad_enabled() else 'off'}")
+
+    def autograd_graph(line, cell):
+        ipython.run_cell(cell)
+        print(_Placeholder("GraphWidget", line))
+
+    ipython.register_magic_function(no_grad, "cell")
+    ipython.register_magic_function(enable_grad, "cell")
+    ipython.register_magic_function(grad_mode, "line")
+    ipython.register_magic_function(autograd_graph, "cell")

@@ -1,0 +1,128 @@
+"""The bundled tutorials: they run, they carry no outputs, and zh/en never drift.
+
+Every notebook in ``notebooks/en`` and ``notebooks/zh`` is executed top to
+bottom by nbclient on a ``python3`` kernel (a cell that demonstrates an error
+catches it itself, so any exception is a failure). The same notebooks are also
+run against real PyTorch (``notebooks/oracle_shim`` stands in for the package,
+widgets stubbed): that proves the tutorial code is PyTorch code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests._oracle import require_torch
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+PACKAGE_DIR = ROOT / "autograd_widgets" / "tutorials"
+ORACLE_SHIM = NOTEBOOKS_DIR / "oracle_shim"
+LANGS = ("en", "zh")
+STEMS = sorted(p.stem for p in (NOTEBOOKS_DIR / "en").glob("*.ipynb"))
+TIME_LIMIT_S = 60.0  # issue 7: each notebook runs top to bottom in under a minute
+
+# Notebooks that need library pieces which have not landed yet (see the report
+# of issue 7); filled in only when a notebook still fails at the end of a session.
+PENDING: dict[str, str] = {}
+
+
+def _params():
+    for stem in STEMS:
+        for lang in LANGS:
+            marks = []
+            if stem in PENDING:
+                marks.append(pytest.mark.xfail(strict=False, reason=PENDING[stem]))
+            yield pytest.param(lang, stem, id=f"{lang}/{stem}", marks=marks)
+
+
+def _read(lang: str, stem: str, base: Path = NOTEBOOKS_DIR) -> nbformat.NotebookNode:
+    return nbformat.read(base / lang / f"{stem}.ipynb", as_version=4)
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, pythonpath: list[Path]) -> float:
+    """Run ``nb`` in a fresh python3 kernel; return the seconds it took."""
+    from nbclient import NotebookClient
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(p) for p in pythonpath] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+    )
+    env.setdefault("MPLBACKEND", "Agg")
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=TIME_LIMIT_S * 2,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    start = time.perf_counter()
+    client.execute(env=env)
+    return time.perf_counter() - start
+
+
+def test_there_are_six_tutorials_in_each_language():
+    assert len(STEMS) == 6, STEMS
+    for lang in LANGS:
+        assert sorted(p.stem for p in (NOTEBOOKS_DIR / lang).glob("*.ipynb")) == STEMS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "stem"), list(_params()))
+def test_notebook_runs(lang, stem, tmp_path):
+    seconds = execute(_read(lang, stem), cwd=tmp_path, pythonpath=[ROOT])
+    print(f"{lang}/{stem}: {seconds:.1f} s")
+    assert seconds < TIME_LIMIT_S, f"{lang}/{stem} took {seconds:.1f} s"
+
+
+@pytest.mark.slow
+@pytest.mark.oracle
+@pytest.mark.parametrize("stem", STEMS)
+def test_notebook_code_is_pytorch_code(stem, tmp_path):
+    """The English notebook's code runs on real PyTorch (widget calls stubbed)."""
+    require_torch()
+    execute(_read("en", stem), cwd=tmp_path, pythonpath=[ORACLE_SHIM])
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_zh_and_en_have_identical_code_cells(stem):
+    en, zh = _read("en", stem), _read("zh", stem)
+    assert [c.cell_type for c in en.cells] == [c.cell_type for c in zh.cells]
+    assert [c.source for c in en.cells if c.cell_type == "code"] == [
+        c.source for c in zh.cells if c.cell_type == "code"
+    ]
+    for en_cell, zh_cell in zip(en.cells, zh.cells):
+        if en_cell.cell_type == "markdown":
+            assert en_cell.source != zh_cell.source, f"untranslated cell {en_cell.id}"
+
+
+@pytest.mark.parametrize(("lang", "stem"), [(lang, s) for s in STEMS for lang in LANGS])
+def test_notebook_has_no_outputs(lang, stem):
+    for base in (NOTEBOOKS_DIR, PACKAGE_DIR):
+        for cell in _read(lang, stem, base).cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [], f"{base.name}/{lang}/{stem}: {cell.id} has outputs"
+                assert cell.execution_count is None
+
+
+@pytest.mark.parametrize(("lang", "stem"), [(lang, s) for s in STEMS for lang in LANGS])
+def test_notebook_starts_with_the_torch_import(lang, stem):
+    first_code = next(c for c in _read(lang, stem).cells if c.cell_type == "code")
+    assert first_code.source.splitlines()[0] == "import autograd_widgets as torch"
+
+
+def test_notebooks_are_built_from_source_and_shipped_identically():
+    """The committed .ipynb files, in notebooks/ and in the package, match the builder."""
+    sys.path.insert(0, str(NOTEBOOKS_DIR))
+    try:
+        import build_notebooks
+    finally:
+        sys.path.remove(str(NOTEBOOKS_DIR))
+    expected = build_notebooks.render_all()
+    assert len(expected) == len(STEMS) * len(LANGS) * 2
+    stale = [str(rel) for rel, text in expected.items() if (ROOT / rel).read_text("utf-8") != text]
+    assert not stale, f"stale notebooks, run python notebooks/build_notebooks.py: {stale}"
