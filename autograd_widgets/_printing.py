@@ -173,7 +173,9 @@ class _Formatter:
         smallest, largest = magnitudes.min(), magnitudes.max()
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
         if sci_mode is None:
-            sci_mode = largest / smallest > 1000.0 or largest > 1.0e8 or smallest < 1.0e-4
+            with np.errstate(over="ignore"):  # 1e300 / 1e-300 is inf, still "> 1000"
+                ratio = largest / smallest
+            sci_mode = ratio > 1000.0 or largest > 1.0e8 or smallest < 1.0e-4
         self.sci_mode = bool(sci_mode)
 
         # The written length only grows with the magnitude within one sign (more
