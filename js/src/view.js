@@ -1,0 +1,452 @@
+// The graph widget's view: toolbar, canvas (Graphviz SVG + svg-pan-zoom),
+// details panel, legend, tooltips.  Loaded once per page (see graph_widget.js)
+// and called for every view of every GraphWidget.
+import svgPanZoom from "svg-pan-zoom";
+import { palette, toDot } from "./dot.js";
+import { exportPng, exportSvg } from "./export.js";
+import {
+  ancestors,
+  descendants,
+  indexGraph,
+  layoutMessage,
+  nodeDetails,
+  searchNodes,
+  tooltipText,
+} from "./graph_logic.js";
+import { LatestOnly } from "./layout_client.js";
+import { injectStyles } from "./styles.js";
+
+let viewCounter = 0;
+
+function h(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+
+function legend() {
+  const k = palette.kinds;
+  const item = (style, text) => h("span", {}, h("i", { style }), text);
+  return h(
+    "div",
+    { class: "aw-legend", "aria-label": "Legend" },
+    item(`background:${k.leaf.fillcolor}`, "leaf (AccumulateGrad)"),
+    item(`background:${k.backward.fillcolor}`, "grad_fn"),
+    item(`background:${k.tensor.fillcolor}`, "output"),
+    item(`background:${k.saved.fillcolor}`, "saved tensor"),
+    item(`background:${k.backward.fillcolor};border:2px solid ${palette.executed.color}`, "ran in last backward"),
+    item(`background:${palette.no_grad.fillcolor};border:1px dashed #999`, "no_grad"),
+    item(`background:${palette.nan.fillcolor};border-color:${palette.nan.color}`, "NaN/Inf"),
+  );
+}
+
+/**
+ * Render one view.
+ * @param {object} ctx  {model, el, layout: LayoutClient, store}
+ * @returns {function} cleanup
+ */
+export function render({ model, el, layout, store, styleKey }) {
+  injectStyles(styleKey || "v1");
+  const prefix = `aw${++viewCounter}-`;
+  const disposers = [];
+  const on = (target, type, fn, opts) => {
+    target.addEventListener(type, fn, opts);
+    disposers.push(() => target.removeEventListener(type, fn, opts));
+  };
+
+  // ---- DOM -----------------------------------------------------------------
+  el.classList.add("aw-graph");
+  el.replaceChildren();
+  const search = h("input", { type: "search", class: "aw-search", placeholder: "search nodes", "aria-label": "Search nodes" });
+  const searchCount = h("span", { class: "aw-search-count", "aria-live": "polite" });
+  const btn = (label, title, fn, cls) => h("button", { type: "button", title, "aria-label": title, class: cls, onclick: fn }, label);
+  const savedBox = h("input", { type: "checkbox", class: "aw-toggle-saved" });
+  const valuesBox = h("input", { type: "checkbox", class: "aw-toggle-values" });
+  const dirSelect = h(
+    "select",
+    { class: "aw-rankdir", "aria-label": "Direction" },
+    h("option", { value: "TB" }, "top → bottom"),
+    h("option", { value: "LR" }, "left → right"),
+  );
+  const passes = h("span", { class: "aw-passes", "aria-live": "polite" });
+  let pz = null;
+  const toolbar = h(
+    "div",
+    { class: "aw-toolbar", role: "toolbar", "aria-label": "Graph tools" },
+    search,
+    searchCount,
+    h("span", { class: "aw-sep" }),
+    btn("+", "Zoom in", () => pz && pz.zoomIn(), "aw-zoom-in"),
+    btn("−", "Zoom out", () => pz && pz.zoomOut(), "aw-zoom-out"),
+    btn("⤢", "Fit to view", () => fit(), "aw-fit"),
+    h("span", { class: "aw-sep" }),
+    h("label", { title: "Show tensors saved for backward" }, savedBox, "saved"),
+    h("label", { title: "Show tensor values in the nodes" }, valuesBox, "values"),
+    dirSelect,
+    h("span", { class: "aw-sep" }),
+    btn("SVG", "Export as SVG", () => lastSvg && exportSvg(lastSvg), "aw-export-svg"),
+    btn("PNG", "Export as PNG", () => lastSvg && exportPng(lastSvg), "aw-export-png"),
+    passes,
+  );
+  const notice = h("div", { class: "aw-notice", role: "status", hidden: true });
+  const message = h("div", { class: "aw-message", role: "status" });
+  const canvas = h("div", {
+    class: "aw-canvas",
+    tabindex: "0",
+    role: "group",
+    "aria-label": "Autograd graph. Tab to a node, Enter to select, Escape to clear, + and - to zoom, 0 to fit.",
+  });
+  canvas.append(message);
+  const details = h("aside", { class: "aw-details", hidden: true, "aria-live": "polite", "aria-label": "Node details" });
+  const tooltip = h("div", { class: "aw-tooltip", role: "tooltip", hidden: true });
+  el.append(toolbar, notice, h("div", { class: "aw-body" }, canvas, details), legend(), tooltip);
+
+  // ---- state ---------------------------------------------------------------
+  let graph = store.graph;
+  let index = indexGraph(graph);
+  let nodeIds = [];
+  let lastSvg = null;
+  let svgEl = null;
+  let userMoved = false;
+  let matches = [];
+  let matchPos = -1;
+  let disposed = false;
+  const byElementId = new Map();
+
+  function setStatus(status, text) {
+    el.dataset.status = status;
+    message.textContent = text || "";
+    message.hidden = !text;
+  }
+
+  function syncControls() {
+    savedBox.checked = !!model.get("show_saved");
+    valuesBox.checked = !!model.get("show_values");
+    dirSelect.value = model.get("rankdir") === "LR" ? "LR" : "TB";
+  }
+
+  function updateHeader() {
+    const n = graph.backward_passes || 0;
+    passes.textContent = n ? `backward passes: ${n}` : "";
+    const msg = [graph.notice, graph.truncated ? `${graph.truncated} nodes not shown (max_nodes)` : null]
+      .filter(Boolean)
+      .join(" · ");
+    notice.textContent = msg;
+    notice.hidden = !msg;
+  }
+
+  function fit() {
+    if (!pz) return;
+    pz.resize();
+    pz.fit();
+    pz.center();
+    userMoved = false;
+  }
+
+  // ---- layout --------------------------------------------------------------
+  const scheduler = new LatestOnly(async (job) => {
+    if (disposed) return;
+    const t0 = performance.now();
+    const { dot, nodeIds: ids } = toDot(job.graph, {
+      showSaved: model.get("show_saved"),
+      showValues: model.get("show_values"),
+      rankdir: model.get("rankdir"),
+      idPrefix: prefix,
+    });
+    if (!(job.graph.nodes || []).length) {
+      setStatus("rendered", graph.notice || "empty graph");
+      el.dataset.rev = String(job.rev);
+      return;
+    }
+    setStatus("layout", svgEl ? "" : layoutMessage(job.graph));
+    el.setAttribute("aria-busy", "true");
+    try {
+      const { svg, ms } = await layout.layout(dot);
+      if (disposed) return;
+      install(svg, ids);
+      el.dataset.layoutMs = String(Math.round(ms));
+      el.dataset.renderMs = String(Math.round(performance.now() - t0));
+      el.dataset.rev = String(job.rev);
+      el.dataset.nodes = String(ids.length);
+      setStatus("rendered", "");
+    } catch (err) {
+      if (disposed) return;
+      setStatus("error", `Graphviz could not lay out this graph:\n${err.message || err}`);
+    } finally {
+      el.removeAttribute("aria-busy");
+    }
+  });
+
+  function relayout() {
+    updateHeader();
+    scheduler.request({ graph, rev: store.rev });
+  }
+
+  function install(svgText, ids) {
+    const keep = userMoved && pz ? { zoom: pz.getZoom(), pan: pz.getPan() } : null;
+    if (pz) {
+      pz.destroy();
+      pz = null;
+    }
+    if (svgEl) svgEl.remove();
+    lastSvg = svgText;
+    nodeIds = ids;
+    const holder = document.createElement("div");
+    holder.innerHTML = svgText;
+    svgEl = holder.querySelector("svg");
+    // size the canvas to the drawing (within limits); pan/zoom handles the rest
+    const vb = (svgEl.getAttribute("viewBox") || "0 0 400 300").split(/[\s,]+/).map(Number);
+    canvas.style.height = `${Math.round(Math.min(560, Math.max(160, vb[3] * 1.1 + 20)))}px`;
+    details.style.height = canvas.style.height;
+    svgEl.removeAttribute("width");
+    svgEl.removeAttribute("height");
+    svgEl.setAttribute("role", "img");
+    svgEl.setAttribute("aria-label", `autograd graph with ${ids.length} nodes`);
+    byElementId.clear();
+    for (const g of svgEl.querySelectorAll("g.node")) {
+      const m = /n(\d+)$/.exec(g.id || "");
+      const id = m ? ids[Number(m[1])] : null;
+      if (id === null || id === undefined) continue;
+      g.dataset.nodeId = id;
+      byElementId.set(id, g);
+      g.setAttribute("tabindex", "0");
+      g.setAttribute("role", "button");
+      const node = index.byId.get(id);
+      g.setAttribute("aria-label", node ? tooltipText(node).replace(/\n/g, "; ") : id);
+      const title = g.querySelector(":scope > title");
+      if (title) title.remove(); // our own tooltip replaces the browser's
+    }
+    for (const g of svgEl.querySelectorAll("g.edge > title")) g.remove();
+    canvas.append(svgEl);
+    pz = svgPanZoom(svgEl, {
+      zoomEnabled: true,
+      controlIconsEnabled: false,
+      dblClickZoomEnabled: false,
+      fit: true,
+      center: true,
+      minZoom: 0.02,
+      maxZoom: 40,
+      zoomScaleSensitivity: 0.25,
+      onZoom: () => (userMoved = true),
+      onPan: () => (userMoved = true),
+    });
+    if (keep) {
+      pz.zoom(keep.zoom);
+      pz.pan(keep.pan);
+      userMoved = true;
+    } else {
+      userMoved = false;
+    }
+    applySelection();
+    applySearch();
+  }
+
+  // ---- selection, search, details -----------------------------------------
+  function applySelection() {
+    const sel = model.get("selected");
+    if (!svgEl) return renderDetails(sel);
+    const lit = new Set();
+    if (sel !== null && sel !== undefined && index.byId.has(sel)) {
+      lit.add(sel);
+      for (const id of ancestors(index, sel)) lit.add(id);
+      for (const id of descendants(index, sel)) lit.add(id);
+    }
+    svgEl.classList.toggle("aw-has-sel", lit.size > 0);
+    for (const [id, g] of byElementId) {
+      g.classList.toggle("aw-sel", id === sel);
+      g.classList.toggle("aw-lit", lit.has(id));
+      g.setAttribute("aria-pressed", id === sel ? "true" : "false");
+    }
+    const visibleEdges = toDotEdges();
+    svgEl.querySelectorAll("g.edge").forEach((g) => {
+      const m = /e(\d+)$/.exec(g.id || "");
+      const e = m ? visibleEdges[Number(m[1])] : null;
+      // an edge is lit when it lies on a path through the selection
+      const on = !!e && lit.has(e.source) && lit.has(e.target) && (e.source === sel || e.target === sel || sameSide(e, sel));
+      g.classList.toggle("aw-lit", on);
+    });
+    renderDetails(sel);
+  }
+
+  let edgeCache = null;
+  function toDotEdges() {
+    if (edgeCache && edgeCache.graph === graph && edgeCache.saved === model.get("show_saved")) return edgeCache.edges;
+    const { edges } = toDot(graph, { showSaved: model.get("show_saved") });
+    edgeCache = { graph, saved: model.get("show_saved"), edges };
+    return edges;
+  }
+
+  let sideCache = null;
+  function sameSide(e, sel) {
+    if (!sideCache || sideCache.sel !== sel || sideCache.graph !== graph)
+      sideCache = { sel, graph, anc: ancestors(index, sel), desc: descendants(index, sel) };
+    return (sideCache.anc.has(e.source) && sideCache.anc.has(e.target)) || (sideCache.desc.has(e.source) && sideCache.desc.has(e.target));
+  }
+
+  function select(id) {
+    const value = id === undefined ? null : id;
+    if (model.get("selected") === value) return;
+    model.set("selected", value);
+    model.save_changes();
+    applySelection();
+  }
+
+  function renderDetails(sel) {
+    const node = sel === null || sel === undefined ? null : index.byId.get(sel);
+    if (!node) {
+      details.hidden = true;
+      details.replaceChildren();
+      return;
+    }
+    const d = nodeDetails(node, graph);
+    const dl = h("dl");
+    for (const [key, value, opt = {}] of d.rows) {
+      let dd;
+      if (opt.target) {
+        dd = h("dd", {}, h("button", { type: "button", class: "aw-link", onclick: () => select(opt.target) }, "go to node"), h("pre", { text: value }));
+      } else if (opt.pre) {
+        dd = h("dd", {}, h("pre", { text: value, tabindex: "0", class: opt.bad ? "aw-bad" : "" }));
+      } else {
+        dd = h("dd", { text: value, class: opt.bad ? "aw-bad" : "" });
+      }
+      dl.append(h("dt", { text: key }), dd);
+    }
+    details.replaceChildren(
+      h("h3", {}, h("span", { text: d.title }), h("button", { type: "button", title: "Close details", "aria-label": "Close details", onclick: () => select(null) }, "×")),
+      dl,
+    );
+    details.dataset.nodeId = node.id;
+    details.hidden = false;
+  }
+
+  function applySearch() {
+    matches = searchNodes(graph, search.value);
+    const set = new Set(matches);
+    for (const [id, g] of byElementId) g.classList.toggle("aw-match", set.has(id));
+    searchCount.textContent = search.value.trim() ? `${matches.length} found` : "";
+  }
+
+  function centerOn(id) {
+    const g = byElementId.get(id);
+    if (!g || !pz || !svgEl) return;
+    const box = g.getBoundingClientRect();
+    const area = svgEl.getBoundingClientRect();
+    pz.panBy({ x: area.left + area.width / 2 - (box.left + box.width / 2), y: area.top + area.height / 2 - (box.top + box.height / 2) });
+  }
+
+  // ---- events ----------------------------------------------------------------
+  const nodeOf = (target) => (target && target.closest ? target.closest("g.node[data-node-id]") : null);
+  on(canvas, "click", (ev) => {
+    const g = nodeOf(ev.target);
+    if (g) select(g.dataset.nodeId);
+  });
+  on(canvas, "keydown", (ev) => {
+    const g = nodeOf(ev.target);
+    if (g && (ev.key === "Enter" || ev.key === " ")) {
+      ev.preventDefault();
+      select(g.dataset.nodeId);
+    } else if (ev.key === "Escape") {
+      select(null);
+    } else if (ev.key === "+" || ev.key === "=") {
+      if (pz) pz.zoomIn();
+    } else if (ev.key === "-") {
+      if (pz) pz.zoomOut();
+    } else if (ev.key === "0") {
+      fit();
+    } else if (ev.key === "/") {
+      ev.preventDefault();
+      search.focus();
+    }
+  });
+  const showTip = (g, x, y) => {
+    const node = index.byId.get(g.dataset.nodeId);
+    if (!node) return;
+    tooltip.textContent = tooltipText(node);
+    tooltip.hidden = false;
+    const host = el.getBoundingClientRect();
+    tooltip.style.left = `${Math.min(x - host.left + 12, host.width - 160)}px`;
+    tooltip.style.top = `${y - host.top + 14}px`;
+  };
+  on(canvas, "mousemove", (ev) => {
+    const g = nodeOf(ev.target);
+    if (g) showTip(g, ev.clientX, ev.clientY);
+    else tooltip.hidden = true;
+  });
+  on(canvas, "mouseleave", () => (tooltip.hidden = true));
+  on(canvas, "focusin", (ev) => {
+    const g = nodeOf(ev.target);
+    if (!g) return;
+    const r = g.getBoundingClientRect();
+    showTip(g, r.right, r.top);
+  });
+  on(canvas, "focusout", () => (tooltip.hidden = true));
+  on(search, "input", applySearch);
+  on(search, "keydown", (ev) => {
+    if (ev.key === "Enter" && matches.length) {
+      matchPos = (matchPos + 1) % matches.length;
+      select(matches[matchPos]);
+      centerOn(matches[matchPos]);
+    } else if (ev.key === "Escape") {
+      search.value = "";
+      applySearch();
+    }
+  });
+  const setTrait = (name, value) => {
+    model.set(name, value);
+    model.save_changes();
+  };
+  on(savedBox, "change", () => setTrait("show_saved", savedBox.checked));
+  on(valuesBox, "change", () => setTrait("show_values", valuesBox.checked));
+  on(dirSelect, "change", () => setTrait("rankdir", dirSelect.value));
+
+  // ---- model events ---------------------------------------------------------
+  const onOptions = () => {
+    syncControls();
+    relayout();
+  };
+  model.on("change:show_saved", onOptions);
+  model.on("change:show_values", onOptions);
+  model.on("change:rankdir", onOptions);
+  const onSelected = () => {
+    applySelection();
+    const sel = model.get("selected");
+    if (sel !== null && sel !== undefined && !userMoved) centerOn(sel);
+  };
+  model.on("change:selected", onSelected);
+  const unsubscribe = store.subscribe(() => {
+    graph = store.graph;
+    index = indexGraph(graph);
+    relayout();
+  });
+  let resizeObs = null;
+  if (typeof ResizeObserver !== "undefined") {
+    resizeObs = new ResizeObserver(() => {
+      if (pz && !userMoved) fit();
+      else if (pz) pz.resize();
+    });
+    resizeObs.observe(canvas);
+  }
+
+  syncControls();
+  setStatus("loading", layoutMessage(graph));
+  relayout();
+
+  return () => {
+    disposed = true;
+    unsubscribe();
+    model.off("change:show_saved", onOptions);
+    model.off("change:show_values", onOptions);
+    model.off("change:rankdir", onOptions);
+    model.off("change:selected", onSelected);
+    for (const d of disposers) d();
+    if (resizeObs) resizeObs.disconnect();
+    if (pz) pz.destroy();
+    el.replaceChildren();
+  };
+}
