@@ -8,7 +8,25 @@ inert placeholders, and the IPython magics are re-implemented on PyTorch's
 grad mode. Not shipped; not part of the library.
 """
 
+import sys as _sys
+
 import torch as _torch
+import torch.autograd.functional
+import torch.nn.functional
+import torch.optim
+import torch.utils.data
+
+# ``from autograd_widgets.nn import functional`` and friends resolve to torch's modules.
+for _name in (
+    "autograd",
+    "autograd.functional",
+    "nn",
+    "nn.functional",
+    "optim",
+    "utils",
+    "utils.data",
+):
+    _sys.modules[f"{__name__}.{_name}"] = _sys.modules[f"torch.{_name}"]
 
 
 def __getattr__(name):
