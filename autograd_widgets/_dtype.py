@@ -115,9 +115,7 @@ def set_default_dtype(d: dtype) -> None:
     """Set the default floating point dtype; only float32 and float64 are allowed (as in torch)."""
     d = as_dtype(d)
     if d not in (float32, float64, float16):
-        raise TypeError(
-            f"only floating-point types are supported as the default type, got {d}"
-        )
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default[0] = d
 
 

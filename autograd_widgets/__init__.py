@@ -1,0 +1,217 @@
+"""autograd_widgets: a PyTorch-compatible autograd on numpy, with widgets that draw it.
+
+``import autograd_widgets as torch`` and PyTorch's autograd tutorials run
+unchanged. ``autograd_widgets.draw(t)`` shows the live ``grad_fn`` graph in
+JupyterLab. Widgets, graph export and the IPython extension load lazily, so
+tensor work starts fast.
+"""
+
+from __future__ import annotations
+
+import math as _math
+
+from . import _dtype
+from ._creation import (
+    Generator,
+    arange,
+    as_tensor,
+    asarray,
+    bernoulli,
+    default_generator,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    get_rng_state,
+    initial_seed,
+    linspace,
+    logspace,
+    manual_seed,
+    multinomial,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._dtype import (
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    set_default_dtype,
+    uint8,
+)
+from ._printing import set_printoptions
+from .autograd import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .ops import *  # noqa: F403
+from .ops import _core as _ops_core
+from .tensor import Size, Tensor, device, is_tensor
+
+bool = _dtype.bool_  # noqa: A001 - torch.bool
+half = float16
+float = float32  # noqa: A001 - torch.float
+double = float64
+long = int64
+int = int32  # noqa: A001 - torch.int
+short = int16
+uint8 = uint8
+cfloat = None
+
+pi = _math.pi
+e = _math.e
+inf = _math.inf
+nan = _math.nan
+newaxis = None
+
+__version__ = "0.1.0"
+
+
+def is_floating_point(input) -> bool:
+    return input.is_floating_point()
+
+
+def is_nonzero(input) -> bool:
+    return builtin_bool(input)
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+def result_type(tensor1, tensor2) -> dtype:
+    from ._dtype import from_numpy_dtype, scalar_kind
+    from ._dtype import result_type as _rt
+
+    ts = [t for t in (tensor1, tensor2) if isinstance(t, Tensor)]
+    scalars = [scalar_kind(s) for s in (tensor1, tensor2) if not isinstance(s, Tensor)]
+    return _rt([(t._data.ndim, from_numpy_dtype(t._data.dtype)) for t in ts], scalars)
+
+
+def can_cast(from_, to) -> builtin_bool:
+    import numpy as _np
+
+    return builtin_bool(_np.can_cast(from_.np, to.np, casting="same_kind"))
+
+
+def use_deterministic_algorithms(mode: builtin_bool, *, warn_only: builtin_bool = False) -> None:
+    """Accepted for compatibility: everything here is deterministic."""
+
+
+def set_num_threads(n) -> None:
+    """Accepted for compatibility: numpy's BLAS decides its own threads."""
+
+
+def get_num_threads():
+    import os
+
+    return os.cpu_count() or 1
+
+
+def compile(model=None, **kwargs):  # noqa: A001
+    """``torch.compile`` is a no-op here: returns the model (or a decorator) unchanged."""
+    if model is None:
+        return lambda m: m
+    return model
+
+
+import builtins as _builtins  # noqa: E402
+
+builtin_bool = _builtins.bool
+
+# Subpackages mirroring torch's namespace; nn/optim/utils load on first use.
+from . import autograd  # noqa: E402
+
+
+def _lazy(name):
+    import importlib
+
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+_LAZY_SUBMODULES = {
+    "nn",
+    "optim",
+    "utils",
+    "graph",
+    "widgets",
+    "linalg",
+    "testing",
+    "cuda",
+    "backends",
+    "special",
+    "fft",
+}
+_LAZY_ATTRS = {
+    "draw": ("widgets", "draw"),
+    "GraphWidget": ("widgets", "GraphWidget"),
+    "GradModeToggle": ("widgets", "GradModeToggle"),
+    "TensorView": ("widgets", "TensorView"),
+    "GraphModel": ("graph", "GraphModel"),
+    "record": ("graph", "record"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        try:
+            mod = _lazy(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                raise AttributeError(
+                    f"module 'autograd_widgets' has no attribute '{name}': torch.{name} is not "
+                    "supported by autograd_widgets"
+                ) from None
+            raise
+        globals()[name] = mod
+        return mod
+    if name in _LAZY_ATTRS:
+        mod_name, attr = _LAZY_ATTRS[name]
+        value = getattr(_lazy(mod_name), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(
+        f"module 'autograd_widgets' has no attribute '{name}' (torch.{name} is not supported by "
+        "autograd_widgets)"
+    )
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext autograd_widgets``: registers the grad-mode magics."""
+    from .ipython import load_ipython_extension as _load
+
+    _load(ipython)
+
+
+def unload_ipython_extension(ipython) -> None:
+    from .ipython import unload_ipython_extension as _unload
+
+    _unload(ipython)
+
+
+_unused = (_ops_core,)

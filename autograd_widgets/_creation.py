@@ -1,0 +1,377 @@
+"""Creation functions (``tensor``, ``zeros``, ``randn``, ...) and the random generator."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._dtype import as_dtype, bool_, float32, get_default_dtype, int64
+from .tensor import Tensor
+
+_make = Tensor._make
+
+
+class Generator:
+    """``torch.Generator``: a seedable source of random numbers (numpy's PCG64)."""
+
+    def __init__(self, device="cpu"):
+        self._seed = 67280421310721
+        self._rng = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed: int) -> Generator:
+        self._seed = int(seed)
+        self._rng = np.random.default_rng(self._seed)
+        return self
+
+    def seed(self) -> int:
+        s = int(np.random.SeedSequence().entropy % (2**63))
+        self.manual_seed(s)
+        return s
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+    def get_state(self):
+        return _make(
+            np.frombuffer(repr(self._rng.bit_generator.state).encode(), dtype=np.uint8).copy()
+        )
+
+    def set_state(self, state) -> None:
+        import ast
+
+        self._rng.bit_generator.state = ast.literal_eval(bytes(state._data).decode())
+
+
+default_generator = Generator()
+
+
+def _rng(generator=None) -> np.random.Generator:
+    return (generator or default_generator)._rng
+
+
+def manual_seed(seed: int) -> Generator:
+    """Seed the default generator (values differ from PyTorch's, the determinism does not)."""
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(state) -> None:
+    default_generator.set_state(state)
+
+
+def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = _make(data)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_dtype(data) -> np.dtype:
+    """PyTorch's inference: bools -> bool, ints -> int64, any float -> default dtype."""
+    arr = np.asarray(data)
+    k = arr.dtype.kind
+    if k == "b":
+        return bool_.np
+    if k in "iu":
+        return (
+            arr.dtype
+            if isinstance(data, np.ndarray) and arr.dtype in (np.int32, np.int16, np.int8, np.uint8)
+            else int64.np
+        )
+    if k == "f":
+        if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+            return arr.dtype
+        return get_default_dtype().np
+    if k == "c":
+        raise TypeError("complex tensors are not supported by autograd_widgets")
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _flatten_tensors(data):
+    """Replace nested Tensors inside lists by their arrays (torch.tensor([t1, t2]))."""
+    if isinstance(data, Tensor):
+        if data._data.ndim and False:
+            pass
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_flatten_tensors(x) for x in data]
+    return data
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+    """``torch.tensor``: always copies ``data``."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        import warnings
+
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+            "or sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+        arr = data._data.copy() if dtype is None else data._data.astype(as_dtype(dtype).np)
+        return _finish(arr, requires_grad)
+    data = _flatten_tensors(data)
+    if isinstance(data, (list, tuple)) and _ragged(data):
+        raise ValueError(
+            f"expected sequence of length {len(data[0]) if isinstance(data[0], (list, tuple)) else 0} at dim 1 (got {len(data[1]) if isinstance(data[1], (list, tuple)) else 0})"
+        )
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    np_dt = as_dtype(dtype).np if dtype is not None else _infer_dtype(data)
+    try:
+        arr = np.array(data, dtype=np_dt)
+    except OverflowError:
+        raise RuntimeError(
+            f"value cannot be converted to type {as_dtype(dtype) if dtype else 'int64'} without overflow"
+        ) from None
+    return _finish(arr, requires_grad)
+
+
+def _ragged(data) -> bool:
+    lens = {len(x) if isinstance(x, (list, tuple)) else -1 for x in data}
+    return len(lens) > 1
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """``torch.as_tensor``: shares memory with an ndarray or Tensor of the right dtype."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or data.dtype is as_dtype(dtype) else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        t = from_numpy(data)
+        return t if dtype is None else t.to(dtype)
+    return tensor(data, dtype=dtype)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """``torch.from_numpy``: the tensor and the array share memory."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    from ._dtype import from_numpy_dtype
+
+    from_numpy_dtype(ndarray.dtype)
+    return _make(ndarray)
+
+
+def _check_device(device) -> None:
+    if device is not None and str(device) not in ("cpu",) and not str(device).startswith("cpu:"):
+        raise RuntimeError(f"autograd_widgets runs on the CPU only; got device '{device}'")
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = int(s)
+        if not isinstance(s, (int, np.integer)):
+            raise TypeError(
+                f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element of type {type(s).__name__} at pos 0"
+            )
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _dt(dtype):
+    return (as_dtype(dtype) if dtype is not None else get_default_dtype()).np
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+    _check_device(device)
+    return _finish(np.zeros(_size(size), dtype=_dt(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+    _check_device(device)
+    return _finish(np.ones(_size(size), dtype=_dt(dtype)), requires_grad)
+
+
+def empty(
+    *size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None
+) -> Tensor:
+    _check_device(device)
+    return _finish(np.zeros(_size(size), dtype=_dt(dtype)), requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    _check_device(device)
+    if dtype is None:
+        if isinstance(fill_value, bool):
+            dtype = bool_
+        elif isinstance(fill_value, int):
+            dtype = int64
+    return _finish(
+        np.full(
+            _size((size,)) if not isinstance(size, int) else (size,), fill_value, dtype=_dt(dtype)
+        ),
+        requires_grad,
+    )
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(np.eye(n, m if m is not None else n, dtype=_dt(dtype)), requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """``torch.arange``: int64 for integer arguments, the default float dtype otherwise."""
+    if end is None:
+        start, end = 0, start
+    vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        dtype = (
+            int64 if all(isinstance(v, (int, np.integer)) for v in vals) else get_default_dtype()
+        )
+    dt = as_dtype(dtype).np
+    n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
+    data = (
+        (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt)
+        if dt.kind == "f"
+        else np.arange(vals[0], vals[1], vals[2], dtype=dt)
+    )
+    return _finish(data, requires_grad)
+
+
+def range_(start, end, step=1, *, dtype=None, requires_grad=False) -> Tensor:
+    dt = as_dtype(dtype).np if dtype is not None else get_default_dtype().np
+    n = int(np.floor((end - start) / step)) + 1
+    return _finish((start + np.arange(n) * step).astype(dt), requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(
+        np.linspace(start, end, steps, dtype=np.float64).astype(_dt(dtype)), requires_grad
+    )
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False) -> Tensor:
+    return _finish((base ** np.linspace(start, end, steps)).astype(_dt(dtype)), requires_grad)
+
+
+def _like(input, dtype):
+    return input.dtype.np if dtype is None else as_dtype(dtype).np
+
+
+def zeros_like(
+    input, *, dtype=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
+    return _finish(np.zeros(input._data.shape, dtype=_like(input, dtype)), requires_grad)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
+    return _finish(np.ones(input._data.shape, dtype=_like(input, dtype)), requires_grad)
+
+
+def empty_like(
+    input, *, dtype=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
+    return _finish(np.zeros(input._data.shape, dtype=_like(input, dtype)), requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(np.full(input._data.shape, fill_value, dtype=_like(input, dtype)), requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(_rng(generator).random(_size(size)).astype(_dt(dtype)), requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(_rng(generator).standard_normal(_size(size)).astype(_dt(dtype)), requires_grad)
+
+
+def randint(
+    low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False
+) -> Tensor:
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    dt = as_dtype(dtype).np if dtype is not None else int64.np
+    return _finish(
+        _rng(generator)
+        .integers(low, high, _size((size,)) if isinstance(size, int) else tuple(size))
+        .astype(dt),
+        requires_grad,
+    )
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    dt = as_dtype(dtype).np if dtype is not None else int64.np
+    return _finish(_rng(generator).permutation(n).astype(dt), requires_grad)
+
+
+def rand_like(input, *, dtype=None, requires_grad=False) -> Tensor:
+    return _finish(_rng().random(input._data.shape).astype(_like(input, dtype)), requires_grad)
+
+
+def randn_like(input, *, dtype=None, requires_grad=False) -> Tensor:
+    return _finish(
+        _rng().standard_normal(input._data.shape).astype(_like(input, dtype)), requires_grad
+    )
+
+
+def randint_like(input, low, high=None, *, dtype=None, requires_grad=False) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    return _finish(
+        _rng().integers(low, high, input._data.shape).astype(_like(input, dtype)), requires_grad
+    )
+
+
+def normal(
+    mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False
+) -> Tensor:
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        dt = (mean if isinstance(mean, Tensor) else std)._data.dtype
+        return _make((_rng(generator).standard_normal(shape) * s + m).astype(dt))
+    if size is None:
+        raise TypeError("normal() missing required argument 'size'")
+    return _finish(
+        _rng(generator)
+        .normal(mean, std, _size((size,)) if isinstance(size, int) else tuple(size))
+        .astype(_dt(dtype)),
+        requires_grad,
+    )
+
+
+def bernoulli(input, p=None, *, generator=None) -> Tensor:
+    probs = input._data if p is None else np.full(input._data.shape, p)
+    return _make((_rng(generator).random(input._data.shape) < probs).astype(input._data.dtype))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
+    p = input._data.astype(np.float64)
+    rng = _rng(generator)
+    rows = p.reshape(-1, p.shape[-1])
+    out = [rng.choice(p.shape[-1], num_samples, replace=replacement, p=r / r.sum()) for r in rows]
+    return _make(np.asarray(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,)))
+
+
+_unused = (float32,)

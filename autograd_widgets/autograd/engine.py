@@ -1,0 +1,392 @@
+"""The backward engine: iterative, dependency-counted, like PyTorch's.
+
+``run_backward`` reads top to bottom:
+1. turn the roots into graph nodes and seed their gradients;
+2. count, for every node reachable from the roots, how many edges lead into it;
+3. run nodes whose count has dropped to zero, newest first (PyTorch's order),
+   applying hooks, and pass each produced gradient down ``next_functions``;
+4. free saved tensors unless ``retain_graph``.
+No recursion anywhere, so a 100,000-node chain is fine.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from . import events
+from .anomaly_mode import anomaly
+from .grad_mode import state as _grad_state
+from .node import AccumulateGrad
+
+_ACC_PRIORITY = -(1 << 62)  # AccumulateGrad runs as soon as it is ready, as in PyTorch
+
+
+def _tensor_mod():
+    import sys
+
+    return sys.modules["autograd_widgets.tensor"]
+
+
+def accumulate_grad(var, grad) -> None:
+    """Add ``grad`` into ``var.grad`` (``AccumulateGrad``), running the leaf's hooks first."""
+    if grad is None:
+        return
+    hooks = var._hooks
+    if hooks:
+        for fn in tuple(hooks.values()):
+            new = fn(grad)
+            if new is not None:
+                grad = new
+    Tensor = _tensor_mod().Tensor
+    if grad._data.shape != var._data.shape:
+        grad = _tensor_mod()._sum_to(grad, var._data.shape)
+    if grad._data.dtype != var._data.dtype:
+        grad = Tensor._make(grad._data.astype(var._data.dtype))
+    old = var._grad
+    if _grad_state.enabled:
+        # create_graph: keep the graph of the gradient, never modify in place.
+        var._grad = grad if old is None else old + grad
+    elif old is None:
+        # Copy: the incoming array may be shared with another leaf or with the caller.
+        var._grad = Tensor._make(np.array(grad._data, copy=True))
+    elif old._grad_fn is not None or old._data.shape != grad._data.shape:
+        var._grad = Tensor._make(old._data + grad._data)
+    else:
+        np.add(old._data, grad._data, out=old._data, casting="unsafe")
+        old._vc.v += 1
+    post = var._post_acc_hooks
+    if post:
+        for fn in tuple(post.values()):
+            fn(var)
+    if events.listeners:
+        events.emit("grad_accumulated", tensor=var, grad=var._grad)
+
+
+def _root_node(t):
+    if t._grad_fn is not None:
+        return t._grad_fn, t._output_nr
+    if t._requires_grad:
+        return t._grad_accumulator(), 0
+    return None, 0
+
+
+def _make_root_grads(tensors, grad_tensors, for_grad: bool):
+    T = _tensor_mod()
+    Tensor = T.Tensor
+    grads = []
+    for i, t in enumerate(tensors):
+        g = grad_tensors[i] if grad_tensors is not None and i < len(grad_tensors) else None
+        if g is None:
+            if t._data.size != 1 or t._data.ndim != 0 and t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not t._data.dtype.kind == "f":
+                raise RuntimeError(
+                    "grad can be implicitly created only for real scalar outputs but got "
+                    f"{T._dtype_of(t)}"
+                )
+            g = Tensor._make(np.ones(t._data.shape, dtype=t._data.dtype))
+        else:
+            if not isinstance(g, Tensor):
+                from .._creation import tensor as _tensor
+
+                g = _tensor(g, dtype=T._dtype_of(t))
+            if g._data.shape != t._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {T.Size(g._data.shape)!r} "
+                    f"and output[{i}] has a shape of {T.Size(t._data.shape)!r}."
+                )
+        grads.append(g)
+    return grads
+
+
+def run_backward(
+    tensors,
+    grad_tensors=None,
+    retain_graph=None,
+    create_graph: bool = False,
+    inputs=None,
+    allow_unused: bool = False,
+    accumulate: bool = True,
+):
+    """Shared core of ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``.
+
+    With ``accumulate=False`` (``autograd.grad``) returns the gradients of ``inputs``
+    instead of writing ``.grad``.
+    """
+    if retain_graph is None:
+        retain_graph = create_graph
+    T = _tensor_mod()
+    for i, t in enumerate(tensors):
+        if not isinstance(t, T.Tensor):
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
+        if not t._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+    root_grads = _make_root_grads(tensors, grad_tensors, not accumulate)
+
+    # 1. Roots: (node, output_nr, gradient).
+    roots = []
+    for t, g in zip(tensors, root_grads):
+        node, nr = _root_node(t)
+        roots.append((node, nr, g))
+
+    # Targets: where gradients are captured (autograd.grad) or the only leaves filled (inputs=).
+    capture = None  # (node, output_nr) -> index into inputs
+    if inputs is not None:
+        capture = {}
+        for i, t in enumerate(inputs):
+            if not isinstance(t, T.Tensor):
+                raise TypeError(
+                    f"expected Tensor as element {i} in argument 1, but got {type(t).__name__}"
+                )
+            if not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            if t._grad_fn is None:
+                key = (t._grad_accumulator(), 0)
+            else:
+                key = (t._grad_fn, t._output_nr)
+            capture.setdefault(key, []).append(i)
+    results = [None] * (len(inputs) if inputs is not None else 0)
+
+    # 2. Dependencies: how many edges point into each node reachable from the roots.
+    deps: dict = {}
+    seen = set()
+    stack = [n for n, _, _ in roots if n is not None]
+    for n in stack:
+        seen.add(n)
+    order_all = []
+    while stack:
+        node = stack.pop()
+        order_all.append(node)
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+
+    # With inputs=, only nodes that lead to a target need to run.
+    needed = None
+    if capture is not None:
+        target_nodes = {n for n, _ in capture}
+        needed = set()
+        # Reverse topological pass over order_all: a node is needed if it is a target
+        # (and not a leaf sink in grad mode) or any of its next functions is needed.
+        for node in _reverse_topo(order_all, deps):
+            if node in target_nodes or any(
+                nxt is not None and nxt in needed for nxt, _ in node.next_functions
+            ):
+                needed.add(node)
+
+    # 3. Run nodes in dependency order, newest first.
+    buffers: dict = {}
+    ready: list = []
+    for node, nr, g in roots:
+        if node is None:
+            continue
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = {}
+        buf[nr] = g if nr not in buf else buf[nr] + g
+    for node in {n for n, _, _ in roots if n is not None}:
+        if deps.get(node, 0) == 0:
+            heapq.heappush(ready, (_priority(node), id(node), node))
+
+    listening = bool(events.listeners)
+    if listening:
+        events.emit(
+            "backward_start",
+            roots=tuple(n for n, _, _ in roots if n is not None),
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+        )
+    executed = []
+    prev_mode = _grad_state.enabled
+    _grad_state.enabled = bool(create_graph)
+    try:
+        while ready:
+            _, _, node = heapq.heappop(ready)
+            buf = buffers.pop(node, None) or {}
+            n_out = len(node._out_meta) if node._out_meta is not None else max(buf, default=0) + 1
+            grads = [buf.get(i) for i in range(n_out)]
+
+            # Tensor hooks (register_hook / retain_grad on non-leaf outputs of this node).
+            extra = node._extra
+            if extra is not None:
+                grads = _run_pre_hooks(node, extra, grads)
+
+            if capture is not None:
+                for i, g in enumerate(grads):
+                    idxs = capture.get((node, i))
+                    if idxs:
+                        for k in idxs:
+                            if accumulate:
+                                if type(node) is not AccumulateGrad:
+                                    _accumulate_nonleaf(inputs[k], g)
+                            else:
+                                results[k] = g
+                run_it = node in needed and (accumulate or type(node) is not AccumulateGrad)
+            else:
+                run_it = True
+
+            if run_it and any(g is not None for g in grads):
+                if node._out_meta is not None:
+                    grads = _materialize(node, grads)
+                outs = node.apply(tuple(grads))
+                if extra is not None and "hooks" in extra:
+                    for fn in tuple(extra["hooks"].values()):
+                        new = fn(outs, tuple(grads))
+                        if new is not None:
+                            outs = tuple(new)
+                if anomaly.enabled and anomaly.check_nan:
+                    _check_nan(node, outs)
+                executed.append(node)
+                if listening:
+                    events.emit(
+                        "node_executed",
+                        node=node,
+                        grad_outputs=tuple(grads),
+                        grad_inputs=tuple(outs),
+                        order=len(executed) - 1,
+                    )
+            else:
+                outs = ()
+
+            # Pass gradients to the next functions.
+            nf = node.next_functions
+            for i, (nxt, nr) in enumerate(nf):
+                if nxt is None:
+                    continue
+                g = outs[i] if i < len(outs) else None
+                if g is not None:
+                    _validate_grad(node, i, nxt, g)
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buffers[nxt] = {nr: g}
+                    elif nr in buf:
+                        buf[nr] = buf[nr] + g
+                    else:
+                        buf[nr] = g
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    heapq.heappush(ready, (_priority(nxt), id(nxt), nxt))
+    finally:
+        _grad_state.enabled = prev_mode
+        if not retain_graph:
+            for node in order_all:
+                node._release()
+    if listening:
+        events.emit(
+            "backward_end", roots=tuple(n for n, _, _ in roots if n is not None), executed=executed
+        )
+
+    if not accumulate:
+        for i, r in enumerate(results):
+            if r is None and not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
+                )
+        return tuple(results)
+    return None
+
+
+def _priority(node) -> int:
+    return _ACC_PRIORITY if type(node) is AccumulateGrad else -node._seq
+
+
+def _reverse_topo(order_all, deps):
+    """Nodes ordered so each comes after everything it points to (Kahn's algorithm on a copy)."""
+    indeg = dict(deps)
+    out = []
+    stack = [n for n in order_all if indeg.get(n, 0) == 0]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        for nxt, _ in n.next_functions:
+            if nxt is None:
+                continue
+            indeg[nxt] -= 1
+            if indeg[nxt] == 0:
+                stack.append(nxt)
+    out.reverse()
+    return out
+
+
+def _run_pre_hooks(node, extra, grads):
+    pre = extra.get("tensor_pre")
+    if pre:
+        for nr, hooks in pre.items():
+            if nr < len(grads) and grads[nr] is not None:
+                for fn in tuple(hooks.values()):
+                    new = fn(grads[nr])
+                    if new is not None:
+                        grads[nr] = new
+    retain = extra.get("retain")
+    if retain:
+        for nr, ref in retain.items():
+            t = ref()
+            if t is not None and nr < len(grads) and grads[nr] is not None:
+                _accumulate_nonleaf(t, grads[nr])
+    prehooks = extra.get("prehooks")
+    if prehooks:
+        for fn in tuple(prehooks.values()):
+            new = fn(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    return grads
+
+
+def _accumulate_nonleaf(t, g) -> None:
+    if g is None:
+        return
+    Tensor = _tensor_mod().Tensor
+    if t._grad is None:
+        t._grad = g if _grad_state.enabled else Tensor._make(np.array(g._data, copy=True))
+    else:
+        t._grad = t._grad + g
+        if not _grad_state.enabled:
+            t._grad = t._grad.detach()
+
+
+def _materialize(node, grads):
+    """Zero-fill missing gradients of a multi-output node."""
+    Tensor = _tensor_mod().Tensor
+    out = []
+    for g, (shape, dt) in zip(grads, node._out_meta):
+        out.append(g if g is not None else Tensor._make(np.zeros(shape, dtype=dt)))
+    return out
+
+
+def _validate_grad(node, i, nxt, g) -> None:
+    if type(nxt) is AccumulateGrad:
+        var = nxt.variable
+        if g._data.shape != var._data.shape and g._data.size != var._data.size:
+            T = _tensor_mod()
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                f"{list(g._data.shape)} but expected shape compatible with {list(var._data.shape)}"
+            )
+
+
+def _check_nan(node, outs) -> None:
+    for i, g in enumerate(outs):
+        if g is not None and g._data.dtype.kind == "f" and np.isnan(g._data).any():
+            msg = f"Function '{node.name()}' returned nan values in its {i}th output."
+            trace = node._extra.get("trace") if node._extra else None
+            if trace:
+                import warnings
+
+                warnings.warn(
+                    "Error detected in " + node.name() + ". Traceback of forward call that caused "
+                    "the error:\n" + trace,
+                    stacklevel=2,
+                )
+            raise RuntimeError(msg)

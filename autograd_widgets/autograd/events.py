@@ -1,0 +1,52 @@
+"""The engine's event bus: where graph recorders listen.
+
+The core emits; it never imports the graph layer. Every emit site is guarded by
+``if events.listeners:`` so that with no listener the cost is one falsy check.
+The public subscribe API lives in :mod:`autograd_widgets.graph`.
+
+Event kinds and payloads (all tensors passed as weak references or plain data
+once the call returns: listeners must not keep them alive):
+
+``node_created``   node, output (the output Tensor), inputs (tuple of Tensor|None), grad_enabled=True
+``op_no_grad``     name (the op's grad_fn name it would have had), output, inputs — an op that
+                   ran while grad mode was off, or on inputs that need no grad
+``backward_start`` roots (tuple of nodes), retain_graph, create_graph
+``node_executed``  node, grad_outputs (what flowed in), grad_inputs (what it produced), order
+``grad_accumulated`` tensor, grad
+``backward_end``   roots, executed (list of nodes in execution order)
+``version_bump``   tensor, version
+``grad_mode``      enabled
+"""
+
+from __future__ import annotations
+
+import warnings
+
+listeners: list = []
+
+
+def add_listener(fn) -> None:
+    if fn not in listeners:
+        listeners.append(fn)
+
+
+def remove_listener(fn) -> None:
+    try:
+        listeners.remove(fn)
+    except ValueError:
+        pass
+
+
+def emit(kind: str, **payload) -> None:
+    """Call every listener; one that raises is removed with a warning."""
+    for fn in tuple(listeners):
+        try:
+            fn(kind, payload)
+        except Exception as exc:  # noqa: BLE001 - a broken listener must never break user code
+            remove_listener(fn)
+            warnings.warn(
+                f"autograd_widgets: graph listener {fn!r} raised {type(exc).__name__}: {exc}; "
+                "it has been removed",
+                RuntimeWarning,
+                stacklevel=2,
+            )

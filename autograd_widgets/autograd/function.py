@@ -1,0 +1,239 @@
+"""``autograd.Function``: user-defined ops with their own forward and backward.
+
+As in PyTorch, the ``ctx`` passed to ``forward`` *is* the backward node, so
+``y.grad_fn.saved_tensors`` works, and the node's class is named
+``<YourFunction>Backward``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import events
+from .grad_mode import state as _grad_state
+from .node import Node, SavedTensor, new_node
+
+
+class FunctionCtx:
+    """What ``forward`` can record for ``backward`` (``torch.autograd.function.FunctionCtx``)."""
+
+    def save_for_backward(self, *tensors) -> None:
+        from ..tensor import Tensor
+
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument 0 is of type "
+                    f"{type(t).__name__}"
+                )
+        self._to_save = tensors
+
+    def save_for_forward(self, *tensors) -> None:
+        self._to_save_fwd = tensors
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is None:
+            from .node import FREED_MESSAGE
+
+            raise RuntimeError(FREED_MESSAGE)
+        return tuple(
+            s.unpack(self, "saved") if isinstance(s, SavedTensor) else s
+            for s in saved.get("__ctx__", ())
+        )
+
+    def mark_dirty(self, *tensors) -> None:
+        self._dirty = tensors
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        self._non_diff = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self._materialize = bool(value)
+
+
+class BackwardCFunction(Node, FunctionCtx):
+    """Base of the nodes made for each ``Function`` subclass."""
+
+    _forward_cls = None
+
+    def apply(self, grads):
+        cls = self._forward_cls
+        if getattr(self, "_materialize", True):
+            grads = self._materialize_grads(grads)
+        result = cls.backward(self, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
+        n_in = self._n_args
+        if len(result) != n_in:
+            if len(result) > n_in and all(r is None for r in result[n_in:]):
+                result = result[:n_in]
+            else:
+                raise RuntimeError(
+                    f"function {type(self).__name__} returned an incorrect number of gradients "
+                    f"(expected {n_in}, got {len(result)})"
+                )
+        from ..tensor import Tensor
+
+        out = []
+        for pos, r in zip(self._tensor_positions, (result[p] for p in self._tensor_positions)):
+            if r is not None and not isinstance(r, Tensor):
+                raise TypeError(
+                    f"function {type(self).__name__} returned a gradient different than None at "
+                    f"position {pos + 1}, but the corresponding forward input was not a Variable"
+                )
+            out.append(r)
+        return tuple(out)
+
+    def _materialize_grads(self, grads):
+        from ..tensor import Tensor
+
+        out = []
+        for g, (shape, dt) in zip(grads, self._out_meta or ()):
+            out.append(g if g is not None else Tensor._make(np.zeros(shape, dtype=dt)))
+        return tuple(out) if out else grads
+
+    @property
+    def needs_input_grad(self):
+        return self._needs_input_grad
+
+
+class _FunctionMeta(type):
+    def __init__(cls, name, bases, ns):
+        super().__init__(name, bases, ns)
+        node_cls = type(name + "Backward", (BackwardCFunction,), {"__slots__": ()})
+        node_cls._forward_cls = cls
+        cls._backward_cls = node_cls
+
+
+class Function(metaclass=_FunctionMeta):
+    """Subclass with static ``forward(ctx, *args)`` and ``backward(ctx, *grads)``; call ``.apply``."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function "
+            "to use it with backward mode AD."
+        )
+
+    vjp = backward
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+
+        warnings.warn(
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all static, "
+            "so you should invoke them on the class itself. Instantiating an autograd function will "
+            "raise an error in a future version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use new-style "
+            "autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
+        )
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from ..tensor import Tensor
+
+        tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        record = _grad_state.enabled and any(needs)
+        node = new_node(cls._backward_cls, ())
+        node._needs_input_grad = needs if record else tuple(False for _ in args)
+        node._n_args = len(args)
+        node._tensor_positions = tensor_positions
+        uses_setup = cls.setup_context is not Function.setup_context
+        prev = _grad_state.enabled
+        _grad_state.enabled = False
+        try:
+            if uses_setup:
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(node, args, outputs)
+            else:
+                outputs = cls.forward(node, *args, **kwargs)
+        finally:
+            _grad_state.enabled = prev
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        if not record:
+            return outputs
+        from ..ops._core import edge
+
+        node.next_functions = tuple(edge(args[i]) for i in tensor_positions)
+        non_diff = getattr(node, "_non_diff", set())
+        dirty = {id(t) for t in getattr(node, "_dirty", ())}
+        inputs_by_id = {id(args[i]) for i in tensor_positions}
+        new_outs, meta = [], []
+        for i, o in enumerate(outs):
+            if not isinstance(o, Tensor):
+                new_outs.append(o)
+                meta.append(((), np.float32))
+                continue
+            if id(o) in inputs_by_id and id(o) not in dirty:
+                o = Tensor._make(o._data)  # returning an input: an alias that gets the new grad_fn
+            meta.append((o._data.shape, o._data.dtype))
+            if id(outs[i]) not in non_diff and o._data.dtype.kind == "f":
+                o._grad_fn, o._output_nr, o._requires_grad = node, i, True
+            new_outs.append(o)
+        node._out_meta = meta
+        to_save = getattr(node, "_to_save", ())
+        out_ids = {id(o): k for k, o in enumerate(new_outs)}
+        saved = []
+        for t in to_save:
+            if t is None:
+                saved.append(None)
+            elif id(t) in out_ids:
+                saved.append(SavedTensor(new_outs[out_ids[id(t)]], is_output=True))
+            else:
+                saved.append(SavedTensor(t))
+        node._saved = {"__ctx__": tuple(saved)}
+        if events.listeners:
+            for o in new_outs:
+                if isinstance(o, Tensor) and o._grad_fn is node:
+                    events.emit(
+                        "node_created",
+                        node=node,
+                        output=o,
+                        inputs=tuple(args[i] for i in tensor_positions),
+                    )
+        return new_outs[0] if single else tuple(new_outs)
+
+
+class InplaceFunction(Function):
+    pass
+
+
+class NestedIOFunction(Function):
+    pass
+
+
+def once_differentiable(fn):
+    """Decorator: the backward runs without building a graph (``create_graph`` unsupported)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        prev = _grad_state.enabled
+        _grad_state.enabled = False
+        try:
+            return fn(ctx, *args)
+        finally:
+            _grad_state.enabled = prev
+
+    return wrapper

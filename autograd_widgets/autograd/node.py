@@ -1,0 +1,252 @@
+"""Backward nodes (``grad_fn``), saved tensors and ``AccumulateGrad``.
+
+Each differentiable op has a ``Node`` subclass named like PyTorch's
+(``MulBackward0``); its ``backward`` holds the derivative formula and lives
+next to the op's forward in :mod:`autograd_widgets.ops`. A node knows its
+inputs through ``next_functions`` exactly as PyTorch structures them: one
+``(node, output_nr)`` pair per tensor input, ``(None, 0)`` for inputs that do
+not require grad and ``AccumulateGrad`` for leaves that do.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import weakref
+
+_seq = itertools.count()
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` unregisters (``torch.utils.hooks.RemovableHandle``)."""
+
+    __slots__ = ("_hooks", "_key")
+    _ids = itertools.count()
+
+    def __init__(self, hooks: dict):
+        self._hooks = weakref.ref(hooks) if hooks is not None else None
+        self._key = next(RemovableHandle._ids)
+
+    @property
+    def id(self) -> int:
+        return self._key
+
+    def remove(self) -> None:
+        hooks = self._hooks() if self._hooks is not None else None
+        if hooks is not None:
+            hooks.pop(self._key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+class _HookDict(dict):
+    """An ordered dict of hooks that can be weakly referenced by handles."""
+
+    __slots__ = ("__weakref__",)
+
+
+def add_hook(hooks: _HookDict, fn) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    hooks[handle._key] = fn
+    return handle
+
+
+class SavedTensor:
+    """A tensor saved for backward, with the version it had when saved.
+
+    Inputs are kept by reference; an op's own output is kept as its array and
+    version counter only (re-wrapped on unpack) so that no reference cycle
+    output -> grad_fn -> output is formed.
+    """
+
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "requires_grad")
+
+    def __init__(self, tensor, is_output: bool = False):
+        self.counter = tensor._vc
+        self.version = tensor._vc.v
+        if is_output:
+            self.tensor = None
+            self.data = tensor._data
+            self.output_nr = tensor._output_nr
+            self.requires_grad = tensor._requires_grad
+        else:
+            self.tensor = tensor
+            self.data = None
+            self.output_nr = 0
+            self.requires_grad = False
+
+    def unpack(self, node, attr: str):
+        if self.counter.v != self.version:
+            t = self.tensor
+            if t is not None:
+                shape = list(t._data.shape)
+                from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
+
+                type_str = _DTYPE_TO_TYPE_STRING[from_numpy_dtype(t._data.dtype)]
+                where = ""
+                if t._grad_fn is not None:
+                    where = f", which is output {t._output_nr} of {_short(t._grad_fn.name())},"
+                desc = f"[{type_str} {shape}]{where}"
+            else:
+                from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
+
+                type_str = _DTYPE_TO_TYPE_STRING[from_numpy_dtype(self.data.dtype)]
+                desc = f"[{type_str} {list(self.data.shape)}], which is output {self.output_nr} of {_short(node.name())},"
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: {desc} is at version {self.counter.v}; expected version "
+                f"{self.version} instead. Hint: enable anomaly detection to find the operation that "
+                "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+            )
+        if self.tensor is not None:
+            return self.tensor
+        from ..tensor import _wrap_output
+
+        return _wrap_output(self.data, node, self.output_nr, self.counter, self.requires_grad)
+
+
+def _short(name: str) -> str:
+    """PyTorch names the node without its ``Backward<N>`` suffix in version errors."""
+    return re.sub(r"Backward\d*$", "", name)
+
+
+class Node:
+    """Base of every ``grad_fn``. Mirrors ``torch.autograd.graph.Node``."""
+
+    __slots__ = (
+        "next_functions",
+        "_saved",
+        "_attrs",
+        "_seq",
+        "_extra",
+        "_out_meta",
+        "_shapes",
+        "__weakref__",
+    )
+
+    # Names of saved tensors / attributes exposed as ``_saved_<name>``; subclasses set these.
+    saved_tensor_names: tuple = ()
+    saved_attr_names: tuple = ()
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    # -- saved values ------------------------------------------------------------
+    def saved(self, name: str):
+        """Unpack a saved tensor for the backward formula (checks its version)."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        s = saved[name]
+        if s is None or not isinstance(s, SavedTensor):
+            return s
+        return s.unpack(self, name)
+
+    def attr(self, name: str):
+        return self._attrs[name]
+
+    def __getattr__(self, name: str):
+        if name.startswith("_saved_"):
+            key = name[7:]
+            attrs = object.__getattribute__(self, "_attrs")
+            if attrs is not None and key in attrs:
+                return attrs[key]
+            if key in type(self).saved_tensor_names:
+                return self.saved(key)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self):
+        names = set(super().__dir__())
+        names.update(f"_saved_{n}" for n in type(self).saved_tensor_names)
+        if self._attrs:
+            names.update(f"_saved_{n}" for n in self._attrs)
+        return sorted(names)
+
+    def _release(self) -> None:
+        """Free saved tensors after a backward without retain_graph."""
+        if self._saved is not None:
+            self._saved = None
+
+    # -- metadata and hooks --------------------------------------------------------
+    def _x(self) -> dict:
+        if self._extra is None:
+            self._extra = {}
+        return self._extra
+
+    @property
+    def metadata(self) -> dict:
+        return self._x().setdefault("metadata", {})
+
+    def register_hook(self, fn) -> RemovableHandle:
+        """``fn(grad_inputs, grad_outputs)`` runs after this node; may return new grad_inputs."""
+        return add_hook(self._x().setdefault("hooks", _HookDict()), fn)
+
+    def register_prehook(self, fn) -> RemovableHandle:
+        """``fn(grad_outputs)`` runs before this node; may return new grad_outputs."""
+        return add_hook(self._x().setdefault("prehooks", _HookDict()), fn)
+
+    def _register_tensor_prehook(self, output_nr: int, fn) -> RemovableHandle:
+        per = self._x().setdefault("tensor_pre", {})
+        return add_hook(per.setdefault(output_nr, _HookDict()), fn)
+
+    def _set_retain_grad(self, output_nr: int, tensor) -> None:
+        self._x().setdefault("retain", {})[output_nr] = weakref.ref(tensor)
+
+    # -- running ---------------------------------------------------------------------
+    def apply(self, grads: tuple) -> tuple:
+        """Gradients for each entry of ``next_functions``, given gradients of the outputs."""
+        result = self.backward(grads[0])
+        return result if type(result) is tuple else (result,)
+
+    def backward(self, grad):  # pragma: no cover - overridden
+        raise NotImplementedError(f"the derivative for '{self.name()}' is not implemented")
+
+    def __call__(self, *grads):
+        return self.apply(grads)
+
+
+class AccumulateGrad(Node):
+    """Accumulates the incoming gradient into ``variable.grad`` (the leaf's node)."""
+
+    __slots__ = ("variable",)
+
+    def apply(self, grads: tuple) -> tuple:
+        from .engine import accumulate_grad
+
+        accumulate_grad(self.variable, grads[0])
+        return ()
+
+
+def new_node(cls, next_functions: tuple, saved=None, attrs=None):
+    node = object.__new__(cls)
+    node.next_functions = next_functions
+    node._saved = saved
+    node._attrs = attrs
+    node._seq = next(_seq)
+    node._extra = None
+    node._out_meta = None
+    node._shapes = None
+    return node
+
+
+def node_class(name: str, backward=None, *, saved=(), attrs=(), base=Node):
+    """Make a ``Node`` subclass named like PyTorch's, e.g. ``node_class("MulBackward0", fn)``."""
+    ns = {"__slots__": (), "saved_tensor_names": tuple(saved), "saved_attr_names": tuple(attrs)}
+    if backward is not None:
+        ns["backward"] = backward
+    return type(name, (base,), ns)

@@ -1,0 +1,238 @@
+"""Every differentiable op, and the Tensor methods and operators that call them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import indexing, inplace, linalg, pointwise, reduction, shape
+from .indexing import *  # noqa: F403
+from .linalg import *  # noqa: F403
+from .pointwise import *  # noqa: F403
+from .reduction import *  # noqa: F403
+from .shape import *  # noqa: F403
+
+_make = Tensor._make
+
+
+def _reflect(fn):
+    def r(self, other):
+        return fn(_as_operand(other, self), self)
+
+    return r
+
+
+def _as_operand(x, like):
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return _make(x)
+    return _make(np.asarray(x)) if not isinstance(x, (int, float, bool)) else _ScalarBox(x)
+
+
+class _ScalarBox:
+    """Lets ``2 - x`` reach ``rsub`` and ``2 / x`` reach ``div`` with the scalar on the left."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v):
+        self.v = v
+
+
+def _rsub(self, other):
+    if isinstance(other, Tensor):
+        return pointwise.sub(other, self)
+    return pointwise.rsub(self, other)
+
+
+def _rdiv(self, other):
+    if isinstance(other, Tensor):
+        return pointwise.div(other, self)
+    # PyTorch computes other / x as reciprocal(x) * other.
+    if self._data.dtype.kind != "f":
+        self = _to_dtype(self, _default())
+    return pointwise.mul(pointwise.reciprocal(self), other)
+
+
+def _default():
+    from .._dtype import get_default_dtype
+
+    return get_default_dtype()
+
+
+def _rpow(self, other):
+    if isinstance(other, Tensor):
+        return pointwise.pow(other, self)
+    return pointwise._rpow(self, other)
+
+
+def _rmatmul(self, other):
+    return linalg.matmul(_as_tensor(other), self)
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else _make(np.asarray(x))
+
+
+def _rfloordiv(self, other):
+    return pointwise.floor_divide(_as_tensor(other), self)
+
+
+def _rmod(self, other):
+    return pointwise.remainder(_as_tensor(other), self)
+
+
+def _to_dtype(self, dt, copy=False):
+    """Cast; ``ToCopyBackward0`` when the dtype changes and a gradient flows."""
+    if self._data.dtype == dt.np and not copy:
+        return self
+    out = _make(self._data.astype(dt.np))
+    if dt.is_floating_point and pointwise.needs_grad(self):
+        pointwise.record(ToCopyBackward0, out, (self,))
+    return out
+
+
+ToCopyBackward0 = pointwise.node_class(
+    "ToCopyBackward0", lambda n, grad: _to_dtype(grad, _input_dtype(n))
+)
+
+
+def _input_dtype(n):
+    fn = n.next_functions[0][0]
+    from .._dtype import from_numpy_dtype
+
+    if fn is not None and hasattr(fn, "variable"):
+        return from_numpy_dtype(fn.variable._data.dtype)
+    return n._attrs["dtype"] if n._attrs else _default()
+
+
+def _to_dtype_with_meta(self, dt, copy=False):
+    out = _to_dtype(self, dt, copy)
+    if out._grad_fn is not None and type(out._grad_fn) is ToCopyBackward0:
+        from .._dtype import from_numpy_dtype
+
+        out._grad_fn._attrs = {"dtype": from_numpy_dtype(self._data.dtype)}
+    return out
+
+
+def _setitem(self, key, value):
+    indexing.setitem(self, key, value)
+
+
+def _max(self, dim=None, keepdim=False):
+    return reduction.max(self, dim, keepdim)
+
+
+def _min(self, dim=None, keepdim=False):
+    return reduction.min(self, dim, keepdim)
+
+
+# Methods whose Tensor name equals the function name.
+_SAME_NAME = """
+add sub mul div pow remainder fmod floor_divide neg abs exp exp2 expm1 log log2 log10 log1p sqrt
+rsqrt reciprocal sin cos tan asin acos atan sinh cosh tanh sigmoid relu sign floor ceil trunc frac
+erf square clamp clip clamp_min clamp_max maximum minimum lerp atan2 hypot eq ne lt le gt ge
+logical_and logical_or logical_xor logical_not bitwise_not isnan isinf isfinite nan_to_num allclose
+isclose equal sum mean prod amax amin argmax argmin all any var std norm logsumexp cumsum cumprod
+softmax log_softmax count_nonzero reshape view view_as reshape_as flatten unflatten clone contiguous
+t transpose swapaxes swapdims permute movedim moveaxis expand expand_as broadcast_to repeat tile
+unsqueeze squeeze flip fliplr flipud roll narrow split chunk tensor_split unbind select gather
+take_along_dim scatter scatter_add index_select masked_fill masked_select nonzero argwhere index_add
+matmul mm bmm mv dot inner outer ger addmm einsum float_power round greater greater_equal less
+less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit
+""".split()
+
+for _name in _SAME_NAME:
+    _fn = globals().get(_name)
+    if _fn is None:
+        raise ImportError(f"op {_name} is missing")
+    setattr(Tensor, _name, _fn)
+
+Tensor.max = _max
+Tensor.min = _min
+Tensor._to_dtype = _to_dtype_with_meta
+Tensor.__getitem__ = indexing.getitem
+Tensor.__setitem__ = _setitem
+Tensor.T = property(shape._T)
+Tensor.mT = property(shape._mT)
+Tensor.H = property(shape._T)
+Tensor.mH = property(shape._mT)
+Tensor.new_tensor = lambda self, data, dtype=None, requires_grad=False: __import__(
+    "autograd_widgets"
+).tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+# Operators.
+Tensor.__add__ = pointwise.add
+Tensor.__radd__ = pointwise.add
+Tensor.__sub__ = pointwise.sub
+Tensor.__rsub__ = _rsub
+Tensor.__mul__ = pointwise.mul
+Tensor.__rmul__ = pointwise.mul
+Tensor.__truediv__ = pointwise.div
+Tensor.__rtruediv__ = _rdiv
+Tensor.__floordiv__ = pointwise.floor_divide
+Tensor.__rfloordiv__ = _rfloordiv
+Tensor.__mod__ = pointwise.remainder
+Tensor.__rmod__ = _rmod
+Tensor.__pow__ = pointwise.pow
+Tensor.__rpow__ = _rpow
+Tensor.__matmul__ = linalg.matmul
+Tensor.__rmatmul__ = _rmatmul
+Tensor.__neg__ = pointwise.neg
+Tensor.__pos__ = lambda self: self
+Tensor.__abs__ = pointwise.abs
+Tensor.__eq__ = pointwise.eq
+Tensor.__ne__ = pointwise.ne
+Tensor.__lt__ = pointwise.lt
+Tensor.__le__ = pointwise.le
+Tensor.__gt__ = pointwise.gt
+Tensor.__ge__ = pointwise.ge
+Tensor.__and__ = pointwise.bitwise_and
+Tensor.__or__ = pointwise.bitwise_or
+Tensor.__xor__ = pointwise.bitwise_xor
+Tensor.__rand__ = pointwise.bitwise_and
+Tensor.__ror__ = pointwise.bitwise_or
+Tensor.__rxor__ = pointwise.bitwise_xor
+Tensor.__invert__ = pointwise.bitwise_not
+
+# In-place variants: ``x.add_(y)`` is ``add`` plus version/graph bookkeeping.
+_INPLACE = """
+add sub mul div pow clamp clip clamp_min clamp_max neg abs exp log sqrt sin cos tanh sigmoid relu
+floor ceil round trunc frac sign reciprocal rsqrt square remainder fmod lerp masked_fill scatter
+scatter_add index_add log1p expm1 exp2 log2 log10 tan atan asin acos sinh cosh erf nan_to_num
+""".split()
+for _name in _INPLACE:
+    setattr(Tensor, _name + "_", inplace._make_inplace(_name, globals()[_name]))
+
+Tensor.__iadd__ = Tensor.add_
+Tensor.__isub__ = Tensor.sub_
+Tensor.__imul__ = Tensor.mul_
+Tensor.__itruediv__ = Tensor.div_
+Tensor.__ipow__ = Tensor.pow_
+Tensor.__imod__ = Tensor.remainder_
+Tensor.__imatmul__ = lambda self, other: inplace.apply_inplace(
+    self, lambda t: linalg.matmul(t, other), (other,)
+)
+Tensor.__ifloordiv__ = inplace._make_inplace("floor_divide", pointwise.floor_divide)
+Tensor.__iand__ = inplace._make_inplace("bitwise_and", pointwise.bitwise_and)
+Tensor.__ior__ = inplace._make_inplace("bitwise_or", pointwise.bitwise_or)
+Tensor.__ixor__ = inplace._make_inplace("bitwise_xor", pointwise.bitwise_xor)
+Tensor.zero_ = inplace.zero_
+Tensor.fill_ = inplace.fill_
+Tensor.copy_ = inplace.copy_
+Tensor.uniform_ = inplace.uniform_
+Tensor.normal_ = inplace.normal_
+Tensor.bernoulli_ = inplace.bernoulli_
+Tensor.exponential_ = inplace.exponential_
+Tensor.random_ = inplace.random_
+Tensor.t_ = lambda self: _inplace_view(self, shape.t)
+Tensor.unsqueeze_ = lambda self, dim: _inplace_view(self, shape.unsqueeze, dim)
+Tensor.squeeze_ = lambda self, dim=None: _inplace_view(self, shape.squeeze, dim)
+
+
+def _inplace_view(self, fn, *args):
+    r = fn(self, *args)
+    self._data = r._data
+    if r._grad_fn is not None:
+        self._grad_fn, self._output_nr = r._grad_fn, r._output_nr
+    return self

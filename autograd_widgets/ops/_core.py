@@ -1,0 +1,211 @@
+"""Machinery shared by every op: recording a node, broadcasting, type promotion.
+
+An op computes its result with numpy, then — only when grad mode is on and an
+input requires grad — calls :func:`record` to attach a ``grad_fn``. Backward
+formulas are written with Tensor ops, so they are themselves differentiable
+(``create_graph=True``) and run at numpy speed under no_grad otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype
+from .._dtype import _FLOAT, _INT, from_numpy_dtype, get_default_dtype, promote_types
+from ..autograd import events
+from ..autograd.anomaly_mode import anomaly, capture_trace
+from ..autograd.grad_mode import state as grad_state
+from ..autograd.node import Node, SavedTensor, new_node
+from ..tensor import Tensor, _wrap_dim
+
+_make = Tensor._make
+
+__all__ = [
+    "Tensor",
+    "Node",
+    "record",
+    "record_multi",
+    "needs_grad",
+    "unbroadcast",
+    "to_tensor",
+    "binary_operands",
+    "wrap_dim",
+    "grad_state",
+    "no_grad_event",
+]
+
+wrap_dim = _wrap_dim
+
+
+def edge(t):
+    """The ``next_functions`` entry for input ``t``."""
+    if t is None:
+        return (None, 0)
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    if t._requires_grad:
+        return (t._grad_accumulator(), 0)
+    return (None, 0)
+
+
+def needs_grad(*ts) -> bool:
+    if not grad_state.enabled:
+        return False
+    for t in ts:
+        if t is not None and t._requires_grad:
+            return True
+    return False
+
+
+def record(cls, out: Tensor, inputs: tuple, saved=None, attrs=None, output_saved=None) -> Tensor:
+    """Make ``out`` the output of a new ``cls`` node whose inputs are ``inputs``.
+
+    ``saved`` maps names to input tensors (kept with their version) or plain values;
+    ``output_saved`` names the saved output (``result``) if the formula uses it.
+    """
+    if saved is not None:
+        for k, v in saved.items():
+            if type(v) is Tensor or isinstance(v, Tensor):
+                saved[k] = SavedTensor(v)
+    node = new_node(cls, tuple([edge(t) for t in inputs]), saved, attrs)
+    out._grad_fn = node
+    out._requires_grad = True
+    if output_saved is not None:
+        if node._saved is None:
+            node._saved = {}
+        node._saved[output_saved] = SavedTensor(out, is_output=True)
+    if anomaly.enabled:
+        node._x()["trace"] = capture_trace()
+    if events.listeners:
+        events.emit("node_created", node=node, output=out, inputs=inputs)
+    return out
+
+
+def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None):
+    """Like :func:`record` for ops with several differentiable outputs (split, unbind)."""
+    if saved is not None:
+        for k, v in saved.items():
+            if isinstance(v, Tensor):
+                saved[k] = SavedTensor(v)
+    node = new_node(cls, tuple([edge(t) for t in inputs]), saved, attrs)
+    node._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
+    for i, o in enumerate(outs):
+        o._grad_fn = node
+        o._output_nr = i
+        o._requires_grad = True
+    if anomaly.enabled:
+        node._x()["trace"] = capture_trace()
+    if events.listeners:
+        for o in outs:
+            events.emit("node_created", node=node, output=o, inputs=inputs)
+    return outs
+
+
+def no_grad_event(name: str, out, inputs) -> None:
+    """Tell recorders an op ran without building a node (grad mode off)."""
+    events.emit("op_no_grad", name=name, output=out, inputs=inputs)
+
+
+def unbroadcast(grad: Tensor, shape) -> Tensor:
+    """Sum ``grad`` down to ``shape``: the one place broadcasting is undone."""
+    gshape = grad._data.shape
+    if gshape == shape:
+        return grad
+    nd = len(gshape) - len(shape)
+    axes = tuple(range(nd)) + tuple(
+        i + nd for i, s in enumerate(shape) if s == 1 and gshape[i + nd] != 1
+    )
+    if axes:
+        grad = (
+            grad.sum(axes, keepdim=True)
+            if grad._requires_grad
+            else _make(grad._data.sum(axis=axes, keepdims=True))
+        )
+    if grad._data.shape != tuple(shape):
+        grad = (
+            grad.reshape(tuple(shape)) if grad._requires_grad else _make(grad._data.reshape(shape))
+        )
+    return grad
+
+
+def to_tensor(x, dtype=None) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    if dtype is None and isinstance(x, float):
+        dtype = get_default_dtype()
+    arr = np.asarray(x, dtype=dtype.np if dtype is not None else None)
+    if arr.dtype == np.float64 and dtype is None and not isinstance(x, np.ndarray):
+        arr = arr.astype(get_default_dtype().np)
+    return _make(arr)
+
+
+def _kind(np_dtype) -> int:
+    k = np_dtype.kind
+    return _FLOAT if k == "f" else (_INT if k in "iu" else 0)
+
+
+def binary_operands(a, b):
+    """Return ``(a_data, b_data_or_scalar, result_np_dtype)`` with PyTorch's promotion.
+
+    ``a`` is a Tensor; ``b`` a Tensor or a Python number.
+    """
+    ad = a._data
+    if isinstance(b, Tensor):
+        bd = b._data
+        if ad.dtype == bd.dtype:
+            return ad, bd, ad.dtype
+        dt = _dtype.result_type(
+            ((ad.ndim, from_numpy_dtype(ad.dtype)), (bd.ndim, from_numpy_dtype(bd.dtype)))
+        ).np
+        return ad.astype(dt, copy=False), bd.astype(dt, copy=False), dt
+    if isinstance(b, np.ndarray):
+        return binary_operands(a, _make(b))
+    # Python scalar: its category only matters if higher than the tensor's.
+    if isinstance(b, (bool, np.bool_)):
+        sk = 0
+    elif isinstance(b, (int, np.integer)):
+        sk = _INT
+    elif isinstance(b, (float, np.floating)):
+        sk = _FLOAT
+    else:
+        raise TypeError(f"unsupported operand type: '{type(b).__name__}'")
+    tk = _kind(ad.dtype)
+    if sk > tk:
+        dt = (np.dtype(np.int64), get_default_dtype().np)[sk - 1]
+        return ad.astype(dt), b, dt
+    return ad, b, ad.dtype
+
+
+def promote(*tensors) -> np.dtype:
+    dt = None
+    for t in tensors:
+        d = from_numpy_dtype(t._data.dtype)
+        dt = d if dt is None else promote_types(dt, d)
+    return dt.np
+
+
+def check_broadcast(ashape, bshape) -> None:
+    """Raise PyTorch's error when two shapes do not broadcast."""
+    na, nb = len(ashape), len(bshape)
+    for i in range(1, min(na, nb) + 1):
+        x, y = ashape[-i], bshape[-i]
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {max(na, nb) - i}"
+            )
+
+
+def float_result(arr: np.ndarray) -> np.ndarray:
+    """Integer inputs to a floating op give the default float dtype, as in PyTorch."""
+    if arr.dtype.kind != "f":
+        return arr.astype(get_default_dtype().np)
+    return arr
+
+
+def as_float_input(t: Tensor) -> np.ndarray:
+    d = t._data
+    if d.dtype.kind != "f":
+        return d.astype(get_default_dtype().np)
+    return d

@@ -1,0 +1,619 @@
+"""Indexing: ``t[...]`` (basic and advanced), ``t[...] = v``, gather/scatter and friends.
+
+Basic indexing builds the same chain of view nodes PyTorch does (an int is a
+``SelectBackward0``, a slice a ``SliceBackward0``, ``None`` an
+``UnsqueezeBackward0``; a full ``:`` adds nothing); any advanced index makes one
+``IndexBackward0``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.node import Node, node_class
+from ._core import Tensor, grad_state, needs_grad, record, unbroadcast, wrap_dim
+from .shape import _as_view, _unary_view
+
+_make = Tensor._make
+
+
+# --- embedding a gradient back into a zero tensor (the backward of every selection) --------
+def _embed_backward(n, grad):
+    return grad[n._attrs["key"]]
+
+
+EmbedBackward = {
+    "select": node_class("SelectBackwardBackward0", _embed_backward, attrs=("key",)),
+    "slice": node_class("SliceBackwardBackward0", _embed_backward, attrs=("key",)),
+    "index": node_class("IndexPutBackward0", _embed_backward, attrs=("key",)),
+}
+
+
+def _embed(grad: Tensor, shape, key, kind: str, accumulate: bool = False) -> Tensor:
+    """A zero tensor of ``shape`` with ``grad`` placed (or added) at ``key``."""
+    res = np.zeros(shape, dtype=grad._data.dtype)
+    if accumulate:
+        np.add.at(res, key, grad._data)
+    else:
+        res[key] = grad._data
+    out = _make(res)
+    if needs_grad(grad):
+        record(EmbedBackward[kind], out, (grad,), None, {"key": key})
+    return out
+
+
+# --- select / slice ------------------------------------------------------------------------------
+def _select_backward(n, grad):
+    a = n._attrs
+    key = (slice(None),) * a["dim"] + (a["index"],)
+    return _embed(grad, a["self_sym_sizes"], key, "select")
+
+
+def _slice_backward(n, grad):
+    a = n._attrs
+    key = (slice(None),) * a["dim"] + (slice(a["start"], a["end"], a["step"]),)
+    return _embed(grad, a["self_sym_sizes"], key, "slice")
+
+
+SelectBackward0 = node_class(
+    "SelectBackward0", _select_backward, attrs=("dim", "index", "self_sym_sizes")
+)
+SliceBackward0 = node_class(
+    "SliceBackward0", _slice_backward, attrs=("dim", "end", "self_sym_sizes", "start", "step")
+)
+
+
+def select(input, dim, index):
+    d = input._data
+    if d.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = wrap_dim(dim, d.ndim)
+    size = d.shape[dim]
+    index = int(index)
+    if index < -size or index >= size:
+        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+    if index < 0:
+        index += size
+    res = d[(slice(None),) * dim + (index,)]
+    if type(res) is not np.ndarray:
+        res = d[(slice(None),) * dim + (slice(index, index + 1),)].reshape(
+            d.shape[:dim] + d.shape[dim + 1 :]
+        )
+    return _unary_view(
+        input,
+        res,
+        SelectBackward0,
+        {"dim": dim, "index": index, "self_sym_sizes": d.shape},
+        lambda b: b.select(dim, index),
+    )
+
+
+def slice_dim(input, dim, start, end, step=1):
+    d = input._data
+    size = d.shape[dim]
+    start, end, _ = slice(start, end, step).indices(size)
+    end = max(end, start)
+    res = d[(slice(None),) * dim + (slice(start, end, step),)]
+    return _unary_view(
+        input,
+        res,
+        SliceBackward0,
+        {"dim": dim, "end": end, "self_sym_sizes": d.shape, "start": start, "step": step},
+        lambda b: slice_dim(b, dim, start, end, step),
+    )
+
+
+# --- __getitem__ -----------------------------------------------------------------------------------
+def _normalize_key(key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    out, advanced = [], False
+    for k in key:
+        if isinstance(k, Tensor):
+            kd = k._data
+            if kd.dtype == np.bool_ or kd.dtype.kind in "iu":
+                if kd.ndim == 0 and kd.dtype != np.bool_:
+                    out.append(int(kd))
+                    continue
+                advanced = True
+                out.append(kd)
+                continue
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if isinstance(k, (list, np.ndarray)):
+            arr = np.asarray(k)
+            if arr.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            advanced = True
+            out.append(arr)
+            continue
+        if isinstance(k, (bool, np.bool_)):
+            advanced = True
+            out.append(np.asarray(k))
+            continue
+        if isinstance(k, slice):
+            if k.step is not None and int(k.step) <= 0:
+                raise ValueError("step must be greater than zero")
+            out.append(slice(_int_or_none(k.start), _int_or_none(k.stop), _int_or_none(k.step)))
+            continue
+        if k is None or k is Ellipsis:
+            out.append(k)
+            continue
+        try:
+            out.append(int(k.__index__()))
+        except (AttributeError, TypeError):
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                "valid indices (got " + type(k).__name__ + ")"
+            ) from None
+    return tuple(out), advanced
+
+
+def _int_or_none(v):
+    if v is None:
+        return None
+    if isinstance(v, Tensor):
+        return int(v)
+    return int(v)
+
+
+def _count_dims(key):
+    n = 0
+    for k in key:
+        if k is None or k is Ellipsis:
+            continue
+        if isinstance(k, np.ndarray) and k.dtype == np.bool_:
+            n += max(k.ndim, 0)
+        else:
+            n += 1
+    return n
+
+
+def getitem(input, key):
+    key, advanced = _normalize_key(key)
+    d = input._data
+    used = _count_dims(key)
+    if used > d.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
+    if key.count(Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if advanced:
+        return _advanced_index(input, key)
+    # Expand the ellipsis into full slices, then apply one view op per index.
+    if Ellipsis in key:
+        i = key.index(Ellipsis)
+        key = key[:i] + (slice(None),) * (d.ndim - used) + key[i + 1 :]
+    out, dim = input, 0
+    for k in key:
+        if k is None:
+            out = out.unsqueeze(dim)
+            dim += 1
+        elif isinstance(k, slice):
+            if k == slice(None) or k == slice(None, None, 1):
+                dim += 1
+                continue
+            out = slice_dim(out, dim, k.start, k.stop, 1 if k.step is None else k.step)
+            dim += 1
+        else:
+            out = select(out, dim, k)
+    if out is input:
+        # x[:] / x[...] is an alias view in PyTorch (no new node beyond a view)
+        from .shape import view
+
+        return (
+            view(input, d.shape)
+            if input._requires_grad and grad_state.enabled
+            else _as_view(_make(d.view()), input, lambda b: b)
+        )
+    return out
+
+
+def _index_backward(n, grad):
+    a = n._attrs
+    return _embed(grad, a["self_sym_sizes"], a["indices"], "index", accumulate=True)
+
+
+IndexBackward0 = node_class("IndexBackward0", _index_backward, attrs=("indices", "self_sym_sizes"))
+
+
+def _check_bounds(key, shape):
+    dim = 0
+    for k in key:
+        if k is None:
+            continue
+        if isinstance(k, np.ndarray):
+            if k.dtype == np.bool_:
+                if k.ndim and shape[dim : dim + k.ndim] != k.shape:
+                    for j, (a, b) in enumerate(zip(k.shape, shape[dim : dim + k.ndim])):
+                        if a != b:
+                            raise IndexError(
+                                f"The shape of the mask {list(k.shape)} at index {j} does not match "
+                                f"the shape of the indexed tensor {list(shape)} at index {dim + j}"
+                            )
+                dim += k.ndim
+                continue
+            if k.size:
+                size = shape[dim]
+                bad = k[(k >= size) | (k < -size)]
+                if bad.size:
+                    raise IndexError(
+                        f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {size}"
+                    )
+            dim += 1
+        elif isinstance(k, int):
+            size = shape[dim]
+            if k >= size or k < -size:
+                raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {size}")
+            dim += 1
+        else:
+            dim += 1
+
+
+def _advanced_index(input, key):
+    d = input._data
+    if Ellipsis in key:
+        i = key.index(Ellipsis)
+        key = key[:i] + (slice(None),) * (d.ndim - _count_dims(key)) + key[i + 1 :]
+    _check_bounds(key, d.shape)
+    res = np.asarray(d[key])
+    if np.may_share_memory(res, d):
+        res = res.copy()
+    out = _make(res)
+    if needs_grad(input):
+        record(IndexBackward0, out, (input,), None, {"indices": key, "self_sym_sizes": d.shape})
+    return out
+
+
+# --- __setitem__ (CopySlices) ------------------------------------------------------------------
+def _copy_slices_backward(n, grad):
+    key = n._attrs["key"]
+    mask = np.ones(grad._data.shape, dtype=bool)
+    mask[key] = False
+    g_self = grad * _make(mask)
+    vshape = n._shapes
+    if vshape is None:
+        return g_self, None
+    g_src = grad[key]
+    return g_self, unbroadcast(g_src, vshape)
+
+
+class _CopySlices(Node):
+    __slots__ = ()
+
+    def apply(self, grads):
+        return _copy_slices_backward(self, grads[0])
+
+
+CopySlices = node_class("CopySlices", base=_CopySlices)
+
+
+def setitem(input, key, value):
+    from .inplace import check_inplace
+
+    nkey, advanced = _normalize_key(key)
+    if Ellipsis in nkey:
+        i = nkey.index(Ellipsis)
+        nkey = nkey[:i] + (slice(None),) * (input._data.ndim - _count_dims(nkey)) + nkey[i + 1 :]
+    if advanced:
+        _check_bounds(nkey, input._data.shape)
+    v_t = value if isinstance(value, Tensor) else None
+    vdata = value._data if v_t is not None else value
+    wants_grad = needs_grad(input, v_t)
+    check_inplace(input)
+    if wants_grad and input._base is not None:
+        from .inplace import rewrite_view_history
+
+        def compute(snap):
+            return _setitem_out_of_place(snap, nkey, v_t, vdata)
+
+        rewrite_view_history(input, compute)
+        return
+    if wants_grad:
+        snap = _snapshot(input)
+        r = _setitem_out_of_place(snap, nkey, v_t, vdata)
+        input._data[nkey] = r._data[nkey]
+        input._grad_fn, input._output_nr, input._requires_grad = r._grad_fn, 0, True
+    else:
+        try:
+            input._data[nkey] = vdata
+        except ValueError as e:
+            raise RuntimeError(str(e)) from None
+    input._vc.v += 1
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    """A tensor that stands for ``t`` in the graph as it is now (same edge, its own data)."""
+    s = _make(t._data)
+    s._grad_fn, s._output_nr, s._requires_grad = t._grad_fn, t._output_nr, t._requires_grad
+    if t._grad_fn is None and t._requires_grad:
+        s._acc = None
+        s._grad_accumulator = t._grad_accumulator  # type: ignore[method-assign]
+    return s
+
+
+def _setitem_out_of_place(snap, key, v_t, vdata):
+    res = snap._data.copy()
+    try:
+        res[key] = vdata
+    except ValueError as e:
+        raise RuntimeError(str(e)) from None
+    out = _make(res)
+    if needs_grad(snap, v_t):
+        record(CopySlices, out, (snap, v_t), None, {"key": key})
+        out._grad_fn._shapes = v_t._data.shape if v_t is not None else None
+    return out
+
+
+# --- gather / scatter / index_select / masked ops -------------------------------------------
+def _scatter_into_zeros(grad, dim, index, shape):
+    """Zeros of ``shape`` with ``grad`` added at ``index`` along ``dim`` (scatter_add)."""
+    zeros = _make(np.zeros(shape, dtype=grad._data.dtype))
+    return scatter_add(zeros, dim, index, grad)
+
+
+def _gather_backward(n, grad):
+    a = n._attrs
+    self = n.saved("self")
+    return _scatter_into_zeros(grad, a["dim"], n.saved("index"), self._data.shape)
+
+
+GatherBackward0 = node_class(
+    "GatherBackward0", _gather_backward, saved=("self", "index"), attrs=("dim", "sparse_grad")
+)
+
+
+def _check_index(index, name="gather"):
+    if not isinstance(index, Tensor) or index._data.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    _check_index(index)
+    d = input._data
+    dim = wrap_dim(dim, d.ndim)
+    idx = index._data
+    if idx.ndim != d.ndim and d.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for k in range(idx.ndim):
+        if k != dim and idx.shape[k] > d.shape[k]:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no larger "
+                f"than self {list(d.shape)} apart from dimension {dim}"
+            )
+    if idx.size and (idx.min() < -d.shape[dim] or idx.max() >= d.shape[dim]):
+        raise RuntimeError(
+            f"index {int(idx.max())} is out of bounds for dimension {dim} with size {d.shape[dim]}"
+        )
+    src = d[tuple(slice(0, s) if k != dim else slice(None) for k, s in enumerate(idx.shape))]
+    out = _make(np.take_along_axis(src, idx, axis=dim))
+    if needs_grad(input):
+        record(
+            GatherBackward0,
+            out,
+            (input,),
+            {"self": input, "index": index},
+            {"dim": dim, "sparse_grad": sparse_grad},
+        )
+    return out
+
+
+def take_along_dim(input, indices, dim=None):
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    d = input._data
+    dim = wrap_dim(dim, d.ndim)
+    shape = list(
+        np.broadcast_shapes(
+            tuple(s for k, s in enumerate(d.shape) if k != dim),
+            tuple(s for k, s in enumerate(indices._data.shape) if k != dim),
+        )
+    )
+    in_shape = shape[:dim] + [d.shape[dim]] + shape[dim:]
+    idx_shape = shape[:dim] + [indices._data.shape[dim]] + shape[dim:]
+    return gather(input.expand(in_shape), dim, indices.expand(idx_shape))
+
+
+def _scatter_backward(n, grad):
+    a = n._attrs
+    index = n.saved("index")
+    g_self = scatter(grad, a["dim"], index, 0.0) if n.next_functions[0][0] is not None else None
+    g_src = (
+        grad.gather(a["dim"], index)
+        if len(n.next_functions) > 1 and n.next_functions[1][0] is not None
+        else None
+    )
+    return (g_self, g_src) if len(n.next_functions) > 1 else (g_self,)
+
+
+def _scatter_add_backward(n, grad):
+    a = n._attrs
+    return grad, grad.gather(a["dim"], n.saved("index"))
+
+
+ScatterBackward0 = node_class(
+    "ScatterBackward0", _scatter_backward, saved=("index",), attrs=("dim",)
+)
+ScatterBackward1 = node_class(
+    "ScatterBackward1", _scatter_backward, saved=("index",), attrs=("dim", "value")
+)
+ScatterAddBackward0 = node_class(
+    "ScatterAddBackward0", _scatter_add_backward, saved=("index",), attrs=("dim",)
+)
+
+
+def _scatter_positions(d, dim, idx):
+    grids = np.indices(idx.shape, sparse=True)
+    pos = list(grids)
+    pos[dim] = idx
+    return tuple(pos)
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    _check_index(index, "scatter")
+    if src is None:
+        src = value
+    d = input._data
+    dim = wrap_dim(dim, d.ndim)
+    res = d.copy()
+    idx = index._data
+    pos = _scatter_positions(d, dim, idx)
+    if isinstance(src, Tensor):
+        sv = src._data[tuple(slice(0, s) for s in idx.shape)]
+        if reduce == "add":
+            np.add.at(res, pos, sv)
+        elif reduce == "multiply":
+            np.multiply.at(res, pos, sv)
+        else:
+            res[pos] = sv
+        out = _make(res)
+        if needs_grad(input, src):
+            record(ScatterBackward0, out, (input, src), {"index": index}, {"dim": dim})
+        return out
+    res[pos] = src
+    out = _make(res)
+    if needs_grad(input):
+        record(ScatterBackward1, out, (input,), {"index": index}, {"dim": dim, "value": src})
+    return out
+
+
+def scatter_add(input, dim, index, src):
+    d = input._data
+    dim = wrap_dim(dim, d.ndim)
+    res = d.copy()
+    idx = index._data
+    sv = src._data[tuple(slice(0, s) for s in idx.shape)]
+    np.add.at(res, _scatter_positions(d, dim, idx), sv)
+    out = _make(res)
+    if needs_grad(input, src):
+        record(ScatterAddBackward0, out, (input, src), {"index": index}, {"dim": dim})
+    return out
+
+
+def _index_select_backward(n, grad):
+    a = n._attrs
+    index = n.saved("index")
+    dim = a["dim"]
+    key = (slice(None),) * dim + (index._data,)
+    return _embed(grad, a["self_sym_sizes"], key, "index", accumulate=True)
+
+
+IndexSelectBackward0 = node_class(
+    "IndexSelectBackward0",
+    _index_select_backward,
+    saved=("index",),
+    attrs=("dim", "self_sym_sizes"),
+)
+
+
+def index_select(input, dim, index):
+    d = input._data
+    dim = wrap_dim(dim, d.ndim)
+    idx = index._data
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if idx.size and (idx.max() >= d.shape[dim] or idx.min() < -d.shape[dim]):
+        raise IndexError("index out of range in self")
+    out = _make(np.take(d, idx.reshape(-1), axis=dim))
+    if needs_grad(input):
+        record(
+            IndexSelectBackward0,
+            out,
+            (input,),
+            {"index": index},
+            {"dim": dim, "self_sym_sizes": d.shape},
+        )
+    return out
+
+
+def _masked_fill_backward(n, grad):
+    mask = n.saved("mask")
+    from .pointwise import where
+
+    zero = _make(np.zeros((), dtype=grad._data.dtype))
+    g = where(mask, zero, grad)
+    if len(n.next_functions) > 1:
+        return g, where(mask, grad, zero).sum()
+    return g
+
+
+MaskedFillBackward0 = node_class("MaskedFillBackward0", _masked_fill_backward, saved=("mask",))
+MaskedFillBackward1 = node_class("MaskedFillBackward1", _masked_fill_backward, saved=("mask",))
+
+
+def masked_fill(input, mask, value):
+    m = mask._data
+    if m.dtype != np.bool_:
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}"
+        )
+    v_t = value if isinstance(value, Tensor) else None
+    if v_t is not None and v_t._data.ndim:
+        raise RuntimeError(
+            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{v_t._data.ndim} dimension(s)."
+        )
+    vd = v_t._data if v_t is not None else value
+    res = np.where(m, np.asarray(vd, dtype=input._data.dtype), input._data)
+    out = _make(np.asarray(res, dtype=input._data.dtype))
+    if needs_grad(input, v_t):
+        if v_t is not None:
+            record(MaskedFillBackward1, out, (input, v_t), {"mask": mask})
+        else:
+            record(MaskedFillBackward0, out, (input,), {"mask": mask})
+    return out
+
+
+def _masked_select_backward(n, grad):
+    mask, self = n.saved("mask"), n.saved("self")
+    m = np.broadcast_to(mask._data, self._data.shape)
+    return _embed(grad, self._data.shape, m, "index")
+
+
+MaskedSelectBackward0 = node_class(
+    "MaskedSelectBackward0", _masked_select_backward, saved=("mask", "self")
+)
+
+
+def masked_select(input, mask):
+    m = np.broadcast_to(mask._data, np.broadcast_shapes(mask._data.shape, input._data.shape))
+    d = np.broadcast_to(input._data, m.shape)
+    out = _make(d[m])
+    if needs_grad(input):
+        record(MaskedSelectBackward0, out, (input,), {"mask": mask, "self": input})
+    return out
+
+
+def nonzero(input, *, as_tuple=False):
+    nz = np.nonzero(input._data)
+    if as_tuple:
+        if input._data.ndim == 0:
+            return (_make(np.zeros(int(bool(input._data)), dtype=np.int64)),)
+        return tuple(_make(a.astype(np.int64)) for a in nz)
+    return _make(
+        np.stack(nz, axis=1).astype(np.int64)
+        if nz
+        else np.zeros((int(bool(input._data)), 0), np.int64)
+    )
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    d = input._data
+    dim = wrap_dim(dim, d.ndim)
+    key = (slice(None),) * dim + (index._data,)
+    res = d.copy()
+    np.add.at(res, key, source._data * alpha)
+    out = _make(res)
+    if needs_grad(input, source):
+        cls = node_class(
+            "IndexAddBackward0",
+            lambda n, grad: (grad, grad[n._attrs["key"]] * alpha),
+            attrs=("key",),
+        )
+        record(cls, out, (input, source), None, {"key": key})
+    return out
+
+
+_unused = (_as_view,)

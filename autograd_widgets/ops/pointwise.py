@@ -1,0 +1,849 @@
+"""Elementwise ops: each forward next to its ``grad_fn`` class and derivative.
+
+Binary ops broadcast like numpy; :class:`BinaryNode` undoes the broadcasting of
+every gradient with the one ``unbroadcast`` helper. Formulas use the names
+``grad`` (incoming gradient), ``self``/``other`` (saved inputs) and ``result``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._dtype import get_default_dtype
+from ..autograd import events
+from ..autograd.node import Node, node_class
+from ._core import (
+    Tensor,
+    as_float_input,
+    binary_operands,
+    check_broadcast,
+    grad_state,
+    needs_grad,
+    no_grad_event,
+    record,
+    unbroadcast,
+)
+
+_make = Tensor._make
+
+
+class BinaryNode(Node):
+    """A node whose gradients are summed back to the shapes of its inputs."""
+
+    __slots__ = ()
+
+    def apply(self, grads):
+        out = self.backward(grads[0])
+        shapes = self._shapes
+        return tuple(
+            unbroadcast(g, s) if g is not None and s is not None else g for g, s in zip(out, shapes)
+        )
+
+
+def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=None, name=None):
+    """Run ``np_fn(a, b)`` with promotion; record ``cls`` when grad is needed."""
+    b_is_t = isinstance(b, Tensor)
+    ad, bd, dt = binary_operands(a, b)
+    if b_is_t and ad.shape != bd.shape:
+        check_broadcast(ad.shape, bd.shape)
+    res = np_fn(ad, bd)
+    if type(res) is not np.ndarray:
+        res = np.asarray(res)
+    want = result_dtype or dt
+    if res.dtype != want:
+        res = res.astype(want)
+    out = _make(res)
+    if grad_state.enabled and (a._requires_grad or (b_is_t and b._requires_grad)):
+        if res.dtype.kind != "f":
+            return out  # integer results (floor_divide of ints...) are not differentiable
+        bt = b if b_is_t else None
+        saved = None
+        if saved_names:
+            saved = {}
+            for n in saved_names:
+                saved[n] = a if n == "self" else b
+        record(cls, out, (a, bt), saved, attrs)
+        out._grad_fn._shapes = (ad.shape, bd.shape if b_is_t else None)
+    elif events.listeners:
+        no_grad_event(name or cls.__name__, out, (a, b if b_is_t else None))
+    return out
+
+
+# --- add / sub / rsub --------------------------------------------------------------
+def _add_backward(node, grad):
+    alpha = node._attrs["alpha"]
+    return grad, (grad if alpha == 1 else grad * alpha)
+
+
+def _sub_backward(node, grad):
+    alpha = node._attrs["alpha"]
+    return grad, (-grad if alpha == 1 else grad * -alpha)
+
+
+AddBackward0 = node_class("AddBackward0", _add_backward, attrs=("alpha",), base=BinaryNode)
+SubBackward0 = node_class("SubBackward0", _sub_backward, attrs=("alpha",), base=BinaryNode)
+RsubBackward1 = node_class(
+    "RsubBackward1", lambda node, grad: -grad * node._attrs["alpha"], attrs=("alpha",)
+)
+
+
+def add(input, other, *, alpha=1, out=None):
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    if alpha != 1:
+        other = other * alpha
+    return _binary(np.add, AddBackward0, input, other, attrs={"alpha": 1 if alpha == 1 else alpha})
+
+
+def sub(input, other, *, alpha=1):
+    if isinstance(input, Tensor) and input._data.dtype == np.bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    if not isinstance(input, Tensor):
+        return rsub(other, input, alpha=alpha)
+    if alpha != 1:
+        other = other * alpha
+    return _binary(np.subtract, SubBackward0, input, other, attrs={"alpha": alpha})
+
+
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input`` (what ``2 - x`` calls)."""
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    res = np.asarray(other - input._data * alpha)
+    _, _, dt = binary_operands(input, other)
+    if res.dtype != dt:
+        res = res.astype(dt)
+    out = _make(res)
+    if needs_grad(input):
+        record(RsubBackward1, out, (input,), None, {"alpha": alpha})
+    return out
+
+
+# --- mul / div ------------------------------------------------------------------------
+def _mul_backward(node, grad):
+    return grad * node.saved("other"), grad * node.saved("self")
+
+
+def _div_backward(node, grad):
+    other = node.saved("other")
+    if node.next_functions[1][0] is None:
+        return grad / other, None
+    self = node.saved("self")
+    return grad / other, -grad * self / (other * other)
+
+
+MulBackward0 = node_class("MulBackward0", _mul_backward, saved=("self", "other"), base=BinaryNode)
+DivBackward0 = node_class("DivBackward0", _div_backward, saved=("self", "other"), base=BinaryNode)
+
+
+def mul(input, other):
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _binary(np.multiply, MulBackward0, input, other, ("self", "other"))
+
+
+def div(input, other, *, rounding_mode=None):
+    if rounding_mode is not None:
+        if rounding_mode == "floor":
+            return floor_divide(input, other)
+        if rounding_mode == "trunc":
+            return trunc(div(input, other))
+        raise RuntimeError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
+    if not isinstance(input, Tensor):
+        return mul(reciprocal(other), input)
+    ad = input._data
+    od = other._data if isinstance(other, Tensor) else other
+    res_float = (
+        ad.dtype.kind == "f"
+        or (isinstance(other, Tensor) and other._data.dtype.kind == "f")
+        or isinstance(other, float)
+    )
+    rt = None if res_float else get_default_dtype().np
+    return _binary(np.true_divide, DivBackward0, input, other, ("self", "other"), result_dtype=rt)
+
+
+NotImplemented_ = node_class("NotImplemented")
+
+
+def _floor_divide_backward(node, grad):
+    raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+
+
+NotImplemented_.backward = _floor_divide_backward
+NotImplemented_.__name__ = NotImplemented_.__qualname__ = "NotImplemented"
+NotImplemented_.apply = lambda self, grads: _floor_divide_backward(self, grads[0])
+
+
+def floor_divide(input, other):
+    if not isinstance(input, Tensor):
+        input = _make(np.asarray(input))
+    ad, bd, dt = binary_operands(input, other)
+    out = _make(np.asarray(np.floor_divide(ad, bd)).astype(dt, copy=False))
+    if (
+        needs_grad(input, other if isinstance(other, Tensor) else None)
+        and out._data.dtype.kind == "f"
+    ):
+        record(NotImplemented_, out, (input,))
+    return out
+
+
+RemainderBackward0 = node_class("RemainderBackward0", lambda node, grad: grad, base=Node)
+RemainderBackward1 = node_class(
+    "RemainderBackward1",
+    lambda node, grad: (grad, -grad * floor_divide(node.saved("self"), node.saved("other"))),
+    saved=("self", "other"),
+    base=BinaryNode,
+)
+
+
+def remainder(input, other):
+    if not isinstance(input, Tensor):
+        input = _make(np.asarray(input))
+    if isinstance(other, Tensor):
+        return _binary(np.remainder, RemainderBackward1, input, other, ("self", "other"))
+    ad, bd, dt = binary_operands(input, other)
+    out = _make(np.asarray(np.remainder(ad, bd)).astype(dt, copy=False))
+    if needs_grad(input) and dt.kind == "f":
+        record(RemainderBackward0, out, (input,))
+    return out
+
+
+def fmod(input, other):
+    ad, bd, dt = binary_operands(input, other)
+    out = _make(np.asarray(np.fmod(ad, bd)).astype(dt, copy=False))
+    if needs_grad(input) and dt.kind == "f":
+        record(node_class("FmodBackward0", lambda node, grad: grad), out, (input,))
+    return out
+
+
+# --- pow ------------------------------------------------------------------------------
+def _pow0_backward(node, grad):
+    e = node._attrs["exponent"]
+    if e == 0:
+        return grad * 0
+    return grad * e * node.saved("self") ** (e - 1)
+
+
+def _pow1_backward(node, grad):
+    self, exponent, result = node.saved("self"), node.saved("exponent"), node.saved("result")
+    g_self = grad * exponent * self ** (exponent - 1)
+    # d/dy x**y = x**y * log(x); defined as 0 where x == 0 and y >= 0 (as PyTorch does).
+    log_self = where(
+        (self == 0) & (exponent >= 0), _make(np.zeros((), self._data.dtype)), log(self)
+    )
+    return g_self, grad * result * log_self
+
+
+def _pow2_backward(node, grad):
+    base = node._attrs["self"]
+    if base == 0:
+        return grad * 0 * node.saved("result")
+    return grad * node.saved("result") * math.log(base)
+
+
+PowBackward0 = node_class("PowBackward0", _pow0_backward, saved=("self",), attrs=("exponent",))
+PowBackward1 = node_class(
+    "PowBackward1", _pow1_backward, saved=("self", "exponent", "result"), base=BinaryNode
+)
+PowBackward2 = node_class(
+    "PowBackward2", _pow2_backward, saved=("exponent", "result"), attrs=("self",)
+)
+
+
+def pow(input, exponent):
+    if not isinstance(input, Tensor):
+        return _rpow(exponent, input)
+    if isinstance(exponent, Tensor):
+        out = _binary(np.power, PowBackward1, input, exponent, ("self", "exponent"))
+        if out._grad_fn is not None:
+            out._grad_fn._saved["result"] = _saved_output(out)
+        return out
+    ad, _, dt = binary_operands(input, exponent)
+    if ad.dtype.kind in "iu" and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if exponent == 2:
+        res = ad * ad
+    elif exponent == 1:
+        res = ad.copy()
+    elif exponent == 0.5 and ad.dtype.kind == "f":
+        res = np.sqrt(ad)
+    else:
+        res = np.power(ad, exponent)
+    res = np.asarray(res)
+    if res.dtype != dt:
+        res = res.astype(dt)
+    out = _make(res)
+    if needs_grad(input):
+        record(PowBackward0, out, (input,), {"self": input}, {"exponent": exponent})
+    elif events.listeners:
+        no_grad_event("PowBackward0", out, (input,))
+    return out
+
+
+def _saved_output(out):
+    from ..autograd.node import SavedTensor
+
+    return SavedTensor(out, is_output=True)
+
+
+def _rpow(exponent: Tensor, base):
+    """``base ** exponent`` for a Python-number base (PowBackward2)."""
+    ed = exponent._data
+    if ed.dtype.kind != "f" and isinstance(base, float):
+        ed = ed.astype(get_default_dtype().np)
+    res = np.asarray(np.power(np.asarray(base, dtype=ed.dtype), ed))
+    out = _make(res)
+    if needs_grad(exponent):
+        record(PowBackward2, out, (exponent,), {"exponent": exponent}, {"self": base}, "result")
+    return out
+
+
+def square(input):
+    return pow(input, 2)
+
+
+def float_power(input, exponent):
+    return pow(input.double(), exponent.double() if isinstance(exponent, Tensor) else exponent)
+
+
+# --- unary ops, one table -----------------------------------------------------------
+def _unary(np_fn, cls, x: Tensor, save: str | None, float_op: bool = True) -> Tensor:
+    d = as_float_input(x) if float_op else x._data
+    res = np_fn(d)
+    if type(res) is not np.ndarray:
+        res = np.asarray(res, dtype=d.dtype)
+    out = _make(res)
+    if grad_state.enabled and x._requires_grad:
+        if save == "result":
+            record(cls, out, (x,), None, None, "result")
+        elif save == "self":
+            record(cls, out, (x,), {"self": x})
+        else:
+            record(cls, out, (x,))
+    elif events.listeners:
+        no_grad_event(cls.__name__, out, (x,))
+    return out
+
+
+def _sigmoid_np(d):
+    # NOTE: split by sign so exp never overflows (a stable logistic).
+    out = np.empty_like(d)
+    pos = d >= 0
+    np.divide(1, 1 + np.exp(-d, where=pos, out=np.zeros_like(d)), where=pos, out=out)
+    e = np.exp(d, where=~pos, out=np.zeros_like(d))
+    np.divide(e, 1 + e, where=~pos, out=out)
+    return out
+
+
+def _erf_np(d):
+    from math import erf as _erf
+
+    return np.vectorize(_erf, otypes=[d.dtype])(d) if d.size else d.copy()
+
+
+def _round_np(d):
+    return np.round(d)
+
+
+# name -> (numpy forward, saved ("self"/"result"/None), backward(node, grad))
+UNARY = {
+    "neg": (np.negative, None, lambda n, grad: -grad, "NegBackward0"),
+    "exp": (np.exp, "result", lambda n, grad: grad * n.saved("result"), "ExpBackward0"),
+    "exp2": (
+        np.exp2,
+        "result",
+        lambda n, grad: grad * n.saved("result") * math.log(2),
+        "Exp2Backward0",
+    ),
+    "expm1": (np.expm1, "result", lambda n, grad: grad * (n.saved("result") + 1), "Expm1Backward0"),
+    "log": (np.log, "self", lambda n, grad: grad / n.saved("self"), "LogBackward0"),
+    "log2": (
+        np.log2,
+        "self",
+        lambda n, grad: grad / (n.saved("self") * math.log(2)),
+        "Log2Backward0",
+    ),
+    "log10": (
+        np.log10,
+        "self",
+        lambda n, grad: grad / (n.saved("self") * math.log(10)),
+        "Log10Backward0",
+    ),
+    "log1p": (np.log1p, "self", lambda n, grad: grad / (n.saved("self") + 1), "Log1PBackward0"),
+    "sqrt": (np.sqrt, "result", lambda n, grad: grad / (2 * n.saved("result")), "SqrtBackward0"),
+    "rsqrt": (
+        lambda d: 1 / np.sqrt(d),
+        "result",
+        lambda n, grad: -0.5 * grad * n.saved("result") ** 3,
+        "RsqrtBackward0",
+    ),
+    "reciprocal": (
+        np.reciprocal,
+        "result",
+        lambda n, grad: -grad * n.saved("result") * n.saved("result"),
+        "ReciprocalBackward0",
+    ),
+    "sin": (np.sin, "self", lambda n, grad: grad * cos(n.saved("self")), "SinBackward0"),
+    "cos": (np.cos, "self", lambda n, grad: grad * -sin(n.saved("self")), "CosBackward0"),
+    "tan": (
+        np.tan,
+        "result",
+        lambda n, grad: grad * (1 + n.saved("result") ** 2),
+        "TanBackward0",
+    ),
+    "asin": (
+        np.arcsin,
+        "self",
+        lambda n, grad: grad * rsqrt(1 - n.saved("self") ** 2),
+        "AsinBackward0",
+    ),
+    "acos": (
+        np.arccos,
+        "self",
+        lambda n, grad: -grad * rsqrt(1 - n.saved("self") ** 2),
+        "AcosBackward0",
+    ),
+    "atan": (np.arctan, "self", lambda n, grad: grad / (1 + n.saved("self") ** 2), "AtanBackward0"),
+    "sinh": (np.sinh, "self", lambda n, grad: grad * cosh(n.saved("self")), "SinhBackward0"),
+    "cosh": (np.cosh, "self", lambda n, grad: grad * sinh(n.saved("self")), "CoshBackward0"),
+    "tanh": (
+        np.tanh,
+        "result",
+        lambda n, grad: grad * (1 - n.saved("result") ** 2),
+        "TanhBackward0",
+    ),
+    "sigmoid": (
+        _sigmoid_np,
+        "result",
+        lambda n, grad: grad * n.saved("result") * (1 - n.saved("result")),
+        "SigmoidBackward0",
+    ),
+    "relu": (
+        lambda d: np.maximum(d, 0),
+        "result",
+        lambda n, grad: grad * (n.saved("result") > 0),
+        "ReluBackward0",
+    ),
+    "abs": (np.abs, "self", lambda n, grad: grad * sign(n.saved("self")), "AbsBackward0"),
+    "erf": (
+        _erf_np,
+        "self",
+        lambda n, grad: grad * (2 / math.sqrt(math.pi)) * exp(-(n.saved("self") ** 2)),
+        "ErfBackward0",
+    ),
+    "sign": (np.sign, None, lambda n, grad: grad * 0, "SignBackward0"),
+    "floor": (np.floor, None, lambda n, grad: grad * 0, "FloorBackward0"),
+    "ceil": (np.ceil, None, lambda n, grad: grad * 0, "CeilBackward0"),
+    "round": (_round_np, None, lambda n, grad: grad * 0, "RoundBackward0"),
+    "trunc": (np.trunc, None, lambda n, grad: grad * 0, "TruncBackward0"),
+    "frac": (lambda d: d - np.trunc(d), None, lambda n, grad: grad, "FracBackward0"),
+}
+
+# Ops that keep integer dtypes (abs(int) is int); the rest compute in floating point.
+_KEEPS_DTYPE = {"neg", "abs", "sign", "floor", "ceil", "round", "trunc", "relu", "frac"}
+NODE_CLASSES = {}
+
+
+def _make_unary(name, np_fn, save, backward, node_name):
+    cls = node_class(node_name, backward, saved=(save,) if save else ())
+    NODE_CLASSES[node_name] = cls
+    float_op = name not in _KEEPS_DTYPE
+
+    def op(input):
+        if not isinstance(input, Tensor):
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+            )
+        return _unary(np_fn, cls, input, save, float_op)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``torch.{name}``: elementwise, with grad_fn ``{node_name}``."
+    return op
+
+
+for _name, (_fn, _save, _bw, _node) in UNARY.items():
+    globals()[_name] = _make_unary(_name, _fn, _save, _bw, _node)
+
+neg = globals()["neg"]
+exp = globals()["exp"]
+log = globals()["log"]
+sin = globals()["sin"]
+cos = globals()["cos"]
+sinh = globals()["sinh"]
+cosh = globals()["cosh"]
+rsqrt = globals()["rsqrt"]
+reciprocal = globals()["reciprocal"]
+sign = globals()["sign"]
+trunc = globals()["trunc"]
+relu = globals()["relu"]
+sigmoid = globals()["sigmoid"]
+tanh = globals()["tanh"]
+sqrt = globals()["sqrt"]
+abs = globals()["abs"]  # noqa: A001
+negative = neg
+absolute = abs
+arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
+
+
+def round(input, decimals: int = 0):  # noqa: A001
+    if decimals:
+        return _unary(
+            lambda d: np.round(d, decimals), NODE_CLASSES["RoundBackward1"], input, None, False
+        )
+    return globals()["_round_op"](input)
+
+
+_round_op = _make_unary("round", _round_np, None, UNARY["round"][2], "RoundBackward0")
+NODE_CLASSES["RoundBackward1"] = node_class("RoundBackward1", lambda n, grad: grad * 0)
+
+
+# --- clamp, maximum/minimum, where, lerp, atan2 ---------------------------------------
+def _clamp1_backward(node, grad):
+    self = node.saved("self")
+    lo, hi = node._attrs["min"], node._attrs["max"]
+    mask = None
+    if lo is not None:
+        mask = self >= lo
+    if hi is not None:
+        m = self <= hi
+        mask = m if mask is None else mask & m
+    return grad * mask
+
+
+ClampBackward1 = node_class(
+    "ClampBackward1", _clamp1_backward, saved=("self",), attrs=("min", "max")
+)
+
+
+def _clamp0_backward(node, grad):
+    self, lo, hi = node.saved("self"), node.saved("min"), node.saved("max")
+    ones = _make(np.ones((), dtype=grad._data.dtype))
+    in_range = ones
+    g_lo = g_hi = None
+    if lo is not None:
+        in_range = in_range * (self >= lo)
+        g_lo = grad * (self < lo)
+    if hi is not None:
+        in_range = in_range * (self <= hi)
+        g_hi = grad * (self > hi)
+    return grad * in_range, g_lo, g_hi
+
+
+ClampBackward0 = node_class(
+    "ClampBackward0", _clamp0_backward, saved=("self", "min", "max"), base=BinaryNode
+)
+
+
+def clamp(input, min=None, max=None):  # noqa: A002
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        lo = min._data if isinstance(min, Tensor) else min
+        hi = max._data if isinstance(max, Tensor) else max
+        res = input._data
+        if lo is not None:
+            res = np.maximum(res, lo)
+        if hi is not None:
+            res = np.minimum(res, hi)
+        out = _make(np.asarray(res, dtype=input._data.dtype))
+        ts = (
+            input,
+            min if isinstance(min, Tensor) else None,
+            max if isinstance(max, Tensor) else None,
+        )
+        if needs_grad(*ts):
+            record(ClampBackward0, out, ts, {"self": input, "min": min, "max": max})
+            out._grad_fn._shapes = (input._data.shape,) + tuple(
+                t._data.shape if t is not None else None for t in ts[1:]
+            )
+        return out
+    d = input._data
+    res = np.clip(d, min, max)
+    if (
+        res.dtype != d.dtype
+        and d.dtype.kind != "f"
+        and (isinstance(min, float) or isinstance(max, float))
+    ):
+        res = res.astype(get_default_dtype().np)
+    elif res.dtype != d.dtype:
+        res = res.astype(d.dtype)
+    out = _make(np.asarray(res))
+    if needs_grad(input):
+        record(ClampBackward1, out, (input,), {"self": input}, {"min": min, "max": max})
+    return out
+
+
+clip = clamp
+
+
+def clamp_min(input, min):  # noqa: A002
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    return clamp(input, max=max)
+
+
+def _maximum_backward(node, grad):
+    self, other = node.saved("self"), node.saved("other")
+    half = where(self == other, grad / 2, grad)
+    return half * (self >= other), half * (other >= self)
+
+
+def _minimum_backward(node, grad):
+    self, other = node.saved("self"), node.saved("other")
+    half = where(self == other, grad / 2, grad)
+    return half * (self <= other), half * (other <= self)
+
+
+MaximumBackward0 = node_class(
+    "MaximumBackward0", _maximum_backward, saved=("self", "other"), base=BinaryNode
+)
+MinimumBackward0 = node_class(
+    "MinimumBackward0", _minimum_backward, saved=("self", "other"), base=BinaryNode
+)
+
+
+def maximum(input, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"maximum(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+        )
+    return _binary(np.maximum, MaximumBackward0, input, other, ("self", "other"))
+
+
+def minimum(input, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"minimum(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+        )
+    return _binary(np.minimum, MinimumBackward0, input, other, ("self", "other"))
+
+
+fmax, fmin = maximum, minimum
+
+
+def _where_backward(node, grad):
+    c = node.saved("condition")
+    zero = _make(np.zeros((), dtype=grad._data.dtype))
+    return where(c, grad, zero), where(c, zero, grad)
+
+
+WhereBackward0 = node_class(
+    "WhereBackward0", _where_backward, saved=("condition",), base=BinaryNode
+)
+
+
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        from .indexing import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if c.dtype != np.bool_:
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}"
+        )
+    a = input if isinstance(input, Tensor) else None
+    b = other if isinstance(other, Tensor) else None
+    if a is None and b is None:
+        a = _make(
+            np.asarray(input, dtype=get_default_dtype().np if isinstance(input, float) else None)
+        )
+    ref = a if a is not None else b
+    ad, bd, dt = binary_operands(ref, other if ref is a else input)
+    if ref is b:
+        ad, bd = bd, ad
+    res = np.where(c, ad, bd)
+    out = _make(np.asarray(res, dtype=dt))
+    if needs_grad(a, b) and dt.kind == "f":
+        cond_t = condition if isinstance(condition, Tensor) else _make(c)
+        record(WhereBackward0, out, (a, b), {"condition": cond_t})
+        out._grad_fn._shapes = (
+            a._data.shape if a is not None else None,
+            b._data.shape if b is not None else None,
+        )
+    return out
+
+
+def _lerp_backward(node, grad):
+    w = node._attrs.get("weight") if node._attrs else None
+    if w is None:
+        w = node.saved("weight")
+        start, end = node.saved("self"), node.saved("end")
+        return grad * (1 - w), grad * w, grad * (end - start)
+    return grad * (1 - w), grad * w
+
+
+LerpBackward0 = node_class("LerpBackward0", _lerp_backward, attrs=("weight",), base=BinaryNode)
+LerpBackward1 = node_class(
+    "LerpBackward1", _lerp_backward, saved=("self", "end", "weight"), base=BinaryNode
+)
+
+
+def lerp(input, end, weight):
+    if isinstance(weight, Tensor):
+        res = input._data + weight._data * (end._data - input._data)
+        out = _make(np.asarray(res, dtype=input._data.dtype))
+        if needs_grad(input, end, weight):
+            record(
+                LerpBackward1,
+                out,
+                (input, end, weight),
+                {"self": input, "end": end, "weight": weight},
+            )
+            out._grad_fn._shapes = (input._data.shape, end._data.shape, weight._data.shape)
+        return out
+    res = input._data + weight * (end._data - input._data)
+    out = _make(np.asarray(res, dtype=input._data.dtype))
+    if needs_grad(input, end):
+        record(LerpBackward0, out, (input, end), None, {"weight": weight})
+        out._grad_fn._shapes = (input._data.shape, end._data.shape)
+    return out
+
+
+def _atan2_backward(node, grad):
+    self, other = node.saved("self"), node.saved("other")
+    denom = self * self + other * other
+    return grad * other / denom, grad * -self / denom
+
+
+Atan2Backward0 = node_class(
+    "Atan2Backward0", _atan2_backward, saved=("self", "other"), base=BinaryNode
+)
+
+
+def atan2(input, other):
+    return _binary(
+        np.arctan2,
+        Atan2Backward0,
+        input,
+        other,
+        ("self", "other"),
+        result_dtype=None if input._data.dtype.kind == "f" else get_default_dtype().np,
+    )
+
+
+arctan2 = atan2
+
+
+def hypot(input, other):
+    return sqrt(input * input + other * other)
+
+
+# --- comparisons and logic: no gradient, bool results --------------------------------
+def _compare(np_fn, name):
+    def op(input, other):
+        if not isinstance(input, Tensor):
+            input = _make(np.asarray(input))
+        ad, bd, _ = binary_operands(input, other)
+        if isinstance(other, Tensor) and ad.shape != bd.shape:
+            check_broadcast(ad.shape, bd.shape)
+        return _make(np.asarray(np_fn(ad, bd)))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``torch.{name}``: elementwise comparison, bool result, no gradient."
+    return op
+
+
+eq = _compare(np.equal, "eq")
+ne = _compare(np.not_equal, "ne")
+lt = _compare(np.less, "lt")
+le = _compare(np.less_equal, "le")
+gt = _compare(np.greater, "gt")
+ge = _compare(np.greater_equal, "ge")
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _logic(np_fn, name, bitwise=False):
+    def op(input, other):
+        if not isinstance(input, Tensor):
+            input = _make(np.asarray(input))
+        if bitwise:
+            ad, bd, dt = binary_operands(input, other)
+            if dt.kind == "f":
+                raise RuntimeError(
+                    f"\"{name}_cpu\" not implemented for '{'Float' if dt == np.float32 else 'Double'}'"
+                )
+            return _make(np.asarray(np_fn(ad, bd)))
+        od = other._data if isinstance(other, Tensor) else other
+        return _make(np.asarray(np_fn(input._data, od)))
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+logical_and = _logic(np.logical_and, "logical_and")
+logical_or = _logic(np.logical_or, "logical_or")
+logical_xor = _logic(np.logical_xor, "logical_xor")
+bitwise_and = _logic(np.bitwise_and, "bitwise_and", True)
+bitwise_or = _logic(np.bitwise_or, "bitwise_or", True)
+bitwise_xor = _logic(np.bitwise_xor, "bitwise_xor", True)
+
+
+def logical_not(input):
+    return _make(np.logical_not(input._data))
+
+
+def bitwise_not(input):
+    if input._data.dtype.kind == "f":
+        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+    return _make(np.invert(input._data))
+
+
+def isnan(input):
+    return _make(np.isnan(input._data))
+
+
+def isinf(input):
+    return _make(np.isinf(input._data))
+
+
+def isfinite(input):
+    return _make(np.isfinite(input._data))
+
+
+def isposinf(input):
+    return _make(np.isposinf(input._data))
+
+
+def isneginf(input):
+    return _make(np.isneginf(input._data))
+
+
+def signbit(input):
+    return _make(np.signbit(input._data))
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    res = np.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf)
+    out = _make(res)
+    if needs_grad(input):
+        record(
+            node_class("NanToNumBackward0", lambda n, grad: grad * isfinite(n.saved("self"))),
+            out,
+            (input,),
+            {"self": input},
+        )
+    return out
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    od = other._data if isinstance(other, Tensor) else other
+    return _make(np.isclose(input._data, od, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def equal(input, other) -> bool:
+    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))

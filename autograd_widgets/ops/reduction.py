@@ -1,0 +1,776 @@
+"""Reductions (``dim`` as int or tuple, ``keepdim``), scans and softmax."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from .._dtype import get_default_dtype
+from ..autograd.node import Node, node_class
+from ._core import Tensor, as_float_input, grad_state, needs_grad, record, record_multi, wrap_dim
+
+_make = Tensor._make
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+
+
+def _dims(dim, ndim):
+    """Normalise ``dim`` (None, int, list/tuple) to a sorted tuple of axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (list, tuple)):
+        axes = tuple(sorted(wrap_dim(d, ndim) for d in dim))
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+        return axes if axes else tuple(range(ndim))
+    return (wrap_dim(dim, ndim),)
+
+
+def _expand_back(grad: Tensor, shape, axes, keepdim: bool) -> Tensor:
+    """Undo a reduction over ``axes``: reinsert the dims, then broadcast to ``shape``."""
+    if not keepdim and shape:
+        kept = tuple(1 if i in axes else s for i, s in enumerate(shape))
+        grad = grad.reshape(kept)
+    return grad.expand(shape)
+
+
+# --- sum / mean -----------------------------------------------------------------------
+def _sum0_backward(node, grad):
+    return grad.expand(node._attrs["self_sym_sizes"])
+
+
+def _sum1_backward(node, grad):
+    a = node._attrs
+    return _expand_back(grad, a["self_sym_sizes"], node._shapes, a["keepdim"])
+
+
+def _mean0_backward(node, grad):
+    a = node._attrs
+    return grad.expand(a["self_sym_sizes"]) / a["self_sym_numel"]
+
+
+def _mean1_backward(node, grad):
+    a = node._attrs
+    n = 1
+    for ax in node._shapes:
+        n *= a["self_sym_sizes"][ax] if a["self_sym_sizes"] else 1
+    return _expand_back(grad, a["self_sym_sizes"], node._shapes, a["keepdim"]) / n
+
+
+SumBackward0 = node_class("SumBackward0", _sum0_backward, attrs=("self_sym_sizes",))
+SumBackward1 = node_class(
+    "SumBackward1", _sum1_backward, attrs=("dim", "keepdim", "self_sym_sizes")
+)
+MeanBackward0 = node_class(
+    "MeanBackward0", _mean0_backward, attrs=("self_sym_numel", "self_sym_sizes")
+)
+MeanBackward1 = node_class(
+    "MeanBackward1", _mean1_backward, attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes")
+)
+
+
+def _sum_dtype(d: np.ndarray, dtype):
+    if dtype is not None:
+        from .._dtype import as_dtype
+
+        return as_dtype(dtype).np
+    if d.dtype.kind in "biu":
+        return np.dtype(np.int64)
+    return d.dtype
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
+    d = input._data
+    dt = _sum_dtype(d, dtype)
+    if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0 and False):
+        res = np.asarray(d.sum(dtype=dt))
+        out = _make(res)
+        if grad_state.enabled and input._requires_grad:
+            record(SumBackward0, out, (input,), None, {"self_sym_sizes": d.shape})
+        return out
+    axes = _dims(dim, d.ndim)
+    res = np.asarray(d.sum(axis=axes, keepdims=keepdim, dtype=dt))
+    out = _make(res)
+    if grad_state.enabled and input._requires_grad:
+        record(
+            SumBackward1,
+            out,
+            (input,),
+            None,
+            {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim, "self_sym_sizes": d.shape},
+        )
+        out._grad_fn._shapes = axes
+    return out
+
+
+def _dim_attr(dim, ndim):
+    if isinstance(dim, (list, tuple)):
+        return tuple(int(x) for x in dim) if dim else ()
+    return (int(dim),)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    d = input._data
+    if d.dtype.kind not in "f" and dtype is None:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {_type_word(d.dtype)}"
+        )
+    if dtype is not None:
+        from .._dtype import as_dtype
+
+        d = d.astype(as_dtype(dtype).np)
+    if dim is None:
+        out = _make(np.asarray(d.mean()) if d.size else np.asarray(np.nan, dtype=d.dtype))
+        if out._data.dtype != d.dtype:
+            out._data = out._data.astype(d.dtype)
+        if grad_state.enabled and input._requires_grad:
+            record(
+                MeanBackward0,
+                out,
+                (input,),
+                None,
+                {"self_sym_numel": d.size, "self_sym_sizes": d.shape},
+            )
+        return out
+    axes = _dims(dim, d.ndim)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        res = np.asarray(d.mean(axis=axes, keepdims=keepdim), dtype=d.dtype)
+    out = _make(res)
+    if grad_state.enabled and input._requires_grad:
+        record(
+            MeanBackward1,
+            out,
+            (input,),
+            None,
+            {
+                "dim": _dim_attr(dim, d.ndim),
+                "keepdim": keepdim,
+                "self_sym_numel": d.size,
+                "self_sym_sizes": d.shape,
+            },
+        )
+        out._grad_fn._shapes = axes
+    return out
+
+
+def _type_word(np_dtype) -> str:
+    return {
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
+    }.get(np_dtype.name, np_dtype.name)
+
+
+# --- prod -------------------------------------------------------------------------------
+def _prod_backward(node, grad):
+    self, result = node.saved("self"), node.saved("result")
+    a = node._attrs
+    if a and "dim" in a:
+        axes = (a["dim"],)
+        keep = a["keepdim"]
+        g = _expand_back(grad, self._data.shape, axes, keep)
+        r = _expand_back(result, self._data.shape, axes, keep)
+    else:
+        g, r = grad.expand(self._data.shape), result.expand(self._data.shape)
+    if not (self._data == 0).any():
+        return g * r / self
+    # NOTE: with zeros, r / self is undefined; use the product of the other elements.
+    from .shape import movedim
+
+    if a and "dim" in a:
+        ax = a["dim"]
+        x = movedim(self, ax, -1)
+    else:
+        x = self.reshape(-1)
+    n = x._data.shape[-1]
+    others = []
+    for i in range(n):
+        idx = [j for j in range(n) if j != i]
+        others.append(x[..., idx].prod(-1) if idx else x[..., 0] * 0 + 1)
+    from .shape import stack
+
+    prod_others = stack(others, -1)
+    if a and "dim" in a:
+        prod_others = movedim(prod_others, -1, a["dim"])
+    else:
+        prod_others = prod_others.reshape(self._data.shape)
+    return g * prod_others
+
+
+ProdBackward0 = node_class("ProdBackward0", _prod_backward, saved=("self", "result"))
+ProdBackward1 = node_class(
+    "ProdBackward1", _prod_backward, saved=("self", "result"), attrs=("dim", "keepdim")
+)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    d = input._data
+    dt = _sum_dtype(d, dtype)
+    if dim is None:
+        out = _make(np.asarray(d.prod(dtype=dt)))
+        if needs_grad(input):
+            record(ProdBackward0, out, (input,), {"self": input}, None, "result")
+        return out
+    ax = wrap_dim(dim, d.ndim)
+    out = _make(np.asarray(d.prod(axis=ax, keepdims=keepdim, dtype=dt)))
+    if needs_grad(input):
+        record(
+            ProdBackward1, out, (input,), {"self": input}, {"dim": ax, "keepdim": keepdim}, "result"
+        )
+    return out
+
+
+# --- max / min / amax / amin -----------------------------------------------------------
+def _evenly(grad, self, value, axes=None, keepdim=True):
+    """Gradient of max/min/amax: shared equally among the tied extreme elements."""
+    shape = self._data.shape
+    if axes is None:
+        mask = self == value
+        return mask * (grad / mask.sum())
+    v = _expand_back(value, shape, axes, keepdim)
+    g = _expand_back(grad, shape, axes, keepdim)
+    mask = self == v
+    count = mask.sum(axes, keepdim=True)
+    return mask * g / count
+
+
+MaxBackward1 = node_class(
+    "MaxBackward1",
+    lambda n, grad: _evenly(grad, n.saved("self"), n.saved("result")),
+    saved=("self", "result"),
+)
+MinBackward1 = node_class(
+    "MinBackward1",
+    lambda n, grad: _evenly(grad, n.saved("self"), n.saved("result")),
+    saved=("self", "result"),
+)
+
+
+def _amax_backward(n, grad):
+    a = n._attrs
+    return _evenly(grad, n.saved("self"), n.saved("result"), n._shapes, a["keepdim"])
+
+
+AmaxBackward0 = node_class(
+    "AmaxBackward0", _amax_backward, saved=("self", "result"), attrs=("dim", "keepdim")
+)
+AminBackward0 = node_class(
+    "AminBackward0", _amax_backward, saved=("self", "result"), attrs=("dim", "keepdim")
+)
+
+
+def _index_reduce_backward(n, grad):
+    """max(dim)/min(dim)/median(dim)/kthvalue: the gradient goes to the chosen index."""
+    a = n._attrs
+    idx = n.saved("indices")
+    from .indexing import _scatter_into_zeros
+
+    dim = a["dim"]
+    if not a["keepdim"] and len(a["self_sym_sizes"]):
+        grad = grad.unsqueeze(dim)
+        idx = idx.unsqueeze(dim)
+    return _scatter_into_zeros(grad, dim, idx, a["self_sym_sizes"])
+
+
+class _IndexReduceNode(Node):
+    """Single differentiable output (values); the indices output has no gradient."""
+
+    __slots__ = ()
+
+    def apply(self, grads):
+        return (_index_reduce_backward(self, grads[0]),)
+
+
+MaxBackward0 = node_class(
+    "MaxBackward0",
+    saved=("indices",),
+    attrs=("dim", "keepdim", "self_sym_sizes"),
+    base=_IndexReduceNode,
+)
+MinBackward0 = node_class(
+    "MinBackward0",
+    saved=("indices",),
+    attrs=("dim", "keepdim", "self_sym_sizes"),
+    base=_IndexReduceNode,
+)
+
+
+def _extreme(input, dim, keepdim, other, np_red, np_arg, full_cls, dim_cls, name):
+    from .pointwise import maximum, minimum
+
+    if isinstance(dim, Tensor):
+        return (maximum if name == "max" else minimum)(input, dim)
+    if other is not None:
+        return (maximum if name == "max" else minimum)(input, other)
+    d = input._data
+    if dim is None:
+        if d.size == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        out = _make(np.asarray(np_red(d)))
+        if needs_grad(input):
+            record(full_cls, out, (input,), {"self": input}, None, "result")
+        return out
+    ax = wrap_dim(dim, d.ndim)
+    if d.ndim and d.shape[ax] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {ax} to have non-zero size.")
+    idx = np_arg(d, axis=ax) if d.ndim else np.asarray(0)
+    idx_k = np.expand_dims(idx, ax) if d.ndim else idx
+    vals = np.take_along_axis(d, idx_k, axis=ax) if d.ndim else d.copy()
+    if not keepdim and d.ndim:
+        vals = np.squeeze(vals, ax)
+        idx_out = idx
+    else:
+        idx_out = idx_k
+    values = _make(np.asarray(vals))
+    indices = _make(np.asarray(idx_out, dtype=np.int64))
+    if needs_grad(input):
+        record(
+            dim_cls,
+            values,
+            (input,),
+            {"indices": indices},
+            {"dim": ax, "keepdim": keepdim, "self_sym_sizes": d.shape},
+        )
+    return values_indices(values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+    return _extreme(
+        input, dim, keepdim, other, np.max, np.argmax, MaxBackward1, MaxBackward0, "max"
+    )
+
+
+def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+    return _extreme(
+        input, dim, keepdim, other, np.min, np.argmin, MinBackward1, MinBackward0, "min"
+    )
+
+
+def amax(input, dim=(), keepdim=False):
+    return _amaxmin(input, dim, keepdim, np.max, AmaxBackward0)
+
+
+def amin(input, dim=(), keepdim=False):
+    return _amaxmin(input, dim, keepdim, np.min, AminBackward0)
+
+
+def _amaxmin(input, dim, keepdim, np_fn, cls):
+    d = input._data
+    axes = _dims(dim if dim != () else None, d.ndim)
+    out = _make(np.asarray(np_fn(d, axis=axes, keepdims=keepdim)))
+    if needs_grad(input):
+        record(
+            cls,
+            out,
+            (input,),
+            {"self": input},
+            {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim},
+            "result",
+        )
+        out._grad_fn._shapes = axes
+    return out
+
+
+def argmax(input, dim=None, keepdim=False):
+    d = input._data
+    if dim is None:
+        return _make(np.asarray(np.argmax(d), dtype=np.int64))
+    ax = wrap_dim(dim, d.ndim)
+    return _make(
+        np.asarray(np.argmax(d, axis=ax, keepdims=keepdim) if d.ndim else 0, dtype=np.int64)
+    )
+
+
+def argmin(input, dim=None, keepdim=False):
+    d = input._data
+    if dim is None:
+        return _make(np.asarray(np.argmin(d), dtype=np.int64))
+    ax = wrap_dim(dim, d.ndim)
+    return _make(
+        np.asarray(np.argmin(d, axis=ax, keepdims=keepdim) if d.ndim else 0, dtype=np.int64)
+    )
+
+
+def all(input, dim=None, keepdim=False):  # noqa: A001
+    d = input._data
+    if dim is None:
+        return _make(np.asarray(d.all()))
+    return _make(np.asarray(d.all(axis=_dims(dim, d.ndim), keepdims=keepdim)))
+
+
+def any(input, dim=None, keepdim=False):  # noqa: A001
+    d = input._data
+    if dim is None:
+        return _make(np.asarray(d.any()))
+    return _make(np.asarray(d.any(axis=_dims(dim, d.ndim), keepdims=keepdim)))
+
+
+def count_nonzero(input, dim=None):
+    d = input._data
+    return _make(
+        np.asarray(
+            np.count_nonzero(d, axis=None if dim is None else _dims(dim, d.ndim)), dtype=np.int64
+        )
+    )
+
+
+# --- var / std / norm / logsumexp ------------------------------------------------------
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    if unbiased is None:
+        return 1
+    return 1 if unbiased else 0
+
+
+def _var_backward(node, grad):
+    a = node._attrs
+    self = node.saved("self")
+    axes = node._shapes
+    n = 1
+    for ax in axes:
+        n *= self._data.shape[ax] if self._data.ndim else 1
+    mean_ = self.mean(axes, keepdim=True) if self._data.ndim else self
+    g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
+    return g * 2 * (self - mean_) / (n - a["correction"])
+
+
+def _std_backward(node, grad):
+    a = node._attrs
+    result = node.saved("result")
+    axes = node._shapes
+    r = _expand_back(result, node.saved("self")._data.shape, axes, a["keepdim"])
+    g = _expand_back(grad, node.saved("self")._data.shape, axes, a["keepdim"])
+    # d std = d var / (2 std); reuse the var formula with grad / (2 std).
+    self = node.saved("self")
+    n = 1
+    for ax in axes:
+        n *= self._data.shape[ax] if self._data.ndim else 1
+    mean_ = self.mean(axes, keepdim=True) if self._data.ndim else self
+    return g * (self - mean_) / ((n - a["correction"]) * r)
+
+
+VarBackward0 = node_class(
+    "VarBackward0", _var_backward, saved=("self",), attrs=("correction", "dim", "keepdim")
+)
+StdBackward0 = node_class(
+    "StdBackward0", _std_backward, saved=("self", "result"), attrs=("correction", "dim", "keepdim")
+)
+
+
+def _var_impl(input, dim, unbiased, keepdim, correction, cls, np_fn):
+    if isinstance(dim, bool):  # var(unbiased) positional form
+        unbiased, dim = dim, None
+    c = _correction(unbiased, correction)
+    d = as_float_input(input)
+    axes = _dims(dim, d.ndim)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        res = np.asarray(
+            np_fn(d, axis=axes if d.ndim else None, ddof=c, keepdims=keepdim), dtype=d.dtype
+        )
+    out = _make(res)
+    if needs_grad(input):
+        saved_result = "result" if cls is StdBackward0 else None
+        record(
+            cls,
+            out,
+            (input,),
+            {"self": input},
+            {
+                "correction": c,
+                "dim": None if dim is None else _dim_attr(dim, d.ndim),
+                "keepdim": keepdim,
+            },
+            saved_result,
+        )
+        out._grad_fn._shapes = axes
+    return out
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_impl(input, dim, unbiased, keepdim, correction, VarBackward0, np.var)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_impl(input, dim, unbiased, keepdim, correction, StdBackward0, np.std)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+def _norm_backward(node, grad):
+    a = node._attrs
+    self, result = node.saved("self"), node.saved("result")
+    p = a["ord"]
+    axes = node._shapes
+    g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
+    r = _expand_back(result, self._data.shape, axes, a["keepdim"])
+    from .pointwise import abs as _abs
+    from .pointwise import sign, where
+
+    zero = _make(np.zeros((), dtype=g._data.dtype))
+    if p == 2:
+        return where(r == 0, zero, g * self / r)
+    if p == 1:
+        return g * sign(self)
+    if p == float("inf") or p == float("-inf"):
+        mask = _abs(self) == r
+        return g * sign(self) * mask / mask.sum(axes, keepdim=True)
+    if p == 0:
+        return g * 0
+    return where(r == 0, zero, g * self * _abs(self) ** (p - 2) / r ** (p - 1))
+
+
+LinalgVectorNormBackward0 = node_class(
+    "LinalgVectorNormBackward0",
+    _norm_backward,
+    saved=("self", "result"),
+    attrs=("dim", "keepdim", "ord"),
+)
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    d = as_float_input(input)
+    axes = _dims(dim, d.ndim)
+    ad = np.abs(d)
+    ax_arg = axes if d.ndim else None
+    if ord == 2:
+        res = np.sqrt(np.sum(d * d, axis=ax_arg, keepdims=keepdim))
+    elif ord == float("inf"):
+        res = np.max(ad, axis=ax_arg, keepdims=keepdim)
+    elif ord == float("-inf"):
+        res = np.min(ad, axis=ax_arg, keepdims=keepdim)
+    elif ord == 0:
+        res = np.sum(ad != 0, axis=ax_arg, keepdims=keepdim).astype(d.dtype)
+    elif ord == 1:
+        res = np.sum(ad, axis=ax_arg, keepdims=keepdim)
+    else:
+        res = np.sum(ad**ord, axis=ax_arg, keepdims=keepdim) ** (1.0 / ord)
+    out = _make(np.asarray(res, dtype=d.dtype))
+    if needs_grad(input):
+        record(
+            LinalgVectorNormBackward0,
+            out,
+            (input,),
+            {"self": input},
+            {
+                "dim": None if dim is None else _dim_attr(dim, d.ndim),
+                "keepdim": keepdim,
+                "ord": ord,
+            },
+            "result",
+        )
+        out._grad_fn._shapes = axes
+    return out
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc":
+        raise NotImplementedError("norm(p='nuc') is not supported by autograd_widgets")
+    return vector_norm(input, p, dim, keepdim)
+
+
+def _logsumexp_backward(node, grad):
+    a = node._attrs
+    self, result = node.saved("self"), node.saved("result")
+    from .pointwise import exp
+
+    axes = node._shapes
+    g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
+    r = _expand_back(result, self._data.shape, axes, a["keepdim"])
+    return g * exp(self - r)
+
+
+LogsumexpBackward0 = node_class(
+    "LogsumexpBackward0", _logsumexp_backward, saved=("self", "result"), attrs=("dim", "keepdim")
+)
+
+
+def logsumexp(input, dim, keepdim=False):
+    d = as_float_input(input)
+    axes = _dims(dim, d.ndim)
+    ax_arg = axes if d.ndim else None
+    # NOTE: subtract the max first so exp never overflows.
+    m = np.max(d, axis=ax_arg, keepdims=True) if d.size else np.zeros((1,) * d.ndim, d.dtype)
+    m = np.where(np.isfinite(m), m, 0)
+    with np.errstate(divide="ignore"):
+        res = np.log(np.sum(np.exp(d - m), axis=ax_arg, keepdims=True)) + m
+    if not keepdim:
+        res = res.reshape(tuple(s for i, s in enumerate(d.shape) if i not in axes))
+    out = _make(np.asarray(res, dtype=d.dtype))
+    if needs_grad(input):
+        record(
+            LogsumexpBackward0,
+            out,
+            (input,),
+            {"self": input},
+            {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim},
+            "result",
+        )
+        out._grad_fn._shapes = axes
+    return out
+
+
+# --- scans --------------------------------------------------------------------------------
+def _cumsum_backward(node, grad):
+    dim = node._attrs["dim"]
+    from .shape import flip
+
+    return flip(flip(grad, [dim]).cumsum(dim), [dim])
+
+
+CumsumBackward0 = node_class("CumsumBackward0", _cumsum_backward, attrs=("dim",))
+
+
+def cumsum(input, dim, *, dtype=None):
+    d = input._data
+    ax = wrap_dim(dim, d.ndim)
+    res = np.cumsum(d, axis=ax if d.ndim else None, dtype=_sum_dtype(d, dtype)).reshape(d.shape)
+    out = _make(res)
+    if needs_grad(input):
+        record(CumsumBackward0, out, (input,), None, {"dim": ax})
+    return out
+
+
+def _cumprod_backward(node, grad):
+    dim = node._attrs["dim"]
+    self, result = node.saved("self"), node.saved("result")
+    from .shape import flip
+
+    if (self._data == 0).any():
+        # NOTE: slow exact path for zeros: d out_j / d x_i = prod_{k<=j, k!=i} x_k.
+        n = self._data.shape[dim] if self._data.ndim else 1
+        x = self if self._data.ndim else self.reshape(1)
+        cols = []
+        for i in range(n):
+            mask = np.ones(x._data.shape[dim], dtype=bool)
+            mask[i] = False
+            others = x * 1
+            idx = [slice(None)] * x._data.ndim
+            idx[dim] = i
+            sel = np.ones_like(x._data)
+            sel[tuple(idx)] = 0
+            repl = x * _make(sel) + _make(1 - sel)
+            cp = repl.cumprod(dim)
+            keep = np.zeros(x._data.shape[dim])
+            keep[i:] = 1
+            shp = [1] * x._data.ndim
+            shp[dim] = n
+            col = (
+                grad.reshape(x._data.shape) * cp * _make(keep.reshape(shp).astype(x._data.dtype))
+            ).sum(dim, keepdim=True)
+            cols.append(col)
+            del others, mask
+        from .shape import cat
+
+        return cat(cols, dim).reshape(self._data.shape)
+    return flip(flip(grad * result, [dim]).cumsum(dim), [dim]) / self
+
+
+CumprodBackward0 = node_class(
+    "CumprodBackward0", _cumprod_backward, saved=("self", "result"), attrs=("dim",)
+)
+
+
+def cumprod(input, dim, *, dtype=None):
+    d = input._data
+    ax = wrap_dim(dim, d.ndim)
+    res = np.cumprod(d, axis=ax if d.ndim else None, dtype=_sum_dtype(d, dtype)).reshape(d.shape)
+    out = _make(res)
+    if needs_grad(input):
+        record(CumprodBackward0, out, (input,), {"self": input}, {"dim": ax}, "result")
+    return out
+
+
+# --- softmax family -----------------------------------------------------------------------
+def _softmax_backward(node, grad):
+    dim = node._attrs["dim"]
+    y = node.saved("result")
+    return y * (grad - (grad * y).sum(dim, keepdim=True))
+
+
+def _log_softmax_backward(node, grad):
+    dim = node._attrs["dim"]
+    from .pointwise import exp
+
+    y = node.saved("result")
+    return grad - exp(y) * grad.sum(dim, keepdim=True)
+
+
+SoftmaxBackward0 = node_class(
+    "SoftmaxBackward0", _softmax_backward, saved=("result",), attrs=("dim",)
+)
+LogSoftmaxBackward0 = node_class(
+    "LogSoftmaxBackward0", _log_softmax_backward, saved=("result",), attrs=("dim",)
+)
+
+
+def _softmax_dim(dim, ndim):
+    if dim is None:
+        # NOTE: PyTorch's legacy implicit-dim choice (with a warning).
+        import warnings
+
+        warnings.warn(
+            "Implicit dimension choice for softmax has been deprecated. Change the call to include "
+            "dim=X as an argument.",
+            stacklevel=3,
+        )
+        return 0 if ndim in (0, 1, 3) else 1
+    return wrap_dim(dim, ndim)
+
+
+def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
+    d = as_float_input(input) if dtype is None else input._data.astype(_as_np(dtype))
+    ax = _softmax_dim(dim, d.ndim)
+    if d.ndim == 0:
+        res = np.ones_like(d)
+    else:
+        # NOTE: shift by the max for stability.
+        e = np.exp(d - d.max(axis=ax, keepdims=True)) if d.size else d.copy()
+        res = e / e.sum(axis=ax, keepdims=True) if d.size else e
+    out = _make(np.asarray(res, dtype=d.dtype))
+    if needs_grad(input):
+        record(SoftmaxBackward0, out, (input,), None, {"dim": ax}, "result")
+    return out
+
+
+def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
+    d = as_float_input(input) if dtype is None else input._data.astype(_as_np(dtype))
+    ax = _softmax_dim(dim, d.ndim)
+    if d.ndim == 0:
+        res = np.zeros_like(d)
+    elif d.size:
+        m = d.max(axis=ax, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        s = d - m
+        res = s - np.log(np.exp(s).sum(axis=ax, keepdims=True))
+    else:
+        res = d.copy()
+    out = _make(np.asarray(res, dtype=d.dtype))
+    if needs_grad(input):
+        record(LogSoftmaxBackward0, out, (input,), None, {"dim": ax}, "result")
+    return out
+
+
+def _as_np(dtype):
+    from .._dtype import as_dtype
+
+    return as_dtype(dtype).np
+
+
+_unused = (record_multi, get_default_dtype)

@@ -1,0 +1,685 @@
+"""Shape ops and views: reshape/view, transpose/permute, expand, squeeze, cat/stack/split.
+
+A view shares its base's numpy memory and version counter and remembers how to
+re-create itself from the base (``_view_fn``) so in-place ops on views can
+rewrite the base's history, as PyTorch does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import events
+from ..autograd.node import Node, node_class
+from ._core import (
+    Tensor,
+    grad_state,
+    needs_grad,
+    no_grad_event,
+    promote,
+    record,
+    record_multi,
+    wrap_dim,
+)
+
+_make = Tensor._make
+
+
+def _as_view(out: Tensor, input: Tensor, view_fn) -> Tensor:
+    """Mark ``out`` as a view of ``input`` (shared version counter and base)."""
+    if np.may_share_memory(out._data, input._data):
+        out._vc = input._vc
+        base = input._base if input._base is not None else input
+        out._base = base
+        parent = input._view_fn
+        out._view_fn = view_fn if parent is None else (lambda b, p=parent, f=view_fn: f(p(b)))
+    return out
+
+
+def _unary_view(input, res, cls, attrs, view_fn, saved=None):
+    out = _make(res)
+    _as_view(out, input, view_fn)
+    if grad_state.enabled and input._requires_grad:
+        record(cls, out, (input,), saved, attrs)
+    elif events.listeners:
+        no_grad_event(cls.__name__, out, (input,))
+    return out
+
+
+def _shape_args(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def infer_shape(shape, numel: int):
+    shape = list(shape)
+    neg = [i for i, s in enumerate(shape) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if neg:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape[neg[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+# --- view / reshape -----------------------------------------------------------------------
+ViewBackward0 = node_class(
+    "ViewBackward0",
+    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    attrs=("self_sym_sizes",),
+)
+UnsafeViewBackward0 = node_class(
+    "UnsafeViewBackward0",
+    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    attrs=("self_sym_sizes",),
+)
+CloneBackward0 = node_class("CloneBackward0", lambda n, grad: grad)
+
+
+def view(input, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list)):
+        return input.to(shape[0])  # view(dtype)
+    d = input._data
+    new = infer_shape(_shape_args(shape), d.size)
+    try:
+        res = d.view()
+        res.shape = new  # raises when a copy would be needed
+    except AttributeError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+    return _unary_view(
+        input, res, ViewBackward0, {"self_sym_sizes": d.shape}, lambda b: b.view(new)
+    )
+
+
+def reshape(input, *shape):
+    d = input._data
+    new = infer_shape(_shape_args(shape), d.size)
+    res = d.reshape(new)
+    if np.may_share_memory(res, d) or d.size == 0:
+        return _unary_view(
+            input, res, ViewBackward0, {"self_sym_sizes": d.shape}, lambda b: b.reshape(new)
+        )
+    # Not expressible as a view: PyTorch clones, then views the copy.
+    return _unary_view(clone(input), res, UnsafeViewBackward0, {"self_sym_sizes": d.shape}, None)
+
+
+def view_as(input, other):
+    return view(input, other._data.shape)
+
+
+def reshape_as(input, other):
+    return reshape(input, other._data.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    d = input._data
+    if d.ndim == 0:
+        return reshape(input, (1,))
+    s, e = wrap_dim(start_dim, d.ndim), wrap_dim(end_dim, d.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for x in d.shape[s : e + 1]:
+        n *= x
+    return reshape(input, d.shape[:s] + (n,) + d.shape[e + 1 :])
+
+
+def unflatten(input, dim, sizes):
+    d = input._data
+    dim = wrap_dim(dim, d.ndim)
+    sizes = infer_shape(tuple(sizes), d.shape[dim])
+    return view(input, d.shape[:dim] + sizes + d.shape[dim + 1 :])
+
+
+def clone(input, *, memory_format=None):
+    out = _make(input._data.copy())
+    if needs_grad(input):
+        record(CloneBackward0, out, (input,))
+    elif events.listeners:
+        no_grad_event("CloneBackward0", out, (input,))
+    return out
+
+
+def contiguous(input, memory_format=None):
+    if input._data.flags.c_contiguous:
+        return input
+    return clone(input)
+
+
+# --- transposes -----------------------------------------------------------------------------
+TBackward0 = node_class("TBackward0", lambda n, grad: grad.t())
+TransposeBackward0 = node_class(
+    "TransposeBackward0",
+    lambda n, grad: grad.transpose(n._attrs["dim0"], n._attrs["dim1"]),
+    attrs=("dim0", "dim1"),
+)
+PermuteBackward0 = node_class(
+    "PermuteBackward0",
+    lambda n, grad: grad.permute(tuple(np.argsort(n._attrs["dims"]).tolist())),
+    attrs=("dims",),
+)
+
+
+def t(input):
+    d = input._data
+    if d.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
+    return _unary_view(input, d.T, TBackward0, None, lambda b: b.t())
+
+
+def transpose(input, dim0, dim1):
+    d = input._data
+    nd = max(d.ndim, 1)
+    a, b = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    if d.ndim == 0:
+        return _unary_view(
+            input, d.view(), TransposeBackward0, {"dim0": a, "dim1": b}, lambda x: x.transpose(a, b)
+        )
+    return _unary_view(
+        input,
+        np.swapaxes(d, a, b),
+        TransposeBackward0,
+        {"dim0": a, "dim1": b},
+        lambda x: x.transpose(a, b),
+    )
+
+
+swapaxes = swapdims = transpose
+
+
+def permute(input, *dims):
+    dims = _shape_args(dims)
+    d = input._data
+    if len(dims) != d.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+            f"of the desired ordering of dimensions i.e. input.dim() = {d.ndim} is not equal to "
+            f"len(dims) = {len(dims)}"
+        )
+    dims = tuple(wrap_dim(x, d.ndim) for x in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return _unary_view(
+        input, np.transpose(d, dims), PermuteBackward0, {"dims": dims}, lambda b: b.permute(dims)
+    )
+
+
+def movedim(input, source, destination):
+    d = input._data
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [wrap_dim(s, d.ndim) for s in src]
+    dst = [wrap_dim(s, d.ndim) for s in dst]
+    order = [i for i in range(d.ndim) if i not in src]
+    for dd, s in sorted(zip(dst, src)):
+        order.insert(dd, s)
+    return permute(input, tuple(order))
+
+
+moveaxis = movedim
+
+
+def _T(input):
+    d = input._data
+    if d.ndim == 2:
+        return permute(input, (1, 0))
+    return permute(input, tuple(range(d.ndim - 1, -1, -1)))
+
+
+def _mT(input):
+    if input._data.ndim < 2:
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."
+        )
+    return transpose(input, -2, -1)
+
+
+# --- expand / repeat / squeeze ------------------------------------------------------------
+ExpandBackward0 = node_class(
+    "ExpandBackward0",
+    lambda n, grad: _sum_to_size(grad, n._attrs["self_sym_sizes"]),
+    attrs=("self_sym_sizes",),
+)
+
+
+def _sum_to_size(grad, shape):
+    from ._core import unbroadcast
+
+    return unbroadcast(grad, tuple(shape))
+
+
+def expand(input, *sizes):
+    sizes = _shape_args(sizes)
+    d = input._data
+    if len(sizes) < d.ndim:
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(d.shape)}}}, size={list(sizes)}): the number of sizes "
+            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({d.ndim})"
+        )
+    lead = len(sizes) - d.ndim
+    target = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s == -1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}"
+                )
+            target.append(s)
+        else:
+            cur = d.shape[i - lead]
+            if s == -1:
+                target.append(cur)
+            elif cur != s and cur != 1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                    f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(d.shape)}"
+                )
+            else:
+                target.append(s)
+    target = tuple(target)
+    if target == d.shape:
+        res = d.view()
+    else:
+        res = np.broadcast_to(d, target)
+    return _unary_view(
+        input, res, ExpandBackward0, {"self_sym_sizes": d.shape}, lambda b: b.expand(target)
+    )
+
+
+def expand_as(input, other):
+    return expand(input, other._data.shape)
+
+
+def broadcast_to(input, shape):
+    return expand(input, shape)
+
+
+def _repeat_backward(n, grad):
+    reps = n._attrs["repeats"]
+    shape = n._attrs["self_sym_sizes"]
+    lead = len(reps) - len(shape)
+    full = (1,) * lead + tuple(shape)
+    # Split every repeated axis into (repeat, size) and sum over the repeats.
+    split = []
+    for r, s in zip(reps, full):
+        split += [r, s]
+    g = grad.reshape(tuple(split))
+    g = g.sum(tuple(range(0, len(split), 2)))
+    return g.reshape(tuple(shape))
+
+
+RepeatBackward0 = node_class(
+    "RepeatBackward0", _repeat_backward, attrs=("repeats", "self_sym_sizes")
+)
+
+
+def repeat(input, *repeats):
+    reps = _shape_args(repeats)
+    d = input._data
+    if len(reps) < d.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    res = np.tile(d, reps)
+    out = _make(np.asarray(res))
+    if needs_grad(input):
+        record(RepeatBackward0, out, (input,), None, {"repeats": reps, "self_sym_sizes": d.shape})
+    return out
+
+
+def tile(input, dims):
+    dims = tuple(dims)
+    nd = input._data.ndim
+    if len(dims) < nd:
+        dims = (1,) * (nd - len(dims)) + dims
+    return repeat(input, dims)
+
+
+UnsqueezeBackward0 = node_class(
+    "UnsqueezeBackward0", lambda n, grad: grad.squeeze(n._attrs["dim"]), attrs=("dim",)
+)
+SqueezeBackward0 = node_class(
+    "SqueezeBackward0",
+    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    attrs=("self_sym_sizes",),
+)
+SqueezeBackward1 = node_class(
+    "SqueezeBackward1",
+    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    attrs=("dim", "self_sym_sizes"),
+)
+SqueezeBackward2 = node_class(
+    "SqueezeBackward2",
+    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    attrs=("dim", "self_sym_sizes"),
+)
+
+
+def unsqueeze(input, dim):
+    d = input._data
+    dim = wrap_dim(dim, d.ndim + 1)
+    return _unary_view(
+        input, np.expand_dims(d, dim), UnsqueezeBackward0, {"dim": dim}, lambda b: b.unsqueeze(dim)
+    )
+
+
+def squeeze(input, dim=None):
+    d = input._data
+    if dim is None:
+        res = d.reshape(tuple(s for s in d.shape if s != 1))
+        return _unary_view(
+            input, res, SqueezeBackward0, {"self_sym_sizes": d.shape}, lambda b: b.squeeze()
+        )
+    if isinstance(dim, (tuple, list)):
+        axes = tuple(wrap_dim(x, max(d.ndim, 1)) for x in dim)
+        res = d.reshape(tuple(s for i, s in enumerate(d.shape) if not (i in axes and s == 1)))
+        return _unary_view(
+            input,
+            res,
+            SqueezeBackward2,
+            {"dim": axes, "self_sym_sizes": d.shape},
+            lambda b: b.squeeze(axes),
+        )
+    ax = wrap_dim(dim, max(d.ndim, 1))
+    res = d.reshape(tuple(s for i, s in enumerate(d.shape) if not (i == ax and s == 1)))
+    return _unary_view(
+        input,
+        res,
+        SqueezeBackward1,
+        {"dim": ax, "self_sym_sizes": d.shape},
+        lambda b: b.squeeze(ax),
+    )
+
+
+# --- flip / roll / narrow ------------------------------------------------------------------
+FlipBackward0 = node_class(
+    "FlipBackward0", lambda n, grad: grad.flip(n._attrs["dims"]), attrs=("dims",)
+)
+RollBackward0 = node_class(
+    "RollBackward0",
+    lambda n, grad: grad.roll(tuple(-s for s in n._attrs["shifts"]), n._attrs["dims"] or None),
+    attrs=("dims", "shifts"),
+)
+
+
+def flip(input, *dims):
+    dims = _shape_args(dims)
+    d = input._data
+    axes = tuple(wrap_dim(x, d.ndim) for x in dims)
+    out = _make(np.flip(d, axes).copy())
+    if needs_grad(input):
+        record(FlipBackward0, out, (input,), None, {"dims": axes})
+    return out
+
+
+def fliplr(input):
+    return flip(input, (1,))
+
+
+def flipud(input):
+    return flip(input, (0,))
+
+
+def roll(input, shifts, dims=None):
+    d = input._data
+    sh = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if dims is None:
+        out = _make(np.roll(d.reshape(-1), sh[0]).reshape(d.shape))
+        dd = ()
+    else:
+        dd = (dims,) if isinstance(dims, int) else tuple(dims)
+        dd = tuple(wrap_dim(x, d.ndim) for x in dd)
+        out = _make(np.roll(d, sh, dd))
+    if needs_grad(input):
+        record(RollBackward0, out, (input,), None, {"dims": dd, "shifts": sh})
+    return out
+
+
+def narrow(input, dim, start, length):
+    d = input._data
+    dim = wrap_dim(dim, d.ndim)
+    start = int(start)
+    if start < 0:
+        start += d.shape[dim]
+    if start + length > d.shape[dim]:
+        raise RuntimeError(
+            f"start ({start}) + length ({length}) exceeds dimension size ({d.shape[dim]})."
+        )
+    from .indexing import slice_dim
+
+    return slice_dim(input, dim, start, start + length, 1)
+
+
+# --- cat / stack / split / unbind ----------------------------------------------------------
+class _CatNode(Node):
+    __slots__ = ()
+
+    def apply(self, grads):
+        grad = grads[0]
+        dim = self._attrs["dim"]
+        out, start = [], 0
+        for size in self._shapes:
+            out.append(narrow(grad, dim, start, size) if size else None)
+            start += size
+        return tuple(out)
+
+
+CatBackward0 = node_class("CatBackward0", attrs=("dim",), base=_CatNode)
+
+
+def cat(tensors, dim=0, *, out=None):
+    if isinstance(tensors, Tensor):
+        raise TypeError(
+            "cat() received an invalid combination of arguments - got (Tensor, ), but expected one of:\n"
+            " * (tuple of Tensors tensors, int dim = 0, *, Tensor out = None)"
+        )
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    # Legacy: 1-d empty tensors are skipped.
+    live = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
+    ref = live[0]._data
+    if ref.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    ax = wrap_dim(dim, ref.ndim)
+    for i, t in enumerate(live):
+        td = t._data
+        if td.ndim != ref.ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ref.ndim} and {td.ndim}"
+            )
+        for k in range(ref.ndim):
+            if k != ax and td.shape[k] != ref.shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {ax}. Expected size {ref.shape[k]} "
+                    f"but got size {td.shape[k]} for tensor number {i} in the list."
+                )
+    dt = promote(*live)
+    res = np.concatenate([t._data.astype(dt, copy=False) for t in live], axis=ax)
+    o = _make(res)
+    if needs_grad(*live):
+        record(CatBackward0, o, tuple(live), None, {"dim": ax})
+        o._grad_fn._shapes = tuple(t._data.shape[ax] for t in live)
+    return o
+
+
+concat = concatenate = cat
+
+
+class _StackNode(Node):
+    __slots__ = ()
+
+    def apply(self, grads):
+        return tuple(grads[0].unbind(self._attrs["dim"]))
+
+
+StackBackward0 = node_class("StackBackward0", attrs=("dim",), base=_StackNode)
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shape0 = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != shape0:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(shape0)} at entry 0 and "
+                f"{list(t._data.shape)} at entry {i}"
+            )
+    ax = wrap_dim(dim, len(shape0) + 1)
+    dt = promote(*tensors)
+    o = _make(np.stack([t._data.astype(dt, copy=False) for t in tensors], axis=ax))
+    if needs_grad(*tensors):
+        record(StackBackward0, o, tuple(tensors), None, {"dim": ax})
+    return o
+
+
+def hstack(tensors):
+    tensors = list(tensors)
+    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([t if t._data.ndim >= 2 else t.reshape(1, -1) for t in tensors], 0)
+
+
+class _SplitNode(Node):
+    __slots__ = ()
+
+    def apply(self, grads):
+        a = self._attrs
+        return (cat(list(grads), a["dim"]),)
+
+
+SplitBackward0 = node_class(
+    "SplitBackward0", attrs=("dim", "self_sym_sizes", "split_size"), base=_SplitNode
+)
+SplitWithSizesBackward0 = node_class(
+    "SplitWithSizesBackward0", attrs=("dim", "self_sym_sizes", "split_sizes"), base=_SplitNode
+)
+
+
+def _split_views(input, sizes, ax, cls, attrs):
+    d = input._data
+    outs, start = [], 0
+    for s in sizes:
+        idx = [slice(None)] * d.ndim
+        idx[ax] = slice(start, start + s)
+        o = _make(d[tuple(idx)])
+        st = start
+        _as_view(o, input, lambda b, st=st, s=s: b.narrow(ax, st, s))
+        outs.append(o)
+        start += s
+    if needs_grad(input):
+        record_multi(cls, outs, (input,), None, attrs)
+    return tuple(outs)
+
+
+def split(input, split_size_or_sections, dim=0):
+    d = input._data
+    ax = wrap_dim(dim, d.ndim)
+    n = d.shape[ax]
+    if isinstance(split_size_or_sections, int):
+        ss = split_size_or_sections
+        if ss <= 0 and n:
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+            )
+        sizes = [min(ss, n - i) for i in range(0, n, ss)] if n else [0]
+        return _split_views(
+            input,
+            sizes,
+            ax,
+            SplitBackward0,
+            {"dim": ax, "self_sym_sizes": d.shape, "split_size": ss},
+        )
+    sizes = [int(s) for s in split_size_or_sections]
+    if sum(sizes) != n:
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+            f"dimension {ax}), but got split_sizes={sizes}"
+        )
+    return _split_views(
+        input,
+        sizes,
+        ax,
+        SplitWithSizesBackward0,
+        {"dim": ax, "self_sym_sizes": d.shape, "split_sizes": tuple(sizes)},
+    )
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    n = input._data.shape[wrap_dim(dim, input._data.ndim)]
+    size = -(-n // chunks) if n else 1
+    return split(input, max(size, 1), dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    d = input._data
+    ax = wrap_dim(dim, d.ndim)
+    n = d.shape[ax]
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+    else:
+        bounds = [0] + [min(int(i), n) for i in indices_or_sections] + [n]
+        sizes = [max(b - a, 0) for a, b in zip(bounds[:-1], bounds[1:])]
+    return split(input, sizes, ax)
+
+
+class _UnbindNode(Node):
+    __slots__ = ()
+
+    def apply(self, grads):
+        return (stack(list(grads), self._attrs["dim"]),)
+
+
+UnbindBackward0 = node_class("UnbindBackward0", attrs=("dim",), base=_UnbindNode)
+
+
+def unbind(input, dim=0):
+    d = input._data
+    if d.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    ax = wrap_dim(dim, d.ndim)
+    outs = []
+    for i in range(d.shape[ax]):
+        o = _make(np.take(d, i, axis=ax) if False else d[(slice(None),) * ax + (i,)])
+        _as_view(o, input, lambda b, i=i: b.select(ax, i))
+        outs.append(o)
+    if needs_grad(input) and outs:
+        record_multi(UnbindBackward0, outs, (input,), None, {"dim": ax})
+    return tuple(outs)
+
+
+def atleast_1d(input):
+    return input.reshape(1) if input._data.ndim == 0 else input
+
+
+def atleast_2d(input):
+    d = input._data
+    if d.ndim >= 2:
+        return input
+    return input.reshape(1, -1) if d.ndim == 1 else input.reshape(1, 1)
+
+
+_unused = (events,)

@@ -1,0 +1,584 @@
+"""``Tensor``: an ``np.ndarray`` plus the autograd bookkeeping PyTorch keeps.
+
+Arithmetic lives in :mod:`autograd_widgets.ops`; this module holds the state
+(data, grad, grad_fn, version counter, hooks) and the attribute surface.
+Methods that are ops are attached by :mod:`autograd_widgets.ops` at import.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import as_dtype, from_numpy_dtype, get_default_dtype
+from .autograd import events
+from .autograd.grad_mode import state as _grad_state
+from .autograd.node import AccumulateGrad, _HookDict, add_hook, new_node
+
+_new_obj = object.__new__
+
+
+class Size(tuple):
+    """``torch.Size``: a tuple that prints as ``torch.Size([2, 3])``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+
+class _VersionCounter:
+    """Shared by a tensor and its views; bumped by every in-place op."""
+
+    __slots__ = ("v",)
+
+    def __init__(self) -> None:
+        self.v = 0
+
+
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+    "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
+    "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
+)
+
+
+def _dtype_of(t) -> _dtype.dtype:
+    return from_numpy_dtype(t._data.dtype)
+
+
+class Tensor:
+    """A multi-dimensional array that records the operations applied to it.
+
+    Mirrors ``torch.Tensor`` on the CPU. ``Tensor([1, 2])`` is the legacy float32
+    constructor, as in PyTorch; prefer :func:`autograd_widgets.tensor`.
+    """
+
+    __slots__ = (
+        "_data",
+        "_requires_grad",
+        "_grad_fn",
+        "_grad",
+        "_vc",
+        "_base",
+        "_view_fn",
+        "_output_nr",
+        "_hooks",
+        "_post_acc_hooks",
+        "_acc",
+        "_retains_grad",
+        "__weakref__",
+        "__dict__",
+    )
+
+    __array_priority__ = 1000  # ndarray <op> Tensor defers to the Tensor
+
+    def __new__(cls, *args, **kwargs):
+        # Legacy constructor: Tensor(sequence) or Tensor(*sizes) -> float32.
+        dt = get_default_dtype().np
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            src = args[0]
+            data = np.array(src._data if isinstance(src, Tensor) else src, dtype=dt)
+        elif args:
+            data = np.empty(tuple(int(a) for a in args), dtype=dt)
+        else:
+            data = np.empty((0,), dtype=dt)
+        return cls._make(data)
+
+    @classmethod
+    def _make(cls, data, requires_grad: bool = False):
+        """Wrap an ndarray (no copy). The fast path every op uses."""
+        t = _new_obj(cls)
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        t._data = data
+        t._requires_grad = requires_grad
+        t._grad_fn = None
+        t._grad = None
+        t._vc = _VersionCounter()
+        t._base = None
+        t._view_fn = None
+        t._output_nr = 0
+        t._hooks = None
+        t._post_acc_hooks = None
+        t._acc = None
+        t._retains_grad = False
+        return t
+
+    # -- autograd state ---------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        value = bool(value)
+        if value and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = value
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def _version(self) -> int:
+        return self._vc.v
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Populate ``.grad`` for this non-leaf tensor during backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        self._grad_fn._set_retain_grad(self._output_nr, self)
+
+    def _grad_accumulator(self):
+        """The leaf's ``AccumulateGrad`` node, made on first use and shared while alive."""
+        acc = self._acc() if self._acc is not None else None
+        if acc is None:
+            import weakref
+
+            acc = new_node(AccumulateGrad, ())
+            acc.variable = self
+            self._acc = weakref.ref(acc)
+        return acc
+
+    def register_hook(self, hook):
+        """``hook(grad) -> Tensor or None`` runs when this tensor's gradient is computed."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            return self._grad_fn._register_tensor_prehook(self._output_nr, hook)
+        if self._hooks is None:
+            self._hooks = _HookDict()
+        return add_hook(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = _HookDict()
+        return add_hook(self._post_acc_hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate gradients of this tensor into the ``.grad`` of graph leaves."""
+        from .autograd.engine import run_backward
+
+        if inputs is not None:
+            inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+            if not inputs:
+                raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        run_backward(
+            (self,),
+            None if gradient is None else (gradient,),
+            retain_graph,
+            create_graph,
+            inputs=inputs,
+        )
+
+    def detach(self) -> Tensor:
+        """A new tensor sharing data, cut from the graph."""
+        t = Tensor._make(self._data)
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> Tensor:
+        if self._base is not None and self._base._requires_grad:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+                "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+                "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        t = Tensor._make(self._data)
+        return t
+
+    @data.setter
+    def data(self, value) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError("Tensor.data must be a Tensor")
+        self._data = value._data
+
+    # -- metadata ---------------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    @property
+    def dtype(self) -> _dtype.dtype:
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return _cpu
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def layout(self) -> str:
+        return "torch.strided"
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return False
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def data_ptr(self) -> int:
+        return self._data.__array_interface__["data"][0]
+
+    def get_device(self) -> int:
+        return -1
+
+    @property
+    def names(self):
+        return (None,) * self._data.ndim
+
+    # -- conversion -------------------------------------------------------------------
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.numpy()
+        if dtype is not None and arr.dtype != dtype:
+            arr = arr.astype(dtype)
+        return arr
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def _scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
+
+    def __float__(self) -> float:
+        return float(self._scalar())
+
+    def __int__(self) -> int:
+        return int(self._scalar())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self, *, tensor_contents=None) -> str:
+        from ._printing import tensor_repr
+
+        fn = self._grad_fn
+        return tensor_repr(
+            self._data,
+            dtype=from_numpy_dtype(self._data.dtype),
+            requires_grad=self._requires_grad and fn is None,
+            grad_fn_name=fn.name() if fn is not None else None,
+        )
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self._data.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (self._data, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                "because of a torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001"
+            )
+        new = (
+            type(self)._make(self._data.copy(), self._requires_grad)
+            if type(self) is Tensor
+            else None
+        )
+        if new is None:
+            new = _copy_subclass(self)
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    # -- dtype conversion (no graph for same dtype, ToCopyBackward0 otherwise) --------
+    def to(self, *args, **kwargs) -> Tensor:
+        dt = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, Tensor):
+                dt = a.dtype
+            elif isinstance(a, str) and a in ("cpu",) or _is_device(a):
+                continue
+            elif a is not None and not isinstance(a, bool):
+                dt = a
+        dev = kwargs.get("device")
+        if dev is not None and not _is_device(dev):
+            raise RuntimeError(f"autograd_widgets runs on the CPU only; cannot move to {dev!r}")
+        for a in args:
+            if isinstance(a, str) and a not in ("cpu",) and not a.startswith("torch."):
+                raise RuntimeError(f"autograd_widgets runs on the CPU only; cannot move to {a!r}")
+        if dt is None:
+            return self.clone() if kwargs.get("copy") else self
+        return self._to_dtype(as_dtype(dt), copy=kwargs.get("copy", False))
+
+    def type(self, dtype=None, **kwargs):
+        if dtype is None:
+            return _dtype._DTYPE_TO_TYPE_STRING[from_numpy_dtype(self._data.dtype)]
+        return self._to_dtype(as_dtype(dtype))
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self._to_dtype(other.dtype)
+
+    def float(self) -> Tensor:
+        return self._to_dtype(_dtype.float32)
+
+    def double(self) -> Tensor:
+        return self._to_dtype(_dtype.float64)
+
+    def half(self) -> Tensor:
+        return self._to_dtype(_dtype.float16)
+
+    def long(self) -> Tensor:
+        return self._to_dtype(_dtype.int64)
+
+    def int(self) -> Tensor:
+        return self._to_dtype(_dtype.int32)
+
+    def short(self) -> Tensor:
+        return self._to_dtype(_dtype.int16)
+
+    def char(self) -> Tensor:
+        return self._to_dtype(_dtype.int8)
+
+    def byte(self) -> Tensor:
+        return self._to_dtype(_dtype.uint8)
+
+    def bool(self) -> Tensor:
+        return self._to_dtype(_dtype.bool_)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args, **kwargs):
+        raise RuntimeError("Torch not compiled with CUDA enabled")
+
+    def pin_memory(self) -> Tensor:
+        return self
+
+    def share_memory_(self) -> Tensor:
+        return self
+
+
+class _Device:
+    __slots__ = ()
+    type = "cpu"
+    index = None
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+    def __eq__(self, other) -> bool:
+        return str(other) == "cpu" or isinstance(other, _Device)
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+
+_cpu = _Device()
+
+
+def device(spec="cpu", index=None):
+    """``torch.device``: only the CPU exists here."""
+    s = str(spec)
+    if s != "cpu" and not s.startswith("cpu:"):
+        raise RuntimeError(f"autograd_widgets runs on the CPU only; got device {s!r}")
+    return _cpu
+
+
+def _is_device(a) -> bool:
+    return isinstance(a, _Device) or (isinstance(a, str) and (a == "cpu" or a.startswith("cpu:")))
+
+
+def _rebuild(data, requires_grad):
+    return Tensor._make(data, requires_grad)
+
+
+def _copy_subclass(t):
+    new = type(t).__new__(type(t), Tensor._make(t._data.copy()), t._requires_grad)
+    return new
+
+
+def _wrap_dim(dim, ndim: int) -> int:
+    """Normalise a possibly negative dim, with PyTorch's error text."""
+    lo, hi = (-ndim, ndim - 1) if ndim else (-1, 0)
+    if not (lo <= dim <= hi):
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})"
+        )
+    return dim + ndim if dim < 0 and ndim else (0 if dim < 0 else dim)
+
+
+def _wrap_output(data, node, output_nr, counter, requires_grad):
+    """Re-wrap a saved output (``_saved_result``) as a tensor whose grad_fn is its node."""
+    t = Tensor._make(data, requires_grad)
+    t._vc = counter
+    if requires_grad:
+        t._grad_fn = node
+        t._output_nr = output_nr
+    return t
+
+
+def _sum_to(grad: Tensor, shape) -> Tensor:
+    from .ops._core import unbroadcast
+
+    return unbroadcast(grad, shape)
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+# Re-exported for modules that only need the grad-mode flag and the event bus.
+__all__ = ["Tensor", "Size", "is_tensor", "device", "_grad_state", "events"]
