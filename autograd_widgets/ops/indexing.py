@@ -156,6 +156,14 @@ def _int_or_none(v):
     return int(v)
 
 
+def _has_ellipsis(key) -> bool:
+    return any(k is Ellipsis for k in key)
+
+
+def _ellipsis_pos(key) -> int:
+    return next(i for i, k in enumerate(key) if k is Ellipsis)
+
+
 def _count_dims(key):
     n = 0
     for k in key:
@@ -174,13 +182,13 @@ def getitem(input, key):
     used = _count_dims(key)
     if used > d.ndim:
         raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
-    if key.count(Ellipsis) > 1:
+    if sum(k is Ellipsis for k in key) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     if advanced:
         return _advanced_index(input, key)
     # Expand the ellipsis into full slices, then apply one view op per index.
-    if Ellipsis in key:
-        i = key.index(Ellipsis)
+    if _has_ellipsis(key):
+        i = _ellipsis_pos(key)
         key = key[:i] + (slice(None),) * (d.ndim - used) + key[i + 1 :]
     out, dim = input, 0
     for k in key:
@@ -250,8 +258,8 @@ def _check_bounds(key, shape):
 
 def _advanced_index(input, key):
     d = input._data
-    if Ellipsis in key:
-        i = key.index(Ellipsis)
+    if _has_ellipsis(key):
+        i = _ellipsis_pos(key)
         key = key[:i] + (slice(None),) * (d.ndim - _count_dims(key)) + key[i + 1 :]
     _check_bounds(key, d.shape)
     res = np.asarray(d[key])
@@ -290,8 +298,8 @@ def setitem(input, key, value):
     from .inplace import check_inplace
 
     nkey, advanced = _normalize_key(key)
-    if Ellipsis in nkey:
-        i = nkey.index(Ellipsis)
+    if _has_ellipsis(nkey):
+        i = _ellipsis_pos(nkey)
         nkey = nkey[:i] + (slice(None),) * (input._data.ndim - _count_dims(nkey)) + nkey[i + 1 :]
     if advanced:
         _check_bounds(nkey, input._data.shape)
