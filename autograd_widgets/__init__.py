@@ -92,6 +92,13 @@ newaxis = None
 __version__ = "0.1.0"
 
 
+def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - torch.autograd.Variable
+    """Legacy ``torch.autograd.Variable``: today just the tensor itself."""
+    if requires_grad:
+        data.requires_grad_(True)
+    return data
+
+
 def is_floating_point(input) -> bool:
     return input.is_floating_point()
 

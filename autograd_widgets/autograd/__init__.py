@@ -43,6 +43,13 @@ __all__ = [
 ]
 
 
+def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - legacy API
+    """Legacy ``torch.autograd.Variable``: returns the tensor (with requires_grad set)."""
+    if requires_grad:
+        data.requires_grad_(True)
+    return data
+
+
 def _as_seq(x):
     from ..tensor import Tensor
 

@@ -236,3 +236,22 @@ def _inplace_view(self, fn, *args):
     if r._grad_fn is not None:
         self._grad_fn, self._output_nr = r._grad_fn, r._output_nr
     return self
+
+
+def _public_names():
+    import types
+
+    names = []
+    for mod in (pointwise, reduction, shape, indexing, linalg):
+        for k, v in vars(mod).items():
+            if k.startswith("_") or isinstance(v, (type, types.ModuleType)):
+                continue
+            if callable(v) and getattr(v, "__module__", "").startswith("autograd_widgets.ops"):
+                names.append(k)
+    return sorted(set(names) - {"record", "record_multi", "needs_grad", "node_class", "unbroadcast",
+                                "binary_operands", "check_broadcast", "no_grad_event", "as_float_input",
+                                "wrap_dim", "edge", "promote", "float_result", "to_tensor", "infer_shape",
+                                "slice_dim", "getitem", "setitem"})
+
+
+__all__ = _public_names()

@@ -1,0 +1,23 @@
+"""``torch.cuda`` stand-in: autograd_widgets runs on the CPU only."""
+
+from __future__ import annotations
+
+
+def is_available() -> bool:
+    return False
+
+
+def device_count() -> int:
+    return 0
+
+
+def manual_seed(seed: int) -> None:
+    """Accepted for compatibility (no CUDA generator exists)."""
+
+
+def manual_seed_all(seed: int) -> None:
+    """Accepted for compatibility (no CUDA generator exists)."""
+
+
+def synchronize(device=None) -> None:
+    """Nothing runs asynchronously here."""

@@ -1,0 +1,53 @@
+"""``torch.linalg`` (subset): vector and matrix norms, matmul, solve/inv via numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .ops.linalg import matmul
+from .ops.reduction import vector_norm
+from .tensor import Tensor
+
+__all__ = ["vector_norm", "norm", "matrix_norm", "matmul", "det", "inv", "solve"]
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """``torch.linalg.norm``: vector 2-norm by default, Frobenius for matrices."""
+    if ord is None or ord == "fro":
+        return vector_norm(A, 2, dim, keepdim)
+    if A._data.ndim == 1 or dim is not None and isinstance(dim, int):
+        return vector_norm(A, ord, dim, keepdim)
+    raise NotImplementedError(
+        f"linalg.norm(ord={ord!r}) for matrices is not supported by autograd_widgets"
+    )
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False):
+    if ord != "fro":
+        raise NotImplementedError(
+            f"linalg.matrix_norm(ord={ord!r}) is not supported by autograd_widgets"
+        )
+    return vector_norm(A, 2, dim, keepdim)
+
+
+def _no_grad_only(name, A):
+    if A._requires_grad:
+        raise NotImplementedError(
+            f"the derivative of linalg.{name} is not implemented in autograd_widgets"
+        )
+
+
+def det(A):
+    _no_grad_only("det", A)
+    return Tensor._make(np.asarray(np.linalg.det(A._data)))
+
+
+def inv(A):
+    _no_grad_only("inv", A)
+    return Tensor._make(np.linalg.inv(A._data))
+
+
+def solve(A, B):
+    _no_grad_only("solve", A)
+    _no_grad_only("solve", B)
+    return Tensor._make(np.linalg.solve(A._data, B._data))
