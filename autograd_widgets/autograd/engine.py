@@ -369,7 +369,6 @@ def _validate_grad(node, i, nxt, g) -> None:
     if type(nxt) is AccumulateGrad:
         var = nxt.variable
         if g._data.shape != var._data.shape and g._data.size != var._data.size:
-            T = _tensor_mod()
             raise RuntimeError(
                 f"Function {node.name()} returned an invalid gradient at index {i} - got "
                 f"{list(g._data.shape)} but expected shape compatible with {list(var._data.shape)}"
