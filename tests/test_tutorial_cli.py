@@ -259,6 +259,6 @@ def test_starts_a_jupyterlab_that_serves_the_notebooks_and_stops_cleanly(tmp_pat
                 proc.kill()
                 proc.wait()
             log.close()
-    assert proc.returncode is not None
+    assert proc.returncode == 0, f"JupyterLab exited with {proc.returncode} on SIGTERM"
     with pytest.raises(OSError):
         _get(f"{base}/api/status?token={token}")

@@ -23,8 +23,6 @@ CELLS = [
     ),
     code(
         """
-        import warnings
-
         import autograd_widgets as torch
         """
     ),
@@ -179,6 +177,8 @@ CELLS = [
     ),
     code(
         """
+        import warnings
+
         print(a.is_leaf, b.is_leaf, Q.is_leaf)
 
         with warnings.catch_warnings(record=True) as caught:

@@ -33,10 +33,6 @@ CELLS = [
         """
         import autograd_widgets as torch
         from autograd_widgets import TensorView, nn, optim
-        from autograd_widgets.utils.data import DataLoader, TensorDataset
-        from IPython.display import SVG, display
-        from sklearn.datasets import load_digits
-        from sklearn.model_selection import train_test_split
 
         torch.manual_seed(0);
         """
@@ -45,22 +41,27 @@ CELLS = [
         """
         In PyTorch these imports read `from torch import nn, optim` and
         `from torch.utils.data import ...`; the rest of the notebook is unchanged.
+        scikit-learn only supplies the data.
 
         ## The data
 
-        Pixel values run from 0 to 16; we scale them to [0, 1], keep 20% of the images
-        aside to test on, and wrap the training part in a `TensorDataset`.
+        Pixel values run from 0 to 16; we scale them to [0, 1] and keep 20% of the
+        images aside to test on.
         """,
         """
         换成 PyTorch 时，这几行导入写成 `from torch import nn, optim` 和 `from torch.utils.data import ...`，其余代码一字不改。
+        scikit-learn 只负责提供数据。
 
         ## 数据
 
-        像素值的范围是 0 到 16，我们把它缩放到 [0, 1]，留出 20% 的图片做测试集，再把训练部分包装成 `TensorDataset`。
+        像素值的范围是 0 到 16，我们把它缩放到 [0, 1]，并留出 20% 的图片做测试集。
         """,
     ),
     code(
         """
+        from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
+
         digits = load_digits()
         X_train, X_test, y_train, y_test = train_test_split(
             digits.data / 16.0, digits.target, test_size=0.2, random_state=0
@@ -69,9 +70,27 @@ CELLS = [
         X_test = torch.tensor(X_test, dtype=torch.float32)
         y_train = torch.tensor(y_train)
         y_test = torch.tensor(y_test)
-        train_set = TensorDataset(X_train, y_train)
         print(X_train.shape, y_train.shape, y_train.dtype)
         print("label of the first image:", y_train[0].item())
+        """
+    ),
+    md(
+        """
+        A `DataLoader` cuts the training set into shuffled mini-batches of 64, a new
+        order every epoch:
+        """,
+        """
+        `DataLoader` 把训练集打乱并切成每批 64 张的小批量，每个 epoch 的顺序都不一样：
+        """,
+    ),
+    code(
+        """
+        from autograd_widgets.utils.data import DataLoader, TensorDataset
+
+        train_set = TensorDataset(X_train, y_train)
+        loader = DataLoader(train_set, batch_size=64, shuffle=True)
+        images, labels = next(iter(loader))
+        print(len(loader), "batches;", images.shape, labels[:10])
         """
     ),
     md(
@@ -145,6 +164,9 @@ CELLS = [
     ),
     code(
         """
+        from IPython.display import SVG, display
+
+
         def plot(curves, title="", width=560, height=220):
             \"\"\"Draw {label: [y0, y1, ...]} as SVG lines.\"\"\"
             values = [v for ys in curves.values() for v in ys] or [0.0]
@@ -165,7 +187,8 @@ CELLS = [
                 points = " ".join(xy(i, v) for i, v in enumerate(ys))
                 last = f": {ys[-1]:.3g}" if ys else ""
                 svg.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
-                svg.append(f'<text x="{width - 170}" y="{16 + 15 * row}" fill="{color}">{label}{last}</text>')
+                legend = f'<text x="{width - 170}" y="{16 + 15 * row}" fill="{color}">'
+                svg.append(f"{legend}{label}{last}</text>")
             return SVG("".join(svg) + "</svg>")
         """
     ),
@@ -211,7 +234,6 @@ CELLS = [
 
 
         optimizer = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-        loader = DataLoader(train_set, batch_size=64, shuffle=True)
         history = {"train loss": [], "test loss": []}
         chart = display(plot(history, "cross-entropy per epoch"), display_id=True)
 
@@ -227,8 +249,8 @@ CELLS = [
             history["train loss"].append(total / len(train_set))
             history["test loss"].append(test_loss)
             chart.update(plot(history, "cross-entropy per epoch"))
-
-        print(f"test accuracy after {epoch + 1} epochs: {accuracy:.1%}")
+            if epoch % 5 == 4:
+                print(f"epoch {epoch + 1}: test accuracy {accuracy:.1%}")
         """
     ),
     md(
@@ -319,7 +341,7 @@ CELLS = [
             net = deep_net(activation)
             optimizer = optim.SGD(net.parameters(), lr=0.02, momentum=0.9)
             curve = curves[activation.__name__] = []
-            for epoch in range(5):
+            for _ in range(5):
                 total = 0.0
                 for images, labels in loader:
                     optimizer.zero_grad()

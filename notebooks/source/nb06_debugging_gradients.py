@@ -23,8 +23,6 @@ CELLS = [
     ),
     code(
         """
-        import warnings
-
         import autograd_widgets as torch
         from autograd_widgets import nn
 
@@ -100,6 +98,8 @@ CELLS = [
     ),
     code(
         """
+        import warnings
+
         w = torch.randn(3, requires_grad=True) * 0.01
         loss = (w * torch.tensor([1.0, 2.0, 3.0])).sum()
         loss.backward()
