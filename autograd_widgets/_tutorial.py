@@ -27,7 +27,7 @@ from pathlib import Path
 LANGS = ("en", "zh")
 TUTORIALS_DIR = Path(__file__).resolve().parent / "tutorials"
 RECORD_NAME = ".autograd-widgets-tutorial.json"
-DEFAULT_DIR_NAME = "autograd-widgets-tutorial"
+DEFAULT_DIR_NAME = "autograd-widgets-tutorials"
 INSTALL_HINT = (
     'JupyterLab is not installed; install it with: pip install "autograd-widgets[widgets]"'
 )
@@ -188,7 +188,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help=f"folder to copy the notebooks into (default: ./{DEFAULT_DIR_NAME}/LANG)",
+        help=f"folder to copy the notebooks into (default: ./{DEFAULT_DIR_NAME})",
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="start JupyterLab without opening a browser"
@@ -203,7 +203,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, extra: list[str]) -> int:
     """Carry out ``autograd-widgets tutorial`` for parsed ``args``."""
     lang = args.lang or default_lang()
-    folder = (args.dir or Path.cwd() / DEFAULT_DIR_NAME / lang).expanduser().resolve()
+    folder = (args.dir or Path.cwd() / DEFAULT_DIR_NAME).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
         parser.error(f"--dir {folder} exists and is not a folder")
     try:

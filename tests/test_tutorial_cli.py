@@ -110,8 +110,9 @@ def test_default_folder_and_language(tmp_path, launched, monkeypatch):
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     run_cli("tutorial")
-    folder = tmp_path / _tutorial.DEFAULT_DIR_NAME / "zh"
+    folder = tmp_path / _tutorial.DEFAULT_DIR_NAME
     assert sorted(p.name for p in folder.glob("*.ipynb")) == EN
+    assert "自动求导" in (folder / EN[0]).read_text(encoding="utf-8")
     assert _tutorial.default_lang({"LANG": "en_US.UTF-8"}) == "en"
     assert _tutorial.default_lang({}) == "en"
 
