@@ -154,7 +154,7 @@ export function toDot(graph, opts = {}, pal = palette) {
   out.push(
     `  graph [${attrs({ rankdir, bgcolor: pal.graph.bgcolor, nodesep: pal.graph.nodesep, ranksep: pal.graph.ranksep, fontname: font.name })}];`,
   );
-  out.push(`  node [${attrs({ fontname: font.name, fontsize: font.size, height: 0.3, margin: "0.08,0.04" })}];`);
+  out.push(`  node [${attrs({ fontname: font.name, fontsize: font.size, height: 0.3, margin: "0.1,0.04" })}];`);
   out.push(`  edge [${attrs({ color: pal.edge.next, arrowsize: pal.edge.arrowsize })}];`);
   const nodeIds = [];
   const known = new Set();

@@ -120,10 +120,15 @@ export function nodeDetails(node, graph) {
  * Returns a new graph object; the input is not modified.
  *
  * patch = {set: {top-level keys}, upsert: [Node], remove: [id], order: [id] | undefined,
- *          edges: [Edge] | undefined}
+ *          edges: [Edge] | undefined, replace: bool | undefined (upsert is then the whole node list)}
  */
 export function applyPatch(graph, patch) {
   const out = { ...graph, ...(patch.set || {}) };
+  if (patch.replace) {
+    out.nodes = patch.upsert || [];
+    out.edges = patch.edges || [];
+    return out;
+  }
   const byId = new Map((graph.nodes || []).map((n) => [n.id, n]));
   for (const id of patch.remove || []) byId.delete(id);
   for (const n of patch.upsert || []) byId.set(n.id, n);

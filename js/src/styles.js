@@ -63,6 +63,7 @@ export const CSS = `
 .aw-tooltip { position: absolute; z-index: 10; pointer-events: none; background: var(--aw-bg); color: var(--aw-fg);
   border: 1px solid var(--aw-border); border-radius: 3px; padding: 3px 6px; font-size: 90%; white-space: pre;
   box-shadow: 0 2px 6px rgba(0,0,0,.25); max-width: 30em; overflow: hidden; }
+.aw-graph svg text { font-family: Arial, "Liberation Sans", Helvetica, sans-serif; }
 .aw-graph svg .edge path { stroke: var(--aw-fg2); }
 .aw-graph svg .edge polygon { stroke: var(--aw-fg2); fill: var(--aw-fg2); }
 .aw-graph svg .edge.aw-e-saved path { stroke: #d47500; }

@@ -18,6 +18,8 @@ import { injectStyles } from "./styles.js";
 
 let viewCounter = 0;
 
+const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 function h(tag, props = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
@@ -113,7 +115,8 @@ export function render({ model, el, layout, store, styleKey }) {
   let nodeIds = [];
   let lastSvg = null;
   let svgEl = null;
-  let userMoved = false;
+  let userMoved = false; // the user panned/zoomed: keep their view across updates
+  let programmatic = false; // our own fit/zoom calls must not count as the user's
   let matches = [];
   let matchPos = -1;
   let disposed = false;
@@ -141,11 +144,22 @@ export function render({ model, el, layout, store, styleKey }) {
     notice.hidden = !msg;
   }
 
+  function quietly(fn) {
+    programmatic = true;
+    try {
+      fn();
+    } finally {
+      programmatic = false;
+    }
+  }
+
   function fit() {
     if (!pz) return;
-    pz.resize();
-    pz.fit();
-    pz.center();
+    quietly(() => {
+      pz.resize();
+      pz.fit();
+      pz.center();
+    });
     userMoved = false;
   }
 
@@ -169,7 +183,10 @@ export function render({ model, el, layout, store, styleKey }) {
     try {
       const { svg, ms } = await layout.layout(dot);
       if (disposed) return;
-      install(svg, ids);
+      const t1 = performance.now();
+      await install(svg, ids);
+      if (disposed) return;
+      el.dataset.installMs = String(Math.round(performance.now() - t1));
       el.dataset.layoutMs = String(Math.round(ms));
       el.dataset.renderMs = String(Math.round(performance.now() - t0));
       el.dataset.rev = String(job.rev);
@@ -188,7 +205,17 @@ export function render({ model, el, layout, store, styleKey }) {
     scheduler.request({ graph, rev: store.rev });
   }
 
-  function install(svgText, ids) {
+  // Put a laid-out SVG on screen.  Big graphs cost the main thread a few
+  // hundred ms (parsing, first layout of the SVG), so the work is split at
+  // frame boundaries: the page keeps handling input in between.
+  async function install(svgText, ids) {
+    const tpl = document.createElement("template");
+    tpl.innerHTML = svgText.replace(/<!--[\s\S]*?-->/g, "");
+    const fresh = tpl.content.querySelector("svg");
+    if (!fresh) throw new Error("Graphviz returned no SVG");
+    const big = ids.length > 200;
+    if (big) await nextFrame();
+    if (disposed) return;
     const keep = userMoved && pz ? { zoom: pz.getZoom(), pan: pz.getPan() } : null;
     if (pz) {
       pz.destroy();
@@ -197,9 +224,7 @@ export function render({ model, el, layout, store, styleKey }) {
     if (svgEl) svgEl.remove();
     lastSvg = svgText;
     nodeIds = ids;
-    const holder = document.createElement("div");
-    holder.innerHTML = svgText;
-    svgEl = holder.querySelector("svg");
+    svgEl = fresh;
     // size the canvas to the drawing (within limits); pan/zoom handles the rest
     const vb = (svgEl.getAttribute("viewBox") || "0 0 400 300").split(/[\s,]+/).map(Number);
     canvas.style.height = `${Math.round(Math.min(560, Math.max(160, vb[3] * 1.1 + 20)))}px`;
@@ -224,6 +249,9 @@ export function render({ model, el, layout, store, styleKey }) {
     }
     for (const g of svgEl.querySelectorAll("g.edge > title")) g.remove();
     canvas.append(svgEl);
+    if (big) await nextFrame();
+    if (disposed) return;
+    programmatic = true;
     pz = svgPanZoom(svgEl, {
       zoomEnabled: true,
       controlIconsEnabled: false,
@@ -233,16 +261,19 @@ export function render({ model, el, layout, store, styleKey }) {
       minZoom: 0.02,
       maxZoom: 40,
       zoomScaleSensitivity: 0.25,
-      onZoom: () => (userMoved = true),
-      onPan: () => (userMoved = true),
+      onZoom: () => {
+        if (!programmatic) userMoved = true;
+      },
+      onPan: () => {
+        if (!programmatic) userMoved = true;
+      },
     });
     if (keep) {
       pz.zoom(keep.zoom);
       pz.pan(keep.pan);
-      userMoved = true;
-    } else {
-      userMoved = false;
     }
+    programmatic = false;
+    userMoved = !!keep;
     applySelection();
     applySearch();
   }
@@ -292,8 +323,13 @@ export function render({ model, el, layout, store, styleKey }) {
   function select(id) {
     const value = id === undefined ? null : id;
     if (model.get("selected") === value) return;
-    model.set("selected", value);
-    model.save_changes();
+    localSelect = true;
+    try {
+      model.set("selected", value);
+      model.save_changes();
+    } finally {
+      localSelect = false;
+    }
     applySelection();
   }
 
@@ -337,7 +373,7 @@ export function render({ model, el, layout, store, styleKey }) {
     if (!g || !pz || !svgEl) return;
     const box = g.getBoundingClientRect();
     const area = svgEl.getBoundingClientRect();
-    pz.panBy({ x: area.left + area.width / 2 - (box.left + box.width / 2), y: area.top + area.height / 2 - (box.top + box.height / 2) });
+    quietly(() => pz.panBy({ x: area.left + area.width / 2 - (box.left + box.width / 2), y: area.top + area.height / 2 - (box.top + box.height / 2) }));
   }
 
   // ---- events ----------------------------------------------------------------
@@ -413,10 +449,12 @@ export function render({ model, el, layout, store, styleKey }) {
   model.on("change:show_saved", onOptions);
   model.on("change:show_values", onOptions);
   model.on("change:rankdir", onOptions);
+  let localSelect = false;
   const onSelected = () => {
+    if (localSelect) return; // select() redraws itself and must not pan under the pointer
     applySelection();
     const sel = model.get("selected");
-    if (sel !== null && sel !== undefined && !userMoved) centerOn(sel);
+    if (sel !== null && sel !== undefined) centerOn(sel); // set from Python: bring it into view
   };
   model.on("change:selected", onSelected);
   const unsubscribe = store.subscribe(() => {
@@ -428,7 +466,7 @@ export function render({ model, el, layout, store, styleKey }) {
   if (typeof ResizeObserver !== "undefined") {
     resizeObs = new ResizeObserver(() => {
       if (pz && !userMoved) fit();
-      else if (pz) pz.resize();
+      else if (pz) quietly(() => pz.resize());
     });
     resizeObs.observe(canvas);
   }

@@ -70,3 +70,13 @@ describe("patches", () => {
     expect(p.edges).toBe(g.edges);
   });
 });
+
+describe("replace patches", () => {
+  it("replaces the node list wholesale", () => {
+    const g = example();
+    const p = applyPatch(g, { set: { backward_passes: 0 }, upsert: [g.nodes[1]], edges: [], replace: true });
+    expect(p.nodes.map((n) => n.id)).toEqual(["n1"]);
+    expect(p.edges).toEqual([]);
+    expect(p.backward_passes).toBe(0);
+  });
+});

@@ -1,0 +1,301 @@
+"""``GraphWidget``: the grad_fn DAG drawn live in JupyterLab.
+
+Python sends plain data (the wire graph of docs/graph-schema.md) and the front
+end (``js/src``) turns it into DOT, lays it out with Graphviz compiled to
+WebAssembly in a Web Worker, and draws it.
+
+Bytes on the wire: anywidget sends ``_esm`` with every widget, so ``_esm`` is
+a ~2 KB loader.  The view and the Graphviz worker (~0.85 MB) are sent once per
+page, as binary buffers, when the page's first graph view asks for them
+(custom message ``assets?``).  Live updates are throttled (``update_interval``)
+and, when smaller, sent as patches (custom message ``patch``) instead of the
+whole graph.
+"""
+
+from __future__ import annotations
+
+import uuid
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from . import _assets, _static
+from ._diff import diff_graph, full_patch, json_size
+from ._throttle import CallLater, Throttle, default_call_later
+
+_RANKDIRS = ("TB", "LR")
+
+
+def empty_graph(notice: str | None = None) -> dict[str, Any]:
+    """A schema-1 graph with no nodes."""
+    return {
+        "schema": 1,
+        "nodes": [],
+        "edges": [],
+        "outputs": [],
+        "backward_passes": 0,
+        "executed": [],
+        "truncated": 0,
+        "notice": notice,
+    }
+
+
+class GraphWidget(anywidget.AnyWidget):
+    """An interactive, live drawing of an autograd graph.
+
+    Usually made by :func:`autograd_widgets.draw`; can also show any wire
+    graph dict: ``GraphWidget(graph=model.to_json())``.
+
+    Parameters
+    ----------
+    graph : dict
+        The graph in the wire format of ``docs/graph-schema.md``.
+    source : callable, optional
+        Returns a fresh wire graph; called (throttled) after :meth:`invalidate`.
+    update_interval : float
+        Minimum seconds between two updates sent to the front end (0.1: at
+        most 10 per second; the last state is always delivered).
+    call_later : callable, optional
+        ``call_later(delay, fn)`` scheduler for trailing updates (tests pass a
+        fake; the default uses the kernel's event loop).
+    subscribe : callable, optional
+        ``subscribe(changed) -> unsubscribe``: how to hear that the graph
+        changed; used while ``live`` is True, undone on ``live=False`` and
+        :meth:`close`.
+    """
+
+    _esm = _assets.widget_esm()
+
+    graph = t.Dict(help="The graph on the wire (docs/graph-schema.md).").tag(sync=True)
+    selected = t.Unicode(
+        None, allow_none=True, help="Id of the selected node, or None; set from either side."
+    ).tag(sync=True)
+    show_saved = t.Bool(True, help="Draw the tensors saved for backward.").tag(sync=True)
+    show_values = t.Bool(False, help="Print tensor values inside the nodes.").tag(sync=True)
+    rankdir = t.Unicode("TB", help='Layout direction: "TB" (top to bottom) or "LR".').tag(sync=True)
+    max_nodes = t.Int(
+        500, help="Largest number of nodes drawn; the rest become a '+N more' node."
+    ).tag(sync=True)
+    live = t.Bool(True, help="Follow new ops and backward() while True.").tag(sync=True)
+
+    _uid = t.Unicode(help="Identifies this model's graph store in the page.").tag(sync=True)
+    _rev = t.Int(0, help="Revision of `graph`; patches name the revision they apply to.").tag(
+        sync=True
+    )
+
+    def __init__(
+        self,
+        graph: dict[str, Any] | None = None,
+        *,
+        source: Callable[[], dict[str, Any]] | None = None,
+        update_interval: float = 0.1,
+        call_later: CallLater | None = None,
+        subscribe: Callable[[Callable[[], None]], Callable[[], None]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if graph is None:
+            graph = source() if source is not None else empty_graph()
+        super().__init__(graph=graph, **kwargs)
+        self._source = source
+        self._quiet: set[str] = set()
+        self._closers: list[Callable[[], None]] = []
+        self._throttle = Throttle(
+            self._push, update_interval, call_later=call_later or default_call_later
+        )
+        self.stats = {"full": 0, "patch": 0, "bytes": 0, "assets_sent": 0}
+        self.on_msg(self._on_custom_msg)
+        self._subscribe = subscribe
+        self._unsubscribe: Callable[[], None] | None = None
+        if self.live:
+            self._start_live()
+
+    @t.default("_uid")
+    def _default_uid(self) -> str:
+        return uuid.uuid4().hex
+
+    @t.validate("rankdir")
+    def _validate_rankdir(self, proposal: dict[str, Any]) -> str:
+        value = str(proposal["value"]).upper()
+        if value not in _RANKDIRS:
+            raise t.TraitError(f"rankdir must be 'TB' or 'LR', not {proposal['value']!r}")
+        return value
+
+    @t.validate("max_nodes")
+    def _validate_max_nodes(self, proposal: dict[str, Any]) -> int:
+        if proposal["value"] < 1:
+            raise t.TraitError(f"max_nodes must be at least 1, not {proposal['value']}")
+        return proposal["value"]
+
+    @t.validate("graph")
+    def _validate_graph(self, proposal: dict[str, Any]) -> dict[str, Any]:
+        g = proposal["value"]
+        if not isinstance(g.get("nodes", []), list) or not isinstance(g.get("edges", []), list):
+            raise t.TraitError("graph must have list-valued 'nodes' and 'edges'")
+        return g
+
+    @t.observe("max_nodes")
+    def _on_max_nodes(self, change: dict[str, Any]) -> None:
+        if self._source is not None:
+            self.refresh()
+
+    @t.observe("live")
+    def _on_live(self, change: dict[str, Any]) -> None:
+        if not hasattr(self, "_throttle"):
+            return  # set during __init__
+        if change["new"]:
+            self._start_live()
+            if self._source is not None:
+                self.refresh()  # catch up with whatever happened while paused
+        else:
+            self._stop_live()
+            self._throttle.close()
+
+    def _start_live(self) -> None:
+        if self._subscribe is None or self._unsubscribe is not None:
+            return
+        wref = weakref.ref(self)
+
+        def changed() -> None:
+            widget = wref()
+            if widget is not None:
+                widget.invalidate()
+
+        self._unsubscribe = self._subscribe(changed)
+
+    def _stop_live(self) -> None:
+        unsubscribe, self._unsubscribe = self._unsubscribe, None
+        if unsubscribe is not None:
+            unsubscribe()
+
+    @property
+    def subscribed(self) -> bool:
+        """True while the widget listens for graph changes."""
+        return self._unsubscribe is not None
+
+    # -- live updates -----------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Note that the graph changed; an update follows (throttled) while ``live``."""
+        if self.live and self._source is not None:
+            self._throttle.request()
+
+    def refresh(self) -> None:
+        """Rebuild from the source and send now, ignoring the throttle."""
+        self._throttle.cancel_timer()
+        self._push()
+
+    def _push(self) -> None:
+        if self._source is None:
+            return
+        try:
+            new = self._source()
+        except Exception as err:  # noqa: BLE001 - never break the user's code
+            new = {**self.graph, "notice": f"could not update the graph: {err!r}"}
+        self.update_graph(new)
+
+    def update_graph(self, new: dict[str, Any]) -> None:
+        """Show ``new``: as a patch when that is smaller, else as the whole trait."""
+        old = self.graph
+        if new == old:
+            return
+        patch = diff_graph(old, new)
+        patch_size = json_size(patch)
+        full_size = json_size(new)
+        if patch_size * 2 < full_size:
+            rev = self._rev + 1
+            self._send_custom({"type": "patch", "base": self._rev, "rev": rev, "patch": patch})
+            with self._quietly("graph", "_rev"):
+                self.graph = new
+                self._rev = rev
+            self.stats["patch"] += 1
+            self.stats["bytes"] += patch_size
+        else:
+            with self.hold_sync():
+                self.graph = new
+                self._rev += 1
+            self.stats["full"] += 1
+            self.stats["bytes"] += full_size
+
+    class _Quiet:
+        def __init__(self, widget: GraphWidget, names: tuple[str, ...]) -> None:
+            self.widget, self.names = widget, names
+
+        def __enter__(self) -> None:
+            self.widget._quiet.update(self.names)
+
+        def __exit__(self, *exc: object) -> None:
+            self.widget._quiet.difference_update(self.names)
+
+    def _quietly(self, *names: str) -> GraphWidget._Quiet:
+        """Set traits on the kernel side only (the front end got a patch instead)."""
+        return GraphWidget._Quiet(self, names)
+
+    def _should_send_property(self, key: str, value: Any) -> bool:
+        if key in self._quiet:
+            return False
+        return super()._should_send_property(key, value)
+
+    def _send_custom(self, content: dict[str, Any], buffers: list[bytes] | None = None) -> None:
+        if self.comm is not None:
+            self.send(content, buffers)
+
+    def _on_custom_msg(self, _widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "assets?":
+            try:
+                view, worker = _assets.page_assets()
+            except _assets.FrontEndMissingError as err:
+                self._send_custom(
+                    {"type": "assets", "hash": content.get("hash"), "error": str(err)}
+                )
+                return
+            self._send_custom({"type": "assets", "hash": content.get("hash")}, [view, worker])
+            self.stats["assets_sent"] += 1
+        elif kind == "resync":
+            self._send_custom(
+                {
+                    "type": "patch",
+                    "base": content.get("have"),
+                    "rev": self._rev,
+                    "patch": full_patch(self.graph),
+                }
+            )
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def add_closer(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` when the widget closes (e.g. to unsubscribe from the event bus)."""
+        self._closers.append(fn)
+
+    def close(self) -> None:
+        """Unsubscribe from live updates and close the comm."""
+        self._throttle.close()
+        self._stop_live()
+        closers, self._closers = self._closers, []
+        for fn in closers:
+            try:
+                fn()
+            except Exception:  # noqa: BLE001, S110 - closing must not fail
+                pass
+        self._source = None
+        super().close()
+
+    # -- static fallback (nbconvert, GitHub) -----------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        data["text/plain"] = _static.text_summary(self.graph)
+        svg = _static.static_svg(self.graph, rankdir=self.rankdir, show_saved=self.show_saved)
+        if svg:
+            data["image/svg+xml"] = svg
+        return data, metadata
+
+    def __repr__(self) -> str:
+        n = len(self.graph.get("nodes", []))
+        return f"GraphWidget({n} nodes, live={self.live})"
