@@ -263,3 +263,12 @@ def test_starts_a_jupyterlab_that_serves_the_notebooks_and_stops_cleanly(tmp_pat
     assert proc.returncode == 0, f"JupyterLab exited with {proc.returncode} on SIGTERM"
     with pytest.raises(OSError):
         _get(f"{base}/api/status?token={token}")
+
+
+def test_chinese_readme_gives_the_same_two_commands_as_the_english_one():
+    def commands(name: str) -> list[str]:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        return [line[6:] for line in text.splitlines() if line.startswith("    $ ")][:2]
+
+    assert commands("README.zh-CN.md") == commands("README.md")
+    assert "autograd-widgets tutorial" in commands("README.zh-CN.md")[0]
