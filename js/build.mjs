@@ -30,6 +30,10 @@ const widget = await build("graph_widget.js", {
 });
 
 const files = { "graph_widget.js": widget, "graph_view.js": view, "graph_layout_worker.js": worker };
+// GradModeToggle and TensorView: small self-contained ES modules (no Graphviz).
+for (const name of ["grad_mode_toggle.js", "tensor_view.js"]) {
+  files[name] = await build(name, { format: "esm", target: "es2020", platform: "browser" });
+}
 for (const [name, data] of Object.entries(files)) {
   writeFileSync(join(outDir, name), data);
   console.log(`${name.padEnd(24)} ${(data.length / 1024).toFixed(1).padStart(8)} KB`);

@@ -1,0 +1,195 @@
+"""The magics of ``%load_ext autograd_widgets`` (registered by :mod:`autograd_widgets.ipython`).
+
+A cell magic runs its cell body like a normal cell (same namespace, magics
+and ``!`` commands still work, the last expression is displayed) inside a
+context manager, so the grad mode is restored whatever happens: an exception
+or a ``KeyboardInterrupt`` propagates (the cell fails as usual) after the
+``with`` block has restored the previous mode. Nesting follows PyTorch: an
+in-cell ``with torch.no_grad():`` inside ``%%enable_grad`` turns grad off for
+its block and back on after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+from typing import Any
+
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+
+_ON = {"on", "true", "1", "yes", "enable", "enabled"}
+_OFF = {"off", "false", "0", "no", "disable", "disabled"}
+
+
+def _parse_switch(text: str) -> bool:
+    word = text.strip().lower()
+    if word in _ON:
+        return True
+    if word in _OFF:
+        return False
+    raise argparse.ArgumentTypeError(f"expected 'on' or 'off', got {text!r}")
+
+
+def run_cell_body(shell: Any, cell: str) -> Any:
+    """Run ``cell`` in the user namespace as IPython would; return its last expression's value.
+
+    Unlike ``shell.run_cell`` this lets exceptions propagate, so a failing
+    body fails the cell (and a ``with`` around this call sees the exception).
+    """
+    __tracebackhide__ = True  # IPython: show the user's frames, not ours
+    source = shell.transform_cell(cell)
+    filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
+    tree = shell.transform_ast(shell.compile.ast_parse(source, filename=filename))
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    glob, loc = shell.user_global_ns, shell.user_ns
+    if tree.body:
+        exec(shell.compile(tree, filename, "exec"), glob, loc)  # noqa: S102 - running the user's cell
+    if last is None:
+        return None
+    return eval(shell.compile(last, filename, "eval"), glob, loc)  # noqa: S307 - the user's cell
+
+
+def _mode_word(enabled: bool) -> str:
+    return "on" if enabled else "off"
+
+
+@magics_class
+class GradModeMagics(Magics):
+    """``%%no_grad``, ``%%enable_grad``, ``%grad_mode``, ``%%autograd_graph``, ``%autograd_display``."""
+
+    def _run(self, cell: str, mode: contextlib.AbstractContextManager) -> Any:
+        __tracebackhide__ = True
+        with mode:
+            return run_cell_body(self.shell, cell)
+
+    @cell_magic
+    def no_grad(self, line: str, cell: str) -> Any:
+        """Run this cell with gradient tracking off, like ``with torch.no_grad():``.
+
+        The previous grad mode comes back after the cell, even if it raises or
+        is interrupted. Tensors made in the cell have ``requires_grad=False``
+        and no ``grad_fn``.
+        """
+        return self._run(cell, no_grad())
+
+    @cell_magic
+    def enable_grad(self, line: str, cell: str) -> Any:
+        """Run this cell with gradient tracking on, like ``with torch.enable_grad():``."""
+        return self._run(cell, enable_grad())
+
+    @magic_arguments()
+    @argument(
+        "mode",
+        nargs="?",
+        type=_parse_switch,
+        help="'on' or 'off'; without it, print the current grad mode",
+    )
+    @line_magic
+    def grad_mode(self, line: str = "") -> None:
+        """Set grad mode for the following cells, or print it.
+
+        ``%grad_mode off`` is ``torch.set_grad_enabled(False)`` at top level:
+        it lasts until changed (a ``GradModeToggle`` shows it).
+        """
+        from .ipython import hooks_for
+
+        args = parse_argstring(self.grad_mode, line)
+        if args.mode is None:
+            print(f"grad mode: {_mode_word(is_grad_enabled())}")
+            pending = getattr(hooks_for(self.shell), "pending", None)
+            if pending is not None:
+                print(
+                    f"  ({_mode_word(pending)} from the next cell, requested by a GradModeToggle)"
+                )
+            return
+        hooks = hooks_for(self.shell)
+        if hooks is not None:
+            hooks.pending = None  # an explicit command wins over an earlier click
+        set_grad_enabled(args.mode)
+
+    @magic_arguments()
+    @argument("--saved", action="store_true", help="draw the tensors saved for backward")
+    @argument("--values", action="store_true", help="print tensor values inside the nodes")
+    @argument(
+        "--rankdir",
+        default="TB",
+        type=str.upper,
+        choices=["TB", "LR"],
+        help="layout direction (TB: top to bottom, LR: left to right)",
+    )
+    @argument(
+        "--max-nodes", type=int, default=500, help="largest number of nodes drawn (default 500)"
+    )
+    @cell_magic
+    def autograd_graph(self, line: str, cell: str) -> Any:
+        """Run the cell while recording, then show a live graph of what it built.
+
+        Ops run under ``no_grad`` appear as ghosts; nodes carry the names of
+        the notebook variables that refer to their tensors.
+        """
+        from .graph import record
+
+        args = parse_argstring(self.autograd_graph, line)
+        if args.max_nodes < 1:
+            raise ValueError(f"--max-nodes must be at least 1, not {args.max_nodes}")
+        recorder = record()
+        failed = True
+        try:
+            with recorder:
+                value = run_cell_body(self.shell, cell)
+            failed = False
+        finally:
+            # A failing cell still shows what it built before the error.
+            try:
+                show_recording(recorder, self.shell, args)
+            except Exception:
+                if not failed:
+                    raise
+        return value
+
+    @magic_arguments()
+    @argument(
+        "mode",
+        nargs="?",
+        choices=["html", "plain"],
+        help="'html': a compact summary with a 'show graph' button for tensors that "
+        "require grad; 'plain' (the default): PyTorch's text",
+    )
+    @line_magic
+    def autograd_display(self, line: str = "") -> None:
+        """Opt in to rich display of tensors (``%autograd_display html``); off by default."""
+        from .ipython import ensure_cell_hooks
+
+        args = parse_argstring(self.autograd_display, line)
+        hooks = ensure_cell_hooks(self.shell)
+        if args.mode is None:
+            print(f"tensor display: {'html' if hooks.rich_display else 'plain'}")
+            return
+        set_rich_display(self.shell, args.mode == "html")
+
+
+def show_recording(recorder: Any, shell: Any, args: Any) -> None:
+    """Display a live GraphWidget of ``recorder``'s nodes, named after the user's variables."""
+    raise NotImplementedError  # filled in once the graph layer lands
+
+
+def set_rich_display(shell: Any, on: bool) -> None:
+    """Turn the HTML summary of tensors that require grad on or off for ``shell``."""
+    from .ipython import ensure_cell_hooks
+    from .tensor import Tensor
+
+    hooks = ensure_cell_hooks(shell)
+    formatter = shell.display_formatter.mimebundle_formatter
+    if on:
+        from .widgets.tensor_view import tensor_mimebundle
+
+        formatter.for_type(Tensor, tensor_mimebundle)
+    else:
+        formatter.type_printers.pop(Tensor, None)
+    hooks.rich_display = on
