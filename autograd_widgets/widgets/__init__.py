@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from .draw import draw
     from .graph_widget import GraphWidget
+    from .grad_mode_toggle import GradModeToggle
+    from .tensor_view import TensorView
 
-__all__ = ["GraphWidget", "draw"]
+__all__ = ["GraphWidget", "draw", "GradModeToggle", "TensorView"]
 
 _LAZY = {"GraphWidget": ".graph_widget", "draw": ".draw"}
+_LAZY.update(GradModeToggle=".grad_mode_toggle", TensorView=".tensor_view")
 
 
 def __getattr__(name: str) -> Any:
