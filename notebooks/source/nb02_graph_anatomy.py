@@ -246,8 +246,9 @@ CELLS = [
         """
         Without the halving hook, $\\partial loss/\\partial x = 2 \\cdot 2h = 8x = (8, 16, 24)$;
         with it we get half of that. Hooks run in the order they were registered, so the
-        printing hook saw the gradient before it was halved. Hooks are how tools (and
-        the widgets in this library) watch gradients without changing your code.
+        printing hook saw the gradient before it was halved. Tools such as gradient
+        loggers and gradient clipping use hooks to watch or change gradients without
+        touching the model's code.
 
         ## Why a second `backward()` fails
 
@@ -257,8 +258,8 @@ CELLS = [
         """,
         """
         如果没有减半的钩子，$\\partial loss/\\partial x = 2 \\cdot 2h = 8x = (8, 16, 24)$；有了它，结果正好减半。
-        钩子按注册的先后顺序执行，所以打印钩子看到的是减半之前的梯度。各种工具（包括这个库里的控件）
-        正是借助钩子，在不改动你代码的情况下观察梯度。
+        钩子按注册的先后顺序执行，所以打印钩子看到的是减半之前的梯度。梯度日志、梯度裁剪之类的工具，
+        正是借助钩子，在不改动模型代码的情况下观察或修改梯度。
 
         ## 第二次 `backward()` 为什么会失败
 
