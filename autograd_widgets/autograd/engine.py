@@ -156,7 +156,8 @@ def run_backward(
     # 2. Dependencies: how many edges point into each node reachable from the roots.
     deps: dict = {}
     seen = set()
-    stack = [n for n, _, _ in roots if n is not None]
+    # dict.fromkeys: a multi-output node (split, unbind) may be the root of several outputs.
+    stack = list(dict.fromkeys(n for n, _, _ in roots if n is not None))
     for n in stack:
         seen.add(n)
     order_all = []
@@ -230,6 +231,8 @@ def run_backward(
                                 if type(node) is not AccumulateGrad:
                                     _accumulate_nonleaf(inputs[k], g)
                             else:
+                                if g is not None and g._data.dtype != inputs[k]._data.dtype:
+                                    g = g._to_dtype(inputs[k].dtype)
                                 results[k] = g
                 run_it = node in needed and (accumulate or type(node) is not AccumulateGrad)
             else:
