@@ -9,6 +9,7 @@ widgets stubbed): that proves the tutorial code is PyTorch code.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -45,8 +46,26 @@ def _read(lang: str, stem: str, base: Path = NOTEBOOKS_DIR) -> nbformat.Notebook
     return nbformat.read(base / lang / f"{stem}.ipynb", as_version=4)
 
 
-def execute(nb: nbformat.NotebookNode, cwd: Path, pythonpath: list[Path]) -> float:
+@pytest.fixture(scope="session")
+def kernel_dirs(tmp_path_factory) -> list[str]:
+    """A ``python3`` kernelspec that runs this interpreter, so the kernel sees our packages."""
+    root = tmp_path_factory.mktemp("kernels")
+    (root / "python3").mkdir()
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    (root / "python3" / "kernel.json").write_text(json.dumps(spec))
+    return [str(root)]
+
+
+def execute(
+    nb: nbformat.NotebookNode, cwd: Path, pythonpath: list[Path], kernel_dirs: list[str]
+) -> float:
     """Run ``nb`` in a fresh python3 kernel; return the seconds it took."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     env = dict(os.environ)
@@ -54,8 +73,12 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, pythonpath: list[Path]) -> flo
         [str(p) for p in pythonpath] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
     )
     env.setdefault("MPLBACKEND", "Agg")
+    km = KernelManager(
+        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs)
+    )
     client = NotebookClient(
         nb,
+        km=km,
         kernel_name="python3",
         timeout=TIME_LIMIT_S * 2,
         resources={"metadata": {"path": str(cwd)}},
@@ -73,8 +96,8 @@ def test_there_are_six_tutorials_in_each_language():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("lang", "stem"), list(_params()))
-def test_notebook_runs(lang, stem, tmp_path):
-    seconds = execute(_read(lang, stem), cwd=tmp_path, pythonpath=[ROOT])
+def test_notebook_runs(lang, stem, tmp_path, kernel_dirs):
+    seconds = execute(_read(lang, stem), tmp_path, [ROOT], kernel_dirs)
     print(f"{lang}/{stem}: {seconds:.1f} s")
     assert seconds < TIME_LIMIT_S, f"{lang}/{stem} took {seconds:.1f} s"
 
@@ -82,10 +105,10 @@ def test_notebook_runs(lang, stem, tmp_path):
 @pytest.mark.slow
 @pytest.mark.oracle
 @pytest.mark.parametrize("stem", STEMS)
-def test_notebook_code_is_pytorch_code(stem, tmp_path):
+def test_notebook_code_is_pytorch_code(stem, tmp_path, kernel_dirs):
     """The English notebook's code runs on real PyTorch (widget calls stubbed)."""
     require_torch()
-    execute(_read("en", stem), cwd=tmp_path, pythonpath=[ORACLE_SHIM])
+    execute(_read("en", stem), tmp_path, [ORACLE_SHIM], kernel_dirs)
 
 
 @pytest.mark.parametrize("stem", STEMS)
