@@ -89,30 +89,14 @@ def _to_dtype(self, dt, copy=False):
     out = _make(self._data.astype(dt.np))
     if dt.is_floating_point and pointwise.needs_grad(self):
         pointwise.record(ToCopyBackward0, out, (self,))
+        # The source dtype lives in ``_shapes``: PyTorch's ToCopyBackward0 exposes no _saved_*.
+        out._grad_fn._shapes = self.dtype
     return out
 
 
 ToCopyBackward0 = pointwise.node_class(
-    "ToCopyBackward0", lambda n, grad: _to_dtype(grad, _input_dtype(n))
+    "ToCopyBackward0", lambda n, grad: _to_dtype(grad, n._shapes)
 )
-
-
-def _input_dtype(n):
-    fn = n.next_functions[0][0]
-    from .._dtype import from_numpy_dtype
-
-    if fn is not None and hasattr(fn, "variable"):
-        return from_numpy_dtype(fn.variable._data.dtype)
-    return n._attrs["dtype"] if n._attrs else _default()
-
-
-def _to_dtype_with_meta(self, dt, copy=False):
-    out = _to_dtype(self, dt, copy)
-    if out._grad_fn is not None and type(out._grad_fn) is ToCopyBackward0:
-        from .._dtype import from_numpy_dtype
-
-        out._grad_fn._attrs = {"dtype": from_numpy_dtype(self._data.dtype)}
-    return out
 
 
 def _setitem(self, key, value):
@@ -148,9 +132,14 @@ for _name in _SAME_NAME:
         raise ImportError(f"op {_name} is missing")
     setattr(Tensor, _name, _fn)
 
+Tensor.where = lambda self, condition, other: pointwise.where(condition, self, other)
+Tensor.true_divide = pointwise.div
+Tensor.divide = pointwise.div
+Tensor.multiply = pointwise.mul
+Tensor.subtract = pointwise.sub
 Tensor.max = _max
 Tensor.min = _min
-Tensor._to_dtype = _to_dtype_with_meta
+Tensor._to_dtype = _to_dtype
 Tensor.__getitem__ = indexing.getitem
 Tensor.__setitem__ = _setitem
 Tensor.T = property(shape._T)
@@ -248,10 +237,29 @@ def _public_names():
                 continue
             if callable(v) and getattr(v, "__module__", "").startswith("autograd_widgets.ops"):
                 names.append(k)
-    return sorted(set(names) - {"record", "record_multi", "needs_grad", "node_class", "unbroadcast",
-                                "binary_operands", "check_broadcast", "no_grad_event", "as_float_input",
-                                "wrap_dim", "edge", "promote", "float_result", "to_tensor", "infer_shape",
-                                "slice_dim", "getitem", "setitem"})
+    return sorted(
+        set(names)
+        - {
+            "record",
+            "record_multi",
+            "needs_grad",
+            "node_class",
+            "unbroadcast",
+            "binary_operands",
+            "check_broadcast",
+            "no_grad_event",
+            "as_float_input",
+            "wrap_dim",
+            "edge",
+            "promote",
+            "float_result",
+            "to_tensor",
+            "infer_shape",
+            "slice_dim",
+            "getitem",
+            "setitem",
+        }
+    )
 
 
 __all__ = _public_names()

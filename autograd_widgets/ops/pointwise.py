@@ -37,13 +37,26 @@ class BinaryNode(Node):
     def apply(self, grads):
         out = self.backward(grads[0])
         shapes = self._shapes
-        return tuple(
+        out = tuple(
             unbroadcast(g, s) if g is not None and s is not None else g for g, s in zip(out, shapes)
         )
+        extra = self._extra
+        if extra is not None and "in_dtypes" in extra:
+            # Inputs were promoted: give each gradient its input's dtype, as PyTorch does.
+            out = tuple(
+                g._to_dtype(dt) if g is not None and g.dtype != dt else g
+                for g, dt in zip(out, extra["in_dtypes"])
+            )
+        return out
 
 
 def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=None, name=None):
-    """Run ``np_fn(a, b)`` with promotion; record ``cls`` when grad is needed."""
+    """Run ``np_fn(a, b)`` with promotion; record ``cls`` when grad is needed.
+
+    ``saved_names``: ``"self"``/``"other"`` are always saved; ``"self?"`` only when
+    ``other`` requires grad and ``"other?"`` only when ``self`` does (what PyTorch
+    saves for mul and div, so in-place changes to an unneeded input are allowed).
+    """
     b_is_t = isinstance(b, Tensor)
     ad, bd, dt = binary_operands(a, b)
     if b_is_t and ad.shape != bd.shape:
@@ -63,9 +76,19 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
         if saved_names:
             saved = {}
             for n in saved_names:
-                saved[n] = a if n == "self" else b
+                if n == "self":
+                    saved[n] = a
+                elif n == "other":
+                    saved[n] = b
+                elif n == "self?":
+                    saved["self"] = a if b_is_t and b._requires_grad else None
+                else:
+                    saved["other"] = b if a._requires_grad else None
         record(cls, out, (a, bt), saved, attrs)
-        out._grad_fn._shapes = (ad.shape, bd.shape if b_is_t else None)
+        node = out._grad_fn
+        node._shapes = (ad.shape, bd.shape if b_is_t else None)
+        if ad.dtype != a._data.dtype or (b_is_t and bd.dtype != b._data.dtype):
+            node._x()["in_dtypes"] = (a.dtype, b.dtype if b_is_t else None)
     elif events.listeners:
         no_grad_event(name or cls.__name__, out, (a, b if b_is_t else None))
     return out
@@ -93,8 +116,10 @@ def add(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         input, other = other, input
     if alpha != 1:
-        other = other * alpha
-    return _binary(np.add, AddBackward0, input, other, attrs={"alpha": 1 if alpha == 1 else alpha})
+        return _binary(
+            lambda x, y: x + y * alpha, AddBackward0, input, other, attrs={"alpha": alpha}
+        )
+    return _binary(np.add, AddBackward0, input, other, attrs={"alpha": 1})
 
 
 def sub(input, other, *, alpha=1):
@@ -106,7 +131,9 @@ def sub(input, other, *, alpha=1):
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
     if alpha != 1:
-        other = other * alpha
+        return _binary(
+            lambda x, y: x - y * alpha, SubBackward0, input, other, attrs={"alpha": alpha}
+        )
     return _binary(np.subtract, SubBackward0, input, other, attrs={"alpha": alpha})
 
 
@@ -126,13 +153,18 @@ def rsub(input, other, *, alpha=1):
 
 # --- mul / div ------------------------------------------------------------------------
 def _mul_backward(node, grad):
-    return grad * node.saved("other"), grad * node.saved("self")
+    nf = node.next_functions
+    g_self = grad * node.saved("other") if nf[0][0] is not None else None
+    g_other = grad * node.saved("self") if nf[1][0] is not None else None
+    return g_self, g_other
 
 
 def _div_backward(node, grad):
     other = node.saved("other")
     if node.next_functions[1][0] is None:
         return grad / other, None
+    if node.next_functions[0][0] is None:
+        return None, -grad * node.saved("self") / (other * other)
     self = node.saved("self")
     return grad / other, -grad * self / (other * other)
 
@@ -144,15 +176,13 @@ DivBackward0 = node_class("DivBackward0", _div_backward, saved=("self", "other")
 def mul(input, other):
     if not isinstance(input, Tensor):
         input, other = other, input
-    return _binary(np.multiply, MulBackward0, input, other, ("self", "other"))
+    return _binary(np.multiply, MulBackward0, input, other, ("self?", "other?"))
 
 
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is not None:
-        if rounding_mode == "floor":
-            return floor_divide(input, other)
-        if rounding_mode == "trunc":
-            return trunc(div(input, other))
+        if rounding_mode in ("floor", "trunc"):
+            return _div_rounding(input, other, rounding_mode)
         raise RuntimeError(
             "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'"
@@ -160,21 +190,57 @@ def div(input, other, *, rounding_mode=None):
     if not isinstance(input, Tensor):
         return mul(reciprocal(other), input)
     ad = input._data
-    od = other._data if isinstance(other, Tensor) else other
     res_float = (
         ad.dtype.kind == "f"
         or (isinstance(other, Tensor) and other._data.dtype.kind == "f")
         or isinstance(other, float)
     )
     rt = None if res_float else get_default_dtype().np
-    return _binary(np.true_divide, DivBackward0, input, other, ("self", "other"), result_dtype=rt)
+    return _binary(np.true_divide, DivBackward0, input, other, ("self?", "other"), result_dtype=rt)
+
+
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def _div2_backward(node, grad):
+    # Rounded division is piecewise constant: zero gradient almost everywhere.
+    zero = grad * 0
+    return zero, (zero if node.next_functions[1][0] is not None else None)
+
+
+DivBackward2 = node_class(
+    "DivBackward2",
+    _div2_backward,
+    saved=("other", "self"),
+    attrs=("rounding_mode",),
+    base=BinaryNode,
+)
+
+
+def _div_rounding(input, other, mode):
+    if not isinstance(input, Tensor):
+        input = _make(np.asarray(input))
+    ad, bd, dt = binary_operands(input, other)
+    if isinstance(other, Tensor) and ad.shape != bd.shape:
+        check_broadcast(ad.shape, bd.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = np.floor_divide(ad, bd) if mode == "floor" else np.trunc(np.true_divide(ad, bd))
+    out = _make(np.asarray(res).astype(dt, copy=False))
+    b_t = other if isinstance(other, Tensor) else None
+    if needs_grad(input, b_t) and dt.kind == "f":
+        saved = {"other": other, "self": input if b_t is not None and b_t._requires_grad else None}
+        record(DivBackward2, out, (input, b_t), saved, {"rounding_mode": mode})
+        out._grad_fn._shapes = (ad.shape, bd.shape if b_t is not None else None)
+    return out
 
 
 NotImplemented_ = node_class("NotImplemented")
 
 
 def _floor_divide_backward(node, grad):
-    raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+    raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
 NotImplemented_.backward = _floor_divide_backward

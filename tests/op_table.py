@@ -1,0 +1,669 @@
+"""The op table: one entry per op case, run by ``tests/test_ops.py``.
+
+Every case is a function ``fn(m, *tensors)`` written against a torch-like module
+``m`` (``autograd_widgets`` or the real ``torch``), plus the inputs to call it
+with. Float inputs are given by shape (random values, ``requires_grad=True``);
+constant inputs (indices, masks, integer tensors) by :class:`C`. Adding an op
+here adds its finite-difference check and its PyTorch comparison (values,
+gradients, ``grad_fn`` names, ``next_functions`` structure, ``_saved_*`` names).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class C:
+    """A constant input: passed as ``m.tensor(value)``, never requires grad."""
+
+    value: Any
+    dtype: str | None = None  # module dtype name, e.g. "int64"
+
+    def array(self):
+        return np.asarray(self.value)
+
+
+@dataclass
+class Case:
+    name: str
+    fn: Callable
+    inputs: tuple  # shapes (tuples) for random float inputs, or C(...) constants
+    low: float = -2.0
+    high: float = 2.0
+    dtype: str = "float64"
+    gen: Callable | None = None  # gen(rng, shape) -> array, overrides low/high
+    fd: bool = True  # finite-difference check
+    graph: bool = True  # compare grad_fn / next_functions / _saved_* names with torch
+    gradgrad: bool = True  # compare second derivatives with torch
+    atol: float = 1e-6
+    rtol: float = 1e-5
+    xfail: str | None = None
+    tags: tuple = field(default_factory=tuple)
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+TABLE: list[Case] = []
+
+
+def case(name, fn, *input_sets, **kw):
+    """Add one case per input set; ids are ``name`` or ``name-<shapes>``."""
+    for inputs in input_sets:
+        if len(input_sets) > 1:
+            label = "-".join(_label(s) for s in inputs)
+            cid = f"{name}[{label}]"
+        else:
+            cid = name
+        TABLE.append(Case(cid, fn, tuple(inputs), **kw))
+
+
+def _label(spec) -> str:
+    if isinstance(spec, C):
+        a = spec.array()
+        return f"C{a.dtype.kind}{'x'.join(map(str, a.shape)) or 's'}"
+    return "x".join(map(str, spec)) or "s"
+
+
+# Shapes used by binary ops: equal, broadcast both ways, 0-d, empty.
+BINARY_SHAPES = [
+    [(3, 4), (3, 4)],
+    [(3, 4), (4,)],
+    [(2, 1, 4), (3, 1)],
+    [(), (3,)],
+    [(2, 3), ()],
+    [(), ()],
+    [(0, 3), (3,)],
+]
+UNARY_SHAPES = [[(3, 4)], [()], [(0, 2)]]
+
+
+def positive(rng, shape):
+    return rng.uniform(0.5, 2.0, shape)
+
+
+def unit(rng, shape):
+    return rng.uniform(-0.9, 0.9, shape)
+
+
+def away_from_int(rng, shape):
+    """Values that keep finite differences away from the jumps of floor/round/..."""
+    return rng.integers(-3, 3, shape) + rng.uniform(0.1, 0.4, shape)
+
+
+def distinct(rng, shape):
+    """A permutation of well-separated values: no ties for max/min/sort."""
+    n = int(np.prod(shape)) if shape else 1
+    return (rng.permutation(n).reshape(shape) * 0.37 - n * 0.15).astype(np.float64)
+
+
+# --- arithmetic -------------------------------------------------------------------------------
+case("add", lambda m, x, y: m.add(x, y), *BINARY_SHAPES)
+case("add_alpha", lambda m, x, y: m.add(x, y, alpha=2), [(3, 4), (4,)])
+case("sub", lambda m, x, y: x - y, *BINARY_SHAPES)
+case("sub_alpha", lambda m, x, y: m.sub(x, y, alpha=3), [(3, 4), (3, 4)])
+case("mul", lambda m, x, y: x * y, *BINARY_SHAPES)
+case("div", lambda m, x, y: x / y, *BINARY_SHAPES, gen=positive)
+case("radd", lambda m, x: 2 + x, *UNARY_SHAPES)
+case("add_scalar", lambda m, x: x + 2.5, *UNARY_SHAPES)
+case("rsub", lambda m, x: 2 - x, *UNARY_SHAPES)
+case("sub_scalar", lambda m, x: x - 2, *UNARY_SHAPES)
+case("rmul", lambda m, x: 3 * x, *UNARY_SHAPES)
+case("mul_scalar", lambda m, x: x * 0.5, *UNARY_SHAPES)
+case("rdiv", lambda m, x: 2 / x, *UNARY_SHAPES, gen=positive)
+case("div_scalar", lambda m, x: x / 4, *UNARY_SHAPES)
+case("pow_2", lambda m, x: x**2, *UNARY_SHAPES)
+case("pow_3", lambda m, x: x**3, [(3, 4)])
+case("pow_frac", lambda m, x: x**2.5, [(3, 4)], gen=positive)
+case("pow_neg", lambda m, x: x**-1, [(3, 4)], gen=positive)
+case("pow_0", lambda m, x: x**0, [(3, 4)])
+case("rpow", lambda m, x: 2**x, *UNARY_SHAPES)
+case("rpow_float", lambda m, x: 1.5**x, [(3, 4)])
+case("pow_tensor", lambda m, x, y: x**y, [(3, 4), (3, 4)], [(3, 4), (4,)], [(), (2,)], gen=positive)
+case("neg_op", lambda m, x: -x, *UNARY_SHAPES)
+case("pos_abs", lambda m, x: abs(x), *UNARY_SHAPES)
+case("floordiv_scalar", lambda m, x: x // 2, [(3, 4)], fd=False, gradgrad=False)
+case("mod_scalar", lambda m, x: x % 1.5, [(3, 4)], gen=away_from_int)
+case("mod_tensor", lambda m, x, y: x % y, [(3, 4), (3, 4)], [(3, 4), (4,)], gen=positive, fd=False)
+case("fmod", lambda m, x: m.fmod(x, 1.5), [(3, 4)], gen=away_from_int)
+case("matmul_op", lambda m, x, y: x @ y, [(2, 3), (3, 4)])
+case("true_divide", lambda m, x, y: m.true_divide(x, y), [(3,), (3,)], gen=positive)
+case("div_floor_mode", lambda m, x: m.div(x, 0.7, rounding_mode="floor"), [(4,)], gradgrad=False)
+case("div_trunc_mode", lambda m, x: m.div(x, 0.7, rounding_mode="trunc"), [(4,)], gen=away_from_int)
+
+# Type promotion (values and dtypes; gradients where the result is float).
+I32 = C(np.array([[1, -2, 3], [4, 5, -6]], dtype=np.int32))
+I64 = C(np.array([[1, -2, 3], [4, 5, -6]], dtype=np.int64))
+B = C(np.array([[True, False, True], [False, False, True]]))
+case("promote_int_mul_float", lambda m, i: i * 2.5, [I64])
+case("promote_int_add_int", lambda m, i: i + 2, [I64])
+case("promote_int_div_int", lambda m, i: i / 2, [I64])
+case("promote_int_truediv_tensor", lambda m, i, j: i / j, [I64, I32])
+case("promote_int_floordiv", lambda m, i: i // 4, [I64])
+case("promote_int_rfloordiv", lambda m, i: 7 // i, [I64])
+case("promote_int_mod", lambda m, i: i % 4, [I64])
+case("promote_int_neg_mod", lambda m, i: -7 % i, [I64])
+case("promote_int32_int64", lambda m, i, j: i + j, [I32, I64])
+case("promote_bool_add_int", lambda m, b, i: b + i, [B, I64])
+case("promote_bool_mul_float", lambda m, b: b * 1.5, [B])
+case("promote_bool_and", lambda m, b: b & b, [B])
+case("promote_int_pow", lambda m, i: i**2, [I64])
+case("promote_rpow_int", lambda m, i: 2**i, [C(np.array([0, 1, 3]))])
+case("promote_int_float_tensor", lambda m, i, x: i * x, [I32, (2, 3)])
+case("promote_float32_int_tensor", lambda m, x, i: x + i, [(2, 3), I64], dtype="float32")
+case("promote_0d_double", lambda m, x, s: x * s, [(2, 3), C(np.array(2.0))], dtype="float32")
+case(
+    "promote_float32_float64",
+    lambda m, x: x * m.ones(2, 3, dtype=m.float64),
+    [(2, 3)],
+    dtype="float32",
+)
+case("promote_int_sqrt", lambda m, i: m.sqrt(i.abs()), [I64])
+case("promote_int_sum", lambda m, i: i.sum(1), [I32])
+case("promote_bool_sum", lambda m, b: b.sum(), [B])
+case("promote_int_clamp_float", lambda m, i: m.clamp(i, -1.5, 2.5), [I64])
+case("promote_int_where_scalar", lambda m, b, i: m.where(b, i, 0.5), [B, I64])
+case("float32_mul", lambda m, x, y: x * y, [(3, 4), (4,)], dtype="float32", atol=1e-5)
+
+# Comparisons and logic: bool results, no gradient.
+CMP = [[(3, 4), (4,)], [(), (2,)]]
+for _op in ("eq", "ne", "lt", "le", "gt", "ge"):
+    case(_op, (lambda op: lambda m, x, y: getattr(m, op)(x, y))(_op), *CMP)
+    case(f"{_op}_scalar", (lambda op: lambda m, x: getattr(x, op)(0.5))(_op), [(3, 4)])
+case("cmp_operators", lambda m, x, y: (x < y, x <= y, x > y, x >= y, x == y, x != y), [(3,), (3,)])
+case("all", lambda m, b: (b.all(), b.all(1), m.all(b, 0, keepdim=True)), [B])
+case("any", lambda m, b: (b.any(), b.any(1), m.any(b, 0, keepdim=True)), [B])
+case("all_float", lambda m, x: (x > 0).all(), [(3,)])
+case(
+    "isnan_isinf_isfinite",
+    lambda m, x: (m.isnan(x), m.isinf(x), m.isfinite(x)),
+    [C(np.array([1.0, np.nan, np.inf, -np.inf]))],
+)
+case(
+    "logical",
+    lambda m, a, b: (
+        m.logical_and(a, b),
+        m.logical_or(a, b),
+        m.logical_xor(a, b),
+        m.logical_not(a),
+        ~a,
+        a | b,
+        a ^ b,
+    ),
+    [B, C(np.array([[True, True, False], [False, True, True]]))],
+)
+
+# --- pointwise --------------------------------------------------------------------------------
+UNARY = {
+    "exp": {},
+    "exp2": {},
+    "expm1": {},
+    "log": {"gen": positive},
+    "log2": {"gen": positive},
+    "log10": {"gen": positive},
+    "log1p": {"gen": positive},
+    "sqrt": {"gen": positive},
+    "rsqrt": {"gen": positive},
+    "sin": {},
+    "cos": {},
+    "tan": {"gen": unit},
+    "asin": {"gen": unit},
+    "acos": {"gen": unit},
+    "atan": {},
+    "tanh": {},
+    "sinh": {},
+    "cosh": {},
+    "sigmoid": {},
+    "relu": {},
+    "square": {},
+    "reciprocal": {"gen": positive},
+    "sign": {},
+    "floor": {"gen": away_from_int},
+    "ceil": {"gen": away_from_int},
+    "round": {"gen": away_from_int},
+    "trunc": {"gen": away_from_int},
+    "frac": {"gen": away_from_int},
+    "abs": {},
+    "neg": {},
+    "erf": {},
+    "arcsin": {"gen": unit},
+    "arccos": {"gen": unit},
+    "arctan": {},
+    "negative": {},
+    "absolute": {},
+}
+for _op, _kw in UNARY.items():
+    case(_op, (lambda op: lambda m, x: getattr(m, op)(x))(_op), *UNARY_SHAPES, **_kw)
+    case(f"{_op}_method", (lambda op: lambda m, x: getattr(x, op)())(_op), [(2, 3)], **_kw)
+case(
+    "round_decimals",
+    lambda m, x: m.round(x, decimals=2),
+    [(3, 4)],
+    gen=lambda r, s: r.integers(-300, 300, s) / 100 + 0.002,
+)
+case(
+    "round_decimals_neg",
+    lambda m, x: x.round(decimals=-1),
+    [(3, 4)],
+    gen=lambda r, s: r.integers(-30, 30, s) * 10 + 2.0,
+)
+case("clamp_scalars", lambda m, x: m.clamp(x, -0.5, 0.5), *UNARY_SHAPES)
+case("clamp_min_only", lambda m, x: x.clamp(min=0.1), [(3, 4)])
+case("clamp_max_only", lambda m, x: x.clamp(max=0.1), [(3, 4)])
+case("clamp_min_fn", lambda m, x: m.clamp_min(x, 0.1), [(3, 4)])
+case("clamp_max_fn", lambda m, x: x.clamp_max(0.1), [(3, 4)])
+case("clip", lambda m, x: m.clip(x, -0.5, 0.5), [(3, 4)])
+case("clamp_tensor_min", lambda m, x, lo: m.clamp(x, min=lo), [(3, 4), (4,)])
+case("clamp_tensors", lambda m, x, lo, hi: m.clamp(x, lo - 1, hi + 1), [(3, 4), (4,), (3, 1)])
+case("clamp_tensor_min_const", lambda m, x, lo: m.clamp(x, min=lo), [(3, 4), C(np.zeros(4))])
+case("maximum", lambda m, x, y: m.maximum(x, y), *BINARY_SHAPES[:5])
+case("minimum", lambda m, x, y: m.minimum(x, y), *BINARY_SHAPES[:5])
+case("max_binary", lambda m, x, y: m.max(x, y), [(3, 4), (4,)])
+case("min_binary", lambda m, x, y: x.min(y), [(3, 4), (4,)])
+COND = C(
+    np.array([[True, False, True, False], [False, False, True, True], [True, True, False, False]])
+)
+case(
+    "where",
+    lambda m, c, x, y: m.where(c, x, y),
+    [COND, (3, 4), (3, 4)],
+    [COND, (4,), (3, 1)],
+    [COND, (), (3, 4)],
+)
+case("where_scalar_other", lambda m, c, x: m.where(c, x, 0.0), [COND, (3, 4)])
+case("where_scalar_input", lambda m, c, y: m.where(c, 1.5, y), [COND, (4,)])
+case("where_method", lambda m, c, x, y: x.where(c, y), [COND, (3, 4), (3, 4)])
+case("where_from_data", lambda m, x: m.where(x > 0, x, x * 0.1), [(3, 4)])
+case("where_int_scalar", lambda m, c, x: m.where(c, x, 1), [COND, (3, 4)], dtype="float32")
+case("lerp_scalar", lambda m, x, y: m.lerp(x, y, 0.3), [(3, 4), (3, 4)], [(3, 4), (4,)])
+case(
+    "lerp_tensor",
+    lambda m, x, y, w: m.lerp(x, y, w),
+    [(3, 4), (3, 4), (3, 4)],
+    [(3, 4), (4,), (3, 1)],
+)
+case("atan2", lambda m, x, y: m.atan2(x, y), [(3, 4), (3, 4)], [(3, 4), (4,)], gen=positive)
+case("hypot", lambda m, x, y: m.hypot(x, y), [(3, 4), (3, 4)], gen=positive, graph=False)
+
+# --- reductions -------------------------------------------------------------------------------
+R3 = [(2, 3, 4)]
+case("sum", lambda m, x: x.sum(), [(3, 4)], [()], [(0, 3)])
+case("sum_dim", lambda m, x: x.sum(1), R3)
+case("sum_dim_neg_keepdim", lambda m, x: m.sum(x, -1, keepdim=True), R3)
+case("sum_dims", lambda m, x: x.sum((0, 2)), R3)
+case("sum_dims_keepdim", lambda m, x: x.sum(dim=[0, 2], keepdim=True), R3)
+case("sum_0d_dim", lambda m, x: x.sum(0), [()])
+case("sum_empty_dim", lambda m, x: x.sum(0), [(0, 3)])
+case("sum_dtype", lambda m, x: x.sum(dtype=m.float32), [(3,)])
+case("mean", lambda m, x: x.mean(), [(3, 4)], [()])
+case("mean_dim", lambda m, x: x.mean(1), R3)
+case("mean_dims_keepdim", lambda m, x: m.mean(x, (0, -1), keepdim=True), R3)
+case("mean_empty_dim", lambda m, x: x.mean(1), [(0, 3)])
+case("prod", lambda m, x: x.prod(), [(3, 4)], [()])
+case("prod_dim", lambda m, x: x.prod(1), R3)
+case("prod_dim_keepdim", lambda m, x: m.prod(x, -1, keepdim=True), R3)
+case(
+    "prod_with_zero",
+    lambda m, x: (x * m.tensor([1.0, 0.0, 1.0, 1.0], dtype=x.dtype)).prod(),
+    [(4,)],
+)
+case(
+    "prod_dim_with_zero",
+    lambda m, x: (x * m.tensor([[1.0, 0.0, 1.0], [1.0, 1.0, 1.0]], dtype=x.dtype)).prod(1),
+    [(2, 3)],
+)
+case("max", lambda m, x: x.max(), [(3, 4)], [()], gen=distinct)
+case("min", lambda m, x: m.min(x), [(3, 4)], gen=distinct)
+case("max_dim", lambda m, x: x.max(1), [(3, 4)], [(2, 3, 4)], gen=distinct)
+case("max_dim_keepdim", lambda m, x: m.max(x, 0, keepdim=True), [(3, 4)], gen=distinct)
+case("max_dim_values", lambda m, x: x.max(dim=-1).values * 2, [(3, 4)], gen=distinct)
+case("min_dim", lambda m, x: x.min(1), [(3, 4)], gen=distinct)
+case("min_dim_keepdim", lambda m, x: x.min(-1, True), [(3, 4)], gen=distinct)
+case("max_0d_dim", lambda m, x: x.max(0), [()])
+case("max_ties", lambda m, x: (x * 0 + 1).max(), [(3,)])
+case("amax", lambda m, x: m.amax(x, 1), R3, gen=distinct)
+case("amax_dims", lambda m, x: x.amax((0, 2), keepdim=True), R3, gen=distinct)
+case("amax_all", lambda m, x: x.amax(), [(3, 4)], gen=distinct)
+case("amin", lambda m, x: m.amin(x, -1), R3, gen=distinct)
+case(
+    "argmax_argmin",
+    lambda m, x: (x.argmax(), x.argmin(), m.argmax(x, 1), x.argmin(0, keepdim=True)),
+    [(3, 4)],
+    gen=distinct,
+)
+case("var", lambda m, x: x.var(), [(3, 4)])
+case("var_dim", lambda m, x: x.var(1), R3)
+case("var_unbiased_false", lambda m, x: m.var(x, 1, unbiased=False, keepdim=True), R3)
+case("var_correction", lambda m, x: x.var(dim=(0, 2), correction=0), R3)
+case("std", lambda m, x: x.std(), [(3, 4)])
+case("std_dim", lambda m, x: m.std(x, -1, keepdim=True), R3)
+case("std_correction", lambda m, x: x.std(1, correction=2), R3)
+case("norm", lambda m, x: x.norm(), [(3, 4)])
+case("norm_p1", lambda m, x: x.norm(p=1), [(3, 4)])
+case("norm_dim", lambda m, x: m.norm(x, dim=1), R3)
+case("norm_p3_dim_keepdim", lambda m, x: x.norm(3, dim=-1, keepdim=True), R3)
+case("norm_inf", lambda m, x: x.norm(p=float("inf")), [(3, 4)], gen=distinct)
+case("logsumexp", lambda m, x: m.logsumexp(x, 1), R3)
+case("logsumexp_keepdim", lambda m, x: x.logsumexp((0, 2), keepdim=True), R3)
+case("cumsum", lambda m, x: x.cumsum(1), R3)
+case("cumsum_1d", lambda m, x: x.cumsum(0), [(5,)])
+case("cumsum_0d", lambda m, x: m.cumsum(x, 0), [()])
+case("cumprod", lambda m, x: x.cumprod(-1), R3, [(5,)], gen=positive)
+case(
+    "cumprod_with_zero",
+    lambda m, x: (x * m.tensor([1.0, 1.0, 0.0, 1.0], dtype=x.dtype)).cumprod(0),
+    [(4,)],
+)
+case("softmax", lambda m, x: m.softmax(x, 1), R3)
+case("softmax_1d", lambda m, x: m.softmax(x, 0), [(4,)])
+case("softmax_method", lambda m, x: x.softmax(dim=-1), [(3, 4)])
+case("log_softmax", lambda m, x: m.log_softmax(x, -1), R3, [(4,)])
+case("log_softmax_method", lambda m, x: x.log_softmax(0), [(3, 4)])
+
+# --- linear algebra ---------------------------------------------------------------------------
+MATMUL = [
+    [(3,), (3,)],
+    [(2, 3), (3,)],
+    [(3,), (3, 4)],
+    [(2, 3), (3, 4)],
+    [(5, 2, 3), (3, 4)],
+    [(2, 3), (5, 3, 4)],
+    [(5, 2, 3), (5, 3, 4)],
+    [(5, 1, 2, 3), (4, 3, 2)],
+    [(3,), (5, 3, 4)],
+    [(5, 2, 3), (3,)],
+    [(2, 5, 2, 3), (3,)],
+    [(0, 3), (3, 2)],
+    [(2, 0), (0, 3)],
+]
+case("matmul", lambda m, x, y: m.matmul(x, y), *MATMUL)
+case("mm", lambda m, x, y: m.mm(x, y), [(2, 3), (3, 4)])
+case("mm_method", lambda m, x, y: x.mm(y), [(4, 3), (3, 1)])
+case("bmm", lambda m, x, y: m.bmm(x, y), [(5, 2, 3), (5, 3, 4)])
+case("mv", lambda m, x, y: m.mv(x, y), [(2, 3), (3,)])
+case("dot", lambda m, x, y: m.dot(x, y), [(3,), (3,)])
+case("outer", lambda m, x, y: m.outer(x, y), [(3,), (4,)])
+case("addmm", lambda m, b, x, y: m.addmm(b, x, y), [(2, 4), (2, 3), (3, 4)], [(4,), (2, 3), (3, 4)])
+case(
+    "addmm_beta_alpha",
+    lambda m, b, x, y: m.addmm(b, x, y, beta=0.5, alpha=2),
+    [(2, 4), (2, 3), (3, 4)],
+)
+EINSUM = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),
+    ("bij,bjk->bik", [(5, 2, 3), (5, 3, 4)]),
+    ("i,i->", [(3,), (3,)]),
+    ("i,j->ij", [(3,), (4,)]),
+    ("ij->ji", [(3, 4)]),
+    ("ij->", [(3, 4)]),
+    ("ij->j", [(3, 4)]),
+    ("ii->i", [(3, 3)]),
+    ("ii->", [(3, 3)]),
+    ("ii", [(3, 3)]),
+    ("iij->j", [(3, 3, 2)]),
+    ("ij,ij->ij", [(3, 4), (3, 4)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+    ("bi,bj->bij", [(2, 3), (2, 4)]),
+    ("ijk->kji", [(2, 3, 4)]),
+    ("ii,ij->j", [(3, 3), (3, 2)]),
+    ("...ij,...jk->...ik", [(5, 2, 3), (5, 3, 4)]),
+    ("i...->...", [(2, 3, 4)]),
+]
+for _eq, _shapes in EINSUM:
+    case(f"einsum[{_eq}]", (lambda eq: lambda m, *xs: m.einsum(eq, *xs))(_eq), _shapes, graph=False)
+    TABLE[-1].tags = ("einsum_graph",)
+
+# --- shape and views --------------------------------------------------------------------------
+case("reshape", lambda m, x: x.reshape(4, 3), [(3, 4)])
+case("reshape_infer", lambda m, x: m.reshape(x, (-1,)), [(3, 4)], [()])
+case("reshape_copy", lambda m, x: x.t().reshape(-1), [(3, 4)])
+case("reshape_empty", lambda m, x: x.reshape(3, 0), [(0, 3)])
+case("view", lambda m, x: x.view(2, 6), [(3, 4)])
+case("view_tuple", lambda m, x: x.view((12,)), [(3, 4)])
+case("view_as", lambda m, x, y: x.view_as(y), [(3, 4), (2, 6)])
+case("flatten", lambda m, x: x.flatten(), [(2, 3, 4)], [()])
+case("flatten_range", lambda m, x: m.flatten(x, 1), [(2, 3, 4)])
+case("unflatten", lambda m, x: x.unflatten(1, (2, 2)), [(3, 4)])
+case("squeeze", lambda m, x: x.squeeze(), [(3, 1, 4, 1)])
+case("squeeze_dim", lambda m, x: x.squeeze(1), [(3, 1, 4)])
+case("squeeze_dim_noop", lambda m, x: x.squeeze(0), [(3, 1, 4)])
+case("squeeze_dims", lambda m, x: m.squeeze(x, (1, 3)), [(3, 1, 4, 1)])
+case("unsqueeze", lambda m, x: x.unsqueeze(1), [(3, 4)])
+case("unsqueeze_0d", lambda m, x: x.unsqueeze(0), [()])
+case("unsqueeze_neg", lambda m, x: m.unsqueeze(x, -1), [(3, 4)])
+case("expand", lambda m, x: x.expand(2, 3, 4), [(3, 1)], [(1,)])
+case("expand_minus1", lambda m, x: x.expand(-1, 4), [(3, 1)])
+case("expand_as", lambda m, x, y: x.expand_as(y), [(4,), (3, 4)])
+case("repeat", lambda m, x: x.repeat(2, 3), [(3, 4)])
+case("repeat_more_dims", lambda m, x: x.repeat(2, 1, 3), [(3, 4)])
+case("permute", lambda m, x: x.permute(2, 0, 1), R3)
+case("permute_tuple", lambda m, x: m.permute(x, (1, 0, 2)), R3)
+case("transpose", lambda m, x: x.transpose(0, 2), R3)
+case("transpose_fn", lambda m, x: m.transpose(x, -1, 0), [(3, 4)])
+case("t", lambda m, x: x.t(), [(3, 4)], [(3,)])
+case("T", lambda m, x: x.T, [(3, 4)])
+case("mT", lambda m, x: x.mT, R3)
+case("movedim", lambda m, x: m.movedim(x, 0, -1), R3)
+case("flip", lambda m, x: x.flip(0), [(3, 4)])
+case("flip_dims", lambda m, x: m.flip(x, (0, 2)), R3)
+case("roll", lambda m, x: x.roll(1, 0), [(3, 4)])
+case("roll_flat", lambda m, x: m.roll(x, 2), [(3, 4)])
+case("roll_dims", lambda m, x: x.roll((1, -1), (0, 1)), [(3, 4)])
+case("narrow", lambda m, x: x.narrow(1, 1, 2), [(3, 4)])
+case("chunk", lambda m, x: x.chunk(2, 1), [(3, 4)], [(3, 5)])
+case("chunk_uneven", lambda m, x: m.chunk(x, 3), [(4, 2)])
+case("split", lambda m, x: x.split(2), [(5, 2)])
+case("split_sizes", lambda m, x: m.split(x, [1, 3], dim=1), [(2, 4)])
+case("split_one_used", lambda m, x: x.split(2)[1] * 2, [(5, 2)])
+case("unbind", lambda m, x: x.unbind(1), [(3, 4)])
+case("unbind_fn", lambda m, x: m.unbind(x), [(3, 4)])
+case("unbind_one_used", lambda m, x: x.unbind()[0] * 2, [(3, 4)])
+case("cat", lambda m, x, y: m.cat([x, y]), [(2, 3), (4, 3)])
+case("cat_dim1", lambda m, x, y, z: m.cat((x, y, z), dim=1), [(2, 3), (2, 1), (2, 2)])
+case("cat_const", lambda m, x, c: m.cat([x, c], -1), [(2, 3), C(np.ones((2, 2)))])
+case("cat_empty", lambda m, x, y: m.cat([x, y]), [(2, 3), (0,)])
+case("stack", lambda m, x, y: m.stack([x, y]), [(2, 3), (2, 3)])
+case("stack_dim", lambda m, x, y: m.stack((x, y), dim=-1), [(2, 3), (2, 3)], [(), ()])
+case("clone", lambda m, x: x.clone(), [(3, 4)])
+case("contiguous_t", lambda m, x: x.t().contiguous(), [(3, 4)])
+case("detach_mix", lambda m, x: x * x.detach(), [(3, 4)])
+case("to_float32", lambda m, x: x.float(), [(3,)], fd=False)
+case("to_dtype", lambda m, x: x.to(m.float32) * 2, [(3,)], fd=False)
+
+# --- indexing ---------------------------------------------------------------------------------
+IDX = C(np.array([0, 2]))
+IDX2 = C(np.array([2, 0, 2]))
+MASK = C(np.array([True, False, True]))
+MASK2 = C(
+    np.array([[True, False, True, False], [False, False, True, True], [True, True, False, True]])
+)
+case("getitem_int", lambda m, x: x[1], [(3, 4)])
+case("getitem_neg_int", lambda m, x: x[-1], [(3, 4)])
+case("getitem_int_int", lambda m, x: x[1, 2], [(3, 4)])
+case("getitem_slice", lambda m, x: x[1:3], [(3, 4)])
+case("getitem_slice_step", lambda m, x: x[::2, 1::2], [(3, 4)])
+case("getitem_full_slice", lambda m, x: x[:, 1:], [(3, 4)])
+case("getitem_colon", lambda m, x: x[:] * 2, [(3, 4)])
+case("getitem_none", lambda m, x: x[None], [(3, 4)])
+case("getitem_none_mid", lambda m, x: x[:, None, 1], [(3, 4)])
+case("getitem_ellipsis", lambda m, x: x[..., 1], R3)
+case("getitem_ellipsis_none", lambda m, x: x[1, ..., None], R3)
+case("getitem_mixed_basic", lambda m, x: x[1, ::2, None], R3)
+case("getitem_list", lambda m, x: x[[0, 2]], [(3, 4)])
+case("getitem_tensor_idx", lambda m, x, i: x[i], [(3, 4), IDX], [(3, 4), IDX2])
+case("getitem_tensor_idx_dim1", lambda m, x, i: x[:, i], [(3, 4), IDX])
+case("getitem_two_idx", lambda m, x, i, j: x[i, j], [(3, 4), IDX, C(np.array([1, 3]))])
+case("getitem_idx_slice", lambda m, x, i: x[i, 1:], [(3, 4), IDX])
+case("getitem_int_idx", lambda m, x, i: x[1, i], R3 + [IDX])
+case("getitem_slice_idx_slice", lambda m, x, i: x[:, i, :], R3 + [IDX])
+case("getitem_split_adv", lambda m, x, i, j: x[i, :, j], [(3, 4, 5), IDX, C(np.array([1, 4]))])
+case("getitem_mask", lambda m, x, b: x[b], [(3, 4), MASK], [(3, 4), MASK2])
+case("getitem_mask_dim1", lambda m, x, b: x[:, b], [(4, 3), MASK])
+case("getitem_mask_from_data", lambda m, x: x[x > 0], [(3, 4)])
+case("getitem_bool_scalar", lambda m, x: x[True], [(3,)])
+case("getitem_idx_2d", lambda m, x, i: x[i], [(3, 4), C(np.array([[0, 1], [2, 2]]))])
+case("getitem_neg_idx", lambda m, x, i: x[i], [(3, 4), C(np.array([-1, 0]))])
+case("select", lambda m, x: x.select(1, 2), [(3, 4)])
+case("gather", lambda m, x, i: m.gather(x, 1, i), [(3, 4), C(np.array([[0, 1], [3, 3], [2, 0]]))])
+case("gather_dim0", lambda m, x, i: x.gather(0, i), [(3, 4), C(np.array([[0, 1, 2, 2]]))])
+SIDX = C(np.array([[0, 1], [3, 2], [2, 0]]))
+case("scatter_src", lambda m, x, i, s: m.scatter(x, 1, i, s), [(3, 4), SIDX, (3, 2)])
+case("scatter_value", lambda m, x, i: x.scatter(1, i, 0.5), [(3, 4), SIDX])
+case(
+    "scatter_add",
+    lambda m, x, i, s: m.scatter_add(x, 1, i, s),
+    [(3, 4), C(np.array([[0, 0], [3, 2], [2, 2]])), (3, 2)],
+)
+case("index_select", lambda m, x, i: m.index_select(x, 0, i), [(3, 4), IDX2])
+case("index_select_dim1", lambda m, x, i: x.index_select(1, i), [(3, 4), IDX])
+case("masked_fill", lambda m, x, b: x.masked_fill(b, 0.5), [(3, 4), MASK2])
+case("masked_fill_broadcast", lambda m, x, b: m.masked_fill(x, b, -1.0), [(4, 3), MASK])
+case("masked_fill_tensor_value", lambda m, x, b, v: x.masked_fill(b, v), [(3, 4), MASK2, ()])
+case("masked_select", lambda m, x, b: m.masked_select(x, b), [(3, 4), MASK2], [(4, 3), MASK])
+case(
+    "take_along_dim",
+    lambda m, x, i: m.take_along_dim(x, i, 1),
+    [(3, 4), C(np.array([[0], [3], [1]]))],
+)
+case("take_along_dim_flat", lambda m, x, i: x.take_along_dim(i), [(3, 4), C(np.array([0, 5, 11]))])
+
+
+# --- in-place ---------------------------------------------------------------------------------
+def _ip(name, *args):
+    def fn(m, x, *rest):
+        y = x * 1
+        getattr(y, name)(*(rest + args))
+        return y
+
+    return fn
+
+
+case("add_", _ip("add_"), [(3, 4), (4,)])
+case("add_scalar_", _ip("add_", 2), [(3, 4)])
+case("sub_", _ip("sub_"), [(3, 4), (3, 4)])
+case("mul_", _ip("mul_"), [(3, 4), (3, 1)])
+case("mul_scalar_", _ip("mul_", 3), [(3, 4)])
+case("div_", _ip("div_"), [(3, 4), (4,)], gen=positive)
+case("pow_", _ip("pow_", 2), [(3, 4)])
+case("clamp_", _ip("clamp_", -0.5, 0.5), [(3, 4)])
+case("zero_", _ip("zero_"), [(3, 4)])
+case("fill_", _ip("fill_", 1.5), [(3, 4)])
+case("fill_tensor_", _ip("fill_"), [(3, 4), ()])
+case("copy_", _ip("copy_"), [(3, 4), (3, 4)], [(3, 4), (4,)])
+case("relu_", _ip("relu_"), [(3, 4)])
+case("sigmoid_", _ip("sigmoid_"), [(3, 4)])
+case("tanh_", _ip("tanh_"), [(3, 4)])
+case("exp_", _ip("exp_"), [(3, 4)])
+case("masked_fill_", _ip("masked_fill_", 0.0), [(3, 4), MASK2])
+
+
+def _iadd(m, x, y):
+    z = x * 1
+    z += y
+    z *= y
+    z -= 1
+    z /= 2
+    return z
+
+
+case("augmented_assign", _iadd, [(3, 4), (4,)], gen=positive)
+
+
+def _setitem(key):
+    def fn(m, x, v):
+        y = x * 1
+        y[key] = v
+        return y
+
+    return fn
+
+
+case("setitem_int", _setitem(0), [(3, 4), (4,)])
+case("setitem_slice", _setitem((slice(None), slice(1, 3))), [(3, 4), (3, 2)])
+case("setitem_broadcast", _setitem((slice(None), 1)), [(3, 4), ()])
+case("setitem_list", _setitem([0, 2]), [(3, 4), (4,)])
+case("setitem_mask", lambda m, x, v, b: _setitem_mask(x, v, b), [(3, 4), (4,), MASK])
+case("setitem_scalar", lambda m, x: _setitem_scalar(x), [(3, 4)])
+
+
+def _setitem_mask(x, v, b):
+    y = x * 1
+    y[b] = v
+    return y
+
+
+def _setitem_scalar(x):
+    y = x * 1
+    y[1, 2] = 5.0
+    return y
+
+
+def _setitem_leaf_source(m, v):
+    y = m.zeros(3, 4, dtype=v.dtype)
+    y[1] = v
+    return y
+
+
+case("setitem_into_const", _setitem_leaf_source, [(4,)])
+
+
+def _view_inplace(m, x, w):
+    y = x * 1
+    y[0].mul_(w)
+    return y
+
+
+def _view_inplace2(m, x):
+    y = x * 1
+    v = y[:, 1:3]
+    v.add_(1)
+    return y * v.sum()
+
+
+def _view_inplace_t(m, x):
+    y = x * 2
+    y.t()[0].zero_()
+    return y
+
+
+def _view_of_view_inplace(m, x):
+    y = x.exp()
+    y[1:][0].mul_(3)
+    return y
+
+
+case("view_inplace_mul_", _view_inplace, [(3, 4), (4,)])
+case("view_inplace_add_used", _view_inplace2, [(3, 4)])
+case("view_inplace_t_zero_", _view_inplace_t, [(3, 4)])
+case("view_inplace_saved_result_error", _view_of_view_inplace, [(3, 4)])
+
+
+def _view_of_view_inplace2(m, x):
+    y = x * 2
+    y[1:][0].mul_(3)
+    return y
+
+
+case("view_of_view_inplace", _view_of_view_inplace2, [(3, 4)])
+
+
+def _inplace_then_use(m, x):
+    y = x.sin()
+    z = y * 2
+    y.add_(1)
+    return z + y
+
+
+case("inplace_then_use", _inplace_then_use, [(3,)])
+
+# sanity: every id unique
+_ids = [c.id for c in TABLE]
+assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]
+del math
