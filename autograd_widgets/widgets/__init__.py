@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from .draw import draw
-    from .graph_widget import GraphWidget
     from .grad_mode_toggle import GradModeToggle
+    from .graph_widget import GraphWidget
     from .tensor_view import TensorView
 
 __all__ = ["GraphWidget", "draw", "GradModeToggle", "TensorView"]

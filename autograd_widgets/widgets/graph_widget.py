@@ -98,17 +98,19 @@ class GraphWidget(anywidget.AnyWidget):
     ) -> None:
         if graph is None:
             graph = source() if source is not None else empty_graph()
-        super().__init__(graph=graph, **kwargs)
-        self._source = source
+        # plain attributes first: trait observers may run during super().__init__
+        self._source = None
         self._quiet: set[str] = set()
         self._closers: list[Callable[[], None]] = []
         self._throttle = Throttle(
             self._push, update_interval, call_later=call_later or default_call_later
         )
-        self.stats = {"full": 0, "patch": 0, "bytes": 0, "assets_sent": 0}
-        self.on_msg(self._on_custom_msg)
         self._subscribe = subscribe
         self._unsubscribe: Callable[[], None] | None = None
+        self.stats = {"full": 0, "patch": 0, "bytes": 0, "assets_sent": 0}
+        super().__init__(graph=graph, **kwargs)
+        self._source = source
+        self.on_msg(self._on_custom_msg)
         if self.live:
             self._start_live()
 
@@ -143,8 +145,8 @@ class GraphWidget(anywidget.AnyWidget):
 
     @t.observe("live")
     def _on_live(self, change: dict[str, Any]) -> None:
-        if not hasattr(self, "_throttle"):
-            return  # set during __init__
+        if self._source is None:
+            return  # during __init__, or closed
         if change["new"]:
             self._start_live()
             if self._source is not None:
