@@ -114,7 +114,9 @@ class TensorView(anywidget.AnyWidget):
     Parameters
     ----------
     tensor : Tensor
-        An ``autograd_widgets`` (or ``torch``) tensor; held by weak reference.
+        An ``autograd_widgets`` (or ``torch``) tensor, held by weak reference
+        (a view never keeps a training loop's tensors alive); once it is
+        gone the view keeps its last page and says so.
     name : str, optional
         A caption (e.g. the variable name).
     index : list of int, optional
@@ -286,3 +288,66 @@ class TensorView(anywidget.AnyWidget):
     def __repr__(self) -> str:
         info = self._info
         return f"TensorView(shape={info.get('shape')}, dtype={info.get('dtype')}, grad={info.get('has_grad')})"
+
+
+# -- opt-in rich display (%autograd_display html) ---------------------------------------
+
+
+def summary_html(tensor: Any) -> str:
+    """A compact HTML line: shape, dtype, grad_fn/requires_grad, value stats, .grad stats."""
+    import html
+
+    values = to_numpy(tensor)
+    grad = grad_of(tensor)
+    fn = getattr(tensor, "grad_fn", None)
+    parts = [f"tensor of shape [{', '.join(str(d) for d in values.shape)}]", dtype_str(tensor)]
+    parts.append(f"grad_fn=&lt;{type(fn).__name__}&gt;" if fn is not None else "requires_grad=True")
+    stats = _summary(values)
+    if stats:
+        parts.append(f"min {stats['min']:.4g} · max {stats['max']:.4g} · mean {stats['mean']:.4g}")
+    if grad is not None:
+        gstats = _summary(to_numpy(grad))
+        if gstats:
+            parts.append(f".grad norm {gstats['norm']:.4g}")
+    title = html.escape(repr(tensor))
+    return (
+        f'<span class="aw-tensor-summary" title="{title}" style="font-family: var(--jp-code-font-family, '
+        f'monospace)">{" · ".join(parts)}</span>'
+    )
+
+
+def tensor_mimebundle(tensor: Any, include: Any = None, exclude: Any = None) -> dict | None:
+    """IPython mimebundle printer for tensors that require grad (None: default display).
+
+    The widget shows the summary and a "show graph" button; ``text/plain``
+    stays PyTorch's repr, so consoles and saved notebooks print as before.
+    """
+    if not getattr(tensor, "requires_grad", False):
+        return None
+    import ipywidgets as w
+
+    ref = weakref.ref(tensor)
+    out = w.Output()
+    button = w.Button(description="show graph", icon="sitemap", layout=w.Layout(width="auto"))
+
+    def show(_: Any) -> None:
+        t = ref()
+        button.disabled = True
+        with out:
+            if t is None:
+                print("the tensor is gone")
+                return
+            from IPython.display import display
+
+            from .draw import draw
+
+            display(draw(t, names={}))  # names come from the user namespace
+
+    button.on_click(show)
+    box = w.VBox([w.HBox([w.HTML(summary_html(tensor)), button]), out])
+    data = box._repr_mimebundle_()
+    bundle = data[0] if isinstance(data, tuple) else data
+    bundle = dict(bundle or {})
+    bundle["text/plain"] = repr(tensor)
+    bundle["text/html"] = summary_html(tensor)
+    return bundle
