@@ -1,0 +1,23 @@
+"""``torch.nn`` for autograd_widgets: modules, parameters, losses, ``functional`` and ``init``."""
+
+from . import functional, init, utils
+from .modules import *  # noqa: F403
+from .modules import Module
+from .modules import __all__ as _modules_all
+from .modules.module import (
+    register_module_forward_hook,
+    register_module_forward_pre_hook,
+    register_module_full_backward_hook,
+)
+from .parameter import Buffer, Parameter
+
+__all__ = _modules_all + [
+    "Parameter",
+    "Buffer",
+    "functional",
+    "init",
+    "utils",
+    "register_module_forward_hook",
+    "register_module_forward_pre_hook",
+    "register_module_full_backward_hook",
+]

@@ -1,0 +1,454 @@
+"""Convolution and pooling on numpy: im2col with ``sliding_window_view`` plus one matmul.
+
+numpy has no convolution primitive, so ``conv2d`` gathers every receptive field
+into a matrix (im2col) and multiplies it by the flattened kernel; the backward
+pass multiplies by the same matrix and scatters the column gradients back
+(col2im). ``conv1d`` is ``conv2d`` with a height of one. The nodes carry
+PyTorch's names: ``ConvolutionBackward0``, ``MaxPool2DWithIndicesBackward0``,
+``AvgPool2DBackward0``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ...autograd.node import node_class
+from ...ops._core import Tensor, needs_grad, record
+
+_make = Tensor._make
+
+__all__ = ["conv1d", "conv2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d"]
+
+
+def _tuple(v, n: int, name: str = "") -> tuple:
+    if isinstance(v, (list, tuple)):
+        if len(v) == 1:
+            return tuple(v) * n
+        if len(v) != n:
+            raise RuntimeError(
+                f"expected {name} to be a single integer value or a list of {n} values"
+            )
+        return tuple(int(x) for x in v)
+    return (int(v),) * n
+
+
+def _no_double_backward(grad: Tensor, name: str) -> None:
+    if grad._requires_grad:
+        raise NotImplementedError(
+            f"double backward (create_graph=True) through {name} is not supported by autograd_widgets"
+        )
+
+
+# --- convolution ------------------------------------------------------------------------------
+def _im2col(xp: np.ndarray, k, stride, dilation, out_hw) -> np.ndarray:
+    """(N, C, H, W) -> (N, C, OH, OW, kh, kw) strided view of every receptive field."""
+    kh, kw = k
+    ekh, ekw = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
+    win = sliding_window_view(xp, (ekh, ekw), axis=(2, 3))
+    win = win[:, :, :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
+    return win[:, :, : out_hw[0], : out_hw[1]]
+
+
+def _conv_backward(n, grad):
+    _no_double_backward(grad, "convolution")
+    a = n._attrs
+    _x, w = n.saved("input"), n.saved("weight")
+    g = grad._data
+    if a["dims"] == 1:
+        g = g[..., None, :]
+    if a["unbatched"]:
+        g = g[None]
+    wd = w._data if a["dims"] == 2 else w._data[:, :, None, :]
+    N, O, OH, OW = g.shape
+    groups, (kh, kw) = a["groups"], wd.shape[2:]
+    og, cg = O // groups, wd.shape[1]
+    gm = g.transpose(0, 2, 3, 1).reshape(N * OH * OW, O)
+    cols = a["cols"]
+    gx = gw = gb = None
+    if n.next_functions[1][0] is not None:
+        gw = np.concatenate(
+            [
+                (gm[:, i * og : (i + 1) * og].T @ cols[i]).reshape(og, cg, kh, kw)
+                for i in range(groups)
+            ]
+        )
+        if a["dims"] == 1:
+            gw = gw[:, :, 0, :]
+        gw = _make(gw.astype(w._data.dtype, copy=False))
+    if n.next_functions[2][0] is not None:
+        gb = _make(g.sum(axis=(0, 2, 3)).astype(g.dtype, copy=False))
+    if n.next_functions[0][0] is not None:
+        pt, pb, pl, pr = a["pads"]
+        hp, wp = a["padded_hw"]
+        sh, sw = a["stride2"]
+        dh, dw = a["dilation2"]
+        gxp = np.zeros((N, cg * groups, hp, wp), dtype=g.dtype)
+        for i in range(groups):
+            gc = gm[:, i * og : (i + 1) * og] @ wd[i * og : (i + 1) * og].reshape(og, -1)
+            gc = gc.reshape(N, OH, OW, cg, kh, kw).transpose(0, 3, 4, 5, 1, 2)
+            dst = gxp[:, i * cg : (i + 1) * cg]
+            for p in range(kh):
+                for q in range(kw):
+                    dst[
+                        :,
+                        :,
+                        p * dh : p * dh + sh * (OH - 1) + 1 : sh,
+                        q * dw : q * dw + sw * (OW - 1) + 1 : sw,
+                    ] += gc[:, :, p, q]
+        gxd = gxp[:, :, pt : hp - pb, pl : wp - pr]
+        if a["unbatched"]:
+            gxd = gxd[0]
+        if a["dims"] == 1:
+            gxd = gxd[..., 0, :]
+        gx = _make(np.ascontiguousarray(gxd))
+    return gx, gw, gb
+
+
+ConvolutionBackward0 = node_class(
+    "ConvolutionBackward0",
+    _conv_backward,
+    saved=("input", "weight"),
+    attrs=(
+        "stride",
+        "padding",
+        "dilation",
+        "transposed",
+        "output_padding",
+        "groups",
+        "bias_sym_sizes_opt",
+    ),
+)
+
+
+def _conv_pads(padding, k, dilation, stride, dims):
+    """(top, bottom, left, right) from an int/tuple or the strings 'same'/'valid'."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0, 0, 0), "valid"
+        if padding != "same":
+            raise ValueError(
+                f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}"
+            )
+        if any(s != 1 for s in stride):
+            raise ValueError("padding='same' is not supported for strided convolutions")
+        tot = [d * (kk - 1) for d, kk in zip(dilation, k)]
+        return (tot[0] // 2, tot[0] - tot[0] // 2, tot[1] // 2, tot[1] - tot[1] // 2), "same"
+    p = _tuple(padding, dims, "padding")
+    p2 = (0,) + p if dims == 1 else p
+    return (p2[0], p2[0], p2[1], p2[1]), p
+
+
+def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
+    x, w = input._data, weight._data
+    name = f"conv{dims}d"
+    if x.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(
+            f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got "
+            f"input of size: {list(x.shape)}"
+        )
+    unbatched = x.ndim == dims + 1
+    stride_t, dil_t = _tuple(stride, dims, "stride"), _tuple(dilation, dims, "dilation")
+    if unbatched:
+        x = x[None]
+    if dims == 1:
+        x, w = x[:, :, None, :], w[:, :, None, :]
+    stride2, dil2 = ((1,) + stride_t, (1,) + dil_t) if dims == 1 else (stride_t, dil_t)
+    pads, pad_attr = _conv_pads(padding, w.shape[2:], dil2, stride2, dims)
+    N, C, H, W = x.shape
+    O, cg, kh, kw = w.shape
+    if C != cg * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape) if not unbatched else [1] + list(input.shape)} to have "
+            f"{cg * groups} channels, but got {C} channels instead"
+        )
+    hp, wp = H + pads[0] + pads[1], W + pads[2] + pads[3]
+    ekh, ekw = dil2[0] * (kh - 1) + 1, dil2[1] * (kw - 1) + 1
+    if hp < ekh or wp < ekw:
+        if dims == 1:
+            raise RuntimeError(
+                f"Calculated padded input size per channel: ({wp}). Kernel size: ({ekw}). Kernel "
+                "size can't be greater than actual input size"
+            )
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({hp} x {wp}). Kernel size: ({ekh} x {ekw}). "
+            "Kernel size can't be greater than actual input size"
+        )
+    dt = np.result_type(x.dtype, w.dtype)
+    xp = np.pad(x, ((0, 0), (0, 0), pads[:2], pads[2:])) if any(pads) else x
+    OH, OW = (hp - ekh) // stride2[0] + 1, (wp - ekw) // stride2[1] + 1
+    win = _im2col(xp, (kh, kw), stride2, dil2, (OH, OW))
+    og = O // groups
+    cols, outs = [], []
+    for i in range(groups):
+        c = (
+            win[:, i * cg : (i + 1) * cg]
+            .transpose(0, 2, 3, 1, 4, 5)
+            .reshape(N * OH * OW, cg * kh * kw)
+        )
+        cols.append(c)
+        outs.append(c @ w[i * og : (i + 1) * og].reshape(og, -1).T)
+    out = outs[0] if groups == 1 else np.concatenate(outs, axis=1)
+    if bias is not None:
+        out += bias._data
+    res = np.ascontiguousarray(out.reshape(N, OH, OW, O).transpose(0, 3, 1, 2)).astype(
+        dt, copy=False
+    )
+    if dims == 1:
+        res = res[:, :, 0, :]
+    if unbatched:
+        res = res[0]
+    t = _make(res)
+    if needs_grad(input, weight, bias):
+        attrs = {
+            "stride": stride_t,
+            "padding": pad_attr,
+            "dilation": dil_t,
+            "transposed": False,
+            "output_padding": (0,) * dims,
+            "groups": groups,
+            "bias_sym_sizes_opt": None if bias is None else list(bias.shape),
+            "cols": cols,
+            "dims": dims,
+            "unbatched": unbatched,
+            "pads": pads,
+            "padded_hw": (hp, wp),
+            "stride2": stride2,
+            "dilation2": dil2,
+        }
+        record(
+            ConvolutionBackward0,
+            t,
+            (input, weight, bias),
+            {"input": input, "weight": weight},
+            attrs,
+        )
+    return t
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """``torch.nn.functional.conv2d`` (im2col + matmul); one ``ConvolutionBackward0`` node."""
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """``torch.nn.functional.conv1d``: ``conv2d`` over a height of one."""
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+# --- pooling ----------------------------------------------------------------------------------
+def _pool_out(size, k, s, p, d, ceil):
+    out = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)) // s + 1
+    if ceil and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _pool_setup(input, kernel_size, stride, padding, dilation, ceil_mode, name, max_pool):
+    x = input._data
+    if x.ndim not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    k = _tuple(kernel_size, 2, "kernel_size")
+    s = (
+        k
+        if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0)
+        else _tuple(stride, 2, "stride")
+    )
+    p, d = _tuple(padding, 2, "padding"), _tuple(dilation, 2, "dilation")
+    for i in range(2):
+        if max_pool and p[i] > (d[i] * (k[i] - 1) + 1) // 2:
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got pad={p[i]}, "
+                f"kernel_size={k[i]} and dilation={d[i]}"
+            )
+        if not max_pool and p[i] > k[i] // 2:
+            raise RuntimeError(
+                f"pad should be at most half of kernel size, but got pad={p[i]} and kernel_size={k[i]}"
+            )
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x[None]
+    N, C, H, W = x.shape
+    OH = _pool_out(H, k[0], s[0], p[0], d[0], ceil_mode)
+    OW = _pool_out(W, k[1], s[1], p[1], d[1], ceil_mode)
+    if OH <= 0 or OW <= 0:
+        raise RuntimeError(
+            f"Given input size: ({C}x{H}x{W}). Calculated output size: ({C}x{OH}x{OW}). Output size "
+            "is too small"
+        )
+    eh = max(0, (OH - 1) * s[0] + d[0] * (k[0] - 1) + 1 - (H + 2 * p[0]))
+    ew = max(0, (OW - 1) * s[1] + d[1] * (k[1] - 1) + 1 - (W + 2 * p[1]))
+    return x, k, s, p, d, (OH, OW), (eh, ew), unbatched
+
+
+def _max_pool_backward(n, grad):
+    _no_double_backward(grad, "max_pool2d")
+    a = n._attrs
+    idx = n.saved("result1")._data
+    g = grad._data
+    if a["unbatched"]:
+        g, idx = g[None], idx[None]
+    N, C, H, W = a["in_shape"]
+    base = (np.arange(N * C, dtype=np.int64) * (H * W)).reshape(N, C, 1, 1)
+    flat = (idx + base).ravel()
+    if a["unique"]:
+        gx = np.zeros(N * C * H * W, dtype=g.dtype)
+        gx[flat] = g.ravel()
+    else:
+        gx = np.bincount(flat, weights=g.ravel(), minlength=N * C * H * W).astype(g.dtype)
+    gx = gx.reshape(N, C, H, W)
+    return _make(gx[0] if a["unbatched"] else gx)
+
+
+MaxPool2DWithIndicesBackward0 = node_class(
+    "MaxPool2DWithIndicesBackward0",
+    _max_pool_backward,
+    saved=("self", "result1"),
+    attrs=("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+)
+
+
+def max_pool2d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
+    """``torch.nn.functional.max_pool2d`` with PyTorch's flat indices into each input plane."""
+    x, k, s, p, d, (OH, OW), (eh, ew), unbatched = _pool_setup(
+        input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d", True
+    )
+    N, C, H, W = x.shape
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp = (
+        np.pad(x, ((0, 0), (0, 0), (p[0], p[0] + eh), (p[1], p[1] + ew)), constant_values=fill)
+        if (any(p) or eh or ew)
+        else x
+    )
+    win = _im2col(xp, k, s, d, (OH, OW)).reshape(N, C, OH, OW, k[0] * k[1])
+    arg = win.argmax(axis=-1)
+    out = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+    if np.isnan(x).any() if x.dtype.kind == "f" else False:
+        nan_arg = np.isnan(win).argmax(axis=-1)
+        has_nan = np.isnan(win).any(axis=-1)
+        arg = np.where(has_nan, nan_arg, arg)
+        out = np.where(has_nan, np.nan, out)
+    rows = np.arange(OH).reshape(OH, 1) * s[0] - p[0] + (arg // k[1]) * d[0]
+    cols = np.arange(OW).reshape(1, OW) * s[1] - p[1] + (arg % k[1]) * d[1]
+    indices = (rows * W + cols).astype(np.int64)
+    if unbatched:
+        out, indices = out[0], indices[0]
+    res = _make(np.ascontiguousarray(out))
+    ind = _make(indices)
+    if needs_grad(input):
+        unique = all(s[i] >= d[i] * (k[i] - 1) + 1 for i in range(2))
+        record(
+            MaxPool2DWithIndicesBackward0,
+            res,
+            (input,),
+            {"self": input, "result1": ind},
+            {
+                "kernel_size": list(k),
+                "stride": list(s),
+                "padding": list(p),
+                "dilation": list(d),
+                "ceil_mode": ceil_mode,
+                "unbatched": unbatched,
+                "in_shape": (N, C, H, W),
+                "unique": unique,
+            },
+        )
+    return (res, ind) if return_indices else res
+
+
+def _avg_pool_backward(n, grad):
+    _no_double_backward(grad, "avg_pool2d")
+    a = n._attrs
+    g = grad._data
+    if a["unbatched"]:
+        g = g[None]
+    g = g / a["divisor"]
+    N, C, H, W = a["in_shape"]
+    (kh, kw), (sh, sw), (ph, pw) = a["kernel_size"], a["stride"], a["padding"]
+    eh, ew = a["extra"]
+    OH, OW = g.shape[2:]
+    gxp = np.zeros((N, C, H + 2 * ph + eh, W + 2 * pw + ew), dtype=g.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            gxp[:, :, i : i + sh * (OH - 1) + 1 : sh, j : j + sw * (OW - 1) + 1 : sw] += g
+    gx = np.ascontiguousarray(gxp[:, :, ph : ph + H, pw : pw + W])
+    return _make(gx[0] if a["unbatched"] else gx)
+
+
+AvgPool2DBackward0 = node_class(
+    "AvgPool2DBackward0",
+    _avg_pool_backward,
+    saved=("self",),
+    attrs=(
+        "kernel_size",
+        "stride",
+        "padding",
+        "ceil_mode",
+        "count_include_pad",
+        "divisor_override",
+    ),
+)
+
+
+def avg_pool2d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+):
+    """``torch.nn.functional.avg_pool2d``; divisors near the border follow PyTorch's rules."""
+    x, k, s, p, _, (OH, OW), (eh, ew), unbatched = _pool_setup(
+        input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d", False
+    )
+    N, C, H, W = x.shape
+    pads = ((p[0], p[0] + eh), (p[1], p[1] + ew))
+    xp = np.pad(x, ((0, 0), (0, 0)) + pads) if (any(p) or eh or ew) else x
+    sums = _im2col(xp, k, s, (1, 1), (OH, OW)).sum(axis=(-2, -1))
+    if divisor_override:
+        divisor = np.asarray(divisor_override, dtype=x.dtype)
+    else:
+        # Count, per window, the cells inside the (padded, if counted) input: PyTorch's divisor.
+        mask = np.zeros((H + 2 * p[0] + eh, W + 2 * p[1] + ew), dtype=x.dtype)
+        if count_include_pad:
+            mask[: H + 2 * p[0], : W + 2 * p[1]] = 1
+        else:
+            mask[p[0] : p[0] + H, p[1] : p[1] + W] = 1
+        divisor = _im2col(mask[None, None], k, s, (1, 1), (OH, OW)).sum(axis=(-2, -1))[0, 0]
+    out = (sums / divisor).astype(x.dtype, copy=False)
+    res = _make(out[0] if unbatched else out)
+    if needs_grad(input):
+        record(
+            AvgPool2DBackward0,
+            res,
+            (input,),
+            {"self": input},
+            {
+                "kernel_size": list(k),
+                "stride": list(s),
+                "padding": list(p),
+                "ceil_mode": ceil_mode,
+                "count_include_pad": count_include_pad,
+                "divisor_override": divisor_override,
+                "divisor": divisor,
+                "unbatched": unbatched,
+                "in_shape": (N, C, H, W),
+                "extra": (eh, ew),
+            },
+        )
+    return res
+
+
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
+    raise NotImplementedError("max_pool1d is not supported by autograd_widgets yet")
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    raise NotImplementedError("avg_pool1d is not supported by autograd_widgets yet")

@@ -1,0 +1,520 @@
+"""Loss functions with PyTorch's ``grad_fn`` names, reductions and error messages.
+
+Losses PyTorch computes in one kernel (``mse_loss``, ``nll_loss``,
+``binary_cross_entropy``...) get one node here too; the others (``l1_loss``,
+``kl_div``, soft-label ``cross_entropy``) are composed from ops, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ...autograd.node import node_class
+from ...ops import reduction as _red
+from ...ops._core import Tensor, needs_grad, record, unbroadcast
+
+_make = Tensor._make
+
+__all__ = [
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "nll_loss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "kl_div",
+]
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _legacy_reduction(size_average, reduce, reduction: str) -> str:
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    warnings.warn(
+        "size_average and reduce args will be deprecated, please use reduction='"
+        + ("mean" if reduce and size_average else "sum" if reduce else "none")
+        + "' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return "none" if not reduce else ("mean" if size_average else "sum")
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS and reduction != "batchmean":
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _reduce_np(loss: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "mean":
+        return np.asarray(loss.mean(), dtype=loss.dtype)
+    if reduction == "sum":
+        return np.asarray(loss.sum(), dtype=loss.dtype)
+    return loss
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _grad_scale(n, grad: Tensor, numel: int) -> Tensor:
+    """The incoming gradient as a factor for each element of the unreduced loss."""
+    r = n._attrs["reduction"]
+    if r == "mean":
+        return grad / numel
+    return grad
+
+
+def _warn_size(input: Tensor, target: Tensor) -> None:
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _pair(input, target):
+    from ...ops._core import binary_operands, check_broadcast
+
+    if not isinstance(target, Tensor):
+        target = _make(np.asarray(target))
+    check_broadcast(input._data.shape, target._data.shape)
+    a, b, _ = binary_operands(input, target)
+    a, b = np.broadcast_arrays(a, b)
+    return target, a, b
+
+
+def _pointwise_loss(cls, input, target, reduction, loss, attrs=None):
+    """Record a single-kernel loss node whose gradient is ``factor * d(loss)/d(input)``."""
+    out = _make(_reduce_np(loss, reduction))
+    if needs_grad(input, target):
+        at = {"reduction": reduction}
+        if attrs:
+            at.update(attrs)
+        record(cls, out, (input, target), {"self": input, "target": target}, at)
+    return out
+
+
+def _two_sided(n, grad, d_input: Tensor):
+    """Gradients for (input, target) given d(loss)/d(input) per element; target's is its negative."""
+    self, target = n.saved("self"), n.saved("target")
+    g = _grad_scale(n, grad, d_input._data.size)
+    if n._attrs["reduction"] == "none":
+        g = g.reshape(d_input.shape) if g.shape != d_input.shape else g
+    gi = d_input * g
+    gx = unbroadcast(gi, self._data.shape) if n.next_functions[0][0] is not None else None
+    gt = unbroadcast(-gi, target._data.shape) if n.next_functions[1][0] is not None else None
+    return gx, gt
+
+
+# --- mse / smooth_l1 / huber / l1 --------------------------------------------------------------------
+def _mse_backward(n, grad):
+    return _two_sided(n, grad, (n.saved("self") - n.saved("target")) * 2)
+
+
+MseLossBackward0 = node_class(
+    "MseLossBackward0", _mse_backward, saved=("self", "target"), attrs=("reduction",)
+)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _warn_size(input, target)
+    target, a, b = _pair(input, target)
+    d = a - b
+    return _pointwise_loss(MseLossBackward0, input, target, reduction, d * d)
+
+
+def _smooth_l1_backward(n, grad):
+    d = n.saved("self") - n.saved("target")
+    beta = n._attrs["beta"]
+    dd = d._data
+    if beta == 0:
+        deriv = _make(np.sign(dd))
+    else:
+        inner = _make((np.abs(dd) < beta).astype(dd.dtype))
+        deriv = inner * d / beta + (1 - inner) * _make(np.sign(dd))
+    return _two_sided(n, grad, deriv)
+
+
+SmoothL1LossBackward0 = node_class(
+    "SmoothL1LossBackward0",
+    _smooth_l1_backward,
+    saved=("self", "target"),
+    attrs=("reduction", "beta"),
+)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _warn_size(input, target)
+    target, a, b = _pair(input, target)
+    z = np.abs(a - b)
+    loss = (
+        z if beta == 0 else np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta).astype(z.dtype)
+    )
+    return _pointwise_loss(SmoothL1LossBackward0, input, target, reduction, loss, {"beta": beta})
+
+
+def _huber_backward(n, grad):
+    d = n.saved("self") - n.saved("target")
+    delta = n._attrs["delta"]
+    inner = _make((np.abs(d._data) < delta).astype(d._data.dtype))
+    deriv = inner * d + (1 - inner) * _make(np.sign(d._data)) * delta
+    return _two_sided(n, grad, deriv)
+
+
+HuberLossBackward0 = node_class(
+    "HuberLossBackward0", _huber_backward, saved=("self", "target"), attrs=("reduction", "delta")
+)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    _check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _warn_size(input, target)
+    target, a, b = _pair(input, target)
+    z = np.abs(a - b)
+    loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(z.dtype)
+    return _pointwise_loss(HuberLossBackward0, input, target, reduction, loss, {"delta": delta})
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Composite in PyTorch too: ``(input - target).abs()`` then the reduction."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _warn_size(input, target)
+    return _reduce((input - target).abs(), reduction)
+
+
+# --- nll_loss / cross_entropy -------------------------------------------------------------------------
+def _nll_backward(n, grad):
+    # coef holds -weight[target] / total_weight at each target position: the loss is linear in input.
+    coef = n._attrs["coef"]
+    if n._attrs["reduction"] == "none":
+        shape = list(grad.shape)
+        shape.insert(1 if len(shape) >= 1 and coef.ndim > 1 else 0, 1)
+        g = grad.reshape(tuple(shape)) if coef.ndim > 1 else grad
+        return g * _make(coef)
+    return grad * _make(coef)
+
+
+NllLossBackward0 = node_class(
+    "NllLossBackward0",
+    _nll_backward,
+    saved=("self", "target", "weight", "total_weight"),
+    attrs=("ignore_index", "reduction"),
+)
+
+
+def _check_target(input: Tensor, target: Tensor) -> None:
+    if not isinstance(target, Tensor):
+        raise TypeError(
+            f"nll_loss(): argument 'target' must be Tensor, not {type(target).__name__}"
+        )
+    xd, td = input._data.ndim, target._data.ndim
+    if xd < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {xd})")
+    if xd <= 2 and td > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if xd >= 2 and input._data.shape[0] != target._data.shape[0]:
+        raise ValueError(
+            f"Expected input batch_size ({input._data.shape[0]}) to match target batch_size "
+            f"({target._data.shape[0]})."
+        )
+    if target._data.dtype.kind not in "iu":
+        name = {"f4": "Float", "f8": "Double", "f2": "Half", "b1": "Bool"}.get(
+            target._data.dtype.str[1:], str(target.dtype)
+        )
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {name}")
+    if xd > 2 and input._data.shape[2:] != target._data.shape[1:]:
+        raise RuntimeError(
+            f"Expected target size {[input._data.shape[0]] + list(input._data.shape[2:])}, got "
+            f"{list(target._data.shape)}"
+        )
+
+
+def nll_loss(
+    input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"
+):
+    """Negative log likelihood of class indices; one ``NllLossBackward0`` node."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _check_target(input, target)
+    x = input._data
+    t = target._data.astype(np.int64, copy=False)
+    n_classes = x.shape[0] if x.ndim == 1 else x.shape[1]
+    # Move the class axis last: (N, d1, ..., C) with targets (N, d1, ...).
+    xc = x[None] if x.ndim == 1 else np.moveaxis(x, 1, -1)
+    tc = t.reshape(1) if x.ndim == 1 else t
+    valid = tc != ignore_index
+    bad = valid & ((tc < 0) | (tc >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(tc[bad].flat[0])} is out of bounds.")
+    safe = np.where(valid, tc, 0)
+    w = np.ones(n_classes, dtype=x.dtype) if weight is None else weight._data.astype(x.dtype)
+    wt = np.where(valid, w[safe], 0).astype(x.dtype)
+    picked = np.take_along_axis(xc, safe[..., None], axis=-1)[..., 0]
+    losses = -picked * wt
+    if reduction == "none":
+        res = losses if x.ndim > 1 else losses.reshape(())
+        total = np.zeros((), dtype=x.dtype)
+        scale = wt
+    elif reduction == "sum":
+        res = np.asarray(losses.sum(), dtype=x.dtype)
+        total = np.asarray(wt.sum(), dtype=x.dtype)
+        scale = wt
+    else:
+        total = np.asarray(wt.sum(), dtype=x.dtype)
+        res = np.asarray(losses.sum() / total, dtype=x.dtype)
+        scale = wt / total
+    out = _make(res)
+    if needs_grad(input):
+        coef = np.zeros_like(xc)
+        np.put_along_axis(coef, safe[..., None], -scale[..., None].astype(x.dtype), axis=-1)
+        coef = coef[0] if x.ndim == 1 else np.moveaxis(coef, -1, 1)
+        saved = {"self": input, "target": target, "weight": weight, "total_weight": _make(total)}
+        record(
+            NllLossBackward0,
+            out,
+            (input,),
+            saved,
+            {"ignore_index": ignore_index, "reduction": reduction, "coef": coef},
+        )
+    return out
+
+
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+    label_smoothing=0.0,
+):
+    """``log_softmax`` then ``nll_loss`` (class indices), or the soft-label sum (probabilities)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    class_dim = 0 if input._data.ndim == 1 else 1
+    logp = _red.log_softmax(input, class_dim)
+    n_classes = input._data.shape[class_dim]
+    if (
+        isinstance(target, Tensor)
+        and target._data.dtype.kind == "f"
+        and target.shape == input.shape
+    ):
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        prod = logp * target
+        if weight is not None:
+            shape = [1] * input._data.ndim
+            shape[class_dim] = n_classes
+            prod = prod * weight.reshape(tuple(shape))
+        if reduction == "mean":
+            return -prod.sum() / (input._data.size / n_classes)
+        if reduction == "sum":
+            return -prod.sum()
+        return -prod.sum(class_dim)
+    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0:
+        return nll
+    t = target._data
+    ignore = t == ignore_index
+    if weight is not None:
+        shape = [1] * input._data.ndim
+        shape[class_dim] = n_classes
+        smooth = -(logp * weight.reshape(tuple(shape))).sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    if ignore.any():
+        smooth = smooth * _make((~ignore).astype(smooth._data.dtype))
+    if reduction == "mean":
+        if weight is not None:
+            denom = weight._data[t[~ignore]].sum()
+        else:
+            denom = (~ignore).sum()
+        ret = smooth.sum() / _make(np.asarray(denom, dtype=smooth._data.dtype))
+    elif reduction == "sum":
+        ret = smooth.sum()
+    else:
+        ret = smooth
+    return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
+
+
+# --- binary cross entropy ---------------------------------------------------------------------------------
+_EPS = 1e-12
+
+
+def _bce_backward(n, grad):
+    x, t = n.saved("self"), n.saved("target")
+    w = n.saved("weight")
+    d = (x - t) / (x * (1 - x)).clamp_min(_EPS)
+    if w is not None:
+        d = d * w
+    g = _grad_scale(n, grad, x._data.size)
+    gx = d * g
+    gt = None
+    if n.next_functions[1][0] is not None:
+        gt = (
+            ((1 - x).log().clamp_min(-100) - x.log().clamp_min(-100))
+            * g
+            * (w if w is not None else 1)
+        )
+    return gx, gt
+
+
+BinaryCrossEntropyBackward0 = node_class(
+    "BinaryCrossEntropyBackward0",
+    _bce_backward,
+    saved=("self", "target", "weight"),
+    attrs=("reduction",),
+)
+
+
+def binary_cross_entropy(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean"
+):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size."
+        )
+    x, t = input._data, target._data.astype(input._data.dtype, copy=False)
+    if ((x < 0) | (x > 1)).any() or np.isnan(x).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    with np.errstate(divide="ignore"):
+        # NOTE: logs are clamped at -100 as in PyTorch, so x = 0 or 1 gives a finite loss.
+        loss = -(t * np.maximum(np.log(x), -100) + (1 - t) * np.maximum(np.log1p(-x), -100))
+    if weight is not None:
+        loss = loss * np.broadcast_to(weight._data, loss.shape)
+    out = _make(_reduce_np(loss.astype(x.dtype, copy=False), reduction))
+    if needs_grad(input, target):
+        if weight is not None and weight.shape != input.shape:
+            weight = weight.expand(input.shape)
+        record(
+            BinaryCrossEntropyBackward0,
+            out,
+            (input, target),
+            {"self": input, "target": target, "weight": weight},
+            {"reduction": reduction},
+        )
+    return out
+
+
+def _bce_logits_backward(n, grad):
+    x, t = n.saved("self"), n.saved("target")
+    w, pw = n.saved("weight"), n.saved("pos_weight")
+    s = x.sigmoid()
+    d = s - t if pw is None else s * (pw * t + 1 - t) - pw * t
+    if w is not None:
+        d = d * w
+    g = _grad_scale(n, grad, x._data.size)
+    gx = unbroadcast(d * g, x._data.shape)
+    gt = None
+    if n.next_functions[1][0] is not None:
+        dt = -x if pw is None else -x - (pw - 1) * _log_sigmoid(x)
+        if w is not None:
+            dt = dt * w
+        gt = unbroadcast(dt * g, t._data.shape)
+    return gx, gt
+
+
+def _log_sigmoid(x: Tensor) -> Tensor:
+    return -((-x.abs()).exp().log1p() + (-x).clamp_min(0))
+
+
+BinaryCrossEntropyWithLogitsBackward0 = node_class(
+    "BinaryCrossEntropyWithLogitsBackward0",
+    _bce_logits_backward,
+    saved=("self", "target", "weight", "pos_weight"),
+    attrs=("reduction",),
+)
+
+
+def binary_cross_entropy_with_logits(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
+):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape})"
+        )
+    x, t = input._data, target._data.astype(input._data.dtype, copy=False)
+    # NOTE: max(-x, 0) + log1p(exp(-|x|)) is -log(sigmoid(x)) without overflow for large |x|.
+    log_sig_neg = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
+    if pos_weight is None:
+        loss = (1 - t) * x + log_sig_neg
+    else:
+        pw = pos_weight._data
+        loss = (1 - t) * x + (1 + (pw - 1) * t) * log_sig_neg
+    if weight is not None:
+        loss = loss * weight._data
+    loss = np.broadcast_to(loss, np.broadcast_shapes(loss.shape, x.shape)).astype(x.dtype)
+    out = _make(_reduce_np(loss, reduction))
+    if needs_grad(input, target):
+        record(
+            BinaryCrossEntropyWithLogitsBackward0,
+            out,
+            (input, target),
+            {"self": input, "target": target, "weight": weight, "pos_weight": pos_weight},
+            {"reduction": reduction},
+        )
+    return out
+
+
+# --- kl_div -----------------------------------------------------------------------------------------------
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Composite, as in PyTorch: ``target * (log(target) - input)`` then the reduction."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size."
+            "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+            "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        td = target._data
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xlogy = np.where(td == 0, 0, td * np.log(np.where(td == 0, 1, td))).astype(td.dtype)
+        xlogy = np.where(np.isnan(td), np.nan, xlogy).astype(td.dtype)
+        if target.requires_grad:
+            xlogy_t = target * target.log()
+        else:
+            xlogy_t = _make(xlogy)
+        loss = xlogy_t - target * input
+    if reduction == "batchmean":
+        if input.dim() == 0:
+            return loss.sum()
+        return loss.sum() / input.shape[0]
+    return _reduce(loss, reduction)

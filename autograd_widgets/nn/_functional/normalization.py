@@ -1,0 +1,177 @@
+"""``layer_norm`` and ``batch_norm``: one ``Native*NormBackward0`` node each, as in PyTorch.
+
+The backward formulas recompute the statistics with Tensor ops, so they are
+differentiable again (``create_graph=True``) and exact in the batch-coupled terms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...autograd.node import node_class
+from ...ops._core import Tensor, needs_grad, record
+
+_make = Tensor._make
+
+__all__ = ["layer_norm", "batch_norm"]
+
+
+def _norm_input_grad(x: Tensor, gy: Tensor, axes, eps: float):
+    """d/dx of ``(x - mean) * rstd`` applied to ``gy``, statistics over ``axes``."""
+    mean = x.mean(axes, keepdim=True)
+    xc = x - mean
+    rstd = ((xc * xc).mean(axes, keepdim=True) + eps).rsqrt()
+    xhat = xc * rstd
+    gx = rstd * (gy - gy.mean(axes, keepdim=True) - xhat * (gy * xhat).mean(axes, keepdim=True))
+    return gx, xhat
+
+
+# --- layer_norm ------------------------------------------------------------------------------
+def _layer_norm_backward(n, grad):
+    a = n._attrs
+    x, w = n.saved("input"), n.saved("weight")
+    axes = a["axes"]
+    batch_axes = tuple(range(x._data.ndim - len(axes)))
+    gy = grad * w if w is not None else grad
+    gx, xhat = _norm_input_grad(x, gy, axes, a["eps"])
+    gx = gx if n.next_functions[0][0] is not None else None
+    gw = (grad * xhat).sum(batch_axes) if n.next_functions[1][0] is not None else None
+    gb = grad.sum(batch_axes) if n.next_functions[2][0] is not None else None
+    return gx, gw, gb
+
+
+NativeLayerNormBackward0 = node_class(
+    "NativeLayerNormBackward0",
+    _layer_norm_backward,
+    saved=("input", "weight", "bias", "result1", "result2"),
+    attrs=("normalized_shape",),
+)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """``torch.nn.functional.layer_norm`` over the trailing ``normalized_shape`` dims."""
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    x = input._data
+    if x.shape[x.ndim - len(ns) :] != ns or len(ns) > x.ndim:
+        raise RuntimeError(
+            f"Given normalized_shape={list(ns)}, expected input with shape [*, "
+            f"{', '.join(str(s) for s in ns)}], but got input of size{list(x.shape)}"
+        )
+    axes = tuple(range(x.ndim - len(ns), x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    xc = x - mean
+    rstd = 1 / np.sqrt((xc * xc).mean(axis=axes, keepdims=True) + eps)
+    y = xc * rstd
+    if weight is not None:
+        y = y * weight._data
+    if bias is not None:
+        y = y + bias._data
+    out = _make(y.astype(x.dtype, copy=False))
+    if needs_grad(input, weight, bias):
+        saved = {
+            "input": input,
+            "weight": weight,
+            "bias": bias,
+            "result1": _make(mean),
+            "result2": _make(rstd.astype(x.dtype, copy=False)),
+        }
+        record(
+            NativeLayerNormBackward0,
+            out,
+            (input, weight, bias),
+            saved,
+            {"normalized_shape": list(ns), "axes": axes, "eps": eps},
+        )
+    return out
+
+
+# --- batch_norm ------------------------------------------------------------------------------
+def _batch_norm_backward(n, grad):
+    a = n._attrs
+    x, w = n.saved("input"), n.saved("weight")
+    axes, shape = a["axes"], a["shape"]
+    gy = grad * w.reshape(shape) if w is not None else grad
+    if a["training"]:
+        gx, xhat = _norm_input_grad(x, gy, axes, a["eps"])
+    else:
+        mean, rstd = _make(a["mean"].reshape(shape)), _make(a["rstd"].reshape(shape))
+        xhat = (x - mean) * rstd
+        gx = gy * rstd
+    gx = gx if n.next_functions[0][0] is not None else None
+    gw = (grad * xhat).sum(axes) if n.next_functions[1][0] is not None else None
+    gb = grad.sum(axes) if n.next_functions[2][0] is not None else None
+    return gx, gw, gb
+
+
+NativeBatchNormBackward0 = node_class(
+    "NativeBatchNormBackward0",
+    _batch_norm_backward,
+    saved=("input", "weight", "running_mean", "running_var"),
+    attrs=("training", "eps"),
+)
+
+
+def batch_norm(
+    input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5
+):
+    """``torch.nn.functional.batch_norm``; updates the running statistics in place when training."""
+    x = input._data
+    if x.ndim < 2:
+        raise ValueError(f"expected 2D or 3D input (got {x.ndim}D input)")
+    C = x.shape[1]
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, C) + (1,) * (x.ndim - 2)
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
+        if t is not None and t._data.size != C:
+            raise RuntimeError(f"{name} should contain {C} elements not {t._data.size}")
+    if training:
+        size = x.size // C
+        if size == 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {input.shape}"
+            )
+        mean = x.mean(axis=axes)
+        var = x.var(axis=axes)
+        if running_mean is not None:
+            rm = running_mean._data
+            rm *= 1 - momentum
+            rm += momentum * mean
+            running_mean._vc.v += 1
+        if running_var is not None:
+            rv = running_var._data
+            rv *= 1 - momentum
+            rv += momentum * var * (size / (size - 1))
+            running_var._vc.v += 1
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+        mean, var = running_mean._data.copy(), running_var._data.copy()
+    rstd = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+    y = (x - mean.reshape(shape)) * rstd.reshape(shape)
+    if weight is not None:
+        y = y * weight._data.reshape(shape)
+    if bias is not None:
+        y = y + bias._data.reshape(shape)
+    out = _make(y.astype(x.dtype, copy=False))
+    if needs_grad(input, weight, bias):
+        saved = {"input": input, "weight": weight, "running_mean": None, "running_var": None}
+        record(
+            NativeBatchNormBackward0,
+            out,
+            (input, weight, bias),
+            saved,
+            {
+                "training": training,
+                "eps": eps,
+                "axes": axes,
+                "shape": shape,
+                "mean": mean.astype(x.dtype, copy=False),
+                "rstd": rstd,
+            },
+        )
+    return out
