@@ -479,3 +479,38 @@ def test_large_tensor_repr_is_fast(shape):
     elapsed = time.perf_counter() - start
     assert "..." in text
     assert elapsed < 0.25, f"repr of {shape} took {elapsed:.3f}s"
+
+
+# ---------------------------------------------------------------------------
+# Through the package: Tensor.__repr__ and nn.Parameter.__repr__ use this module.
+
+PYTHON_DATA = [
+    3.5,
+    7,
+    True,
+    [],
+    [1.0, 2.0],
+    [[1, 2], [3, 4]],
+    [0.1, 1.0, 0.0001],
+    [[1e-9, 1.0], [float("nan"), -float("inf")]],
+    [True, False],
+    [[[]]],
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("default", ["float32", "float64"])
+@pytest.mark.parametrize("data", PYTHON_DATA, ids=repr)
+def test_package_tensor_repr_matches_torch(data, default):
+    torch = require_torch()
+    import autograd_widgets as aw
+
+    torch.set_default_dtype(getattr(torch, default))
+    aw.set_default_dtype(getattr(aw, default))
+    assert repr(aw.tensor(data)) == repr(torch.tensor(data))
+    if isinstance(data, list) and data and isinstance(data[0], float):
+        ours, theirs = aw.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+        assert repr(ours) == repr(theirs)
+        assert repr(ours * 2) == repr(theirs * 2)
+        assert str(ours.sum()) == str(theirs.sum())
+        assert repr(aw.nn.Parameter(ours.detach())) == repr(torch.nn.Parameter(theirs.detach()))
