@@ -14,9 +14,21 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import weakref
+from collections.abc import Callable
 from typing import Any
 
+from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+
+try:  # IPython >= 8.9: a trailing ';' silences a cell magic's value, as in any cell
+    from IPython.core.magic import output_can_be_silenced
+except ImportError:  # pragma: no cover
+
+    def output_can_be_silenced(fn):
+        return fn
+
+
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -68,6 +80,7 @@ class GradModeMagics(Magics):
         with mode:
             return run_cell_body(self.shell, cell)
 
+    @output_can_be_silenced
     @cell_magic
     def no_grad(self, line: str, cell: str) -> Any:
         """Run this cell with gradient tracking off, like ``with torch.no_grad():``.
@@ -76,11 +89,14 @@ class GradModeMagics(Magics):
         is interrupted. Tensors made in the cell have ``requires_grad=False``
         and no ``grad_fn``.
         """
+        __tracebackhide__ = True
         return self._run(cell, no_grad())
 
+    @output_can_be_silenced
     @cell_magic
     def enable_grad(self, line: str, cell: str) -> Any:
         """Run this cell with gradient tracking on, like ``with torch.enable_grad():``."""
+        __tracebackhide__ = True
         return self._run(cell, enable_grad())
 
     @magic_arguments()
@@ -126,6 +142,7 @@ class GradModeMagics(Magics):
     @argument(
         "--max-nodes", type=int, default=500, help="largest number of nodes drawn (default 500)"
     )
+    @output_can_be_silenced
     @cell_magic
     def autograd_graph(self, line: str, cell: str) -> Any:
         """Run the cell while recording, then show a live graph of what it built.
@@ -133,11 +150,12 @@ class GradModeMagics(Magics):
         Ops run under ``no_grad`` appear as ghosts; nodes carry the names of
         the notebook variables that refer to their tensors.
         """
+        __tracebackhide__ = True
         from .graph import record
 
         args = parse_argstring(self.autograd_graph, line)
         if args.max_nodes < 1:
-            raise ValueError(f"--max-nodes must be at least 1, not {args.max_nodes}")
+            raise UsageError(f"--max-nodes must be at least 1, not {args.max_nodes}")
         recorder = record()
         failed = True
         try:
@@ -174,17 +192,70 @@ class GradModeMagics(Magics):
         set_rich_display(self.shell, args.mode == "html")
 
 
-def show_recording(recorder: Any, shell: Any, args: Any) -> None:
-    """Display a live GraphWidget of ``recorder``'s nodes, named after the user's variables."""
-    raise NotImplementedError  # filled in once the graph layer lands
+class _RecordingSource:
+    """A live graph of one recording for :class:`GraphWidget` (like ``draw``'s, for a recording).
+
+    The recording has stopped: later cells add nothing to the drawing, but
+    ``backward()``, ``.grad`` changes and in-place ops on its tensors update it
+    while the widget is live. Only weak references are held.
+    """
+
+    def __init__(self, recording: Any) -> None:
+        from .graph import LiveGraph
+
+        self._make = lambda callback: LiveGraph(
+            recording=recording, callback=callback, follow=False
+        )
+        self.graph = self._make(None)
+        self.graph.close()  # GraphWidget subscribes while it is live
+        self.max_nodes: Callable[[], int | None] = lambda: None
+
+    def build(self) -> dict[str, Any]:
+        return self.graph.to_json(max_nodes=self.max_nodes())
+
+    def subscribe(self, changed: Callable[[], None]) -> Callable[[], None]:
+        new = self._make(changed)
+        new.ids = self.graph.ids  # keep node ids (and so the selection) stable
+        self.graph = new
+        return new.close
+
+
+def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
+    """Display a live GraphWidget of ``recorder``'s nodes; returns the widget.
+
+    Ghosts stand for ops run under ``no_grad``; the user namespace names the
+    tensors (the graph layer reads it when IPython runs).
+    """
+    from IPython.display import display
+
+    from .ipython import hooks_for
+    from .widgets.graph_widget import GraphWidget
+
+    source = _RecordingSource(recorder)
+    widget = GraphWidget(
+        graph=source.graph.to_json(max_nodes=args.max_nodes),
+        source=source.build,
+        subscribe=source.subscribe,
+        show_saved=args.saved,
+        show_values=args.values,
+        rankdir=args.rankdir,
+        max_nodes=args.max_nodes,
+    )
+    ref = weakref.ref(widget)
+    source.max_nodes = lambda: getattr(ref(), "max_nodes", args.max_nodes)
+    hooks = hooks_for(shell)
+    if hooks is not None:
+        hooks.last_graph = ref
+    display(widget)
+    return widget
 
 
 def set_rich_display(shell: Any, on: bool) -> None:
     """Turn the HTML summary of tensors that require grad on or off for ``shell``."""
-    from .ipython import ensure_cell_hooks
+    from .ipython import ensure_cell_hooks, hooks_for
     from .tensor import Tensor
 
-    hooks = ensure_cell_hooks(shell)
+    hooks = ensure_cell_hooks(shell) if on else hooks_for(shell)
     formatter = shell.display_formatter.mimebundle_formatter
     if on:
         from .widgets.tensor_view import tensor_mimebundle
@@ -192,4 +263,5 @@ def set_rich_display(shell: Any, on: bool) -> None:
         formatter.for_type(Tensor, tensor_mimebundle)
     else:
         formatter.type_printers.pop(Tensor, None)
-    hooks.rich_display = on
+    if hooks is not None:
+        hooks.rich_display = on

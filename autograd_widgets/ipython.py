@@ -60,6 +60,8 @@ class CellHooks:
         self.running = False
         self.extension_loaded = False
         self.rich_display = False
+        #: weak reference to the GraphWidget the last ``%%autograd_graph`` showed
+        self.last_graph: Callable[[], Any] = lambda: None
 
     def pre_run_cell(self, info: Any = None) -> None:
         self.running = True
@@ -180,11 +182,11 @@ def unload_ipython_extension(ipython: Any) -> None:
     """Remove every magic, hook and display formatter the extension added."""
     hooks = _hooks.pop(ipython, None)
     if hooks is not None:
+        hooks.uninstall()
         if hooks.rich_display:
             from ._magics import set_rich_display
 
             set_rich_display(ipython, False)
-        hooks.uninstall()
     manager = ipython.magics_manager
     for kind, names in MAGICS.items():
         for name in names:
