@@ -441,7 +441,7 @@ ScatterBackward0 = node_class(
     "ScatterBackward0", _scatter_backward, saved=("index",), attrs=("dim",)
 )
 ScatterBackward1 = node_class(
-    "ScatterBackward1", _scatter_backward, saved=("index",), attrs=("dim", "value")
+    "ScatterBackward1", _scatter_backward, saved=("index",), attrs=("dim",)
 )
 ScatterAddBackward0 = node_class(
     "ScatterAddBackward0", _scatter_add_backward, saved=("index",), attrs=("dim",)
@@ -479,7 +479,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     res[pos] = src
     out = _make(res)
     if needs_grad(input):
-        record(ScatterBackward1, out, (input,), {"index": index}, {"dim": dim, "value": src})
+        record(ScatterBackward1, out, (input,), {"index": index}, {"dim": dim})
     return out
 
 

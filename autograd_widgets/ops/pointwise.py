@@ -650,12 +650,37 @@ def clamp(input, min=None, max=None):  # noqa: A002
 clip = clamp
 
 
+ClampMinBackward0 = node_class(
+    "ClampMinBackward0",
+    lambda n, grad: grad * (n.saved("self") >= n._attrs["min"]),
+    saved=("self",),
+    attrs=("min",),
+)
+ClampMaxBackward0 = node_class(
+    "ClampMaxBackward0",
+    lambda n, grad: grad * (n.saved("self") <= n._attrs["max"]),
+    saved=("self",),
+    attrs=("max",),
+)
+
+
+def _clamp_one(input, bound, is_min):
+    if isinstance(bound, Tensor):
+        return clamp(input, min=bound) if is_min else clamp(input, max=bound)
+    out = clamp(input, min=bound) if is_min else clamp(input, max=bound)
+    if out._grad_fn is not None:
+        cls, key = (ClampMinBackward0, "min") if is_min else (ClampMaxBackward0, "max")
+        out._grad_fn = None
+        record(cls, out, (input,), {"self": input}, {key: bound})
+    return out
+
+
 def clamp_min(input, min):  # noqa: A002
-    return clamp(input, min=min)
+    return _clamp_one(input, min, True)
 
 
 def clamp_max(input, max):  # noqa: A002
-    return clamp(input, max=max)
+    return _clamp_one(input, max, False)
 
 
 def _maximum_backward(node, grad):

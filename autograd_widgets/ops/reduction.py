@@ -12,7 +12,9 @@ from ._core import Tensor, as_float_input, grad_state, needs_grad, record, recor
 
 _make = Tensor._make
 
-values_indices = namedtuple("values_indices", ["values", "indices"])
+# PyTorch's ``torch.return_types.max`` etc.: namedtuples named after the op.
+_RETURN_TYPES = {n: namedtuple(n, ["values", "indices"]) for n in ("max", "min", "sort", "mode")}
+values_indices = _RETURN_TYPES["max"]
 
 
 def _dims(dim, ndim):
@@ -20,11 +22,14 @@ def _dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (list, tuple)):
-        axes = tuple(sorted(wrap_dim(d, ndim) for d in dim))
+        axes = tuple(sorted(wrap_dim(d, ndim or 1) for d in dim))
         if len(set(axes)) != len(axes):
             raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+        if ndim == 0:
+            return ()
         return axes if axes else tuple(range(ndim))
-    return (wrap_dim(dim, ndim),)
+    d = wrap_dim(dim, ndim or 1)
+    return (d,) if ndim else ()
 
 
 def _expand_back(grad: Tensor, shape, axes, keepdim: bool) -> Tensor:
@@ -271,7 +276,9 @@ def _index_reduce_backward(n, grad):
     from .indexing import _scatter_into_zeros
 
     dim = a["dim"]
-    if not a["keepdim"] and len(a["self_sym_sizes"]):
+    if not len(a["self_sym_sizes"]):
+        return grad
+    if not a["keepdim"]:
         grad = grad.unsqueeze(dim)
         idx = idx.unsqueeze(dim)
     return _scatter_into_zeros(grad, dim, idx, a["self_sym_sizes"])
@@ -318,7 +325,7 @@ def _extreme(input, dim, keepdim, other, np_red, np_arg, full_cls, dim_cls, name
         if needs_grad(input):
             record(full_cls, out, (input,), {"self": input}, None, "result")
         return out
-    ax = wrap_dim(dim, d.ndim)
+    ax = wrap_dim(dim, d.ndim or 1)
     if d.ndim and d.shape[ax] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {ax} to have non-zero size.")
     idx = np_arg(d, axis=ax) if d.ndim else np.asarray(0)
@@ -339,7 +346,7 @@ def _extreme(input, dim, keepdim, other, np_red, np_arg, full_cls, dim_cls, name
             {"indices": indices},
             {"dim": ax, "keepdim": keepdim, "self_sym_sizes": d.shape},
         )
-    return values_indices(values, indices)
+    return _RETURN_TYPES[name](values, indices)
 
 
 def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
@@ -631,6 +638,8 @@ def _cumsum_backward(node, grad):
     dim = node._attrs["dim"]
     from .shape import flip
 
+    if grad._data.ndim == 0:
+        return grad
     return flip(flip(grad, [dim]).cumsum(dim), [dim])
 
 
@@ -639,7 +648,7 @@ CumsumBackward0 = node_class("CumsumBackward0", _cumsum_backward, attrs=("dim",)
 
 def cumsum(input, dim, *, dtype=None):
     d = input._data
-    ax = wrap_dim(dim, d.ndim)
+    ax = wrap_dim(dim, d.ndim or 1)
     res = np.cumsum(d, axis=ax if d.ndim else None, dtype=_sum_dtype(d, dtype)).reshape(d.shape)
     out = _make(res)
     if needs_grad(input):
@@ -689,7 +698,7 @@ CumprodBackward0 = node_class(
 
 def cumprod(input, dim, *, dtype=None):
     d = input._data
-    ax = wrap_dim(dim, d.ndim)
+    ax = wrap_dim(dim, d.ndim or 1)
     res = np.cumprod(d, axis=ax if d.ndim else None, dtype=_sum_dtype(d, dtype)).reshape(d.shape)
     out = _make(res)
     if needs_grad(input):

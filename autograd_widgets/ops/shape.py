@@ -475,7 +475,10 @@ class _CatNode(Node):
         dim = self._attrs["dim"]
         out, start = [], 0
         for size in self._shapes:
-            out.append(narrow(grad, dim, start, size) if size else None)
+            if size is None:  # a skipped legacy 1-d empty input: its gradient is empty too
+                out.append(_make(np.zeros((0,), dtype=grad._data.dtype)))
+                continue
+            out.append(narrow(grad, dim, start, size))
             start += size
         return tuple(out)
 
@@ -513,9 +516,11 @@ def cat(tensors, dim=0, *, out=None):
     dt = promote(*live)
     res = np.concatenate([t._data.astype(dt, copy=False) for t in live], axis=ax)
     o = _make(res)
-    if needs_grad(*live):
-        record(CatBackward0, o, tuple(live), None, {"dim": ax})
-        o._grad_fn._shapes = tuple(t._data.shape[ax] for t in live)
+    if needs_grad(*tensors):
+        record(CatBackward0, o, tuple(tensors), None, {"dim": ax})
+        o._grad_fn._shapes = tuple(
+            t._data.shape[ax] if any(t is x for x in live) else None for t in tensors
+        )
     return o
 
 
