@@ -1,0 +1,137 @@
+"""``optim.RMSprop`` and ``optim.Adagrad``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, _check
+
+__all__ = ["RMSprop", "Adagrad"]
+
+
+class RMSprop(Optimizer):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        alpha=0.99,
+        eps=1e-8,
+        weight_decay=0,
+        momentum=0,
+        centered=False,
+        capturable=False,
+        foreach=None,
+        maximize=False,
+        differentiable=False,
+    ) -> None:
+        _check(0.0 <= lr, f"Invalid learning rate: {lr}")
+        _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
+        _check(0.0 <= momentum, f"Invalid momentum value: {momentum}")
+        _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+        _check(0.0 <= alpha, f"Invalid alpha value: {alpha}")
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            alpha=alpha,
+            eps=eps,
+            centered=centered,
+            weight_decay=weight_decay,
+            capturable=capturable,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+        )
+        super().__init__(params, defaults)
+
+    def _update_group(self, group: dict) -> None:
+        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+        wd, momentum = group["weight_decay"], group["momentum"]
+        for p, g in self._grads(group):
+            d = p._data
+            state = self.state[p]
+            if "square_avg" not in state:
+                state["step"] = Tensor._make(np.zeros((), dtype=np.float32))
+                state["square_avg"] = Tensor._make(np.zeros_like(d))
+                if momentum > 0:
+                    state["momentum_buffer"] = Tensor._make(np.zeros_like(d))
+                if group["centered"]:
+                    state["grad_avg"] = Tensor._make(np.zeros_like(d))
+            self._step_count(state)
+            if wd != 0:
+                g = g + wd * d
+            sq = state["square_avg"]._data
+            sq *= alpha
+            sq += (1 - alpha) * g * g
+            if group["centered"]:
+                ga = state["grad_avg"]._data
+                ga += (1 - alpha) * (g - ga)
+                avg = np.sqrt(sq - ga * ga) + eps
+            else:
+                avg = np.sqrt(sq) + eps
+            if momentum > 0:
+                buf = state["momentum_buffer"]._data
+                buf *= momentum
+                buf += g / avg
+                d -= lr * buf
+            else:
+                d -= lr * (g / avg)
+            p._vc.v += 1
+
+
+class Adagrad(Optimizer):
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay=0,
+        weight_decay=0,
+        initial_accumulator_value=0,
+        eps=1e-10,
+        foreach=None,
+        *,
+        maximize=False,
+        differentiable=False,
+        fused=None,
+    ) -> None:
+        _check(0.0 <= lr, f"Invalid learning rate: {lr}")
+        _check(0.0 <= lr_decay, f"Invalid lr_decay value: {lr_decay}")
+        _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+        _check(
+            0.0 <= initial_accumulator_value,
+            f"Invalid initial_accumulator_value value: {initial_accumulator_value}",
+        )
+        _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
+        defaults = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            eps=eps,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            fused=fused,
+        )
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            for p in group["params"]:
+                state = self.state[p]
+                state["step"] = Tensor._make(np.zeros((), dtype=np.float32))
+                state["sum"] = Tensor._make(
+                    np.full_like(p._data, group["initial_accumulator_value"])
+                )
+
+    def _update_group(self, group: dict) -> None:
+        lr, lr_decay, eps, wd = group["lr"], group["lr_decay"], group["eps"], group["weight_decay"]
+        for p, g in self._grads(group):
+            d = p._data
+            state = self.state[p]
+            step = self._step_count(state)
+            if wd != 0:
+                g = g + wd * d
+            clr = lr / (1 + (step - 1) * lr_decay)
+            s = state["sum"]._data
+            s += g * g
+            d -= clr * (g / (np.sqrt(s) + eps))
+            p._vc.v += 1

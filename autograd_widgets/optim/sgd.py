@@ -1,0 +1,64 @@
+"""``optim.SGD`` with momentum, dampening, Nesterov, weight decay and ``maximize``."""
+
+from __future__ import annotations
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, _check
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, step for step PyTorch's single-tensor implementation."""
+
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        momentum=0,
+        dampening=0,
+        weight_decay=0,
+        nesterov=False,
+        *,
+        maximize=False,
+        foreach=None,
+        differentiable=False,
+        fused=None,
+    ) -> None:
+        _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+        _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")
+        _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+            nesterov=nesterov,
+            maximize=maximize,
+            foreach=foreach,
+            differentiable=differentiable,
+            fused=fused,
+        )
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+    def _update_group(self, group: dict) -> None:
+        lr, wd = group["lr"], group["weight_decay"]
+        momentum, dampening, nesterov = group["momentum"], group["dampening"], group["nesterov"]
+        for p, g in self._grads(group):
+            d = p._data
+            if wd != 0:
+                g = g + wd * d
+            if momentum != 0:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = Tensor._make(g.copy())
+                else:
+                    b = buf._data
+                    b *= momentum
+                    b += (1 - dampening) * g if dampening else g
+                g = g + momentum * buf._data if nesterov else buf._data
+            d -= lr * g if lr != 1 else g
+            p._vc.v += 1

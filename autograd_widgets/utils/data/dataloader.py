@@ -1,0 +1,192 @@
+"""``DataLoader``: batches from a dataset, single-process, with PyTorch's default collation."""
+
+from __future__ import annotations
+
+import collections.abc
+import numbers
+
+import numpy as np
+
+from ...tensor import Tensor
+from .dataset import IterableDataset
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+__all__ = ["DataLoader", "default_collate"]
+
+
+def default_collate(batch):
+    """Stack tensors, turn numbers into tensors, and recurse into tuples, lists and dicts."""
+    from ... import _creation
+    from ...ops import stack
+
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return stack(list(batch), 0)
+    if isinstance(elem, np.ndarray):
+        if elem.dtype.kind in "SaUO":
+            raise TypeError(
+                "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
+                f"found {elem.dtype}"
+            )
+        return stack([_creation.as_tensor(b) for b in batch], 0)
+    if isinstance(elem, np.generic):
+        return _creation.as_tensor(np.array(batch))
+    if isinstance(elem, bool):
+        return _creation.tensor(batch)
+    if isinstance(elem, float):
+        return _creation.tensor(batch, dtype=_f64())
+    if isinstance(elem, numbers.Integral):
+        return _creation.tensor(batch)
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, collections.abc.Mapping):
+        return type(elem)({key: default_collate([d[key] for d in batch]) for key in elem})
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):
+        return type(elem)(*(default_collate(samples) for samples in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        it = iter(batch)
+        size = len(next(it))
+        if not all(len(e) == size for e in it):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        transposed = list(zip(*batch))
+        if isinstance(elem, tuple):
+            return [default_collate(samples) for samples in transposed]
+        return [default_collate(samples) for samples in transposed]
+    raise TypeError(
+        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
+        f"found {type(elem)}"
+    )
+
+
+def _f64():
+    from ..._dtype import float64
+
+    return float64
+
+
+def _fast_tensor_batch(dataset, indices):
+    """TensorDataset + default collation: index every tensor once instead of stacking rows."""
+    from ...ops import index_select
+
+    idx = Tensor._make(np.asarray(indices, dtype=np.int64))
+    return [index_select(t, 0, idx) for t in dataset.tensors]
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches (``num_workers`` is accepted; loading is in-process)."""
+
+    def __init__(
+        self,
+        dataset,
+        batch_size=1,
+        shuffle=None,
+        sampler=None,
+        batch_sampler=None,
+        num_workers=0,
+        collate_fn=None,
+        pin_memory=False,
+        drop_last=False,
+        timeout=0,
+        worker_init_fn=None,
+        multiprocessing_context=None,
+        generator=None,
+        *,
+        prefetch_factor=None,
+        persistent_workers=False,
+        pin_memory_device="",
+        in_order=True,
+    ) -> None:
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.pin_memory = pin_memory
+        self.timeout = timeout
+        self.generator = generator
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle not in (None, False):
+                raise ValueError(
+                    f"DataLoader with IterableDataset: expected unspecified shuffle option, but got "
+                    f"shuffle={shuffle}"
+                )
+            if sampler is not None or batch_sampler is not None:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified sampler option"
+                )
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, "
+                    "and drop_last"
+                )
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
+            raise ValueError(
+                "batch_size=None option disables auto-batching and is mutually exclusive with "
+                "drop_last"
+            )
+        if sampler is None and not self._iterable:
+            sampler = (
+                RandomSampler(dataset, generator=generator)
+                if shuffle
+                else SequentialSampler(dataset)
+            )
+        if batch_size is not None and batch_sampler is None and not self._iterable:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self._auto_collation = batch_sampler is not None
+        self.collate_fn = (
+            collate_fn
+            if collate_fn is not None
+            else (default_collate if self._auto_collation or self._iterable else (lambda x: x))
+        )
+
+    def __iter__(self):
+        from .dataset import TensorDataset
+
+        ds = self.dataset
+        if self._iterable:
+            yield from self._iter_iterable()
+            return
+        if not self._auto_collation:
+            for idx in self.sampler:
+                yield self.collate_fn(ds[idx])
+            return
+        fast = type(ds) is TensorDataset and self.collate_fn is default_collate
+        getitems = getattr(ds, "__getitems__", None)
+        for indices in self.batch_sampler:
+            if fast:
+                yield _fast_tensor_batch(ds, indices)
+            elif getitems is not None:
+                yield self.collate_fn(getitems(indices))
+            else:
+                yield self.collate_fn([ds[i] for i in indices])
+
+    def _iter_iterable(self):
+        if self.batch_size is None:
+            for item in self.dataset:
+                yield self.collate_fn(item)
+            return
+        batch = []
+        for item in self.dataset:
+            batch.append(item)
+            if len(batch) == self.batch_size:
+                yield self.collate_fn(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield self.collate_fn(batch)
+
+    def __len__(self) -> int:
+        if self._iterable:
+            n = len(self.dataset)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        if self._auto_collation:
+            return len(self.batch_sampler)
+        return len(self.sampler)
