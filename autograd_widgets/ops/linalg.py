@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.node import node_class
+from ..autograd.node import Node, node_class
 from ._core import Tensor, needs_grad, promote, record
 
 _make = Tensor._make
@@ -33,9 +33,36 @@ def _mm_backward(n, grad):
     return ga, gb
 
 
+class _StridesNode(Node):
+    """Exposes ``_saved_<x>_sym_strides`` like PyTorch, computed only when read."""
+
+    __slots__ = ()
+    strides_of: tuple = ()
+
+    def __getattr__(self, name):
+        if name.endswith("_sym_strides") and name[7:-12] in type(self).strides_of:
+            sizes = self._attrs[name[7:-12] + "_sym_sizes"]
+            st, acc = [], 1
+            for size in reversed(sizes):
+                st.append(acc)
+                acc *= max(size, 1)
+            return tuple(reversed(st))
+        return Node.__getattr__(self, name)
+
+    def __dir__(self):
+        return sorted(
+            set(Node.__dir__(self)) | {f"_saved_{x}_sym_strides" for x in type(self).strides_of}
+        )
+
+
 MmBackward0 = node_class(
-    "MmBackward0", _mm_backward, saved=("self", "mat2"), attrs=("mat2_sym_sizes", "self_sym_sizes")
+    "MmBackward0",
+    _mm_backward,
+    saved=("self", "mat2"),
+    attrs=("mat2_sym_sizes", "self_sym_sizes"),
+    base=_StridesNode,
 )
+MmBackward0.strides_of = ("self", "mat2")
 
 
 def mm(input, mat2):
@@ -145,58 +172,104 @@ def outer(input, vec2):
 ger = outer
 
 
-# --- matmul ----------------------------------------------------------------------------------
+# --- matmul ---------------------------------------------------------------------------------
+SqueezeBackward4 = node_class(
+    "SqueezeBackward4",
+    lambda n, grad: grad.unsqueeze(n._attrs["dim"][0]),
+    attrs=("dim", "self_sym_sizes"),
+)
+
+
+def _squeeze_(t: Tensor, dim: int) -> Tensor:
+    """``squeeze_(dim)`` on a fresh result, as matmul does (``SqueezeBackward4``)."""
+    d = t._data
+    out = _make(np.squeeze(d, dim))
+    if needs_grad(t):
+        record(SqueezeBackward4, out, (t,), None, {"dim": (dim,), "self_sym_sizes": d.shape})
+    return out
+
+
+def _should_fold(input, other) -> bool:
+    """ATen's ``should_fold``: fold the larger operand into a matrix and use mm/mv."""
+    a, b = input._data, other._data
+    larger_first = a.ndim >= b.ndim
+    t1 = a if larger_first else np.swapaxes(b, -1, -2)
+    small = b.ndim if larger_first else a.ndim
+    if not (t1.ndim >= 3 and small <= 2):
+        return False
+    t2_requires_grad = other._requires_grad if larger_first else input._requires_grad
+    if t2_requires_grad and needs_grad(input, other):
+        return True
+    if a.ndim == 2:
+        return False
+    if t1.size == 0:
+        return True
+    st, sh = t1.strides, t1.shape
+    return all(st[i] == st[i + 1] * sh[i + 1] for i in range(t1.ndim - 2))
+
+
 def matmul(input, other):
-    """``torch.matmul`` for every rank combination, built from the ops PyTorch uses."""
+    """``torch.matmul`` for every rank combination, built from the ops ATen uses.
+
+    The graph matches PyTorch's: ``dot``/``mv``/``mm`` for 1-D and 2-D operands, a
+    folded ``mm``/``mv`` when one side is a batch and the other a vector or matrix,
+    and ``expand`` + ``reshape`` + ``bmm`` otherwise.
+    """
     if not isinstance(other, Tensor):
         raise TypeError(
             f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
         )
     a, b = input._data, other._data
-    if a.ndim == 0 or b.ndim == 0:
+    da, db = a.ndim, b.ndim
+    if da == 0 or db == 0:
         raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+            f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
         )
-    if a.ndim == 1 and b.ndim == 1:
+    if da == 1 and db == 1:
         return dot(input, other)
-    if a.ndim == 2 and b.ndim == 1:
+    if da == 2 and db == 1:
         return mv(input, other)
-    if a.ndim == 1 and b.ndim == 2:
+    if da == 1 and db == 2:
         if a.shape[0] != b.shape[0]:
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and {b.shape[0]}x{b.shape[1]})"
             )
-        return mm(input.unsqueeze(0), other).squeeze(0)
-    if a.ndim == 2 and b.ndim == 2:
+        return _squeeze_(mm(input.unsqueeze(0), other), 0)
+    if da == 2 and db == 2:
         return mm(input, other)
-    if b.ndim == 2 and a.ndim >= 3:
-        # Fold the batch into rows: (..., n, k) @ (k, m) -> one mm.
-        if a.shape[-1] != b.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({int(np.prod(a.shape[:-1]))}x{a.shape[-1]} "
-                f"and {b.shape[0]}x{b.shape[1]})"
-            )
-        folded = input.reshape(-1, a.shape[-1])
-        return _unsafe_view(mm(folded, other), a.shape[:-1] + (b.shape[1],))
-    # General batched case with broadcasting of the batch dims.
-    x = input.unsqueeze(0) if a.ndim == 1 else input
-    y = other.unsqueeze(-1) if b.ndim == 1 else other
-    xs, ys = x._data.shape, y._data.shape
-    if xs[-1] != ys[-2]:
+    if _should_fold(input, other):
+        transpose = db > da
+        t1 = other.mT if transpose else input
+        t2 = (input.t() if da == 2 else input) if transpose else other
+        s1 = t1._data.shape
+        out_shape = s1[:-1]
+        folded = t1.reshape(int(np.prod(out_shape)), s1[-1])
+        if t2._data.ndim == 2:
+            if s1[-1] != t2._data.shape[0]:
+                raise RuntimeError(
+                    f"mat1 and mat2 shapes cannot be multiplied ({folded._data.shape[0]}x{s1[-1]} "
+                    f"and {t2._data.shape[0]}x{t2._data.shape[1]})"
+                )
+            res = _unsafe_view(folded.mm(t2), out_shape + (t2._data.shape[1],))
+            return res.mT.contiguous() if transpose else res
+        return _unsafe_view(folded.mv(t2), out_shape)
+    # Batched: broadcast the batch dims, expand both sides, one bmm.
+    n = a.shape[-2] if da > 1 else 1
+    m1 = a.shape[-1]
+    m2 = b.shape[-2] if db > 1 else b.shape[0]
+    p = b.shape[-1] if db > 1 else 1
+    if m1 != m2:
         raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: [{int(np.prod(xs[:-2]))}, {xs[-1]}] "
-            f"but got: [{int(np.prod(ys[:-2]))}, {ys[-2]}]."
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{int(np.prod(a.shape[:-2]))}, {m1}] but got: [{int(np.prod(b.shape[:-2]))}, {m2}]."
         )
-    batch = np.broadcast_shapes(xs[:-2], ys[:-2])
+    batch = tuple(np.broadcast_shapes(a.shape[: max(da - 2, 0)], b.shape[: max(db - 2, 0)]))
     nb = int(np.prod(batch)) if batch else 1
-    xe = x.expand(batch + xs[-2:]).reshape(nb, xs[-2], xs[-1])
-    ye = y.expand(batch + ys[-2:]).reshape(nb, ys[-2], ys[-1])
-    out = _unsafe_view(bmm(xe, ye), batch + (xs[-2], ys[-1]))
-    if a.ndim == 1:
-        out = out.squeeze(-2)
-    if b.ndim == 1:
-        out = out.squeeze(-1)
-    return out
+    out_shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
+    y = other if db > 1 else other.unsqueeze(-1)
+    xe = input.expand(batch + (n, m1)).reshape(nb, n, m1)
+    ye = y.expand(batch + (m2, p)).reshape(nb, m2, p)
+    return _unsafe_view(bmm(xe, ye), out_shape)
 
 
 def _unsafe_view(t: Tensor, shape):
@@ -229,7 +302,9 @@ AddmmBackward0 = node_class(
     _addmm_backward,
     saved=("mat1", "mat2"),
     attrs=("alpha", "beta", "mat1_sym_sizes", "mat2_sym_sizes"),
+    base=_StridesNode,
 )
+AddmmBackward0.strides_of = ("mat1", "mat2")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
