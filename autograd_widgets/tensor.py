@@ -410,6 +410,7 @@ class Tensor:
             dtype=from_numpy_dtype(self._data.dtype),
             requires_grad=self._requires_grad and fn is None,
             grad_fn_name=fn.name() if fn is not None else None,
+            tensor_contents=tensor_contents,
         )
 
     def __format__(self, spec: str) -> str:
