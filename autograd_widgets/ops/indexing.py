@@ -176,7 +176,13 @@ def _count_dims(key):
     return n
 
 
+AliasBackward0 = node_class("AliasBackward0", lambda n, grad: grad)
+
+
 def getitem(input, key):
+    if isinstance(key, slice) and key == slice(None):
+        # x[:] is a SliceBackward0 in PyTorch (x[:, :] and x[...] are aliases).
+        return slice_dim(input, 0, None, None, 1) if input._data.ndim else getitem(input, ())
     key, advanced = _normalize_key(key)
     d = input._data
     used = _count_dims(key)
@@ -184,12 +190,13 @@ def getitem(input, key):
         raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
     if sum(k is Ellipsis for k in key) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    if advanced:
-        return _advanced_index(input, key)
-    # Expand the ellipsis into full slices, then apply one view op per index.
+    # Expand the ellipsis into full slices, then apply one view op per basic index;
+    # PyTorch applies the basic indices first and then one index op for the tensors.
     if _has_ellipsis(key):
         i = _ellipsis_pos(key)
         key = key[:i] + (slice(None),) * (d.ndim - used) + key[i + 1 :]
+    if advanced:
+        return _basic_then_advanced(input, key)
     out, dim = input, 0
     for k in key:
         if k is None:
@@ -204,15 +211,33 @@ def getitem(input, key):
         else:
             out = select(out, dim, k)
     if out is input:
-        # x[:] / x[...] is an alias view in PyTorch (no new node beyond a view)
-        from .shape import view
-
-        return (
-            view(input, d.shape)
-            if input._requires_grad and grad_state.enabled
-            else _as_view(_make(d.view()), input, lambda b: b)
-        )
+        # x[...] / x[:, :] is an alias view in PyTorch.
+        return _unary_view(input, d.view(), AliasBackward0, None, lambda b: b)
     return out
+
+
+def _basic_then_advanced(input, key):
+    out, dim, rest = input, 0, []
+    for k in key:
+        if k is None:
+            out = out.unsqueeze(dim)
+            rest.append(slice(None))
+            dim += 1
+        elif isinstance(k, slice):
+            if not (k == slice(None) or k == slice(None, None, 1)):
+                out = slice_dim(out, dim, k.start, k.stop, 1 if k.step is None else k.step)
+            rest.append(slice(None))
+            dim += 1
+        elif isinstance(k, int):
+            out = select(out, dim, k)
+        elif k.dtype == np.bool_ and k.ndim == 0:
+            out = out.unsqueeze(dim)
+            rest.append(np.zeros(1 if k else 0, dtype=np.int64))
+            dim += 1
+        else:
+            rest.append(k)
+            dim += k.ndim if k.dtype == np.bool_ else 1
+    return _advanced_index(out, tuple(rest))
 
 
 def _index_backward(n, grad):
