@@ -174,10 +174,14 @@ class Tensor:
             if value._data.shape != self._data.shape:
                 raise RuntimeError("assigned grad has data of a different size")
         self._grad = value
+        if events.listeners:
+            events.emit("grad_set", tensor=self, grad=value)
 
     @grad.deleter
     def grad(self) -> None:
         self._grad = None
+        if events.listeners:
+            events.emit("grad_set", tensor=self, grad=None)
 
     @property
     def _version(self) -> int:

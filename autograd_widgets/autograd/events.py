@@ -16,6 +16,12 @@ once the call returns: listeners must not keep them alive):
 ``backward_end``   roots, executed (list of nodes in execution order)
 ``version_bump``   tensor, version
 ``grad_mode``      enabled
+``grad_set``       tensor, grad (None after ``del t.grad`` / ``t.grad = None``, as
+                   ``optimizer.zero_grad()`` does)
+
+Ops inside a backward pass emit too: with ``create_graph=True`` the backward
+formulas' nodes arrive as ``node_created``; otherwise their ops arrive as
+``op_no_grad`` between ``backward_start`` and ``backward_end``.
 """
 
 from __future__ import annotations
