@@ -147,7 +147,26 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got "
             f"input of size: {list(x.shape)}"
         )
-    unbatched = x.ndim == dims + 1
+    if isinstance(padding, str) and padding == "same":
+        dil = _tuple(dilation, dims, "dilation")
+        total = [d * (k - 1) for d, k in zip(dil, w.shape[2:])]
+        if any(t % 2 for t in total):
+            # Odd total padding: PyTorch pads the extra cell on the right with F.pad first.
+            from .sparse import pad
+
+            extra = []
+            for t in reversed(total):
+                extra += [0, t % 2]
+            if any(s != 1 for s in _tuple(stride, dims, "stride")):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+            left = tuple(t // 2 for t in total)
+            return _convnd(pad(input, extra), weight, bias, stride, left, dilation, groups, dims)
+    if x.ndim == dims + 1:
+        # Unbatched input: PyTorch adds the batch dim and squeezes it off (SqueezeBackward1).
+        return _convnd(
+            input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, dims
+        ).squeeze(0)
+    unbatched = False
     stride_t, dil_t = _tuple(stride, dims, "stride"), _tuple(dilation, dims, "dilation")
     if unbatched:
         x = x[None]
