@@ -31,6 +31,9 @@ _EVENTS = frozenset({"grad_accumulated", "version_bump", "backward_end"})
 #: above this many elements, after-cell re-syncs only follow version/grad changes
 _RESYNC_LIMIT = 1_000_000
 
+#: largest page side: at most 200 x 200 cells reach the DOM
+_MAX_PAGE = 200
+
 _views: weakref.WeakSet[TensorView] = weakref.WeakSet()
 
 
@@ -159,6 +162,7 @@ class TensorView(anywidget.AnyWidget):
             raise TypeError(f"TensorView expects a tensor, got {type(tensor).__name__}")
         self._ref = weakref.ref(tensor)
         self._signature: tuple | None = None
+        self._stats: tuple | None = None  # (signature, (stats, grad_stats)) of big tensors
         self._numel = int(np.prod(tuple(tensor.shape), dtype=np.int64))
         super().__init__(**kwargs)
         ndim = len(tensor.shape)
@@ -181,8 +185,10 @@ class TensorView(anywidget.AnyWidget):
     @t.validate("rows", "cols")
     def _validate_page(self, proposal: dict[str, Any]) -> int:
         value = int(proposal["value"])
-        if not 1 <= value <= 500:
-            raise t.TraitError(f"{proposal['trait'].name} must be between 1 and 500, not {value}")
+        if not 1 <= value <= _MAX_PAGE:
+            raise t.TraitError(
+                f"{proposal['trait'].name} must be between 1 and {_MAX_PAGE}, not {value}"
+            )
         return value
 
     @t.validate("index")
@@ -254,6 +260,13 @@ class TensorView(anywidget.AnyWidget):
                 gvalues, self.index, self.row_start, self.col_start, self.rows, self.cols
             )
         grad_fn = getattr(tensor, "grad_fn", None)
+        sig = self._sig(tensor)
+        if self._stats is not None and self._stats[0] == sig and self._numel > _RESYNC_LIMIT:
+            stats, grad_stats = self._stats[1]  # paging a big tensor: whole-tensor stats unchanged
+        else:
+            stats = _summary(values)
+            grad_stats = _summary(gvalues) if gvalues is not None else None
+            self._stats = (sig, (stats, grad_stats))
         info = {k: v for k, v in page.items() if k != "block"}
         info.update(
             shape=[int(d) for d in values.shape],
@@ -263,15 +276,15 @@ class TensorView(anywidget.AnyWidget):
             is_leaf=grad_fn is None,
             grad_fn=type(grad_fn).__name__ if grad_fn is not None else None,
             version=getattr(tensor, "_version", None),
-            stats=_summary(values),
+            stats=stats,
             has_grad=grad is not None,
-            grad_stats=_summary(gvalues) if gvalues is not None else None,
+            grad_stats=grad_stats,
             page_rows=int(page["block"].shape[0]),
             page_cols=int(page["block"].shape[1]),
             gone=False,
             notice=None,
         )
-        self._signature = self._sig(tensor)
+        self._signature = sig
         with self.hold_sync():
             self._info = info
             self._values = page["block"].astype("<f8").tobytes()
