@@ -122,6 +122,7 @@ class GraphModel:
         collapse_repeats: bool = False,
         namespace="auto",
         ids: IdMap | None = None,
+        book=None,
     ) -> GraphModel:
         """Everything a :func:`record` block captured that is still alive.
 
@@ -139,7 +140,7 @@ class GraphModel:
             max_nodes=max_nodes,
             show_saved=show_saved,
             collapse_repeats=collapse_repeats,
-            book=rec.book,
+            book=book if book is not None else rec.book,
             outputs_of=rec.output_of,
         )
         b.start_from_recording(rec)

@@ -74,6 +74,7 @@ class Recording:
         self._ghosts: dict = {}  # id(Ghost) -> Ghost (alive outputs only, after pruning)
         self._ghost_of: dict = {}  # id(tensor) -> (tensor ref, Ghost) for ghost outputs
         self._sub = None
+        self._in_backward = 0
         self._prune_at = 256
         self.book = BackwardBook(contains=self.has_node)
         self.counts = {"nodes": 0, "ghosts": 0}
@@ -88,6 +89,7 @@ class Recording:
         if self._sub is not None:
             self._sub.unsubscribe()
             self._sub = None
+        self._in_backward = 0
         return self
 
     @property
@@ -110,8 +112,12 @@ class Recording:
         if kind == "node_created":
             self._on_node(p["node"], p["output"], p.get("inputs") or ())
         elif kind == "op_no_grad":
-            self._on_ghost(p["name"], p.get("output"), p.get("inputs") or ())
+            if not self._in_backward:  # the backward formulas' own arithmetic: not the user's
+                self._on_ghost(p["name"], p.get("output"), p.get("inputs") or ())
+        elif kind == "backward_start":
+            self._in_backward += 1
         elif kind == "backward_end":
+            self._in_backward = max(0, self._in_backward - 1)
             self.book.on_backward_end(p["executed"])
 
     def _ghost_for(self, t):

@@ -56,11 +56,10 @@ def first_difference(a, b, path="graph"):
     return None if a == b else f"{path}: {a!r} != {b!r}"
 
 
-# Differences that come from the core (ops / autograd), not from the graph layer. Each is
-# a strict xfail: when the core is fixed the test XPASSes, fails, and the entry must go.
+# Differences that come from the core (ops / autograd), not from the graph layer, as seen on
+# 2026-11-25. Non-strict xfails: the core is being fixed in parallel; an XPASS in the report
+# means the entry can go.
 CORE_STRUCTURE = {
-    "tutorial_learn_basics": "1-D @ 2-D matmul: torch names the squeeze SqueezeBackward4, ours "
-    "SqueezeBackward1",
     "views_and_inplace": "in-place op on a view: our CopySlices lists the inner op's inputs "
     "(MulBackward0 twice, SelectBackward0); torch's lists only the base's old grad_fn",
     "higher_order": "PowBackward0's backward builds grad * (3 * x**2) as MulBackward0(PowBackward0); "
@@ -81,7 +80,7 @@ CORE_SAVED = {
 
 def cases(known):
     return [
-        pytest.param(p, marks=pytest.mark.xfail(reason=known[p.__name__], strict=True))
+        pytest.param(p, marks=pytest.mark.xfail(reason=known[p.__name__], strict=False))
         if p.__name__ in known
         else p
         for p in programs.PROGRAMS
