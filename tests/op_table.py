@@ -473,7 +473,7 @@ case("stack", lambda m, x, y: m.stack([x, y]), [(2, 3), (2, 3)])
 case("stack_dim", lambda m, x, y: m.stack((x, y), dim=-1), [(2, 3), (2, 3)], [(), ()])
 case("clone", lambda m, x: x.clone(), [(3, 4)])
 case("contiguous_t", lambda m, x: x.t().contiguous(), [(3, 4)])
-case("detach_mix", lambda m, x: x * x.detach(), [(3, 4)])
+case("detach_mix", lambda m, x: x * x.detach(), [(3, 4)], fd=False)
 case("to_float32", lambda m, x: x.float(), [(3,)], fd=False)
 case("to_dtype", lambda m, x: x.to(m.float32) * 2, [(3,)], fd=False)
 
@@ -642,7 +642,7 @@ def _view_of_view_inplace(m, x):
 case("view_inplace_mul_", _view_inplace, [(3, 4), (4,)])
 case("view_inplace_add_used", _view_inplace2, [(3, 4)])
 case("view_inplace_t_zero_", _view_inplace_t, [(3, 4)])
-case("view_inplace_saved_result_error", _view_of_view_inplace, [(3, 4)])
+case("view_inplace_saved_result_error", _view_of_view_inplace, [(3, 4)], fd=False, gradgrad=False)
 
 
 def _view_of_view_inplace2(m, x):

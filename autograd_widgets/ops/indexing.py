@@ -296,31 +296,34 @@ def _advanced_index(input, key):
     return out
 
 
-# --- __setitem__ (CopySlices) ------------------------------------------------------------------
-def _copy_slices_backward(n, grad):
-    key = n._attrs["key"]
+# --- __setitem__ ----------------------------------------------------------------------------------
+def _index_put_backward(n, grad):
+    key = n._attrs["indices"]
     mask = np.ones(grad._data.shape, dtype=bool)
     mask[key] = False
     g_self = grad * _make(mask)
     vshape = n._shapes
     if vshape is None:
         return g_self, None
-    g_src = grad[key]
-    return g_self, unbroadcast(g_src, vshape)
+    return g_self, unbroadcast(grad[key], vshape)
 
 
-class _CopySlices(Node):
+class _IndexPutNode(Node):
     __slots__ = ()
 
     def apply(self, grads):
-        return _copy_slices_backward(self, grads[0])
+        return _index_put_backward(self, grads[0])
 
 
-CopySlices = node_class("CopySlices", base=_CopySlices)
+IndexPutBackward0 = node_class(
+    "IndexPutBackward0", attrs=("accumulate", "indices"), base=_IndexPutNode
+)
 
 
 def setitem(input, key, value):
-    from .inplace import check_inplace
+    """``x[key] = value``: basic keys copy into a view (``CopySlices``), advanced keys
+    use ``index_put_`` (``IndexPutBackward0``), as in PyTorch."""
+    from .inplace import apply_inplace, check_inplace
 
     nkey, advanced = _normalize_key(key)
     if _has_ellipsis(nkey):
@@ -328,50 +331,36 @@ def setitem(input, key, value):
         nkey = nkey[:i] + (slice(None),) * (input._data.ndim - _count_dims(nkey)) + nkey[i + 1 :]
     if advanced:
         _check_bounds(nkey, input._data.shape)
+    if value is not None and not isinstance(value, (Tensor, int, float, bool)):
+        value = _make(np.asarray(value, dtype=input._data.dtype))
     v_t = value if isinstance(value, Tensor) else None
-    vdata = value._data if v_t is not None else value
-    wants_grad = needs_grad(input, v_t)
-    check_inplace(input)
-    if wants_grad and input._base is not None:
-        from .inplace import rewrite_view_history
-
-        def compute(snap):
-            return _setitem_out_of_place(snap, nkey, v_t, vdata)
-
-        rewrite_view_history(input, compute)
-        return
-    if wants_grad:
-        snap = _snapshot(input)
-        r = _setitem_out_of_place(snap, nkey, v_t, vdata)
-        input._data[nkey] = r._data[nkey]
-        input._grad_fn, input._output_nr, input._requires_grad = r._grad_fn, 0, True
-    else:
+    if not needs_grad(input, v_t):
+        check_inplace(input)
         try:
-            input._data[nkey] = vdata
+            input._data[nkey] = value._data if v_t is not None else value
         except ValueError as e:
             raise RuntimeError(str(e)) from None
-    input._vc.v += 1
+        input._vc.v += 1
+        return
+    if not advanced:
+        view = getitem(input, key)
+        if v_t is not None:
+            view.copy_(v_t)
+        else:
+            view.fill_(value)
+        return
+    apply_inplace(input, lambda t: _index_put(t, nkey, v_t, value), (v_t,))
 
 
-def _snapshot(t: Tensor) -> Tensor:
-    """A tensor that stands for ``t`` in the graph as it is now (same edge, its own data)."""
-    s = _make(t._data)
-    s._grad_fn, s._output_nr, s._requires_grad = t._grad_fn, t._output_nr, t._requires_grad
-    if t._grad_fn is None and t._requires_grad:
-        s._acc = None
-        s._grad_accumulator = t._grad_accumulator  # type: ignore[method-assign]
-    return s
-
-
-def _setitem_out_of_place(snap, key, v_t, vdata):
-    res = snap._data.copy()
+def _index_put(t, key, v_t, value):
+    res = t._data.copy()
     try:
-        res[key] = vdata
+        res[key] = v_t._data if v_t is not None else value
     except ValueError as e:
         raise RuntimeError(str(e)) from None
     out = _make(res)
-    if needs_grad(snap, v_t):
-        record(CopySlices, out, (snap, v_t), None, {"key": key})
+    if needs_grad(t, v_t):
+        record(IndexPutBackward0, out, (t, v_t), None, {"accumulate": False, "indices": key})
         out._grad_fn._shapes = v_t._data.shape if v_t is not None else None
     return out
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import events
-from ..autograd.node import Node, node_class
+from ..autograd.node import Node, new_node, node_class
 from ._core import Tensor, grad_state, record
 
 _make = Tensor._make
@@ -34,10 +34,11 @@ def check_inplace(t: Tensor) -> None:
 
 
 def _snapshot(t: Tensor) -> Tensor:
-    from .indexing import _snapshot as snap
-
-    s = snap(t)
-    s._data = t._data.copy()
+    """A copy of ``t`` that stands for it in the graph as it is now (same edge)."""
+    s = _make(t._data.copy())
+    s._grad_fn, s._output_nr, s._requires_grad = t._grad_fn, t._output_nr, t._requires_grad
+    if t._grad_fn is None and t._requires_grad:
+        s._grad_accumulator = t._grad_accumulator  # type: ignore[method-assign]
     return s
 
 
@@ -92,47 +93,113 @@ def apply_inplace(t: Tensor, compute, others=()) -> Tensor:
 
 
 # --- views: rewrite the base's history ---------------------------------------------------------
-def _view_copy_backward(n, grad):
-    mask = n._attrs["mask"]
-    view_fn = n._attrs["view_fn"]
-    g_base = grad * _make(~mask)
-    return g_base, view_fn(grad)
+def _view_region(arr: np.ndarray, view_fn) -> np.ndarray:
+    """The numpy view of ``arr`` that ``view_fn`` selects (no graph)."""
+    prev = grad_state.enabled
+    grad_state.enabled = False
+    try:
+        return view_fn(_make(arr))._data
+    finally:
+        grad_state.enabled = prev
 
 
-class _ViewCopy(Node):
+def _embed_in_view(grad: Tensor, base_shape, view_fn) -> Tensor:
+    """Zeros shaped like the base, with ``grad`` written where the view lies."""
+    z = np.zeros(base_shape, dtype=grad._data.dtype)
+    _view_region(z, view_fn)[...] = grad._data
+    out = _make(z)
+    if grad_state.enabled and grad._requires_grad:
+        record(_EmbedBackward, out, (grad,))
+        out._grad_fn._shapes = view_fn
+    return out
+
+
+_EmbedBackward = node_class("AsStridedScatterBackward0", lambda n, grad: n._shapes(grad))
+
+
+def _copy_slices_backward(node, grad):
+    """PyTorch's ``CopySlices::apply``: run the in-place op's node on the view's region."""
+    base_shape, view_fn, fn = node._shapes
+    res = fn.apply((view_fn(grad),))
+    g_view = res[0]
+    if grad_state.enabled:  # create_graph: stay differentiable
+        g_base = grad * _make(~node._extra["mask"])
+        if g_view is not None:
+            g_base = g_base + _embed_in_view(g_view, base_shape, view_fn)
+    else:
+        data = grad._data.copy()
+        _view_region(data, view_fn)[...] = 0 if g_view is None else g_view._data
+        g_base = _make(data)
+    return (g_base,) + tuple(res[1:])
+
+
+class _CopySlicesNode(Node):
     __slots__ = ()
 
     def apply(self, grads):
-        return _view_copy_backward(self, grads[0])
+        return _copy_slices_backward(self, grads[0])
 
 
-CopySlices = node_class("CopySlices", base=_ViewCopy)
+CopySlices = node_class("CopySlices", base=_CopySlicesNode)
+
+
+def _as_strided_backward(n, grad):
+    base_shape, view_fn = n._shapes
+    return _embed_in_view(grad, base_shape, view_fn)
+
+
+AsStridedBackward0 = node_class(
+    "AsStridedBackward0", _as_strided_backward, attrs=("size", "storage_offset", "stride")
+)
 
 
 def rewrite_view_history(view: Tensor, compute) -> None:
-    """In-place on a view: the base becomes ``CopySlices(base, compute(view))``."""
+    """In-place on a view: the base's new ``grad_fn`` is ``CopySlices`` around the op's node.
+
+    As in PyTorch, ``CopySlices.next_functions`` is the base's old edge followed by the
+    op node's other inputs; the view itself becomes an ``AsStridedBackward0`` of the base.
+    """
+    from ._core import edge
+
     base = view._base
     view_fn = view._view_fn
-    r = compute(_snapshot(view))
-    if base._requires_grad or r._requires_grad:
+    # The op runs on a stand-in for the view's old value, so its node ``fn`` saves that.
+    stand_in = _make(view._data.copy(), True)
+    r = compute(stand_in)
+    fn = r._grad_fn
+    if base._requires_grad or fn is not None:
+        if fn is None:  # a non-differentiable in-place op: the region's gradient is zero
+            fn = new_node(_ZeroOfView, ((None, 0),))
         mask_arr = np.zeros(base._data.shape, dtype=bool)
-        region = view_fn(_make(mask_arr))
-        region._data[...] = True
-        base_snap = _snapshot(base) if base._requires_grad else base.detach()
-        node_out = _make(base._data)
-        record(CopySlices, node_out, (base_snap, r), None, {"mask": mask_arr, "view_fn": view_fn})
-        base._grad_fn, base._output_nr, base._requires_grad = node_out._grad_fn, 0, True
+        _view_region(mask_arr, view_fn)[...] = True
+        node = new_node(CopySlices, (edge(base),) + tuple(fn.next_functions[1:]))
+        node._shapes = (base._data.shape, view_fn, fn)
+        node._x()["mask"] = mask_arr
+        base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
+        if events.listeners:
+            events.emit("node_created", node=node, output=base, inputs=(base,))
     _write(view, r._data)
-    # The view now derives from the rewritten base.
     if base._requires_grad:
-        prev = grad_state.enabled
-        grad_state.enabled = True
-        try:
-            v2 = view_fn(base)
-        finally:
-            grad_state.enabled = prev
-        view._grad_fn, view._output_nr, view._requires_grad = v2._grad_fn, v2._output_nr, True
+        # The view now derives from the rewritten base.
+        d, b = view._data, base._data
+        item = d.itemsize
+        offset = (d.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // item
+        vnode = new_node(
+            AsStridedBackward0,
+            ((base._grad_fn, 0),),
+            None,
+            {
+                "size": d.shape,
+                "storage_offset": offset,
+                "stride": tuple(st // item for st in d.strides),
+            },
+        )
+        vnode._shapes = (b.shape, view_fn)
+        view._grad_fn, view._output_nr, view._requires_grad = vnode, 0, True
     _bump(view)
+
+
+_ZeroOfView = node_class("ZeroBackward0", lambda n, grad: grad * 0)
 
 
 # --- the in-place methods -----------------------------------------------------------------------
@@ -145,10 +212,26 @@ def _make_inplace(name, fn):
     return method
 
 
+ZeroBackward0 = node_class("ZeroBackward0", lambda n, grad: grad * 0)
+FillBackward2 = node_class("FillBackward2", lambda n, grad: grad * 0)
+FillBackward3 = node_class(
+    "FillBackward3",
+    lambda n, grad: (grad * 0, grad.sum() if n.next_functions[1][0] is not None else None),
+)
+
+
+def _filled(t: Tensor, value, cls, inputs) -> Tensor:
+    v = value._data if isinstance(value, Tensor) else value
+    out = _make(np.full(t._data.shape, v, dtype=t._data.dtype))
+    if grad_state.enabled and any(x is not None and x._requires_grad for x in inputs):
+        record(cls, out, inputs)
+    return out
+
+
 def zero_(self):
     check_inplace(self)
     if grad_state.enabled and self._requires_grad:
-        return apply_inplace(self, lambda t: t * 0)
+        return apply_inplace(self, lambda t: _filled(t, 0, ZeroBackward0, (t,)))
     self._data[...] = 0
     _bump(self)
     return self
@@ -158,17 +241,9 @@ def fill_(self, value):
     check_inplace(self)
     v_t = value if isinstance(value, Tensor) else None
     if grad_state.enabled and (self._requires_grad or (v_t is not None and v_t._requires_grad)):
-        from .pointwise import where
-
-        return apply_inplace(
-            self,
-            lambda t: where(
-                _make(np.ones(t._data.shape, bool)),
-                value if v_t is not None else _make(np.asarray(value, dtype=t._data.dtype)),
-                t * 0,
-            ),
-            (value,),
-        )
+        if v_t is None:
+            return apply_inplace(self, lambda t: _filled(t, value, FillBackward2, (t,)))
+        return apply_inplace(self, lambda t: _filled(t, v_t, FillBackward3, (t, v_t)), (v_t,))
     self._data[...] = v_t._data if v_t is not None else value
     _bump(self)
     return self
