@@ -121,6 +121,47 @@ def _two_sided(n, grad, d_input: Tensor):
     return gx, gt
 
 
+# --- Tensor-Scalar kernels -----------------------------------------------------------------
+# NOTE: PyTorch's C++ losses call mul/div with a Scalar, whose nodes are MulBackward1 and
+# DivBackward1 (Python's ``x * 2`` wraps 2 as a tensor: MulBackward0). The graph must match.
+MulBackward1 = node_class(
+    "MulBackward1", lambda n, grad: grad * n._attrs["other"], attrs=("other",)
+)
+DivBackward1 = node_class(
+    "DivBackward1", lambda n, grad: grad / n._attrs["other"], attrs=("other",)
+)
+
+
+def _scalar_op(t: Tensor, other: float, cls) -> Tensor:
+    d = t._data
+    res = d * d.dtype.type(other) if cls is MulBackward1 else d / d.dtype.type(other)
+    out = _make(np.asarray(res, dtype=d.dtype))
+    if needs_grad(t):
+        record(cls, out, (t,), None, {"other": other})
+    return out
+
+
+def _xlogy_backward(n, grad):
+    self, other = n.saved("self"), n.saved("other")
+    zero = _make((self._data == 0) & (other._data <= 0))
+    return (grad * other.log()).masked_fill(zero, 0.0), grad * self / other
+
+
+XlogyBackward0 = node_class("XlogyBackward0", _xlogy_backward, saved=("self", "other"))
+
+
+def _xlogy(self: Tensor, other: Tensor) -> Tensor:
+    """``self * log(other)``, 0 where ``self == 0`` (``torch.xlogy``)."""
+    a, b = self._data, other._data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = np.where(a == 0, 0, a * np.log(b))
+    res = np.where(np.isnan(b), np.nan, res).astype(a.dtype)
+    out = _make(res)
+    if needs_grad(self, other):
+        record(XlogyBackward0, out, (self, other), {"self": self, "other": other})
+    return out
+
+
 # --- mse / smooth_l1 / huber / l1 --------------------------------------------------------------------
 def _mse_backward(n, grad):
     return _two_sided(n, grad, (n.saved("self") - n.saved("target")) * 2)
@@ -224,6 +265,13 @@ NllLossBackward0 = node_class(
     saved=("self", "target", "weight", "total_weight"),
     attrs=("ignore_index", "reduction"),
 )
+# Spatial targets ((N, C, d1, ...) input) go through PyTorch's nll_loss2d kernel.
+NllLoss2DBackward0 = node_class(
+    "NllLoss2DBackward0",
+    _nll_backward,
+    saved=("self", "target", "weight", "total_weight"),
+    attrs=("ignore_index", "reduction"),
+)
 
 
 def _check_target(input: Tensor, target: Tensor) -> None:
@@ -294,7 +342,7 @@ def nll_loss(
         coef = coef[0] if x.ndim == 1 else np.moveaxis(coef, -1, 1)
         saved = {"self": input, "target": target, "weight": weight, "total_weight": _make(total)}
         record(
-            NllLossBackward0,
+            NllLoss2DBackward0 if x.ndim > 2 else NllLossBackward0,
             out,
             (input,),
             saved,
@@ -334,7 +382,7 @@ def cross_entropy(
             shape[class_dim] = n_classes
             prod = prod * weight.reshape(tuple(shape))
         if reduction == "mean":
-            return -prod.sum() / (input._data.size / n_classes)
+            return _scalar_op(-prod.sum(), input._data.size / n_classes, DivBackward1)
         if reduction == "sum":
             return -prod.sum()
         return -prod.sum(class_dim)
@@ -349,8 +397,7 @@ def cross_entropy(
         smooth = -(logp * weight.reshape(tuple(shape))).sum(class_dim)
     else:
         smooth = -logp.sum(class_dim)
-    if ignore.any():
-        smooth = smooth * _make((~ignore).astype(smooth._data.dtype))
+    smooth.masked_fill_(_make(ignore), 0.0)
     if reduction == "mean":
         if weight is not None:
             denom = weight._data[t[~ignore]].sum()
@@ -361,7 +408,9 @@ def cross_entropy(
         ret = smooth.sum()
     else:
         ret = smooth
-    return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
+    return _scalar_op(nll, 1 - label_smoothing, MulBackward1) + _scalar_op(
+        ret, label_smoothing / n_classes, MulBackward1
+    )
 
 
 # --- binary cross entropy ---------------------------------------------------------------------------------
@@ -504,14 +553,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        td = target._data
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xlogy = np.where(td == 0, 0, td * np.log(np.where(td == 0, 1, td))).astype(td.dtype)
-        xlogy = np.where(np.isnan(td), np.nan, xlogy).astype(td.dtype)
-        if target.requires_grad:
-            xlogy_t = target * target.log()
-        else:
-            xlogy_t = _make(xlogy)
+        xlogy_t = _xlogy(target, target)
         loss = xlogy_t - target * input
     if reduction == "batchmean":
         if input.dim() == 0:

@@ -1,0 +1,303 @@
+"""``nn.functional`` against PyTorch: values, gradients, graph shape and error messages."""
+
+from __future__ import annotations
+
+import pytest
+
+import autograd_widgets as aw
+from tests._oracle import require_torch
+from tests.nn._compare import assert_close, graph_names, to_aw
+
+pytestmark = pytest.mark.oracle
+
+
+def _inputs(torch, dtype):
+    torch.manual_seed(3)
+    dt = getattr(torch, dtype)
+    x = torch.randn(6, 4, dtype=dt)
+    return {
+        "x": x,
+        "t": torch.randn(6, 4, dtype=dt),
+        "p": torch.rand(6, 4, dtype=dt).clamp(0.05, 0.95),
+        "pt": torch.rand(6, 4, dtype=dt),
+        "y": torch.tensor([0, 3, 1, 2, 3, 0]),
+        "y_ign": torch.tensor([0, -100, 1, 2, 3, -100]),
+        "soft": torch.softmax(torch.randn(6, 4, dtype=dt), 1),
+        "w": torch.rand(4, dtype=dt) + 0.5,
+        "x4": torch.randn(2, 3, 4, 5, dtype=dt),
+        "y4": torch.randint(0, 3, (2, 4, 5)),
+        "img": torch.randn(2, 3, 6, 6, dtype=dt),
+        "pos": torch.rand(4, dtype=dt) * 2,
+        "k": torch.randn(2, 3, 3, 3, dtype=dt),
+    }
+
+
+# (id, fn(F, d) with d the dict of inputs on the same side, names of differentiable inputs)
+CASES = [
+    ("relu", lambda F, d: F.relu(d["x"]), ["x"]),
+    ("leaky_relu", lambda F, d: F.leaky_relu(d["x"], 0.1), ["x"]),
+    ("gelu", lambda F, d: F.gelu(d["x"]), ["x"]),
+    ("gelu_tanh", lambda F, d: F.gelu(d["x"], approximate="tanh"), ["x"]),
+    ("silu", lambda F, d: F.silu(d["x"]), ["x"]),
+    ("elu", lambda F, d: F.elu(d["x"], 1.5), ["x"]),
+    ("softplus", lambda F, d: F.softplus(d["x"] * 15, beta=2, threshold=10), ["x"]),
+    ("tanh", lambda F, d: F.tanh(d["x"]), ["x"]),
+    ("sigmoid", lambda F, d: F.sigmoid(d["x"]), ["x"]),
+    ("softmax", lambda F, d: F.softmax(d["x"], dim=1), ["x"]),
+    ("log_softmax", lambda F, d: F.log_softmax(d["x"], dim=0), ["x"]),
+    ("normalize", lambda F, d: F.normalize(d["x"]), ["x"]),
+    ("normalize_p1", lambda F, d: F.normalize(d["x"], p=1, dim=0), ["x"]),
+    ("pad", lambda F, d: F.pad(d["x"], (1, 2, 0, 1), value=0.5), ["x"]),
+    ("pad_negative", lambda F, d: F.pad(d["x"], (-1, 2)), ["x"]),
+    ("layer_norm", lambda F, d: F.layer_norm(d["x"], (4,), d["w"], d["w"] * 0.5), ["x", "w"]),
+    (
+        "batch_norm_fn",
+        lambda F, d: F.batch_norm(d["x"], None, None, d["w"], None, training=True),
+        ["x", "w"],
+    ),
+    ("linear", lambda F, d: F.linear(d["x"], d["t"][:3], d["w"][:3]), ["x", "t", "w"]),
+    ("linear_nobias", lambda F, d: F.linear(d["x"], d["t"][:3]), ["x", "t"]),
+    ("conv2d_fn", lambda F, d: F.conv2d(d["img"], d["k"], d["w"][:2], 1, 1), ["img", "k", "w"]),
+    ("max_pool2d_fn", lambda F, d: F.max_pool2d(d["img"], 3, 2, 1), ["img"]),
+    ("avg_pool2d_fn", lambda F, d: F.avg_pool2d(d["img"], 2, divisor_override=3), ["img"]),
+    ("mse", lambda F, d: F.mse_loss(d["x"], d["t"]), ["x", "t"]),
+    ("mse_sum", lambda F, d: F.mse_loss(d["x"], d["t"], reduction="sum"), ["x", "t"]),
+    ("mse_none", lambda F, d: F.mse_loss(d["x"], d["t"], reduction="none"), ["x", "t"]),
+    ("l1", lambda F, d: F.l1_loss(d["x"], d["t"]), ["x", "t"]),
+    ("l1_none", lambda F, d: F.l1_loss(d["x"], d["t"], reduction="none"), ["x"]),
+    ("smooth_l1", lambda F, d: F.smooth_l1_loss(d["x"], d["t"], beta=0.5), ["x", "t"]),
+    ("smooth_l1_none", lambda F, d: F.smooth_l1_loss(d["x"], d["t"], reduction="none"), ["x"]),
+    ("huber", lambda F, d: F.huber_loss(d["x"], d["t"], delta=0.7), ["x", "t"]),
+    ("huber_sum", lambda F, d: F.huber_loss(d["x"], d["t"], reduction="sum"), ["x"]),
+    ("cross_entropy", lambda F, d: F.cross_entropy(d["x"], d["y"]), ["x"]),
+    ("cross_entropy_sum", lambda F, d: F.cross_entropy(d["x"], d["y"], reduction="sum"), ["x"]),
+    ("cross_entropy_none", lambda F, d: F.cross_entropy(d["x"], d["y"], reduction="none"), ["x"]),
+    ("cross_entropy_weight", lambda F, d: F.cross_entropy(d["x"], d["y"], weight=d["w"]), ["x"]),
+    ("cross_entropy_ignore", lambda F, d: F.cross_entropy(d["x"], d["y_ign"]), ["x"]),
+    (
+        "cross_entropy_ignore_none",
+        lambda F, d: F.cross_entropy(d["x"], d["y_ign"], reduction="none"),
+        ["x"],
+    ),
+    (
+        "cross_entropy_smooth",
+        lambda F, d: F.cross_entropy(d["x"], d["y"], label_smoothing=0.2),
+        ["x"],
+    ),
+    (
+        "cross_entropy_smooth_weight_ignore",
+        lambda F, d: F.cross_entropy(d["x"], d["y_ign"], weight=d["w"], label_smoothing=0.1),
+        ["x"],
+    ),
+    ("cross_entropy_probs", lambda F, d: F.cross_entropy(d["x"], d["soft"]), ["x", "soft"]),
+    (
+        "cross_entropy_probs_smooth_weight",
+        lambda F, d: F.cross_entropy(
+            d["x"], d["soft"], weight=d["w"], label_smoothing=0.3, reduction="sum"
+        ),
+        ["x"],
+    ),
+    ("cross_entropy_4d", lambda F, d: F.cross_entropy(d["x4"], d["y4"]), ["x4"]),
+    ("cross_entropy_1d", lambda F, d: F.cross_entropy(d["x"][0], d["y"][1]), ["x"]),
+    ("nll", lambda F, d: F.nll_loss(F.log_softmax(d["x"], 1), d["y"]), ["x"]),
+    (
+        "nll_weight_sum",
+        lambda F, d: F.nll_loss(d["x"], d["y"], weight=d["w"], reduction="sum"),
+        ["x"],
+    ),
+    ("bce", lambda F, d: F.binary_cross_entropy(d["p"], d["pt"]), ["p", "pt"]),
+    (
+        "bce_weight_none",
+        lambda F, d: F.binary_cross_entropy(d["p"], d["pt"], d["w"], reduction="none"),
+        ["p"],
+    ),
+    ("bce_logits", lambda F, d: F.binary_cross_entropy_with_logits(d["x"], d["pt"]), ["x", "pt"]),
+    (
+        "bce_logits_pos_weight",
+        lambda F, d: F.binary_cross_entropy_with_logits(
+            d["x"] * 30, d["pt"], d["w"], pos_weight=d["pos"]
+        ),
+        ["x", "pt"],
+    ),
+    (
+        "kl_div_batchmean",
+        lambda F, d: F.kl_div(F.log_softmax(d["x"], 1), d["soft"], reduction="batchmean"),
+        ["x"],
+    ),
+    (
+        "kl_div_log_target",
+        lambda F, d: F.kl_div(d["x"], d["t"], reduction="sum", log_target=True),
+        ["x", "t"],
+    ),
+    ("kl_div_none", lambda F, d: F.kl_div(d["x"], d["soft"], reduction="none"), ["x", "soft"]),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_functional_matches_torch(case, dtype):
+    torch = require_torch()
+    _, fn, diff = case
+    td = _inputs(torch, dtype)
+    for k in diff:
+        td[k] = td[k].clone().requires_grad_()
+    od = {k: to_aw(v) for k, v in td.items()}
+    t_out = fn(torch.nn.functional, td)
+    o_out = fn(aw.nn.functional, od)
+    assert graph_names(o_out) == graph_names(t_out)
+    assert_close(o_out, t_out, dtype, "value")
+    torch.manual_seed(4)
+    g = torch.randn(t_out.shape, dtype=t_out.dtype)
+    t_out.backward(g)
+    o_out.backward(to_aw(g))
+    for k in diff:
+        assert_close(od[k].grad, td[k].grad, dtype, f"grad of {k}")
+
+
+def test_loss_modules_match_functional():
+    torch = require_torch()
+    td = _inputs(torch, "float64")
+    od = {k: to_aw(v) for k, v in td.items()}
+    pairs = [
+        ("MSELoss", {}, "x", "t"),
+        ("L1Loss", {"reduction": "sum"}, "x", "t"),
+        ("SmoothL1Loss", {"beta": 0.3}, "x", "t"),
+        ("HuberLoss", {"delta": 2.0}, "x", "t"),
+        ("CrossEntropyLoss", {"label_smoothing": 0.1}, "x", "y"),
+        ("NLLLoss", {}, "x", "y"),
+        ("BCELoss", {}, "p", "pt"),
+        ("BCEWithLogitsLoss", {}, "x", "pt"),
+        ("KLDivLoss", {"reduction": "batchmean"}, "x", "soft"),
+    ]
+    for name, kw, a, b in pairs:
+        tl, ol = getattr(torch.nn, name)(**kw), getattr(aw.nn, name)(**kw)
+        assert repr(ol) == repr(tl)
+        assert_close(ol(od[a], od[b]), tl(td[a], td[b]), "float64", name)
+    w = td["w"]
+    tl = torch.nn.CrossEntropyLoss(weight=w)
+    ol = aw.nn.CrossEntropyLoss(weight=to_aw(w))
+    assert list(ol.state_dict()) == list(tl.state_dict()) == ["weight"]
+    assert_close(ol(od["x"], od["y"]), tl(td["x"], td["y"]), "float64", "weighted")
+
+
+def test_dropout_statistics_and_graph():
+    aw.manual_seed(0)
+    x = aw.ones(200, 100, requires_grad=True)
+    y = aw.nn.functional.dropout(x, 0.25)
+    assert type(y.grad_fn).__name__ == "MulBackward0"
+    kept = (y.detach().numpy() != 0).mean()
+    assert abs(kept - 0.75) < 0.02
+    assert set(y.detach().numpy().ravel().tolist()) <= {0.0, float(aw.tensor(1 / 0.75))}
+    y.sum().backward()
+    assert ((x.grad.numpy() == 0) == (y.detach().numpy() == 0)).all()
+    assert aw.nn.functional.dropout(x, 0.5, training=False) is x
+    m = aw.nn.Dropout(0.5).eval()
+    assert m(x) is x
+    assert (aw.nn.functional.dropout(x, 1.0).detach().numpy() == 0).all()
+
+
+def test_one_hot_matches_torch():
+    torch = require_torch()
+    t = torch.tensor([[0, 2], [1, 3]])
+    for n in (-1, 5):
+        o = aw.nn.functional.one_hot(to_aw(t), n)
+        assert repr(o) == repr(torch.nn.functional.one_hot(t, n))
+
+
+def _error(fn):
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001
+        return type(exc).__name__, str(exc)
+    return None
+
+
+# Bad input: the same exception type and message as PyTorch.
+ERRORS = [
+    ("linear_shapes", lambda torch: torch.nn.Linear(2, 5)(torch.randn(4, 3))),
+    ("linear_shapes_1d", lambda torch: torch.nn.Linear(2, 5)(torch.randn(3))),
+    ("linear_shapes_3d", lambda torch: torch.nn.Linear(2, 5)(torch.randn(2, 4, 3))),
+    ("linear_nobias_shapes", lambda torch: torch.nn.Linear(2, 5, bias=False)(torch.randn(4, 3))),
+    (
+        "ce_target_high",
+        lambda torch: torch.nn.functional.cross_entropy(
+            torch.randn(4, 3), torch.tensor([0, 1, 5, 2])
+        ),
+    ),
+    (
+        "ce_target_negative",
+        lambda torch: torch.nn.functional.cross_entropy(
+            torch.randn(4, 3), torch.tensor([0, 1, -2, 2])
+        ),
+    ),
+    (
+        "ce_batch_mismatch",
+        lambda torch: torch.nn.functional.cross_entropy(torch.randn(4, 3), torch.tensor([0, 1, 2])),
+    ),
+    (
+        "ce_float_target_1d",
+        lambda torch: torch.nn.functional.cross_entropy(torch.randn(4, 3), torch.rand(4)),
+    ),
+    (
+        "ce_float_target_wrong_shape",
+        lambda torch: torch.nn.functional.cross_entropy(torch.randn(4, 3), torch.rand(4, 2)),
+    ),
+    (
+        "nll_float_target",
+        lambda torch: torch.nn.functional.nll_loss(torch.randn(4, 3), torch.tensor([0, 1, 2.0, 1])),
+    ),
+    (
+        "bad_reduction",
+        lambda torch: torch.nn.functional.mse_loss(torch.randn(3), torch.randn(3), reduction="avg"),
+    ),
+    (
+        "mse_broadcast_fail",
+        lambda torch: torch.nn.functional.mse_loss(torch.randn(4, 3), torch.randn(4, 2)),
+    ),
+    (
+        "bce_size",
+        lambda torch: torch.nn.functional.binary_cross_entropy(torch.rand(4), torch.rand(4, 1)),
+    ),
+    (
+        "bce_range",
+        lambda torch: torch.nn.functional.binary_cross_entropy(torch.rand(4) + 1, torch.rand(4)),
+    ),
+    (
+        "bce_logits_size",
+        lambda torch: torch.nn.functional.binary_cross_entropy_with_logits(
+            torch.rand(4), torch.rand(4, 1)
+        ),
+    ),
+    ("conv_channels", lambda torch: torch.nn.Conv2d(3, 2, 3)(torch.randn(2, 1, 6, 6))),
+    ("conv_kernel_too_big", lambda torch: torch.nn.Conv2d(1, 2, 3)(torch.randn(2, 1, 2, 2))),
+    ("conv_rank", lambda torch: torch.nn.Conv2d(1, 2, 3)(torch.randn(1, 2, 1, 6, 6))),
+    ("conv1d_rank", lambda torch: torch.nn.Conv1d(1, 2, 3)(torch.randn(1, 1, 2, 6))),
+    (
+        "maxpool_pad",
+        lambda torch: torch.nn.functional.max_pool2d(torch.randn(1, 1, 4, 4), 3, padding=2),
+    ),
+    (
+        "embedding_range",
+        lambda torch: torch.nn.functional.embedding(torch.tensor([10]), torch.randn(3, 2)),
+    ),
+    ("embedding_float_idx", lambda torch: torch.nn.Embedding(3, 2)(torch.tensor([1.0]))),
+    ("batchnorm_one_value", lambda torch: torch.nn.BatchNorm1d(3)(torch.randn(1, 3))),
+    ("batchnorm_channels", lambda torch: torch.nn.BatchNorm1d(3)(torch.randn(4, 2))),
+    ("batchnorm2d_rank", lambda torch: torch.nn.BatchNorm2d(3)(torch.randn(4, 3))),
+    ("layernorm_shape", lambda torch: torch.nn.LayerNorm(3)(torch.randn(4, 2))),
+    ("dropout_p", lambda torch: torch.nn.functional.dropout(torch.randn(3), 1.5)),
+    ("one_hot_classes", lambda torch: torch.nn.functional.one_hot(torch.tensor([1, 4]), 3)),
+    ("one_hot_dtype", lambda torch: torch.nn.functional.one_hot(torch.tensor([1.0, 4]))),
+    ("pad_odd", lambda torch: torch.nn.functional.pad(torch.randn(3), (1, 2, 3))),
+    ("softmax_dim", lambda torch: torch.nn.functional.softmax(torch.randn(3), dim=2)),
+]
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=[c[0] for c in ERRORS])
+def test_errors_match_torch(case):
+    torch = require_torch()
+    _, fn = case
+    expected = _error(lambda: fn(torch))
+    assert expected is not None
+    got = _error(lambda: fn(aw))
+    assert got == expected
