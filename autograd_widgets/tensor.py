@@ -513,6 +513,26 @@ class Tensor:
         return self
 
 
+class WrappedNumber(Tensor):
+    """A Python number saved for backward (``_saved_other`` of ``x * 2``), as PyTorch wraps it.
+
+    Prints like a 0-d tensor (``tensor(2)``) but takes part in type promotion as the
+    Python number it came from, so backward formulas keep the gradient's dtype.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, value):
+        if isinstance(value, (bool, np.bool_)):
+            data = np.asarray(value, dtype=np.bool_)
+        elif isinstance(value, (int, np.integer)):
+            data = np.asarray(value, dtype=np.int64)
+        else:
+            data = np.asarray(value, dtype=np.float64)
+        return cls._make(data)
+
+
 class _Device:
     __slots__ = ()
     type = "cpu"

@@ -16,7 +16,7 @@ from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import Node, SavedTensor, new_node
-from ..tensor import Tensor, _wrap_dim
+from ..tensor import Tensor, WrappedNumber, _wrap_dim
 
 _make = Tensor._make
 
@@ -155,6 +155,8 @@ def binary_operands(a, b):
         bd = b._data
         if ad.dtype == bd.dtype:
             return ad, bd, ad.dtype
+        if type(b) is WrappedNumber:
+            return binary_operands(a, bd.item())
         dt = _dtype.result_type(
             ((ad.ndim, from_numpy_dtype(ad.dtype)), (bd.ndim, from_numpy_dtype(bd.dtype)))
         ).np

@@ -16,6 +16,7 @@ from ..autograd import events
 from ..autograd.node import Node, node_class
 from ._core import (
     Tensor,
+    WrappedNumber,
     as_float_input,
     binary_operands,
     check_broadcast,
@@ -57,6 +58,8 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
     ``other`` requires grad and ``"other?"`` only when ``self`` does (what PyTorch
     saves for mul and div, so in-place changes to an unneeded input are allowed).
     """
+    if type(b) is WrappedNumber:
+        b = b._data.item()
     b_is_t = isinstance(b, Tensor)
     ad, bd, dt = binary_operands(a, b)
     if b_is_t and ad.shape != bd.shape:
@@ -79,11 +82,15 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
                 if n == "self":
                     saved[n] = a
                 elif n == "other":
-                    saved[n] = b
+                    saved[n] = b if b_is_t else WrappedNumber.of(b)
                 elif n == "self?":
                     saved["self"] = a if b_is_t and b._requires_grad else None
+                elif n == "other?":
+                    saved["other"] = (
+                        (b if b_is_t else WrappedNumber.of(b)) if a._requires_grad else None
+                    )
                 else:
-                    saved["other"] = b if a._requires_grad else None
+                    saved[n] = b
         record(cls, out, (a, bt), saved, attrs)
         node = out._grad_fn
         node._shapes = (ad.shape, bd.shape if b_is_t else None)
@@ -264,7 +271,10 @@ def floor_divide(input, other):
 RemainderBackward0 = node_class("RemainderBackward0", lambda node, grad: grad, base=Node)
 RemainderBackward1 = node_class(
     "RemainderBackward1",
-    lambda node, grad: (grad, -grad * floor_divide(node.saved("self"), node.saved("other"))),
+    lambda node, grad: (
+        grad,
+        -grad * _div_rounding(node.saved("self"), node.saved("other"), "floor"),
+    ),
     saved=("self", "other"),
     base=BinaryNode,
 )
