@@ -343,11 +343,9 @@ def setitem(input, key, value):
         input._vc.v += 1
         return
     if not advanced:
-        view = getitem(input, key)
-        if v_t is not None:
-            view.copy_(v_t)
-        else:
-            view.fill_(value)
+        # A Python number is copied as a 0-d tensor, as PyTorch does (CopySlices keeps its edge).
+        src = v_t if v_t is not None else _make(np.asarray(value, dtype=input._data.dtype))
+        getitem(input, key).copy_(src)
         return
     apply_inplace(input, lambda t: _index_put(t, nkey, v_t, value), (v_t,))
 

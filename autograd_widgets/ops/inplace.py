@@ -164,7 +164,8 @@ def rewrite_view_history(view: Tensor, compute) -> None:
     base = view._base
     view_fn = view._view_fn
     # The op runs on a stand-in for the view's old value, so its node ``fn`` saves that.
-    stand_in = _make(view._data.copy(), True)
+    # (It keeps the view's history, so the saved values stay differentiable.)
+    stand_in = _snapshot(view) if view._requires_grad else _make(view._data.copy(), True)
     r = compute(stand_in)
     fn = r._grad_fn
     if base._requires_grad or fn is not None:
