@@ -92,11 +92,11 @@ class Builder:
     def _fn_item(self, fn) -> Item:
         if T.is_leaf_node(fn):
             var = fn.variable
-            return self._get(("leaf", id(var)), "leaf", var, acc=fn)
+            return self._get(id(var), "leaf", var, acc=fn)
         rec = self.recording
         if rec is not None and not rec.has_node(fn):
-            return self._get(("fn", id(fn)), "external", fn)
-        return self._get(("fn", id(fn)), "fn", fn)
+            return self._get(id(fn), "external", fn)
+        return self._get(id(fn), "fn", fn)
 
     def start_from_tensors(self, tensors) -> None:
         if not tensors:
@@ -104,9 +104,9 @@ class Builder:
         for i, t in enumerate(tensors):
             fn = t.grad_fn
             if fn is None and t.requires_grad:
-                it = self._get(("leaf", id(t)), "leaf", t)
+                it = self._get(id(t), "leaf", t)
             else:
-                it = self._get(("tensor", id(t)), "tensor", t)
+                it = self._get(id(t), "tensor", t)
                 if fn is None:
                     who = self.names.get(t) or f"output {i}"
                     self.notices.append(
@@ -123,13 +123,13 @@ class Builder:
             kind, obj, outs = sink
             if outs:
                 for t in outs:
-                    it = self._get(("tensor", id(t)), "tensor", t)
+                    it = self._get(id(t), "tensor", t)
                     it.extra["producer"] = (kind, obj)
                     self.roots.append(it.key)
             elif kind == "fn":
                 self._fn_item(obj)
             else:
-                self._get(("ghost", id(obj)), "ghost", obj)
+                self._get(id(obj), "ghost", obj)
         if not self.items:
             self.notices.append("nothing was recorded (or everything recorded is gone)")
         self._walk()
@@ -146,7 +146,7 @@ class Builder:
             if kind == "tensor":
                 prod = it.extra.get("producer")
                 if prod is not None and prod[0] == "ghost":
-                    child = self._get(("ghost", id(prod[1])), "ghost", prod[1])
+                    child = self._get(id(prod[1]), "ghost", prod[1])
                     it.children.append((child.key, "output", None))
                     continue
                 fn = it.obj.grad_fn
@@ -159,16 +159,16 @@ class Builder:
                         it.children.append((self._fn_item(nxt).key, "next", None))
                 if rec is not None:
                     for g in rec.ghost_inputs_of(it.obj):
-                        child = self._get(("ghost", id(g)), "ghost", g)
+                        child = self._get(id(g), "ghost", g)
                         it.children.append((child.key, "next", {"no_grad": True}))
             elif kind == "ghost":
                 for src_kind, src in it.obj.inputs():
                     if src_kind == "ghost":
-                        child = self._get(("ghost", id(src)), "ghost", src)
+                        child = self._get(id(src), "ghost", src)
                     elif src_kind == "fn":
                         child = self._fn_item(src)
                     else:  # a leaf tensor that requires grad
-                        child = self._get(("leaf", id(src)), "leaf", src)
+                        child = self._get(id(src), "leaf", src)
                     it.children.append((child.key, "next", {"no_grad": True}))
 
     # -- phase 2: choose ------------------------------------------------------------------
@@ -331,7 +331,7 @@ class Builder:
         named = self.fn_names.get(id(fn))
         t = None
         if named:
-            own = [(nm, x) for nm, x in named if ("tensor", id(x)) not in root_keys]
+            own = [(nm, x) for nm, x in named if id(x) not in root_keys]
             if own:
                 n["name"] = ", ".join(nm for nm, _ in own)
             t = named[0][1]
@@ -341,7 +341,7 @@ class Builder:
             t = self.outputs_of(fn)
         if t is None:
             for k in root_keys:
-                if k[0] == "tensor" and self.items[k].obj.grad_fn is fn:
+                if self.items[k].kind == "tensor" and self.items[k].obj.grad_fn is fn:
                     t = self.items[k].obj
                     break
         n["tensor"] = self._describe(t)
@@ -418,29 +418,30 @@ def _short_repr(value, limit: int = 80) -> str:
 
 
 def _find_cycle(items: dict) -> list | None:
-    """A cycle among the walked items (iterative DFS, white/grey/black), or None."""
-    state: dict = {}
-    for start in items:
-        if start in state:
-            continue
-        state[start] = 1
-        stack = [(start, iter(items[start].children))]
-        path = [start]
-        while stack:
-            key, it = stack[-1]
-            advanced = False
-            for child_key, _, _ in it:
-                s = state.get(child_key)
-                if s == 1:
-                    return path[path.index(child_key) :]
-                if s is None and child_key in items:
-                    state[child_key] = 1
-                    stack.append((child_key, iter(items[child_key].children)))
-                    path.append(child_key)
-                    advanced = True
-                    break
-            if not advanced:
-                state[key] = 2
-                stack.pop()
-                path.pop()
-    return None
+    """A cycle among the walked items, or None (Kahn's algorithm, then one walk round it)."""
+    indeg = dict.fromkeys(items, 0)
+    for it in items.values():
+        for child_key, _, _ in it.children:
+            if child_key in indeg:
+                indeg[child_key] += 1
+    ready = [k for k, d in indeg.items() if d == 0]
+    removed = 0
+    while ready:
+        k = ready.pop()
+        removed += 1
+        for child_key, _, _ in items[k].children:
+            if child_key in indeg:
+                indeg[child_key] -= 1
+                if indeg[child_key] == 0:
+                    ready.append(child_key)
+    if removed == len(items):
+        return None
+    # every item left sits on or downstream of a cycle: walk until a key repeats
+    left = {k for k, d in indeg.items() if d > 0}
+    k = next(iter(left))
+    path, seen = [], {}
+    while k not in seen:
+        seen[k] = len(path)
+        path.append(k)
+        k = next(c for c, _, _ in items[k].children if c in left)
+    return path[seen[k] :]

@@ -12,7 +12,9 @@ gives a truncated model quickly, never a ``RecursionError``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import gc
 from collections import deque
 
 from . import _tensors as T
@@ -100,8 +102,9 @@ class GraphModel:
             book=book,
             outputs_of=outputs_of,
         )
-        b.start_from_tensors(tensors)
-        data = b.finish()
+        with _no_gc():
+            b.start_from_tensors(tensors)
+            data = b.finish()
         unmatched = [] if names is None else _unmatched(names, b)
         if unmatched and len(unmatched) == len(list(names)) and tensors:
             note = "none of the names given refers to a tensor in this graph: " + ", ".join(
@@ -143,8 +146,9 @@ class GraphModel:
             book=book if book is not None else rec.book,
             outputs_of=rec.output_of,
         )
-        b.start_from_recording(rec)
-        data = b.finish()
+        with _no_gc():
+            b.start_from_recording(rec)
+            data = b.finish()
         return cls(data, _unmatched(names, b) if names is not None else [])
 
     @classmethod
@@ -259,6 +263,19 @@ class GraphModel:
                 **{k: v for k, v in e.items() if k not in ("source", "target")},
             )
         return g
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """The walk allocates many small objects and frees none: the cyclic GC would only
+    rescan the (possibly huge) graph again and again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _unmatched(names, builder) -> list[str]:
