@@ -1,0 +1,233 @@
+"""Optimizers and schedulers: 20 steps from the same start land where PyTorch's land."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from tests._oracle import require_torch
+from tests.nn._compare import TOL, copy_weights, to_aw
+
+pytestmark = pytest.mark.oracle
+
+OPTIMIZERS = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.05, momentum=0.9)),
+    ("SGD", dict(lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.01)),
+    ("SGD", dict(lr=0.05, momentum=0.8, nesterov=True, maximize=False)),
+    ("SGD", dict(lr=0.01, maximize=True, weight_decay=0.1)),
+    ("Adam", dict(lr=0.01)),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.05, amsgrad=True)),
+    ("Adam", dict(lr=0.01, maximize=True, eps=1e-6)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("AdamW", dict(lr=0.01)),
+    ("AdamW", dict(lr=0.02, weight_decay=0.3, amsgrad=True)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.01)),
+    ("RMSprop", dict(lr=0.005, alpha=0.9, momentum=0.5)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.02, initial_accumulator_value=0.1)),
+]
+
+
+def _problem(lib, model, dtype, step):
+    """A fixed regression batch per step (the same numbers on both sides)."""
+    rng = np.random.default_rng(step)
+    x = lib.from_numpy(rng.standard_normal((16, 5)).astype(dtype))
+    y = lib.from_numpy(rng.standard_normal((16, 2)).astype(dtype))
+    return ((model(x) - y) ** 2).mean()
+
+
+def _models(torch, dtype):
+    torch.manual_seed(0)
+    make = lambda nn: nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2))  # noqa: E731
+    tm = make(torch.nn).to(getattr(torch, dtype))
+    om = make(aw.nn).to(getattr(aw, dtype))
+    copy_weights(tm, om)
+    return tm, om
+
+
+def _train(lib, model, opt, dtype, steps, sched=None, start=0):
+    lrs = []
+    for s in range(start, start + steps):
+        opt.zero_grad()
+        loss = _problem(lib, model, dtype, s)
+        loss.backward()
+        opt.step()
+        if sched is not None:
+            sched.step()
+            lrs.append(sched.get_last_lr())
+    return lrs
+
+
+def _assert_params(om, tm, dtype, tol_scale=1.0):
+    tol = {k: v * tol_scale for k, v in TOL[dtype].items()}
+    for (name, o), (_, t) in zip(om.named_parameters(), tm.named_parameters()):
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), err_msg=name, **tol)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize(
+    "case", OPTIMIZERS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(OPTIMIZERS)]
+)
+def test_optimizer_matches_torch(case, dtype):
+    torch = require_torch()
+    name, kwargs = case
+    tm, om = _models(torch, dtype)
+    topt = getattr(torch.optim, name)(tm.parameters(), **kwargs)
+    oopt = getattr(aw.optim, name)(om.parameters(), **kwargs)
+    assert repr(oopt) == repr(topt)
+    _train(torch, tm, topt, dtype, 20)
+    _train(aw, om, oopt, dtype, 20)
+    _assert_params(om, tm, dtype, 1.0 if dtype == "float64" else 10.0)
+    # Same state layout as PyTorch (keys, shapes, the float32 step counter).
+    tsd, osd = topt.state_dict(), oopt.state_dict()
+    assert osd["param_groups"] == tsd["param_groups"]
+    assert list(osd["state"]) == list(tsd["state"])
+    for k, tstate in tsd["state"].items():
+        assert sorted(osd["state"][k]) == sorted(tstate)
+        for key, v in tstate.items():
+            if isinstance(v, torch.Tensor):
+                assert osd["state"][k][key].dtype.__repr__() == repr(v.dtype), key
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad"])
+def test_state_dict_round_trip(name):
+    kwargs = {"SGD": dict(lr=0.05, momentum=0.9)}.get(name, dict(lr=0.01))
+    aw.manual_seed(0)
+    model = aw.nn.Sequential(aw.nn.Linear(5, 8), aw.nn.Tanh(), aw.nn.Linear(8, 2))
+    twin = copy.deepcopy(model)
+    opt = getattr(aw.optim, name)(model.parameters(), **kwargs)
+    _train(aw, model, opt, "float32", 10)
+    saved_model, saved_opt = copy.deepcopy(model.state_dict()), copy.deepcopy(opt.state_dict())
+    _train(aw, model, opt, "float32", 10, start=10)
+    twin.load_state_dict(saved_model)
+    opt2 = getattr(aw.optim, name)(twin.parameters(), **kwargs)
+    opt2.load_state_dict(saved_opt)
+    assert opt2.state_dict()["param_groups"] == saved_opt["param_groups"]
+    _train(aw, twin, opt2, "float32", 10, start=10)
+    for a, b in zip(model.parameters(), twin.parameters()):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def test_optimizer_state_dict_loads_into_torch_layout():
+    torch = require_torch()
+    tm, om = _models(torch, "float32")
+    topt = torch.optim.Adam(tm.parameters(), lr=0.01)
+    _train(torch, tm, topt, "float32", 5)
+    tsd = topt.state_dict()
+    osd = {
+        "state": {k: {kk: to_aw(vv) for kk, vv in v.items()} for k, v in tsd["state"].items()},
+        "param_groups": tsd["param_groups"],
+    }
+    oopt = aw.optim.Adam(om.parameters(), lr=0.5)
+    oopt.load_state_dict(osd)
+    copy_weights(tm, om)
+    assert oopt.param_groups[0]["lr"] == 0.01
+    _train(torch, tm, topt, "float32", 5, start=5)
+    _train(aw, om, oopt, "float32", 5, start=5)
+    _assert_params(om, tm, "float32", 10.0)
+
+
+SCHEDULERS = [
+    ("StepLR", dict(step_size=3, gamma=0.5)),
+    ("ExponentialLR", dict(gamma=0.9)),
+    ("CosineAnnealingLR", dict(T_max=7, eta_min=0.001)),
+    ("LambdaLR", dict(lr_lambda=lambda epoch: 1.0 / (1 + epoch))),
+]
+
+
+@pytest.mark.parametrize("case", SCHEDULERS, ids=[c[0] for c in SCHEDULERS])
+def test_scheduler_matches_torch(case):
+    torch = require_torch()
+    name, kwargs = case
+    tm, om = _models(torch, "float64")
+    topt = torch.optim.SGD(tm.parameters(), lr=0.1, momentum=0.9)
+    oopt = aw.optim.SGD(om.parameters(), lr=0.1, momentum=0.9)
+    tsched = getattr(torch.optim.lr_scheduler, name)(topt, **kwargs)
+    osched = getattr(aw.optim.lr_scheduler, name)(oopt, **kwargs)
+    assert osched.get_last_lr() == tsched.get_last_lr()
+    tl = _train(torch, tm, topt, "float64", 20, tsched)
+    ol = _train(aw, om, oopt, "float64", 20, osched)
+    np.testing.assert_allclose(ol, tl, rtol=1e-12)
+    _assert_params(om, tm, "float64")
+    tsd, osd = tsched.state_dict(), osched.state_dict()
+    assert sorted(osd) == sorted(tsd)
+    for key in ("last_epoch", "base_lrs", "_step_count", "_last_lr"):
+        assert osd[key] == pytest.approx(tsd[key])
+    # Round trip: a fresh scheduler picks up where this one stopped.
+    fresh = getattr(aw.optim.lr_scheduler, name)(oopt, **kwargs)
+    fresh.load_state_dict(osd)
+    assert fresh.last_epoch == 20 and fresh.get_last_lr() == osched.get_last_lr()
+
+
+def test_scheduler_warns_when_stepped_before_optimizer():
+    p = aw.nn.Parameter(aw.ones(2))
+    opt = aw.optim.SGD([p], lr=0.1)
+    sched = aw.optim.lr_scheduler.StepLR(opt, 1)
+    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+        sched.step()
+
+
+def _error(fn):
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001
+        return type(exc).__name__, str(exc)
+    return None
+
+
+ERRORS = [
+    lambda t: t.optim.SGD([], lr=0.1),
+    lambda t: t.optim.Adam([t.ones(2, requires_grad=True) * 2]),
+    lambda t: t.optim.SGD(t.ones(2), lr=0.1),
+    lambda t: t.optim.SGD([t.ones(2)], lr=-1),
+    lambda t: t.optim.SGD([t.ones(2)], lr=0.1, nesterov=True),
+    lambda t: t.optim.Adam([t.ones(2)], betas=(1.0, 0.9)),
+    lambda t: t.optim.SGD([{"params": [t.nn.Parameter(t.ones(1))]}, {"params": 3}], lr=0.1),
+]
+
+
+@pytest.mark.parametrize("i", range(len(ERRORS)))
+def test_optimizer_errors_match_torch(i):
+    torch = require_torch()
+    expected = _error(lambda: ERRORS[i](torch))
+    assert expected is not None
+    assert _error(lambda: ERRORS[i](aw)) == expected
+
+
+def test_param_groups_and_zero_grad():
+    a, b = aw.nn.Parameter(aw.ones(2)), aw.nn.Parameter(aw.ones(3))
+    opt = aw.optim.SGD([{"params": [a]}, {"params": b, "lr": 0.5}], lr=0.1, momentum=0.5)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+    (a.sum() + b.sum()).backward()
+    opt.step()
+    np.testing.assert_allclose(a.detach().numpy(), 0.9)
+    np.testing.assert_allclose(b.detach().numpy(), 0.5)
+    opt.zero_grad()
+    assert a.grad is None and b.grad is None
+    loss = opt.step(lambda: (a * 2).sum())
+    assert float(loss) == pytest.approx(3.6, rel=1e-6)
+
+
+def test_clip_grad_and_vector_utils_match_torch():
+    torch = require_torch()
+    tm, om = _models(torch, "float64")
+    _problem(torch, tm, "float64", 0).backward()
+    _problem(aw, om, "float64", 0).backward()
+    u, tu = aw.nn.utils, torch.nn.utils
+    for norm_type in (2.0, 1.0, float("inf")):
+        tn = tu.clip_grad_norm_(tm.parameters(), 0.1, norm_type=norm_type)
+        on = u.clip_grad_norm_(om.parameters(), 0.1, norm_type=norm_type)
+        assert float(on) == pytest.approx(float(tn), rel=1e-10)
+    tu.clip_grad_value_(tm.parameters(), 0.01)
+    u.clip_grad_value_(om.parameters(), 0.01)
+    for o, t in zip(om.parameters(), tm.parameters()):
+        np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=1e-10)
+    tv, ov = tu.parameters_to_vector(tm.parameters()), u.parameters_to_vector(om.parameters())
+    np.testing.assert_allclose(ov.detach().numpy(), tv.detach().numpy())
+    u.vector_to_parameters(ov * 0 + 1, om.parameters())
+    assert all((p.detach().numpy() == 1).all() for p in om.parameters())
