@@ -568,3 +568,99 @@ def test_rich_display_is_opt_in(widgets):
     ok(shell, "%autograd_display plain")
     data, _ = shell.display_formatter.format(x)
     assert set(data) == {"text/plain"}
+
+
+def test_loading_the_extension_imports_no_widget_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "ip = InteractiveShell.instance()\n"
+        "ip.run_cell('%load_ext autograd_widgets')\n"
+        "ip.run_cell('%%no_grad\\nimport autograd_widgets as torch\\ny = torch.ones(2) * 2')\n"
+        "bad = [m for m in ('anywidget', 'ipywidgets', 'graphviz') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+# -- %%autograd_graph ----------------------------------------------------------------------------
+
+
+def _graph_cell(shell, line: str, body: str):
+    ok(
+        shell,
+        f"%%autograd_graph {line}\n{body}".replace("%%autograd_graph \n", "%%autograd_graph\n"),
+    )
+    widget = ext.hooks_for(shell).last_graph()
+    assert widget is not None
+    return widget
+
+
+def _labels(graph, kind="backward", ghosts=False):
+    return sorted(
+        n["label"] for n in graph["nodes"] if n["kind"] == kind and bool(n.get("no_grad")) == ghosts
+    )
+
+
+def test_autograd_graph_records_exactly_the_cells_nodes(widgets):
+    shell, _, _, made = widgets
+    ok(shell, "x = torch.ones(2, 2, requires_grad=True)\nbefore = (x * 5).sum()")
+    widget = _graph_cell(
+        shell,
+        "",
+        "y = x ** 2\nwith torch.no_grad():\n    g = y * 0\nout = (y * 3).mean()",
+    )
+    made.append(widget)
+    graph = widget.graph
+    assert _labels(graph) == ["MeanBackward0", "MulBackward0", "PowBackward0"]
+    assert "SumBackward0" not in [n["label"] for n in graph["nodes"]]  # an earlier cell's op
+    assert _labels(graph, "backward", ghosts=True) == ["MulBackward0"]  # y * 0 under no_grad
+    names = {n["name"] for n in graph["nodes"] if n.get("name")}
+    assert {"x", "out"} <= names
+    assert "before" not in names
+    assert state.enabled is True
+
+
+def test_autograd_graph_options_and_live_updates(widgets):
+    shell, _, _, made = widgets
+    ok(shell, "x = torch.ones(3, requires_grad=True)")
+    widget = _graph_cell(
+        shell, "--saved --values --rankdir LR --max-nodes 40", "loss = (x * x).sum()"
+    )
+    made.append(widget)
+    assert (widget.show_saved, widget.show_values, widget.rankdir, widget.max_nodes) == (
+        True,
+        True,
+        "LR",
+        40,
+    )
+    assert widget.live and widget.subscribed
+    assert widget.graph["backward_passes"] == 0
+    ok(shell, "loss.backward()")  # a later cell: the drawing follows
+    widget._throttle.flush()
+    widget.refresh()
+    assert widget.graph["backward_passes"] == 1
+    leaf = next(n for n in widget.graph["nodes"] if n["kind"] == "leaf")
+    assert leaf["tensor"]["grad"] is not None
+
+
+def test_autograd_graph_shows_partial_graph_then_fails(widgets, capsys):
+    shell, _, _, made = widgets
+    ok(shell, "x = torch.ones(2, requires_grad=True)")
+    result = run(shell, "%%autograd_graph\ny = x * 2\nraise ValueError('late')")
+    assert isinstance(result.error_in_exec, ValueError)
+    widget = ext.hooks_for(shell).last_graph()
+    assert widget is not None
+    made.append(widget)
+    assert _labels(widget.graph) == ["MulBackward0"]
+
+
+def test_autograd_graph_rejects_bad_options(widgets, capsys):
+    shell, _, _, _ = widgets
+    for line in ("--rankdir XY", "--max-nodes 0", "--bogus"):
+        result = run(shell, f"%%autograd_graph {line}\npass")
+        assert result.error_in_exec is not None or result.error_before_exec is not None
+    assert "--max-nodes must be at least 1" in capsys.readouterr().err + capsys.readouterr().out
