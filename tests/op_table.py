@@ -11,8 +11,9 @@ gradients, ``grad_fn`` names, ``next_functions`` structure, ``_saved_*`` names).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import Node, node_class
-from ._core import Tensor, grad_state, needs_grad, record, unbroadcast, wrap_dim
+from ._core import Tensor, needs_grad, record, unbroadcast, wrap_dim
 from .shape import _as_view, _unary_view
 
 _make = Tensor._make

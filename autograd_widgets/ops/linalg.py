@@ -150,9 +150,8 @@ def dot(input, tensor):
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     if a.shape[0] != b.shape[0]:
         raise RuntimeError(
-            "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of "
-            "elements, but got %d and %d elements respectively"
-            % (a.shape[0], b.shape[0], a.shape[0], b.shape[0])
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
+            f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
         )
     _same_dtype(input, tensor, "dot")
     out = _make(np.asarray(np.dot(a, b)))
@@ -311,9 +310,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     a, b = mat1._data, mat2._data
     if a.ndim != 2 or b.ndim != 2:
         raise RuntimeError(
-            "mat1 must be a matrix, got %d-D tensor" % a.ndim
+            f"mat1 must be a matrix, got {a.ndim}-D tensor"
             if a.ndim != 2
-            else "mat2 must be a matrix, got %d-D tensor" % b.ndim
+            else f"mat2 must be a matrix, got {b.ndim}-D tensor"
         )
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
@@ -352,11 +351,56 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
 
 
 # --- einsum -----------------------------------------------------------------------------------
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _parse_einsum(equation: str, shapes):
+    """Explicit per-operand letter specs and output spec; ``...`` becomes spare letters."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    specs = lhs.split(",")
+    if len(specs) != len(shapes):
+        raise RuntimeError(
+            "einsum(): more operands were provided than specified in the equation"
+            if len(shapes) > len(specs)
+            else "einsum(): fewer operands were provided than specified in the equation"
+        )
+    free = [c for c in _LETTERS if c not in eq]
+    n_ell = 0
+    for spec, shape in zip(specs, shapes):
+        if "..." in spec:
+            n_ell = max(n_ell, len(shape) - (len(spec) - 3))
+    ell, free = "".join(free[:n_ell]), free[n_ell:]
+    out_specs = []
+    for spec, shape in zip(specs, shapes):
+        if "..." in spec:
+            k = len(shape) - (len(spec) - 3)
+            spec = spec.replace("...", ell[n_ell - k :])
+        if len(spec) != len(shape):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(spec)}) does not match "
+                f"the number of dimensions ({len(shape)}) for operand {len(out_specs)}"
+                + ("" if "..." in eq else " and no ellipsis was given")
+            )
+        out_specs.append(spec)
+    if arrow:
+        out = rhs.replace("...", ell)
+    else:
+        once = sorted(c for c in set(lhs) if c.isalpha() and lhs.count(c) == 1)
+        out = ell + "".join(once)
+    return out_specs, out, free
+
+
 def _einsum_backward(n, grad):
-    eq = n._attrs["equation"]
-    ins, out_spec = eq.split("->")
-    specs = ins.split(",")
+    """One einsum per operand: the output gradient contracted with the other operands.
+
+    Letters only this operand had (summed out) come back through a ones vector; a
+    repeated letter (a diagonal, ``ii``) gets a fresh letter tied to it by an identity
+    matrix. Both are constants, so the gradient stays differentiable (create_graph).
+    """
+    specs, out, free = n._shapes
     ops = [n.saved(f"op{i}") for i in range(len(specs))]
+    dt = grad._data.dtype
     grads = []
     for i, spec in enumerate(specs):
         if n.next_functions[i][0] is None:
@@ -364,68 +408,66 @@ def _einsum_backward(n, grad):
             continue
         others = [s for j, s in enumerate(specs) if j != i]
         other_ops = [o for j, o in enumerate(ops) if j != i]
-        # Letters of operand i that appear nowhere else were summed out: broadcast back via ones.
-        present = set(out_spec) | set("".join(others))
-        missing = [c for c in spec if c not in present]
-        target = "".join(dict.fromkeys(c for c in spec))
-        sub = ",".join([out_spec] + others)
-        g = einsum(f"{sub}->{''.join(c for c in target if c not in missing)}", grad, *other_ops)
-        if missing:
-            sizes = {c: ops[i]._data.shape[spec.index(c)] for c in missing}
-            shape_now = [ops[i]._data.shape[spec.index(c)] for c in target if c not in missing]
-            g = g.reshape(tuple(shape_now) + (1,) * len(missing))
-            cur = [c for c in target if c not in missing] + missing
-            g = g.expand(tuple(shape_now) + tuple(sizes[c] for c in missing))
-            g = g.permute(tuple(cur.index(c) for c in target))
-        if len(set(spec)) != len(spec):
-            # Repeated index (diagonal): place the gradient on the diagonal.
-            eye = np.zeros(ops[i]._data.shape, dtype=grad._data.dtype)
-            full = np.einsum(
-                f"{target}->{spec}", np.ones([ops[i]._data.shape[spec.index(c)] for c in target])
-            )
-            del full
-            idx = np.indices(ops[i]._data.shape)
-            mask = np.ones(ops[i]._data.shape, dtype=bool)
-            for c in set(spec):
-                pos = [k for k, ch in enumerate(spec) if ch == c]
-                for p in pos[1:]:
-                    mask &= idx[pos[0]] == idx[p]
-            eye[mask] = 1
-            g = g.reshape(tuple(ops[i]._data.shape[spec.index(c)] for c in target))
-            expanded = einsum(f"{target}->{target}", g)
-            grads.append(_make(eye) * _broadcast_einsum(expanded, target, spec, ops[i]._data.shape))
-            continue
-        grads.append(g)
+        shape = ops[i]._data.shape
+        present = set(out).union(*others)
+        pool = iter(free)
+        target, extra_specs, extra_ops, seen = [], [], [], set()
+        for pos, c in enumerate(spec):
+            if c in seen:
+                fresh = next(pool)
+                target.append(fresh)
+                extra_specs.append(c + fresh)
+                extra_ops.append(_make(np.eye(shape[pos], dtype=dt)))
+            else:
+                seen.add(c)
+                target.append(c)
+                if c not in present:
+                    extra_specs.append(c)
+                    extra_ops.append(_make(np.ones(shape[pos], dtype=dt)))
+        eq = ",".join([out] + others + extra_specs) + "->" + "".join(target)
+        grads.append(einsum(eq, grad, *other_ops, *extra_ops))
     return tuple(grads)
-
-
-def _broadcast_einsum(g, target, spec, shape):
-    # view g (indexed by target letters) as a tensor indexed by spec letters
-    letters = list(target)
-    g2 = g
-    for k, c in enumerate(spec):
-        pass
-    idx = np.indices(shape)
-    take = tuple(idx[spec.index(c)] for c in letters)
-    return g2[take] if False else _make(g2._data[take])
 
 
 EinsumBackward0 = node_class("EinsumBackward0", _einsum_backward, attrs=("equation",))
 
 
 def einsum(equation, *operands):
+    """``torch.einsum`` (with ``...`` and broadcasting of size-1 dims).
+
+    NOTE: PyTorch lowers einsum to permute/reshape/bmm, so its graph shows those nodes;
+    here one ``EinsumBackward0`` node stands for the whole contraction.
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
-    eq = equation.replace(" ", "")
-    if "..." in eq:
-        raise NotImplementedError("einsum with '...' is not supported by autograd_widgets yet")
-    if "->" not in eq:
-        ins = eq.split(",")
-        letters = sorted(c for c in set("".join(ins)) if "".join(ins).count(c) == 1)
-        eq = eq + "->" + "".join(letters)
-    res = np.einsum(eq, *[o._data for o in operands], optimize=len(operands) > 2)
-    out = _make(np.asarray(res, dtype=promote(*operands)))
-    if needs_grad(*operands):
-        saved = {f"op{i}": o for i, o in enumerate(operands)}
-        record(EinsumBackward0, out, tuple(operands), saved, {"equation": eq})
-    return out
+    specs, out, free = _parse_einsum(equation, [o._data.shape for o in operands])
+    # Broadcast size-1 dims against the other operands (expand is differentiable).
+    sizes: dict = {}
+    for spec, o in zip(specs, operands):
+        for c, size in zip(spec, o._data.shape):
+            if sizes.get(c, 1) == 1:
+                sizes[c] = size
+    ops = []
+    for spec, o in zip(specs, operands):
+        want = tuple(sizes[c] for c in spec)
+        if o._data.shape != want:
+            for c, size in zip(spec, o._data.shape):
+                if size != sizes[c] and size != 1:
+                    raise RuntimeError(
+                        f"einsum(): operands do not broadcast with remapped shapes "
+                        f"(original->remapped): {list(o._data.shape)} and {list(want)}"
+                    )
+            o = o.expand(want)
+        ops.append(o)
+    eq = ",".join(specs) + "->" + out
+    dt = promote(*ops)
+    res = np.einsum(eq, *[o._data.astype(dt, copy=False) for o in ops], optimize=len(ops) > 2)
+    res = np.asarray(res, dtype=dt)
+    if any(np.may_share_memory(res, o._data) for o in ops):
+        res = res.copy()
+    result = _make(res)
+    if needs_grad(*ops):
+        saved = {f"op{i}": o for i, o in enumerate(ops)}
+        record(EinsumBackward0, result, tuple(ops), saved, {"equation": equation})
+        result._grad_fn._shapes = (specs, out, free)
+    return result
