@@ -167,3 +167,42 @@ def test_tensor_view_shows_the_gradient_after_backward(lab, lab_page):
     lab.screenshot(page.locator(".jp-Notebook"), "tensor-view-dark.png")
     lab.set_theme(page, "JupyterLab Light")
     assert not _our_errors(page)
+
+
+def test_autograd_graph_magic_draws_the_cell(lab, lab_page):
+    page = lab_page
+    name = lab.write_notebook(
+        "magic_graph.ipynb",
+        [
+            "%load_ext autograd_widgets\n"
+            "import autograd_widgets as torch\n"
+            "x = torch.ones(2, 2, requires_grad=True)\n"
+            "before = (x * 5).sum()",
+            "%%autograd_graph --rankdir LR\n"
+            "y = x ** 2\n"
+            "with torch.no_grad():\n"
+            "    g = y * 0\n"
+            "out = (y * 3).mean()",
+            "out.backward()",
+        ],
+    )
+    open_alone(lab, page, name)
+    lab.run_cell(page, 0)
+    lab.run_cell(page, 1)
+    page.wait_for_selector(".aw-graph[data-status='rendered']")
+    texts = " ".join(
+        page.eval_on_selector_all(".aw-graph g.node text", "els => els.map(e => e.textContent)")
+    )
+    for label in ("PowBackward0", "MeanBackward0", "MulBackward0", "AccumulateGrad"):
+        assert label in texts, texts
+    assert "SumBackward0" not in texts  # made by an earlier cell
+    for var in ("x", "out", "g"):
+        assert var in texts.split(), texts
+    lab.run_cell(page, 2)  # backward in a later cell: the drawing follows
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.aw-graph g.node text')]"
+        ".some(t => t.textContent.includes('1.5000'))",
+        timeout=30_000,
+    )
+    lab.screenshot(page.locator(".aw-graph"), "autograd-graph-magic.png")
+    assert not _our_errors(page)
