@@ -316,7 +316,9 @@ def summary_html(tensor: Any) -> str:
     parts = [f"tensor of shape [{', '.join(str(d) for d in values.shape)}]", dtype_str(tensor)]
     parts.append(f"grad_fn=&lt;{type(fn).__name__}&gt;" if fn is not None else "requires_grad=True")
     stats = _summary(values)
-    if stats:
+    if values.size == 1 and stats:
+        parts.append(f"value {stats['min']:.4g}")
+    elif stats:
         parts.append(f"min {stats['min']:.4g} · max {stats['max']:.4g} · mean {stats['mean']:.4g}")
     if grad is not None:
         gstats = _summary(to_numpy(grad))

@@ -206,3 +206,31 @@ def test_autograd_graph_magic_draws_the_cell(lab, lab_page):
     )
     lab.screenshot(page.locator(".aw-graph"), "autograd-graph-magic.png")
     assert not _our_errors(page)
+
+
+def test_rich_display_opt_in_shows_summary_and_graph_button(lab, lab_page):
+    page = lab_page
+    name = lab.write_notebook(
+        "rich.ipynb",
+        [
+            "%load_ext autograd_widgets\n"
+            "import autograd_widgets as torch\n"
+            "x = torch.ones(2, 2, requires_grad=True)\n"
+            "out = (x * 3).sum()\n"
+            "out",
+            "%autograd_display html\nout",
+        ],
+    )
+    open_alone(lab, page, name)
+    lab.run_cell(page, 0)
+    assert "tensor(12., grad_fn=<SumBackward0>)" in lab.output_text(page, 0)  # off by default
+    lab.run_cell(page, 1)
+    summary = lab.cell(page, 1).locator(".aw-tensor-summary")
+    summary.wait_for()
+    assert "grad_fn=<SumBackward0>" in summary.inner_text()
+    lab.cell(page, 1).locator("button", has_text="show graph").click()
+    page.wait_for_selector(".aw-graph[data-status='rendered']")
+    texts = page.eval_on_selector_all(".aw-graph g.node text", "els => els.map(e => e.textContent)")
+    assert "SumBackward0" in texts and "MulBackward0" in texts
+    lab.screenshot(lab.cell(page, 1), "rich-display.png")
+    assert not _our_errors(page)
