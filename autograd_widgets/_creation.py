@@ -258,9 +258,47 @@ def range_(start, end, step=1, *, dtype=None, requires_grad=False) -> Tensor:
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(
-        np.linspace(start, end, steps, dtype=np.float64).astype(_dt(dtype)), requires_grad
-    )
+    """``torch.linspace``, bit for bit: ATen's two-sided formula, one fused multiply-add each.
+
+    The first half is ``start + step * i``, the second ``end - step * (steps - 1 - i)``, each
+    rounded once (the CPU kernel is compiled with FMA), in the output dtype (``double`` for
+    integer outputs).
+    """
+    vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end)]
+    dt = np.dtype(_dt(dtype))
+    ct = dt if dt.kind == "f" else np.dtype(np.float64)
+    if dt.kind != "f":  # ATen casts the ends to the integer dtype first
+        vals = [int(v) for v in vals]
+    s, e = ct.type(vals[0]), ct.type(vals[1])
+    if steps == 1:
+        return _finish(np.full(1, s).astype(dt), requires_grad)
+    step = ct.type((e - s) / ct.type(max(steps - 1, 1)))
+    i = np.arange(steps)
+    half = steps // 2
+    base = np.where(i < half, s, e).astype(ct)
+    mult = np.where(i < half, i, -(steps - 1 - i)).astype(ct)
+    return _finish(_fma(base, mult, step, ct).astype(dt), requires_grad)
+
+
+def _fma(a, b, c, dt):
+    """``a + b * c`` rounded once to ``dt`` (float16/32 through float64, float64 by Dekker)."""
+    if dt.itemsize < 8:
+        return (a.astype(np.float64) + b.astype(np.float64) * np.float64(c)).astype(dt)
+    p = b * c
+    # Dekker's TwoProduct: err is the exact rounding error of b * c.
+    split = 134217729.0
+    bh = b * split
+    bh = bh - (bh - b)
+    bl = b - bh
+    ch = c * split
+    ch = ch - (ch - c)
+    cl = c - ch
+    err = ((bh * ch - p) + bh * cl + bl * ch) + bl * cl
+    # TwoSum of a and p, then fold in both error terms.
+    s = a + p
+    bb = s - a
+    t = (a - (s - bb)) + (p - bb)
+    return s + (t + err)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False) -> Tensor:
