@@ -338,7 +338,7 @@ def pow(input, exponent):
     if not isinstance(input, Tensor):
         return _rpow(exponent, input)
     if isinstance(exponent, Tensor):
-        out = _binary(np.power, PowBackward1, input, exponent, ("self", "exponent"))
+        out = _binary(_power_np, PowBackward1, input, exponent, ("self", "exponent"))
         if out._grad_fn is not None:
             out._grad_fn._saved["result"] = _saved_output(out)
         return out
@@ -347,12 +347,14 @@ def pow(input, exponent):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if exponent == 2:
         res = ad * ad
+    elif exponent == 3 and ad.dtype.kind == "f":  # ATen's special case: x * x * x
+        res = ad * ad * ad
     elif exponent == 1:
         res = ad.copy()
     elif exponent == 0.5 and ad.dtype.kind == "f":
         res = np.sqrt(ad)
     else:
-        res = np.power(ad, exponent)
+        res = _power_np(ad, exponent)
     res = np.asarray(res)
     if res.dtype != dt:
         res = res.astype(dt)
@@ -362,6 +364,15 @@ def pow(input, exponent):
     elif events.listeners:
         no_grad_event("PowBackward0", out, (input,))
     return out
+
+
+def _power_np(a, b):
+    # NOTE: float32 powers in double, rounded once: torch's pow is ~correctly rounded, numpy's
+    # float32 pow is not (x ** 3 differs from torch in ~30% of elements otherwise).
+    if getattr(a, "dtype", None) == np.float32:
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return np.power(a.astype(np.float64), b).astype(np.float32)
+    return np.power(a, b)
 
 
 def _saved_output(out):
@@ -419,7 +430,7 @@ def _f64(np_fn):
 
     def fn(d):
         if d.dtype == np.float32:
-            with np.errstate(over="ignore"):
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
                 return np_fn(d.astype(np.float64)).astype(np.float32)
         return np_fn(d)
 
