@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd import events
 from ..autograd.node import Node, node_class
-from ._core import Tensor, needs_grad, promote, record
+from ._core import Tensor, needs_grad, no_grad_event, promote, record
 
 _make = Tensor._make
 
@@ -85,6 +86,8 @@ def mm(input, mat2):
             {"self": input, "mat2": mat2},
             {"mat2_sym_sizes": b.shape, "self_sym_sizes": a.shape},
         )
+    elif events.listeners:
+        no_grad_event("MmBackward0", out, (input, mat2))
     return out
 
 

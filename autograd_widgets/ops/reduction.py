@@ -7,8 +7,18 @@ from collections import namedtuple
 import numpy as np
 
 from .._dtype import get_default_dtype
+from ..autograd import events
 from ..autograd.node import Node, node_class
-from ._core import Tensor, as_float_input, grad_state, needs_grad, record, record_multi, wrap_dim
+from ._core import (
+    Tensor,
+    as_float_input,
+    grad_state,
+    needs_grad,
+    no_grad_event,
+    record,
+    record_multi,
+    wrap_dim,
+)
 
 _make = Tensor._make
 
@@ -93,6 +103,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
         out = _make(res)
         if grad_state.enabled and input._requires_grad:
             record(SumBackward0, out, (input,), None, {"self_sym_sizes": d.shape})
+        elif events.listeners:
+            no_grad_event("SumBackward0", out, (input,))
         return out
     axes = _dims(dim, d.ndim)
     res = np.asarray(d.sum(axis=axes, keepdims=keepdim, dtype=dt))
@@ -106,6 +118,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
             {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim, "self_sym_sizes": d.shape},
         )
         out._grad_fn._shapes = axes
+    elif events.listeners:
+        no_grad_event("SumBackward1", out, (input,))
     return out
 
 
@@ -138,6 +152,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                 None,
                 {"self_sym_numel": d.size, "self_sym_sizes": d.shape},
             )
+        elif events.listeners:
+            no_grad_event("MeanBackward0", out, (input,))
         return out
     axes = _dims(dim, d.ndim)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -157,6 +173,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             },
         )
         out._grad_fn._shapes = axes
+    elif events.listeners:
+        no_grad_event("MeanBackward1", out, (input,))
     return out
 
 
