@@ -51,7 +51,7 @@ def accumulate_grad(var, grad) -> None:
     elif old is None:
         # Copy: the incoming array may be shared with another leaf or with the caller.
         var._grad = Tensor._make(np.array(grad._data, copy=True))
-    elif old._grad_fn is not None or old._data.shape != grad._data.shape:
+    elif old._data.shape != grad._data.shape:
         var._grad = Tensor._make(old._data + grad._data)
     else:
         np.add(old._data, grad._data, out=old._data, casting="unsafe")

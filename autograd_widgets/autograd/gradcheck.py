@@ -148,9 +148,13 @@ def gradgradcheck(
     diff = [i for i, t in enumerate(inputs) if t._requires_grad]
 
     def first_grads(*args):
+        # Finite differences call this under no_grad; the first derivatives need a graph.
+        from .grad_mode import enable_grad
+
         ins, gos = args[:n_in], args[n_in:]
-        outs = _tensors(func(*ins))
-        gs = agrad(outs, [ins[i] for i in diff], gos, create_graph=True, allow_unused=True)
+        with enable_grad():
+            outs = _tensors(func(*ins))
+            gs = agrad(outs, [ins[i] for i in diff], gos, create_graph=True, allow_unused=True)
         return tuple(g for g in gs if g is not None)
 
     return gradcheck(
