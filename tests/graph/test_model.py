@@ -279,3 +279,25 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_collapse_repeated_chains():
+    w = aw.tensor([0.5], requires_grad=True)
+    b = aw.tensor([0.1], requires_grad=True)
+    x = aw.tensor([1.0], requires_grad=True)
+    h = x
+    for _ in range(20):
+        h = (h * w + b).tanh()
+    full = build(h, show_saved=False)
+    m = build(h, show_saved=False, collapse_repeats=True, names={"w": w, "b": b, "x": x})
+    (more,) = m.find(kind="more")
+    assert more["label"] == "… ×17 TanhBackward0 → AddBackward0 → MulBackward0"
+    assert more["more_count"] == 51
+    assert len(m.nodes) == len(full.nodes) - 51 + 1
+    assert sorted(n["name"] for n in m.find(kind="leaf")) == ["b", "w", "x"]
+    into_more = {m.node(e["source"])["label"] for e in m.edges if e["target"] == more["id"]}
+    assert into_more == {"TanhBackward0", "AccumulateGrad"}
+    assert m.truncated == 0 and m.notice is None
+    # nothing repeats three times: nothing collapses
+    short = build((x * w).exp(), collapse_repeats=True)
+    assert not short.find(kind="more")
