@@ -72,6 +72,10 @@ def set_rng_state(state) -> None:
 def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
     t = _make(data)
     if requires_grad:
+        if data.dtype.kind not in "fc":  # the factory functions' wording, not requires_grad_'s
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
         t.requires_grad_(True)
     return t
 
