@@ -123,7 +123,13 @@ class Tensor:
         t._post_acc_hooks = None
         t._acc = None
         t._retains_grad = False
+        if _grad_state.inference:
+            t.__dict__["_inference"] = True
         return t
+
+    def is_inference(self) -> bool:
+        """``Tensor.is_inference``: True for tensors made under ``torch.inference_mode()``."""
+        return self.__dict__.get("_inference", False)
 
     # -- autograd state ---------------------------------------------------------------
     @property
