@@ -119,7 +119,7 @@ def _normalize_key(key):
                 out.append(kd)
                 continue
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if isinstance(k, (list, np.ndarray)):
+        if isinstance(k, (list, np.ndarray, range)):  # x[range(n), target] (nll by indexing)
             arr = np.asarray(k)
             if arr.dtype.kind == "f":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
