@@ -71,6 +71,7 @@ from .autograd import (
 )
 from .ops import *  # noqa: F403
 from .ops import _core as _ops_core
+from .serialization import load, save
 from .tensor import Size, Tensor, device, is_tensor
 
 bool = _dtype.bool_  # noqa: A001 - torch.bool
@@ -140,6 +141,17 @@ def get_num_threads():
     return os.cpu_count() or 1
 
 
+def set_default_device(device) -> None:
+    """``torch.set_default_device``: only the CPU (or ``None``) is accepted."""
+    from ._creation import _check_device
+
+    _check_device(device)
+
+
+def get_default_device():
+    return device("cpu")
+
+
 def compile(model=None, **kwargs):  # noqa: A001
     """``torch.compile`` is a no-op here: returns the model (or a decorator) unchanged."""
     if model is None:
@@ -173,6 +185,7 @@ _LAZY_SUBMODULES = {
     "backends",
     "special",
     "fft",
+    "accelerator",
 }
 _LAZY_ATTRS = {
     "draw": ("widgets", "draw"),
