@@ -5,6 +5,7 @@ The widget builds one per drawing::
     live = LiveGraph(loss, callback=widget.invalidate, names={"x": x})
     live.to_json(max_nodes=500)   # the wire dict, ids stable across calls
     live.close()                  # unsubscribe (also when the roots die)
+    live.open(callback)           # listen again: same ids, same bookkeeping
 
 ``callback()`` (no arguments) is called after every event that changes what
 the model would show; ``live.last_change`` says which event kind it was:
@@ -108,6 +109,7 @@ class LiveGraph:
         self.ids = IdMap()
         self.book = BackwardBook(contains=self._contains_node)
         self._outputs: dict = {}  # id(node) -> weakref(output tensor)
+        self._outputs_limit = 256
         self.last_change: str | None = None
         self.changes = 0
         self._refresh()
@@ -129,10 +131,23 @@ class LiveGraph:
         return self._sub is not None and self._sub.active
 
     def close(self) -> None:
-        """Stop listening (idempotent)."""
+        """Stop listening (idempotent); :meth:`open` resumes, keeping ids and bookkeeping."""
         if self._sub is not None:
             self._sub.unsubscribe()
             self._sub = None
+
+    def open(self, callback=None):
+        """Listen again (after :meth:`close`), optionally with a new callback; returns ``close``.
+
+        Backward passes that ran while closed are not counted; ``roots``, ids
+        and the last backward's bookkeeping are kept.
+        """
+        if callback is not None:
+            self.callback = callback
+        if self._sub is None:
+            self._refresh()
+            self._sub = subscribe(self._on_event)
+        return self.close
 
     def __enter__(self) -> LiveGraph:
         return self
@@ -266,6 +281,9 @@ class LiveGraph:
             return
         self._nodes.add(node)
         self._outputs[id(node)] = _wref(out)
+        if len(self._outputs) > self._outputs_limit:
+            self._outputs = {k: r for k, r in self._outputs.items() if r() is not None}
+            self._outputs_limit = max(256, 2 * len(self._outputs))
         if self.recording is None:
             consumed = {id(t) for t in uses if t is not None and t in self._root_set}
             roots = [r for r in self._roots if id(r()) not in consumed]

@@ -125,3 +125,23 @@ def test_live_graph_over_a_recording():
     m = live.to_json()
     assert m["backward_passes"] == 1 and len(m["executed"]) == 3
     live.close()
+
+
+def test_close_and_open_keep_ids_and_bookkeeping():
+    x, out = make()
+    live = LiveGraph(out, namespace=None)
+    out.backward(retain_graph=True)
+    first = live.to_json()
+    live.close()
+    assert not live.active
+    out.backward(retain_graph=True)  # not seen while closed
+    calls = []
+    close = live.open(lambda: calls.append(1))
+    assert live.active
+    out.backward()
+    again = live.to_json()
+    assert again["backward_passes"] == 2 and calls
+    ids = [n["id"] for n in first["nodes"] if n["kind"] != "saved"]
+    assert [n["id"] for n in again["nodes"]] == ids  # saved tensors were freed by backward()
+    close()
+    assert events.listeners == []
