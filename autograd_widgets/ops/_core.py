@@ -32,6 +32,7 @@ __all__ = [
     "wrap_dim",
     "grad_state",
     "no_grad_event",
+    "write_out",
 ]
 
 wrap_dim = _wrap_dim
@@ -100,6 +101,29 @@ def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None):
         for o in outs:
             events.emit("node_created", node=node, output=o, inputs=inputs)
     return outs
+
+
+def write_out(name: str, out: Tensor, result: Tensor) -> Tensor:
+    """Store ``result`` in the ``out=`` tensor (``torch.mul(a, b, out=c)``) and return ``out``."""
+    if result._requires_grad or (grad_state.enabled and out._requires_grad):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+    rd, od = result._data, out._data
+    if rd.dtype != od.dtype and not np.can_cast(rd.dtype, od.dtype, "same_kind"):
+        word = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long"}
+        word.update({"int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte"})
+        raise RuntimeError(
+            f"result type {word.get(rd.dtype.name, rd.dtype.name)} can't be cast to the "
+            f"desired output type {word.get(od.dtype.name, od.dtype.name)}"
+        )
+    if od.shape == rd.shape:
+        od[...] = rd
+    else:
+        out._data = rd.astype(od.dtype)
+    out._vc.v += 1
+    return out
 
 
 def no_grad_event(name: str, out, inputs) -> None:

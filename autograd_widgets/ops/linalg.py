@@ -6,7 +6,7 @@ import numpy as np
 
 from ..autograd import events
 from ..autograd.node import Node, node_class
-from ._core import Tensor, needs_grad, no_grad_event, promote, record
+from ._core import Tensor, needs_grad, no_grad_event, promote, record, write_out
 
 _make = Tensor._make
 
@@ -210,13 +210,15 @@ def _should_fold(input, other) -> bool:
     return all(st[i] == st[i + 1] * sh[i + 1] for i in range(t1.ndim - 2))
 
 
-def matmul(input, other):
+def matmul(input, other, *, out=None):
     """``torch.matmul`` for every rank combination, built from the ops ATen uses.
 
     The graph matches PyTorch's: ``dot``/``mv``/``mm`` for 1-D and 2-D operands, a
     folded ``mm``/``mv`` when one side is a batch and the other a vector or matrix,
     and ``expand`` + ``reshape`` + ``bmm`` otherwise.
     """
+    if out is not None:
+        return write_out("matmul", out, matmul(input, other))
     if not isinstance(other, Tensor):
         raise TypeError(
             f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"

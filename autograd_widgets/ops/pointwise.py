@@ -25,6 +25,7 @@ from ._core import (
     no_grad_event,
     record,
     unbroadcast,
+    write_out,
 )
 
 _make = Tensor._make
@@ -120,6 +121,8 @@ RsubBackward1 = node_class(
 
 
 def add(input, other, *, alpha=1, out=None):
+    if out is not None:
+        return write_out("add", out, add(input, other, alpha=alpha))
     if not isinstance(input, Tensor):
         input, other = other, input
     if alpha != 1:
@@ -129,7 +132,9 @@ def add(input, other, *, alpha=1, out=None):
     return _binary(np.add, AddBackward0, input, other, attrs={"alpha": 1})
 
 
-def sub(input, other, *, alpha=1):
+def sub(input, other, *, alpha=1, out=None):
+    if out is not None:
+        return write_out("sub", out, sub(input, other, alpha=alpha))
     if isinstance(input, Tensor) and input._data.dtype == np.bool_:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
@@ -180,13 +185,17 @@ MulBackward0 = node_class("MulBackward0", _mul_backward, saved=("self", "other")
 DivBackward0 = node_class("DivBackward0", _div_backward, saved=("self", "other"), base=BinaryNode)
 
 
-def mul(input, other):
+def mul(input, other, *, out=None):
+    if out is not None:
+        return write_out("mul", out, mul(input, other))
     if not isinstance(input, Tensor):
         input, other = other, input
     return _binary(np.multiply, MulBackward0, input, other, ("self?", "other?"))
 
 
-def div(input, other, *, rounding_mode=None):
+def div(input, other, *, rounding_mode=None, out=None):
+    if out is not None:
+        return write_out("div", out, div(input, other, rounding_mode=rounding_mode))
     if rounding_mode is not None:
         if rounding_mode in ("floor", "trunc"):
             return _div_rounding(input, other, rounding_mode)
