@@ -27,6 +27,7 @@ _SAFE_GLOBALS = {
     ("autograd_widgets.nn.parameter", "Parameter"),
     ("autograd_widgets.tensor", "Tensor"),
     ("autograd_widgets._dtype", "dtype"),
+    ("autograd_widgets._dtype", "_by_name"),
     ("numpy", "dtype"),
     ("numpy", "ndarray"),
     ("numpy.core.multiarray", "_reconstruct"),
@@ -97,4 +98,3 @@ def load(
             )
         return _WeightsOnlyUnpickler(io.BytesIO(data), **pickle_load_args).load()
     return (pickle_module or pickle).loads(data, **pickle_load_args)
-
