@@ -1,0 +1,147 @@
+"""End to end: train on a real dataset like PyTorch does, with flat memory and freed graphs."""
+
+from __future__ import annotations
+
+import functools
+import gc
+import time
+import tracemalloc
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from tests._oracle import require_torch
+
+
+@functools.lru_cache(maxsize=1)
+def _digits():
+    datasets = pytest.importorskip("sklearn.datasets")
+    digits = datasets.load_digits()
+    x = (digits.data / 16.0).astype(np.float32)
+    y = digits.target.astype(np.int64)
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(x))
+    x, y = x[order], y[order]
+    return x[:1400], y[:1400], x[1400:], y[1400:]
+
+
+def train_digits(torch, epochs=12, seed=0):
+    """The same PyTorch script, run with ``torch`` being either library. Returns test accuracy."""
+    from_numpy = torch.from_numpy
+    xtr, ytr, xte, yte = _digits()
+    torch.manual_seed(seed)
+    nn, F = torch.nn, torch.nn.functional
+    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Dropout(0.1), nn.Linear(64, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(from_numpy(xtr), from_numpy(ytr)),
+        batch_size=64,
+        shuffle=True,
+    )
+    for _ in range(epochs):
+        model.train()
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            opt.step()
+        sched.step()
+    model.eval()
+    with torch.no_grad():
+        pred = model(from_numpy(xte)).argmax(dim=1)
+    return float((pred == from_numpy(yte)).float().mean())
+
+
+@pytest.mark.oracle
+def test_digits_mlp_reaches_torch_accuracy_band():
+    torch = require_torch()
+    import torch.utils.data  # noqa: F401
+
+    _digits()
+    start = time.perf_counter()
+    ours = [train_digits(aw, seed=s) for s in (0, 1)]
+    elapsed = time.perf_counter() - start
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matrices: PyTorch's thread pool only adds overhead here
+    try:
+        theirs = [train_digits(torch, seed=s) for s in (0, 1)]
+    finally:
+        torch.set_num_threads(threads)
+    assert min(ours) > 0.93 and min(theirs) > 0.93
+    assert abs(np.mean(ours) - np.mean(theirs)) < 0.03, (ours, theirs)
+    assert elapsed < 20
+
+
+@pytest.mark.oracle
+def test_training_losses_track_torch_step_by_step():
+    """Same weights, same batches: the loss curves agree to float32 precision."""
+    torch = require_torch()
+    from tests.nn._compare import copy_weights
+
+    xtr, ytr, _, _ = _digits()
+    make = lambda nn: nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))  # noqa: E731
+    tm, om = make(torch.nn), make(aw.nn)
+    copy_weights(tm, om)
+    topt = torch.optim.Adam(tm.parameters(), lr=1e-2)
+    oopt = aw.optim.Adam(om.parameters(), lr=1e-2)
+    tl, ol = [], []
+    for step in range(60):
+        sl = slice((step * 50) % 1400, (step * 50) % 1400 + 50)
+        for lib, m, opt, out in ((torch, tm, topt, tl), (aw, om, oopt, ol)):
+            opt.zero_grad()
+            loss = lib.nn.functional.cross_entropy(
+                m(lib.from_numpy(xtr[sl])), lib.from_numpy(ytr[sl])
+            )
+            loss.backward()
+            opt.step()
+            out.append(loss.item())
+    np.testing.assert_allclose(ol, tl, rtol=2e-4, atol=2e-5)
+
+
+def _mlp_step_fn(seed=0):
+    aw.manual_seed(seed)
+    model = aw.nn.Sequential(aw.nn.Linear(20, 32), aw.nn.ReLU(), aw.nn.Linear(32, 4))
+    opt = aw.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = aw.randn(16, 20)
+    y = aw.randint(0, 4, (16,))
+
+    def step():
+        opt.zero_grad()
+        loss = aw.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def test_memory_is_flat_over_1000_steps():
+    step = _mlp_step_fn()
+    for _ in range(50):
+        step()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for _ in range(200):
+            step()
+        gc.collect()
+        after_warmup, _ = tracemalloc.get_traced_memory()
+        for _ in range(800):
+            step()
+        gc.collect()
+        after_all, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert after_all - after_warmup < 64 * 1024, (after_warmup, after_all)
+
+
+def test_graph_is_freed_after_backward():
+    step = _mlp_step_fn()
+    loss = step()
+    node = weakref.ref(loss.grad_fn)
+    saved = [weakref.ref(f) for f, _ in loss.grad_fn.next_functions if f is not None]
+    del loss
+    assert node() is None and all(r() is None for r in saved)
