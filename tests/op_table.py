@@ -10,7 +10,6 @@ gradients, ``grad_fn`` names, ``next_functions`` structure, ``_saved_*`` names).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -664,7 +663,14 @@ def _inplace_then_use(m, x):
 
 case("inplace_then_use", _inplace_then_use, [(3,)])
 
+
+# --- sort ---------------------------------------------------------------------------------------
+case("sort", lambda m, x: x.sort(), [(3, 4)], [(5,)], gen=distinct)
+case("sort_dim_desc", lambda m, x: m.sort(x, 0, descending=True), [(3, 4)], gen=distinct)
+case(
+    "argsort", lambda m, x: (x.argsort(), m.argsort(x, 0, descending=True)), [(3, 4)], gen=distinct
+)
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]
-del math

@@ -123,7 +123,8 @@ t transpose swapaxes swapdims permute movedim moveaxis expand expand_as broadcas
 unsqueeze squeeze flip fliplr flipud roll narrow split chunk tensor_split unbind select gather
 take_along_dim scatter scatter_add index_select masked_fill masked_select nonzero argwhere index_add
 matmul mm bmm mv dot inner outer ger addmm einsum float_power round greater greater_equal less
-less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit
+less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit sort argsort true_divide
+divide multiply subtract
 """.split()
 
 for _name in _SAME_NAME:
@@ -133,10 +134,6 @@ for _name in _SAME_NAME:
     setattr(Tensor, _name, _fn)
 
 Tensor.where = lambda self, condition, other: pointwise.where(condition, self, other)
-Tensor.true_divide = pointwise.div
-Tensor.divide = pointwise.div
-Tensor.multiply = pointwise.mul
-Tensor.subtract = pointwise.sub
 Tensor.max = _max
 Tensor.min = _min
 Tensor._to_dtype = _to_dtype

@@ -801,3 +801,51 @@ def _as_np(dtype):
 
 
 _unused = (record_multi, get_default_dtype)
+
+
+# --- sort ------------------------------------------------------------------------------------
+def _sort_backward(n, grad):
+    from .indexing import _scatter_into_zeros
+
+    a = n._attrs
+    if not len(a["self_sym_sizes"]):
+        return grad
+    return _scatter_into_zeros(grad, a["dim"], n.saved("indices"), a["self_sym_sizes"])
+
+
+SortBackward0 = node_class(
+    "SortBackward0", _sort_backward, saved=("indices",), attrs=("dim", "self_sym_sizes")
+)
+
+
+def _sort_indices(d, ax, descending, stable):
+    if d.ndim == 0:
+        return np.asarray(0, dtype=np.int64)
+    kind = "stable" if stable or descending else None
+    if descending:
+        # Negation keeps ties in their original order under a stable sort.
+        key = ~d if d.dtype.kind == "b" else -d.astype(np.int64 if d.dtype.kind == "u" else d.dtype)
+        return np.argsort(key, axis=ax, kind="stable")
+    return np.argsort(d, axis=ax, kind=kind)
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """``torch.sort``: ``(values, indices)`` named like ``torch.return_types.sort``."""
+    d = input._data
+    ax = wrap_dim(dim, d.ndim or 1)
+    idx = _sort_indices(d, ax, descending, stable).astype(np.int64)
+    vals = np.take_along_axis(d, idx, axis=ax) if d.ndim else d.copy()
+    values, indices = _make(np.asarray(vals)), _make(np.asarray(idx))
+    if needs_grad(input):
+        record(
+            SortBackward0,
+            values,
+            (input,),
+            {"indices": indices},
+            {"dim": ax, "self_sym_sizes": d.shape},
+        )
+    return _RETURN_TYPES["sort"](values, indices)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input, dim, descending, stable).indices.detach()
