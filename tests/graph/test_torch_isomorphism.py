@@ -139,3 +139,44 @@ def test_real_torch_graph_has_torch_labels():
     m = GraphModel.from_tensors(out, names={"x": x}, namespace=None)
     (leaf,) = m.find(kind="leaf")
     assert leaf["tensor"]["grad"] == repr(x.grad)
+
+
+def test_torch_module_names_and_live_graph():
+    torch = require_torch()
+    from autograd_widgets.graph import LiveGraph
+
+    torch.manual_seed(0)
+    lin = torch.nn.Linear(3, 2)
+    out = lin(torch.ones(4, 3)).relu().sum()
+    m = GraphModel.from_tensors(out, module=lin, namespace=None)
+    assert sorted(n["name"] for n in m.find(kind="leaf")) == ["bias", "weight"]
+    assert [n["label"] for n in m.nodes[:4]] == [
+        "output",
+        "SumBackward0",
+        "ReluBackward0",
+        "AddmmBackward0",
+    ]
+    live = LiveGraph(out, module=lin, namespace=None)  # torch emits nothing; the model still builds
+    assert live.to_json()["nodes"][3]["label"] == "AddmmBackward0"
+    live.close()
+
+
+def test_nn_linear_matches_torch_when_nn_exists():
+    torch = require_torch()
+    nn = pytest.importorskip("autograd_widgets.nn")
+    if not hasattr(nn, "Linear"):
+        pytest.skip("autograd_widgets.nn.Linear not written yet")
+
+    def prog(lib):
+        lin = lib.nn.Linear(2, 1)
+        with lib.no_grad():
+            lin.weight.copy_(lib.tensor([[0.5, -1.0]]))
+            lin.bias.copy_(lib.tensor([0.25]))
+        loss = ((lin(lib.tensor([[1.0, 2.0]])) - 1.0) ** 2).mean()
+        return (loss,), dict(lin.named_parameters())
+
+    mine, theirs = prog(aw), prog(torch)
+    a = GraphModel.from_tensors(*mine[0], names=mine[1], namespace=None, show_saved=False)
+    b = GraphModel.from_tensors(*theirs[0], names=theirs[1], namespace=None, show_saved=False)
+    diff = first_difference(structure(a), structure(b))
+    assert diff is None, diff
