@@ -22,8 +22,19 @@ from ._core import (
 
 _make = Tensor._make
 
+
 # PyTorch's ``torch.return_types.max`` etc.: namedtuples named after the op.
-_RETURN_TYPES = {n: namedtuple(n, ["values", "indices"]) for n in ("max", "min", "sort", "mode")}
+def _return_type(name, fields=("values", "indices")):
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    cls = type(name, (namedtuple(name, fields),), {"__slots__": (), "__repr__": __repr__})
+    cls.__module__ = "torch.return_types"
+    return cls
+
+
+_RETURN_TYPES = {n: _return_type(n) for n in ("max", "min", "sort", "mode")}
 values_indices = _RETURN_TYPES["max"]
 
 
