@@ -9,6 +9,16 @@ tensor work starts fast.
 from __future__ import annotations
 
 import math as _math
+import warnings as _warnings
+
+# PyTorch computes inf/nan silently (tensor([1, 2]) / tensor([0, 1]), sqrt(-1)); numpy's
+# floating-point RuntimeWarnings from inside the ops would be noise users never see on torch.
+_warnings.filterwarnings(
+    "ignore",
+    message=r"(divide by zero|invalid value|overflow|underflow) encountered",
+    category=RuntimeWarning,
+    module=r"autograd_widgets\.",
+)
 
 from . import _dtype
 from ._creation import (
