@@ -131,9 +131,10 @@ class Recording:
         if e is None or e.ref() is not node:
             e = self._nodes[id(node)] = _NodeEntry(node)
             self.counts["nodes"] += 1
-            ghosts = [g for g in (self._ghost_for(t) for t in inputs if t is not None) if g]
-            if ghosts:
-                e.ghosts = ghosts
+            if self._ghost_of:  # only when something ran under no_grad
+                ghosts = [g for g in (self._ghost_for(t) for t in inputs if t is not None) if g]
+                if ghosts:
+                    e.ghosts = ghosts
         if out is not None:
             e.outs.append(weakref.ref(out))
         self._maybe_prune()
