@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -149,3 +150,73 @@ def test_notebooks_are_built_from_source_and_shipped_identically():
     assert len(expected) == len(STEMS) * len(LANGS) * 2
     stale = [str(rel) for rel, text in expected.items() if (ROOT / rel).read_text("utf-8") != text]
     assert not stale, f"stale notebooks, run python notebooks/build_notebooks.py: {stale}"
+
+
+# -- in a real JupyterLab -------------------------------------------------------------
+
+REQUIRE_BROWSER_ENV = "AUTOGRAD_WIDGETS_REQUIRE_BROWSER"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """pytest-playwright: Debian's Chromium (see tests/browser/conftest.py)."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        message = f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-liberation)"
+        if os.environ.get(REQUIRE_BROWSER_ENV, "") not in ("", "0"):
+            pytest.fail(f"{message}; required because {REQUIRE_BROWSER_ENV}=1")
+        pytest.skip(message)
+    return {"executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="module")
+def tutorial_lab(tmp_path_factory):
+    """A JupyterLab serving the English tutorials (the browser tests' server class)."""
+    from tests.browser.conftest import Lab, _ensure_frontend
+
+    _ensure_frontend()
+    server = Lab(tmp_path_factory.mktemp("tutorial-lab"))
+    for nb in (NOTEBOOKS_DIR / "en").glob("*.ipynb"):
+        shutil.copy(nb, server.root / nb.name)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _graph_texts(page, index: int) -> str:
+    """The text of every node of the ``index``-th graph widget on the page."""
+    return page.eval_on_selector_all(
+        ".aw-graph",
+        "(els, i) => [...els[i].querySelectorAll('g.node text')].map(e => e.textContent).join(' ')",
+        index,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_first_tutorial_in_jupyterlab_shows_the_live_graph_and_its_gradients(tutorial_lab, page):
+    lab = tutorial_lab
+    page.set_default_timeout(120_000)
+    lab.open(page, "01_autograd_basics.ipynb")
+    # code cells: 0 import, 1 x = ones, 2 y = x + 2, 3 z/out, 4 graph = draw(out), 5 backward
+    for index in range(5):
+        lab.run_cell(page, index)
+    page.wait_for_selector(".aw-graph[data-status='rendered']")
+    before = _graph_texts(page, 0)
+    for name in ("AccumulateGrad", "AddBackward0", "MulBackward0", "MeanBackward0"):
+        assert name in before, before
+    assert "4.5" not in before
+
+    lab.run_cell(page, 5)  # out.backward(): the graph drawn one cell earlier updates itself
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.aw-graph')][0].textContent.includes('4.5')"""
+    )
+    assert "4.5" in lab.output_text(page, 5)
+    lab.screenshot(page.locator(".jp-Notebook .jp-CodeCell").nth(4), "tutorial-01-graph.png")
+
+    lab.run_all(page)
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.all_inner_texts()
+    assert page.locator(".aw-graph").count() >= 5
+    assert page.locator(".aw-tensor").count() == 1

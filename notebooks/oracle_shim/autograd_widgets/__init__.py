@@ -77,7 +77,8 @@ def load_ipython_extension(ipython):
             _torch.set_grad_enabled(arg == "on")
         elif arg:
             raise ValueError(f"%grad_mode takes on or off, not {arg!r}")
-        print(f"grad mode: {'on' if _torch.is_grad_enabled() else 'off'}")
+        else:
+            print(f"grad mode: {'on' if _torch.is_grad_enabled() else 'off'}")
 
     def autograd_graph(line, cell):
         ipython.run_cell(cell)
