@@ -178,7 +178,11 @@ class Tensor:
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
+                    f"tensor of size '{list(self._data.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size"
+                )
         self._grad = value
         if events.listeners:
             events.emit("grad_set", tensor=self, grad=value)
@@ -247,7 +251,7 @@ class Tensor:
         if inputs is not None:
             inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
             if not inputs:
-                raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+                raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         run_backward(
             (self,),
             None if gradient is None else (gradient,),
