@@ -382,8 +382,8 @@ GatherBackward0 = node_class(
 
 
 def _check_index(index, name="gather"):
-    if not isinstance(index, Tensor) or index._data.dtype != np.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if not isinstance(index, Tensor) or index._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
 
 
 def gather(input, dim, index, *, sparse_grad=False):
@@ -559,11 +559,25 @@ MaskedFillBackward0 = node_class("MaskedFillBackward0", _masked_fill_backward, s
 MaskedFillBackward1 = node_class("MaskedFillBackward1", _masked_fill_backward, saved=("mask",))
 
 
+# c10's C type names, used by a few PyTorch messages ("... with dtype long int").
+_C_TYPE_NAMES = {
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+}
+
+
 def masked_fill(input, mask, value):
     m = mask._data
     if m.dtype != np.bool_:
         raise RuntimeError(
-            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}"
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            + _C_TYPE_NAMES.get(m.dtype.name, m.dtype.name)
         )
     v_t = value if isinstance(value, Tensor) else None
     if v_t is not None and v_t._data.ndim:

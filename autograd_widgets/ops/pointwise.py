@@ -773,6 +773,19 @@ def minimum(input, other):
 fmax, fmin = maximum, minimum
 
 
+# c10 ScalarType names, used by some PyTorch messages ("... with dtype Long").
+_SCALAR_TYPE_NAMES = {
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+}
+
+
 def _where_backward(node, grad):
     c = node.saved("condition")
     zero = _make(np.zeros((), dtype=grad._data.dtype))
@@ -792,7 +805,8 @@ def where(condition, input=None, other=None):
     c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if c.dtype != np.bool_:
         raise RuntimeError(
-            f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}"
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            + _SCALAR_TYPE_NAMES.get(c.dtype.name, c.dtype.name)
         )
     a = input if isinstance(input, Tensor) else None
     b = other if isinstance(other, Tensor) else None
