@@ -255,7 +255,7 @@ CELLS = [
     ),
     md(
         """
-        A few lines of PyTorch and about 97% of the test digits are read correctly.
+        A few lines of PyTorch, and about 96% of the test digits are read correctly.
 
         ## Vanishing gradients, made visible
 
@@ -270,7 +270,7 @@ CELLS = [
         backward pass, and compare the gradient norm of every layer's weights.
         """,
         """
-        寥寥几行 PyTorch 代码，测试集上大约 97% 的数字就能认对了。
+        寥寥几行 PyTorch 代码，测试集上大约 96% 的数字就能认对了。
 
         ## 让梯度消失看得见
 
@@ -323,12 +323,12 @@ CELLS = [
     ),
     md(
         """
-        With sigmoid, the first layer's gradient is about a thousand times smaller than
-        the last layer's; with ReLU they stay within the same order of magnitude. Does
+        With sigmoid, the first layer's gradient is thousands of times smaller than the
+        last layer's; with ReLU they stay within the same order of magnitude. Does
         it matter? Train both networks the same way for five epochs:
         """,
         """
-        用 sigmoid 时，第一层的梯度比最后一层小了大约一千倍；用 ReLU 时，各层梯度都在同一个数量级。
+        用 sigmoid 时，第一层的梯度比最后一层小了几千倍；用 ReLU 时，各层梯度都在同一个数量级。
         这有多大影响？用同样的方式把两个网络各训练五个 epoch 看看：
         """,
     ),
