@@ -1,0 +1,107 @@
+"""Run a PyTorch program twice — on torch and on ``autograd_widgets`` — and capture its stdout.
+
+A program is real PyTorch source: it imports ``torch`` (and ``torch.nn``,
+``torch.nn.functional``, ``torch.optim``, ``torch.utils.data``) the way real code
+does. :func:`rewrite_imports` points those imports at ``autograd_widgets``.
+Data comes from numpy, so both runs see the same numbers; where a program needs
+a randomly initialised model it calls ``sync_weights(model)``, which records the
+torch run's ``state_dict`` and loads it into the other run's model through
+``load_state_dict`` (so that path is exercised too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tempfile
+
+import numpy as np
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+
+# ``import torch.nn as nn`` -> ``import autograd_widgets.nn as nn`` and so on; the
+# bare ``import torch`` keeps the name ``torch``.
+_IMPORT_AS = re.compile(r"^(\s*)import torch((?:\.\w+)+) as (\w+)\s*$", re.M)
+_IMPORT = re.compile(r"^(\s*)import torch\s*$", re.M)
+_FROM = re.compile(r"^(\s*)from torch((?:\.\w+)*) import ", re.M)
+
+
+def rewrite_imports(source: str, module: str = "autograd_widgets") -> str:
+    """Point every ``torch`` import in ``source`` at ``module``."""
+    source = _IMPORT_AS.sub(lambda m: f"{m[1]}import {module}{m[2]} as {m[3]}", source)
+    source = _IMPORT.sub(lambda m: f"{m[1]}import {module} as torch", source)
+    return _FROM.sub(lambda m: f"{m[1]}from {module}{m[2]} import ", source)
+
+
+class WeightBook:
+    """Carries initial weights from the torch run to the autograd_widgets run."""
+
+    def __init__(self):
+        self.states: list[dict[str, np.ndarray]] = []
+        self.recording = True
+
+    def start_replay(self):
+        self.recording = False
+        self._next = 0
+
+    def sync_weights(self, model):
+        if self.recording:
+            state = model.state_dict()
+            self.states.append({k: v.detach().cpu().numpy().copy() for k, v in state.items()})
+            return model
+        import autograd_widgets as aw
+
+        state = self.states[self._next]
+        self._next += 1
+        model.load_state_dict({k: aw.tensor(v) for k, v in state.items()})
+        return model
+
+
+def run_program(source: str, module: str, book: WeightBook) -> list[str]:
+    """Execute ``source`` against ``module``; return its stdout lines with addresses masked."""
+    if module != "torch":
+        source = rewrite_imports(source, module)
+    namespace = {"__name__": "__main__", "sync_weights": book.sync_weights}
+    out = io.StringIO()
+    cwd = os.getcwd()
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(out):
+        os.chdir(tmp)
+        try:
+            exec(compile(source, f"<program on {module}>", "exec"), namespace)
+        finally:
+            os.chdir(cwd)
+    return _ADDRESS.sub(" at 0x...>", out.getvalue()).splitlines()
+
+
+def outputs(source: str) -> tuple[list[str], list[str]]:
+    """``(torch_lines, autograd_widgets_lines)`` for one program."""
+    import torch
+
+    torch.set_num_threads(1)  # small tensors: threads only add contention (and flakiness)
+    book = WeightBook()
+    torch.manual_seed(0)
+    expected = run_program(source, "torch", book)
+    book.start_replay()
+    import autograd_widgets
+
+    autograd_widgets.manual_seed(0)
+    ours = run_program(source, "autograd_widgets", book)
+    return expected, ours
+
+
+if __name__ == "__main__":  # python -m tests.conformance._harness programs/x.py: show the diff
+    import difflib
+    import sys
+    import traceback
+
+    for path in sys.argv[1:]:
+        try:
+            want, got = outputs(open(path).read())
+        except Exception:
+            traceback.print_exc()
+            continue
+        diff = list(difflib.unified_diff(want, got, "torch", "autograd_widgets", lineterm=""))
+        print(f"== {path}: {'OK' if not diff else 'DIFF'}")
+        print("\n".join(diff[:80]))
