@@ -491,7 +491,12 @@ def _std_backward(node, grad):
     for ax in axes:
         n *= self._data.shape[ax] if self._data.ndim else 1
     mean_ = self.mean(axes, keepdim=True) if self._data.ndim else self
-    return g * (self - mean_) / ((n - a["correction"]) * r)
+    # PyTorch masks the gradient to 0 where std is 0 (constant input) instead of 0/0.
+    from .pointwise import where
+
+    zero = _make(np.zeros((), dtype=g._data.dtype))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return where(r == 0, zero, g * (self - mean_) / ((n - a["correction"]) * r))
 
 
 VarBackward0 = node_class(
