@@ -164,3 +164,17 @@ def test_listener_holding_weakrefs_keeps_nothing_alive(log):
     log.clear()
     del y
     assert ref() is None
+
+
+def test_multi_output_and_inplace_node_created(log):
+    x = aw.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    a, b = x.unbind(0)
+    created = [p for k, p in log if k == "node_created"]
+    assert len(created) == 2 and created[0]["node"] is created[1]["node"] is a.grad_fn
+    assert [p["output"] is o for p, o in zip(created, (a, b))] == [True, True]
+    log.clear()
+    y = x * 1
+    old = y.grad_fn
+    y.add_(1)
+    created = [p for k, p in log if k == "node_created"]
+    assert created[-1]["output"] is y and created[-1]["node"] is y.grad_fn is not old
