@@ -294,10 +294,13 @@ def _addmm_backward(n, grad):
     g_self = (
         unbroadcast(grad * a["beta"], n._shapes) if a["beta"] != 1 else unbroadcast(grad, n._shapes)
     )
-    g1 = grad.mm(m2.t())
-    g2 = m1.t().mm(grad)
+    nf = n.next_functions
+    # Skip the products nobody needs (a first layer's input): they dominate an MLP's backward.
+    g1 = grad.mm(m2.t()) if nf[1][0] is not None else None
+    g2 = m1.t().mm(grad) if nf[2][0] is not None else None
     if a["alpha"] != 1:
-        g1, g2 = g1 * a["alpha"], g2 * a["alpha"]
+        g1 = g1 * a["alpha"] if g1 is not None else None
+        g2 = g2 * a["alpha"] if g2 is not None else None
     return g_self, g1, g2
 
 
