@@ -280,7 +280,10 @@ def test_resync_replaces_the_front_end_graph(comms):
     (content, _) = c.custom()[-1]
     assert content["type"] == "patch" and content["base"] == 7 and content["rev"] == w._rev
     assert content["patch"]["replace"] is True
-    assert apply_patch({"nodes": [], "edges": []}, content["patch"])["nodes"] == w.graph["nodes"]
+    from autograd_widgets.widgets._diff import compact_graph
+
+    replaced = apply_patch({"nodes": [], "edges": []}, content["patch"])
+    assert replaced["nodes"] == compact_graph(w.graph)["nodes"]
 
 
 # ---- throttling and live updates -----------------------------------------------------
@@ -450,3 +453,16 @@ def test_static_mimebundle_has_svg_or_text(comms):
     big, _ = _widget(comms, graph=big_graph(1000))
     data, _ = big._repr_mimebundle_()
     assert "image/svg+xml" not in data and "1000 nodes" in data["text/plain"]
+
+
+def test_compact_wire_form_drops_only_defaults():
+    from autograd_widgets.widgets._diff import compact_graph
+
+    g = example_graph()
+    c = compact_graph(g)
+    out = c["nodes"][0]
+    assert out["tensor"]["shape"] == []  # a scalar's shape stays
+    assert "grad" not in out["tensor"] and "no_grad" not in out and "saved" not in out
+    assert out["tensor"]["version"] == 0
+    assert c["nodes"][3]["saved"] == g["nodes"][3]["saved"]
+    assert len(json.dumps(c)) < 0.7 * len(json.dumps(g))

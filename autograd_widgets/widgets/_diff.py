@@ -71,5 +71,32 @@ def apply_patch(graph: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if not (v is None or v is False or (k == "saved" and not v))}
+
+
+def compact_node(node: dict[str, Any]) -> dict[str, Any]:
+    """A node for the wire: keys whose value is null or false, and an empty
+    ``saved`` list, left out (the front end reads a missing key as that default)."""
+    out = _drop_empty(node)
+    t = out.get("tensor")
+    if isinstance(t, dict):
+        out["tensor"] = _drop_empty(t)
+    return out
+
+
+def compact_graph(graph: dict[str, Any], _widget: Any = None) -> dict[str, Any]:
+    """``graph`` as sent to the front end (``to_json`` of the ``graph`` trait)."""
+    if not isinstance(graph, dict) or "nodes" not in graph:
+        return graph
+    return {**graph, "nodes": [compact_node(n) for n in graph["nodes"]]}
+
+
+def compact_patch(patch: dict[str, Any]) -> dict[str, Any]:
+    if "upsert" not in patch:
+        return patch
+    return {**patch, "upsert": [compact_node(n) for n in patch["upsert"]]}
+
+
 def json_size(obj: Any) -> int:
     return len(json.dumps(obj, separators=(",", ":"), allow_nan=True))

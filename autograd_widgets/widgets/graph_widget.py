@@ -23,7 +23,7 @@ import anywidget
 import traitlets as t
 
 from . import _assets, _static
-from ._diff import diff_graph, full_patch, json_size
+from ._diff import compact_graph, compact_patch, diff_graph, full_patch, json_size
 from ._throttle import CallLater, Throttle, default_call_later
 
 _RANKDIRS = ("TB", "LR")
@@ -69,7 +69,9 @@ class GraphWidget(anywidget.AnyWidget):
 
     _esm = _assets.widget_esm()
 
-    graph = t.Dict(help="The graph on the wire (docs/graph-schema.md).").tag(sync=True)
+    graph = t.Dict(help="The graph on the wire (docs/graph-schema.md).").tag(
+        sync=True, to_json=compact_graph
+    )
     selected = t.Unicode(
         None, allow_none=True, help="Id of the selected node, or None; set from either side."
     ).tag(sync=True)
@@ -208,7 +210,9 @@ class GraphWidget(anywidget.AnyWidget):
         full_size = json_size(new)
         if patch_size * 2 < full_size:
             rev = self._rev + 1
-            self._send_custom({"type": "patch", "base": self._rev, "rev": rev, "patch": patch})
+            self._send_custom(
+                {"type": "patch", "base": self._rev, "rev": rev, "patch": compact_patch(patch)}
+            )
             with self._quietly("graph", "_rev"):
                 self.graph = new
                 self._rev = rev
@@ -262,7 +266,7 @@ class GraphWidget(anywidget.AnyWidget):
                     "type": "patch",
                     "base": content.get("have"),
                     "rev": self._rev,
-                    "patch": full_patch(self.graph),
+                    "patch": compact_patch(full_patch(self.graph)),
                 }
             )
 

@@ -64,8 +64,9 @@ export function nodeLabelLines(node, opts = {}) {
       if (node.name) lines.push(node.name);
       break;
     case "leaf":
-      lines.push(node.name || (node.label && node.label !== "AccumulateGrad" ? node.label : "leaf"));
-      if (t) lines.push(formatShape(t.shape));
+      // the user's name and shape, then the PyTorch node it is in next_functions
+      lines.push([node.name, t ? formatShape(t.shape) : null].filter(Boolean).join(" ") || "leaf");
+      lines.push(node.label || "AccumulateGrad");
       break;
     case "tensor":
     case "saved":

@@ -101,12 +101,13 @@ export function nodeDetails(node, graph) {
     rows.push(["shape", formatShape(t.shape)]);
     rows.push(["dtype", t.dtype]);
     rows.push(["requires_grad", String(!!t.requires_grad)]);
-    if (t.version !== undefined) rows.push(["version", String(t.version)]);
+    rows.push(["version", String(t.version ?? 0)]);
     rows.push(["value", t.value ?? "", { pre: true, bad: !!(t.has_nan || t.has_inf) }]);
     const st = fmtStats(t.stats);
     if (st) rows.push(["stats", st]);
-    if (t.grad !== undefined)
-      rows.push(["grad", t.grad === null ? "None" : t.grad, { pre: t.grad !== null, bad: !!(t.grad_has_nan || t.grad_has_inf) }]);
+    // a missing grad (compact wire form) reads as None, like .grad
+    const grad = t.grad ?? null;
+    rows.push(["grad", grad === null ? "None" : grad, { pre: grad !== null, bad: !!(t.grad_has_nan || t.grad_has_inf) }]);
     const gs = fmtStats(t.grad_stats);
     if (gs) rows.push(["grad stats", gs]);
   }

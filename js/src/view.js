@@ -373,7 +373,12 @@ export function render({ model, el, layout, store, styleKey }) {
     if (!g || !pz || !svgEl) return;
     const box = g.getBoundingClientRect();
     const area = svgEl.getBoundingClientRect();
-    quietly(() => pz.panBy({ x: area.left + area.width / 2 - (box.left + box.width / 2), y: area.top + area.height / 2 - (box.top + box.height / 2) }));
+    quietly(() => {
+      pz.resize();
+      pz.panBy({ x: area.left + area.width / 2 - (box.left + box.width / 2), y: area.top + area.height / 2 - (box.top + box.height / 2) });
+    });
+    size = { w: canvas.clientWidth, h: canvas.clientHeight };
+    userMoved = true; // a deliberate view: do not re-fit it away
   }
 
   // ---- events ----------------------------------------------------------------
@@ -463,10 +468,19 @@ export function render({ model, el, layout, store, styleKey }) {
     relayout();
   });
   let resizeObs = null;
+  let size = null; // the canvas size the current pan/zoom was set for
   if (typeof ResizeObserver !== "undefined") {
     resizeObs = new ResizeObserver(() => {
-      if (pz && !userMoved) fit();
-      else if (pz) quietly(() => pz.resize());
+      const now = { w: canvas.clientWidth, h: canvas.clientHeight };
+      const before = size;
+      size = now;
+      if (!pz) return;
+      if (!userMoved) return fit();
+      // keep what the user looked at in the middle (e.g. when the details panel opens)
+      quietly(() => {
+        pz.resize();
+        if (before) pz.panBy({ x: (now.w - before.w) / 2, y: (now.h - before.h) / 2 });
+      });
     });
     resizeObs.observe(canvas);
   }

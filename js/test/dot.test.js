@@ -28,7 +28,7 @@ describe("labels", () => {
     expect(nodeLabelLines(g.nodes[3])).toEqual(["PowBackward0", "ran #3"]);
   });
   it("shows a leaf's name, shape and grad", () => {
-    expect(nodeLabelLines(g.nodes[4])).toEqual(["x", "(2, 2)", "grad [[1.5000, 1.5000], [1.5000, 1.5000]]", "ran #4"]);
+    expect(nodeLabelLines(g.nodes[4])).toEqual(["x (2, 2)", "AccumulateGrad", "grad [[1.5000, 1.5000], [1.5000, 1.5000]]", "ran #4"]);
   });
   it("adds values when asked", () => {
     expect(nodeLabelLines(g.nodes[0], { showValues: true })).toEqual(["out", "()", "3."]);

@@ -176,7 +176,9 @@ class Lab:
         return name
 
     def open(self, page: Any, name: str, timeout: float = 60_000) -> None:
-        page.goto(f"{self.url}/lab/tree/{name}?token={self.token}")
+        # a fresh workspace per page, so notebooks opened by earlier tests are not restored
+        workspace = uuid.uuid4().hex[:12]
+        page.goto(f"{self.url}/lab/workspaces/{workspace}/tree/{name}?token={self.token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=timeout)
         page.wait_for_function(
             """() => {
