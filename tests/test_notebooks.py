@@ -139,6 +139,31 @@ def test_notebook_starts_with_the_torch_import(lang, stem):
     assert first_code.source.splitlines()[0] == "import autograd_widgets as torch"
 
 
+@pytest.mark.parametrize("stem", STEMS)
+def test_error_cells_catch_a_named_exception_and_print_it(stem):
+    """Issue 7: a cell that demonstrates an error catches it explicitly and prints the message."""
+    import ast
+
+    handlers = []
+    for cell in _read("en", stem).cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+        handlers += [
+            node for node in ast.walk(ast.parse(code)) if isinstance(node, ast.ExceptHandler)
+        ]
+    for handler in handlers:
+        assert isinstance(handler.type, ast.Name | ast.Attribute), "catch a named exception type"
+        assert handler.type is None or ast.unparse(handler.type) not in (
+            "Exception",
+            "BaseException",
+        )
+        calls = [n for n in ast.walk(handler) if isinstance(n, ast.Call)]
+        assert any(ast.unparse(c.func) == "print" for c in calls), ast.unparse(handler)
+    if stem == "06_debugging_gradients":
+        assert len(handlers) >= 5
+
+
 def test_notebooks_are_built_from_source_and_shipped_identically():
     """The committed .ipynb files, in notebooks/ and in the package, match the builder."""
     sys.path.insert(0, str(NOTEBOOKS_DIR))
