@@ -101,14 +101,19 @@ print(json.dumps(statistics.median(times)))
 '''
 
 
-def make_no_emit_copy(dest: Path) -> int:
-    """Copy the package to ``dest`` with every ``events.listeners`` check replaced by False."""
+def make_copies(dest: Path) -> int:
+    """Two copies of the package: ``dest/with_emit`` as it is, ``dest/no_emit`` with every
+    ``events.listeners`` check replaced by False. Copies keep the run consistent even if
+    the working tree changes meanwhile."""
     src = ROOT / "autograd_widgets"
-    shutil.copytree(
-        src,
-        dest / "autograd_widgets",
-        ignore=shutil.ignore_patterns("static", "tutorials", "__pycache__"),
-    )
+    ignore = shutil.ignore_patterns("static", "tutorials", "__pycache__")
+    shutil.copytree(src, dest / "with_emit" / "autograd_widgets", ignore=ignore)
+    return make_no_emit_copy(dest / "with_emit" / "autograd_widgets", dest / "no_emit")
+
+
+def make_no_emit_copy(src: Path, dest: Path) -> int:
+    """Copy the package ``src`` to ``dest`` with every ``events.listeners`` check replaced by False."""
+    shutil.copytree(src, dest / "autograd_widgets")
     changed = 0
     for path in (dest / "autograd_widgets").rglob("*.py"):
         rel = path.relative_to(dest / "autograd_widgets").as_posix()
@@ -121,8 +126,8 @@ def make_no_emit_copy(dest: Path) -> int:
     return changed
 
 
-def run_child(variant: str, work: str, repeats: int, no_emit_root: Path) -> float:
-    path = no_emit_root if variant == "no_emit" else ROOT
+def run_child(variant: str, work: str, repeats: int, copies: Path) -> float:
+    path = copies / ("no_emit" if variant == "no_emit" else "with_emit")
     out = subprocess.run(
         [sys.executable, "-c", CHILD, variant, work, str(repeats)],
         capture_output=True,
@@ -158,7 +163,7 @@ def main(argv=None) -> int:
     procs = args.processes or (5 if args.quick else 11)
     repeats = args.repeats or (15 if args.quick else 31)
     with tempfile.TemporaryDirectory() as tmp:
-        n_sites = make_no_emit_copy(Path(tmp))
+        n_sites = make_copies(Path(tmp))
         print(f"no-emit build: {n_sites} 'events.listeners' checks compiled away")
         print(f"median over {procs} processes of the median of {repeats} runs; ratio vs no-emit")
         print(f"{'workload':<14} {'variant':<15} {'median ms':>10} {'ratio':>8}")
@@ -173,7 +178,7 @@ def main(argv=None) -> int:
             for v in VARIANTS:
                 print(f"{work:<14} {v:<15} {med[v] * 1e3:>10.3f} {med[v] / med['no_emit']:>8.3f}")
             worst = max(worst, med["no_listener"] / med["no_emit"])
-            checks = run_child("count", work, 1, ROOT)
+            checks = run_child("count", work, 1, Path(tmp))
             est = checks * check_cost() / med["no_emit"]
             print(
                 f"{work:<14} estimate: {checks} guard checks/run x {check_cost() * 1e9:.1f} ns "

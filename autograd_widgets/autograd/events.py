@@ -9,7 +9,8 @@ once the call returns: listeners must not keep them alive):
 
 ``node_created``   node, output (the output Tensor), inputs (tuple of Tensor|None); a node with
                    several outputs (unbind, split) sends one event per output; an in-place
-                   op sends the tensor it modified, whose ``grad_fn`` is now ``node``
+                   op sends it for the result it computed, then ``version_bump`` for the
+                   tensor it modified (whose ``grad_fn`` is ``node`` by then)
 ``op_no_grad``     name (the op's grad_fn name it would have had), output, inputs — an op that
                    ran while grad mode was off, or on inputs that need no grad
 ``backward_start`` roots (tuple of nodes), retain_graph, create_graph

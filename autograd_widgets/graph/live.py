@@ -256,6 +256,8 @@ class LiveGraph:
         elif kind == "version_bump":
             t = p["tensor"]
             base = getattr(t, "_base", None)
+            if t in self._root_set and t.grad_fn is not None and t.grad_fn not in self._nodes:
+                self._refresh()  # an in-place op gave a root a new grad_fn
             if t in self._tensors or (base is not None and base in self._tensors):
                 self._changed(kind)
         if not self._roots or (self._roots and not any(r() is not None for r in self._roots)):

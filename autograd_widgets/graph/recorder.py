@@ -114,6 +114,8 @@ class Recording:
         elif kind == "op_no_grad":
             if not self._in_backward:  # the backward formulas' own arithmetic: not the user's
                 self._on_ghost(p["name"], p.get("output"), p.get("inputs") or ())
+        elif kind == "version_bump":
+            self._on_bump(p["tensor"])
         elif kind == "backward_start":
             self._in_backward += 1
         elif kind == "backward_end":
@@ -138,6 +140,13 @@ class Recording:
         if out is not None:
             e.outs.append(weakref.ref(out))
         self._maybe_prune()
+
+    def _on_bump(self, t) -> None:
+        """An in-place op: the modified tensor is the output of its new grad_fn."""
+        fn = t.grad_fn
+        e = self._nodes.get(id(fn)) if fn is not None else None
+        if e is not None and e.ref() is fn and all(r() is not t for r in e.outs):
+            e.outs.append(weakref.ref(t))
 
     def _on_ghost(self, name, out, inputs) -> None:
         refs, depth = [], 0

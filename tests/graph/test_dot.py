@@ -20,7 +20,9 @@ def check(name: str, text: str) -> None:
     path = SNAPSHOTS / f"{name}.dot"
     if UPDATE or not path.exists():
         path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"DOT changed; UPDATE_SNAPSHOTS=1 rewrites {path}"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"DOT changed; UPDATE_SNAPSHOTS=1 rewrites {path}"
+    )
 
 
 def basics():
@@ -42,7 +44,7 @@ def test_snapshot_after_backward_with_values_lr_no_legend():
     dot = live.model().to_dot(rankdir="LR", show_values=True, legend=False)
     live.close()
     check("basics_after_backward", dot.source)
-    assert "ran #1" in dot.source and 'penwidth=2.5' in dot.source
+    assert "ran #1" in dot.source and "penwidth=2.5" in dot.source
 
 
 def test_snapshot_no_grad_ghosts_and_nan():
@@ -62,7 +64,10 @@ def test_snapshot_truncated():
     y = x
     for _ in range(30):
         y = y.exp()
-    check("truncated", GraphModel.from_tensors(y, max_nodes=6, namespace=None).to_dot(legend=False).source)
+    check(
+        "truncated",
+        GraphModel.from_tensors(y, max_nodes=6, namespace=None).to_dot(legend=False).source,
+    )
 
 
 def test_ids_are_the_model_ids_and_labels_are_html():

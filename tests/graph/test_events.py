@@ -172,9 +172,11 @@ def test_multi_output_and_inplace_node_created(log):
     created = [p for k, p in log if k == "node_created"]
     assert len(created) == 2 and created[0]["node"] is created[1]["node"] is a.grad_fn
     assert [p["output"] is o for p, o in zip(created, (a, b))] == [True, True]
-    log.clear()
     y = x * 1
     old = y.grad_fn
+    log.clear()
     y.add_(1)
-    created = [p for k, p in log if k == "node_created"]
-    assert created[-1]["output"] is y and created[-1]["node"] is y.grad_fn is not old
+    assert [k for k, _ in log] == ["node_created", "version_bump"]
+    created, bump = log[0][1], log[1][1]
+    assert created["node"] is y.grad_fn is not old
+    assert bump["tensor"] is y and bump["version"] == 1

@@ -170,3 +170,16 @@ def test_no_memory_growth_with_a_recorder_attached():
     assert rec.counts["nodes"] > 5000  # it did see every step
     assert second - first < 64 * 1024, f"grew by {second - first} bytes over 1,000 steps"
     assert len(rec.nodes()) < 50
+
+
+def test_inplace_result_gets_its_output_box():
+    x = aw.tensor([1.0, 2.0], requires_grad=True)
+    with record() as rec:
+        y = x * 2
+        y.add_(1)
+    m = GraphModel.from_recording(rec, names={"y": y}, namespace=None)
+    assert [(n["kind"], n["label"]) for n in m.nodes[:3]] == [
+        ("tensor", "y"),
+        ("backward", "AddBackward0"),
+        ("backward", "MulBackward0"),
+    ]
