@@ -205,6 +205,48 @@ def test_graph_against_torch(case):
     assert sig_a == sig_t
 
 
+# --- 3b. values of the non-tensor _saved_* attributes --------------------------------------------
+def saved_values(m, case, arrays):
+    """``{node path: {attr: value}}`` for the saved numbers, tuples, strings and flags."""
+    ts = make_inputs(m, case, arrays)
+    outs = flat_outputs(case.fn(m, *ts))
+    found, stack, seen = {}, [(o.grad_fn, str(k)) for k, o in enumerate(outs)], set()
+    while stack:
+        fn, path = stack.pop()
+        if fn is None or id(fn) in seen or type(fn).__name__ == "AccumulateGrad":
+            continue
+        seen.add(id(fn))
+        vals = {}
+        for a in dir(fn):
+            if not a.startswith("_saved_"):
+                continue
+            try:
+                v = getattr(fn, a)
+            except RuntimeError:
+                continue
+            if isinstance(v, (bool, int, float, str, type(None))) or (
+                isinstance(v, tuple) and all(isinstance(x, int) for x in v)
+            ):
+                vals[a] = tuple(v) if isinstance(v, tuple) else v
+        found[path + ":" + type(fn).__name__] = vals
+        for k, (nxt, _) in enumerate(fn.next_functions):
+            stack.append((nxt, f"{path}.{k}"))
+    return found
+
+
+@pytest.mark.parametrize("case", _params("graph"))
+def test_saved_values_against_torch(case):
+    torch = require_torch()
+    arrays = input_arrays(case)
+    want = saved_values(torch, case, arrays)
+    got = saved_values(aw, case, arrays)
+    for path, vals in want.items():
+        mine = got.get(path, {})
+        for attr, v in vals.items():
+            assert attr in mine, f"{path} {attr}: torch {v!r}, ours missing or not a plain value"
+            assert mine[attr] == v, f"{path} {attr}: torch {v!r}, ours {mine[attr]!r}"
+
+
 # --- 4. second derivatives against PyTorch ------------------------------------------------------
 @pytest.mark.parametrize("case", _params("gradgrad"))
 def test_gradgrad_against_torch(case):

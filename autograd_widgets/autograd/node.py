@@ -165,6 +165,11 @@ class Node:
             key = name[7:]
             attrs = object.__getattribute__(self, "_attrs")
             if attrs is not None and key in attrs:
+                # ``shown``: the value as PyTorch reports it, when it differs from the one the
+                # backward formula uses (a dim as the user wrote it, e.g. -1).
+                extra = self._extra
+                if extra is not None and "shown" in extra and key in extra["shown"]:
+                    return extra["shown"][key]
                 return attrs[key]
             if key in type(self).saved_tensor_names:
                 return self.saved(key)

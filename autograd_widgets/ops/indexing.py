@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import Node, node_class
+from . import _shown
 from ._core import Tensor, needs_grad, record, unbroadcast, wrap_dim
 from .shape import _as_view, _unary_view
 
@@ -72,6 +73,7 @@ def select(input, dim, index):
     index = int(index)
     if index < -size or index >= size:
         raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+    raw = index
     if index < 0:
         index += size
     res = d[(slice(None),) * dim + (index,)]
@@ -79,28 +81,38 @@ def select(input, dim, index):
         res = d[(slice(None),) * dim + (slice(index, index + 1),)].reshape(
             d.shape[:dim] + d.shape[dim + 1 :]
         )
-    return _unary_view(
+    out = _unary_view(
         input,
         res,
         SelectBackward0,
         {"dim": dim, "index": index, "self_sym_sizes": d.shape},
         lambda b: b.select(dim, index),
     )
+    if raw < 0 and out._grad_fn is not None:
+        _shown.show(out, index=raw)
+    return out
 
 
 def slice_dim(input, dim, start, end, step=1):
     d = input._data
     size = d.shape[dim]
+    raw_start, raw_end = start, end
     start, end, _ = slice(start, end, step).indices(size)
     end = max(end, start)
     res = d[(slice(None),) * dim + (slice(start, end, step),)]
-    return _unary_view(
+    out = _unary_view(
         input,
         res,
         SliceBackward0,
         {"dim": dim, "end": end, "self_sym_sizes": d.shape, "start": start, "step": step},
         lambda b: slice_dim(b, dim, start, end, step),
     )
+    # PyTorch reports the bounds as written: a missing end is INT64_MAX, -1 stays -1.
+    raw_start = 0 if raw_start is None else raw_start
+    raw_end = _shown.INT64_MAX if raw_end is None else raw_end
+    if (raw_start != start or raw_end != end) and out._grad_fn is not None:
+        _shown.show(out, start=raw_start, end=raw_end)
+    return out
 
 
 # --- __getitem__ -----------------------------------------------------------------------------------

@@ -35,19 +35,29 @@ def _mm_backward(n, grad):
 
 
 class _StridesNode(Node):
-    """Exposes ``_saved_<x>_sym_strides`` like PyTorch, computed only when read."""
+    """Exposes ``_saved_<x>_sym_strides`` like PyTorch, computed only when read.
+
+    PyTorch keeps an operand's strides when that operand needs a gradient, else ``()``.
+    """
 
     __slots__ = ()
     strides_of: tuple = ()
 
     def __getattr__(self, name):
         if name.endswith("_sym_strides") and name[7:-12] in type(self).strides_of:
-            sizes = self._attrs[name[7:-12] + "_sym_sizes"]
-            st, acc = [], 1
-            for size in reversed(sizes):
-                st.append(acc)
-                acc *= max(size, 1)
-            return tuple(reversed(st))
+            key = name[7:-12]
+            idx = type(self).strides_of.index(key) + len(self.next_functions) - 2
+            if self.next_functions[idx][0] is None:
+                return ()
+            try:
+                d = self.saved(key)._data
+                return tuple(st // d.itemsize for st in d.strides)
+            except RuntimeError:  # freed: fall back to the contiguous layout
+                sizes, st, acc = self._attrs[key + "_sym_sizes"], [], 1
+                for size in reversed(sizes):
+                    st.append(acc)
+                    acc *= max(size, 1)
+                return tuple(reversed(st))
         return Node.__getattr__(self, name)
 
     def __dir__(self):
@@ -177,7 +187,7 @@ ger = outer
 # --- matmul ---------------------------------------------------------------------------------
 SqueezeBackward4 = node_class(
     "SqueezeBackward4",
-    lambda n, grad: grad.unsqueeze(n._attrs["dim"][0]),
+    lambda n, grad: grad.unsqueeze(n._attrs["dim"]),
     attrs=("dim", "self_sym_sizes"),
 )
 
@@ -187,7 +197,7 @@ def _squeeze_(t: Tensor, dim: int) -> Tensor:
     d = t._data
     out = _make(np.squeeze(d, dim))
     if needs_grad(t):
-        record(SqueezeBackward4, out, (t,), None, {"dim": (dim,), "self_sym_sizes": d.shape})
+        record(SqueezeBackward4, out, (t,), None, {"dim": dim, "self_sym_sizes": d.shape})
     return out
 
 

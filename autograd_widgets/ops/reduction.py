@@ -9,6 +9,7 @@ import numpy as np
 from .._dtype import get_default_dtype
 from ..autograd import events
 from ..autograd.node import Node, node_class
+from . import _shown
 from ._core import (
     Tensor,
     as_float_input,
@@ -135,9 +136,10 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
 
 
 def _dim_attr(dim, ndim):
+    """``dim`` as PyTorch's ``_saved_dim`` reports it (as written; see ``_shown``)."""
     if isinstance(dim, (list, tuple)):
-        return tuple(int(x) for x in dim) if dim else ()
-    return (int(dim),)
+        return _shown.torch_int(tuple(int(x) for x in dim)) if dim else ()
+    return _shown.torch_int((int(dim),))
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -256,6 +258,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         record(
             ProdBackward1, out, (input,), {"self": input}, {"dim": ax, "keepdim": keepdim}, "result"
         )
+        if dim < 0:
+            _shown.show(out, dim=dim)
     return out
 
 
@@ -375,6 +379,8 @@ def _extreme(input, dim, keepdim, other, np_red, np_arg, full_cls, dim_cls, name
             {"indices": indices},
             {"dim": ax, "keepdim": keepdim, "self_sym_sizes": d.shape},
         )
+        if dim < 0:
+            _shown.show(values, dim=dim)
     return _RETURN_TYPES[name](values, indices)
 
 
@@ -533,6 +539,8 @@ def _var_impl(input, dim, unbiased, keepdim, correction, cls, np_fn):
             saved_result,
         )
         out._grad_fn._shapes = axes
+        if dim is None and unbiased is None and correction is None:
+            _shown.show(out, correction=None)  # PyTorch reports the default correction as None
     return out
 
 
@@ -687,6 +695,8 @@ def cumsum(input, dim, *, dtype=None):
     out = _make(res)
     if needs_grad(input):
         record(CumsumBackward0, out, (input,), None, {"dim": ax})
+        if dim < 0:
+            _shown.show(out, dim=dim)
     return out
 
 
@@ -737,6 +747,8 @@ def cumprod(input, dim, *, dtype=None):
     out = _make(res)
     if needs_grad(input):
         record(CumprodBackward0, out, (input,), {"self": input}, {"dim": ax}, "result")
+        if dim < 0:
+            _shown.show(out, dim=dim)
     return out
 
 
@@ -789,6 +801,8 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     out = _make(np.asarray(res, dtype=d.dtype))
     if needs_grad(input):
         record(SoftmaxBackward0, out, (input,), None, {"dim": ax}, "result")
+        if dim is not None and dim < 0:
+            _shown.show(out, dim=dim)
     return out
 
 
@@ -807,6 +821,8 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     out = _make(np.asarray(res, dtype=d.dtype))
     if needs_grad(input):
         record(LogSoftmaxBackward0, out, (input,), None, {"dim": ax}, "result")
+        if dim is not None and dim < 0:
+            _shown.show(out, dim=dim)
     return out
 
 
@@ -860,6 +876,8 @@ def sort(input, dim=-1, descending=False, stable=False):
             {"indices": indices},
             {"dim": ax, "self_sym_sizes": d.shape},
         )
+        if dim < 0:
+            _shown.show(values, dim=dim)
     return _RETURN_TYPES["sort"](values, indices)
 
 

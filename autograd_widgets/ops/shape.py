@@ -11,6 +11,7 @@ import numpy as np
 
 from ..autograd import events
 from ..autograd.node import Node, node_class
+from . import _shown
 from ._core import (
     Tensor,
     grad_state,
@@ -191,13 +192,16 @@ def transpose(input, dim0, dim1):
         return _unary_view(
             input, d.view(), TransposeBackward0, {"dim0": a, "dim1": b}, lambda x: x.transpose(a, b)
         )
-    return _unary_view(
+    out = _unary_view(
         input,
         np.swapaxes(d, a, b),
         TransposeBackward0,
         {"dim0": a, "dim1": b},
         lambda x: x.transpose(a, b),
     )
+    if (dim0 < 0 or dim1 < 0) and out._grad_fn is not None:
+        _shown.show(out, dim0=dim0, dim1=dim1)
+    return out
 
 
 swapaxes = swapdims = transpose
@@ -373,10 +377,13 @@ SqueezeBackward2 = node_class(
 
 def unsqueeze(input, dim):
     d = input._data
-    dim = wrap_dim(dim, d.ndim + 1)
-    return _unary_view(
+    raw, dim = dim, wrap_dim(dim, d.ndim + 1)
+    out = _unary_view(
         input, np.expand_dims(d, dim), UnsqueezeBackward0, {"dim": dim}, lambda b: b.unsqueeze(dim)
     )
+    if raw < 0 and out._grad_fn is not None:
+        _shown.show(out, dim=raw)
+    return out
 
 
 def squeeze(input, dim=None):
@@ -418,8 +425,8 @@ RollBackward0 = node_class(
 )
 
 
-def flip(input, *dims):
-    dims = _shape_args(dims)
+def flip(input, *args, dims=None):
+    dims = _shape_args(args if dims is None else (dims,))
     d = input._data
     axes = tuple(wrap_dim(x, d.ndim) for x in dims)
     out = _make(np.flip(d, axes).copy())
@@ -448,6 +455,12 @@ def roll(input, shifts, dims=None):
         out = _make(np.roll(d, sh, dd))
     if needs_grad(input):
         record(RollBackward0, out, (input,), None, {"dims": dd, "shifts": sh})
+        if _shown.negative(sh) or _shown.negative(dims):
+            _shown.show(
+                out,
+                shifts=sh,
+                dims=() if dims is None else ((dims,) if isinstance(dims, int) else tuple(dims)),
+            )
     return out
 
 
@@ -518,6 +531,8 @@ def cat(tensors, dim=0, *, out=None):
     o = _make(res)
     if needs_grad(*tensors):
         record(CatBackward0, o, tuple(tensors), None, {"dim": ax})
+        if dim < 0:
+            _shown.show(o, dim=dim)
         o._grad_fn._shapes = tuple(
             t._data.shape[ax] if any(t is x for x in live) else None for t in tensors
         )
@@ -553,6 +568,8 @@ def stack(tensors, dim=0, *, out=None):
     o = _make(np.stack([t._data.astype(dt, copy=False) for t in tensors], axis=ax))
     if needs_grad(*tensors):
         record(StackBackward0, o, tuple(tensors), None, {"dim": ax})
+        if dim < 0:
+            _shown.show(o, dim=dim)
     return o
 
 
