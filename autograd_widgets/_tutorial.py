@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import importlib.util
 import json
+import locale
 import os
 import shutil
 import subprocess
@@ -34,12 +35,18 @@ INSTALL_HINT = (
 
 
 def default_lang(environ: dict[str, str] | None = None) -> str:
-    """``zh`` when the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) is Chinese, else ``en``."""
+    """``zh`` when the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) is Chinese, else ``en``.
+
+    Without those variables (Windows), the system locale decides.
+    """
     environ = os.environ if environ is None else environ
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(var, "")
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
+    if environ is os.environ:
+        system = (locale.getlocale()[0] or "").lower()
+        return "zh" if system.startswith(("zh", "chinese")) else "en"
     return "en"
 
 
