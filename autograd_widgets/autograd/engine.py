@@ -12,6 +12,7 @@ No recursion anywhere, so a 100,000-node chain is fine.
 from __future__ import annotations
 
 import heapq
+from heapq import heappush
 
 import numpy as np
 
@@ -214,8 +215,13 @@ def run_backward(
         while ready:
             _, _, node = heapq.heappop(ready)
             buf = buffers.pop(node, None) or {}
-            n_out = len(node._out_meta) if node._out_meta is not None else max(buf, default=0) + 1
-            grads = [buf.get(i) for i in range(n_out)]
+            if node._out_meta is None and len(buf) == 1 and 0 in buf:
+                grads = [buf[0]]  # the common case: one output, one gradient
+            else:
+                n_out = (
+                    len(node._out_meta) if node._out_meta is not None else max(buf, default=0) + 1
+                )
+                grads = [buf.get(i) for i in range(n_out)]
 
             # Tensor hooks (register_hook / retain_grad on non-leaf outputs of this node).
             extra = node._extra
@@ -238,7 +244,7 @@ def run_backward(
             else:
                 run_it = True
 
-            if run_it and any(g is not None for g in grads):
+            if run_it and (grads[0] is not None or any(g is not None for g in grads)):
                 if node._out_meta is not None:
                     grads = _materialize(node, grads)
                 outs = node.apply(tuple(grads))
@@ -263,12 +269,15 @@ def run_backward(
 
             # Pass gradients to the next functions.
             nf = node.next_functions
+            n_outs = len(outs)
             for i, (nxt, nr) in enumerate(nf):
                 if nxt is None:
                     continue
-                g = outs[i] if i < len(outs) else None
+                g = outs[i] if i < n_outs else None
+                is_acc = type(nxt) is AccumulateGrad
                 if g is not None:
-                    _validate_grad(node, i, nxt, g)
+                    if is_acc:
+                        _validate_grad(node, i, nxt, g)
                     buf = buffers.get(nxt)
                     if buf is None:
                         buffers[nxt] = {nr: g}
@@ -279,7 +288,9 @@ def run_backward(
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
-                    heapq.heappush(ready, (_priority(nxt), id(nxt), nxt))
+                    # Inlined _priority(nxt): this loop runs once per edge.
+                    prio = _ACC_PRIORITY if is_acc else -nxt._seq
+                    heappush(ready, (prio, id(nxt), nxt))
     finally:
         _grad_state.enabled = prev_mode
         if not retain_graph:
@@ -369,6 +380,7 @@ def _materialize(node, grads):
 
 
 def _validate_grad(node, i, nxt, g) -> None:
+    """Called for gradients flowing into an ``AccumulateGrad``."""
     if type(nxt) is AccumulateGrad:
         var = nxt.variable
         if g._data.shape != var._data.shape and g._data.size != var._data.size:
