@@ -49,9 +49,8 @@ export const CSS = `
 .aw-details[hidden] { display: none; }
 .aw-details h3 { margin: 0 0 6px; font-size: 110%; display: flex; justify-content: space-between; gap: 6px; word-break: break-all; }
 .aw-details h3 button { font: inherit; background: none; border: none; color: var(--aw-fg2); cursor: pointer; }
-.aw-details dl { margin: 0; }
-.aw-details dt { color: var(--aw-fg2); font-size: 90%; margin-top: 4px; }
-.aw-details dd { margin: 0 0 0 6px; word-break: break-word; }
+.aw-details .aw-key { color: var(--aw-fg2); font-size: 90%; margin-top: 4px; }
+.aw-details .aw-val { margin: 0 0 0 6px; word-break: break-word; }
 .aw-details pre { margin: 2px 0; max-height: 10em; overflow: auto; font-family: var(--aw-mono); font-size: 90%;
   background: var(--aw-bg2); padding: 3px 5px; border-radius: 3px; white-space: pre; }
 .aw-details .aw-bad { color: var(--aw-warn); font-weight: bold; }

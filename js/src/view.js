@@ -341,21 +341,22 @@ export function render({ model, el, layout, store, styleKey }) {
       return;
     }
     const d = nodeDetails(node, graph);
-    const dl = h("dl");
+    // plain divs, not <dl>: host pages style dl/dt/dd in their own ways
+    const rows = h("div", { class: "aw-rows" });
     for (const [key, value, opt = {}] of d.rows) {
-      let dd;
+      let val;
       if (opt.target) {
-        dd = h("dd", {}, h("button", { type: "button", class: "aw-link", onclick: () => select(opt.target) }, "go to node"), h("pre", { text: value }));
+        val = h("div", { class: "aw-val" }, h("button", { type: "button", class: "aw-link", onclick: () => select(opt.target) }, "go to node"), h("pre", { text: value }));
       } else if (opt.pre) {
-        dd = h("dd", {}, h("pre", { text: value, tabindex: "0", class: opt.bad ? "aw-bad" : "" }));
+        val = h("div", { class: "aw-val" }, h("pre", { text: value, tabindex: "0", class: opt.bad ? "aw-bad" : "" }));
       } else {
-        dd = h("dd", { text: value, class: opt.bad ? "aw-bad" : "" });
+        val = h("div", { text: value, class: opt.bad ? "aw-val aw-bad" : "aw-val" });
       }
-      dl.append(h("dt", { text: key }), dd);
+      rows.append(h("div", { class: "aw-key", text: key }), val);
     }
     details.replaceChildren(
       h("h3", {}, h("span", { text: d.title }), h("button", { type: "button", title: "Close details", "aria-label": "Close details", onclick: () => select(null) }, "×")),
-      dl,
+      rows,
     );
     details.dataset.nodeId = node.id;
     details.hidden = false;

@@ -70,7 +70,14 @@ def test_tutorial_graph_backward_click_and_themes(lab, lab_page):
         "() => document.querySelector('.aw-graph .aw-details h3')?.textContent.includes('MeanBackward0')"
     )
 
+    # for the README: the whole graph, the leaf selected (its grad in the panel)
     graph = page.locator(".aw-graph")
+    graph.locator(".aw-fit").click()
+    graph.locator("g.node.aw-k-leaf").click()
+    assert "4.5000" in graph.locator(".aw-details").inner_text()
+    graph.locator(".aw-fit").click()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(200)
     lab.screenshot(graph, "graph-light.png")
     light_bg = graph.evaluate("e => getComputedStyle(e).backgroundColor")
     lab.set_theme(page, "JupyterLab Dark")
