@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from . import indexing, inplace, linalg, pointwise, reduction, shape
+from . import composite, indexing, inplace, linalg, matrix, pointwise, reduction, selection, shape
+from .composite import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
+from .matrix import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 from .reduction import *  # noqa: F403
+from .selection import *  # noqa: F403
 from .shape import *  # noqa: F403
 
 _make = Tensor._make
@@ -143,6 +146,48 @@ Tensor.T = property(shape._T)
 Tensor.mT = property(shape._mT)
 Tensor.H = property(shape._T)
 Tensor.mH = property(shape._mT)
+
+
+def _new_factory(np_fill):
+    def method(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+        from .._creation import _check_device, _size
+        from .._dtype import as_dtype
+
+        _check_device(device)
+        dt = as_dtype(dtype).np if dtype is not None else self._data.dtype
+        out = _make(np_fill(_size(size), dt, **kwargs))
+        return out.requires_grad_(True) if requires_grad else out
+
+    return method
+
+
+Tensor.new_zeros = _new_factory(lambda s, dt: np.zeros(s, dt))
+Tensor.new_ones = _new_factory(lambda s, dt: np.ones(s, dt))
+Tensor.new_empty = _new_factory(lambda s, dt: np.zeros(s, dt))
+
+
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return _new_factory(lambda s, dt: np.full(s, fill_value, dt))(
+        self, size, dtype=dtype, device=device, requires_grad=requires_grad
+    )
+
+
+def _apply_(self, callable):
+    """``Tensor.apply_``: call ``callable`` on every element, in place (CPU only, no autograd)."""
+    inplace.check_inplace(self)
+    flat = self._data.reshape(-1)
+    for i, v in enumerate(flat.tolist()):
+        flat[i] = callable(v)
+    if not np.shares_memory(flat, self._data):
+        self._data[...] = flat.reshape(self._data.shape)
+    self._vc.v += 1
+    return self
+
+
+Tensor.new_full = _new_full
+Tensor.apply_ = _apply_
+Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize)
+Tensor.itemsize = property(lambda self: self._data.itemsize)
 Tensor.new_tensor = lambda self, data, dtype=None, requires_grad=False: __import__(
     "autograd_widgets"
 ).tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
@@ -214,6 +259,40 @@ Tensor.random_ = inplace.random_
 Tensor.t_ = lambda self: _inplace_view(self, shape.t)
 Tensor.unsqueeze_ = lambda self, dim: _inplace_view(self, shape.unsqueeze, dim)
 Tensor.squeeze_ = lambda self, dim=None: _inplace_view(self, shape.squeeze, dim)
+Tensor.transpose_ = lambda self, dim0, dim1: _inplace_view(self, shape.transpose, dim0, dim1)
+
+# Matrix structure, selection and composites (ops/matrix.py, selection.py, composite.py).
+for _name in """
+tril triu diagonal diag diag_embed trace inverse det kron cross topk kthvalue median nanmedian
+mode unique unique_consecutive bincount histc isin heaviside repeat_interleave diff rot90 dist
+""".split():
+    setattr(Tensor, _name, globals()[_name])
+Tensor.tril_ = inplace._make_inplace("tril", matrix.tril)
+Tensor.triu_ = inplace._make_inplace("triu", matrix.triu)
+
+
+def _addcmul_(self, tensor1, tensor2, *, value=1):
+    """``Tensor.addcmul_``: ``self += value * tensor1 * tensor2`` (optimizers' update rule)."""
+    return self.add_(tensor1 * tensor2 if value == 1 else tensor1 * tensor2 * value)
+
+
+def _addcdiv_(self, tensor1, tensor2, *, value=1):
+    """``Tensor.addcdiv_``: ``self += value * tensor1 / tensor2``."""
+    return self.add_(tensor1 / tensor2 if value == 1 else tensor1 / tensor2 * value)
+
+
+def _addcmul(self, tensor1, tensor2, *, value=1):
+    return self + (tensor1 * tensor2 if value == 1 else tensor1 * tensor2 * value)
+
+
+def _addcdiv(self, tensor1, tensor2, *, value=1):
+    return self + (tensor1 / tensor2 if value == 1 else tensor1 / tensor2 * value)
+
+
+Tensor.addcmul_ = _addcmul_
+Tensor.addcdiv_ = _addcdiv_
+Tensor.addcmul = _addcmul
+Tensor.addcdiv = _addcdiv
 
 
 def _inplace_view(self, fn, *args):
@@ -228,7 +307,7 @@ def _public_names():
     import types
 
     names = []
-    for mod in (pointwise, reduction, shape, indexing, linalg):
+    for mod in (pointwise, reduction, shape, indexing, linalg, matrix, selection, composite):
         for k, v in vars(mod).items():
             if k.startswith("_") or isinstance(v, (type, types.ModuleType)):
                 continue

@@ -1,0 +1,288 @@
+"""Matrix-structure ops: triangles, diagonals, trace, inverse, determinant, products.
+
+``tril``/``triu`` build attention masks, ``diag``/``trace``/``diagonal`` appear in
+linear-algebra notebooks; each keeps PyTorch's ``grad_fn`` name and saved attributes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.node import node_class
+from ._core import Tensor, needs_grad, record, wrap_dim
+
+_make = Tensor._make
+
+__all__ = [
+    "tril",
+    "triu",
+    "diagonal",
+    "diag",
+    "diag_embed",
+    "trace",
+    "inverse",
+    "det",
+    "kron",
+    "cross",
+    "tensordot",
+]
+
+
+def _check_2d(name, d):
+    if d.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions.")
+
+
+TrilBackward0 = node_class(
+    "TrilBackward0", lambda n, grad: tril(grad, n._attrs["diagonal"]), attrs=("diagonal",)
+)
+TriuBackward0 = node_class(
+    "TriuBackward0", lambda n, grad: triu(grad, n._attrs["diagonal"]), attrs=("diagonal",)
+)
+
+
+def tril(input, diagonal=0):
+    """``torch.tril``: zero everything above the ``diagonal``-th diagonal."""
+    d = input._data
+    _check_2d("tril", d)
+    out = _make(
+        np.where(np.tri(d.shape[-2], d.shape[-1], diagonal, dtype=bool), d, d.dtype.type(0))
+    )
+    if needs_grad(input):
+        record(TrilBackward0, out, (input,), None, {"diagonal": diagonal})
+    return out
+
+
+def triu(input, diagonal=0):
+    """``torch.triu``: zero everything below the ``diagonal``-th diagonal."""
+    d = input._data
+    _check_2d("triu", d)
+    mask = ~np.tri(d.shape[-2], d.shape[-1], diagonal - 1, dtype=bool)
+    out = _make(np.where(mask, d, d.dtype.type(0)))
+    if needs_grad(input):
+        record(TriuBackward0, out, (input,), None, {"diagonal": diagonal})
+    return out
+
+
+def _diagonal_backward(n, grad):
+    a = n._attrs
+    return _diag_scatter(grad, a["self_sym_sizes"], a["offset"], a["dim1"], a["dim2"])
+
+
+def _write_diag(z, d, offset, dim1, dim2):
+    """Write ``d`` (diagonal last) onto the (offset, dim1, dim2) diagonal of ``z`` in place."""
+    idx = np.arange(d.shape[-1])
+    rows, cols = idx + max(-offset, 0), idx + max(offset, 0)
+    np.moveaxis(z, (dim1, dim2), (-2, -1))[..., rows, cols] = d
+
+
+def _diag_scatter(grad, shape, offset, dim1, dim2):
+    """A zero tensor of ``shape`` with ``grad`` on its (offset, dim1, dim2) diagonal."""
+    if not grad._requires_grad:
+        z = np.zeros(shape, dtype=grad._data.dtype)
+        _write_diag(z, grad._data, offset, dim1, dim2)
+        return _make(z)
+    # Differentiable (double backward): diag_embed, then pad/crop the two dims to ``shape``.
+    from .shape import cat
+
+    e = diag_embed(grad, offset, dim1, dim2)
+    for ax in (dim1, dim2):
+        have, want = e.shape[ax], shape[ax]
+        if have > want:
+            e = e.narrow(ax, 0, want)
+        elif have < want:
+            zs = list(e.shape)
+            zs[ax] = want - have
+            e = cat([e, _make(np.zeros(zs, dtype=grad._data.dtype))], ax)
+    return e
+
+
+DiagonalBackward0 = node_class(
+    "DiagonalBackward0",
+    _diagonal_backward,
+    attrs=("dim1", "dim2", "offset", "self_sym_sizes"),
+)
+DiagonalBackward0_copy = node_class(
+    "DiagonalBackward0_copy",
+    _diagonal_backward,
+    attrs=("dim1", "dim2", "offset", "self_sym_sizes"),
+)
+
+
+def _diagonal(input, offset, dim1, dim2, cls):
+    d = input._data
+    dim1, dim2 = wrap_dim(dim1, d.ndim), wrap_dim(dim2, d.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    out = _make(np.diagonal(d, offset, dim1, dim2).copy())
+    if needs_grad(input):
+        record(
+            cls,
+            out,
+            (input,),
+            None,
+            {"dim1": dim1, "dim2": dim2, "offset": offset, "self_sym_sizes": d.shape},
+        )
+    return out
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """``torch.diagonal``: the diagonal as the last dimension (a copy here, not a view)."""
+    return _diagonal(input, offset, dim1, dim2, DiagonalBackward0)
+
+
+def _diag_embed_backward(n, grad):
+    a = n._attrs
+    return _diagonal(grad, a["offset"], a["dim1"], a["dim2"], DiagonalBackward0)
+
+
+DiagEmbedBackward0 = node_class(
+    "DiagEmbedBackward0", _diag_embed_backward, attrs=("dim1", "dim2", "offset")
+)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """``torch.diag_embed``: place the last dimension on a diagonal of new dims."""
+    d = input._data
+    nd = d.ndim + 1
+    dim1, dim2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    n = d.shape[-1] + abs(offset)
+    batch = d.shape[:-1]
+    shape = []
+    it = iter(batch)
+    for i in range(nd):
+        shape.append(n if i in (dim1, dim2) else next(it))
+    z = np.zeros(shape, dtype=d.dtype)
+    _write_diag(z, d, offset, dim1, dim2)
+    out = _make(z)
+    if needs_grad(input):
+        record(
+            DiagEmbedBackward0, out, (input,), None, {"dim1": dim1, "dim2": dim2, "offset": offset}
+        )
+    return out
+
+
+def diag(input, diagonal=0):
+    """``torch.diag``: a 1-D input becomes a diagonal matrix; a 2-D input gives its diagonal."""
+    d = input._data
+    if d.ndim == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if d.ndim == 2:
+        return _diagonal(input, diagonal, 0, 1, DiagonalBackward0_copy)
+    raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{d.ndim}D")
+
+
+TraceBackward0 = node_class(
+    "TraceBackward0",
+    lambda n, grad: _diag_scatter(
+        grad.expand(min(n._attrs["self_sym_sizes"])), n._attrs["self_sym_sizes"], 0, 0, 1
+    ),
+    attrs=("self_sym_sizes",),
+)
+
+
+def trace(input):
+    """``torch.trace``: sum of the main diagonal of a matrix."""
+    d = input._data
+    if d.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
+    res = np.trace(d)
+    if d.dtype.kind in "biu":
+        res = np.asarray(res, dtype=np.int64)
+    out = _make(np.asarray(res))
+    if needs_grad(input):
+        record(TraceBackward0, out, (input,), None, {"self_sym_sizes": d.shape})
+    return out
+
+
+def _inv_backward(n, grad):
+    inv = n.saved("inverse")
+    inv_t = inv.mT
+    return -(inv_t @ grad @ inv_t)
+
+
+LinalgInvExBackward0 = node_class("LinalgInvExBackward0", _inv_backward, saved=("inverse",))
+
+
+def inverse(input):
+    """``torch.inverse`` / ``torch.linalg.inv``."""
+    d = input._data
+    try:
+        res = np.linalg.inv(d)
+    except np.linalg.LinAlgError:
+        raise RuntimeError(
+            "linalg.inv: The diagonal element 2 is zero, the inversion could not be completed "
+            "because the input matrix is singular."
+        ) from None
+    out = _make(res.astype(d.dtype))
+    if needs_grad(input):
+        record(LinalgInvExBackward0, out, (input,), None, None, "inverse")
+    return out
+
+
+def _det_backward(n, grad):
+    a, result = n.saved("A"), n.saved("result")
+    return (grad * result).unsqueeze(-1).unsqueeze(-1) * inverse(a).mT
+
+
+LinalgDetBackward0 = node_class("LinalgDetBackward0", _det_backward, saved=("A", "result"))
+
+
+def det(input):
+    """``torch.det`` / ``torch.linalg.det``."""
+    d = input._data
+    out = _make(np.asarray(np.linalg.det(d)).astype(d.dtype))
+    if needs_grad(input):
+        record(LinalgDetBackward0, out, (input,), {"A": input}, None, "result")
+    return out
+
+
+def kron(input, other):
+    """``torch.kron`` built from reshapes and a broadcast multiply (differentiable)."""
+    a, b = input, other
+    nd = max(a.dim(), b.dim())
+    a = a.reshape((1,) * (nd - a.dim()) + tuple(a.shape))
+    b = b.reshape((1,) * (nd - b.dim()) + tuple(b.shape))
+    ash, bsh = tuple(a.shape), tuple(b.shape)
+    ai = a.reshape(tuple(x for s in ash for x in (s, 1)))
+    bi = b.reshape(tuple(x for s in bsh for x in (1, s)))
+    return (ai * bi).reshape(tuple(x * y for x, y in zip(ash, bsh)))
+
+
+def cross(input, other, dim=None):
+    """``torch.cross`` / ``torch.linalg.cross`` of 3-vectors along ``dim``."""
+    if dim is None:
+        dim = next(i for i, s in enumerate(input.shape) if s == 3)
+    dim = wrap_dim(dim, input.dim())
+    if input.shape[dim] != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} "
+            f"and {other.shape[dim]}"
+        )
+    a0, a1, a2 = input.unbind(dim)
+    b0, b1, b2 = other.unbind(dim)
+    from .shape import stack
+
+    return stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], dim)
+
+
+def tensordot(a, b, dims=2):
+    """``torch.tensordot``: contract the last ``dims`` of ``a`` with the first of ``b``."""
+    if isinstance(dims, int):
+        da = list(range(a.dim() - dims, a.dim()))
+        db = list(range(dims))
+    else:
+        da, db = (
+            ([dims[0]] if isinstance(dims[0], int) else list(dims[0])),
+            ([dims[1]] if isinstance(dims[1], int) else list(dims[1])),
+        )
+    da = [wrap_dim(x, a.dim()) for x in da]
+    db = [wrap_dim(x, b.dim()) for x in db]
+    fa = [i for i in range(a.dim()) if i not in da]
+    fb = [i for i in range(b.dim()) if i not in db]
+    sa = [a.shape[i] for i in fa]
+    sb = [b.shape[i] for i in fb]
+    k = int(np.prod([a.shape[i] for i in da])) if da else 1
+    am = a.permute(fa + da).reshape(int(np.prod(sa)) if sa else 1, k)
+    bm = b.permute(db + fb).reshape(k, int(np.prod(sb)) if sb else 1)
+    return (am @ bm).reshape(tuple(sa + sb))
