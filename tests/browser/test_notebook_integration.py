@@ -30,6 +30,27 @@ def _bundles():
     subprocess.run([npm, "--prefix", str(ROOT / "js"), "run", "build"], check=True)
 
 
+@pytest.fixture(autouse=True)
+def _close_tabs_after(lab_page):
+    """Leave no notebook open: JupyterLab would restore it into the next test's page."""
+    yield
+    try:
+        lab_page.evaluate(
+            """async () => {
+                const app = window.jupyterapp;
+                if (!app) return;
+                await app.commands.execute('docmanager:save-all');  // no "unsaved" dialog
+                await app.commands.execute('application:close-all');
+            }"""
+        )
+        lab_page.wait_for_function(
+            "() => !document.querySelector('.jp-NotebookPanel')", timeout=10_000
+        )
+        lab_page.wait_for_timeout(1_000)  # let the workspace save the empty layout
+    except Exception:  # noqa: BLE001 - best effort: the page may be gone already
+        pass
+
+
 def open_alone(lab, page, name: str) -> None:
     """Open ``name`` and close the tabs JupyterLab restores from earlier tests
     (the fixture's cell locators search every notebook in the page)."""
