@@ -4,7 +4,8 @@
 2. values, dtypes and gradients of every input against PyTorch;
 3. ``grad_fn`` class names, ``next_functions`` structure (recursively, with the
    ``AccumulateGrad``/``None`` pattern and which leaf each ``AccumulateGrad``
-   holds) and the names of the ``_saved_*`` attributes against PyTorch;
+   holds), the names of the ``_saved_*`` attributes and the values of the plain
+   (non-tensor) ones against PyTorch;
 4. second derivatives (``create_graph=True``) against PyTorch.
 """
 
@@ -93,13 +94,6 @@ def run(m, case, arrays, dtype=None, create_graph=False):
         ws = [m.tensor(w, dtype=o.dtype) for w, o in zip(_weights(case, diff), diff)]
         grads = m.autograd.grad(diff, leaves, ws, allow_unused=True, create_graph=create_graph)
     return ts, out, outs, grads, sig
-
-
-def signature_only(m, case, arrays):
-    ts = make_inputs(m, case, arrays)
-    outs = flat_outputs(case.fn(m, *ts))
-    leaves = [t for t in ts if t.requires_grad]
-    return tuple(graph_signature(o.grad_fn, leaves) for o in outs if o.grad_fn is not None)
 
 
 def graph_signature(fn, leaves, _memo=None):
@@ -195,21 +189,9 @@ def test_against_torch(case):
                 assert_close(to_np(ga), to_np(gt), case, f"grad of input {k}")
 
 
-# --- 3. graph structure against PyTorch ---------------------------------------------------------
-@pytest.mark.parametrize("case", _params("graph"))
-def test_graph_against_torch(case):
-    torch = require_torch()
-    arrays = input_arrays(case)
-    sig_t = signature_only(torch, case, arrays)
-    sig_a = signature_only(aw, case, arrays)
-    assert sig_a == sig_t
-
-
-# --- 3b. values of the non-tensor _saved_* attributes --------------------------------------------
-def saved_values(m, case, arrays):
+# --- 3. graph structure and saved values against PyTorch ---------------------------------------
+def saved_values(outs):
     """``{node path: {attr: value}}`` for the saved numbers, tuples, strings and flags."""
-    ts = make_inputs(m, case, arrays)
-    outs = flat_outputs(case.fn(m, *ts))
     found, stack, seen = {}, [(o.grad_fn, str(k)) for k, o in enumerate(outs)], set()
     while stack:
         fn, path = stack.pop()
@@ -234,12 +216,22 @@ def saved_values(m, case, arrays):
     return found
 
 
+def graph_and_saved(m, case, arrays):
+    ts = make_inputs(m, case, arrays)
+    outs = flat_outputs(case.fn(m, *ts))
+    leaves = [t for t in ts if t.requires_grad]
+    sig = tuple(graph_signature(o.grad_fn, leaves) for o in outs if o.grad_fn is not None)
+    return sig, saved_values(outs)
+
+
 @pytest.mark.parametrize("case", _params("graph"))
-def test_saved_values_against_torch(case):
+def test_graph_against_torch(case):
+    """grad_fn names, next_functions structure, _saved_* names, then their plain values."""
     torch = require_torch()
     arrays = input_arrays(case)
-    want = saved_values(torch, case, arrays)
-    got = saved_values(aw, case, arrays)
+    sig_t, want = graph_and_saved(torch, case, arrays)
+    sig_a, got = graph_and_saved(aw, case, arrays)
+    assert sig_a == sig_t
     for path, vals in want.items():
         mine = got.get(path, {})
         for attr, v in vals.items():
