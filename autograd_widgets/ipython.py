@@ -31,6 +31,7 @@ one), and widgets re-sync after each cell through :func:`add_cell_listener`.
 
 from __future__ import annotations
 
+import threading
 import warnings
 import weakref
 from collections.abc import Callable
@@ -60,17 +61,23 @@ class CellHooks:
         self.running = False
         self.extension_loaded = False
         self.rich_display = False
+        # Grad mode is thread-local: remember the cells' thread and its mode, so a
+        # widget message handled on another thread still sees the notebook's mode.
+        self.thread = threading.current_thread()
+        self.mode = state.enabled
         #: weak reference to the GraphWidget the last ``%%autograd_graph`` showed
         self.last_graph: Callable[[], Any] = lambda: None
 
     def pre_run_cell(self, info: Any = None) -> None:
         self.running = True
+        self.thread = threading.current_thread()
         pending, self.pending = self.pending, None
         if pending is not None:
             set_grad_enabled(pending)
 
     def post_run_cell(self, result: Any = None) -> None:
         self.running = False
+        self.mode = state.enabled
         for fn in tuple(_after_cell):
             try:
                 fn()
@@ -145,8 +152,16 @@ def request_grad_mode(mode: bool, shell: Any = None) -> bool:
     if hooks is None:
         set_grad_enabled(mode)
         return False
-    hooks.pending = None if mode == state.enabled else mode
+    hooks.pending = None if mode == current_grad_mode(shell) else mode
     return hooks.pending is not None
+
+
+def current_grad_mode(shell: Any = None) -> bool:
+    """Grad mode in the thread that runs the cells (``is_grad_enabled()`` is thread-local)."""
+    hooks = hooks_for(shell)
+    if hooks is None or threading.current_thread() is hooks.thread:
+        return state.enabled
+    return hooks.mode
 
 
 def pending_grad_mode(shell: Any = None) -> bool | None:

@@ -664,3 +664,20 @@ def test_autograd_graph_rejects_bad_options(widgets, capsys):
         result = run(shell, f"%%autograd_graph {line}\npass")
         assert result.error_in_exec is not None or result.error_before_exec is not None
     assert "--max-nodes must be at least 1" in capsys.readouterr().err + capsys.readouterr().out
+
+
+def test_request_from_another_thread_sees_the_cells_mode(shell):
+    import threading
+
+    ok(shell, "%grad_mode off")
+    results = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            (ext.current_grad_mode(shell), ext.request_grad_mode(True, shell))
+        )
+    )
+    worker.start()
+    worker.join()
+    assert results == [(False, True)]  # grad mode is thread-local; the cells' mode is off
+    ok(shell, "m = torch.is_grad_enabled()")
+    assert shell.user_ns["m"] is True

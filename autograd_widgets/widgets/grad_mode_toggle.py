@@ -18,7 +18,6 @@ import traitlets as t
 
 from .. import ipython as _ext
 from ..autograd import events
-from ..autograd.grad_mode import state
 from . import _assets
 
 #: live toggles; a toggle that is closed or collected drops out
@@ -30,7 +29,7 @@ def _current() -> tuple[bool, bool]:
     pending = _ext.pending_grad_mode()
     if pending is not None:
         return pending, True
-    return state.enabled, False
+    return _ext.current_grad_mode(), False
 
 
 def sync_all() -> None:
