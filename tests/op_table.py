@@ -671,6 +671,10 @@ case(
     "argsort", lambda m, x: (x.argsort(), m.argsort(x, 0, descending=True)), [(3, 4)], gen=distinct
 )
 
+# Random in-place fills: compared through the graph and a zero gradient (values differ).
+case("uniform_", lambda m, x: _ip("uniform_")(m, x) * 0, [(3, 4)])
+case("normal_", lambda m, x: _ip("normal_")(m, x) * 0, [(3, 4)])
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]

@@ -279,38 +279,60 @@ def _copy_from(t, src):
     return out
 
 
+# Random fills: the new values do not depend on the old ones, so the gradient is zero.
+_RANDOM_NODES = {
+    name: node_class(name, lambda n, grad: grad * 0)
+    for name in (
+        "UniformBackward0",
+        "NormalBackward0",
+        "BernoulliBackward0",
+        "ExponentialBackward0",
+        "RandomBackward0",
+    )
+}
+
+
+def _random_fill(self, data, node_name):
+    check_inplace(self)
+    if grad_state.enabled and self._requires_grad:
+        cls = _RANDOM_NODES[node_name]
+
+        def compute(t):
+            out = _make(np.asarray(data, dtype=t._data.dtype))
+            record(cls, out, (t,))
+            return out
+
+        return apply_inplace(self, compute)
+    self._data[...] = data
+    _bump(self)
+    return self
+
+
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     from .._creation import _rng
 
-    with _no_grad():
-        self._data[...] = _rng(generator).uniform(a, b, self._data.shape)
-    _bump(self)
-    return self
+    return _random_fill(self, _rng(generator).uniform(a, b, self._data.shape), "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     from .._creation import _rng
 
-    with _no_grad():
-        self._data[...] = _rng(generator).normal(mean, std, self._data.shape)
-    _bump(self)
-    return self
+    data = _rng(generator).normal(mean, std, self._data.shape)
+    return _random_fill(self, data, "NormalBackward0")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     from .._creation import _rng
 
-    self._data[...] = _rng(generator).random(self._data.shape) < p
-    _bump(self)
-    return self
+    data = _rng(generator).random(self._data.shape) < p
+    return _random_fill(self, data, "BernoulliBackward0")
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
     from .._creation import _rng
 
-    self._data[...] = _rng(generator).exponential(1.0 / lambd, self._data.shape)
-    _bump(self)
-    return self
+    data = _rng(generator).exponential(1.0 / lambd, self._data.shape)
+    return _random_fill(self, data, "ExponentialBackward0")
 
 
 def random_(self, low=0, high=None, *, generator=None):
@@ -318,9 +340,8 @@ def random_(self, low=0, high=None, *, generator=None):
 
     if high is None:
         low, high = 0, low if low else 2**24
-    self._data[...] = _rng(generator).integers(low, high, self._data.shape)
-    _bump(self)
-    return self
+    data = _rng(generator).integers(low, high, self._data.shape)
+    return _random_fill(self, data, "RandomBackward0")
 
 
 class _no_grad:
