@@ -1,14 +1,17 @@
 """Layers, containers and losses (``torch.nn.modules``)."""
 
-from . import activation, container, conv, layers, linear, loss
+from . import activation, container, conv, layers, linear, loss, pooling
 from .activation import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .layers import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
+from .pooling import *  # noqa: F403
 from .module import Module
 
 __all__ = ["Module"] + [
-    name for mod in (activation, container, conv, layers, linear, loss) for name in mod.__all__
+    name
+    for mod in (activation, container, conv, layers, linear, loss, pooling)
+    for name in mod.__all__
 ]

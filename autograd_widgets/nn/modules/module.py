@@ -96,7 +96,10 @@ class Module:
         d["_load_state_dict_pre_hooks"] = _HookDict()
         d["_load_state_dict_post_hooks"] = _HookDict()
 
-    forward = None  # set by subclasses
+    def forward(self, *input):
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
 
     # -- registration -------------------------------------------------------------------
     def _check_name(self, name, kind: str) -> None:
