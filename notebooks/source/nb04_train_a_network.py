@@ -215,16 +215,28 @@ CELLS = [
     md(
         """
         The loop is the standard one: for each mini-batch, clear the old gradients,
-        compute the loss, `backward()`, `step()`. After each epoch we evaluate on the
-        test set under `no_grad` and redraw the curves.
+        compute the loss, `backward()`, `step()`; `train_one_epoch` does that once
+        over the whole training set. After each epoch we evaluate on the test set
+        under `no_grad` and redraw the curves.
         """,
         """
-        训练循环是标准写法：对每个小批量，先清空旧梯度，算出损失，调用 `backward()`，再 `step()`。
-        每个 epoch 结束后，在 `no_grad` 下用测试集评估一次，并重画曲线。
+        训练循环是标准写法：对每个小批量，先清空旧梯度，算出损失，调用 `backward()`，再 `step()`；
+        `train_one_epoch` 把整个训练集这样过一遍。每个 epoch 结束后，在 `no_grad` 下用测试集评估一次，并重画曲线。
         """,
     ),
     code(
         """
+        def train_one_epoch(model, optimizer):
+            total = 0.0
+            for images, labels in loader:
+                optimizer.zero_grad()
+                loss = nn.functional.cross_entropy(model(images), labels)
+                loss.backward()
+                optimizer.step()
+                total += loss.item() * len(labels)
+            return total / len(train_set)
+
+
         def evaluate(model):
             with torch.no_grad():
                 logits = model(X_test)
@@ -238,15 +250,8 @@ CELLS = [
         chart = display(plot(history, "cross-entropy per epoch"), display_id=True)
 
         for epoch in range(20):
-            total = 0.0
-            for images, labels in loader:
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(images), labels)
-                loss.backward()
-                optimizer.step()
-                total += loss.item() * len(labels)
+            history["train loss"].append(train_one_epoch(model, optimizer))
             test_loss, accuracy = evaluate(model)
-            history["train loss"].append(total / len(train_set))
             history["test loss"].append(test_loss)
             chart.update(plot(history, "cross-entropy per epoch"))
             if epoch % 5 == 4:
@@ -342,14 +347,7 @@ CELLS = [
             optimizer = optim.SGD(net.parameters(), lr=0.02, momentum=0.9)
             curve = curves[activation.__name__] = []
             for _ in range(5):
-                total = 0.0
-                for images, labels in loader:
-                    optimizer.zero_grad()
-                    loss = nn.functional.cross_entropy(net(images), labels)
-                    loss.backward()
-                    optimizer.step()
-                    total += loss.item() * len(labels)
-                curve.append(total / len(train_set))
+                curve.append(train_one_epoch(net, optimizer))
                 chart.update(plot(curves, "training loss per epoch"))
             print(f"{activation.__name__:>8}: test accuracy {evaluate(net)[1]:.1%}")
         """
