@@ -463,11 +463,35 @@ def avg_pool2d(
     return res
 
 
+def _one(v):
+    return v[0] if isinstance(v, (tuple, list)) else v
+
+
 def max_pool1d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
-    raise NotImplementedError("max_pool1d is not supported by autograd_widgets yet")
+    """``max_pool1d`` as ATen does it: a ``(1, k)`` max_pool2d on ``unsqueeze(-2)``."""
+    k = _one(kernel_size)
+    s = k if stride is None or stride == [] else _one(stride)
+    res = max_pool2d(
+        input.unsqueeze(-2),
+        (1, k),
+        (1, s),
+        (0, _one(padding)),
+        (1, _one(dilation)),
+        ceil_mode=ceil_mode,
+        return_indices=return_indices,
+    )
+    if return_indices:
+        return res[0].squeeze(-2), res[1].squeeze(-2)
+    return res.squeeze(-2)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    raise NotImplementedError("avg_pool1d is not supported by autograd_widgets yet")
+    """``avg_pool1d`` as ATen does it: a ``(1, k)`` avg_pool2d on ``unsqueeze(-2)``."""
+    k = _one(kernel_size)
+    s = k if stride is None or stride == [] else _one(stride)
+    out = avg_pool2d(
+        input.unsqueeze(-2), (1, k), (1, s), (0, _one(padding)), ceil_mode, count_include_pad
+    )
+    return out.squeeze(-2)

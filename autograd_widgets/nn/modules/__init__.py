@@ -7,8 +7,8 @@ from .conv import *  # noqa: F403
 from .layers import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
-from .pooling import *  # noqa: F403
 from .module import Module
+from .pooling import *  # noqa: F403
 
 __all__ = ["Module"] + [
     name
