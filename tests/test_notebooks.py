@@ -62,7 +62,11 @@ def kernel_dirs(tmp_path_factory) -> list[str]:
 
 
 def execute(
-    nb: nbformat.NotebookNode, cwd: Path, pythonpath: list[Path], kernel_dirs: list[str]
+    nb: nbformat.NotebookNode,
+    cwd: Path,
+    pythonpath: list[Path],
+    kernel_dirs: list[str],
+    extra_env: dict[str, str] | None = None,
 ) -> float:
     """Run ``nb`` in a fresh python3 kernel; return the seconds it took."""
     from jupyter_client.kernelspec import KernelSpecManager
@@ -73,7 +77,7 @@ def execute(
     env["PYTHONPATH"] = os.pathsep.join(
         [str(p) for p in pythonpath] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
     )
-    env.setdefault("MPLBACKEND", "Agg")
+    env.update(extra_env or {})
     km = KernelManager(
         kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs)
     )
@@ -109,7 +113,8 @@ def test_notebook_runs(lang, stem, tmp_path, kernel_dirs):
 def test_notebook_code_is_pytorch_code(stem, tmp_path, kernel_dirs):
     """The English notebook's code runs on real PyTorch (widget calls stubbed)."""
     require_torch()
-    execute(_read("en", stem), tmp_path, [ORACLE_SHIM], kernel_dirs)
+    # one thread: PyTorch's thread pool crawls on a busy 2-core machine, and these tensors are tiny
+    execute(_read("en", stem), tmp_path, [ORACLE_SHIM], kernel_dirs, {"OMP_NUM_THREADS": "1"})
 
 
 @pytest.mark.parametrize("stem", STEMS)
