@@ -121,14 +121,20 @@ function sliceControls(model, info) {
   index.forEach((k, dim) => {
     const input = h("input", { type: "number", min: 0, max: info.shape[dim] - 1, value: k, title: `index into dim ${dim} (size ${info.shape[dim]})` });
     input.setAttribute("aria-label", `index for dim ${dim}`);
-    input.addEventListener("change", () => {
+    const apply = () => {
       const v = Math.max(0, Math.min(info.shape[dim] - 1, Number.parseInt(input.value, 10) || 0));
       const next = [...model.get("index")];
+      if (next[dim] === v) return;
       next[dim] = v;
       model.set("index", next);
       model.set("row_start", 0);
       model.set("col_start", 0);
       model.save_changes();
+    };
+    input.addEventListener("change", apply);
+    input.addEventListener("keydown", (event) => {
+      event.stopPropagation(); // keys typed here are not notebook shortcuts
+      if (event.key === "Enter") apply();
     });
     box.append(input);
   });

@@ -145,6 +145,7 @@ def test_tensor_view_shows_the_gradient_after_backward(lab, lab_page):
             "out = ((x ** 2) * 3).mean()\nout.backward()",
             "x.grad.zero_()\nNone",
             "big = torch.randn(300, 400)\nTensorView(big, name='big')",
+            "cube = torch.arange(24.0).reshape(2, 3, 4) - 12\nTensorView(cube, name='cube')",
         ],
     )
     open_alone(lab, page, name)
@@ -184,6 +185,18 @@ def test_tensor_view_shows_the_gradient_after_backward(lab, lab_page):
         f"() => document.querySelectorAll('{VIEW}')[1].querySelector('.aw-tv-pager')"
         ".textContent.includes('rows 20–39 of 300')"
     )
+    lab.run_cell(page, 4)  # rank 3: choose the 2-d slice
+    cube = page.locator(VIEW).nth(2)
+    cube.wait_for()
+    assert cube.locator(".aw-tv-values td").first.inner_text() == "-12."
+    assert "cube[0, :, :]" in cube.locator(".aw-tv-slice").inner_text()
+    cube.locator(".aw-tv-slice input").fill("1")
+    cube.locator(".aw-tv-slice input").press("Enter")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{VIEW}')[2].querySelector('.aw-tv-values td')"
+        "?.textContent === '0.'"
+    )
+    assert "cube[1, :, :]" in page.locator(VIEW).nth(2).locator(".aw-tv-slice").inner_text()
     lab.set_theme(page, "JupyterLab Dark")
     lab.screenshot(page.locator(".jp-Notebook"), "tensor-view-dark.png")
     lab.set_theme(page, "JupyterLab Light")
