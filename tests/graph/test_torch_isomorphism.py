@@ -60,21 +60,15 @@ def first_difference(a, b, path="graph"):
 # 2026-11-25. Non-strict xfails: the core is being fixed in parallel; an XPASS in the report
 # means the entry can go.
 CORE_STRUCTURE = {
-    "views_and_inplace": "in-place op on a view: our CopySlices lists the inner op's inputs "
-    "(MulBackward0 twice, SelectBackward0); torch's lists only the base's old grad_fn",
     "higher_order": "PowBackward0's backward builds grad * (3 * x**2) as MulBackward0(PowBackward0); "
     "torch's as MulBackward0(MulBackward1(PowBackward0)) with exponent 2.0",
 }
+_MM = "MmBackward0 saves mat2 although self does not require grad (torch: _saved_mat2 is None)"
 CORE_SAVED = {
     **CORE_STRUCTURE,
-    "tutorial_basics": "tensor * python scalar: torch saves _saved_other as a wrapped 0-dim "
-    "tensor (tensor(3)), ours the number 3",
-    "custom_function": "tensor * python scalar: _saved_other is tensor(2) in torch, 2 here",
-    "mlp_step": "MmBackward0: torch has _saved_*_sym_strides and saves mat2 only when self "
-    "requires grad (None otherwise)",
-    "tutorial_learn_basics": "MmBackward0 _saved_*_sym_strides / _saved_mat2; SqueezeBackward4",
-    "mlp_tanh_sum_loss": "MmBackward0: _saved_*_sym_strides missing, _saved_mat2 not None",
-    "inplace_chain": "CopySlices exposes _saved_key here; torch's CopySlices has no _saved_*",
+    "tutorial_learn_basics": _MM,
+    "mlp_step": _MM,
+    "mlp_tanh_sum_loss": _MM,
 }
 
 
