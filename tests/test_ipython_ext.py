@@ -473,7 +473,11 @@ def test_tensor_view_resyncs_after_a_cell(widgets):
     x = shell.user_ns["x"]
     view, _later = _view(TensorView, made, x)
     assert view._info["has_grad"]
-    ok(shell, "x.grad = None")  # no event for this one: the after-cell re-sync catches it
+    ok(
+        shell, "x.detach().numpy()[0] = 5.0"
+    )  # no event for this one: the after-cell re-sync catches it
+    assert page(view._values)[0] == 5.0
+    ok(shell, "x.grad = None")
     assert not view._info["has_grad"]
 
 

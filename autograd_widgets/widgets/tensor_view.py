@@ -6,9 +6,10 @@ end (``js/src/tensor_view.js``) colours the cells on a diverging scale centred
 on zero. Whatever the tensor's size, at most ``rows x cols`` values travel.
 
 The view holds its tensor weakly and listens to the engine's event bus
-(``grad_accumulated``, ``version_bump``, ``backward_end``) through one shared
-listener, with throttled updates; it also re-syncs after every cell (that
-catches ``t.grad = None`` and other changes that emit no event).
+(``grad_accumulated``, ``grad_set``, ``version_bump``, ``backward_end``)
+through one shared listener, with throttled updates; it also re-syncs after
+every cell (that catches changes that emit no event, e.g. writes through
+``t.detach().numpy()``, and tensors from real ``torch``, which emit nothing).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from . import _assets
 from ._throttle import Throttle, default_call_later
 
 #: event kinds that may change what a view shows
-_EVENTS = frozenset({"grad_accumulated", "version_bump", "backward_end"})
+_EVENTS = frozenset({"grad_accumulated", "grad_set", "version_bump", "backward_end"})
 #: above this many elements, after-cell re-syncs only follow version/grad changes
 _RESYNC_LIMIT = 1_000_000
 
