@@ -20,6 +20,9 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 try:  # IPython >= 8.9: a trailing ';' silences a cell magic's value, as in any cell
     from IPython.core.magic import output_can_be_silenced
@@ -28,10 +31,6 @@ except ImportError:  # pragma: no cover
     def output_can_be_silenced(fn):
         return fn
 
-
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-
-from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 _ON = {"on", "true", "1", "yes", "enable", "enabled"}
 _OFF = {"off", "false", "0", "no", "disable", "disabled"}
