@@ -5,21 +5,22 @@ from __future__ import annotations
 import numpy as np
 
 from ._dtype import as_dtype, bool_, float32, get_default_dtype, int64
+from ._random import TorchMT
 from .tensor import Tensor
 
 _make = Tensor._make
 
 
 class Generator:
-    """``torch.Generator``: a seedable source of random numbers (numpy's PCG64)."""
+    """``torch.Generator``: PyTorch's CPU generator, same seed -> same numbers (``_random``)."""
 
     def __init__(self, device="cpu"):
         self._seed = 67280421310721
-        self._rng = np.random.default_rng(self._seed)
+        self._rng = TorchMT(self._seed)
 
     def manual_seed(self, seed: int) -> Generator:
         self._seed = int(seed)
-        self._rng = np.random.default_rng(self._seed)
+        self._rng.seed(self._seed)
         return self
 
     def seed(self) -> int:
@@ -31,14 +32,10 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        return _make(
-            np.frombuffer(repr(self._rng.bit_generator.state).encode(), dtype=np.uint8).copy()
-        )
+        return _make(np.frombuffer(self._rng.get_state(), dtype=np.uint8).copy())
 
     def set_state(self, state) -> None:
-        import ast
-
-        self._rng.bit_generator.state = ast.literal_eval(bytes(state._data).decode())
+        self._rng.set_state(bytes(state._data))
 
 
 default_generator = Generator()
@@ -49,7 +46,8 @@ def _rng(generator=None) -> np.random.Generator:
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator (values differ from PyTorch's, the determinism does not)."""
+    """Seed the default generator: ``rand``/``randn``/``randint``/``randperm``/``nn.init`` then
+    draw the same numbers as PyTorch after ``torch.manual_seed(seed)`` (see ``_random``)."""
     return default_generator.manual_seed(seed)
 
 
@@ -334,11 +332,13 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(_rng(generator).random(_size(size)).astype(_dt(dtype)), requires_grad)
+    dt = _dt(dtype)
+    return _finish(_rng(generator).random(_size(size), dt).astype(dt), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(_rng(generator).standard_normal(_size(size)).astype(_dt(dtype)), requires_grad)
+    dt = _dt(dtype)
+    return _finish(_rng(generator).standard_normal(_size(size), dt).astype(dt), requires_grad)
 
 
 def randint(
@@ -367,13 +367,13 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def rand_like(input, *, dtype=None, requires_grad=False) -> Tensor:
-    return _finish(_rng().random(input._data.shape).astype(_like(input, dtype)), requires_grad)
+    dt = _like(input, dtype)
+    return _finish(_rng().random(input._data.shape, dt).astype(dt), requires_grad)
 
 
 def randn_like(input, *, dtype=None, requires_grad=False) -> Tensor:
-    return _finish(
-        _rng().standard_normal(input._data.shape).astype(_like(input, dtype)), requires_grad
-    )
+    dt = _like(input, dtype)
+    return _finish(_rng().standard_normal(input._data.shape, dt).astype(dt), requires_grad)
 
 
 def randint_like(input, low, high=None, *, dtype=None, requires_grad=False) -> Tensor:
@@ -392,15 +392,12 @@ def normal(
         s = std._data if isinstance(std, Tensor) else std
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         dt = (mean if isinstance(mean, Tensor) else std)._data.dtype
-        return _make((_rng(generator).standard_normal(shape) * s + m).astype(dt))
+        return _make((_rng(generator).standard_normal(shape, dt) * s + m).astype(dt))
     if size is None:
         raise TypeError("normal() missing required argument 'size'")
-    return _finish(
-        _rng(generator)
-        .normal(mean, std, _size((size,)) if isinstance(size, int) else tuple(size))
-        .astype(_dt(dtype)),
-        requires_grad,
-    )
+    dt = _dt(dtype)
+    shape = _size((size,)) if isinstance(size, int) else tuple(size)
+    return _finish(_rng(generator).normal(mean, std, shape, dt).astype(dt), requires_grad)
 
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:

@@ -311,13 +311,14 @@ def _random_fill(self, data, node_name):
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     from .._creation import _rng
 
-    return _random_fill(self, _rng(generator).uniform(a, b, self._data.shape), "UniformBackward0")
+    data = _rng(generator).uniform(a, b, self._data.shape, self._data.dtype)
+    return _random_fill(self, data, "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     from .._creation import _rng
 
-    data = _rng(generator).normal(mean, std, self._data.shape)
+    data = _rng(generator).normal(mean, std, self._data.shape, self._data.dtype)
     return _random_fill(self, data, "NormalBackward0")
 
 
