@@ -147,8 +147,12 @@ class DataLoader:
         )
 
     def __iter__(self):
+        from ... import _creation
         from .dataset import TensorDataset
 
+        # PyTorch's iterator draws a base seed for workers (one 64-bit draw) every epoch,
+        # shuffled or not: keeps the global stream in step with torch's after each epoch.
+        _creation._rng(self.generator)._u64(1)
         ds = self.dataset
         if self._iterable:
             yield from self._iter_iterable()

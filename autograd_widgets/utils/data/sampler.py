@@ -48,16 +48,21 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        n = len(self.data_source)
-        if self.replacement:
-            from ... import _creation
+        from ... import _creation
 
-            rng = _creation._rng(self.generator)
+        n = len(self.data_source)
+        generator = self.generator
+        if generator is None:
+            # As torch: seed a fresh generator from one int64 draw of the default one.
+            seed = int(_creation.default_generator._rng._u64(1)[0] % (2**63))
+            generator = _creation.Generator().manual_seed(seed)
+        if self.replacement:
+            rng = _creation._rng(generator)
             yield from rng.integers(0, n, self.num_samples).tolist()
             return
         for _ in range(self.num_samples // n):
-            yield from _randperm(n, self.generator)
-        yield from _randperm(n, self.generator)[: self.num_samples % n]
+            yield from _randperm(n, generator)
+        yield from _randperm(n, generator)[: self.num_samples % n]
 
     def __len__(self) -> int:
         return self.num_samples
