@@ -1,6 +1,6 @@
 """Layers, containers and losses (``torch.nn.modules``)."""
 
-from . import activation, container, conv, layers, linear, loss, pooling
+from . import activation, container, conv, layers, linear, loss, pooling, rnn
 from .activation import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
@@ -9,9 +9,10 @@ from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .module import Module
 from .pooling import *  # noqa: F403
+from .rnn import *  # noqa: F403
 
 __all__ = ["Module"] + [
     name
-    for mod in (activation, container, conv, layers, linear, loss, pooling)
+    for mod in (activation, container, conv, layers, linear, loss, pooling, rnn)
     for name in mod.__all__
 ]

@@ -1,0 +1,301 @@
+"""Recurrent layers: ``RNN``, ``LSTM``, ``GRU`` and their single-step ``*Cell`` versions.
+
+Built from differentiable ops the way ATen's native (non-cuDNN) path computes them:
+the input projection for all time steps at once, then per step
+``gates = linear(h, w_hh, b_hh) + x_proj[t]``; the final states are stacked
+(``StackBackward0``) and a ``batch_first`` output is transposed back
+(``TransposeBackward0``), so ``grad_fn`` at the top matches PyTorch's. Parameter
+names, shapes, ``repr`` and initialisation (uniform(-1/sqrt(hidden), 1/sqrt(hidden)),
+drawn in parameter order) are PyTorch's.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ... import _creation
+from ...ops import shape as _shape
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
+
+
+def _lstm_cell(x_proj, h, c, w_hh, b_hh):
+    gates = F.linear(h, w_hh, b_hh) + x_proj
+    i, f, g, o = gates.chunk(4, 1)
+    i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
+    c = f * c + i * g
+    return o * c.tanh(), c
+
+
+def _gru_cell(x_proj, h, w_hh, b_hh):
+    hh = F.linear(h, w_hh, b_hh)
+    ir, iz, in_ = x_proj.chunk(3, 1)
+    hr, hz, hn = hh.chunk(3, 1)
+    r = (ir + hr).sigmoid()
+    z = (iz + hz).sigmoid()
+    n = (in_ + r * hn).tanh()
+    return (h - n) * z + n
+
+
+def _rnn_cell(x_proj, h, w_hh, b_hh, relu):
+    pre = F.linear(h, w_hh, b_hh) + x_proj
+    return pre.relu() if relu else pre.tanh()
+
+
+class RNNBase(Module):
+    _gates = 1
+
+    def __init__(
+        self,
+        mode,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        bias=True,
+        batch_first=False,
+        dropout=0.0,
+        bidirectional=False,
+        proj_size=0,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__()
+        if proj_size:
+            raise NotImplementedError("LSTM(proj_size=...) is not supported by autograd_widgets")
+        if not 0 <= dropout <= 1 or isinstance(dropout, bool):
+            raise ValueError(
+                "dropout should be a number in range [0, 1] representing the probability of an "
+                "element being zeroed"
+            )
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        num_directions = 2 if bidirectional else 1
+        gate_size = self._gates * hidden_size
+        self._flat_weights_names = []
+        for layer in range(num_layers):
+            for direction in range(num_directions):
+                layer_input = input_size if layer == 0 else hidden_size * num_directions
+                suffix = "_reverse" if direction == 1 else ""
+                names = [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
+                shapes = [(gate_size, layer_input), (gate_size, hidden_size)]
+                if bias:
+                    names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
+                    shapes += [(gate_size,), (gate_size,)]
+                for name, shp in zip(names, shapes):
+                    setattr(self, name, Parameter(_creation.empty(*shp, dtype=dtype)))
+                    self._flat_weights_names.append(name)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+    def _weights(self, layer, direction):
+        suffix = "_reverse" if direction == 1 else ""
+        get = lambda n: getattr(self, f"{n}_l{layer}{suffix}", None)  # noqa: E731
+        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+
+    def _step(self, x_proj, state, w_hh, b_hh):
+        raise NotImplementedError
+
+    def forward(self, input, hx=None):
+        is_lstm = self.mode == "LSTM"
+        batched = input.dim() == 3
+        if input.dim() not in (2, 3):
+            raise ValueError(
+                f"{self.mode}: Expected input to be 2D or 3D, got {input.dim()}D tensor instead"
+            )
+        if not batched:
+            input = input.unsqueeze(1)
+            if hx is not None:
+                hx = tuple(h.unsqueeze(1) for h in hx) if is_lstm else hx.unsqueeze(1)
+        elif self.batch_first:
+            input = input.transpose(0, 1)
+        steps, batch = input.shape[0], input.shape[1]
+        if input.shape[2] != self.input_size:
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                f"got {input.shape[2]}"
+            )
+        dirs = 2 if self.bidirectional else 1
+        if hx is None:
+            zeros = _creation.zeros(
+                self.num_layers * dirs, batch, self.hidden_size, dtype=input.dtype
+            )
+            hx = (zeros, zeros) if is_lstm else zeros
+        h0 = hx[0] if is_lstm else hx
+        c0 = hx[1] if is_lstm else None
+        layer_input = input
+        h_n, c_n = [], []
+        for layer in range(self.num_layers):
+            outs = []
+            for direction in range(dirs):
+                w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
+                idx = layer * dirs + direction
+                h = h0[idx]
+                c = c0[idx] if is_lstm else None
+                x_proj = F.linear(layer_input, w_ih, b_ih)
+                order = range(steps - 1, -1, -1) if direction == 1 else range(steps)
+                seq = [None] * steps
+                for t in order:
+                    if is_lstm:
+                        h, c = _lstm_cell(x_proj[t], h, c, w_hh, b_hh)
+                    else:
+                        h = self._step(x_proj[t], h, w_hh, b_hh)
+                    seq[t] = h
+                outs.append(_shape.stack(seq, 0))
+                h_n.append(h)
+                if is_lstm:
+                    c_n.append(c)
+            layer_input = outs[0] if dirs == 1 else _shape.cat(outs, 2)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                layer_input = F.dropout(layer_input, self.dropout, True)
+        output = layer_input
+        h_n = _shape.stack(h_n, 0)
+        if is_lstm:
+            c_n = _shape.stack(c_n, 0)
+        if not batched:
+            output = output.squeeze(1)
+            h_n = h_n.squeeze(1)
+            c_n = c_n.squeeze(1) if is_lstm else None
+        elif self.batch_first:
+            output = output.transpose(0, 1)
+        return (output, (h_n, c_n)) if is_lstm else (output, h_n)
+
+
+class RNN(RNNBase):
+    """``torch.nn.RNN``: Elman RNN with ``tanh`` (or ``relu``) non-linearity."""
+
+    def __init__(self, *args, nonlinearity="tanh", **kwargs) -> None:
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(
+                f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'."
+            )
+        self.nonlinearity = nonlinearity
+        super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
+
+    def _step(self, x_proj, h, w_hh, b_hh):
+        return _rnn_cell(x_proj, h, w_hh, b_hh, self.nonlinearity == "relu")
+
+
+class LSTM(RNNBase):
+    """``torch.nn.LSTM``: returns ``output, (h_n, c_n)``."""
+
+    _gates = 4
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__("LSTM", *args, **kwargs)
+
+
+class GRU(RNNBase):
+    """``torch.nn.GRU``: returns ``output, h_n``."""
+
+    _gates = 3
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__("GRU", *args, **kwargs)
+
+    def _step(self, x_proj, h, w_hh, b_hh):
+        return _gru_cell(x_proj, h, w_hh, b_hh)
+
+
+class RNNCellBase(Module):
+    _gates = 1
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None) -> None:
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        g = self._gates * hidden_size
+        self.weight_ih = Parameter(_creation.empty(g, input_size, dtype=dtype))
+        self.weight_hh = Parameter(_creation.empty(g, hidden_size, dtype=dtype))
+        if bias:
+            self.bias_ih = Parameter(_creation.empty(g, dtype=dtype))
+            self.bias_hh = Parameter(_creation.empty(g, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+    def _prepare(self, input, hx, n_states):
+        batched = input.dim() == 2
+        if not batched:
+            input = input.unsqueeze(0)
+        if hx is None:
+            z = _creation.zeros(input.shape[0], self.hidden_size, dtype=input.dtype)
+            hx = (z, z) if n_states == 2 else z
+        elif not batched:
+            hx = tuple(h.unsqueeze(0) for h in hx) if n_states == 2 else hx.unsqueeze(0)
+        return input, hx, batched
+
+
+class RNNCell(RNNCellBase):
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", **kw) -> None:
+        self.nonlinearity = nonlinearity
+        super().__init__(input_size, hidden_size, bias, **kw)
+
+    def forward(self, input, hx=None):
+        input, hx, batched = self._prepare(input, hx, 1)
+        x_proj = F.linear(input, self.weight_ih, self.bias_ih)
+        h = _rnn_cell(x_proj, hx, self.weight_hh, self.bias_hh, self.nonlinearity == "relu")
+        return h if batched else h.squeeze(0)
+
+
+class LSTMCell(RNNCellBase):
+    _gates = 4
+
+    def forward(self, input, hx=None):
+        input, (h, c), batched = self._prepare(input, hx, 2)
+        x_proj = F.linear(input, self.weight_ih, self.bias_ih)
+        h, c = _lstm_cell(x_proj, h, c, self.weight_hh, self.bias_hh)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+class GRUCell(RNNCellBase):
+    _gates = 3
+
+    def forward(self, input, hx=None):
+        input, hx, batched = self._prepare(input, hx, 1)
+        x_proj = F.linear(input, self.weight_ih, self.bias_ih)
+        h = _gru_cell(x_proj, hx, self.weight_hh, self.bias_hh)
+        return h if batched else h.squeeze(0)
