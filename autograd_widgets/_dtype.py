@@ -203,3 +203,48 @@ def _widen(current: dtype, higher: dtype) -> dtype:
     # scalar float joining an integer tensor PyTorch uses that operand's dtype (0-d) or
     # the default dtype (Python float).
     return higher
+
+
+class finfo:  # noqa: N801 - torch.finfo
+    """``torch.finfo``: machine limits of a floating dtype (default: the default dtype)."""
+
+    def __init__(self, type=None):  # noqa: A002
+        dt = get_default_dtype() if type is None else as_dtype(type)
+        if not dt.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type.")
+        info = np.finfo(dt.np)
+        self.bits = int(info.bits)
+        self.eps = float(info.eps)
+        self.max = float(info.max)
+        self.min = float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0 ** -int(info.precision)
+        self.dtype = dt.name
+
+    def __repr__(self) -> str:
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+            f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, "
+            f"dtype={self.dtype})"
+        )
+
+    __str__ = __repr__
+
+
+class iinfo:  # noqa: N801 - torch.iinfo
+    """``torch.iinfo``: limits of an integer dtype."""
+
+    def __init__(self, type):  # noqa: A002
+        dt = as_dtype(type)
+        if dt.is_floating_point:
+            raise TypeError("torch.iinfo() requires an integer input type.")
+        info = np.iinfo(dt.np) if dt.np.kind != "b" else np.iinfo(np.uint8)
+        self.bits = int(info.bits)
+        self.max = int(info.max)
+        self.min = int(info.min)
+        self.dtype = dt.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+    __str__ = __repr__
