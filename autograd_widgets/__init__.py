@@ -58,9 +58,9 @@ from ._creation import (
 )
 from ._dtype import (
     dtype,
+    finfo,
     float16,
     float32,
-    finfo,
     float64,
     get_default_dtype,
     iinfo,
