@@ -289,7 +289,7 @@ case(
     [(3, 4), (4,), (3, 1)],
 )
 case("atan2", lambda m, x, y: m.atan2(x, y), [(3, 4), (3, 4)], [(3, 4), (4,)], gen=positive)
-case("hypot", lambda m, x, y: m.hypot(x, y), [(3, 4), (3, 4)], gen=positive, graph=False)
+case("hypot", lambda m, x, y: m.hypot(x, y), [(3, 4), (3, 4)], gen=positive)
 
 # --- reductions -------------------------------------------------------------------------------
 R3 = [(2, 3, 4)]
@@ -674,6 +674,42 @@ case(
 # Random in-place fills: compared through the graph and a zero gradient (values differ).
 case("uniform_", lambda m, x: _ip("uniform_")(m, x) * 0, [(3, 4)])
 case("normal_", lambda m, x: _ip("normal_")(m, x) * 0, [(3, 4)])
+
+# --- more ops -----------------------------------------------------------------------------------
+case("index_add", lambda m, x, i, s: x.index_add(0, i, s), [(3, 4), IDX2, (3, 4)])
+case("index_add_alpha", lambda m, x, i, s: m.index_add(x, 1, i, s, alpha=2), [(3, 4), IDX, (3, 2)])
+case("tensor_split", lambda m, x: m.tensor_split(x, 3, dim=1), [(2, 7)])
+case("float_power", lambda m, x: m.float_power(x, 2), [(3,)], gen=positive)
+case("nan_to_num", lambda m, x: m.nan_to_num(x * 1), [(3,)])
+case("expand_new_dims", lambda m, x: x.expand(2, 3, 4) * 1, [(4,)])
+case("swapaxes", lambda m, x: x.swapaxes(0, 1), [(3, 4)])
+case("flatten_0d_to_1", lambda m, x: x.flatten() * 2, [()])
+case("baddbmm", lambda m, b, x, y: m.baddbmm(b, x, y), [(2, 3, 4), (2, 3, 5), (2, 5, 4)])
+case(
+    "baddbmm_scaled",
+    lambda m, b, x, y: m.baddbmm(b, x, y, beta=0.5, alpha=2),
+    [(3, 4), (2, 3, 5), (2, 5, 4)],
+)
+case("addmv", lambda m, b, x, y: m.addmv(b, x, y), [(3,), (3, 4), (4,)])
+case("square_int", lambda m, i: m.square(i), [I64])
+case("abs_int", lambda m, i: (i.abs(), -i, i.sign()), [I64])
+case("sigmoid_extreme", lambda m, x: (x * 200).sigmoid(), [(5,)])
+case("softmax_extreme", lambda m, x: (x * 500).softmax(0), [(5,)], fd=False)
+case("logsumexp_extreme", lambda m, x: (x * 500).logsumexp(0), [(5,)], fd=False)
+case("log_softmax_extreme", lambda m, x: (x * 500).log_softmax(0), [(5,)], fd=False)
+case("var_single", lambda m, x: x.var(), [(1,)], fd=False, gradgrad=False)
+case("std_mean", lambda m, x: m.std_mean(x, 1), [(3, 4)])
+case("var_mean", lambda m, x: m.var_mean(x, 0), [(3, 4)])
+case("count_nonzero", lambda m, x: m.count_nonzero(x > 0, 1), [(3, 4)])
+case("inner", lambda m, x, y: m.inner(x, y), [(3,), (3,)], graph=False)
+case("mul_inplace_int_scalar", lambda m, i: i.mul_(3), [I64])
+case("select_neg_dim", lambda m, x: x.select(-1, 0), [(3, 4)])
+case("narrow_neg", lambda m, x: m.narrow(x, -1, -2, 2), [(3, 4)])
+case("movedim_multi", lambda m, x: m.movedim(x, (0, 1), (2, 0)), [(2, 3, 4)])
+case("unflatten_neg", lambda m, x: x.unflatten(-1, (2, -1)), [(3, 4)])
+case("chunk_more_than_size", lambda m, x: x.chunk(5), [(3,)])
+case("repeat_0d", lambda m, x: x.repeat(3), [()])
+case("masked_scatter_like_where", lambda m, x: m.where(x > 0.5, x, m.zeros_like(x)), [(3,)])
 
 # sanity: every id unique
 _ids = [c.id for c in TABLE]

@@ -68,7 +68,7 @@ def select(input, dim, index):
     d = input._data
     if d.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    dim = wrap_dim(dim, d.ndim)
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
     size = d.shape[dim]
     index = int(index)
     if index < -size or index >= size:
@@ -88,8 +88,8 @@ def select(input, dim, index):
         {"dim": dim, "index": index, "self_sym_sizes": d.shape},
         lambda b: b.select(dim, index),
     )
-    if raw < 0 and out._grad_fn is not None:
-        _shown.show(out, index=raw)
+    if (raw < 0 or raw_dim < 0) and out._grad_fn is not None:
+        _shown.show(out, index=raw, dim=raw_dim)
     return out
 
 
@@ -653,13 +653,28 @@ def index_add(input, dim, index, source, *, alpha=1):
     np.add.at(res, key, source._data * alpha)
     out = _make(res)
     if needs_grad(input, source):
-        cls = node_class(
-            "IndexAddBackward0",
-            lambda n, grad: (grad, grad[n._attrs["key"]] * alpha),
-            attrs=("key",),
+        record(
+            IndexAddBackward0,
+            out,
+            (input, source),
+            {"index": index, "source": source},
+            {"alpha": alpha, "dim": dim, "source_dim": source._data.ndim},
         )
-        record(cls, out, (input, source), None, {"key": key})
     return out
+
+
+def _index_add_backward(n, grad):
+    a = n._attrs
+    g_source = grad.index_select(a["dim"], n.saved("index"))
+    return grad, (g_source if a["alpha"] == 1 else g_source * a["alpha"])
+
+
+IndexAddBackward0 = node_class(
+    "IndexAddBackward0",
+    _index_add_backward,
+    saved=("index", "source"),
+    attrs=("alpha", "dim", "source_dim"),
+)
 
 
 _unused = (_as_view,)

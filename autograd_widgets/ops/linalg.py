@@ -93,7 +93,11 @@ def mm(input, mat2):
             MmBackward0,
             out,
             (input, mat2),
-            {"self": input, "mat2": mat2},
+            # Like PyTorch: each operand is saved only if the other one needs its gradient.
+            {
+                "self": input if mat2._requires_grad else None,
+                "mat2": mat2 if input._requires_grad else None,
+            },
             {"mat2_sym_sizes": b.shape, "self_sym_sizes": a.shape},
         )
     elif events.listeners:
@@ -360,12 +364,69 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     return out
 
 
+def _scaled(t, k):
+    return t if k == 1 else t * k
+
+
+def _baddbmm_backward(n, grad):
+    a = n._attrs
+    b1, b2 = n.saved("batch1"), n.saved("batch2")
+    from ._core import unbroadcast
+
+    return (
+        unbroadcast(_scaled(grad, a["beta"]), n._shapes),
+        _scaled(grad.bmm(b2.transpose(1, 2)), a["alpha"]),
+        _scaled(b1.transpose(1, 2).bmm(grad), a["alpha"]),
+    )
+
+
+def _addmv_backward(n, grad):
+    a = n._attrs
+    mat, vec = n.saved("mat"), n.saved("vec")
+    from ._core import unbroadcast
+
+    return (
+        unbroadcast(_scaled(grad, a["beta"]), n._shapes),
+        _scaled(grad.unsqueeze(1) * vec.unsqueeze(0), a["alpha"]),
+        _scaled(mat.t().mv(grad), a["alpha"]),
+    )
+
+
+BaddbmmBackward0 = node_class(
+    "BaddbmmBackward0", _baddbmm_backward, saved=("batch1", "batch2"), attrs=("alpha", "beta")
+)
+AddmvBackward0 = node_class(
+    "AddmvBackward0", _addmv_backward, saved=("mat", "vec"), attrs=("alpha", "beta")
+)
+
+
+def _add_product(cls, input, prod, operands, saved, beta, alpha):
+    res = input._data * beta + prod * alpha if (beta != 1 or alpha != 1) else input._data + prod
+    out = _make(np.asarray(res, dtype=promote(input, *operands)))
+    if needs_grad(input, *operands):
+        record(cls, out, (input,) + operands, saved, {"alpha": alpha, "beta": beta})
+        out._grad_fn._shapes = input._data.shape
+    return out
+
+
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
-    return input * beta + bmm(batch1, batch2) * alpha
+    prod = bmm(batch1.detach(), batch2.detach())._data
+    return _add_product(
+        BaddbmmBackward0,
+        input,
+        prod,
+        (batch1, batch2),
+        {"batch1": batch1, "batch2": batch2},
+        beta,
+        alpha,
+    )
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
-    return input * beta + mv(mat, vec) * alpha
+    prod = mv(mat.detach(), vec.detach())._data
+    return _add_product(
+        AddmvBackward0, input, prod, (mat, vec), {"mat": mat, "vec": vec}, beta, alpha
+    )
 
 
 # --- einsum -----------------------------------------------------------------------------------

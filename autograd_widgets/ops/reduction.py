@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import namedtuple
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -473,6 +474,16 @@ def _correction(unbiased, correction):
     return 1 if unbiased else 0
 
 
+@contextmanager
+def warnings_off():
+    """numpy's own RuntimeWarnings (dof <= 0) are replaced by PyTorch's UserWarning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
 def _var_backward(node, grad):
     a = node._attrs
     self = node.saved("self")
@@ -482,7 +493,8 @@ def _var_backward(node, grad):
         n *= self._data.shape[ax] if self._data.ndim else 1
     mean_ = self.mean(axes, keepdim=True) if self._data.ndim else self
     g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
-    return g * 2 * (self - mean_) / (n - a["correction"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g * 2 * (self - mean_) / (n - a["correction"])
 
 
 def _std_backward(node, grad):
@@ -519,7 +531,21 @@ def _var_impl(input, dim, unbiased, keepdim, correction, cls, np_fn):
     c = _correction(unbiased, correction)
     d = as_float_input(input)
     axes = _dims(dim, d.ndim)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    n = 1
+    for ax in axes:
+        n *= d.shape[ax]
+    if n - c <= 0:
+        import warnings
+
+        warnings.warn(
+            f"{'std' if cls is StdBackward0 else 'var'}(): degrees of freedom is <= 0. Correction "
+            "should be strictly less than the reduction factor (input numel divided by output "
+            "numel). (Triggered internally at "
+            "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)",
+            UserWarning,
+            stacklevel=3,
+        )
+    with np.errstate(invalid="ignore", divide="ignore"), warnings_off():
         res = np.asarray(
             np_fn(d, axis=axes if d.ndim else None, ddof=c, keepdims=keepdim), dtype=d.dtype
         )
@@ -552,12 +578,96 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var_impl(input, dim, unbiased, keepdim, correction, StdBackward0, np.std)
 
 
+class _VarMeanNode(Node):
+    """One node, two outputs (``var``/``std`` and ``mean``), as PyTorch's ``VarMeanBackward0``."""
+
+    __slots__ = ()
+    is_std = False
+
+    def apply(self, grads):
+        from .pointwise import where
+
+        g_v, g_m = grads
+        a, axes = self._attrs, self._shapes
+        x = self.saved("self")
+        shape = x._data.shape
+        n = 1
+        for ax in axes:
+            n *= shape[ax]
+        mean_ = x.mean(axes, keepdim=True) if x._data.ndim else x
+        g = _expand_back(g_v, shape, axes, a["keepdim"])
+        c = self._extra["correction"]
+        if type(self).is_std:
+            r = _expand_back(self.saved("result0"), shape, axes, a["keepdim"])
+            zero = _make(np.zeros((), dtype=g._data.dtype))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                part = where(r == 0, zero, g * (x - mean_) / ((n - c) * r))
+        else:
+            part = g * 2 * (x - mean_) / (n - c)
+        return (part + _expand_back(g_m, shape, axes, a["keepdim"]) / (n or 1),)
+
+
+VarMeanBackward0 = node_class(
+    "VarMeanBackward0",
+    saved=("self",),
+    attrs=("correction", "dim", "keepdim"),
+    base=_VarMeanNode,
+)
+StdMeanBackward0 = node_class(
+    "StdMeanBackward0",
+    saved=("result0", "self"),
+    attrs=("correction", "dim", "keepdim"),
+    base=_VarMeanNode,
+)
+StdMeanBackward0.is_std = True
+
+
+def _var_mean(input, dim, unbiased, keepdim, correction, cls, spread):
+    from ..autograd.node import SavedTensor
+
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    with _no_grad():
+        v = spread(input, dim, unbiased, keepdim, correction=correction)
+        m = mean(input.float() if input._data.dtype.kind != "f" else input, dim, keepdim)
+    v, m = _make(v._data), _make(m._data)
+    if needs_grad(input):
+        c = _correction(unbiased, correction)
+        d = input._data
+        record_multi(
+            cls,
+            [v, m],
+            (input,),
+            {"self": input},
+            {
+                "correction": c,
+                "dim": None if dim is None else _dim_attr(dim, d.ndim),
+                "keepdim": keepdim,
+            },
+        )
+        node = v._grad_fn
+        node._shapes = _dims(dim, d.ndim)
+        node._x()["correction"] = c
+        if cls is StdMeanBackward0:
+            node._saved["result0"] = SavedTensor(v, is_output=True)
+    return v, m
+
+
+class _no_grad:
+    def __enter__(self):
+        self.prev = grad_state.enabled
+        grad_state.enabled = False
+
+    def __exit__(self, *exc):
+        grad_state.enabled = self.prev
+
+
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+    return _var_mean(input, dim, unbiased, keepdim, correction, VarMeanBackward0, var)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+    return _var_mean(input, dim, unbiased, keepdim, correction, StdMeanBackward0, std)
 
 
 def _norm_backward(node, grad):

@@ -466,7 +466,7 @@ def roll(input, shifts, dims=None):
 
 def narrow(input, dim, start, length):
     d = input._data
-    dim = wrap_dim(dim, d.ndim)
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
     start = int(start)
     if start < 0:
         start += d.shape[dim]
@@ -476,7 +476,10 @@ def narrow(input, dim, start, length):
         )
     from .indexing import slice_dim
 
-    return slice_dim(input, dim, start, start + length, 1)
+    out = slice_dim(input, dim, start, start + length, 1)
+    if raw_dim < 0 and out._grad_fn is not None:
+        _shown.show(out, dim=raw_dim, start=start, end=start + length)
+    return out
 
 
 # --- cat / stack / split / unbind ----------------------------------------------------------
@@ -656,16 +659,21 @@ def chunk(input, chunks, dim=0):
 
 
 def tensor_split(input, indices_or_sections, dim=0):
+    """``torch.tensor_split``: one slice per section (each its own ``SliceBackward0``)."""
+    from .indexing import slice_dim
+
     d = input._data
     ax = wrap_dim(dim, d.ndim)
     n = d.shape[ax]
     if isinstance(indices_or_sections, int):
         k = indices_or_sections
         sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        bounds = [0]
+        for s in sizes:
+            bounds.append(bounds[-1] + s)
     else:
         bounds = [0] + [min(int(i), n) for i in indices_or_sections] + [n]
-        sizes = [max(b - a, 0) for a, b in zip(bounds[:-1], bounds[1:])]
-    return split(input, sizes, ax)
+    return tuple(slice_dim(input, ax, a, max(a, b), 1) for a, b in zip(bounds[:-1], bounds[1:]))
 
 
 class _UnbindNode(Node):
