@@ -52,7 +52,7 @@ class _StridesNode(Node):
             try:
                 d = self.saved(key)._data
                 return tuple(st // d.itemsize for st in d.strides)
-            except RuntimeError:  # freed: fall back to the contiguous layout
+            except (RuntimeError, AttributeError):  # freed or not saved: the contiguous layout
                 sizes, st, acc = self._attrs[key + "_sym_sizes"], [], 1
                 for size in reversed(sizes):
                     st.append(acc)

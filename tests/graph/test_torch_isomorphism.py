@@ -63,13 +63,7 @@ CORE_STRUCTURE = {
     "higher_order": "PowBackward0's backward builds grad * (3 * x**2) as MulBackward0(PowBackward0); "
     "torch's as MulBackward0(MulBackward1(PowBackward0)) with exponent 2.0",
 }
-_MM = "MmBackward0 saves mat2 although self does not require grad (torch: _saved_mat2 is None)"
-CORE_SAVED = {
-    **CORE_STRUCTURE,
-    "tutorial_learn_basics": _MM,
-    "mlp_step": _MM,
-    "mlp_tanh_sum_loss": _MM,
-}
+CORE_SAVED = dict(CORE_STRUCTURE)
 
 
 def cases(known):
