@@ -711,6 +711,23 @@ case("chunk_more_than_size", lambda m, x: x.chunk(5), [(3,)])
 case("repeat_0d", lambda m, x: x.repeat(3), [()])
 case("masked_scatter_like_where", lambda m, x: m.where(x > 0.5, x, m.zeros_like(x)), [(3,)])
 
+
+def _getitem_imul(m, x):
+    y = x * 1
+    y[1] *= 2
+    return y
+
+
+def _slice_iadd(m, x, w):
+    y = x.exp()
+    y = y * 1
+    y[:, :2] += w
+    return y
+
+
+case("setitem_imul", _getitem_imul, [(3, 4)])
+case("setitem_slice_iadd", _slice_iadd, [(3, 4), (2,)])
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]
