@@ -39,6 +39,10 @@ def _leaky_relu_backward(n, grad):
 LeakyReluBackward0 = node_class(
     "LeakyReluBackward0", _leaky_relu_backward, saved=("self",), attrs=("negative_slope",)
 )
+# In-place variants carry PyTorch's "...Backward1" names (same formula here).
+LeakyReluBackward1 = node_class(
+    "LeakyReluBackward1", _leaky_relu_backward, saved=("self",), attrs=("negative_slope",)
+)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
@@ -47,7 +51,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
         return _unary(
             x,
             np.where(d > 0, d, d * d.dtype.type(negative_slope)),
-            LeakyReluBackward0,
+            LeakyReluBackward1 if inplace else LeakyReluBackward0,
             {"negative_slope": negative_slope},
         )
 
@@ -135,13 +139,17 @@ def _elu_backward(n, grad):
 EluBackward0 = node_class(
     "EluBackward0", _elu_backward, saved=("self",), attrs=("alpha", "scale", "input_scale")
 )
+EluBackward1 = node_class(
+    "EluBackward1", _elu_backward, saved=("self",), attrs=("alpha", "scale", "input_scale")
+)
 
 
 def elu(input, alpha=1.0, inplace=False):
     def f(x):
         d = as_float_input(x)
         res = np.where(d > 0, d, alpha * np.expm1(np.minimum(d, 0))).astype(d.dtype)
-        return _unary(x, res, EluBackward0, {"alpha": alpha, "scale": 1, "input_scale": 1})
+        cls = EluBackward1 if inplace else EluBackward0
+        return _unary(x, res, cls, {"alpha": alpha, "scale": 1, "input_scale": 1})
 
     return _maybe_inplace(input, f, inplace)
 

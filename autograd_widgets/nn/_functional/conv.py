@@ -14,7 +14,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ...autograd.node import node_class
-from ...ops._core import Tensor, needs_grad, record
+from ...ops._core import Tensor, grad_state, needs_grad, record
 
 _make = Tensor._make
 
@@ -34,7 +34,8 @@ def _tuple(v, n: int, name: str = "") -> tuple:
 
 
 def _no_double_backward(grad: Tensor, name: str) -> None:
-    if grad._requires_grad:
+    # The backward runs with grad mode on exactly when create_graph=True.
+    if grad_state.enabled or grad._requires_grad:
         raise NotImplementedError(
             f"double backward (create_graph=True) through {name} is not supported by autograd_widgets"
         )
