@@ -18,6 +18,7 @@ from ..ops import inplace as _inplace
 from ..tensor import Tensor
 from ._functional.activation import elu, gelu, hardtanh, leaky_relu, mish, relu6, silu, softplus
 from ._functional.adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
+from ._functional.attention import scaled_dot_product_attention
 from ._functional.conv import avg_pool1d, avg_pool2d, conv1d, conv2d, max_pool1d, max_pool2d
 from ._functional.loss import (
     binary_cross_entropy,
@@ -36,6 +37,7 @@ from ._functional.sparse import embedding, one_hot, pad
 _make = Tensor._make
 
 __all__ = [
+    "scaled_dot_product_attention",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "adaptive_max_pool2d",

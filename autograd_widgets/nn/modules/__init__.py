@@ -1,6 +1,6 @@
 """Layers, containers and losses (``torch.nn.modules``)."""
 
-from . import activation, container, conv, layers, linear, loss, pooling, rnn
+from . import activation, container, conv, layers, linear, loss, pooling, rnn, transformer
 from .activation import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
@@ -10,9 +10,10 @@ from .loss import *  # noqa: F403
 from .module import Module
 from .pooling import *  # noqa: F403
 from .rnn import *  # noqa: F403
+from .transformer import *  # noqa: F403
 
 __all__ = ["Module"] + [
     name
-    for mod in (activation, container, conv, layers, linear, loss, pooling, rnn)
+    for mod in (activation, container, conv, layers, linear, loss, pooling, rnn, transformer)
     for name in mod.__all__
 ]

@@ -1,0 +1,300 @@
+"""Attention: ``MultiheadAttention``, ``TransformerEncoderLayer``, ``TransformerEncoder``.
+
+Written from differentiable ops following ``torch.nn.functional.multi_head_attention_forward``
+(packed in-projection, per-head ``bmm``, head-averaged weights when ``need_weights``) and
+PyTorch's parameter names, registration and initialisation order, so a seeded model starts
+from PyTorch's weights. Dropout inside attention draws from our generator, not ATen's
+Bernoulli stream: outputs match PyTorch in ``eval()`` mode or with ``dropout=0``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+from ... import _creation
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .container import ModuleList
+from .layers import Dropout, LayerNorm
+from .linear import Linear
+from .module import Module
+
+__all__ = [
+    "Transformer",
+    "MultiheadAttention",
+    "TransformerEncoderLayer",
+    "TransformerEncoder",
+]
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """The ``out_proj`` of ``MultiheadAttention`` (a ``Linear`` under PyTorch's name)."""
+
+
+def _merge_masks(attn_mask, key_padding_mask, bsz, num_heads, tgt_len, src_len, dtype):
+    """One additive float mask of shape (bsz * num_heads, tgt_len, src_len), or None."""
+    mask = None
+    if attn_mask is not None:
+        if attn_mask.dtype == _bool():
+            attn_mask = _creation.zeros(*attn_mask.shape, dtype=dtype).masked_fill(
+                attn_mask, float("-inf")
+            )
+        mask = attn_mask if attn_mask.dim() == 3 else attn_mask.unsqueeze(0)
+    if key_padding_mask is not None:
+        if key_padding_mask.dtype == _bool():
+            key_padding_mask = _creation.zeros(*key_padding_mask.shape, dtype=dtype).masked_fill(
+                key_padding_mask, float("-inf")
+            )
+        kpm = (
+            key_padding_mask.view(bsz, 1, 1, src_len)
+            .expand(-1, num_heads, -1, -1)
+            .reshape(bsz * num_heads, 1, src_len)
+        )
+        mask = kpm if mask is None else mask + kpm
+    return mask
+
+
+def _bool():
+    from ... import _dtype
+
+    return _dtype.bool_
+
+
+class MultiheadAttention(Module):
+    """``torch.nn.MultiheadAttention`` (packed q/k/v projection; no ``kdim``/``vdim``)."""
+
+    def __init__(
+        self,
+        embed_dim,
+        num_heads,
+        dropout=0.0,
+        bias=True,
+        add_bias_kv=False,
+        add_zero_attn=False,
+        kdim=None,
+        vdim=None,
+        batch_first=False,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__()
+        if (
+            add_bias_kv
+            or add_zero_attn
+            or (kdim not in (None, embed_dim))
+            or (vdim not in (None, embed_dim))
+        ):
+            raise NotImplementedError(
+                "MultiheadAttention(add_bias_kv/add_zero_attn/kdim/vdim) is not supported by "
+                "autograd_widgets"
+            )
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(
+                f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} "
+                f"and num_heads={num_heads} instead"
+            )
+        self.embed_dim = embed_dim
+        self.kdim = self.vdim = embed_dim
+        self._qkv_same_embed_dim = True
+        self.num_heads = num_heads
+        self.dropout = dropout
+        self.batch_first = batch_first
+        self.head_dim = embed_dim // num_heads
+        if self.head_dim * num_heads != embed_dim:
+            raise AssertionError("embed_dim must be divisible by num_heads")
+        self.in_proj_weight = Parameter(_creation.empty(3 * embed_dim, embed_dim, dtype=dtype))
+        self.register_parameter("q_proj_weight", None)
+        self.register_parameter("k_proj_weight", None)
+        self.register_parameter("v_proj_weight", None)
+        if bias:
+            self.in_proj_bias = Parameter(_creation.empty(3 * embed_dim, dtype=dtype))
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias)
+        self.bias_k = self.bias_v = None
+        self.add_zero_attn = False
+        self._reset_parameters()
+
+    def _reset_parameters(self) -> None:
+        init.xavier_uniform_(self.in_proj_weight)
+        if self.in_proj_bias is not None:
+            init.constant_(self.in_proj_bias, 0.0)
+            init.constant_(self.out_proj.bias, 0.0)
+
+    def forward(
+        self,
+        query,
+        key,
+        value,
+        key_padding_mask=None,
+        need_weights=True,
+        attn_mask=None,
+        average_attn_weights=True,
+        is_causal=False,
+    ):
+        batched = query.dim() == 3
+        if self.batch_first and batched:
+            query, key, value = (t.transpose(1, 0) for t in (query, key, value))
+        if not batched:
+            query, key, value = (t.unsqueeze(1) for t in (query, key, value))
+            if key_padding_mask is not None:
+                key_padding_mask = key_padding_mask.unsqueeze(0)
+        tgt_len, bsz, embed_dim = query.shape
+        src_len = key.shape[0]
+        if embed_dim != self.embed_dim:
+            raise AssertionError(
+                f"was expecting embedding dimension of {self.embed_dim}, but got {embed_dim}"
+            )
+        if is_causal and attn_mask is None:
+            attn_mask = _creation.ones(tgt_len, src_len, dtype=_bool()).triu(1)
+        w, b = self.in_proj_weight, self.in_proj_bias
+        E = embed_dim
+        if query is key and key is value:
+            proj = F.linear(query, w, b)
+            proj = proj.unflatten(-1, (3, E)).unsqueeze(0).transpose(0, -2).squeeze(-2)
+            q, k, v = proj.contiguous()
+        else:
+            wq, wk, wv = w.chunk(3)
+            bq, bk, bv = b.chunk(3) if b is not None else (None, None, None)
+            q, k, v = F.linear(query, wq, bq), F.linear(key, wk, bk), F.linear(value, wv, bv)
+        H, D = self.num_heads, self.head_dim
+        q = q.view(tgt_len, bsz * H, D).transpose(0, 1)
+        k = k.view(src_len, bsz * H, D).transpose(0, 1)
+        v = v.view(src_len, bsz * H, D).transpose(0, 1)
+        mask = _merge_masks(attn_mask, key_padding_mask, bsz, H, tgt_len, src_len, q.dtype)
+        p = self.dropout if self.training else 0.0
+        if need_weights:
+            q_scaled = q * math.sqrt(1.0 / float(D))
+            scores = q_scaled.bmm(k.transpose(-2, -1))
+            if mask is not None:
+                scores = scores + mask
+            weights = scores.softmax(dim=-1)
+            if p > 0.0:
+                weights = F.dropout(weights, p=p)
+            out = weights.bmm(v)
+            out = out.transpose(0, 1).contiguous().view(tgt_len * bsz, E)
+            out = F.linear(out, self.out_proj.weight, self.out_proj.bias)
+            out = out.view(tgt_len, bsz, E)
+            weights = weights.view(bsz, H, tgt_len, src_len)
+            if average_attn_weights:
+                weights = weights.mean(dim=1)
+            if not batched:
+                out, weights = out.squeeze(1), weights.squeeze(0)
+        else:
+            if mask is not None:
+                mask = mask.view(bsz, H, -1, src_len) if mask.shape[0] != 1 else mask.unsqueeze(0)
+            q, k, v = (t.view(bsz, H, -1, D) for t in (q, k, v))
+            out = F.scaled_dot_product_attention(q, k, v, mask, p)
+            out = out.permute(2, 0, 1, 3).contiguous().view(bsz * tgt_len, E)
+            out = F.linear(out, self.out_proj.weight, self.out_proj.bias)
+            out = out.view(tgt_len, bsz, E)
+            weights = None
+            if not batched:
+                out = out.squeeze(1)
+        if self.batch_first and batched:
+            out = out.transpose(1, 0)
+        return out, weights
+
+
+class TransformerEncoderLayer(Module):
+    """``torch.nn.TransformerEncoderLayer`` (post-norm by default, ``norm_first`` supported)."""
+
+    def __init__(
+        self,
+        d_model,
+        nhead,
+        dim_feedforward=2048,
+        dropout=0.1,
+        activation=F.relu,
+        layer_norm_eps=1e-5,
+        batch_first=False,
+        norm_first=False,
+        bias=True,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__()
+        self.self_attn = MultiheadAttention(
+            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
+        )
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
+        self.norm_first = norm_first
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        if isinstance(activation, str):
+            if activation not in ("relu", "gelu"):
+                raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+            activation = F.relu if activation == "relu" else F.gelu
+        self.activation = activation
+
+    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        x = src
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            x = x + self._ff_block(self.norm2(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+            x = self.norm2(x + self._ff_block(x))
+        return x
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x = self.self_attn(
+            x,
+            x,
+            x,
+            attn_mask=attn_mask,
+            key_padding_mask=key_padding_mask,
+            need_weights=False,
+            is_causal=is_causal,
+        )[0]
+        return self.dropout1(x)
+
+    def _ff_block(self, x):
+        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return self.dropout2(x)
+
+
+class TransformerEncoder(Module):
+    """``torch.nn.TransformerEncoder``: ``num_layers`` deep copies of ``encoder_layer``."""
+
+    def __init__(
+        self,
+        encoder_layer,
+        num_layers,
+        norm=None,
+        enable_nested_tensor=True,
+        mask_check=True,
+    ) -> None:
+        super().__init__()
+        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+        out = src
+        for mod in self.layers:
+            out = mod(out, src_mask=mask, src_key_padding_mask=src_key_padding_mask)
+        if self.norm is not None:
+            out = self.norm(out)
+        return out
+
+
+class Transformer(Module):
+    """``torch.nn.Transformer``: only its mask helper is supported here."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        raise NotImplementedError(
+            "torch.nn.Transformer (encoder-decoder) is not supported by autograd_widgets; "
+            "TransformerEncoder / TransformerEncoderLayer / MultiheadAttention are"
+        )
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz, device=None, dtype=None):
+        """A float mask with ``-inf`` above the diagonal and ``0.0`` elsewhere."""
+        return _creation.full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)
