@@ -327,7 +327,22 @@ def _pow0_backward(node, grad):
     e = node._attrs["exponent"]
     if e == 0:
         return grad * 0
-    return grad * e * node.saved("self") ** (e - 1)
+    # Same graph as PyTorch's pow_backward: grad * (exponent * self ** (exponent - 1)),
+    # with the Scalar multiply recorded as MulBackward1 (it shows up under create_graph).
+    return grad * _mul_scalar(node.saved("self") ** (float(e) - 1), float(e))
+
+
+MulBackward1 = node_class(
+    "MulBackward1", lambda node, grad: _mul_scalar(grad, node._attrs["other"]), attrs=("other",)
+)
+
+
+def _mul_scalar(t: Tensor, s) -> Tensor:
+    """``at::mul(Tensor, Scalar)``: what backward formulas use (``MulBackward1``)."""
+    out = _make(np.asarray(t._data * s, dtype=t._data.dtype))
+    if needs_grad(t):
+        record(MulBackward1, out, (t,), None, {"other": s})
+    return out
 
 
 def _pow1_backward(node, grad):
