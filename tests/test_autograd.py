@@ -512,6 +512,102 @@ def detach_and_requires_grad(m):
     return d.requires_grad, d.is_leaf, z.is_leaf, z.requires_grad, d.grad_fn
 
 
+@scenario
+def function_mark_dirty(m):
+    class AddOne(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    x = x_(m)
+    h = x * 2
+    out = AddOne.apply(h)
+    (out * 3).sum().backward()
+    return out is h, type(h.grad_fn).__name__, r(x.grad), r(h)
+
+
+@scenario
+def function_returns_input(m):
+    class Ident(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    x = x_(m)
+    y = Ident.apply(x)
+    y.sum().backward()
+    return y is x, type(y.grad_fn).__name__, r(x.grad)
+
+
+@scenario
+def function_setup_context(m):
+    class Mul(m.autograd.Function):
+        @staticmethod
+        def forward(x, k):
+            return x * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.k = inputs[1]
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * ctx.k, None
+
+    x = x_(m)
+    Mul.apply(x, 4.0).sum().backward()
+    return r(x.grad)
+
+
+@scenario
+def inplace_on_non_leaf_records(m):
+    x = x_(m)
+    y = x * 1
+    v0 = y._version
+    y.mul_(x)
+    y.add_(1)
+    y.sum().backward()
+    return v0, y._version, type(y.grad_fn).__name__, r(x.grad), y.is_leaf
+
+
+@scenario
+def data_mutation_is_invisible(m):
+    x = x_(m)
+    y = x * x
+    x.data.mul_(10)
+    y.sum().backward()
+    return r(x.grad), x._version
+
+
+@scenario
+def several_hooks_in_order(m):
+    x = x_(m)
+    order = []
+    x.register_hook(lambda g: order.append(1))
+    x.register_hook(lambda g: order.append(2) or g * 2)
+    x.register_hook(lambda g: order.append(3) or g + 1)
+    (x * 1).sum().backward()
+    return order, r(x.grad)
+
+
+@scenario
+def grad_of_grad_unused(m):
+    x = x_(m)
+    y = (x * 2).sum()
+    (g,) = m.autograd.grad(y, x, create_graph=True)
+    return g.requires_grad, err(lambda: m.autograd.grad(g.sum(), x))
+
+
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario_matches_torch(name):
     torch = require_torch()

@@ -363,6 +363,81 @@ def float_of_many(m):
     return float(m.ones(2))
 
 
+@error
+def function_wrong_number_of_grads(m):
+    class F(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x * y
+
+        @staticmethod
+        def backward(ctx, grad):
+            return (grad,)
+
+    F.apply(leaf(m, 2), leaf(m, 2)).sum().backward()
+
+
+@error
+def function_grad_for_non_tensor(m):
+    class F(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, grad
+
+    F.apply(leaf(m, 2), 2.0).sum().backward()
+
+
+@error
+def function_wrong_grad_shape(m):
+    class F(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return m.ones(5)
+
+    F.apply(leaf(m, 2)).sum().backward()
+
+
+@error
+def function_save_non_tensor(m):
+    class F(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x, 3)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    F.apply(leaf(m, 2))
+
+
+@error
+def function_forward_not_implemented(m):
+    class F(m.autograd.Function):
+        pass
+
+    F.apply(leaf(m, 2))
+
+
+@error
+def hessian_non_scalar(m):
+    m.autograd.functional.hessian(lambda t: t * 2, m.ones(2))
+
+
+@error
+def gradcheck_no_requires_grad(m):
+    m.autograd.gradcheck(lambda t: t * 2, (m.ones(2, dtype=m.float64),))
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

@@ -20,10 +20,10 @@ class FunctionCtx:
     def save_for_backward(self, *tensors) -> None:
         from ..tensor import Tensor
 
-        for t in tensors:
+        for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
-                    "save_for_backward can only save variables, but argument 0 is of type "
+                    f"save_for_backward can only save variables, but argument {i} is of type "
                     f"{type(t).__name__}"
                 )
         self._to_save = tensors
@@ -74,17 +74,15 @@ class BackwardCFunction(Node, FunctionCtx):
                     f"function {type(self).__name__} returned an incorrect number of gradients "
                     f"(expected {n_in}, got {len(result)})"
                 )
-        from ..tensor import Tensor
 
-        out = []
-        for pos, r in zip(self._tensor_positions, (result[p] for p in self._tensor_positions)):
-            if r is not None and not isinstance(r, Tensor):
-                raise TypeError(
+        positions = self._tensor_positions
+        for pos, r in enumerate(result):
+            if r is not None and pos not in positions:
+                raise RuntimeError(
                     f"function {type(self).__name__} returned a gradient different than None at "
                     f"position {pos + 1}, but the corresponding forward input was not a Variable"
                 )
-            out.append(r)
-        return tuple(out)
+        return tuple(result[p] for p in positions)
 
     def _materialize_grads(self, grads):
         from ..tensor import Tensor

@@ -113,7 +113,7 @@ def hessian(
         out = func(*ins)
         if out._data.size != 1:
             raise RuntimeError(
-                "The function given to hessian should return a single element Tensor"
+                "The Tensor returned by the function given to hessian should contain a single element"
             )
         gs = grad(out, ins, create_graph=True, allow_unused=True)
         gs = tuple(g if g is not None else _zeros_like(i) for g, i in zip(gs, ins))

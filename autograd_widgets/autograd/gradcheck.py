@@ -85,7 +85,7 @@ def gradcheck(
     ]
     if not diff_idx:
         raise ValueError(
-            "gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True."
+            "gradcheck expects at least one input tensor to require gradient, but none of them have requires_grad=True."
         )
     for i in diff_idx:
         if inputs[i]._data.dtype != np.float64:
