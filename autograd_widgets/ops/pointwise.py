@@ -23,6 +23,7 @@ from ._core import (
     grad_state,
     needs_grad,
     no_grad_event,
+    promote,
     record,
     unbroadcast,
     write_out,
@@ -703,12 +704,12 @@ def clamp(input, min=None, max=None):  # noqa: A002
             res = np.maximum(res, lo)
         if hi is not None:
             res = np.minimum(res, hi)
-        out = _make(np.asarray(res, dtype=input._data.dtype))
         ts = (
             input,
             min if isinstance(min, Tensor) else None,
             max if isinstance(max, Tensor) else None,
         )
+        out = _make(np.asarray(res, dtype=promote(*(t for t in ts if t is not None))))
         if needs_grad(*ts):
             record(ClampBackward0, out, ts, {"self": input, "min": min, "max": max})
             out._grad_fn._shapes = (input._data.shape,) + tuple(
