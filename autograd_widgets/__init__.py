@@ -76,6 +76,7 @@ from ._printing import set_printoptions
 from .autograd import (
     enable_grad,
     inference_mode,
+    is_anomaly_enabled,
     is_grad_enabled,
     is_inference_mode_enabled,
     no_grad,
