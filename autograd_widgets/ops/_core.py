@@ -67,9 +67,18 @@ def record(cls, out: Tensor, inputs: tuple, saved=None, attrs=None, output_saved
     """
     if saved is not None:
         for k, v in saved.items():
-            if type(v) is Tensor or isinstance(v, Tensor):
+            if isinstance(v, Tensor):
                 saved[k] = SavedTensor(v)
-    node = new_node(cls, tuple([edge(t) for t in inputs]), saved, attrs)
+    edges = []
+    for t in inputs:  # edge(t), inlined: this runs for every input of every recorded op
+        fn = None if t is None else t._grad_fn
+        if fn is not None:
+            edges.append((fn, t._output_nr))
+        elif t is not None and t._requires_grad:
+            edges.append((t._grad_accumulator(), 0))
+        else:
+            edges.append((None, 0))
+    node = new_node(cls, tuple(edges), saved, attrs)
     out._grad_fn = node
     out._requires_grad = True
     if output_saved is not None:
