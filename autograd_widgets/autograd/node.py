@@ -112,9 +112,18 @@ class SavedTensor:
             )
         if self.tensor is not None:
             return self.tensor
-        from ..tensor import _wrap_output
+        wrap = _wrap_output or _load_wrap_output()
+        return wrap(self.data, node, self.output_nr, self.counter, self.requires_grad)
 
-        return _wrap_output(self.data, node, self.output_nr, self.counter, self.requires_grad)
+
+_wrap_output = None  # tensor._wrap_output; tensor.py imports this module, so it is bound lazily
+
+
+def _load_wrap_output():
+    global _wrap_output
+    from ..tensor import _wrap_output
+
+    return _wrap_output
 
 
 def _short(name: str) -> str:
