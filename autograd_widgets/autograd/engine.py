@@ -209,12 +209,18 @@ def run_backward(
             create_graph=create_graph,
         )
     executed = []
+    # Gradient sums made by this loop (node -> {output_nr: tensor}); further gradients for
+    # the same slot are added into them in place, unless the graph of the sum is wanted or
+    # a listener may be holding on to it.
+    owned: dict = {}
+    in_place_ok = not create_graph and not listening
     prev_mode = _grad_state.enabled
     _grad_state.enabled = bool(create_graph)
     try:
         while ready:
             _, _, node = heapq.heappop(ready)
             buf = buffers.pop(node, None) or {}
+            owned.pop(node, None)
             if node._out_meta is None and len(buf) == 1 and 0 in buf:
                 grads = [buf[0]]  # the common case: one output, one gradient
             else:
@@ -282,7 +288,21 @@ def run_backward(
                     if buf is None:
                         buffers[nxt] = {nr: g}
                     elif nr in buf:
-                        buf[nr] = buf[nr] + g
+                        old = buf[nr]
+                        mine = owned.get(nxt)
+                        od, gd = old._data, g._data
+                        if (
+                            mine is not None
+                            and mine.get(nr) is old
+                            and od.shape == gd.shape
+                            and od.dtype == gd.dtype
+                        ):
+                            # A sum this loop made and nobody else has seen: add in place.
+                            np.add(od, gd, out=od)
+                        else:
+                            buf[nr] = old + g
+                            if in_place_ok:
+                                owned.setdefault(nxt, {})[nr] = buf[nr]
                     else:
                         buf[nr] = g
                 left = deps[nxt] - 1
