@@ -19,6 +19,16 @@ from ..tensor import Tensor
 from ._functional.activation import elu, gelu, hardtanh, leaky_relu, mish, relu6, silu, softplus
 from ._functional.adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
 from ._functional.attention import scaled_dot_product_attention
+from ._functional.composite import (
+    dropout2d,
+    glu,
+    group_norm,
+    instance_norm,
+    pairwise_distance,
+    prelu,
+    softsign,
+    threshold,
+)
 from ._functional.conv import avg_pool1d, avg_pool2d, conv1d, conv2d, max_pool1d, max_pool2d
 from ._functional.loss import (
     binary_cross_entropy,
@@ -37,6 +47,14 @@ from ._functional.sparse import embedding, one_hot, pad
 _make = Tensor._make
 
 __all__ = [
+    "dropout2d",
+    "glu",
+    "group_norm",
+    "instance_norm",
+    "pairwise_distance",
+    "prelu",
+    "softsign",
+    "threshold",
     "scaled_dot_product_attention",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",

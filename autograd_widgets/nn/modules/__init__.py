@@ -1,9 +1,10 @@
 """Layers, containers and losses (``torch.nn.modules``)."""
 
-from . import activation, container, conv, layers, linear, loss, pooling, rnn, transformer
+from . import activation, container, conv, extra, layers, linear, loss, pooling, rnn, transformer
 from .activation import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
+from .extra import *  # noqa: F403
 from .layers import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
@@ -14,6 +15,6 @@ from .transformer import *  # noqa: F403
 
 __all__ = ["Module"] + [
     name
-    for mod in (activation, container, conv, layers, linear, loss, pooling, rnn, transformer)
+    for mod in (activation, container, conv, extra, layers, linear, loss, pooling, rnn, transformer)
     for name in mod.__all__
 ]

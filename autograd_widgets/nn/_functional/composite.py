@@ -1,0 +1,106 @@
+"""Functional layers PyTorch composes from other ops, composed the same way here.
+
+``group_norm``/``instance_norm`` normalise over reshaped groups, ``prelu``/``glu``/
+``softsign``/``threshold`` are pointwise compositions, ``dropout2d`` zeroes whole
+channels, ``pairwise_distance`` is a norm of a difference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...ops import shape as _shape
+from ...tensor import Tensor
+
+_make = Tensor._make
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """``torch.nn.functional.group_norm``: normalise each group of channels per sample."""
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(
+            f"Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    x = input.reshape(n, num_groups, -1)
+    mean = x.mean(-1, keepdim=True)
+    var = x.var(-1, unbiased=False, keepdim=True)
+    out = ((x - mean) / (var + eps).sqrt()).reshape(input.shape)
+    affine = (1, c) + (1,) * (input.dim() - 2)
+    if weight is not None:
+        out = out * weight.reshape(affine)
+    if bias is not None:
+        out = out + bias.reshape(affine)
+    return out
+
+
+def instance_norm(
+    input,
+    running_mean=None,
+    running_var=None,
+    weight=None,
+    bias=None,
+    use_input_stats=True,
+    momentum=0.1,
+    eps=1e-5,
+):
+    """``torch.nn.functional.instance_norm`` (batch statistics per sample and channel)."""
+    if running_mean is not None or running_var is not None:
+        raise NotImplementedError(
+            "instance_norm with running statistics is not supported by autograd_widgets"
+        )
+    return group_norm(input, input.shape[1], weight, bias, eps)
+
+
+def prelu(input, weight):
+    """``torch.nn.functional.prelu``: ``max(0, x) + weight * min(0, x)`` per channel."""
+    w = weight
+    if weight.numel() > 1 and input.dim() > 1:
+        w = weight.reshape((1, -1) + (1,) * (input.dim() - 2))
+    return input.clamp(min=0) + w * input.clamp(max=0)
+
+
+def softsign(input):
+    return input / (1 + input.abs())
+
+
+def threshold(input, threshold, value, inplace=False):
+    """``torch.nn.functional.threshold``: ``x if x > threshold else value``."""
+    from ...ops.pointwise import where
+
+    return where(input > threshold, input, _make(np.asarray(value, dtype=input._data.dtype)))
+
+
+def glu(input, dim=-1):
+    """``torch.nn.functional.glu``: ``a * sigmoid(b)`` for the two halves along ``dim``."""
+    if input.shape[dim] % 2:
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {dim % input.dim()} is size "
+            f"{input.shape[dim]}"
+        )
+    a, b = input.chunk(2, dim)
+    return a * b.sigmoid()
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """``torch.nn.functional.dropout2d``: zero whole channels (random draws are ours)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    from ..._creation import _rng
+
+    d = input._data
+    shape = d.shape[: d.ndim - 2] + (1, 1)
+    keep = _rng().random(shape) >= p
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    return input * _make((keep * scale).astype(d.dtype))
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``torch.nn.functional.pairwise_distance``: ``||x1 - x2 + eps||_p`` on the last dim."""
+    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+
+
+_unused = (_shape,)
