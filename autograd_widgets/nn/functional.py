@@ -42,11 +42,14 @@ from ._functional.loss import (
     smooth_l1_loss,
 )
 from ._functional.normalization import batch_norm, layer_norm
+from ._functional.resample import conv_transpose2d, interpolate
 from ._functional.sparse import embedding, one_hot, pad
 
 _make = Tensor._make
 
 __all__ = [
+    "conv_transpose2d",
+    "interpolate",
     "dropout2d",
     "glu",
     "group_norm",

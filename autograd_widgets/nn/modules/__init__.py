@@ -1,6 +1,18 @@
 """Layers, containers and losses (``torch.nn.modules``)."""
 
-from . import activation, container, conv, extra, layers, linear, loss, pooling, rnn, transformer
+from . import (
+    activation,
+    container,
+    conv,
+    extra,
+    layers,
+    linear,
+    loss,
+    pooling,
+    resample,
+    rnn,
+    transformer,
+)
 from .activation import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
@@ -10,11 +22,24 @@ from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .module import Module
 from .pooling import *  # noqa: F403
+from .resample import *  # noqa: F403
 from .rnn import *  # noqa: F403
 from .transformer import *  # noqa: F403
 
 __all__ = ["Module"] + [
     name
-    for mod in (activation, container, conv, extra, layers, linear, loss, pooling, rnn, transformer)
+    for mod in (
+        activation,
+        container,
+        conv,
+        extra,
+        layers,
+        linear,
+        loss,
+        pooling,
+        resample,
+        rnn,
+        transformer,
+    )
     for name in mod.__all__
 ]

@@ -1,0 +1,111 @@
+"""``ConvTranspose2d`` and ``Upsample`` (decoders, GANs, U-Nets)."""
+
+from __future__ import annotations
+
+from .. import functional as F
+from .conv import _ConvNd, _ntuple
+from .module import Module
+
+__all__ = ["ConvTranspose2d", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
+
+
+class ConvTranspose2d(_ConvNd):
+    """``torch.nn.ConvTranspose2d``: weight of shape (in, out // groups, kh, kw)."""
+
+    _dims = 2
+
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ) -> None:
+        from ... import _creation
+        from ..parameter import Parameter
+
+        Module.__init__(self)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError("in_channels and out_channels must be divisible by groups")
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = _ntuple(kernel_size, 2)
+        self.stride = _ntuple(stride, 2)
+        self.padding = _ntuple(padding, 2)
+        self.dilation = _ntuple(dilation, 2)
+        self.transposed = True
+        self.output_padding = _ntuple(output_padding, 2)
+        self.groups = groups
+        self.padding_mode = padding_mode
+        # Weight (in, out // groups, kh, kw); initialised like Conv2d's (fan_in from dim 1).
+        self.weight = Parameter(
+            _creation.empty(in_channels, out_channels // groups, *self.kernel_size, dtype=dtype)
+        )
+        if bias:
+            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def forward(self, input, output_size=None):
+        if output_size is not None:
+            raise NotImplementedError(
+                "ConvTranspose2d(output_size=...) is not supported by autograd_widgets"
+            )
+        return F.conv_transpose2d(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
+        )
+
+
+class Upsample(Module):
+    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, **kw):
+        super().__init__()
+        self.name = type(self).__name__
+        self.size = size
+        self.scale_factor = float(scale_factor) if isinstance(scale_factor, int) else scale_factor
+        self.mode = mode
+        self.align_corners = align_corners
+        self.recompute_scale_factor = kw.get("recompute_scale_factor")
+
+    def forward(self, input):
+        return F.interpolate(
+            input,
+            self.size,
+            self.scale_factor,
+            self.mode,
+            self.align_corners,
+            recompute_scale_factor=self.recompute_scale_factor,
+        )
+
+    def extra_repr(self) -> str:
+        if self.scale_factor is not None:
+            info = f"scale_factor={self.scale_factor!r}"
+        else:
+            info = f"size={self.size!r}"
+        return info + f", mode={self.mode!r}"
+
+
+class UpsamplingNearest2d(Upsample):
+    def __init__(self, size=None, scale_factor=None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    def __init__(self, size=None, scale_factor=None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
