@@ -466,3 +466,21 @@ def test_compact_wire_form_drops_only_defaults():
     assert out["tensor"]["version"] == 0
     assert c["nodes"][3]["saved"] == g["nodes"][3]["saved"]
     assert len(json.dumps(c)) < 0.7 * len(json.dumps(g))
+
+
+def test_throttle_stretches_the_interval_for_slow_updates():
+    t = FakeTimers()
+    calls = []
+
+    def slow():
+        calls.append(t.now)
+
+    th = Throttle(slow, 0.1, clock=t.clock, call_later=t.call_later, max_cost_factor=10)
+    th._cost = 0.05  # as if the last rebuild took 50 ms: at most one per 0.5 s
+    assert th.effective_interval == pytest.approx(0.5)
+    th._last = 0.0
+    t.now = 0.2
+    th.request()
+    assert calls == [] and th.pending
+    t.advance(0.31)
+    assert len(calls) == 1

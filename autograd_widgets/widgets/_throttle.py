@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,15 +11,17 @@ CallLater = Callable[[float, Callable[[], None]], Any]
 
 
 def default_call_later(delay: float, fn: Callable[[], None]) -> Any:
-    """Run ``fn`` after ``delay`` s on the running event loop (the kernel's),
-    or on a timer thread when no loop runs (plain scripts)."""
+    """Run ``fn`` after ``delay`` s on the running event loop (the kernel's).
+
+    Without a running loop (a plain script: no front end to update) nothing is
+    scheduled; the pending update goes out with the next request after the
+    interval, or on ``refresh()``.  No timer threads: updates must never run
+    concurrently with the user's code.
+    """
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        timer = threading.Timer(delay, fn)
-        timer.daemon = True
-        timer.start()
-        return timer
+        return None
     return loop.call_later(delay, fn)
 
 
@@ -30,6 +31,11 @@ class Throttle:
     ``request()`` runs ``fn`` at once when the last run is at least ``interval``
     ago (so updates keep flowing while a long cell blocks the event loop), and
     otherwise marks the state dirty and schedules one trailing run.
+
+    The interval stretches when ``fn`` is slow: runs never take more than
+    ``1 / max_cost_factor`` of the wall time (a 30 ms rebuild of a big graph is
+    sent at most about three times a second, keeping a training loop's slowdown
+    bounded).
     """
 
     def __init__(
@@ -39,9 +45,12 @@ class Throttle:
         *,
         clock: Callable[[], float] = time.monotonic,
         call_later: CallLater = default_call_later,
+        max_cost_factor: float = 10.0,
     ) -> None:
         self.fn = fn
         self.interval = interval
+        self.max_cost_factor = max_cost_factor
+        self._cost = 0.0
         self.clock = clock
         self.call_later = call_later
         self._last = -float("inf")
@@ -53,14 +62,21 @@ class Throttle:
     def pending(self) -> bool:
         return self._dirty
 
+    @property
+    def effective_interval(self) -> float:
+        return max(self.interval, self._cost * self.max_cost_factor)
+
     def request(self) -> None:
         now = self.clock()
-        if now - self._last >= self.interval:
+        if self._dirty and self._timer is not None and now - self._last < self.interval:
+            return  # fast path: an update is already due (events come in bursts)
+        interval = self.effective_interval
+        if now - self._last >= interval:
             self._run(now)
             return
         self._dirty = True
         if self._timer is None:
-            self._timer = self.call_later(max(0.0, self.interval - (now - self._last)), self._fire)
+            self._timer = self.call_later(max(0.0, interval - (now - self._last)), self._fire)
 
     def _fire(self) -> None:
         self._timer = None
@@ -71,7 +87,11 @@ class Throttle:
         self._dirty = False
         self._last = now
         self.calls += 1
-        self.fn()
+        start = time.perf_counter()
+        try:
+            self.fn()
+        finally:
+            self._cost = time.perf_counter() - start
 
     def flush(self) -> None:
         """Run now if an update is pending."""

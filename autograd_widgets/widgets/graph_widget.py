@@ -183,8 +183,10 @@ class GraphWidget(anywidget.AnyWidget):
 
     def invalidate(self) -> None:
         """Note that the graph changed; an update follows (throttled) while ``live``."""
-        if self.live and self._source is not None:
-            self._throttle.request()
+        if self._source is None:
+            return
+        if self._unsubscribe is not None or (self._subscribe is None and self.live):
+            self._throttle.request()  # (the first test avoids a trait lookup per event)
 
     def refresh(self) -> None:
         """Rebuild from the source and send now, ignoring the throttle."""
