@@ -401,8 +401,12 @@ def normal(
 
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
-    probs = input._data if p is None else np.full(input._data.shape, p)
-    return _make((_rng(generator).random(input._data.shape) < probs).astype(input._data.dtype))
+    # ATen: a probability tensor draws float uniforms, a scalar p double ones.
+    if p is None:
+        u = _rng(generator).random(input._data.shape, np.float32)
+        return _make((u < input._data).astype(input._data.dtype))
+    u = _rng(generator).random(input._data.shape, np.float64)
+    return _make((u < p).astype(input._data.dtype))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:

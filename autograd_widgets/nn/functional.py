@@ -176,8 +176,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if not training or p == 0.0:
         return input
     d = input._data
-    keep = _rng().random(d.shape) >= p
-    scale = np.zeros((), d.dtype) if p == 1.0 else d.dtype.type(1.0 / (1.0 - p))
+    # ATen: noise.bernoulli_(1 - p) (53-bit uniforms < 1 - p), then noise.div_(1 - p).
+    keep = _rng().random(d.shape, np.float64) < (1.0 - p)
+    scale = np.zeros((), d.dtype) if p == 1.0 else d.dtype.type(1.0) / d.dtype.type(1.0 - p)
     mask = _make(keep.astype(d.dtype) * scale)
     if inplace:
         return _inplace.apply_inplace(input, lambda t: t * mask)

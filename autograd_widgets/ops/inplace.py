@@ -325,7 +325,10 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 def bernoulli_(self, p=0.5, *, generator=None):
     from .._creation import _rng
 
-    data = _rng(generator).random(self._data.shape) < p
+    if isinstance(p, Tensor):  # per-element probabilities: float uniforms, as ATen
+        data = _rng(generator).random(self._data.shape, np.float32) < p._data
+    else:  # a scalar p: ATen's bernoulli_distribution<double> (53-bit uniforms)
+        data = _rng(generator).random(self._data.shape, np.float64) < p
     return _random_fill(self, data, "BernoulliBackward0")
 
 

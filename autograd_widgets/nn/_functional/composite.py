@@ -93,9 +93,9 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
     d = input._data
     shape = d.shape[: d.ndim - 2] + (1, 1)
-    keep = _rng().random(shape) >= p
-    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return input * _make((keep * scale).astype(d.dtype))
+    keep = _rng().random(shape, np.float64) < (1.0 - p)  # ATen's feature noise bernoulli_
+    scale = d.dtype.type(0) if p == 1.0 else d.dtype.type(1.0) / d.dtype.type(1.0 - p)
+    return input * _make(keep.astype(d.dtype) * scale)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
