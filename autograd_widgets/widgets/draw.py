@@ -21,15 +21,24 @@ class _Source:
     Node ids stay stable across the switch.  Only weak references are held.
     """
 
-    def __init__(self, tensors: tuple[Any, ...], names: Any, module: Any, follow: bool) -> None:
+    def __init__(
+        self, tensors: tuple[Any, ...], names: Any, module: Any, follow: bool, live: bool
+    ) -> None:
         from autograd_widgets.graph import LiveGraph
 
         self._make = lambda roots, callback: LiveGraph(
             *roots, callback=callback, names=names, module=module, follow=follow
         )
-        self.graph = self._make(tensors, None)
-        self.graph.close()  # GraphWidget subscribes when (and while) it is live
+        self._changed: Callable[[], None] | None = None
+        # one walk of the graph, listening from the start when live
+        self.graph = self._make(tensors, self._notify)
+        if not live:
+            self.graph.close()
         self.widget: Callable[[], GraphWidget | None] = lambda: None
+
+    def _notify(self) -> None:
+        if self._changed is not None:
+            self._changed()
 
     def build(self) -> dict[str, Any]:
         w = self.widget()
@@ -38,13 +47,20 @@ class _Source:
 
     def subscribe(self, changed: Callable[[], None]) -> Callable[[], None]:
         old = self.graph
-        roots = old.roots
-        if not roots:
-            return lambda: None  # nothing left to follow
-        new = self._make(roots, changed)
-        new.ids = old.ids  # keep node ids (and so `selected`) stable
-        self.graph = new
-        return new.close
+        if not old.active:
+            roots = old.roots
+            if not roots:
+                return lambda: None  # nothing left to follow
+            self.graph = self._make(roots, self._notify)
+            self.graph.ids = old.ids  # keep node ids (and so `selected`) stable
+        self._changed = changed
+        graph = self.graph
+
+        def unsubscribe() -> None:
+            self._changed = None
+            graph.close()
+
+        return unsubscribe
 
 
 def draw(
@@ -101,7 +117,7 @@ def draw(
             raise TypeError(
                 f"draw() expects tensors, got {type(obj).__name__} at position {i}: {obj!r:.60}"
             )
-    source = _Source(tensors, names, module, follow)
+    source = _Source(tensors, names, module, follow, live)
     widget = GraphWidget(
         graph=source.graph.to_json(max_nodes=max_nodes),
         source=source.build,
