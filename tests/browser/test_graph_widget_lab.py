@@ -118,11 +118,11 @@ def test_toolbar_search_toggles_and_keyboard(lab, lab_page):
     page.keyboard.press("Escape")
     root.locator(".aw-details").wait_for(state="hidden")
     # zoom buttons change the pan/zoom transform; fit restores it
-    viewport = root.locator("g.svg-pan-zoom_viewport")
-    before = viewport.get_attribute("transform") or viewport.get_attribute("style")
+    get_view = "() => { const g = document.querySelector('.aw-graph g.svg-pan-zoom_viewport'); return (g.getAttribute('transform') || '') + (g.getAttribute('style') || ''); }"
+    before = page.evaluate(get_view)
     root.locator(".aw-zoom-in").click()
-    after = viewport.get_attribute("transform") or viewport.get_attribute("style")
-    assert before != after
+    # svg-pan-zoom applies the new matrix on the next animation frame
+    page.wait_for_function(f"(b) => ({get_view})() !== b", arg=before, timeout=5_000)
     root.locator(".aw-fit").click()
     # export SVG downloads the drawing
     with page.expect_download() as dl:
