@@ -32,23 +32,46 @@ from __future__ import annotations
 import warnings
 
 listeners: list = []
+# kind -> the listeners that hear it; rebuilt on (un)subscribe so emit is one dict lookup.
+_table: dict = {}
+_kinds_of: dict = {}
+_everyone: tuple = ()
 
 
-def add_listener(fn) -> None:
+def _rebuild() -> None:
+    global _everyone
+    _everyone = tuple(fn for fn in listeners if _kinds_of.get(id(fn)) is None)
+    table = {}
+    for fn in listeners:
+        kinds = _kinds_of.get(id(fn))
+        if kinds is not None:
+            for k in kinds:
+                table.setdefault(k, []).append(fn)
+    _table.clear()
+    for k, fns in table.items():
+        _table[k] = tuple(f for f in listeners if f in fns or f in _everyone)
+
+
+def add_listener(fn, kinds=None) -> None:
+    """Listen to every event, or only to ``kinds`` (then other kinds cost it nothing)."""
     if fn not in listeners:
         listeners.append(fn)
+        _kinds_of[id(fn)] = None if kinds is None else frozenset(kinds)
+        _rebuild()
 
 
 def remove_listener(fn) -> None:
     try:
         listeners.remove(fn)
     except ValueError:
-        pass
+        return
+    _kinds_of.pop(id(fn), None)
+    _rebuild()
 
 
 def emit(kind: str, **payload) -> None:
-    """Call every listener; one that raises is removed with a warning."""
-    for fn in tuple(listeners):
+    """Call every listener of ``kind``; one that raises is removed with a warning."""
+    for fn in _table.get(kind, _everyone):
         try:
             fn(kind, payload)
         except Exception as exc:  # noqa: BLE001 - a broken listener must never break user code

@@ -94,7 +94,7 @@ def subscribe(fn, kinds=None) -> Subscription:
         listener = _Filtered(fn, kinds)
     else:
         listener = fn
-    events.add_listener(listener)
+    events.add_listener(listener, kinds)
     return Subscription(listener)
 
 
