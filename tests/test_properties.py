@@ -180,3 +180,36 @@ def test_python_scalar_promotion_matches_torch(default):
                 m.set_default_dtype(old)
             out.append((str(r.dtype), r.tolist()))
         assert out[0] == out[1], f"case {i}"
+
+
+@st.composite
+def matmul_shapes(draw):
+    """Operand shapes torch.matmul accepts: 1-D or batched matrices with broadcast batches."""
+    n, k, p = draw(st.integers(1, 3)), draw(st.integers(0, 3)), draw(st.integers(1, 3))
+    batch = draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3)
+    )
+    ba, bb = batch.input_shapes
+    a_vec, b_vec = draw(st.booleans()), draw(st.booleans())
+    a = (k,) if a_vec else ba + (n, k)
+    b = (k,) if b_vec else bb + (k, p)
+    return a, b
+
+
+@SETTINGS
+@given(matmul_shapes(), st.integers(0, 2**16))
+def test_matmul_any_ranks_matches_torch(shapes, seed):
+    torch = require_torch()
+    a_shape, b_shape = shapes
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(-1, 1, a_shape), rng.uniform(-1, 1, b_shape)
+
+    def run(m):
+        ta, tb = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        out = ta @ tb
+        w = m.tensor(np.random.default_rng(seed + 1).uniform(0.5, 1.5, tuple(out.shape)))
+        return (out, *m.autograd.grad((out * w).sum(), [ta, tb]))
+
+    for g, t in zip(run(aw), run(torch)):
+        assert tuple(g.shape) == tuple(t.shape)
+        np.testing.assert_allclose(g.detach().numpy(), t.detach().numpy(), rtol=1e-7, atol=1e-12)
