@@ -153,13 +153,24 @@ def unbroadcast(grad: Tensor, shape) -> Tensor:
         grad = (
             grad.sum(axes, keepdim=True)
             if grad._requires_grad
-            else _make(grad._data.sum(axis=axes, keepdims=True))
+            else _make(_sum_to(grad._data, axes))
         )
     if grad._data.shape != tuple(shape):
         grad = (
             grad.reshape(tuple(shape)) if grad._requires_grad else _make(grad._data.reshape(shape))
         )
     return grad
+
+
+def _sum_to(d: np.ndarray, axes) -> np.ndarray:
+    """``d.sum(axis=axes, keepdims=True)`` in PyTorch's float order (its ``sum_to``)."""
+    if d.dtype.kind == "f":
+        from ._sum_order import torch_sum
+
+        r = torch_sum(d, axes, True)
+        if r is not None:
+            return r
+    return d.sum(axis=axes, keepdims=True)
 
 
 def to_tensor(x, dtype=None) -> Tensor:

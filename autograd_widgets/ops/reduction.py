@@ -21,6 +21,7 @@ from ._core import (
     record_multi,
     wrap_dim,
 )
+from ._sum_order import torch_sum
 
 _make = Tensor._make
 
@@ -108,11 +109,20 @@ def _sum_dtype(d: np.ndarray, dtype):
     return d.dtype
 
 
+def _ordered_sum(d: np.ndarray, axes, keepdims: bool, dt) -> np.ndarray:
+    """``d.sum`` with PyTorch's float accumulation order where it is known (``_sum_order``)."""
+    if dt == d.dtype and d.dtype.kind == "f":
+        r = torch_sum(d, tuple(range(d.ndim)) if axes is None else axes, keepdims)
+        if r is not None:
+            return np.asarray(r)
+    return np.asarray(d.sum(axis=axes, keepdims=keepdims, dtype=dt))
+
+
 def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
     d = input._data
     dt = _sum_dtype(d, dtype)
     if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0 and False):
-        res = np.asarray(d.sum(dtype=dt))
+        res = _ordered_sum(d, None, False, dt)
         out = _make(res)
         if grad_state.enabled and input._requires_grad:
             record(SumBackward0, out, (input,), None, {"self_sym_sizes": d.shape})
@@ -120,7 +130,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
             no_grad_event("SumBackward0", out, (input,))
         return out
     axes = _dims(dim, d.ndim)
-    res = np.asarray(d.sum(axis=axes, keepdims=keepdim, dtype=dt))
+    res = _ordered_sum(d, axes, keepdim, dt)
     out = _make(res)
     if grad_state.enabled and input._requires_grad:
         record(
@@ -155,7 +165,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
         d = d.astype(as_dtype(dtype).np)
     if dim is None:
-        out = _make(np.asarray(d.mean()) if d.size else np.asarray(np.nan, dtype=d.dtype))
+        # PyTorch: sum (in its order) then divide by the count.
+        res = _ordered_sum(d, None, False, d.dtype) / d.dtype.type(d.size) if d.size else np.nan
+        out = _make(np.asarray(res, dtype=d.dtype))
         if out._data.dtype != d.dtype:
             out._data = out._data.astype(d.dtype)
         if grad_state.enabled and input._requires_grad:
@@ -171,7 +183,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         return out
     axes = _dims(dim, d.ndim)
     with np.errstate(invalid="ignore", divide="ignore"):
-        res = np.asarray(d.mean(axis=axes, keepdims=keepdim), dtype=d.dtype)
+        count = int(np.prod([d.shape[a] for a in axes])) if d.ndim else 1
+        res = np.asarray(
+            _ordered_sum(d, axes, keepdim, d.dtype) / d.dtype.type(count), dtype=d.dtype
+        )
     out = _make(res)
     if grad_state.enabled and input._requires_grad:
         record(

@@ -1,0 +1,146 @@
+"""Floating-point sums in ATen's order, so ``loss.item()`` prints PyTorch's digits.
+
+PyTorch's CPU ``sum`` (``SumKernel.cpp``, ``cascade_sum``) accumulates in the tensor's
+dtype with a fixed order: 256-bit vectors (8 floats / 4 doubles), four vectors in flight
+(``row_sum``'s ILP), and a four-level cascade (``multi_row_sum``) that adds partial sums
+every ``2**level_power`` rows. numpy's pairwise summation gives different last bits, which
+``print(t, loss.item())`` in "Learning PyTorch with Examples" shows. This module repeats
+ATen's order for contiguous full reductions and for reductions over leading or trailing
+axes; anything else (and integer sums) goes to numpy. Tensors of 32768+ elements are split
+across threads by PyTorch (thread-count dependent); the single-thread order is used here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_VEC_BYTES = 32  # AVX2 vectors: ATen's reduction kernels run at this width
+
+
+def _ceil_log2(x: int) -> int:
+    return 1 if x <= 2 else int(x - 1).bit_length()
+
+
+def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
+    """ATen's ``multi_row_sum``: a 4-level cascade over axis 0 of ``rows``."""
+    size = rows.shape[0]
+    levels = 4
+    power = max(4, _ceil_log2(size) // levels)
+    step = 1 << power
+    mask = step - 1
+    acc = np.zeros((levels,) + rows.shape[1:], dtype=rows.dtype)
+    i = 0
+    while i + step <= size:
+        # Within a block the adds are sequential; numpy reduces a non-inner axis in order.
+        acc[0] = np.add.reduce(rows[i : i + step], axis=0)
+        i += step
+        for j in range(1, levels):
+            acc[j] += acc[j - 1]
+            acc[j - 1] = 0
+            if i & (mask << (j * power)):
+                break
+    if i < size:
+        acc[0] = np.add.reduce(rows[i:], axis=0)
+    for j in range(1, levels):
+        acc[0] += acc[j]
+    return acc[0]
+
+
+def _row_sum(rows: np.ndarray) -> np.ndarray:
+    """ATen's ``row_sum``: four interleaved accumulators over axis 0, then combined."""
+    n = rows.shape[0]
+    ilp = n // 4
+    if ilp:
+        ps = _multi_row_sum(rows[: ilp * 4].reshape((ilp, 4) + rows.shape[1:]))
+        p0 = ps[0].copy()
+    else:
+        ps = None
+        p0 = np.zeros(rows.shape[1:], dtype=rows.dtype)
+    for m in range(ilp * 4, n):
+        p0 += rows[m]
+    if ps is not None:
+        for k in range(1, 4):
+            p0 += ps[k]
+    return p0
+
+
+def _inner_sum(x: np.ndarray) -> np.ndarray:
+    """Sum each row of a C-contiguous 2-D ``x`` over its last axis, in ATen's order."""
+    rows, n = x.shape
+    lanes = _VEC_BYTES // x.itemsize
+    if n < lanes:  # scalar_inner_sum: row_sum over scalars
+        return _row_sum(np.ascontiguousarray(x.T))
+    nvec = n // lanes
+    vecs = x[:, : nvec * lanes].reshape(rows, nvec, lanes).transpose(1, 0, 2)
+    acc = _row_sum(vecs)  # (rows, lanes)
+    out = np.zeros(rows, dtype=x.dtype)
+    for k in range(nvec * lanes, n):
+        out += x[:, k]
+    for k in range(lanes):
+        out += acc[:, k]
+    return out
+
+
+def _outer_sum(x: np.ndarray) -> np.ndarray:
+    """Sum a C-contiguous 2-D ``x`` over axis 0 (columns contiguous), in ATen's order."""
+    n, cols = x.shape
+    lanes = _VEC_BYTES // x.itemsize
+    out = np.empty(cols, dtype=x.dtype)
+    if cols < lanes:  # scalar_outer_sum: columns four at a time, then one by one
+        j4 = (cols // 4) * 4
+        if j4:
+            out[:j4] = _multi_row_sum(x[:, :j4])
+        if j4 < cols:
+            out[j4:] = _row_sum(x[:, j4:])
+        return out
+    j = 0
+    block = 4 * lanes
+    if cols >= block:
+        jb = (cols // block) * block
+        out[:jb] = _multi_row_sum(x[:, :jb])
+        j = jb
+    if cols - j >= lanes:
+        jv = j + ((cols - j) // lanes) * lanes
+        out[j:jv] = _row_sum(x[:, j:jv])
+        j = jv
+    if j < cols:
+        out[j:] = _row_sum(x[:, j:])
+    return out
+
+
+def torch_sum(d: np.ndarray, axes: tuple, keepdims: bool):
+    """``d.sum(axis=axes)`` in PyTorch's order, or None when the layout is not handled."""
+    if d.dtype.kind != "f" or d.size == 0 or not d.flags.c_contiguous or d.dtype.itemsize < 4:
+        return None
+    nd = d.ndim
+    axes = tuple(sorted(a % nd for a in axes)) if nd else ()
+    if not axes or len(axes) == nd:
+        full = True
+    else:
+        # Size-1 dims do not change the order (TensorIterator drops them): reduce without them.
+        keep_ax = [i for i in range(nd) if d.shape[i] != 1]
+        squeezed = d.reshape([d.shape[i] for i in keep_ax])
+        red = tuple(keep_ax.index(a) for a in axes if d.shape[a] != 1)
+        full = len(red) == squeezed.ndim
+    shape = d.shape
+    red_axes = axes if axes else tuple(range(nd))
+    out_shape = tuple(s for i, s in enumerate(shape) if i not in red_axes)
+    if full:
+        res = _inner_sum(d.reshape(1, -1))[0] if nd else d.copy()
+        res = np.asarray(res, dtype=d.dtype).reshape(out_shape)
+        if keepdims:
+            res = res.reshape(tuple(1 if i in red_axes else s for i, s in enumerate(shape)))
+        return res
+    sq, k, snd = squeezed.shape, len(red), squeezed.ndim
+    if not red:
+        res = d.reshape(out_shape).copy()
+    elif red == tuple(range(snd - k, snd)):  # trailing axes: one inner sum per row
+        res = _inner_sum(squeezed.reshape(int(np.prod(sq[: snd - k])), -1))
+    elif red == tuple(range(k)):  # leading axes: an outer sum over contiguous columns
+        res = _outer_sum(squeezed.reshape(-1, int(np.prod(sq[k:]))))
+    else:
+        return None
+    res = res.reshape(out_shape)
+    if keepdims:
+        res = res.reshape(tuple(1 if i in axes else s for i, s in enumerate(shape)))
+    return res
