@@ -19,7 +19,7 @@ for t in range(500):
     y_pred = a + b * x + c * x**2 + d * x**3
     loss = (y_pred - y).pow(2).sum().item()
     if t % 50 == 49:
-        print(t, round(loss, 1))
+        print(t, loss)
     grad_y_pred = 2.0 * (y_pred - y)
     grad_a = grad_y_pred.sum()
     grad_b = (grad_y_pred * x).sum()

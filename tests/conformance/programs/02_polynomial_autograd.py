@@ -20,7 +20,7 @@ for t in range(500):
     y_pred = a + b * x + c * x**2 + d * x**3
     loss = (y_pred - y).pow(2).sum()
     if t % 50 == 49:
-        print(t, f"{loss.item():.2f}")
+        print(t, loss.item())
     loss.backward()
     with torch.no_grad():
         a -= learning_rate * a.grad
