@@ -27,6 +27,10 @@ def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
     levels = 4
     power = max(4, _ceil_log2(size) // levels)
     step = 1 << power
+    if size < step:  # one partial block: sequential adds, then the (zero) upper levels
+        acc0 = np.add.reduce(rows, axis=0)
+        acc0 += 0  # ATen adds the empty levels too (-0.0 becomes +0.0)
+        return acc0
     mask = step - 1
     acc = np.zeros((levels,) + rows.shape[1:], dtype=rows.dtype)
     i = 0
@@ -50,17 +54,18 @@ def _row_sum(rows: np.ndarray) -> np.ndarray:
     """ATen's ``row_sum``: four interleaved accumulators over axis 0, then combined."""
     n = rows.shape[0]
     ilp = n // 4
-    if ilp:
-        ps = _multi_row_sum(rows[: ilp * 4].reshape((ilp, 4) + rows.shape[1:]))
-        p0 = ps[0].copy()
-    else:
-        ps = None
-        p0 = np.zeros(rows.shape[1:], dtype=rows.dtype)
+    if not ilp:
+        p0 = rows[0].copy()
+        for m in range(1, n):
+            p0 += rows[m]
+        return p0
+    ps = _multi_row_sum(rows[: ilp * 4].reshape((ilp, 4) + rows.shape[1:]))
+    p0 = ps[0]
     for m in range(ilp * 4, n):
         p0 += rows[m]
-    if ps is not None:
-        for k in range(1, 4):
-            p0 += ps[k]
+    p0 += ps[1]
+    p0 += ps[2]
+    p0 += ps[3]
     return p0
 
 
@@ -108,11 +113,39 @@ def _outer_sum(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _sum_1d(x: np.ndarray):
+    """Fast path: a contiguous 1-D full sum (losses, ``sum_to`` of a scalar's gradient)."""
+    n = x.shape[0]
+    lanes = _VEC_BYTES // x.itemsize
+    if n < lanes:  # scalar row_sum: ((x0 + x4 + ...) + x1) + x2) + x3, in the dtype
+        f = x.dtype.type
+        v = x.tolist()
+        if n < 4:
+            total = f(v[0])
+            for e in v[1:]:
+                total = f(total + f(e))
+            return total
+        p0 = f(v[0])
+        for e in v[4:]:
+            p0 = f(p0 + f(e))
+        for e in v[1:4]:
+            p0 = f(p0 + f(e))
+        return p0
+    nvec = n // lanes
+    acc = _row_sum(x[: nvec * lanes].reshape(nvec, lanes))
+    total = x.dtype.type(0)
+    for v in x[nvec * lanes :].tolist() + acc.tolist():
+        total = total + x.dtype.type(v)
+    return total
+
+
 def torch_sum(d: np.ndarray, axes: tuple, keepdims: bool):
     """``d.sum(axis=axes)`` in PyTorch's order, or None when the layout is not handled."""
     if d.dtype.kind != "f" or d.size == 0 or not d.flags.c_contiguous or d.dtype.itemsize < 4:
         return None
     nd = d.ndim
+    if nd == 1 and not keepdims:
+        return np.asarray(_sum_1d(d))
     axes = tuple(sorted(a % nd for a in axes)) if nd else ()
     if not axes or len(axes) == nd:
         full = True
