@@ -391,8 +391,8 @@ def table(results: dict) -> str:
         "| ours / PyTorch | HIPS / PyTorch | floor / PyTorch | ours / HIPS | target |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for w in WORKLOADS:
-        med = {b: results.get(w, {}).get(b, {}).get("median") for b in BACKENDS}
+    for w in (w for w in WORKLOADS if w in results):
+        med = {b: results[w].get(b, {}).get("median") for b in BACKENDS}
         aw, pt, hips, floor = med["aw"], med["torch"], med["hips"], med["numpy"]
         ok = aw is not None and pt is not None and aw / pt <= TARGETS[w]
         ok = ok and (hips is None or aw < hips)
@@ -477,7 +477,7 @@ def main(argv=None) -> int:
     header = (
         f"Medians of one step, {meta['date']}; Python {meta['python']}, numpy {meta['numpy']}, "
         f"PyTorch {meta.get('torch', '?')}, HIPS autograd {meta.get('autograd', '?')}; "
-        f"BLAS {meta['blas']}, {meta['threads']} threads; "
+        f"BLAS {meta['blas']}, {meta['threads']} thread(s); "
         + ", ".join(f"{k}={v}" for k, v in env_note.items())
         + ("; --quick" if args.quick else "")
     )
