@@ -172,7 +172,9 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 def _check_device(device) -> None:
     if device is not None and str(device) not in ("cpu",) and not str(device).startswith("cpu:"):
-        raise RuntimeError(f"autograd_widgets runs on the CPU only; got device '{device}'")
+        from .tensor import _no_such_device
+
+        raise _no_such_device(device)
 
 
 def _size(size):

@@ -467,10 +467,10 @@ class Tensor:
                 dt = a
         dev = kwargs.get("device")
         if dev is not None and not _is_device(dev):
-            raise RuntimeError(f"autograd_widgets runs on the CPU only; cannot move to {dev!r}")
+            raise _no_such_device(dev)
         for a in args:
             if isinstance(a, str) and a not in ("cpu",) and not a.startswith("torch."):
-                raise RuntimeError(f"autograd_widgets runs on the CPU only; cannot move to {a!r}")
+                raise _no_such_device(a)
         if dt is None:
             return self.clone() if kwargs.get("copy") else self
         return self._to_dtype(as_dtype(dt), copy=kwargs.get("copy", False))
@@ -514,7 +514,7 @@ class Tensor:
         return self
 
     def cuda(self, *args, **kwargs):
-        raise RuntimeError("Torch not compiled with CUDA enabled")
+        raise AssertionError("Torch not compiled with CUDA enabled")
 
     def pin_memory(self) -> Tensor:
         return self
@@ -570,6 +570,16 @@ def device(spec="cpu", index=None):
     if s != "cpu" and not s.startswith("cpu:"):
         raise RuntimeError(f"autograd_widgets runs on the CPU only; got device {s!r}")
     return _cpu
+
+
+def _no_such_device(dev) -> Exception:
+    """The error PyTorch (a CPU-only build) raises when asked for another device."""
+    s = str(dev)
+    if s.startswith("mps"):
+        return RuntimeError("PyTorch is not linked with support for mps devices")
+    if s.startswith("cuda"):
+        return AssertionError("Torch not compiled with CUDA enabled")
+    return RuntimeError(f"autograd_widgets runs on the CPU only; cannot move to {s!r}")
 
 
 def _is_device(a) -> bool:

@@ -413,7 +413,9 @@ class Module:
             elif a is not None:
                 dt = a
         if dev is not None and not _is_device(dev):
-            raise RuntimeError(f"autograd_widgets runs on the CPU only; cannot move to {dev!r}")
+            from ...tensor import _no_such_device
+
+            raise _no_such_device(dev)
         if dt is None:
             return self
         dt = as_dtype(dt)
@@ -442,7 +444,7 @@ class Module:
         return self
 
     def cuda(self, device=None) -> Module:
-        raise RuntimeError("Torch not compiled with CUDA enabled")
+        raise AssertionError("Torch not compiled with CUDA enabled")
 
     def share_memory(self) -> Module:
         return self
