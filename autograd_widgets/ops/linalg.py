@@ -17,10 +17,18 @@ def _type_name(t: Tensor) -> str:
     return _DTYPE_TO_TYPE_STRING[from_numpy_dtype(t._data.dtype)][6:].replace("Tensor", "")
 
 
+def _c_name(t: Tensor) -> str:
+    """c10's C type name of ``t``'s dtype ("float", "long int"), as in PyTorch's mm message."""
+    from .indexing import _C_TYPE_NAMES
+
+    name = t._data.dtype.name
+    return _C_TYPE_NAMES.get(name, name)
+
+
 def _same_dtype(a: Tensor, b: Tensor, op: str):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
+            f"expected m1 and m2 to have the same dtype, but got: {_c_name(a)} != {_c_name(b)}"
             if op == "mm"
             else f"expected scalar type {_type_name(a)} but found {_type_name(b)}"
         )
