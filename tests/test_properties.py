@@ -91,7 +91,13 @@ def test_broadcast_then_reduce_matches_torch(problem):
     def weights(shape):
         return np.random.default_rng(seed + 1).uniform(0.5, 1.5, shape)
 
-    want = _run(torch, a, b, op, red, dims, keepdim, weights)
+    try:
+        want = _run(torch, a, b, op, red, dims, keepdim, weights)
+    except RuntimeError as e:
+        with pytest.raises(RuntimeError) as info:
+            _run(aw, a, b, op, red, dims, keepdim, weights)
+        assert str(info.value) == str(e)
+        return
     got = _run(aw, a, b, op, red, dims, keepdim, weights)
     assert tuple(got[0].shape) == tuple(want[0].shape)
     assert str(got[0].dtype) == str(want[0].dtype)
@@ -213,3 +219,76 @@ def test_matmul_any_ranks_matches_torch(shapes, seed):
     for g, t in zip(run(aw), run(torch)):
         assert tuple(g.shape) == tuple(t.shape)
         np.testing.assert_allclose(g.detach().numpy(), t.detach().numpy(), rtol=1e-7, atol=1e-12)
+
+
+@st.composite
+def index_problems(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    key, dim, used_ellipsis = [], 0, False
+    while dim < len(shape) and draw(st.booleans()) or not key:
+        kind = draw(st.sampled_from(["int", "slice", "none", "ellipsis", "list", "mask"]))
+        if dim >= len(shape) and kind not in ("none",):
+            kind = "none"
+        size = shape[dim] if dim < len(shape) else 1
+        if kind == "int":
+            key.append(("int", draw(st.integers(-size, size - 1))))
+            dim += 1
+        elif kind == "slice":
+            start = draw(st.none() | st.integers(-size, size))
+            stop = draw(st.none() | st.integers(-size, size))
+            step = draw(st.none() | st.integers(1, 3))
+            key.append(("slice", (start, stop, step)))
+            dim += 1
+        elif kind == "none":
+            key.append(("none", None))
+        elif kind == "ellipsis" and not used_ellipsis:
+            used_ellipsis = True
+            key.append(("ellipsis", None))
+            dim = len(shape)  # the ellipsis may take the rest
+        elif kind == "list":
+            key.append(
+                ("list", draw(st.lists(st.integers(-size, size - 1), min_size=1, max_size=3)))
+            )
+            dim += 1
+        else:
+            key.append(("mask", draw(st.lists(st.booleans(), min_size=size, max_size=size))))
+            dim += 1
+    return shape, key
+
+
+def _key(m, spec):
+    out = []
+    for kind, v in spec:
+        if kind == "int":
+            out.append(v)
+        elif kind == "slice":
+            out.append(slice(*v))
+        elif kind == "none":
+            out.append(None)
+        elif kind == "ellipsis":
+            out.append(Ellipsis)
+        elif kind == "list":
+            out.append(m.tensor(v))
+        else:
+            out.append(m.tensor(v))
+    return tuple(out)
+
+
+@SETTINGS
+@given(index_problems(), st.integers(0, 2**16))
+def test_indexing_matches_torch(problem, seed):
+    torch = require_torch()
+    shape, spec = problem
+    data = np.random.default_rng(seed).uniform(-1, 1, shape)
+
+    def run(m):
+        x = m.tensor(data, requires_grad=True)
+        try:
+            out = x[_key(m, spec)]
+        except Exception as e:  # noqa: BLE001 - the error text is compared
+            return type(e).__name__, str(e)
+        w = m.tensor(np.random.default_rng(seed + 1).uniform(0.5, 1.5, tuple(out.shape)))
+        (g,) = m.autograd.grad((out * w).sum(), x)
+        return out.detach().numpy().tolist(), g.numpy().tolist(), type(out.grad_fn).__name__
+
+    assert run(aw) == run(torch)

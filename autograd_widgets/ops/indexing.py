@@ -192,9 +192,11 @@ AliasBackward0 = node_class("AliasBackward0", lambda n, grad: grad)
 
 
 def getitem(input, key):
-    if isinstance(key, slice) and key == slice(None):
-        # x[:] is a SliceBackward0 in PyTorch (x[:, :] and x[...] are aliases).
-        return slice_dim(input, 0, None, None, 1) if input._data.ndim else getitem(input, ())
+    if isinstance(key, slice) and input._data.ndim:
+        # A lone slice is always a SliceBackward0 in PyTorch, even x[:]; inside a tuple a
+        # slice covering the whole dim is skipped (x[:, :] is an AliasBackward0).
+        k = _normalize_key(key)[0][0]
+        return slice_dim(input, 0, k.start, k.stop, 1 if k.step is None else k.step)
     key, advanced = _normalize_key(key)
     d = input._data
     used = _count_dims(key)
@@ -215,10 +217,8 @@ def getitem(input, key):
             out = out.unsqueeze(dim)
             dim += 1
         elif isinstance(k, slice):
-            if k == slice(None) or k == slice(None, None, 1):
-                dim += 1
-                continue
-            out = slice_dim(out, dim, k.start, k.stop, 1 if k.step is None else k.step)
+            if not _covers(k, out._data.shape[dim]):
+                out = slice_dim(out, dim, k.start, k.stop, 1 if k.step is None else k.step)
             dim += 1
         else:
             out = select(out, dim, k)
@@ -226,6 +226,12 @@ def getitem(input, key):
         # x[...] / x[:, :] is an alias view in PyTorch.
         return _unary_view(input, d.view(), AliasBackward0, None, lambda b: b)
     return out
+
+
+def _covers(k: slice, size: int) -> bool:
+    """True when slice ``k`` keeps a whole dim of ``size`` in order (a no-op in a tuple key)."""
+    # PyTorch compares the bounds as written: x[:, 0:] and x[:, :99] are skipped, x[:, -4:] not.
+    return k.step in (None, 1) and k.start in (None, 0) and (k.stop is None or k.stop >= size)
 
 
 def _basic_then_advanced(input, key):
@@ -236,7 +242,7 @@ def _basic_then_advanced(input, key):
             rest.append(slice(None))
             dim += 1
         elif isinstance(k, slice):
-            if not (k == slice(None) or k == slice(None, None, 1)):
+            if not _covers(k, out._data.shape[dim]):
                 out = slice_dim(out, dim, k.start, k.stop, 1 if k.step is None else k.step)
             rest.append(slice(None))
             dim += 1
@@ -299,7 +305,22 @@ def _advanced_index(input, key):
         i = _ellipsis_pos(key)
         key = key[:i] + (slice(None),) * (d.ndim - _count_dims(key)) + key[i + 1 :]
     _check_bounds(key, d.shape)
-    res = np.asarray(d[key])
+    try:
+        res = np.asarray(d[key])
+    except IndexError as e:
+        if "shape mismatch" not in str(e):
+            raise
+        shapes = []
+        for k in key:
+            if isinstance(k, np.ndarray):
+                if k.dtype == np.bool_:
+                    shapes += [[int(np.count_nonzero(k))]] * max(k.ndim, 1)
+                else:
+                    shapes.append(list(k.shape))
+        raise IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(str(sh) for sh in shapes)
+        ) from None
     if np.may_share_memory(res, d):
         res = res.copy()
     out = _make(res)
