@@ -415,6 +415,17 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     p = input._data.astype(np.float64)
     rng = _rng(generator)
     rows = p.reshape(-1, p.shape[-1])
+    if replacement:
+        # ATen: a normalised cumulative distribution per row, one double uniform per draw,
+        # the first category whose cumulative probability reaches it.
+        out = []
+        for r in rows:
+            cum = np.cumsum(r)
+            cum = (cum / cum[-1]).astype(input._data.dtype)
+            cum[-1] = 1
+            out.append(np.searchsorted(cum, rng.random(num_samples, np.float64), side="left"))
+        shape = p.shape[:-1] + (num_samples,)
+        return _make(np.asarray(out, dtype=np.int64).reshape(shape))
     out = [rng.choice(p.shape[-1], num_samples, replace=replacement, p=r / r.sum()) for r in rows]
     return _make(np.asarray(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,)))
 
