@@ -426,8 +426,16 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
             out.append(np.searchsorted(cum, rng.random(num_samples, np.float64), side="left"))
         shape = p.shape[:-1] + (num_samples,)
         return _make(np.asarray(out, dtype=np.int64).reshape(shape))
-    out = [rng.choice(p.shape[-1], num_samples, replace=replacement, p=r / r.sum()) for r in rows]
-    return _make(np.asarray(out, dtype=np.int64).reshape(p.shape[:-1] + (num_samples,)))
+    # ATen without replacement: q ~ Exp(1) per category, then the top ``num_samples`` of p / q.
+    if num_samples > p.shape[-1]:
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
+    d = input._data
+    q = rng.exponential(1.0, d.shape, d.dtype).astype(d.dtype)
+    ratio = (d / q).reshape(-1, d.shape[-1])
+    order = np.argsort(-ratio, axis=-1, kind="stable")[:, :num_samples]
+    return _make(order.astype(np.int64).reshape(p.shape[:-1] + (num_samples,)))
 
 
 _unused = (float32,)
