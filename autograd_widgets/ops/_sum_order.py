@@ -31,6 +31,34 @@ def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
         acc0 = np.add.reduce(rows, axis=0)
         acc0 += 0  # ATen adds the empty levels too (-0.0 becomes +0.0)
         return acc0
+    if rows.ndim < 2 or rows[0].size < 2:
+        # One column: numpy would reduce the reshaped blocks pairwise (an inner axis).
+        return _multi_row_sum_loop(rows, levels, power, step)
+    # Vectorised, same order as the loop below (checked bit for bit, signed zeros included):
+    # level 0 sums each block of `step` rows in order (numpy reduces a non-inner axis with
+    # sequential adds); level j sums groups of `step` level j-1 sums; the top level sums
+    # all of its inputs. Partial groups stay at their level. `+ 0` mirrors ATen's
+    # accumulators starting at zero (-0.0 becomes +0.0).
+    tail = rows.shape[1:]
+    nb = size // step
+    cur = np.add.reduce(rows[: nb * step].reshape((nb, step) + tail), axis=1)
+    zero = np.zeros(tail, dtype=rows.dtype)
+    partials = []
+    for _ in range(1, levels - 1):
+        n = cur.shape[0] // step
+        rest = cur[n * step :]
+        partials.append(np.add.reduce(rest, axis=0) + 0 if rest.shape[0] else zero)
+        cur = np.add.reduce(cur[: n * step].reshape((n, step) + tail), axis=1) + 0
+    partials.append(np.add.reduce(cur, axis=0) + 0 if cur.shape[0] else zero)
+    acc0 = np.add.reduce(rows[nb * step :], axis=0) if nb * step < size else zero.copy()
+    for p in partials:
+        acc0 += p
+    return acc0
+
+
+def _multi_row_sum_loop(rows: np.ndarray, levels: int, power: int, step: int) -> np.ndarray:
+    """The cascade as ATen writes it, one block at a time (reference; 1-D rows)."""
+    size = rows.shape[0]
     mask = step - 1
     acc = np.zeros((levels,) + rows.shape[1:], dtype=rows.dtype)
     i = 0
