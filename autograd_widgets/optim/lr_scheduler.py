@@ -438,20 +438,13 @@ class ConstantLR(LRScheduler):
         ]
 
 
-class MultiplicativeLR(LRScheduler):
-    """Multiply the learning rate by ``lr_lambda(epoch)`` every epoch."""
+class MultiplicativeLR(LambdaLR):
+    """Multiply the learning rate by ``lr_lambda(epoch)`` every epoch.
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1) -> None:
-        self.optimizer = optimizer
-        if not isinstance(lr_lambda, (list, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        else:
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(
-                    f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}"
-                )
-            self.lr_lambdas = list(lr_lambda)
-        super().__init__(optimizer, last_epoch)
+    Shares :class:`LambdaLR`'s constructor and state handling; only the update differs.
+    """
+
+    _get_closed_form_lr = None
 
     def get_lr(self) -> list:
         self._warn_outside_step()
