@@ -292,3 +292,39 @@ def test_indexing_matches_torch(problem, seed):
         return out.detach().numpy().tolist(), g.numpy().tolist(), type(out.grad_fn).__name__
 
     assert run(aw) == run(torch)
+
+
+@SETTINGS
+@given(index_problems(), st.integers(0, 2**16), st.booleans())
+def test_setitem_matches_torch(problem, seed, scalar):
+    torch = require_torch()
+    shape, spec = problem
+    rng = np.random.default_rng(seed)
+    data = rng.uniform(-1, 1, shape)
+
+    def run(m):
+        x = m.tensor(data, requires_grad=True)
+        y = x * 1
+        key = _key(m, spec)
+        try:
+            target = tuple(y[key].shape)
+            v = (
+                1.5
+                if scalar
+                else m.tensor(
+                    np.random.default_rng(seed + 2).uniform(-1, 1, target), requires_grad=True
+                )
+            )
+            y[key] = v
+        except Exception as e:  # noqa: BLE001 - the error text is compared
+            return type(e).__name__, str(e)
+        w = m.tensor(np.random.default_rng(seed + 1).uniform(0.5, 1.5, shape))
+        leaves = [x] if scalar else [x, v]
+        grads = m.autograd.grad((y * w).sum(), leaves, allow_unused=True)
+        return (
+            y.detach().numpy().tolist(),
+            [None if g is None else g.numpy().tolist() for g in grads],
+            type(y.grad_fn).__name__,
+        )
+
+    assert run(aw) == run(torch)

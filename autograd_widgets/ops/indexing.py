@@ -234,7 +234,8 @@ def _covers(k: slice, size: int) -> bool:
     return k.step in (None, 1) and k.start in (None, 0) and (k.stop is None or k.stop >= size)
 
 
-def _basic_then_advanced(input, key):
+def _apply_basic(input, key):
+    """Apply the basic indices as views; return the view and the advanced rest of the key."""
     out, dim, rest = input, 0, []
     for k in key:
         if k is None:
@@ -255,7 +256,12 @@ def _basic_then_advanced(input, key):
         else:
             rest.append(k)
             dim += k.ndim if k.dtype == np.bool_ else 1
-    return _advanced_index(out, tuple(rest))
+    return out, tuple(rest)
+
+
+def _basic_then_advanced(input, key):
+    out, rest = _apply_basic(input, key)
+    return _advanced_index(out, rest)
 
 
 def _index_backward(n, grad):
@@ -378,9 +384,22 @@ def setitem(input, key, value):
     if not advanced:
         # A Python number is copied as a 0-d tensor, as PyTorch does (CopySlices keeps its edge).
         src = v_t if v_t is not None else _make(np.asarray(value, dtype=input._data.dtype))
+        d = input._data
+        if all(
+            k is Ellipsis or (isinstance(k, slice) and _covers(k, d.shape[i]))
+            for i, k in enumerate(nkey)
+        ):
+            # The key selects everything: PyTorch writes into the tensor itself.
+            if v_t is None:
+                input.fill_(src)
+            else:
+                input.copy_(src)
+            return
         getitem(input, key).copy_(src)
         return
-    apply_inplace(input, lambda t: _index_put(t, nkey, v_t, value), (v_t,))
+    # Basic indices first (a view), then index_put_ on it: CopySlices around IndexPutBackward0.
+    target, rest = _apply_basic(input, nkey)
+    apply_inplace(target, lambda t: _index_put(t, rest, v_t, value), (v_t,))
 
 
 def _index_put(t, key, v_t, value):

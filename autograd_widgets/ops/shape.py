@@ -28,7 +28,8 @@ _make = Tensor._make
 
 def _as_view(out: Tensor, input: Tensor, view_fn) -> Tensor:
     """Mark ``out`` as a view of ``input`` (shared version counter and base)."""
-    if np.may_share_memory(out._data, input._data):
+    # (An empty result shares no bytes, but it is still a view of the input.)
+    if out._data.size == 0 or np.may_share_memory(out._data, input._data):
         out._vc = input._vc
         base = input._base if input._base is not None else input
         out._base = base
