@@ -19,6 +19,7 @@ def _ntuple(v, n):
 
 class _ConvNd(Module):
     _dims = 2
+    _transposed = False
 
     def __init__(
         self,
@@ -59,13 +60,17 @@ class _ConvNd(Module):
         self.stride = _ntuple(stride, n)
         self.padding = padding if isinstance(padding, str) else _ntuple(padding, n)
         self.dilation = _ntuple(dilation, n)
-        self.transposed = False
+        self.transposed = self._transposed
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = Parameter(
-            _creation.empty(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype)
+        # A transposed convolution's weight is (in, out // groups, *k) (ConvTranspose2d).
+        w_shape = (
+            (in_channels, out_channels // groups)
+            if self._transposed
+            else (out_channels, in_channels // groups)
         )
+        self.weight = Parameter(_creation.empty(*w_shape, *self.kernel_size, dtype=dtype))
         if bias:
             self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
         else:

@@ -13,6 +13,7 @@ class ConvTranspose2d(_ConvNd):
     """``torch.nn.ConvTranspose2d``: weight of shape (in, out // groups, kh, kw)."""
 
     _dims = 2
+    _transposed = True
 
     def __init__(
         self,
@@ -29,32 +30,16 @@ class ConvTranspose2d(_ConvNd):
         device=None,
         dtype=None,
     ) -> None:
-        from ... import _creation
-        from ..parameter import Parameter
-
-        Module.__init__(self)
         if in_channels % groups or out_channels % groups:
             raise ValueError("in_channels and out_channels must be divisible by groups")
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = _ntuple(kernel_size, 2)
-        self.stride = _ntuple(stride, 2)
-        self.padding = _ntuple(padding, 2)
-        self.dilation = _ntuple(dilation, 2)
-        self.transposed = True
+        # _ConvNd builds the (in, out // groups, kh, kw) weight and initialises it like Conv2d's.
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+            padding_mode, device, dtype,
+        )  # fmt: skip
         self.output_padding = _ntuple(output_padding, 2)
-        self.groups = groups
-        self.padding_mode = padding_mode
-        # Weight (in, out // groups, kh, kw); initialised like Conv2d's (fan_in from dim 1).
-        self.weight = Parameter(
-            _creation.empty(in_channels, out_channels // groups, *self.kernel_size, dtype=dtype)
-        )
-        if bias:
-            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
 
     def forward(self, input, output_size=None):
         if output_size is not None:
