@@ -374,7 +374,10 @@ def _arrays(draw):
         scale = draw(st.sampled_from([1e-9, 1e-5, 1e-3, 1.0, 1e3, 1e6, 1e9]))
         elements = st.one_of(
             hnp.from_dtype(dtype),
-            st.floats(-10, 10, width=dtype.itemsize * 8).map(lambda x: x * scale),
+            # Round through the dtype: x * scale need not be representable (hypothesis checks).
+            st.floats(-10, 10, width=dtype.itemsize * 8).map(
+                lambda x: float(dtype.type(x * scale))
+            ),
             st.integers(-1000, 1000).map(float),
         )
         return draw(hnp.arrays(dtype, shape, elements=elements))
