@@ -461,6 +461,9 @@ class Tensor:
         for a in args:
             if isinstance(a, Tensor):
                 dt = a.dtype
+            elif isinstance(a, _Device):
+                if a.type != "cpu":
+                    raise _no_such_device(a)
             elif isinstance(a, str) and a in ("cpu",) or _is_device(a):
                 continue
             elif a is not None and not isinstance(a, bool):
@@ -544,32 +547,59 @@ class WrappedNumber(Tensor):
 
 
 class _Device:
-    __slots__ = ()
-    type = "cpu"
-    index = None
+    """``torch.device``. Any device can be named (as in PyTorch); only the CPU holds tensors."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str = "cpu", index=None) -> None:  # noqa: A002
+        self.type, self.index = type, index
 
     def __repr__(self) -> str:
-        return "device(type='cpu')"
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
 
     def __str__(self) -> str:
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other) -> bool:
-        return str(other) == "cpu" or isinstance(other, _Device)
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, _Device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
-        return hash("cpu")
+        return hash((self.type, self.index))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 _cpu = _Device()
+_DEVICE_TYPES = ("cpu", "cuda", "mps", "xpu", "meta", "xla", "hip", "ipu", "privateuseone")
 
 
 def device(spec="cpu", index=None):
-    """``torch.device``: only the CPU exists here."""
+    """``torch.device('cuda:0')`` etc.: any known type can be named; tensors live on the CPU."""
+    if isinstance(spec, _Device):
+        return spec
+    if isinstance(spec, int):
+        return _Device("cuda", spec)
     s = str(spec)
-    if s != "cpu" and not s.startswith("cpu:"):
-        raise RuntimeError(f"autograd_widgets runs on the CPU only; got device {s!r}")
-    return _cpu
+    kind, _, idx = s.partition(":")
+    if kind not in _DEVICE_TYPES or (idx and not idx.isdigit()):
+        raise RuntimeError(
+            "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, "
+            "maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of "
+            f"device string: {s}"
+        )
+    if idx:
+        index = int(idx)
+    if kind == "cpu" and index is None:
+        return _cpu
+    return _Device(kind, index)
 
 
 def _no_such_device(dev) -> Exception:
@@ -583,7 +613,10 @@ def _no_such_device(dev) -> Exception:
 
 
 def _is_device(a) -> bool:
-    return isinstance(a, _Device) or (isinstance(a, str) and (a == "cpu" or a.startswith("cpu:")))
+    """True for the CPU (as a device or a string); other devices are errors at the call site."""
+    if isinstance(a, _Device):
+        return a.type == "cpu"
+    return isinstance(a, str) and (a == "cpu" or a.startswith("cpu:"))
 
 
 def _rebuild(data, requires_grad):

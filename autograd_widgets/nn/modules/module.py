@@ -399,7 +399,7 @@ class Module:
     def to(self, *args, **kwargs) -> Module:
         """Cast floating parameters and buffers to a dtype (the device is always the CPU)."""
         from ..._dtype import as_dtype
-        from ...tensor import _is_device
+        from ...tensor import _Device, _is_device
 
         dt = kwargs.get("dtype")
         dev = kwargs.get("device")
@@ -408,7 +408,7 @@ class Module:
                 dt = a.dtype
             elif _is_device(a):
                 continue
-            elif isinstance(a, str):
+            elif isinstance(a, (str, _Device)):
                 dev = a
             elif a is not None:
                 dt = a
