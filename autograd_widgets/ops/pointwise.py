@@ -13,7 +13,7 @@ import numpy as np
 
 from .._dtype import get_default_dtype
 from ..autograd import events
-from ..autograd.node import Node, node_class
+from ..autograd.node import Node, SavedTensor, node_class
 from ._core import (
     Tensor,
     WrappedNumber,
@@ -30,6 +30,34 @@ from ._core import (
 )
 
 _make = Tensor._make
+
+
+def _fast(g: np.ndarray) -> bool:
+    """True when a backward formula may run in numpy directly on ``g`` (a float array).
+
+    Only with grad mode off (no ``create_graph``) and nobody listening: recorders see a
+    formula's ops as ``op_no_grad`` events, which the numpy path does not emit.
+    """
+    return not grad_state.enabled and not events.listeners and g.dtype.kind == "f"
+
+
+def _saved_np(node, name):
+    """A saved tensor's array (version-checked) for numpy fast paths; WrappedNumbers as
+    their Python number, ``None`` as ``None``."""
+    saved = node._saved
+    if saved is None:
+        return node.saved(name)  # raises the freed-graph error
+    s = saved[name]
+    if type(s) is not SavedTensor:
+        return s
+    if s.counter.v != s.version:
+        return s.unpack(node, name)  # raises the in-place modification error
+    t = s.tensor
+    if t is None:
+        return s.data
+    if type(t) is WrappedNumber:
+        return t._data.item()
+    return t._data
 
 
 class BinaryNode(Node):
@@ -180,6 +208,21 @@ def rsub(input, other, *, alpha=1):
 # --- mul / div ------------------------------------------------------------------------
 def _mul_backward(node, grad):
     nf = node.next_functions
+    g = grad._data
+    if _fast(g):
+        # grad * other / grad * self in numpy: same dtype (or a Python number) only, so
+        # the values and dtype are exactly those of the Tensor ops below.
+        o = _saved_np(node, "other") if nf[0][0] is not None else None
+        s = _saved_np(node, "self") if nf[1][0] is not None else None
+        if (
+            (o is None or type(o) is float or (type(o) is np.ndarray and o.dtype == g.dtype))
+            and (s is None or (type(s) is np.ndarray and s.dtype == g.dtype))
+            and not (o is None and s is None)
+        ):
+            return (
+                None if o is None else _make(np.multiply(g, o)),
+                None if s is None else _make(np.multiply(g, s)),
+            )
     g_self = grad * node.saved("other") if nf[0][0] is not None else None
     g_other = grad * node.saved("self") if nf[1][0] is not None else None
     return g_self, g_other
