@@ -152,7 +152,10 @@ def _add_backward(node, grad):
 
 def _sub_backward(node, grad):
     alpha = node._attrs["alpha"]
-    return grad, (-grad if alpha == 1 else grad * -alpha)
+    if alpha == 1:
+        g = grad._data
+        return grad, (_make(np.negative(g)) if _fast(g) else -grad)
+    return grad, grad * -alpha
 
 
 AddBackward0 = node_class("AddBackward0", _add_backward, attrs=("alpha",), base=BinaryNode)
@@ -229,6 +232,20 @@ def _mul_backward(node, grad):
 
 
 def _div_backward(node, grad):
+    g = grad._data
+    if _fast(g):
+        # The same numpy operations, in the same order, as the Tensor formulas below.
+        nf = node.next_functions
+        o = _saved_np(node, "other")
+        if type(o) is float or (type(o) is np.ndarray and o.dtype == g.dtype):
+            if nf[1][0] is None:
+                return _make(np.true_divide(g, o)), None
+            s = _saved_np(node, "self")
+            if type(o) is np.ndarray and type(s) is np.ndarray and s.dtype == g.dtype:
+                g_other = _make(np.true_divide(np.multiply(np.negative(g), s), o * o))
+                if nf[0][0] is None:
+                    return None, g_other
+                return _make(np.true_divide(g, o)), g_other
     other = node.saved("other")
     if node.next_functions[1][0] is None:
         return grad / other, None
