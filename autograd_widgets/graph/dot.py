@@ -218,8 +218,11 @@ def dot_executable() -> str | None:
     return shutil.which("dot")
 
 
-def to_svg(dot) -> str:
-    """Render a ``graphviz.Digraph`` (or DOT text) to SVG text with the ``dot`` program."""
+def to_svg(dot, timeout: float = DOT_TIMEOUT_S) -> str:
+    """Render a ``graphviz.Digraph`` (or DOT text) to SVG text with the ``dot`` program.
+
+    Raises ``subprocess.TimeoutExpired`` (``dot`` killed) after ``timeout`` seconds.
+    """
     exe = dot_executable()
     if exe is None:
         raise DotNotFoundError(DOT_MISSING)
@@ -228,7 +231,7 @@ def to_svg(dot) -> str:
         [exe, "-Tsvg"],
         input=source.encode("utf-8"),
         capture_output=True,
-        timeout=DOT_TIMEOUT_S,
+        timeout=timeout,
         check=False,
     )
     if proc.returncode != 0:

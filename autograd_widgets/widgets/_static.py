@@ -9,6 +9,10 @@ from typing import Any
 
 #: graphs bigger than this get the text summary only (``dot`` would stall the kernel)
 STATIC_SVG_MAX_NODES = 300
+#: ``display()`` waits at most this long for ``dot``, then shows the text summary: some
+#: graphs under the node cap take ``dot`` minutes (ops that all reuse the same leaves,
+#: like an unrolled RNN: a 298-node one blocked the kernel 25-45 s)
+STATIC_SVG_TIMEOUT_S = 2.0
 
 
 def text_summary(graph: dict[str, Any]) -> str:
@@ -47,7 +51,8 @@ def static_svg(graph: dict[str, Any], rankdir: str = "TB", show_saved: bool = Tr
         if graph_dot.dot_executable() is None:
             return None
         svg = graph_dot.to_svg(
-            graph_dot.to_dot(graph, rankdir=rankdir, show_saved=show_saved, legend=False)
+            graph_dot.to_dot(graph, rankdir=rankdir, show_saved=show_saved, legend=False),
+            timeout=STATIC_SVG_TIMEOUT_S,
         )
     except Exception:  # noqa: BLE001 - a static fallback must never break display
         return None
