@@ -588,10 +588,46 @@ def _tanh_backward(grad, result):
     return _make(t)
 
 
+def _neg_backward(n, grad):
+    g = grad._data
+    return _make(np.negative(g)) if _fast(g) else -grad
+
+
+def _exp_backward(n, grad):
+    """``grad * result``."""
+    g = grad._data
+    if _fast(g):
+        r = _saved_np(n, "result")
+        if r.dtype == g.dtype:
+            return _make(np.multiply(g, r))
+    return grad * n.saved("result")
+
+
+def _sigmoid_backward(n, grad):
+    """``grad * result * (1 - result)``."""
+    g = grad._data
+    if _fast(g):
+        r = _saved_np(n, "result")
+        if r.dtype == g.dtype:
+            # The Tensor ops below, in numpy and in the same order (1 - r keeps r's dtype).
+            return _make(np.multiply(np.multiply(g, r), np.asarray(1 - r)))
+    return grad * n.saved("result") * (1 - n.saved("result"))
+
+
+def _relu_backward(n, grad):
+    """``grad * (result > 0)``: the bool mask is promoted to grad's dtype."""
+    g = grad._data
+    if _fast(g):
+        r = _saved_np(n, "result")
+        if r.dtype == g.dtype:
+            return _make(np.multiply(g, (r > 0).astype(g.dtype)))
+    return grad * (n.saved("result") > 0)
+
+
 # name -> (numpy forward, saved ("self"/"result"/None), backward(node, grad))
 UNARY = {
-    "neg": (np.negative, None, lambda n, grad: -grad, "NegBackward0"),
-    "exp": (_f64(np.exp), "result", lambda n, grad: grad * n.saved("result"), "ExpBackward0"),
+    "neg": (np.negative, None, _neg_backward, "NegBackward0"),
+    "exp": (_f64(np.exp), "result", _exp_backward, "ExpBackward0"),
     "exp2": (
         np.exp2,
         "result",
@@ -655,18 +691,8 @@ UNARY = {
         lambda n, grad: _tanh_backward(grad, n.saved("result")),
         "TanhBackward0",
     ),
-    "sigmoid": (
-        _sigmoid_np,
-        "result",
-        lambda n, grad: grad * n.saved("result") * (1 - n.saved("result")),
-        "SigmoidBackward0",
-    ),
-    "relu": (
-        lambda d: np.maximum(d, 0),
-        "result",
-        lambda n, grad: grad * (n.saved("result") > 0),
-        "ReluBackward0",
-    ),
+    "sigmoid": (_sigmoid_np, "result", _sigmoid_backward, "SigmoidBackward0"),
+    "relu": (lambda d: np.maximum(d, 0), "result", _relu_backward, "ReluBackward0"),
     "abs": (np.abs, "self", lambda n, grad: grad * sign(n.saved("self")), "AbsBackward0"),
     "erf": (
         _erf_np,
