@@ -624,6 +624,18 @@ def _relu_backward(n, grad):
     return grad * (n.saved("result") > 0)
 
 
+def _tanh_node_backward(n, grad):
+    g = grad._data
+    if _fast(g):
+        r = _saved_np(n, "result")  # the saved array, without re-wrapping it in a Tensor
+        if r.dtype == g.dtype and r.shape == g.shape and r.ndim:
+            t = r * r
+            np.subtract(1, t, out=t)
+            np.multiply(g, t, out=t)
+            return _make(t)
+    return _tanh_backward(grad, n.saved("result"))
+
+
 # name -> (numpy forward, saved ("self"/"result"/None), backward(node, grad))
 UNARY = {
     "neg": (np.negative, None, _neg_backward, "NegBackward0"),
@@ -688,7 +700,7 @@ UNARY = {
     "tanh": (
         _f64(np.tanh, can_warn=False),
         "result",
-        lambda n, grad: _tanh_backward(grad, n.saved("result")),
+        _tanh_node_backward,
         "TanhBackward0",
     ),
     "sigmoid": (_sigmoid_np, "result", _sigmoid_backward, "SigmoidBackward0"),
