@@ -11,6 +11,8 @@ import warnings
 
 import numpy as np
 
+from ...autograd import events
+from ...autograd.grad_mode import state as _grad_state
 from ...autograd.node import node_class
 from ...ops import reduction as _red
 from ...ops._core import Tensor, needs_grad, record, unbroadcast
@@ -251,6 +253,14 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 def _nll_backward(n, grad):
     # coef holds -weight[target] / total_weight at each target position: the loss is linear in input.
     coef = n._attrs["coef"]
+    g = grad._data
+    if (
+        n._attrs["reduction"] != "none"
+        and g.dtype == coef.dtype
+        and not _grad_state.enabled
+        and not events.listeners
+    ):
+        return _make(np.multiply(g, coef))  # grad * coef in numpy: no op events to emit
     if n._attrs["reduction"] == "none":
         shape = list(grad.shape)
         shape.insert(1 if len(shape) >= 1 and coef.ndim > 1 else 0, 1)
