@@ -12,6 +12,8 @@ across threads by PyTorch (thread-count dependent); the single-thread order is u
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 _VEC_BYTES = 32  # AVX2 vectors: ATen's reduction kernels run at this width
@@ -42,6 +44,15 @@ def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
     tail = rows.shape[1:]
     nb = size // step
     cur = np.add.reduce(rows[: nb * step].reshape((nb, step) + tail), axis=1)
+    if nb < step:
+        # Fewer than `step` blocks (size < 256 rows at the least power): only level 1 gets a
+        # partial sum; the empty upper levels only add +0 (same values as the loop below).
+        acc0 = np.add.reduce(cur, axis=0)
+        acc0 += 0
+        if nb * step < size:
+            acc0 = np.add.reduce(rows[nb * step :], axis=0) + acc0
+            acc0 += 0
+        return acc0
     zero = np.zeros(tail, dtype=rows.dtype)
     partials = []
     for _ in range(1, levels - 1):
@@ -196,9 +207,9 @@ def torch_sum(d: np.ndarray, axes: tuple, keepdims: bool):
     if not red:
         res = d.reshape(out_shape).copy()
     elif red == tuple(range(snd - k, snd)):  # trailing axes: one inner sum per row
-        res = _inner_sum(squeezed.reshape(int(np.prod(sq[: snd - k])), -1))
+        res = _inner_sum(squeezed.reshape(math.prod(sq[: snd - k]), -1))
     elif red == tuple(range(k)):  # leading axes: an outer sum over contiguous columns
-        res = _outer_sum(squeezed.reshape(-1, int(np.prod(sq[k:]))))
+        res = _outer_sum(squeezed.reshape(-1, math.prod(sq[k:])))
     else:
         return None
     res = res.reshape(out_shape)
