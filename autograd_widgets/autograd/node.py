@@ -240,10 +240,14 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def apply(self, grads: tuple) -> tuple:
-        from .engine import accumulate_grad
-
-        accumulate_grad(self.variable, grads[0])
+        global _accumulate_grad
+        if _accumulate_grad is None:  # engine imports this module: bound on first use
+            from .engine import accumulate_grad as _accumulate_grad
+        _accumulate_grad(self.variable, grads[0])
         return ()
+
+
+_accumulate_grad = None
 
 
 def new_node(cls, next_functions: tuple, saved=None, attrs=None):
