@@ -388,6 +388,13 @@ def _pow0_backward(node, grad):
     e = node._attrs["exponent"]
     if e == 0:
         return grad * 0
+    g = grad._data
+    if _fast(g):
+        self = node.saved("self")
+        if self._data.dtype == g.dtype:
+            # The formula below with numpy for the two multiplies (pow keeps its kernels).
+            p = pow(self, float(e) - 1)._data
+            return _make(np.multiply(g, np.asarray(p * float(e), dtype=p.dtype)))
     # Same graph as PyTorch's pow_backward: grad * (exponent * self ** (exponent - 1)),
     # with the Scalar multiply recorded as MulBackward1 (it shows up under create_graph).
     return grad * _mul_scalar(node.saved("self") ** (float(e) - 1), float(e))
