@@ -328,6 +328,19 @@ def _addmm_backward(n, grad):
         unbroadcast(grad * a["beta"], n._shapes) if a["beta"] != 1 else unbroadcast(grad, n._shapes)
     )
     nf = n.next_functions
+    g, d1, d2 = grad._data, m1._data, m2._data
+    if (
+        a["alpha"] == 1
+        and g.ndim == 2
+        and d1.dtype == g.dtype
+        and d2.dtype == g.dtype
+        and not grad_state.enabled
+        and not events.listeners
+    ):
+        # The same matmuls in numpy (grad mode off and nobody listening for op events).
+        g1 = _make(g @ d2.T) if nf[1][0] is not None else None
+        g2 = _make(d1.T @ g) if nf[2][0] is not None else None
+        return g_self, g1, g2
     # Skip the products nobody needs (a first layer's input): they dominate an MLP's backward.
     g1 = grad.mm(m2.t()) if nf[1][0] is not None else None
     g2 = m1.t().mm(grad) if nf[2][0] is not None else None
