@@ -116,7 +116,11 @@ class Conv2d(_ConvNd):
         )
 
 
-class MaxPool2d(Module):
+class _MaxPoolNd(Module):
+    """Shared by MaxPool1d and MaxPool2d: the arguments, the forward call and the repr."""
+
+    _pool = None  # the functional form, set by each subclass
+
     def __init__(
         self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False
     ) -> None:
@@ -129,7 +133,7 @@ class MaxPool2d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input):
-        return F.max_pool2d(
+        return type(self)._pool(
             input,
             self.kernel_size,
             self.stride,
@@ -141,9 +145,13 @@ class MaxPool2d(Module):
 
     def extra_repr(self) -> str:
         return (
-            "kernel_size={kernel_size}, stride={stride}, padding={padding}, dilation={dilation}, "
-            "ceil_mode={ceil_mode}".format(**self.__dict__)
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
+
+
+class MaxPool2d(_MaxPoolNd):
+    _pool = staticmethod(F.max_pool2d)
 
 
 class AvgPool2d(Module):
