@@ -69,6 +69,11 @@ def remove_listener(fn) -> None:
     _rebuild()
 
 
+def hears(kind: str) -> bool:
+    """Whether any listener would receive an event of ``kind``."""
+    return bool(_table.get(kind, _everyone))
+
+
 def emit(kind: str, **payload) -> None:
     """Call every listener of ``kind``; one that raises is removed with a warning."""
     for fn in _table.get(kind, _everyone):

@@ -37,7 +37,7 @@ def _same_dtype(a: Tensor, b: Tensor, op: str):
 # --- mm / bmm / mv / dot ----------------------------------------------------------------------
 def _mm_backward(n, grad):
     g = grad._data
-    if not grad_state.enabled and not events.listeners and g.ndim == 2:
+    if not grad_state.enabled and not events.hears("op_no_grad") and g.ndim == 2:
         # The same matmuls in numpy (grad mode off and nobody listening for op events).
         nf = n.next_functions
         m = n.saved("mat2")._data if nf[0][0] is not None else None
@@ -335,7 +335,7 @@ def _addmm_backward(n, grad):
         and d1.dtype == g.dtype
         and d2.dtype == g.dtype
         and not grad_state.enabled
-        and not events.listeners
+        and not events.hears("op_no_grad")
     ):
         # The same matmuls in numpy (grad mode off and nobody listening for op events).
         g1 = _make(g @ d2.T) if nf[1][0] is not None else None
