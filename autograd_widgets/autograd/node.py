@@ -16,6 +16,13 @@ import weakref
 
 _seq = itertools.count()
 
+try:
+    from numpy import bool_ as _np_bool, number as _np_number
+
+    _NUMBER_TYPES = (bool, int, float, _np_bool, _np_number)
+except ImportError:  # pragma: no cover - numpy is a dependency
+    _NUMBER_TYPES = (bool, int, float)
+
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -181,8 +188,22 @@ class Node:
                     return extra["shown"][key]
                 return attrs[key]
             if key in type(self).saved_tensor_names:
-                return self.saved(key)
+                value = self.saved(key)
+                if isinstance(value, _NUMBER_TYPES):
+                    value = self._wrapped_number(key, value)
+                return value
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _wrapped_number(self, key: str, value):
+        """A Python number saved for backward (``x * 0.9`` keeps ``0.9``) as the 0-d tensor
+        PyTorch reports for ``_saved_other``; made once per node so its identity is stable."""
+        cache = self._x().setdefault("wrapped", {})
+        t = cache.get(key)
+        if t is None:
+            from ..tensor import WrappedNumber
+
+            t = cache[key] = WrappedNumber.of(value)
+        return t
 
     def __dir__(self):
         names = set(super().__dir__())

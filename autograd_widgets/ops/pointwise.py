@@ -13,7 +13,8 @@ import numpy as np
 
 from .._dtype import get_default_dtype
 from ..autograd import events
-from ..autograd.node import Node, SavedTensor, node_class
+from ..autograd.anomaly_mode import anomaly, capture_trace
+from ..autograd.node import Node, SavedTensor, new_node, node_class
 from ._core import (
     Tensor,
     WrappedNumber,
@@ -90,58 +91,104 @@ class BinaryNode(Node):
         return out
 
 
+def _saved_spec(saved_names) -> tuple:
+    """``saved_names`` as ``(self_rule, other_rule, other_name)``: a rule is 0 (not saved),
+    1 (always) or 2 (only when the other input requires grad: ``"self?"``/``"other?"``)."""
+    spec = [0, 0, "other"]
+    for n in saved_names:
+        if n in ("self", "self?"):
+            spec[0] = 1 if n == "self" else 2
+        else:
+            spec[1] = 2 if n == "other?" else 1
+            spec[2] = n.rstrip("?")
+    return tuple(spec)
+
+
+_SPECS: dict = {}
+
+
 def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=None, name=None):
     """Run ``np_fn(a, b)`` with promotion; record ``cls`` when grad is needed.
 
     ``saved_names``: ``"self"``/``"other"`` are always saved; ``"self?"`` only when
     ``other`` requires grad and ``"other?"`` only when ``self`` does (what PyTorch
     saves for mul and div, so in-place changes to an unneeded input are allowed).
+    A Python number saved as ``other`` is kept as the number; ``_saved_other`` shows it
+    as the wrapped 0-d tensor PyTorch reports.
     """
-    if type(b) is WrappedNumber:
-        b = b._data.item()
-    b_is_t = isinstance(b, Tensor)
     ad = a._data
-    if b_is_t and ad.dtype == b._data.dtype:
-        bd, dt = b._data, ad.dtype  # same dtype: nothing to promote (the common case)
+    tb = type(b)
+    if tb is WrappedNumber:
+        b = b._data.item()
+        tb = type(b)
+    adt = ad.dtype
+    if tb is float and adt.kind == "f" or tb is int and adt.kind in "fiu":
+        b_is_t, bd, dt = False, b, adt  # a Python number never promotes a tensor of its kind
     else:
-        ad, bd, dt = binary_operands(a, b)
-    if b_is_t and ad.shape != bd.shape:
-        check_broadcast(ad.shape, bd.shape)
+        b_is_t = isinstance(b, Tensor)
+        if b_is_t and adt is b._data.dtype:
+            bd, dt = b._data, adt  # same dtype: nothing to promote (the common case)
+        else:
+            ad, bd, dt = binary_operands(a, b)
+        if b_is_t and ad.shape != bd.shape:
+            check_broadcast(ad.shape, bd.shape)
     res = np_fn(ad, bd)
     if type(res) is not np.ndarray:
         res = np.asarray(res)
     want = result_dtype or dt
-    if res.dtype != want:
+    rdt = res.dtype
+    if rdt is not want and rdt != want:
         res = res.astype(want)
     out = _make(res)
-    if grad_state.enabled and (a._requires_grad or (b_is_t and b._requires_grad)):
-        if res.dtype.kind != "f":
-            return out  # integer results (floor_divide of ints...) are not differentiable
-        bt = b if b_is_t else None
-        saved = None
-        if saved_names:
-            saved = {}
-            for n in saved_names:
-                if n == "self":
-                    saved[n] = a
-                elif n == "other":
-                    saved[n] = b if b_is_t else WrappedNumber.of(b)
-                elif n == "self?":
-                    saved["self"] = a if b_is_t and b._requires_grad else None
-                elif n == "other?":
-                    saved["other"] = (
-                        (b if b_is_t else WrappedNumber.of(b)) if a._requires_grad else None
-                    )
-                else:
-                    saved[n] = b
-        record(cls, out, (a, bt), saved, attrs)
-        node = out._grad_fn
-        node._shapes = (ad.shape, bd.shape if b_is_t else None)
-        if ad.dtype != a._data.dtype or (b_is_t and bd.dtype != b._data.dtype):
-            node._x()["in_dtypes"] = (a.dtype, b.dtype if b_is_t else None)
-    elif events.listeners:
-        no_grad_event(name or cls.__name__, out, (a, b if b_is_t else None))
+    a_rg = a._requires_grad
+    b_rg = b_is_t and b._requires_grad
+    if not (a_rg or b_rg) or not grad_state.enabled:
+        if events.listeners:
+            no_grad_event(name or cls.__name__, out, (a, b if b_is_t else None))
+        return out
+    if res.dtype.kind != "f":
+        return out  # integer results (floor_divide of ints...) are not differentiable
+    saved = None
+    if saved_names:
+        spec = _SPECS.get(saved_names)
+        if spec is None:
+            spec = _SPECS[saved_names] = _saved_spec(saved_names)
+        s_rule, o_rule, o_name = spec
+        saved = {}
+        if s_rule:
+            saved["self"] = SavedTensor(a) if s_rule == 1 or b_rg else None
+        if o_rule:
+            if o_rule == 1 or a_rg:
+                saved[o_name] = SavedTensor(b) if b_is_t else b
+            else:
+                saved[o_name] = None
+    # record(), inlined: the edges of (a, b).
+    fn = a._grad_fn
+    if fn is not None:
+        ea = (fn, a._output_nr)
+    elif a_rg:
+        ea = (a._grad_accumulator(), 0)
+    else:
+        ea = _NO_EDGE
+    if b_rg:
+        fn = b._grad_fn
+        eb = (fn, b._output_nr) if fn is not None else (b._grad_accumulator(), 0)
+    else:
+        eb = _NO_EDGE
+    node = new_node(cls, (ea, eb), saved, attrs)
+    out._grad_fn = node
+    out._requires_grad = True
+    node._shapes = (ad.shape, bd.shape if b_is_t else None)
+    if ad.dtype is not adt or (b_is_t and bd.dtype is not b._data.dtype):
+        node._x()["in_dtypes"] = (a.dtype, b.dtype if b_is_t else None)
+    if anomaly.enabled:
+        node._x()["trace"] = capture_trace()
+    if events.listeners:
+        events.emit("node_created", node=node, output=out, inputs=(a, b if b_is_t else None))
     return out
+
+
+_NO_EDGE = (None, 0)
 
 
 # --- add / sub / rsub --------------------------------------------------------------
