@@ -14,14 +14,11 @@ import itertools
 import re
 import weakref
 
+import numpy as np
+
 _seq = itertools.count()
 
-try:
-    from numpy import bool_ as _np_bool, number as _np_number
-
-    _NUMBER_TYPES = (bool, int, float, _np_bool, _np_number)
-except ImportError:  # pragma: no cover - numpy is a dependency
-    _NUMBER_TYPES = (bool, int, float)
+_NUMBER_TYPES = (bool, int, float, np.bool_, np.number)
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
