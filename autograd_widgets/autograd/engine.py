@@ -12,7 +12,7 @@ No recursion anywhere, so a 100,000-node chain is fine.
 from __future__ import annotations
 
 import heapq
-from heapq import heappush
+from heapq import heappop, heappush
 
 import numpy as np
 
@@ -155,12 +155,10 @@ def run_backward(
     results = [None] * (len(inputs) if inputs is not None else 0)
 
     # 2. Dependencies: how many edges point into each node reachable from the roots.
-    deps: dict = {}
-    seen = set()
     # dict.fromkeys: a multi-output node (split, unbind) may be the root of several outputs.
-    stack = list(dict.fromkeys(n for n, _, _ in roots if n is not None))
-    for n in stack:
-        seen.add(n)
+    root_nodes = list(dict.fromkeys(n for n, _, _ in roots if n is not None))
+    deps: dict = dict.fromkeys(root_nodes, 0)  # a node is in deps once it has been seen
+    stack = list(root_nodes)
     order_all = []
     while stack:
         node = stack.pop()
@@ -168,10 +166,12 @@ def run_backward(
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
+            n = deps.get(nxt)
+            if n is None:
+                deps[nxt] = 1
                 stack.append(nxt)
+            else:
+                deps[nxt] = n + 1
 
     # With inputs=, only nodes that lead to a target need to run.
     needed = None
@@ -187,47 +187,47 @@ def run_backward(
                 needed.add(node)
 
     # 3. Run nodes in dependency order, newest first.
+    # buffers: node -> its gradient (one-output nodes, the common case) or
+    # {output_nr: gradient} (nodes with several outputs, which have _out_meta).
     buffers: dict = {}
-    ready: list = []
     for node, nr, g in roots:
-        if node is None:
-            continue
-        buf = buffers.get(node)
-        if buf is None:
-            buf = buffers[node] = {}
-        buf[nr] = g if nr not in buf else buf[nr] + g
-    for node in {n for n, _, _ in roots if n is not None}:
-        if deps.get(node, 0) == 0:
+        if node is not None:
+            _buffer(buffers, None, node, nr, g)
+    ready: list = []
+    for node in root_nodes:
+        if deps[node] == 0:
             heapq.heappush(ready, (_priority(node), id(node), node))
 
     listening = bool(events.listeners)
     if listening:
         events.emit(
             "backward_start",
-            roots=tuple(n for n, _, _ in roots if n is not None),
+            roots=tuple(root_nodes),
             retain_graph=retain_graph,
             create_graph=create_graph,
         )
     executed = []
-    # Gradient sums made by this loop (node -> {output_nr: tensor}); further gradients for
+    # Gradient sums made by this loop ((node, output_nr) -> tensor); further gradients for
     # the same slot are added into them in place, unless the graph of the sum is wanted or
     # a listener may be holding on to it.
-    owned: dict = {}
-    in_place_ok = not create_graph and not listening
+    owned = {} if not create_graph and not listening else None
+    check_nan = anomaly.enabled and anomaly.check_nan
     prev_mode = _grad_state.enabled
     _grad_state.enabled = bool(create_graph)
     try:
         while ready:
-            _, _, node = heapq.heappop(ready)
-            buf = buffers.pop(node, None) or {}
-            owned.pop(node, None)
-            if node._out_meta is None and len(buf) == 1 and 0 in buf:
-                grads = [buf[0]]  # the common case: one output, one gradient
+            node = heappop(ready)[2]
+            meta = node._out_meta
+            if meta is None:
+                grads = [buffers.pop(node, None)]
+                if owned:
+                    owned.pop((node, 0), None)
             else:
-                n_out = (
-                    len(node._out_meta) if node._out_meta is not None else max(buf, default=0) + 1
-                )
-                grads = [buf.get(i) for i in range(n_out)]
+                buf = buffers.pop(node, None) or {}
+                grads = [buf.get(i) for i in range(len(meta))]
+                if owned:
+                    for i in range(len(meta)):
+                        owned.pop((node, i), None)
 
             # Tensor hooks (register_hook / retain_grad on non-leaf outputs of this node).
             extra = node._extra
@@ -251,7 +251,7 @@ def run_backward(
                 run_it = True
 
             if run_it and (grads[0] is not None or any(g is not None for g in grads)):
-                if node._out_meta is not None:
+                if meta is not None:
                     grads = _materialize(node, grads)
                 outs = node.apply(tuple(grads))
                 if extra is not None and "hooks" in extra:
@@ -259,10 +259,10 @@ def run_backward(
                         new = fn(outs, tuple(grads))
                         if new is not None:
                             outs = tuple(new)
-                if anomaly.enabled and anomaly.check_nan:
+                if check_nan:
                     _check_nan(node, outs)
-                executed.append(node)
                 if listening:
+                    executed.append(node)
                     events.emit(
                         "node_executed",
                         node=node,
@@ -274,9 +274,10 @@ def run_backward(
                 outs = ()
 
             # Pass gradients to the next functions.
-            nf = node.next_functions
             n_outs = len(outs)
-            for i, (nxt, nr) in enumerate(nf):
+            i = -1
+            for nxt, nr in node.next_functions:
+                i += 1
                 if nxt is None:
                     continue
                 g = outs[i] if i < n_outs else None
@@ -284,42 +285,22 @@ def run_backward(
                 if g is not None:
                     if is_acc:
                         _validate_grad(node, i, nxt, g)
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buffers[nxt] = {nr: g}
-                    elif nr in buf:
-                        old = buf[nr]
-                        mine = owned.get(nxt)
-                        od, gd = old._data, g._data
-                        if (
-                            mine is not None
-                            and mine.get(nr) is old
-                            and od.shape == gd.shape
-                            and od.dtype == gd.dtype
-                        ):
-                            # A sum this loop made and nobody else has seen: add in place.
-                            np.add(od, gd, out=od)
-                        else:
-                            buf[nr] = old + g
-                            if in_place_ok:
-                                owned.setdefault(nxt, {})[nr] = buf[nr]
+                    if nxt._out_meta is None and nxt not in buffers:
+                        buffers[nxt] = g  # the first gradient for a one-output node
                     else:
-                        buf[nr] = g
+                        _buffer(buffers, owned, nxt, nr, g)
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
                     # Inlined _priority(nxt): this loop runs once per edge.
-                    prio = _ACC_PRIORITY if is_acc else -nxt._seq
-                    heappush(ready, (prio, id(nxt), nxt))
+                    heappush(ready, (_ACC_PRIORITY if is_acc else -nxt._seq, id(nxt), nxt))
     finally:
         _grad_state.enabled = prev_mode
         if not retain_graph:
             for node in order_all:
-                node._release()
+                node._saved = None  # free saved tensors (Node._release, inlined)
     if listening:
-        events.emit(
-            "backward_end", roots=tuple(n for n, _, _ in roots if n is not None), executed=executed
-        )
+        events.emit("backward_end", roots=tuple(root_nodes), executed=executed)
 
     if not accumulate:
         for i, r in enumerate(results):
@@ -330,6 +311,40 @@ def run_backward(
                 )
         return tuple(results)
     return None
+
+
+def _buffer(buffers: dict, owned, node, nr: int, g) -> None:
+    """Add gradient ``g`` for output ``nr`` of ``node`` to what has arrived so far.
+
+    ``owned`` (None when sums must stay out of place) records sums made here, which
+    nobody else has seen: further gradients are added into those in place.
+    """
+    if node._out_meta is None:
+        old = buffers.get(node)
+        if old is None:
+            buffers[node] = g
+            return
+        buffers[node] = _add(owned, node, nr, old, g)
+        return
+    buf = buffers.get(node)
+    if buf is None:
+        buffers[node] = {nr: g}
+    elif nr in buf:
+        buf[nr] = _add(owned, node, nr, buf[nr], g)
+    else:
+        buf[nr] = g
+
+
+def _add(owned, node, nr: int, old, g):
+    if owned is not None:
+        od, gd = old._data, g._data
+        if owned.get((node, nr)) is old and od.shape == gd.shape and od.dtype == gd.dtype:
+            np.add(od, gd, out=od)
+            return old
+        total = old + g
+        owned[(node, nr)] = total
+        return total
+    return old + g
 
 
 def _priority(node) -> int:
