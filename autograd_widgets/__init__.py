@@ -20,7 +20,9 @@ _warnings.filterwarnings(
     module=r"autograd_widgets\.",
 )
 
-from . import _dtype
+from . import _dtype, _malloc
+
+_malloc.tune()
 from ._creation import (
     Generator,
     arange,
