@@ -39,7 +39,11 @@ def _fast(g: np.ndarray) -> bool:
     Only with grad mode off (no ``create_graph``) and nobody listening: recorders see a
     formula's ops as ``op_no_grad`` events, which the numpy path does not emit.
     """
-    return not grad_state.enabled and not events.hears("op_no_grad") and g.dtype.kind == "f"
+    return (
+        not grad_state.enabled
+        and (not events.listeners or not events.hears("op_no_grad"))
+        and g.dtype.kind == "f"
+    )
 
 
 def _saved_np(node, name):
@@ -555,20 +559,29 @@ def float_power(input, exponent):
 
 # --- unary ops, one table -----------------------------------------------------------
 def _unary(np_fn, cls, x: Tensor, save: str | None, float_op: bool = True) -> Tensor:
-    d = as_float_input(x) if float_op else x._data
+    d = x._data
+    if float_op and d.dtype.kind != "f":
+        d = as_float_input(x)
     res = np_fn(d)
     if type(res) is not np.ndarray:
         res = np.asarray(res, dtype=d.dtype)
     out = _make(res)
-    if grad_state.enabled and x._requires_grad:
-        if save == "result":
-            record(cls, out, (x,), None, None, "result")
-        elif save == "self":
-            record(cls, out, (x,), {"self": x})
-        else:
-            record(cls, out, (x,))
-    elif events.listeners:
-        no_grad_event(cls.__name__, out, (x,))
+    if not x._requires_grad or not grad_state.enabled:
+        if events.listeners:
+            no_grad_event(cls.__name__, out, (x,))
+        return out
+    # record(), inlined for one input.
+    fn = x._grad_fn
+    edge = (fn, x._output_nr) if fn is not None else (x._grad_accumulator(), 0)
+    node = new_node(cls, (edge,), {"self": SavedTensor(x)} if save == "self" else None, None)
+    out._grad_fn = node
+    out._requires_grad = True
+    if save == "result":  # saved once out is the node's output (unpacking re-attaches it)
+        node._saved = {"result": SavedTensor(out, True)}
+    if anomaly.enabled:
+        node._x()["trace"] = capture_trace()
+    if events.listeners:
+        events.emit("node_created", node=node, output=out, inputs=(x,))
     return out
 
 
