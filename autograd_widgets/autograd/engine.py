@@ -207,7 +207,8 @@ def run_backward(
             create_graph=create_graph,
         )
     executed = []
-    # Gradient sums made by this loop ((node, output_nr) -> tensor); further gradients for
+    # Gradient sums made by this loop (node, or (node, output_nr) for nodes with several
+    # outputs -> tensor); further gradients for
     # the same slot are added into them in place, unless the graph of the sum is wanted or
     # a listener may be holding on to it.
     owned = {} if not create_graph and not listening else None
@@ -219,12 +220,12 @@ def run_backward(
             node = heappop(ready)[2]
             meta = node._out_meta
             if meta is None:
-                grads = [buffers.pop(node, None)]
+                grads = (buffers.pop(node, None),)
                 if owned:
-                    owned.pop((node, 0), None)
+                    owned.pop(node, None)
             else:
                 buf = buffers.pop(node, None) or {}
-                grads = [buf.get(i) for i in range(len(meta))]
+                grads = tuple([buf.get(i) for i in range(len(meta))])
                 if owned:
                     for i in range(len(meta)):
                         owned.pop((node, i), None)
@@ -232,7 +233,7 @@ def run_backward(
             # Tensor hooks (register_hook / retain_grad on non-leaf outputs of this node).
             extra = node._extra
             if extra is not None:
-                grads = _run_pre_hooks(node, extra, grads)
+                grads = tuple(_run_pre_hooks(node, extra, list(grads)))
 
             if capture is not None:
                 for i, g in enumerate(grads):
@@ -252,11 +253,11 @@ def run_backward(
 
             if run_it and (grads[0] is not None or any(g is not None for g in grads)):
                 if meta is not None:
-                    grads = _materialize(node, grads)
-                outs = node.apply(tuple(grads))
+                    grads = tuple(_materialize(node, grads))
+                outs = node.apply(grads)
                 if extra is not None and "hooks" in extra:
                     for fn in tuple(extra["hooks"].values()):
-                        new = fn(outs, tuple(grads))
+                        new = fn(outs, grads)
                         if new is not None:
                             outs = tuple(new)
                 if check_nan:
@@ -266,7 +267,7 @@ def run_backward(
                     events.emit(
                         "node_executed",
                         node=node,
-                        grad_outputs=tuple(grads),
+                        grad_outputs=grads,
                         grad_inputs=tuple(outs),
                         order=len(executed) - 1,
                     )
@@ -283,7 +284,7 @@ def run_backward(
                 g = outs[i] if i < n_outs else None
                 is_acc = type(nxt) is AccumulateGrad
                 if g is not None:
-                    if is_acc:
+                    if is_acc and g._data.shape != nxt.variable._data.shape:
                         _validate_grad(node, i, nxt, g)
                     if nxt._out_meta is None and nxt not in buffers:
                         buffers[nxt] = g  # the first gradient for a one-output node
@@ -338,11 +339,12 @@ def _buffer(buffers: dict, owned, node, nr: int, g) -> None:
 def _add(owned, node, nr: int, old, g):
     if owned is not None:
         od, gd = old._data, g._data
-        if owned.get((node, nr)) is old and od.shape == gd.shape and od.dtype == gd.dtype:
+        key = node if node._out_meta is None else (node, nr)
+        if owned.get(key) is old and od.shape == gd.shape and od.dtype == gd.dtype:
             np.add(od, gd, out=od)
             return old
         total = old + g
-        owned[(node, nr)] = total
+        owned[key] = total
         return total
     return old + g
 
