@@ -56,6 +56,15 @@ def accumulation(m):
 
 
 @scenario
+def node_names(m):
+    x = x_(m)
+    y = (x * 2).sum()
+    mul = y.grad_fn.next_functions[0][0]
+    acc = mul.next_functions[0][0]
+    return [y.grad_fn.name(), mul.name(), acc.name(), type(acc).__name__]
+
+
+@scenario
 def retain_graph_then_free(m):
     x = x_(m)
     y = (x.exp() * x).sum()

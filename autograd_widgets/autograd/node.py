@@ -257,6 +257,9 @@ class AccumulateGrad(Node):
 
     __slots__ = ("variable",)
 
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # PyTorch's C++ name, as its name() reports
+
     def apply(self, grads: tuple) -> tuple:
         global _accumulate_grad
         if _accumulate_grad is None:  # engine imports this module: bound on first use
