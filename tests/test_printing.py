@@ -320,6 +320,25 @@ def test_grad_fn_suffix_from_real_ops():
         assert ours == repr(result), name
 
 
+def test_custom_function_node_repr():
+    # PyTorch makes <Name>Backward in torch/autograd/function.py: its repr and class say so.
+    import autograd_widgets as aw
+
+    class Cube(aw.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x**3
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    y = Cube.apply(aw.ones(2, requires_grad=True))
+    assert repr(y.grad_fn).startswith("<torch.autograd.function.CubeBackward object at 0x")
+    assert str(type(y.grad_fn)) == "<class 'torch.autograd.function.CubeBackward'>"
+    assert repr(y) == "tensor([1., 1.], grad_fn=<CubeBackward>)"
+
+
 @pytest.mark.oracle
 @pytest.mark.parametrize("width", [1, 5, 6, 7, 8, 9, 10, 11])
 def test_suffixes_wrap_at_line_width(width):

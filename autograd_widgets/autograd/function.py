@@ -58,6 +58,9 @@ class BackwardCFunction(Node, FunctionCtx):
 
     _forward_cls = None
 
+    def __repr__(self) -> str:
+        return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
     def apply(self, grads):
         cls = self._forward_cls
         if getattr(self, "_materialize", True):
@@ -100,7 +103,13 @@ class BackwardCFunction(Node, FunctionCtx):
 class _FunctionMeta(type):
     def __init__(cls, name, bases, ns):
         super().__init__(name, bases, ns)
-        node_cls = type(name + "Backward", (BackwardCFunction,), {"__slots__": ()})
+        # PyTorch builds these classes in torch/autograd/function.py, so their repr (and
+        # ``type(grad_fn)``) reads ``torch.autograd.function.<Name>Backward``.
+        node_cls = type(
+            name + "Backward",
+            (BackwardCFunction,),
+            {"__slots__": (), "__module__": "torch.autograd.function"},
+        )
         node_cls._forward_cls = cls
         cls._backward_cls = node_cls
 
