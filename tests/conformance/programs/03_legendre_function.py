@@ -45,7 +45,11 @@ for t in range(500):
         d.grad = None
 
 # a and c end within 1e-8 of zero, where the sign depends on float32 summation order.
-print(f"Result: y = {round(a.item(), 4) + 0.0:.4f} + {b.item():.4f} * P3({round(c.item(), 4) + 0.0:.4f} + {d.item():.4f} x)")
+print(
+    f"Result: y = {round(a.item(), 4) + 0.0:.4f} + {b.item():.4f} * P3({round(c.item(), 4) + 0.0:.4f} + {d.item():.4f} x)"
+)
 out = LegendrePolynomial3.apply(torch.tensor([0.5, 1.0], requires_grad=True))
 print(out)
 print(type(out.grad_fn).__name__, out.grad_fn.next_functions)
+print(y_pred.grad_fn, y_pred.grad_fn.next_functions[1][0].next_functions)
+print(out.grad_fn, type(out.grad_fn))

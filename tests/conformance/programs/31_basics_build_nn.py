@@ -1,0 +1,77 @@
+# "Learn the Basics: Build the Neural Network", as the tutorial runs it.
+
+import torch
+from torch import nn
+
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+print(f"Using {device} device")
+
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28 * 28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+
+
+torch.manual_seed(0)
+model = NeuralNetwork().to(device)
+print(model)
+
+X = torch.rand(1, 28, 28, device=device)
+logits = model(X)
+pred_probab = nn.Softmax(dim=1)(logits)
+y_pred = pred_probab.argmax(1)
+print(f"Predicted class: {y_pred}")
+print(logits)
+print(pred_probab)
+
+input_image = torch.rand(3, 28, 28)
+print(input_image.size())
+
+flatten = nn.Flatten()
+flat_image = flatten(input_image)
+print(flat_image.size())
+
+layer1 = nn.Linear(in_features=28 * 28, out_features=20)
+hidden1 = layer1(flat_image)
+print(hidden1.size())
+
+print(f"Before ReLU: {hidden1}\n\n")
+hidden1 = nn.ReLU()(hidden1)
+print(f"After ReLU: {hidden1}")
+
+seq_modules = nn.Sequential(flatten, layer1, nn.ReLU(), nn.Linear(20, 10))
+input_image = torch.rand(3, 28, 28)
+logits = seq_modules(input_image)
+print(logits)
+
+softmax = nn.Softmax(dim=1)
+pred_probab = softmax(logits)
+print(pred_probab)
+print(softmax, flatten, nn.Flatten(0, 1), nn.ReLU(), layer1)
+
+print(f"Model structure: {model}\n\n")
+
+for name, param in model.named_parameters():
+    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \n")
+
+print(
+    sum(p.numel() for p in model.parameters()),
+    len(list(model.modules())),
+    len(list(model.children())),
+)
+print([name for name, _ in model.named_modules()])
+print(model.linear_relu_stack[0], model.linear_relu_stack[-1].weight.shape, model.training)
+print(model.linear_relu_stack[:2])
