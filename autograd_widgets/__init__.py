@@ -174,6 +174,11 @@ def compile(model=None, **kwargs):  # noqa: A001
     return model
 
 
+from ._legacy import CPU_TYPES as _LEGACY_TYPES  # noqa: E402
+from ._legacy import tensortype  # noqa: E402
+
+globals().update(_LEGACY_TYPES)  # FloatTensor, LongTensor, ... (legacy tensor types)
+
 import builtins as _builtins  # noqa: E402
 
 builtin_bool = _builtins.bool

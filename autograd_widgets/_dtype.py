@@ -140,7 +140,17 @@ def as_dtype(d) -> dtype:
         return int64
     if d is bool:
         return bool_
+    legacy = getattr(d, "dtype", None) if isinstance(d, type) else None
+    if isinstance(legacy, dtype):  # a legacy tensor type: x.type(torch.DoubleTensor)
+        if getattr(d, "is_cuda", False):
+            raise TypeError(
+                f"type {d.__module__}.{d.__name__} not available. Torch not compiled with CUDA "
+                "enabled."
+            )
+        return legacy
     if isinstance(d, str):
+        if d.startswith("torch.cuda."):
+            raise TypeError(f"type {d} not available. Torch not compiled with CUDA enabled.")
         if d in _TYPE_STRINGS:
             return _TYPE_STRINGS[d]
         name = d[6:] if d.startswith("torch.") else d

@@ -21,3 +21,12 @@ def manual_seed_all(seed: int) -> None:
 
 def synchronize(device=None) -> None:
     """Nothing runs asynchronously here."""
+
+
+def __getattr__(name):
+    # torch.cuda.FloatTensor & co. exist but fail when used, as on a CPU-only PyTorch.
+    from ._legacy import CUDA_TYPES
+
+    if name in CUDA_TYPES:
+        return CUDA_TYPES[name]
+    raise AttributeError(f"module 'autograd_widgets.cuda' has no attribute '{name}'")
