@@ -14,6 +14,7 @@ import itertools
 import weakref
 
 from ..autograd.grad_mode import state as _grad_state
+from . import _source
 from ._book import BackwardBook
 from .bus import subscribe
 
@@ -133,6 +134,7 @@ class Recording:
         if e is None or e.ref() is not node:
             e = self._nodes[id(node)] = _NodeEntry(node)
             self.counts["nodes"] += 1
+            _source.remember(node)
             if self._ghost_of:  # only when something ran under no_grad
                 ghosts = [g for g in (self._ghost_for(t) for t in inputs if t is not None) if g]
                 if ghosts:
@@ -164,6 +166,7 @@ class Recording:
                 refs.append(("leaf", weakref.ref(t)))
         reason = "grad_mode_off" if not _grad_state.enabled else "inputs_need_no_grad"
         g = Ghost(name, reason, out, refs, depth)
+        _source.remember(g)
         self._ghosts[id(g)] = g
         self.counts["ghosts"] += 1
         if out is not None:
