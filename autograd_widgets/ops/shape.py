@@ -86,6 +86,11 @@ UnsafeViewBackward0 = node_class(
     lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
     attrs=("self_sym_sizes",),
 )
+ReshapeAliasBackward0 = node_class(
+    "ReshapeAliasBackward0",
+    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    attrs=("self_sym_sizes",),
+)
 CloneBackward0 = node_class("CloneBackward0", lambda n, grad: grad)
 
 
@@ -112,9 +117,9 @@ def reshape(input, *shape):
     new = infer_shape(_shape_args(shape), d.size)
     res = d.reshape(new)
     if np.may_share_memory(res, d) or d.size == 0:
-        return _unary_view(
-            input, res, ViewBackward0, {"self_sym_sizes": d.shape}, lambda b: b.reshape(new)
-        )
+        # PyTorch views a contiguous input; a strided one it can still view is a _reshape_alias.
+        cls = ViewBackward0 if d.flags.c_contiguous else ReshapeAliasBackward0
+        return _unary_view(input, res, cls, {"self_sym_sizes": d.shape}, lambda b: b.reshape(new))
     # Not expressible as a view: PyTorch clones, then views the copy.
     return _unary_view(clone(input), res, UnsafeViewBackward0, {"self_sym_sizes": d.shape}, None)
 
@@ -217,12 +222,15 @@ def permute(input, *dims):
             f"of the desired ordering of dimensions i.e. input.dim() = {d.ndim} is not equal to "
             f"len(dims) = {len(dims)}"
         )
-    dims = tuple(wrap_dim(x, d.ndim) for x in dims)
+    given, dims = dims, tuple(wrap_dim(x, d.ndim) for x in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return _unary_view(
+    out = _unary_view(
         input, np.transpose(d, dims), PermuteBackward0, {"dims": dims}, lambda b: b.permute(dims)
     )
+    if out._grad_fn is not None and _shown.negative(given):
+        _shown.show(out, dims=given)
+    return out
 
 
 def movedim(input, source, destination):
