@@ -415,10 +415,38 @@ EINSUM = [
     ("ii,ij->j", [(3, 3), (3, 2)]),
     ("...ij,...jk->...ik", [(5, 2, 3), (5, 3, 4)]),
     ("i...->...", [(2, 3, 4)]),
+    # ATen's lowering: swapped bmm operands, sums of one-operand labels, broadcasting,
+    # diagonals in a contraction, 3-4 operands contracted left to right, implicit output.
+    ("jk,ij->ik", [(3, 4), (2, 3)]),
+    ("ij,kj->ik", [(2, 3), (4, 3)]),
+    ("ij,jk->", [(2, 3), (3, 4)]),
+    ("ijk,jl->il", [(2, 3, 4), (3, 5)]),
+    ("bhqd,bhkd->bhqk", [(2, 3, 4, 5), (2, 3, 2, 5)]),
+    ("ij,ij->", [(3, 1), (1, 4)]),
+    ("bij,bjk->bik", [(1, 2, 3), (4, 3, 2)]),
+    ("...ij,...jk->...ik", [(2, 1, 2, 3), (3, 3, 4)]),
+    ("b...i,b...i->b...", [(2, 3, 4), (2, 3, 4)]),
+    ("...ii->...i", [(2, 3, 3)]),
+    ("ii,jj->ij", [(3, 3), (2, 2)]),
+    ("iji,j->i", [(3, 2, 3), (2,)]),
+    ("i,i,i->", [(3,), (3,), (3,)]),
+    ("a,b,c->abc", [(2,), (3,), (4,)]),
+    ("bn,anm,bm->ba", [(2, 3), (4, 3, 5), (2, 5)]),
+    ("ij,jk,kl,lm->im", [(2, 3), (3, 4), (4, 2), (2, 3)]),
+    ("ij,jk,ik", [(2, 3), (3, 4), (2, 4)]),
+    ("Ab,bC->AC", [(2, 3), (3, 4)]),
+    ("i j , j k -> i k", [(2, 3), (3, 4)]),
+    ("ij->ij", [(2, 3)]),
+    ("i->", [(0,)]),
+    ("ij,jk->ik", [(2, 0), (0, 3)]),
 ]
 for _eq, _shapes in EINSUM:
-    case(f"einsum[{_eq}]", (lambda eq: lambda m, *xs: m.einsum(eq, *xs))(_eq), _shapes, graph=False)
-    TABLE[-1].tags = ("einsum_graph",)
+    _id = f"einsum[{_eq}]"
+    if any(c.id == _id for c in TABLE):  # same equation, other shapes
+        _id = f"einsum[{_eq}|{'-'.join(_label(s) for s in _shapes)}]"
+    case(_id, (lambda eq: lambda m, *xs: m.einsum(eq, *xs))(_eq), _shapes)
+case("einsum_list", lambda m, x, y: m.einsum("ij,jk", [x, y]), [(2, 3), (3, 4)])
+case("einsum_int", lambda m, i: m.einsum("ij,kj->ik", i, i), [I64])
 
 # --- shape and views --------------------------------------------------------------------------
 case("reshape", lambda m, x: x.reshape(4, 3), [(3, 4)])
@@ -701,7 +729,53 @@ case("var_single", lambda m, x: x.var(), [(1,)], fd=False, gradgrad=False)
 case("std_mean", lambda m, x: m.std_mean(x, 1), [(3, 4)])
 case("var_mean", lambda m, x: m.var_mean(x, 0), [(3, 4)])
 case("count_nonzero", lambda m, x: m.count_nonzero(x > 0, 1), [(3, 4)])
-case("inner", lambda m, x, y: m.inner(x, y), [(3,), (3,)], graph=False)
+case("inner", lambda m, x, y: m.inner(x, y), [(3,), (3,)], [(2, 3), (4, 3)], [(), (3,)])
+case("tensordot", lambda m, x, y: m.tensordot(x, y, 2), [(2, 3, 4), (3, 4, 5)], [(3, 4), (3, 4)])
+case("tensordot_lists", lambda m, x, y: m.tensordot(x, y, ([0, 2], [1, 0])), [(2, 3, 4), (4, 2, 5)])
+case("tensordot_bcast", lambda m, x, y: m.tensordot(x, y, ([1], [0])), [(2, 1), (4, 3)])
+case("kron", lambda m, x, y: m.kron(x, y), [(2, 2), (2, 3)], [(2,), (2, 3)])
+case("repeat_interleave_int", lambda m, x: x.repeat_interleave(2), [(3,)], [(2, 3)])
+case("repeat_interleave_dim", lambda m, x: m.repeat_interleave(x, 3, dim=-1), [(2, 3)])
+case(
+    "repeat_interleave_tensor",
+    lambda m, x, r: m.repeat_interleave(x, r, dim=1),
+    [(2, 3), C(np.array([1, 2, 0]))],
+)
+for _p in (2.0, 1.0, 3.0, float("inf")):
+    case(f"cdist[p={_p}]", (lambda p: lambda m, x, y: m.cdist(x, y, p=p))(_p), [(3, 2), (4, 2)])
+case("cdist_batch", lambda m, x, y: m.cdist(x, y), [(2, 3, 2), (4, 2)])
+case("cdist_mm", lambda m, x, y: m.cdist(x, y), [(30, 2), (4, 2)], [(2, 30, 2), (4, 2)])
+case(
+    "cdist_use_mm",
+    lambda m, x, y: m.cdist(x, y, compute_mode="use_mm_for_euclid_dist"),
+    [(3, 2), (4, 2)],
+)
+case(
+    "cosine_similarity",
+    lambda m, x, y: m.nn.functional.cosine_similarity(x, y),
+    [(2, 3), (2, 3)],
+    [(2, 3), (3,)],
+)
+case(
+    "bilinear",
+    lambda m, x, y, w, b: m.nn.functional.bilinear(x, y, w, b),
+    [(2, 3), (2, 4), (5, 3, 4), (5,)],
+)
+case(
+    "bilinear_3d",
+    lambda m, x, y, w: m.nn.functional.bilinear(x, y, w),
+    [(2, 2, 3), (2, 2, 4), (5, 3, 4)],
+)
+
+
+def _diagonal_inplace(m, x):
+    y = x * 1
+    y.diagonal(1).mul_(3)  # a view: the write reaches y, and y's history is rewritten
+    return y
+
+
+case("diagonal_view_inplace", _diagonal_inplace, [(3, 4)])
+case("reshape_alias", lambda m, x: x.t().unsqueeze(0).reshape(4, 3), [(3, 4)])
 case("mul_inplace_int_scalar", lambda m, i: i.mul_(3), [I64])
 case("select_neg_dim", lambda m, x: x.select(-1, 0), [(3, 4)])
 case("narrow_neg", lambda m, x: m.narrow(x, -1, -2, 2), [(3, 4)])

@@ -119,7 +119,44 @@ def linear(input, weight, bias=None):
 
 
 def bilinear(input1, input2, weight, bias=None):
-    out = _ops.einsum("bi,oij,bj->bo", input1, weight, input2)
+    """``F.bilinear``, as ATen: flatten the batch, one ``_trilinear``, reshape, add the bias."""
+    from ..ops._einsum import _trilinear
+
+    ts = (input1, input2, weight) + (() if bias is None else (bias,))
+    if len({t.dtype for t in ts}) > 1:
+        from ..ops.linalg import _c_name as c
+
+        raise RuntimeError(
+            f"All tensors must have the same dtype, got input1: {c(input1)}, input2: "
+            f"{c(input2)}, weight: {c(weight)}" + ("" if bias is None else f", bias: {c(bias)}")
+        )
+    s1, s2, sw = tuple(input1.shape), tuple(input2.shape), tuple(weight.shape)
+    if len(s1) != len(s2):
+        raise RuntimeError(
+            f"bilinear(): input dimensions do not match: got {len(s1)} and {len(s2)}"
+        )
+    for i in range(len(s1) - 1):
+        if s1[i] != s2[i]:
+            raise RuntimeError(
+                f"bilinear(): input batch dimensions do not match at dim {i}: got {s1[i]} "
+                f"and {s2[i]}"
+            )
+    if s1[-1] != sw[1]:
+        raise RuntimeError(
+            f"bilinear(): input1 size does not match weight size: got {s1[-1]} but expected {sw[1]}"
+        )
+    if s2[-1] != sw[2]:
+        raise RuntimeError(
+            f"bilinear(): input2 size does not match weight size: got {s2[-1]} but expected {sw[2]}"
+        )
+    if bias is not None and bias.shape[0] != sw[0]:
+        raise RuntimeError(
+            f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but "
+            f"expected {sw[0]}"
+        )
+    flat1, flat2 = input1.reshape(-1, s1[-1]), input2.reshape(-1, s2[-1])
+    out = _trilinear(flat1, weight, flat2, (1, 3), (0,), (1, 2), (2, 3))
+    out = out.reshape(s1[:-1] + (sw[0],))
     return out + bias if bias is not None else out
 
 
@@ -192,6 +229,25 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    n1 = x1.norm(2, dim).clamp_min(eps)
-    n2 = x2.norm(2, dim).clamp_min(eps)
-    return (x1 * x2).sum(dim) / (n1 * n2)
+    """``F.cosine_similarity``, composed as ATen composes it (divide by the norms first).
+
+    The norms are cloned and clamped in place under no_grad, so the gradient flows
+    through the unclamped norm, exactly as in PyTorch.
+    """
+    if not (x1.is_floating_point() or x2.is_floating_point()):
+        raise RuntimeError(
+            f"expected common dtype to be floating point, yet common dtype is {x1.dtype}"
+        )
+    x1 = x1 if x1.is_floating_point() else x1.to(x2.dtype)
+    x2 = x2 if x2.is_floating_point() else x2.to(x1.dtype)
+    if x1.shape != x2.shape:
+        shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+        x1, x2 = x1.expand(shape), x2.expand(shape)
+    from ..autograd import no_grad
+
+    n1 = _ops.vector_norm(x1, 2, dim, True).clone()
+    n2 = _ops.vector_norm(x2, 2, dim, True).clone()
+    with no_grad():
+        n1.clamp_min_(eps)
+        n2.clamp_min_(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)

@@ -5,7 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from . import composite, indexing, inplace, linalg, matrix, pointwise, reduction, selection, shape
+from . import (
+    _cdist,
+    _einsum,
+    composite,
+    indexing,
+    inplace,
+    linalg,
+    matrix,
+    pointwise,
+    reduction,
+    selection,
+    shape,
+)
+from ._cdist import *  # noqa: F403
+from ._einsum import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -307,7 +321,18 @@ def _public_names():
     import types
 
     names = []
-    for mod in (pointwise, reduction, shape, indexing, linalg, matrix, selection, composite):
+    for mod in (
+        pointwise,
+        reduction,
+        shape,
+        indexing,
+        linalg,
+        matrix,
+        selection,
+        composite,
+        _einsum,
+        _cdist,
+    ):
         for k, v in vars(mod).items():
             if k.startswith("_") or isinstance(v, (type, types.ModuleType)):
                 continue

@@ -1,8 +1,8 @@
 """Ops PyTorch builds from other ops, built the same way here (so their graphs match).
 
 ``meshgrid`` is views + expand, ``diff`` is narrow + sub, ``repeat_interleave`` is
-index_select, ``column_stack``/``dstack`` are cat; ``cdist``/``dist`` are written
-from differentiable primitives (PyTorch gives them their own ``grad_fn``).
+expand + clone (int repeats) or index_select, ``column_stack``/``dstack`` are cat;
+``dist`` is written from differentiable primitives. ``cdist`` is in :mod:`._cdist`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ __all__ = [
     "column_stack",
     "dstack",
     "rot90",
-    "cdist",
     "dist",
     "cosine_similarity",
     "cov",
@@ -59,12 +58,26 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if repeats is None:  # repeat_interleave(counts) -> indices
         r = input._data
         return _make(np.repeat(np.arange(r.size, dtype=np.int64), r))
+    if isinstance(repeats, Tensor) and repeats.dim() == 0:
+        repeats = repeats.reshape(1)
+    if not isinstance(repeats, Tensor):
+        # ATen's int overload: unsqueeze, expand, contiguous copy, flatten (no index_select).
+        if repeats < 0:
+            raise RuntimeError("Repeats must be non-negative")
+        x = input.flatten() if dim is None else input
+        dim = wrap_dim(0 if dim is None else dim, input.dim())
+        x = x.unsqueeze(dim + 1)
+        shape = list(x.shape)
+        shape[dim + 1] = repeats
+        return x.expand(shape).clone().flatten(dim, dim + 1)
     if dim is None:
-        input = input.reshape(-1)
+        input = input.flatten()
         dim = 0
     dim = wrap_dim(dim, input.dim())
     n = input.shape[dim]
-    reps = repeats._data if isinstance(repeats, Tensor) else repeats
+    reps = repeats._data
+    if reps.size == 1:
+        reps = np.broadcast_to(reps.reshape(1), (n,))
     index = _make(np.repeat(np.arange(n, dtype=np.int64), reps))
     return input.index_select(dim, index)
 
@@ -118,18 +131,6 @@ def rot90(input, k=1, dims=(0, 1)):
     if k == 3:
         return input.flip(d0).transpose(d0, d1)
     return input.clone()
-
-
-def cdist(x1, x2, p=2.0, compute_mode=None):
-    """``torch.cdist``: pairwise p-norm distances between the rows of ``x1`` and ``x2``."""
-    diff_ = x1.unsqueeze(-2) - x2.unsqueeze(-3)
-    if p == 2.0:
-        return (diff_ * diff_).sum(-1).sqrt()
-    if p == 1.0:
-        return diff_.abs().sum(-1)
-    if p == float("inf"):
-        return diff_.abs().amax(-1)
-    return (diff_.abs() ** p).sum(-1) ** (1.0 / p)
 
 
 def dist(input, other, p=2):

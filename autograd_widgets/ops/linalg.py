@@ -1,4 +1,7 @@
-"""Matrix products: matmul for every rank combination, mm, bmm, mv, dot, outer, addmm, einsum."""
+"""Matrix products: matmul for every rank combination, mm, bmm, mv, dot, outer, addmm.
+
+``einsum`` lives in :mod:`._einsum` (it is lowered to these ops, as in ATen).
+"""
 
 from __future__ import annotations
 
@@ -196,7 +199,6 @@ def dot(input, tensor):
     return out
 
 
-inner = dot
 vdot = dot
 
 
@@ -459,126 +461,3 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     return _add_product(
         AddmvBackward0, input, prod, (mat, vec), {"mat": mat, "vec": vec}, beta, alpha
     )
-
-
-# --- einsum -----------------------------------------------------------------------------------
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _parse_einsum(equation: str, shapes):
-    """Explicit per-operand letter specs and output spec; ``...`` becomes spare letters."""
-    eq = equation.replace(" ", "")
-    lhs, arrow, rhs = eq.partition("->")
-    specs = lhs.split(",")
-    if len(specs) != len(shapes):
-        raise RuntimeError(
-            "einsum(): more operands were provided than specified in the equation"
-            if len(shapes) > len(specs)
-            else "einsum(): fewer operands were provided than specified in the equation"
-        )
-    free = [c for c in _LETTERS if c not in eq]
-    n_ell = 0
-    for spec, shape in zip(specs, shapes):
-        if "..." in spec:
-            n_ell = max(n_ell, len(shape) - (len(spec) - 3))
-    ell, free = "".join(free[:n_ell]), free[n_ell:]
-    out_specs = []
-    for spec, shape in zip(specs, shapes):
-        if "..." in spec:
-            k = len(shape) - (len(spec) - 3)
-            spec = spec.replace("...", ell[n_ell - k :])
-        if len(spec) != len(shape):
-            raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation ({len(spec)}) does not match "
-                f"the number of dimensions ({len(shape)}) for operand {len(out_specs)}"
-                + ("" if "..." in eq else " and no ellipsis was given")
-            )
-        out_specs.append(spec)
-    if arrow:
-        out = rhs.replace("...", ell)
-    else:
-        once = sorted(c for c in set(lhs) if c.isalpha() and lhs.count(c) == 1)
-        out = ell + "".join(once)
-    return out_specs, out, free
-
-
-def _einsum_backward(n, grad):
-    """One einsum per operand: the output gradient contracted with the other operands.
-
-    Letters only this operand had (summed out) come back through a ones vector; a
-    repeated letter (a diagonal, ``ii``) gets a fresh letter tied to it by an identity
-    matrix. Both are constants, so the gradient stays differentiable (create_graph).
-    """
-    specs, out, free = n._shapes
-    ops = [n.saved(f"op{i}") for i in range(len(specs))]
-    dt = grad._data.dtype
-    grads = []
-    for i, spec in enumerate(specs):
-        if n.next_functions[i][0] is None:
-            grads.append(None)
-            continue
-        others = [s for j, s in enumerate(specs) if j != i]
-        other_ops = [o for j, o in enumerate(ops) if j != i]
-        shape = ops[i]._data.shape
-        present = set(out).union(*others)
-        pool = iter(free)
-        target, extra_specs, extra_ops, seen = [], [], [], set()
-        for pos, c in enumerate(spec):
-            if c in seen:
-                fresh = next(pool)
-                target.append(fresh)
-                extra_specs.append(c + fresh)
-                extra_ops.append(_make(np.eye(shape[pos], dtype=dt)))
-            else:
-                seen.add(c)
-                target.append(c)
-                if c not in present:
-                    extra_specs.append(c)
-                    extra_ops.append(_make(np.ones(shape[pos], dtype=dt)))
-        eq = ",".join([out] + others + extra_specs) + "->" + "".join(target)
-        grads.append(einsum(eq, grad, *other_ops, *extra_ops))
-    return tuple(grads)
-
-
-EinsumBackward0 = node_class("EinsumBackward0", _einsum_backward, attrs=("equation",))
-
-
-def einsum(equation, *operands):
-    """``torch.einsum`` (with ``...`` and broadcasting of size-1 dims).
-
-    NOTE: PyTorch lowers einsum to permute/reshape/bmm, so its graph shows those nodes;
-    here one ``EinsumBackward0`` node stands for the whole contraction.
-    """
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
-    specs, out, free = _parse_einsum(equation, [o._data.shape for o in operands])
-    # Broadcast size-1 dims against the other operands (expand is differentiable).
-    sizes: dict = {}
-    for spec, o in zip(specs, operands):
-        for c, size in zip(spec, o._data.shape):
-            if sizes.get(c, 1) == 1:
-                sizes[c] = size
-    ops = []
-    for spec, o in zip(specs, operands):
-        want = tuple(sizes[c] for c in spec)
-        if o._data.shape != want:
-            for c, size in zip(spec, o._data.shape):
-                if size != sizes[c] and size != 1:
-                    raise RuntimeError(
-                        f"einsum(): operands do not broadcast with remapped shapes "
-                        f"(original->remapped): {list(o._data.shape)} and {list(want)}"
-                    )
-            o = o.expand(want)
-        ops.append(o)
-    eq = ",".join(specs) + "->" + out
-    dt = promote(*ops)
-    res = np.einsum(eq, *[o._data.astype(dt, copy=False) for o in ops], optimize=len(ops) > 2)
-    res = np.asarray(res, dtype=dt)
-    if any(np.may_share_memory(res, o._data) for o in ops):
-        res = res.copy()
-    result = _make(res)
-    if needs_grad(*ops):
-        saved = {f"op{i}": o for i, o in enumerate(ops)}
-        record(EinsumBackward0, result, tuple(ops), saved, {"equation": equation})
-        result._grad_fn._shapes = (specs, out, free)
-    return result

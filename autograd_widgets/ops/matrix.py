@@ -25,6 +25,7 @@ __all__ = [
     "kron",
     "cross",
     "tensordot",
+    "inner",
 ]
 
 
@@ -114,7 +115,17 @@ def _diagonal(input, offset, dim1, dim2, cls):
     dim1, dim2 = wrap_dim(dim1, d.ndim), wrap_dim(dim2, d.ndim)
     if dim1 == dim2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    out = _make(np.diagonal(d, offset, dim1, dim2).copy())
+    diag = np.diagonal(d, offset, dim1, dim2)
+    if cls is DiagonalBackward0_copy:  # torch.diag: a copy
+        out = _make(diag.copy())
+    else:
+        # A strided view, as in PyTorch (np.diagonal's own view is read-only).
+        from .shape import _as_view
+
+        start = [slice(None)] * d.ndim
+        start[dim1], start[dim2] = slice(max(-offset, 0), None), slice(max(offset, 0), None)
+        view = np.lib.stride_tricks.as_strided(d[tuple(start)], diag.shape, diag.strides)
+        out = _as_view(_make(view), input, lambda b: b.diagonal(offset, dim1, dim2))
     if needs_grad(input):
         record(
             cls,
@@ -238,15 +249,24 @@ def det(input):
 
 
 def kron(input, other):
-    """``torch.kron`` built from reshapes and a broadcast multiply (differentiable)."""
-    a, b = input, other
-    nd = max(a.dim(), b.dim())
-    a = a.reshape((1,) * (nd - a.dim()) + tuple(a.shape))
-    b = b.reshape((1,) * (nd - b.dim()) + tuple(b.shape))
-    ash, bsh = tuple(a.shape), tuple(b.shape)
-    ai = a.reshape(tuple(x for s in ash for x in (s, 1)))
-    bi = b.reshape(tuple(x for s in bsh for x in (1, s)))
-    return (ai * bi).reshape(tuple(x * y for x, y in zip(ash, bsh)))
+    """``torch.kron``, as ATen's ``KronImpl``: interleave size-1 dims, multiply, merge.
+
+    The graph is PyTorch's: ``_unsafe_view`` of each operand (``UnsafeViewBackward0``),
+    a broadcast ``mul``, and an ``_unsafe_view`` of the product.
+    """
+    from .linalg import _unsafe_view
+
+    nd = max(input.dim(), other.dim())
+    pa, pb = nd - input.dim(), nd - other.dim()
+    a_shape, b_shape, out_shape = [], [], []
+    for i in range(nd):
+        sa = input.shape[i - pa] if i >= pa else 1
+        sb = other.shape[i - pb] if i >= pb else 1
+        a_shape += [sa, 1]
+        b_shape += [1, sb]
+        out_shape.append(sa * sb)
+    product = _unsafe_view(input, tuple(a_shape)) * _unsafe_view(other, tuple(b_shape))
+    return _unsafe_view(product, tuple(out_shape))
 
 
 def cross(input, other, dim=None):
@@ -266,23 +286,71 @@ def cross(input, other, dim=None):
     return stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], dim)
 
 
-def tensordot(a, b, dims=2):
-    """``torch.tensordot``: contract the last ``dims`` of ``a`` with the first of ``b``."""
+def tensordot(a, b, dims=2, out=None):
+    """``torch.tensordot``, as ATen computes it (``Linear.cpp``).
+
+    Permute the contracted dims of ``a`` last and of ``b`` first, reshape both to
+    matrices, ``mm``, reshape to the result; a full contraction of contiguous
+    operands is a ``dot`` instead, of strided ones a ``mul`` + ``sum``. Broadcast
+    (size-1) contracted dims are summed first. Like PyTorch, an int ``dims`` means
+    the dims ``-dims..-1`` of ``a`` (kept negative: ``_saved_dims`` shows them so).
+    """
+    if out is not None:
+        from ._core import write_out
+
+        return write_out("tensordot", out, tensordot(a, b, dims))
     if isinstance(dims, int):
-        da = list(range(a.dim() - dims, a.dim()))
-        db = list(range(dims))
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims1, dims2 = list(range(-dims, 0)), list(range(dims))
+    elif isinstance(dims, Tensor):
+        return tensordot(a, b, dims.tolist())
     else:
-        da, db = (
-            ([dims[0]] if isinstance(dims[0], int) else list(dims[0])),
-            ([dims[1]] if isinstance(dims[1], int) else list(dims[1])),
+        d1, d2 = dims
+        dims1 = [d1] if isinstance(d1, int) else list(d1)
+        dims2 = [d2] if isinstance(d2, int) else list(d2)
+    if len(dims1) != len(dims2):
+        raise RuntimeError("both dimension lists should have same length")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    csize, t1, t2 = 1, a, b
+    for x1, x2 in zip(dims1, dims2):
+        s1, s2 = a.shape[x1], b.shape[x2]
+        if s2 == 1:  # broadcast dims can be summed right away
+            t1 = t1.sum(x1, True)
+        elif s1 == 1:
+            t2 = t2.sum(x2, True)
+        else:
+            if s1 != s2:
+                raise RuntimeError(
+                    f"contracted dimensions need to match, but first has size {s1} in dim {x1} "
+                    f"and second has size {s2} in dim {x2}"
+                )
+            csize *= s1
+    c1 = {wrap_dim(x, a.dim()) for x in dims1}
+    c2 = {wrap_dim(x, b.dim()) for x in dims2}
+    p1 = [i for i in range(a.dim()) if i not in c1] + dims1
+    p2 = dims2 + [i for i in range(b.dim()) if i not in c2]
+    r1 = [t1.shape[i] for i in range(a.dim()) if i not in c1]
+    r2 = [t2.shape[i] for i in range(b.dim()) if i not in c2]
+    size1, size2 = int(np.prod(r1)), int(np.prod(r2))
+    if size1 != 1 or size2 != 1:
+        t1 = t1.permute(p1).reshape(size1, csize)
+        t2 = t2.permute(p2).reshape(csize, size2)
+        return t1.mm(t2).reshape(r1 + r2)
+    t1, t2 = t1.permute(p1), t2.permute(p2)
+    if t1._data.flags.c_contiguous and t2._data.flags.c_contiguous:
+        return t1.flatten().dot(t2.flatten()).reshape(r1 + r2)
+    return (t1.squeeze() * t2.squeeze()).sum().reshape(r1 + r2)
+
+
+def inner(input, other):
+    """``torch.inner``: ``input * other`` if either is 0-d, else ``tensordot`` over the last dims."""
+    if input.dim() == 0 or other.dim() == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(
+            "inner() the last dimension must match on both input tensors but got shapes "
+            f"{list(input.shape)} and {list(other.shape)}"
         )
-    da = [wrap_dim(x, a.dim()) for x in da]
-    db = [wrap_dim(x, b.dim()) for x in db]
-    fa = [i for i in range(a.dim()) if i not in da]
-    fb = [i for i in range(b.dim()) if i not in db]
-    sa = [a.shape[i] for i in fa]
-    sb = [b.shape[i] for i in fb]
-    k = int(np.prod([a.shape[i] for i in da])) if da else 1
-    am = a.permute(fa + da).reshape(int(np.prod(sa)) if sa else 1, k)
-    bm = b.permute(db + fb).reshape(k, int(np.prod(sb)) if sb else 1)
-    return (am @ bm).reshape(tuple(sa + sb))
+    return tensordot(input, other, ([-1], [-1]))
