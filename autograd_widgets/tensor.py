@@ -53,6 +53,26 @@ class _VersionCounter:
         self.v = 0
 
 
+class _InferenceVersion:
+    """An inference tensor's stand-in version counter (PyTorch gives them none): bumping it
+    outside ``inference_mode`` raises, after the in-place op has written, as in PyTorch."""
+
+    __slots__ = ()
+
+    @property
+    def v(self) -> int:
+        return 0
+
+    @v.setter
+    def v(self, value) -> None:
+        if not _grad_state.inference:
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+                "make a clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details."
+            )
+
+
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -125,6 +145,7 @@ class Tensor:
         t._retains_grad = False
         if _grad_state.inference:
             t.__dict__["_inference"] = True
+            t._vc = _InferenceVersion()
         return t
 
     def is_inference(self) -> bool:
@@ -147,6 +168,11 @@ class Tensor:
         value = bool(value)
         if value and self._data.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if value and not _grad_state.inference and self.__dict__.get("_inference"):
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed."
+            )
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:

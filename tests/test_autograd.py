@@ -497,6 +497,82 @@ def grad_modes(m):
 
 
 @scenario
+def inference_tensors(m):
+    with m.inference_mode():
+        u = m.ones(3) * 2
+        u.add_(1)  # fine inside inference mode
+    q = x_(m)
+    out = [u.is_inference(), (q + u).requires_grad]  # add saves nothing: allowed
+    out.append(err(lambda: u.requires_grad_()))
+    out.append(err(lambda: q * u))  # mul saves u for q's gradient
+    out.append(err(lambda: u.add_(1)))
+    with m.no_grad():
+        out.append(err(lambda: u.mul_(2)))
+    out.append((u.clone().is_inference(), r(u.clone().requires_grad_() * q)))
+    return out
+
+
+@scenario
+def saved_tensors_hooks(m):
+    log = []
+
+    def pack(t):
+        log.append(("pack", r(t), t.requires_grad, m.is_grad_enabled()))
+        return t * 1
+
+    def unpack(t):
+        log.append(("unpack", r(t)))
+        return t
+
+    a = x_(m)
+    b = x_(m, (4.0, 5.0, 6.0)) * 2
+    with m.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = a * b  # other, then self: PyTorch packs in name order
+        z = (y.exp() + a @ b).sum()
+    log.append("backward")
+    (g,) = m.autograd.grad(z, a, create_graph=True)  # unpacked tensors stay in the graph
+    g.sum().backward(retain_graph=True)
+    log.append((r(a.grad), r(g)))
+    s = y.grad_fn._saved_self  # unpacked again, re-attached to a's AccumulateGrad
+    log.append((r(s), s.is_leaf, s.requires_grad, s is a))
+    with m.autograd.graph.saved_tensors_hooks(lambda t: 5, lambda t: t):
+        w = a.sin()
+    log.append(err(lambda: w.sum().backward()))
+
+    def modify(t):
+        t.add_(1)
+        return t
+
+    with m.autograd.graph.saved_tensors_hooks(modify, lambda t: t):
+        log.append(err(lambda: (a * 1).sin()))
+    with m.autograd.graph.save_on_cpu():
+        v = (a * a).sum()
+    v.backward()
+    log.append(r(a.grad))
+    with m.autograd.graph.disable_saved_tensors_hooks("no hooks here"):
+        log.append(err(lambda: m.autograd.graph.saved_tensors_hooks(pack, unpack).__enter__()))
+    return log
+
+
+@scenario
+def raw_saved_tensor_hooks(m):
+    log = []
+    x = x_(m)
+    y = x.pow(2)
+    raw = y.grad_fn._raw_saved_self
+    log.append(type(raw).__name__)
+    raw.register_hooks(lambda t: log.append(("pack", r(t), t.requires_grad)) or t, lambda t: t)
+    log.append(r(y.grad_fn._saved_self))
+    log.append(err(lambda: raw.register_hooks(lambda t: t, lambda t: t)))
+    e = x.exp()
+    e.grad_fn._raw_saved_result.register_hooks(lambda t: (log.append(r(t)), t)[1], lambda t: t)
+    e.sum().backward()
+    log.append(r(x.grad))
+    log.append(err(lambda: e.grad_fn._raw_saved_result.register_hooks(lambda t: t, lambda t: t)))
+    return log
+
+
+@scenario
 def grad_mode_thread_local(m):
     x = x_(m)
     seen = []

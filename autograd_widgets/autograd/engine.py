@@ -19,7 +19,8 @@ import numpy as np
 from . import events
 from .anomaly_mode import anomaly
 from .grad_mode import state as _grad_state
-from .node import AccumulateGrad
+from .node import AccumulateGrad, unpack_hooked
+from .node import hooks_used as _hooks_used
 
 _ACC_PRIORITY = -(1 << 62)  # AccumulateGrad runs as soon as it is ready, as in PyTorch
 
@@ -254,7 +255,14 @@ def run_backward(
             if run_it and (grads[0] is not None or any(g is not None for g in grads)):
                 if meta is not None:
                     grads = tuple(_materialize(node, grads))
-                outs = node.apply(grads)
+                if _hooks_used:  # saved-tensor hooks: unpack in PyTorch's order, once
+                    unpack_hooked(node, True)
+                    try:
+                        outs = node.apply(grads)
+                    finally:
+                        unpack_hooked(node, False)
+                else:
+                    outs = node.apply(grads)
                 if extra is not None and "hooks" in extra:
                     for fn in tuple(extra["hooks"].values()):
                         new = fn(outs, grads)

@@ -7,6 +7,7 @@ import inspect
 import threading
 
 from . import events
+from . import node as _node
 
 
 class _State(threading.local):
@@ -134,7 +135,8 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """``torch.inference_mode``: like no_grad; tensors made inside are plain tensors here."""
+    """``torch.inference_mode``: like no_grad; tensors made inside are inference tensors (no
+    requires_grad, no in-place update, not saved for backward once outside)."""
 
     def __new__(cls, mode=True):
         if isinstance(mode, bool):
@@ -149,6 +151,8 @@ class inference_mode(_DecoratorContextManager):
     def __enter__(self) -> None:
         self.prev, self.prev_inf = state.enabled, state.inference
         if self.mode:
+            if not _node.inference_seen:
+                _node.inference_seen.append(True)
             state.inference = True
             _set_enabled(False)
 

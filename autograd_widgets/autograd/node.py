@@ -67,19 +67,64 @@ def add_hook(hooks: _HookDict, fn) -> RemovableHandle:
     return handle
 
 
+# ``torch.autograd.graph.saved_tensors_hooks``: a stack of (pack_hook, unpack_hook) pairs; the
+# innermost applies to every tensor saved for backward while it is active. ``hooks_disabled``
+# holds the message of an active ``disable_saved_tensors_hooks``.
+saved_hooks: list = []
+hooks_disabled: list = []
+hooks_used: list = []  # non-empty once a pack hook has run: the engine then pre-unpacks
+# Non-empty once ``inference_mode`` has been entered: only then can a saved tensor be one.
+inference_seen: list = []
+
+INFERENCE_SAVE_MESSAGE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a clone "
+    "to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
+
+PACK_INPLACE_MESSAGE = (
+    "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack "
+    "hook cannot be modified by in-place operations as this can lead to unexpected side-effects. "
+    "Please open an issue if you need to perform in-place operations on the input to a pack hook."
+)
+
+
 class SavedTensor:
     """A tensor saved for backward, with the version it had when saved.
 
     Inputs are kept by reference; an op's own output is kept as its array and
     version counter only (re-wrapped on unpack) so that no reference cycle
     output -> grad_fn -> output is formed.
+
+    Under saved-tensor hooks only what ``pack_hook`` returned is kept (``packed``), with
+    what the unpacked tensor needs to join the graph (``meta``: the grad_fn of a non-leaf
+    input, a weak reference to a leaf's ``AccumulateGrad``, whether it is the output).
+    As in PyTorch, no version check is made then: the hooks own the data.
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "requires_grad")
+    __slots__ = (
+        "tensor",
+        "data",
+        "counter",
+        "version",
+        "output_nr",
+        "requires_grad",
+        "hooks",
+        "packed",
+        "meta",
+        "cache",
+    )
 
     def __init__(self, tensor, is_output: bool = False):
         self.counter = tensor._vc
         self.version = tensor._vc.v
+        self.hooks = None
+        if inference_seen and tensor.__dict__.get("_inference"):
+            raise RuntimeError(INFERENCE_SAVE_MESSAGE)
+        if saved_hooks and type(tensor).__name__ != "WrappedNumber":
+            self._pack(saved_hooks[-1], tensor, tensor, is_output)
+            return
         if is_output:
             self.tensor = None
             self.data = tensor._data
@@ -91,8 +136,73 @@ class SavedTensor:
             self.output_nr = 0
             self.requires_grad = False
 
+    def _pack(self, hooks, tensor, given, is_output: bool) -> None:
+        """Run ``pack_hook(given)`` (in no-grad mode) and keep its result instead of ``tensor``."""
+        from .grad_mode import state
+
+        grad_fn = None if is_output else tensor._grad_fn
+        acc = None
+        if grad_fn is None and not is_output and tensor._requires_grad:
+            acc = weakref.ref(tensor._grad_accumulator())
+        self.output_nr = tensor._output_nr
+        self.requires_grad = tensor._requires_grad
+        self.meta = (grad_fn, acc, is_output)
+        counter = tensor._vc
+        version = counter.v
+        prev, state.enabled = state.enabled, False
+        try:
+            packed = hooks[0](given)
+        finally:
+            state.enabled = prev
+        if counter.v != version:
+            raise RuntimeError(PACK_INPLACE_MESSAGE)
+        self.tensor = self.data = None
+        self.hooks, self.packed, self.cache = hooks, packed, None
+        if not hooks_used:
+            hooks_used.append(True)
+
+    def register_hooks(self, pack_hook, unpack_hook) -> None:
+        """``node._raw_saved_<name>.register_hooks``: pack now, unpack on every use."""
+        if self.hooks is not None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor whose hooks have already been set. "
+                "Hint: only one pair of hooks is allowed at a time."
+            )
+        from ..tensor import Tensor
+
+        if self.tensor is not None:  # an input: the hook sees it detached
+            tensor = self.tensor
+            given = tensor.detach()
+        else:  # the node's output, saved as its array
+            tensor = given = Tensor._make(self.data)
+            tensor._vc, tensor._output_nr = self.counter, self.output_nr
+            tensor._requires_grad = self.requires_grad
+        self._pack((pack_hook, unpack_hook), tensor, given, self.tensor is None)
+
+    def _unpack_hooked(self, node):
+        from ..tensor import Tensor
+
+        value = self.hooks[1](self.packed)
+        if not isinstance(value, Tensor):
+            raise TypeError(
+                "Output of saved tensor unpack_hook expected to be a Tensor but got result of "
+                f"type {type(value).__name__}"
+            )
+        grad_fn, acc, is_output = self.meta
+        t = Tensor._make(value._data)
+        t._vc = value._vc
+        if is_output and self.requires_grad:
+            grad_fn = node
+        if grad_fn is not None:
+            t._grad_fn, t._output_nr, t._requires_grad = grad_fn, self.output_nr, True
+        elif self.requires_grad:
+            t._requires_grad = True
+            if acc is not None and acc() is not None:
+                t._acc = acc  # gradients reach the saved leaf's .grad
+        return t
+
     def unpack(self, node, attr: str):
-        if self.counter.v != self.version:
+        if self.counter.v != self.version and self.hooks is None:
             t = self.tensor
             if t is not None:
                 shape = list(t._data.shape)
@@ -116,9 +226,57 @@ class SavedTensor:
             )
         if self.tensor is not None:
             return self.tensor
+        if self.hooks is not None:
+            return self.cache if self.cache is not None else self._unpack_hooked(node)
         wrap = _wrap_output or _load_wrap_output()
         return wrap(self.data, node, self.output_nr, self.counter, self.requires_grad)
 
+
+def unpack_hooked(node, keep: bool) -> None:
+    """Before ``node`` runs (``keep``): unpack its hooked saved tensors in name order, as
+    PyTorch's nodes do first thing; after it ran: drop them again."""
+    saved = node._saved
+    if not saved:
+        return
+    for name in sorted(saved):
+        s = saved[name]
+        if type(s) is SavedTensor and s.hooks is not None:
+            s.cache = s._unpack_hooked(node) if keep else None
+
+
+class RawSavedTensor:  # shown as torch._C._autograd.SavedTensor (names set below)
+    """``grad_fn._raw_saved_<name>`` (``torch._C._autograd.SavedTensor``): hooks for one saved
+    tensor, registered with ``register_hooks(pack_hook, unpack_hook)``."""
+
+    __slots__ = ("_node", "_name")
+
+    def __init__(self, node, name: str):
+        self._node, self._name = node, name
+
+    def register_hooks(self, *args) -> None:
+        if len(args) != 2 or not all(callable(a) for a in args):
+            raise TypeError(
+                "register_hooks(): incompatible function arguments. The following argument types "
+                "are supported:\n    1. (self: torch._C._autograd.SavedTensor, arg0: "
+                "collections.abc.Callable, arg1: collections.abc.Callable) -> None\n\nInvoked with: "
+                + ", ".join([repr(self)] + [repr(a) for a in args])
+            )
+        saved = self._node._saved
+        if saved is None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor after it has been freed. Saved "
+                "intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through the "
+                "graph a second time or if you need to access saved variables after calling "
+                "backward."
+            )
+        s = saved.get(self._name)
+        if isinstance(s, SavedTensor):
+            s.register_hooks(*args)
+
+
+RawSavedTensor.__name__ = RawSavedTensor.__qualname__ = "SavedTensor"
+RawSavedTensor.__module__ = "torch._C._autograd"
 
 _wrap_output = None  # tensor._wrap_output; tensor.py imports this module, so it is bound lazily
 
@@ -189,6 +347,8 @@ class Node:
                 if isinstance(value, _NUMBER_TYPES):
                     value = self._wrapped_number(key, value)
                 return value
+        elif name.startswith("_raw_saved_") and name[11:] in type(self).saved_tensor_names:
+            return RawSavedTensor(self, name[11:])
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def _wrapped_number(self, key: str, value):

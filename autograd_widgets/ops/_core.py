@@ -15,7 +15,7 @@ from .._dtype import _FLOAT, _INT, from_numpy_dtype, get_default_dtype, promote_
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import Node, SavedTensor, new_node
+from ..autograd.node import Node, SavedTensor, new_node, saved_hooks
 from ..tensor import Tensor, WrappedNumber, _wrap_dim
 
 _make = Tensor._make
@@ -66,7 +66,9 @@ def record(cls, out: Tensor, inputs: tuple, saved=None, attrs=None, output_saved
     ``output_saved`` names the saved output (``result``) if the formula uses it.
     """
     if saved is not None:
-        for k, v in saved.items():
+        # In name order: saved-tensor pack hooks run in PyTorch's order (its saved fields are sorted).
+        for k in sorted(saved) if saved_hooks else saved:
+            v = saved[k]
             if isinstance(v, Tensor):
                 saved[k] = SavedTensor(v)
     edges = []

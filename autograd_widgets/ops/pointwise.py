@@ -56,10 +56,11 @@ def _saved_np(node, name):
     if type(s) is not SavedTensor:
         return s
     if s.counter.v != s.version:
-        return s.unpack(node, name)  # raises the in-place modification error
+        return s.unpack(node, name)._data  # raises the in-place error (unless hooks own it)
     t = s.tensor
     if t is None:
-        return s.data
+        d = s.data
+        return d if d is not None else s.unpack(node, name)._data  # None: saved-tensor hooks
     if type(t) is WrappedNumber:
         return t._data.item()
     return t._data
@@ -159,13 +160,12 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
             spec = _SPECS[saved_names] = _saved_spec(saved_names)
         s_rule, o_rule, o_name = spec
         saved = {}
+        if o_rule:  # saved before self: PyTorch packs saved tensors in name order (hooks see it)
+            o_val = (SavedTensor(b) if b_is_t else b) if o_rule == 1 or a_rg else None
         if s_rule:
             saved["self"] = SavedTensor(a) if s_rule == 1 or b_rg else None
         if o_rule:
-            if o_rule == 1 or a_rg:
-                saved[o_name] = SavedTensor(b) if b_is_t else b
-            else:
-                saved[o_name] = None
+            saved[o_name] = o_val
     # record(), inlined: the edges of (a, b).
     fn = a._grad_fn
     if fn is not None:
