@@ -188,6 +188,9 @@ case("meshgrid", lambda m, x, y: m.meshgrid(x, y, indexing="ij"), (2,), (3,))
 case("cartesian_prod", lambda m, x, y: m.cartesian_prod(x, y), (2,), (3,))
 case("block_diag", lambda m, x, y: m.block_diag(x, y), (2, 2), (1, 3))
 case("atleast_2d", lambda m, x: m.atleast_2d(x), (3,))
+case("atleast_3d 1-d", lambda m, x: m.atleast_3d(x), (3,))
+case("atleast_3d 2-d", lambda m, x: m.atleast_3d(x), (2, 3))
+case("atleast_3d 0-d", lambda m, x: m.atleast_3d(x), ())
 case("pixel_shuffle", lambda m, x: _f(m).pixel_shuffle(x, 2), (1, 4, 2, 2))
 case("unfold", lambda m, x: _f(m).unfold(x, 2), (1, 1, 3, 3))
 case("group_norm", lambda m, x: _f(m).group_norm(x, 2), (2, 4, 3))
@@ -221,7 +224,6 @@ XFAIL = {
     "glu": "composed from split + sigmoid; PyTorch has one GluBackward0",
     "cartesian_prod": "torch.cartesian_prod is not implemented",
     "block_diag": "torch.block_diag is not implemented",
-    "atleast_2d": "a view where PyTorch unsqueezes (UnsqueezeBackward0)",
     "pixel_shuffle": "F.pixel_shuffle is not implemented",
     "unfold": "F.unfold is not implemented",
     "group_norm": "composed from mean/var; PyTorch has one NativeGroupNormBackward0",

@@ -718,7 +718,16 @@ def atleast_2d(input):
     d = input._data
     if d.ndim >= 2:
         return input
-    return input.reshape(1, -1) if d.ndim == 1 else input.reshape(1, 1)
+    return unsqueeze(input, 0) if d.ndim == 1 else input.reshape(1, 1)
+
+
+def atleast_3d(input):
+    d = input._data
+    if d.ndim == 0:
+        return input.reshape(1, 1, 1)
+    if d.ndim == 1:
+        return unsqueeze(unsqueeze(input, 0), -1)
+    return unsqueeze(input, -1) if d.ndim == 2 else input
 
 
 _unused = (events,)
