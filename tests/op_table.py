@@ -777,6 +777,8 @@ def _diagonal_inplace(m, x):
 case("diagonal_view_inplace", _diagonal_inplace, [(3, 4)])
 case("reshape_alias", lambda m, x: x.t().unsqueeze(0).reshape(4, 3), [(3, 4)])
 case("atleast_2d", lambda m, x: m.atleast_2d(x) * 1, [(3,)], [()])
+for _p in (2, 1, 3.0, float("inf")):
+    case(f"dist[p={_p}]", (lambda p: lambda m, x, y: m.dist(x, y, p))(_p), [(2, 3), (3,)])
 case("atleast_3d", lambda m, x: m.atleast_3d(x) * 1, [(3,)], [(2, 3)], [()])
 case("mul_inplace_int_scalar", lambda m, i: i.mul_(3), [I64])
 case("select_neg_dim", lambda m, x: x.select(-1, 0), [(3, 4)])

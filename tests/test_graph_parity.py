@@ -199,6 +199,7 @@ case("pdist", lambda m, x: _f(m).pdist(x), (4, 3))
 case("cov", lambda m, x: m.cov(x), (3, 4))
 case("corrcoef", lambda m, x: m.corrcoef(x), (3, 4))
 case("dist", lambda m, x, y: m.dist(x, y), (3,), (3,))
+case("dist p=1 bcast", lambda m, x, y: m.dist(x, y, 1), (2, 3), (3,))
 case("trapezoid", lambda m, x: m.trapezoid(x), (4,))
 case("pairwise_distance", lambda m, x, y: _f(m).pairwise_distance(x, y), (2, 3), (2, 3))
 
@@ -231,7 +232,6 @@ XFAIL = {
     "pdist": "F.pdist is not implemented",
     "cov": "composed differently from ATen's cov (sum/div, squeeze)",
     "corrcoef": "built on cov, see cov",
-    "dist": "composed as (x - y).norm(); PyTorch has one DistBackward0",
     "trapezoid": "torch.trapezoid is not implemented",
     "pairwise_distance": "Tensor.norm where ATen calls at::norm (NormBackward1, AddBackward1)",
     # _saved_* names differ

@@ -2,13 +2,14 @@
 
 ``meshgrid`` is views + expand, ``diff`` is narrow + sub, ``repeat_interleave`` is
 expand + clone (int repeats) or index_select, ``column_stack``/``dstack`` are cat;
-``dist`` is written from differentiable primitives. ``cdist`` is in :mod:`._cdist`.
+``dist`` has one node (``DistBackward0``). ``cdist`` is in :mod:`._cdist`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.node import node_class
 from ._core import Tensor, wrap_dim
 
 _make = Tensor._make
@@ -133,9 +134,52 @@ def rot90(input, k=1, dims=(0, 1)):
     return input.clone()
 
 
+def _dist_backward(n, grad):
+    """ATen's ``norm_backward`` on ``self - other`` (differentiable), then unbroadcast."""
+    from ._core import unbroadcast
+    from .pointwise import abs as _abs
+    from .pointwise import sign, where
+
+    self, other, r, p = n.saved("self"), n.saved("other"), n.saved("result"), n._attrs["p"]
+    diff = self - other
+    zero = _make(np.zeros((), dtype=diff._data.dtype))
+    if p == 0:
+        g = diff * 0
+    elif p == 1:
+        g = grad * sign(diff)
+    elif p == float("inf") or p == float("-inf"):
+        mask = _abs(diff) == r
+        g = grad * sign(diff) * mask / mask.sum()
+    elif p == 2:
+        g = where(r == 0, zero, grad * diff / r)
+    else:
+        g = where(r == 0, zero, grad * diff * _abs(diff) ** (p - 2) / r ** (p - 1))
+    return unbroadcast(g, self._data.shape), unbroadcast(-g, other._data.shape)
+
+
+DistBackward0 = node_class(
+    "DistBackward0", _dist_backward, saved=("self", "other", "result"), attrs=("p",)
+)
+
+
 def dist(input, other, p=2):
-    """``torch.dist``: the p-norm of ``input - other``."""
-    return (input - other).norm(p)
+    """``torch.dist``: the p-norm of ``input - other``, one ``DistBackward0`` as in PyTorch."""
+    from ._core import needs_grad, record
+
+    with _no_grad():
+        res = (input - other).norm(p)
+    out = _make(res._data)
+    if needs_grad(input, other):
+        record(
+            DistBackward0, out, (input, other), {"self": input, "other": other}, {"p": p}, "result"
+        )
+    return out
+
+
+def _no_grad():
+    from ..autograd import no_grad
+
+    return no_grad()
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
