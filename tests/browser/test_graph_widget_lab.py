@@ -48,7 +48,13 @@ def test_tutorial_graph_backward_click_and_themes(lab, lab_page):
     # backward in a later cell: the widget already on screen shows the leaf's grad
     lab.run_cell(page, 1)
     wait_for_text(page, "4.5000")
-    assert "backward passes: 1" in page.locator(".aw-graph .aw-passes").inner_text()
+    # The leaf's grad (grad_accumulated) and the pass counter (backward_end) may arrive in
+    # two throttled updates, ~100 ms apart: wait for the second.
+    page.wait_for_function(
+        "() => document.querySelector('.aw-graph .aw-passes')?.textContent"
+        ".includes('backward passes: 1')",
+        timeout=10_000,
+    )
     assert page.locator(".aw-graph g.node.aw-exec").count() >= 5
 
     # click a node: the details panel opens and the kernel's `selected` follows
