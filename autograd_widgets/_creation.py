@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ._dtype import as_dtype, bool_, float32, get_default_dtype, int64
@@ -177,6 +179,23 @@ def _check_device(device) -> None:
         raise _no_such_device(device)
 
 
+def _accepts_out(fn):
+    """Give a factory PyTorch's ``out=``: made in ``out``'s dtype, written into ``out``."""
+    name = f"aten::{fn.__name__}"  # PyTorch names factories so in the out= error
+
+    @functools.wraps(fn)
+    def factory(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        if kwargs.get("dtype") is None:
+            kwargs["dtype"] = out.dtype
+        from .ops._core import write_out
+
+        return write_out(name, out, fn(*args, **kwargs))
+
+    return factory
+
+
 def _size(size):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
@@ -198,23 +217,25 @@ def _dt(dtype):
     return (as_dtype(dtype) if dtype is not None else get_default_dtype()).np
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+@_accepts_out
+def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     _check_device(device)
     return _finish(np.zeros(_size(size), dtype=_dt(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+@_accepts_out
+def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     _check_device(device)
     return _finish(np.ones(_size(size), dtype=_dt(dtype)), requires_grad)
 
 
-def empty(
-    *size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None
-) -> Tensor:
+@_accepts_out
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
     _check_device(device)
     return _finish(np.zeros(_size(size), dtype=_dt(dtype)), requires_grad)
 
 
+@_accepts_out
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     _check_device(device)
     if dtype is None:
@@ -230,10 +251,12 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
     )
 
 
+@_accepts_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _finish(np.eye(n, m if m is not None else n, dtype=_dt(dtype)), requires_grad)
 
 
+@_accepts_out
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """``torch.arange``: int64 for integer arguments, the default float dtype otherwise."""
     if end is None:
@@ -261,6 +284,7 @@ def range_(start, end, step=1, *, dtype=None, requires_grad=False) -> Tensor:
     return _finish((start + np.arange(n) * step).astype(dt), requires_grad)
 
 
+@_accepts_out
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """``torch.linspace``, bit for bit: ATen's two-sided formula, one fused multiply-add each.
 
@@ -333,16 +357,19 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
     return _finish(np.full(input._data.shape, fill_value, dtype=_like(input, dtype)), requires_grad)
 
 
+@_accepts_out
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     dt = _dt(dtype)
     return _finish(_rng(generator).random(_size(size), dt).astype(dt), requires_grad)
 
 
+@_accepts_out
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     dt = _dt(dtype)
     return _finish(_rng(generator).standard_normal(_size(size), dt).astype(dt), requires_grad)
 
 
+@_accepts_out
 def randint(
     low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False
 ) -> Tensor:
@@ -363,6 +390,7 @@ def randint(
     )
 
 
+@_accepts_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     dt = as_dtype(dtype).np if dtype is not None else int64.np
     return _finish(_rng(generator).permutation(n).astype(dt), requires_grad)

@@ -5,10 +5,25 @@ from __future__ import annotations
 import numpy as np
 
 from .ops.linalg import matmul
+from .ops.matrix import _linalg_cross as cross
+from .ops.matrix import _linalg_svd as svd
+from .ops.matrix import _svd, det
+from .ops.matrix import inverse as inv
 from .ops.reduction import vector_norm
 from .tensor import Tensor
 
-__all__ = ["vector_norm", "norm", "matrix_norm", "matmul", "det", "inv", "solve"]
+__all__ = [
+    "vector_norm",
+    "norm",
+    "matrix_norm",
+    "matmul",
+    "det",
+    "inv",
+    "solve",
+    "cross",
+    "svd",
+    "svdvals",
+]
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
@@ -37,17 +52,19 @@ def _no_grad_only(name, A):
         )
 
 
-def det(A):
-    _no_grad_only("det", A)
-    return Tensor._make(np.asarray(np.linalg.det(A._data)))
-
-
-def inv(A):
-    _no_grad_only("inv", A)
-    return Tensor._make(np.linalg.inv(A._data))
-
-
 def solve(A, B):
     _no_grad_only("solve", A)
     _no_grad_only("solve", B)
     return Tensor._make(np.linalg.solve(A._data, B._data))
+
+
+def svdvals(A):
+    """``torch.linalg.svdvals``: the singular values, largest first (forward only)."""
+    return _svd("linalg_svdvals", A, False)[1]
+
+
+def __getattr__(name):
+    raise AttributeError(
+        f"module 'autograd_widgets.linalg' has no attribute '{name}' (torch.linalg.{name} is not "
+        "supported by autograd_widgets)"
+    )

@@ -87,12 +87,23 @@ def _dtype_of(t) -> _dtype.dtype:
     return from_numpy_dtype(t._data.dtype)
 
 
-class Tensor:
+class _TensorType(type):
+    """Tensor classes print as PyTorch's (``print(type(x))`` shows ``<class 'torch.Tensor'>``);
+    their ``__module__`` stays ours (pickling and the graph code rely on it)."""
+
+    def __repr__(cls) -> str:
+        shown = cls.__dict__.get("_torch_class_name")
+        return f"<class '{shown}'>" if shown else super().__repr__()
+
+
+class Tensor(metaclass=_TensorType):
     """A multi-dimensional array that records the operations applied to it.
 
     Mirrors ``torch.Tensor`` on the CPU. ``Tensor([1, 2])`` is the legacy float32
     constructor, as in PyTorch; prefer :func:`autograd_widgets.tensor`.
     """
+
+    _torch_class_name = "torch.Tensor"
 
     __slots__ = (
         "_data",

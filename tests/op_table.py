@@ -734,6 +734,9 @@ case("tensordot", lambda m, x, y: m.tensordot(x, y, 2), [(2, 3, 4), (3, 4, 5)], 
 case("tensordot_lists", lambda m, x, y: m.tensordot(x, y, ([0, 2], [1, 0])), [(2, 3, 4), (4, 2, 5)])
 case("tensordot_bcast", lambda m, x, y: m.tensordot(x, y, ([1], [0])), [(2, 1), (4, 3)])
 case("kron", lambda m, x, y: m.kron(x, y), [(2, 2), (2, 3)], [(2,), (2, 3)])
+case("linalg_cross", lambda m, x, y: m.linalg.cross(x, y), [(2, 3), (1, 3)], [(3,), (3,)])
+case("cross_dim", lambda m, x, y: m.cross(x, y, dim=0), [(3, 2), (3, 2)])
+case("linalg_inv", lambda m, x: m.linalg.inv(x + 3 * m.eye(3)), [(3, 3)])
 case("repeat_interleave_int", lambda m, x: x.repeat_interleave(2), [(3,)], [(2, 3)])
 case("repeat_interleave_dim", lambda m, x: m.repeat_interleave(x, 3, dim=-1), [(2, 3)])
 case(

@@ -573,6 +573,52 @@ def raw_saved_tensor_hooks(m):
 
 
 @scenario
+def factories_out_and_module_inplace(m):
+    # torch.<factory>(..., out=t) writes into t (in t's dtype); torch.sin_(t) is t.sin_().
+    c = m.zeros(2, 2)
+    d = m.matmul(m.ones(2, 2), m.ones(2, 2), out=c)
+    out = [d is c, r(c)]
+    m.manual_seed(3)
+    e = m.rand(2, 2, out=c)
+    out += [e is c, r(c), c.dtype == m.float32]
+    i = m.empty(0, dtype=m.long)
+    m.arange(4, out=i)
+    out += [r(i), str(i.dtype)]
+    f = m.zeros(3, dtype=m.float64)
+    m.ones(3, out=f)
+    m.full((3,), 2.5, out=f)
+    out += [r(f), str(f.dtype)]
+    b = m.tensor([0.0, 1.0])
+    out += [m.sin_(b) is b, r(b), r(m.relu_(m.tensor([-1.0, 2.0]))), r(m.zero_(m.ones(2)))]
+    out += [repr(type(b)), repr(m.Tensor), repr(type(m.nn.Parameter(m.ones(1))))]
+    return out
+
+
+@scenario
+def linalg_cross_svd(m):
+    a = x_(m)
+    y = m.linalg.cross(a.unsqueeze(0), m.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]))
+    y.sum().backward()
+    out = [r(y), type(y.grad_fn).__name__, y.grad_fn._saved_dim, r(a.grad)]
+    mat = m.tensor([[3.0, 1.0], [1.0, 2.0], [0.0, 1.0]])
+    u, s, vh = m.linalg.svd(mat, full_matrices=False)
+    out += [
+        tuple(u.shape),
+        r(s),
+        tuple(vh.shape),
+        r((u * s) @ vh),
+        type(m.linalg.svd(mat)).__name__,
+    ]
+    out += [
+        r(m.linalg.svdvals(mat)),
+        tuple(m.svd(mat).V.shape),
+        tuple(m.svd(mat, some=False).U.shape),
+    ]
+    out.append(r(m.linalg.det(mat[:2]).abs()))
+    return out
+
+
+@scenario
 def grad_mode_thread_local(m):
     x = x_(m)
     seen = []

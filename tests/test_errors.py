@@ -438,6 +438,33 @@ def gradcheck_no_requires_grad(m):
     m.autograd.gradcheck(lambda t: t * 2, (m.ones(2, dtype=m.float64),))
 
 
+@error
+def factory_out_requires_grad(m):
+    m.zeros(2, out=leaf(m, 2))
+
+
+@error
+def linalg_cross_not_three(m):
+    m.linalg.cross(m.ones(2, 4), m.ones(2, 4))
+
+
+@error
+def linalg_cross_ndim(m):
+    m.linalg.cross(m.ones(2, 3), m.ones(3))
+
+
+@error
+def cross_no_size_three(m):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m.cross(m.ones(2, 4), m.ones(2, 4))
+
+
+@error
+def svd_of_vector(m):
+    m.linalg.svd(m.ones(3))
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

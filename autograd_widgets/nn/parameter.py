@@ -17,6 +17,7 @@ class Parameter(Tensor):
     """
 
     __slots__ = ()
+    _torch_class_name = "torch.nn.parameter.Parameter"
 
     def __new__(cls, data=None, requires_grad: bool = True):
         if data is None:

@@ -363,4 +363,27 @@ def _public_names():
     )
 
 
-__all__ = _public_names()
+# ``torch.sin_(t)``, ``torch.relu_(t)``, ...: PyTorch's module-level spellings of Tensor's
+# in-place methods ("Introduction to PyTorch Tensors" calls ``torch.sin_(b)``).
+_INPLACE_FUNCTIONS = (
+    "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ "
+    "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ "
+    "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ "
+    "negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ "
+    "tan_ tanh_ trunc_ xlogy_ zero_"
+).split()
+
+
+def _module_inplace(name):
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``torch.{name}(input, ...)``: ``input.{name}(...)``."
+    return fn
+
+
+_INPLACE_FUNCTIONS = [n for n in _INPLACE_FUNCTIONS if hasattr(Tensor, n)]
+globals().update({n: _module_inplace(n) for n in _INPLACE_FUNCTIONS})
+
+__all__ = _public_names() + _INPLACE_FUNCTIONS

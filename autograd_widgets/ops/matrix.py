@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import node_class
+from . import _shown
 from ._core import Tensor, needs_grad, record, wrap_dim
 
 _make = Tensor._make
@@ -24,6 +25,7 @@ __all__ = [
     "det",
     "kron",
     "cross",
+    "svd",
     "tensordot",
     "inner",
 ]
@@ -269,21 +271,100 @@ def kron(input, other):
     return _unsafe_view(product, tuple(out_shape))
 
 
-def cross(input, other, dim=None):
-    """``torch.cross`` / ``torch.linalg.cross`` of 3-vectors along ``dim``."""
-    if dim is None:
-        dim = next(i for i, s in enumerate(input.shape) if s == 3)
-    dim = wrap_dim(dim, input.dim())
-    if input.shape[dim] != 3:
-        raise RuntimeError(
-            f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} "
-            f"and {other.shape[dim]}"
-        )
-    a0, a1, a2 = input.unbind(dim)
-    b0, b1, b2 = other.unbind(dim)
-    from .shape import stack
+def _cross_backward(n, grad):
+    dim = n._attrs["dim"]
+    a, b = n.saved("self"), n.saved("other")
+    return (
+        None if b is None else _linalg_cross(b, grad, dim=dim),
+        None if a is None else _linalg_cross(grad, a, dim=dim),
+    )
 
-    return stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], dim)
+
+def _binary_node(name, backward, saved, attrs):
+    from .pointwise import BinaryNode  # gradients summed back to broadcast inputs
+
+    return node_class(name, backward, saved=saved, attrs=attrs, base=BinaryNode)
+
+
+LinalgCrossBackward0 = _binary_node(
+    "LinalgCrossBackward0", _cross_backward, ("other", "self"), ("dim",)
+)
+
+
+def _linalg_cross(input, other, *, dim=-1):
+    """``torch.linalg.cross``: cross products of 3-vectors along ``dim`` (broadcasting)."""
+    from ._core import check_broadcast
+
+    a, b = input._data, other._data
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = wrap_dim(dim, a.ndim)
+    if a.shape[d] != 3 or b.shape[d] != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got {a.shape[d]} and "
+            f"{b.shape[d]}"
+        )
+    check_broadcast(a.shape, b.shape)
+    out = _make(np.cross(a, b, axis=d))
+    if needs_grad(input, other):
+        saved = {
+            "other": other if input._requires_grad else None,
+            "self": input if other._requires_grad else None,
+        }
+        record(LinalgCrossBackward0, out, (input, other), saved, {"dim": d})
+        out._grad_fn._shapes = (a.shape, b.shape)
+        if dim < 0:
+            _shown.show(out, dim=dim)
+    return out
+
+
+def cross(input, other, dim=None):
+    """``torch.cross``: without ``dim``, the first dimension of size 3 (deprecated in PyTorch)."""
+    if dim is None:
+        import warnings
+
+        warnings.warn(
+            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass "
+            "the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
+            "change to agree with that of linalg.cross in a future release. (Triggered internally "
+            "at /__w/pytorch/pytorch/aten/src/ATen/native/Cross.cpp:63.)",
+            UserWarning,
+            stacklevel=2,
+        )
+        dim = next((i for i, s in enumerate(input.shape) if s == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return _linalg_cross(input, other, dim=dim)
+
+
+def _svd(name, A, full_matrices):
+    d = A._data
+    if d.ndim < 2:
+        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    if needs_grad(A):
+        raise NotImplementedError(
+            f"the derivative for '{name}' is not implemented in autograd_widgets; call it on "
+            "a tensor that does not require grad (x.detach()) or under torch.no_grad()"
+        )
+    u, s, vh = np.linalg.svd(d, full_matrices=full_matrices)
+    return _make(u.astype(d.dtype)), _make(s.astype(d.dtype)), _make(vh.astype(d.dtype))
+
+
+def _linalg_svd(A, full_matrices=True):
+    """``torch.linalg.svd``: ``(U, S, Vh)`` (forward only: no derivative here)."""
+    from .reduction import _return_type
+
+    return _return_type("linalg_svd", ("U", "S", "Vh"))(*_svd("linalg_svd", A, full_matrices))
+
+
+def svd(input, some=True, compute_uv=True):
+    """``torch.svd`` (deprecated in PyTorch for ``linalg.svd``): ``(U, S, V)``, V not transposed."""
+    from .reduction import _return_type
+
+    u, s, vh = _svd("linalg_svd", input, not some)
+    if not compute_uv:
+        u, vh = u.new_zeros(u.shape), vh.new_zeros(vh.shape)
+    return _return_type("svd", ("U", "S", "V"))(u, s, vh.mT)
 
 
 def tensordot(a, b, dims=2, out=None):
