@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections import deque
 
+import numpy as np
+
 from . import _tensors as T
 from ._ids import IdMap
 
 DEFAULT_MAX_NODES = 1000
 WALK_CAP = 1_000_000  # the walk stops here; the model then says "more than N"
 _MORE = ("more",)  # the key object of the "+N more" node (same id across rebuilds)
+_SUMMARY_EDGE = 3  # items shown at each end of a saved numpy array's summarised repr
 
 
 class Item:
@@ -54,6 +57,7 @@ class Builder:
         collapse_repeats=False,
         book=None,
         outputs_of=None,
+        cache=None,
     ) -> None:
         if max_nodes is not None and max_nodes < 1:
             raise ValueError(f"max_nodes must be at least 1 (or None), not {max_nodes}")
@@ -64,6 +68,7 @@ class Builder:
         self.collapse_repeats = collapse_repeats
         self.book = book
         self.outputs_of = outputs_of
+        self.cache = cache  # a _tensors.PreviewCache kept across rebuilds, or None
         self.items: dict = {}
         self.queue: deque = deque()
         self.roots: list = []  # keys of the output items, in the order given
@@ -207,6 +212,8 @@ class Builder:
 
     # -- phase 3: emit --------------------------------------------------------------------
     def finish(self) -> dict:
+        if self.cache is not None:
+            self.cache.next_build()
         if self.collapse_repeats:
             from ._collapse import collapse
 
@@ -291,7 +298,7 @@ class Builder:
             return None
         self.used_tensor_ids.add(id(t))
         try:
-            return T.describe(t)
+            return T.describe(t, self.cache)
         except Exception:  # noqa: BLE001 - an exotic tensor must not break the drawing
             return None
 
@@ -411,7 +418,13 @@ def _short_repr(value, limit: int = 80) -> str:
             return "<freed by backward()>"
         return f"<unavailable: {type(value).__name__}>"
     try:
-        r = repr(value)
+        if isinstance(value, np.ndarray) and value.size > _SUMMARY_EDGE * 2:
+            # only the start is shown: summarise first (a full repr of a (64, 10) array
+            # was 60% of a live widget's rebuild)
+            with np.printoptions(threshold=_SUMMARY_EDGE * 2, edgeitems=_SUMMARY_EDGE):
+                r = repr(value)
+        else:
+            r = repr(value)
     except Exception:  # noqa: BLE001
         r = f"<{type(value).__name__}>"
     return r if len(r) <= limit else r[: limit - 1] + "…"

@@ -77,6 +77,10 @@ def grad_of(t):
             return None
     except Exception:  # noqa: BLE001
         return None
+    if type(t).__module__.startswith("autograd_widgets"):
+        # ours warns only for a non-leaf that does not retain its grad, excluded above;
+        # catch_warnings costs ~10 us a call
+        return t.grad
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return t.grad
@@ -144,13 +148,69 @@ def _flags(a: np.ndarray) -> tuple[bool, bool]:
     return bool(np.isnan(a).any()), bool(np.isinf(a).any())
 
 
-def describe(t) -> dict:
-    """The wire ``Tensor`` dict of docs/graph-schema.md."""
+def array_info(a: np.ndarray) -> tuple:
+    """What :func:`describe` shows of an array: ``(preview, stats, has_nan, has_inf)``."""
+    nan, inf = _flags(a)
+    return preview(a), _stats(a), nan, inf
+
+
+class PreviewCache:
+    """:func:`array_info` of the last build, reused by the next one.
+
+    A live widget rebuilds its graph up to ten times a second; most tensors in
+    it have not changed since the last build, and formatting their previews is
+    most of the cost of a rebuild.  The key is the array's shape, dtype and a
+    hash of its bytes (~2 us for 2,000 floats, against ~50 us to format them),
+    not the tensor's version counter: ``p.data -= lr * p.grad`` changes ``p``
+    without bumping its version (as in PyTorch).  No tensor or array is
+    referenced, and only the entries used by the last build are kept
+    (:meth:`next_build`), so memory stays flat however long a loop runs.
+    """
+
+    __slots__ = ("_last", "_now", "hits", "misses")
+
+    def __init__(self) -> None:
+        self._last: dict = {}
+        self._now: dict = {}
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._last.keys() | self._now.keys())
+
+    def next_build(self) -> None:
+        """Start a build: forget what the build before last used and this one did not."""
+        if self._now:
+            self._last, self._now = self._now, {}
+
+    def info(self, a: np.ndarray) -> tuple:
+        if a.dtype.kind not in "biufc":  # object arrays: the bytes are pointers
+            return array_info(a)
+        key = (a.shape, a.dtype.str, hash(a.tobytes()))
+        hit = self._now.get(key)
+        if hit is None:
+            hit = self._last.get(key)
+            if hit is None:
+                self.misses += 1
+                hit = array_info(a)
+            else:
+                self.hits += 1
+            self._now[key] = hit
+        else:
+            self.hits += 1
+        return hit
+
+
+def describe(t, cache: PreviewCache | None = None) -> dict:
+    """The wire ``Tensor`` dict of docs/graph-schema.md (``cache`` skips unchanged previews)."""
+    info = cache.info if cache is not None else array_info
     a = to_numpy(t)
     g = grad_of(t)
-    ga = to_numpy(g) if g is not None else None
-    nan, inf = _flags(a)
-    gnan, ginf = _flags(ga) if ga is not None else (False, False)
+    value, stats, nan, inf = info(a)
+    if g is not None:
+        grad, grad_stats, gnan, ginf = info(to_numpy(g))
+    else:
+        grad, grad_stats, gnan, ginf = None, None, False, False
     try:
         version = int(t._version)
     except Exception:  # noqa: BLE001
@@ -159,10 +219,10 @@ def describe(t) -> dict:
         "shape": [int(s) for s in t.shape],
         "dtype": dtype_str(t),
         "requires_grad": bool(t.requires_grad),
-        "value": preview(a),
-        "grad": preview(ga) if ga is not None else None,
-        "stats": _stats(a),
-        "grad_stats": _stats(ga) if ga is not None else None,
+        "value": value,
+        "grad": grad,
+        "stats": stats,
+        "grad_stats": grad_stats,
         "has_nan": nan,
         "has_inf": inf,
         "grad_has_nan": gnan,

@@ -54,6 +54,7 @@ class GraphModel:
         ids: IdMap | None = None,
         book=None,
         outputs_of=None,
+        cache=None,
     ) -> GraphModel:
         """The graph behind ``tensors`` (``torchviz.make_dot``'s walk, as data).
 
@@ -83,6 +84,9 @@ class GraphModel:
         outputs_of : callable, optional
             ``outputs_of(node) -> tensor or None``: a node's output tensor when
             it is known (the event bus tells a live graph).
+        cache : PreviewCache, optional
+            Reuses the value previews of tensors unchanged since an earlier
+            build (a live graph passes its own).
         """
         for i, t in enumerate(tensors):
             if not T.is_tensor(t):
@@ -101,6 +105,7 @@ class GraphModel:
             collapse_repeats=collapse_repeats,
             book=book,
             outputs_of=outputs_of,
+            cache=cache,
         )
         with _no_gc():
             b.start_from_tensors(tensors)
@@ -126,6 +131,7 @@ class GraphModel:
         namespace="auto",
         ids: IdMap | None = None,
         book=None,
+        cache=None,
     ) -> GraphModel:
         """Everything a :func:`record` block captured that is still alive.
 
@@ -145,6 +151,7 @@ class GraphModel:
             collapse_repeats=collapse_repeats,
             book=book if book is not None else rec.book,
             outputs_of=rec.output_of,
+            cache=cache,
         )
         with _no_gc():
             b.start_from_recording(rec)

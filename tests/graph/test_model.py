@@ -301,3 +301,17 @@ def test_collapse_repeated_chains():
     # nothing repeats three times: nothing collapses
     short = build((x * w).exp(), collapse_repeats=True)
     assert not short.find(kind="more")
+
+
+def test_saved_numpy_arrays_are_summarised():
+    import numpy as np
+
+    from autograd_widgets.graph._build import _short_repr
+
+    big = np.arange(100_000, dtype=np.float32).reshape(1000, 100)
+    start = time.perf_counter()
+    r = _short_repr(big)
+    assert time.perf_counter() - start < 0.05  # not a full repr of 100,000 numbers
+    assert r.startswith("array([[0.0000e+00,") or r.startswith("array([[   0.,")
+    assert "..." in r and len(r) <= 80
+    assert _short_repr(np.arange(4)) == "array([0, 1, 2, 3])"  # small arrays as repr prints them
