@@ -10,6 +10,8 @@ removed with a ``RuntimeWarning`` and the user's computation goes on.
 
 from __future__ import annotations
 
+import functools
+
 from ..autograd import events
 
 #: every event kind the core emits, in the order of the events docstring
@@ -26,20 +28,25 @@ EVENT_KINDS = (
 )
 
 
-class _Filtered:
-    """A listener that only hears some kinds."""
+class _Filtered(functools.partial):
+    """``fn``, registered for some kinds only.
 
-    __slots__ = ("fn", "kinds")
+    The bus itself routes each kind to its listeners (``events.add_listener(fn,
+    kinds)``); this wrapper only gives every subscription its own identity, and
+    being a ``partial`` it adds no Python frame to a call.
+    """
 
-    def __init__(self, fn, kinds) -> None:
-        self.fn, self.kinds = fn, frozenset(kinds)
+    def __new__(cls, fn, kinds):
+        self = super().__new__(cls, fn)
+        self.kinds = frozenset(kinds)
+        return self
 
-    def __call__(self, kind, payload) -> None:
-        if kind in self.kinds:
-            self.fn(kind, payload)
+    @property
+    def fn(self):
+        return self.func
 
     def __repr__(self) -> str:
-        return f"{self.fn!r} (kinds={sorted(self.kinds)})"
+        return f"{self.func!r} (kinds={sorted(self.kinds)})"
 
 
 class Subscription:
