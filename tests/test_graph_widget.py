@@ -317,6 +317,47 @@ def test_throttle_keeps_sending_while_the_event_loop_is_blocked():
     assert not th.pending
 
 
+def test_throttle_cost_is_a_moving_average_and_a_small_share_of_the_time():
+    t = FakeTimers()
+    durations = iter([0.02, 0.0, 0.0, 0.0, 0.0])
+    elapsed = {"now": 0.0}
+
+    def timer():
+        return elapsed["now"]
+
+    def fn():
+        elapsed["now"] += next(durations)
+
+    th = Throttle(fn, 0.1, clock=t.clock, call_later=t.call_later, timer=timer)
+    th.request()
+    assert th.effective_interval == pytest.approx(1.0)  # 20 ms: at most 2% of the time
+    t.now = 1.0
+    th.request()  # a fast run halves the estimate, it does not reset it
+    assert th.effective_interval == pytest.approx(0.5)
+    for _ in range(3):
+        t.now += 1.0
+        th.request()
+    assert th.effective_interval == pytest.approx(0.1)  # cheap again: the plain interval
+    assert th.calls == 5
+
+
+def test_throttle_without_an_event_loop_sends_with_the_next_request():
+    # a plain script: call_later cannot schedule anything
+    t = FakeTimers()
+    calls = []
+    th = Throttle(lambda: calls.append(t.now), 0.1, clock=t.clock, call_later=lambda d, f: None)
+    th.request()
+    for _ in range(50):  # within the interval: nothing runs, the state is pending
+        t.now += 0.001
+        th.request()
+    assert calls == [0.0] and th.pending
+    t.now = 0.2
+    th.request()
+    assert calls == [0.0, 0.2] and not th.pending
+    th.flush()
+    assert len(calls) == 2
+
+
 @needs_bundle
 def test_live_updates_are_throttled_and_the_last_state_arrives(comms):
     t = FakeTimers()

@@ -26,19 +26,13 @@ class _Source:
     ) -> None:
         from autograd_widgets.graph import LiveGraph
 
-        self._make = lambda roots, callback: LiveGraph(
-            *roots, callback=callback, names=names, module=module, follow=follow
-        )
-        self._changed: Callable[[], None] | None = None
-        # one walk of the graph, listening from the start when live
-        self.graph = self._make(tensors, self._notify)
+        self._make = lambda roots: LiveGraph(*roots, names=names, module=module, follow=follow)
+        # one walk of the graph, listening from the start when live; the widget's
+        # subscribe() sets the callback (each event that changes the graph calls it)
+        self.graph = self._make(tensors)
         if not live:
             self.graph.close()
         self.widget: Callable[[], GraphWidget | None] = lambda: None
-
-    def _notify(self) -> None:
-        if self._changed is not None:
-            self._changed()
 
     def build(self) -> dict[str, Any]:
         w = self.widget()
@@ -51,13 +45,13 @@ class _Source:
             roots = old.roots
             if not roots:
                 return lambda: None  # nothing left to follow
-            self.graph = self._make(roots, self._notify)
+            self.graph = self._make(roots)
             self.graph.ids = old.ids  # keep node ids (and so `selected`) stable
-        self._changed = changed
         graph = self.graph
+        graph.callback = changed
 
         def unsubscribe() -> None:
-            self._changed = None
+            graph.callback = None
             graph.close()
 
         return unsubscribe
