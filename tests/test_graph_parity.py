@@ -234,24 +234,6 @@ XFAIL = {
     "corrcoef": "built on cov, see cov",
     "trapezoid": "torch.trapezoid is not implemented",
     "pairwise_distance": "Tensor.norm where ATen calls at::norm (NormBackward1, AddBackward1)",
-    # _saved_* names differ
-    "layer_norm": "extra _saved_axes/_saved_eps",
-    "embedding": "_saved_num_weights where PyTorch has _saved_weight_sym_argsize_0",
-    "nll": "NllLossBackward0 lacks _saved_total_weight",
-    "cross_entropy": "NllLossBackward0 lacks _saved_total_weight",
-}
-# Same DAG, but some _saved_* values are reported differently (not compared here yet).
-SAVED_VALUES_DIFFER = {
-    "diag": "negative dim1/dim2 of DiagEmbedBackward0 shown wrapped",
-    "bce_logits": "reduction saved as a string, PyTorch saves the enum int",
-    "mse sum": "reduction saved as a string",
-    "smooth_l1": "reduction saved as a string",
-    "huber": "reduction saved as a string",
-    "pad": "pad saved as a list, PyTorch a tuple",
-    "cross_entropy probs": "reduction as a string",
-    "bce": "reduction saved as a string",
-    "topk": "a default dim=-1 shown wrapped",
-    "diff": "a default dim=-1 shown wrapped",
 }
 _ids = [c.id for c in CASES]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]
@@ -284,8 +266,6 @@ def test_graph_matches_torch(case):
     sig_t, want = graph_and_saved(torch, case, arrays)
     sig_a, got = graph_and_saved(aw, case, arrays)
     assert sig_a == sig_t
-    if case.id in SAVED_VALUES_DIFFER:
-        return
     for path, vals in want.items():
         mine = got.get(path, {})
         for attr, v in vals.items():

@@ -158,6 +158,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """``torch.diag_embed``: place the last dimension on a diagonal of new dims."""
     d = input._data
     nd = d.ndim + 1
+    raw = (dim1, dim2)
     dim1, dim2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
     n = d.shape[-1] + abs(offset)
     batch = d.shape[:-1]
@@ -172,6 +173,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
         record(
             DiagEmbedBackward0, out, (input,), None, {"dim1": dim1, "dim2": dim2, "offset": offset}
         )
+        if _shown.negative(raw):
+            _shown.show(out, dim1=raw[0], dim2=raw[1])
     return out
 
 
@@ -179,7 +182,7 @@ def diag(input, diagonal=0):
     """``torch.diag``: a 1-D input becomes a diagonal matrix; a 2-D input gives its diagonal."""
     d = input._data
     if d.ndim == 1:
-        return diag_embed(input, diagonal, 0, 1)
+        return diag_embed(input, diagonal)  # ATen's default dims: shown as -2, -1
     if d.ndim == 2:
         return _diagonal(input, diagonal, 0, 1, DiagonalBackward0_copy)
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{d.ndim}D")

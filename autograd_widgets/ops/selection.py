@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import node_class
+from . import _shown
 from ._core import Tensor, needs_grad, record, wrap_dim
 from .reduction import _return_type
 
@@ -95,7 +96,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
     """``torch.topk``: the ``k`` largest (or smallest) elements along ``dim``."""
     d = input._data
     nd = d.ndim
-    dim = wrap_dim(dim, nd or 1)
+    raw, dim = dim, wrap_dim(dim, nd or 1)
     axis = dim if nd else None
     size = d.shape[dim] if nd else 1
     if k < 0 or k > size:
@@ -116,6 +117,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
             {"indices": indices},
             {"dim": dim, "self_sym_sizes": d.shape},
         )
+        if raw < 0:
+            _shown.show(values, dim=raw)
     return _TOPK(values, indices)
 
 

@@ -16,6 +16,7 @@ from ...autograd.grad_mode import state as _grad_state
 from ...autograd.node import node_class
 from ...ops import reduction as _red
 from ...ops._core import Tensor, needs_grad, record, unbroadcast
+from ...ops._shown import torch_int
 
 _make = Tensor._make
 
@@ -32,6 +33,10 @@ __all__ = [
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
+# NOTE: PyTorch's loss nodes save ``reduction`` as ATen's enum (``_saved_reduction`` is 1 for
+# "mean"), so the nodes here keep the same int and the formulas compare against it.
+_NONE, _MEAN, _SUM = 0, 1, 2
+_ENUM = {"none": _NONE, "mean": _MEAN, "sum": _SUM}
 
 
 def _legacy_reduction(size_average, reduce, reduction: str) -> str:
@@ -49,8 +54,9 @@ def _legacy_reduction(size_average, reduce, reduction: str) -> str:
     return "none" if not reduce else ("mean" if size_average else "sum")
 
 
-def _check_reduction(reduction: str) -> None:
-    if reduction not in _REDUCTIONS and reduction != "batchmean":
+def _check_reduction(reduction: str, batchmean: bool = False) -> None:
+    """Only ``kl_div`` also takes "batchmean"."""
+    if reduction not in _REDUCTIONS and not (batchmean and reduction == "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
@@ -72,8 +78,7 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 
 def _grad_scale(n, grad: Tensor, numel: int) -> Tensor:
     """The incoming gradient as a factor for each element of the unreduced loss."""
-    r = n._attrs["reduction"]
-    if r == "mean":
+    if n._attrs["reduction"] == _MEAN:
         return grad / numel
     return grad
 
@@ -104,7 +109,7 @@ def _pointwise_loss(cls, input, target, reduction, loss, attrs=None):
     """Record a single-kernel loss node whose gradient is ``factor * d(loss)/d(input)``."""
     out = _make(_reduce_np(loss, reduction))
     if needs_grad(input, target):
-        at = {"reduction": reduction}
+        at = {"reduction": _ENUM[reduction]}
         if attrs:
             at.update(attrs)
         record(cls, out, (input, target), {"self": input, "target": target}, at)
@@ -115,7 +120,7 @@ def _two_sided(n, grad, d_input: Tensor):
     """Gradients for (input, target) given d(loss)/d(input) per element; target's is its negative."""
     self, target = n.saved("self"), n.saved("target")
     g = _grad_scale(n, grad, d_input._data.size)
-    if n._attrs["reduction"] == "none":
+    if n._attrs["reduction"] == _NONE:
         g = g.reshape(d_input.shape) if g.shape != d_input.shape else g
     gi = d_input * g
     gx = unbroadcast(gi, self._data.shape) if n.next_functions[0][0] is not None else None
@@ -252,16 +257,16 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 # --- nll_loss / cross_entropy -------------------------------------------------------------------------
 def _nll_backward(n, grad):
     # coef holds -weight[target] / total_weight at each target position: the loss is linear in input.
-    coef = n._attrs["coef"]
+    coef = n._extra["coef"]
     g = grad._data
     if (
-        n._attrs["reduction"] != "none"
+        n._attrs["reduction"] != _NONE
         and g.dtype == coef.dtype
         and not _grad_state.enabled
         and not events.hears("op_no_grad")
     ):
         return _make(np.multiply(g, coef))  # grad * coef in numpy: no op events to emit
-    if n._attrs["reduction"] == "none":
+    if n._attrs["reduction"] == _NONE:
         shape = list(grad.shape)
         shape.insert(1 if len(shape) >= 1 and coef.ndim > 1 else 0, 1)
         g = grad.reshape(tuple(shape)) if coef.ndim > 1 else grad
@@ -351,13 +356,15 @@ def nll_loss(
         np.put_along_axis(coef, safe[..., None], -scale[..., None].astype(x.dtype), axis=-1)
         coef = coef[0] if x.ndim == 1 else np.moveaxis(coef, -1, 1)
         saved = {"self": input, "target": target, "weight": weight, "total_weight": _make(total)}
-        record(
+        node = record(
             NllLoss2DBackward0 if x.ndim > 2 else NllLossBackward0,
             out,
             (input,),
             saved,
-            {"ignore_index": ignore_index, "reduction": reduction, "coef": coef},
-        )
+            # PyTorch shows the default ignore_index -100 as an unsigned int64.
+            {"ignore_index": torch_int(ignore_index), "reduction": _ENUM[reduction]},
+        )._grad_fn
+        node._x()["coef"] = coef  # the backward's constant, not a saved value of PyTorch's
     return out
 
 
@@ -480,7 +487,7 @@ def binary_cross_entropy(
             out,
             (input, target),
             {"self": input, "target": target, "weight": weight},
-            {"reduction": reduction},
+            {"reduction": _ENUM[reduction]},
         )
     return out
 
@@ -542,7 +549,7 @@ def binary_cross_entropy_with_logits(
             out,
             (input, target),
             {"self": input, "target": target, "weight": weight, "pos_weight": pos_weight},
-            {"reduction": reduction},
+            {"reduction": _ENUM[reduction]},
         )
     return out
 
@@ -551,7 +558,7 @@ def binary_cross_entropy_with_logits(
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Composite, as in PyTorch: ``target * (log(target) - input)`` then the reduction."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    _check_reduction(reduction, batchmean=True)
     if reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support size."

@@ -28,12 +28,13 @@ def _norm_input_grad(x: Tensor, gy: Tensor, axes, eps: float):
 
 # --- layer_norm ------------------------------------------------------------------------------
 def _layer_norm_backward(n, grad):
-    a = n._attrs
     x, w = n.saved("input"), n.saved("weight")
-    axes = a["axes"]
-    batch_axes = tuple(range(x._data.ndim - len(axes)))
+    nd, k = x._data.ndim, len(n._attrs["normalized_shape"])
+    axes, batch_axes = tuple(range(nd - k, nd)), tuple(range(nd - k))
     gy = grad * w if w is not None else grad
-    gx, xhat = _norm_input_grad(x, gy, axes, a["eps"])
+    # NOTE: PyTorch saves no eps (its formula uses the saved rstd); ours recomputes the
+    # statistics differentiably, so it keeps eps aside (not a ``_saved_*`` value).
+    gx, xhat = _norm_input_grad(x, gy, axes, n._extra["eps"])
     gx = gx if n.next_functions[0][0] is not None else None
     gw = (grad * xhat).sum(batch_axes) if n.next_functions[1][0] is not None else None
     gb = grad.sum(batch_axes) if n.next_functions[2][0] is not None else None
@@ -76,12 +77,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             "result2": _make(rstd.astype(x.dtype, copy=False)),
         }
         record(
-            NativeLayerNormBackward0,
-            out,
-            (input, weight, bias),
-            saved,
-            {"normalized_shape": list(ns), "axes": axes, "eps": eps},
+            NativeLayerNormBackward0, out, (input, weight, bias), saved, {"normalized_shape": ns}
         )
+        out._grad_fn._x()["eps"] = eps
     return out
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from ...autograd.grad_mode import state as grad_state
 from ...autograd.node import node_class
 from ...ops._core import Tensor, needs_grad, record
+from ...ops._shown import torch_int
 
 _make = Tensor._make
 
@@ -26,12 +27,12 @@ def _index_type_error(t: Tensor, what: str) -> str:
 def _embedding_backward(n, grad):
     a = n._attrs
     idx = n.saved("indices")._data.ravel().astype(np.int64, copy=False)
-    V = a["num_weights"]
+    V = a["weight_sym_argsize_0"]
     g = grad.reshape(-1, grad._data.shape[-1])
     if a["scale_grad_by_freq"]:
         counts = np.bincount(idx, minlength=V).astype(grad._data.dtype)
         g = g * _make((1 / counts[idx])[:, None])
-    if a["padding_idx"] >= 0:
+    if a["padding_idx"] < V:  # no padding_idx is -1, saved (as in PyTorch) as 2**64 - 1
         keep = (idx != a["padding_idx"]).astype(grad._data.dtype)[:, None]
         g = g * _make(keep)
     if grad._requires_grad:
@@ -46,7 +47,7 @@ EmbeddingBackward0 = node_class(
     "EmbeddingBackward0",
     _embedding_backward,
     saved=("indices",),
-    attrs=("num_weights", "padding_idx", "scale_grad_by_freq", "sparse"),
+    attrs=("weight_sym_argsize_0", "padding_idx", "scale_grad_by_freq", "sparse"),
 )
 
 
@@ -90,8 +91,8 @@ def embedding(
             (weight,),
             {"indices": input},
             {
-                "num_weights": V,
-                "padding_idx": padding_idx,
+                "weight_sym_argsize_0": V,
+                "padding_idx": torch_int(padding_idx),
                 "scale_grad_by_freq": scale_grad_by_freq,
                 "sparse": sparse,
             },
@@ -150,5 +151,5 @@ def pad(input, pad, mode="constant", value=None):
     res = np.pad(x[tuple(crop)], widths, constant_values=0 if value is None else value)
     out = _make(res)
     if grad_state.enabled and needs_grad(input):
-        record(ConstantPadNdBackward0, out, (input,), None, {"pad": pad})
+        record(ConstantPadNdBackward0, out, (input,), None, {"pad": tuple(pad)})
     return out
