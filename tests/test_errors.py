@@ -465,6 +465,71 @@ def svd_of_vector(m):
     m.linalg.svd(m.ones(3))
 
 
+@error
+def int_floor_divide_by_zero(m):
+    m.tensor([3, 4]) // m.tensor([1, 0])
+
+
+@error
+def int_remainder_by_zero_scalar(m):
+    m.tensor([3, 4], dtype=m.uint8) % 0
+
+
+@error
+def int_fmod_by_zero(m):
+    m.tensor([3, 4], dtype=m.int32).fmod(0)
+
+
+@error
+def int_div_trunc_by_zero(m):
+    m.div(m.tensor([3, 4]), 0, rounding_mode="trunc")
+
+
+@error
+def bool_floor_divide(m):
+    m.tensor([True]) // m.tensor([True])
+
+
+@error
+def bool_remainder(m):
+    m.tensor([True]) % m.tensor([True])
+
+
+@error
+def var_of_int(m):
+    m.tensor([1, 2, 3]).var()
+
+
+@error
+def std_mean_of_bool(m):
+    m.std_mean(m.tensor([True, False]))
+
+
+@error
+def argmax_of_bool(m):
+    m.tensor([True, False]).argmax()
+
+
+@error
+def softmax_of_int_lastdim(m):
+    m.tensor([[1, 2]]).softmax(-1)
+
+
+@error
+def log_softmax_of_int(m):
+    m.tensor([[1, 2]], dtype=m.uint8).log_softmax(0)
+
+
+@error
+def bitwise_and_of_half(m):
+    m.ones(2, dtype=m.float16) & 1
+
+
+@error
+def invert_float(m):
+    ~m.ones(2)
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

@@ -238,7 +238,7 @@ Tensor.__xor__ = pointwise.bitwise_xor
 Tensor.__rand__ = pointwise.bitwise_and
 Tensor.__ror__ = pointwise.bitwise_or
 Tensor.__rxor__ = pointwise.bitwise_xor
-Tensor.__invert__ = pointwise.bitwise_not
+Tensor.__invert__ = pointwise._invert
 
 # In-place variants: ``x.add_(y)`` is ``add`` plus version/graph bookkeeping.
 _INPLACE = """

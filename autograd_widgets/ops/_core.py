@@ -252,6 +252,29 @@ def float_result(arr: np.ndarray) -> np.ndarray:
     return arr
 
 
+_SCALAR_TYPE = {
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "bool": "Bool",
+}
+
+
+def scalar_type_name(dt) -> str:
+    """c10's name of a dtype (``'Long'``, ``'Float'``...), as PyTorch's kernel errors print it."""
+    return _SCALAR_TYPE[np.dtype(dt).name]
+
+
+def not_implemented_for(kernel: str, dt) -> NotImplementedError:
+    """PyTorch's error for a kernel with no version for ``dt``: ``"x_cpu" not implemented for 'Bool'``."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")
+
+
 def as_float_input(t: Tensor) -> np.ndarray:
     d = t._data
     if d.dtype.kind != "f":

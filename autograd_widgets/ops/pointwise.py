@@ -24,6 +24,7 @@ from ._core import (
     grad_state,
     needs_grad,
     no_grad_event,
+    not_implemented_for,
     promote,
     record,
     unbroadcast,
@@ -366,6 +367,7 @@ def _div_rounding(input, other, mode):
     ad, bd, dt = binary_operands(input, other)
     if isinstance(other, Tensor) and ad.shape != bd.shape:
         check_broadcast(ad.shape, bd.shape)
+    _integer_divisor(ad, bd, dt, f"div_{mode}_cpu")
     with np.errstate(divide="ignore", invalid="ignore"):
         res = np.floor_divide(ad, bd) if mode == "floor" else np.trunc(np.true_divide(ad, bd))
     out = _make(np.asarray(res).astype(dt, copy=False))
@@ -389,10 +391,35 @@ NotImplemented_.__name__ = NotImplemented_.__qualname__ = "NotImplemented"
 NotImplemented_.apply = lambda self, grads: _floor_divide_backward(self, grads[0])
 
 
+def _integer_divisor(ad, bd, dt, kernel):
+    """PyTorch's integer division kernels: none for bool, and a zero divisor raises.
+
+    numpy would silently give 0 (or garbage) where PyTorch raises ``ZeroDivisionError``;
+    an empty result never runs the kernel, so it never raises.
+    """
+    if dt.kind == "b":
+        raise not_implemented_for(kernel, dt)
+    if dt.kind in "iu" and np.any(np.equal(bd, 0)) and np.broadcast(ad, bd).size:
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _remainder_np(ad, bd):
+    """``a - b * floor(a / b)`` as PyTorch computes it: fmod, then shifted by ``b`` when the
+    signs differ, so an exact zero keeps the dividend's sign (numpy's takes the divisor's)."""
+    dt = np.result_type(ad, bd)
+    _integer_divisor(ad, bd, dt, "remainder_cpu")
+    if dt.kind != "f":
+        return np.remainder(ad, bd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.fmod(ad, bd)
+        return np.where((r != 0) & ((np.asarray(bd) < 0) != (r < 0)), r + bd, r)
+
+
 def floor_divide(input, other):
     if not isinstance(input, Tensor):
         input = _make(np.asarray(input))
     ad, bd, dt = binary_operands(input, other)
+    _integer_divisor(ad, bd, dt, "div_floor_cpu")
     out = _make(np.asarray(np.floor_divide(ad, bd)).astype(dt, copy=False))
     if (
         needs_grad(input, other if isinstance(other, Tensor) else None)
@@ -418,19 +445,39 @@ def remainder(input, other):
     if not isinstance(input, Tensor):
         input = _make(np.asarray(input))
     if isinstance(other, Tensor):
-        return _binary(np.remainder, RemainderBackward1, input, other, ("self", "other"))
+        return _binary(_remainder_np, RemainderBackward1, input, other, ("self", "other"))
     ad, bd, dt = binary_operands(input, other)
-    out = _make(np.asarray(np.remainder(ad, bd)).astype(dt, copy=False))
+    out = _make(np.asarray(_remainder_np(ad, bd)).astype(dt, copy=False))
     if needs_grad(input) and dt.kind == "f":
         record(RemainderBackward0, out, (input,))
     return out
 
 
+FmodBackward0 = node_class("FmodBackward0", lambda node, grad: grad, base=Node)
+FmodBackward1 = node_class(
+    "FmodBackward1",
+    lambda node, grad: (
+        grad,
+        -grad * _div_rounding(node.saved("self"), node.saved("other"), "trunc"),
+    ),
+    saved=("self", "other"),
+    base=BinaryNode,
+)
+
+
+def _fmod_np(ad, bd):
+    _integer_divisor(ad, bd, np.result_type(ad, bd), "fmod_cpu")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.fmod(ad, bd)
+
+
 def fmod(input, other):
+    if isinstance(other, Tensor):  # FmodBackward1 (a gradient for other too), as PyTorch
+        return _binary(_fmod_np, FmodBackward1, input, other, ("self", "other"))
     ad, bd, dt = binary_operands(input, other)
-    out = _make(np.asarray(np.fmod(ad, bd)).astype(dt, copy=False))
+    out = _make(np.asarray(_fmod_np(ad, bd)).astype(dt, copy=False))
     if needs_grad(input) and dt.kind == "f":
-        record(node_class("FmodBackward0", lambda node, grad: grad), out, (input,))
+        record(FmodBackward0, out, (input,))
     return out
 
 
@@ -1162,9 +1209,7 @@ def _logic(np_fn, name, bitwise=False):
         if bitwise:
             ad, bd, dt = binary_operands(input, other)
             if dt.kind == "f":
-                raise RuntimeError(
-                    f"\"{name}_cpu\" not implemented for '{'Float' if dt == np.float32 else 'Double'}'"
-                )
+                raise not_implemented_for(f"{name}_cpu", dt)
             return _make(np.asarray(np_fn(ad, bd)))
         od = other._data if isinstance(other, Tensor) else other
         return _make(np.asarray(np_fn(input._data, od)))
@@ -1187,7 +1232,16 @@ def logical_not(input):
 
 def bitwise_not(input):
     if input._data.dtype.kind == "f":
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+        raise not_implemented_for("bitwise_not_cpu", input._data.dtype)
+    return _make(np.invert(input._data))
+
+
+def _invert(input):
+    """``~t``: Python's operator checks the dtype before the kernel (a TypeError)."""
+    if input._data.dtype.kind == "f":
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
     return _make(np.invert(input._data))
 
 

@@ -17,6 +17,7 @@ from ._core import (
     grad_state,
     needs_grad,
     no_grad_event,
+    not_implemented_for,
     record,
     record_multi,
     wrap_dim,
@@ -439,6 +440,8 @@ def _amaxmin(input, dim, keepdim, np_fn, cls):
 
 def argmax(input, dim=None, keepdim=False):
     d = input._data
+    if d.dtype.kind == "b":
+        raise RuntimeError("argmax(): does not support bool input")
     if dim is None:
         return _make(np.asarray(np.argmax(d), dtype=np.int64))
     ax = wrap_dim(dim, d.ndim)
@@ -449,6 +452,8 @@ def argmax(input, dim=None, keepdim=False):
 
 def argmin(input, dim=None, keepdim=False):
     d = input._data
+    if d.dtype.kind == "b":
+        raise RuntimeError("argmin(): does not support bool input")
     if dim is None:
         return _make(np.asarray(np.argmin(d), dtype=np.int64))
     ax = wrap_dim(dim, d.ndim)
@@ -544,7 +549,9 @@ def _var_impl(input, dim, unbiased, keepdim, correction, cls, np_fn):
     if isinstance(dim, bool):  # var(unbiased) positional form
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
-    d = as_float_input(input)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    d = input._data
     axes = _dims(dim, d.ndim)
     n = 1
     for ax in axes:
@@ -642,6 +649,9 @@ def _var_mean(input, dim, unbiased, keepdim, correction, cls, spread):
 
     if isinstance(dim, bool):
         unbiased, dim = dim, None
+    if input._data.dtype.kind != "f":
+        name = "std_mean" if cls is StdMeanBackward0 else "var_mean"
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
     with _no_grad():
         v = spread(input, dim, unbiased, keepdim, correction=correction)
         m = mean(input.float() if input._data.dtype.kind != "f" else input, dim, keepdim)
@@ -925,9 +935,18 @@ def _softmax_dim(dim, ndim):
     return wrap_dim(dim, ndim)
 
 
-def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
-    d = as_float_input(input) if dtype is None else input._data.astype(_as_np(dtype))
+def _softmax_input(name, input, dim, dtype):
+    """The array softmax works on, and its dim; no integer kernels (an empty input runs none)."""
+    d = input._data if dtype is None else input._data.astype(_as_np(dtype))
     ax = _softmax_dim(dim, d.ndim)
+    if d.dtype.kind != "f" and d.size:
+        last = "lastdim_" if ax == d.ndim - 1 or d.ndim == 0 else ""
+        raise not_implemented_for(f"{name}_{last}kernel_impl", d.dtype)
+    return d, ax
+
+
+def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
+    d, ax = _softmax_input("softmax", input, dim, dtype)
     if d.ndim == 0:
         res = np.ones_like(d)
     else:
@@ -943,8 +962,7 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
 
 
 def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
-    d = as_float_input(input) if dtype is None else input._data.astype(_as_np(dtype))
-    ax = _softmax_dim(dim, d.ndim)
+    d, ax = _softmax_input("log_softmax", input, dim, dtype)
     if d.ndim == 0:
         res = np.zeros_like(d)
     elif d.size:
