@@ -266,6 +266,10 @@ case("clamp_tensors", lambda m, x, lo, hi: m.clamp(x, lo - 1, hi + 1), [(3, 4), 
 case("clamp_tensor_min_const", lambda m, x, lo: m.clamp(x, min=lo), [(3, 4), C(np.zeros(4))])
 case("maximum", lambda m, x, y: m.maximum(x, y), *BINARY_SHAPES[:5])
 case("minimum", lambda m, x, y: m.minimum(x, y), *BINARY_SHAPES[:5])
+case("fmax", lambda m, x, y: m.fmax(x, y), *BINARY_SHAPES[:3])
+case("fmin", lambda m, x, y: x.fmin(y), *BINARY_SHAPES[:3])
+# NaN is ignored (maximum propagates it); its gradient goes to the other input
+case("fmax_nan", lambda m, x, y: m.fmax(x.log(), y), [(4,), (4,)], fd=False)
 case("max_binary", lambda m, x, y: m.max(x, y), [(3, 4), (4,)])
 case("min_binary", lambda m, x, y: x.min(y), [(3, 4), (4,)])
 COND = C(

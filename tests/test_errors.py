@@ -530,6 +530,26 @@ def invert_float(m):
     ~m.ones(2)
 
 
+@error
+def clamp_tensor_and_number(m):
+    m.clamp(m.ones(2), m.zeros(2), 2.0)
+
+
+@error
+def clamp_number_and_tensor(m):
+    m.clamp(m.ones(2), 0, m.ones(2))
+
+
+@error
+def hypot_number(m):
+    m.hypot(m.ones(2), 2)
+
+
+@error
+def fmax_number(m):
+    m.fmax(m.ones(2), 2.0)
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

@@ -132,7 +132,7 @@ def _min(self, dim=None, keepdim=False):
 _SAME_NAME = """
 add sub mul div pow remainder fmod floor_divide neg abs exp exp2 expm1 log log2 log10 log1p sqrt
 rsqrt reciprocal sin cos tan asin acos atan sinh cosh tanh sigmoid relu sign floor ceil trunc frac
-erf square clamp clip clamp_min clamp_max maximum minimum lerp atan2 hypot eq ne lt le gt ge
+erf square clamp clip clamp_min clamp_max maximum minimum fmax fmin lerp atan2 hypot eq ne lt le gt ge
 logical_and logical_or logical_xor logical_not bitwise_not isnan isinf isfinite nan_to_num allclose
 isclose equal sum mean prod amax amin argmax argmin all any var std norm logsumexp cumsum cumprod
 softmax log_softmax count_nonzero reshape view view_as reshape_as flatten unflatten clone contiguous

@@ -270,6 +270,15 @@ def scalar_type_name(dt) -> str:
     return _SCALAR_TYPE[np.dtype(dt).name]
 
 
+def zero_grad(node, grad) -> Tensor:
+    """The derivative of a piecewise-constant op: PyTorch's ``zeros_like(grad)``.
+
+    Fresh zeros with no history, ``+0.`` even where ``grad`` is negative (``grad * 0``
+    would print ``-0.``).
+    """
+    return _make(np.zeros_like(grad._data))
+
+
 def not_implemented_for(kernel: str, dt) -> NotImplementedError:
     """PyTorch's error for a kernel with no version for ``dt``: ``"x_cpu" not implemented for 'Bool'``."""
     return NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..autograd import events
 from ..autograd.node import Node, new_node, node_class
-from ._core import Tensor, grad_state, record
+from ._core import Tensor, grad_state, record, zero_grad
 
 _make = Tensor._make
 
@@ -200,7 +200,7 @@ def rewrite_view_history(view: Tensor, compute) -> None:
     _bump(view)
 
 
-_ZeroOfView = node_class("ZeroBackward0", lambda n, grad: grad * 0)
+_ZeroOfView = node_class("ZeroBackward0", zero_grad)
 
 
 # --- the in-place methods -----------------------------------------------------------------------
@@ -213,11 +213,14 @@ def _make_inplace(name, fn):
     return method
 
 
-ZeroBackward0 = node_class("ZeroBackward0", lambda n, grad: grad * 0)
-FillBackward2 = node_class("FillBackward2", lambda n, grad: grad * 0)
+ZeroBackward0 = node_class("ZeroBackward0", zero_grad)
+FillBackward2 = node_class("FillBackward2", zero_grad)
 FillBackward3 = node_class(
     "FillBackward3",
-    lambda n, grad: (grad * 0, grad.sum() if n.next_functions[1][0] is not None else None),
+    lambda n, grad: (
+        zero_grad(n, grad),
+        grad.sum() if n.next_functions[1][0] is not None else None,
+    ),
 )
 
 
@@ -266,7 +269,7 @@ def copy_(self, src, non_blocking=False):
 def _copy_backward(n, grad):
     from ._core import unbroadcast
 
-    return grad * 0, unbroadcast(grad, n._shapes)
+    return zero_grad(n, grad), unbroadcast(grad, n._shapes)
 
 
 CopyBackwards = node_class("CopyBackwards", _copy_backward)
@@ -281,7 +284,7 @@ def _copy_from(t, src):
 
 # Random fills: the new values do not depend on the old ones, so the gradient is zero.
 _RANDOM_NODES = {
-    name: node_class(name, lambda n, grad: grad * 0)
+    name: node_class(name, zero_grad)
     for name in (
         "UniformBackward0",
         "NormalBackward0",

@@ -29,6 +29,7 @@ from ._core import (
     record,
     unbroadcast,
     write_out,
+    zero_grad,
 )
 
 _make = Tensor._make
@@ -348,7 +349,7 @@ subtract = sub
 
 def _div2_backward(node, grad):
     # Rounded division is piecewise constant: zero gradient almost everywhere.
-    zero = grad * 0
+    zero = zero_grad(node, grad)
     return zero, (zero if node.next_functions[1][0] is not None else None)
 
 
@@ -485,7 +486,7 @@ def fmod(input, other):
 def _pow0_backward(node, grad):
     e = node._attrs["exponent"]
     if e == 0:
-        return grad * 0
+        return zero_grad(node, grad)
     g = grad._data
     if _fast(g):
         self = node.saved("self")
@@ -826,11 +827,11 @@ UNARY = {
         lambda n, grad: grad * (2 / math.sqrt(math.pi)) * exp(-(n.saved("self") ** 2)),
         "ErfBackward0",
     ),
-    "sign": (np.sign, None, lambda n, grad: grad * 0, "SignBackward0"),
-    "floor": (np.floor, None, lambda n, grad: grad * 0, "FloorBackward0"),
-    "ceil": (np.ceil, None, lambda n, grad: grad * 0, "CeilBackward0"),
-    "round": (_round_np, None, lambda n, grad: grad * 0, "RoundBackward0"),
-    "trunc": (np.trunc, None, lambda n, grad: grad * 0, "TruncBackward0"),
+    "sign": (np.sign, None, zero_grad, "SignBackward0"),
+    "floor": (np.floor, None, zero_grad, "FloorBackward0"),
+    "ceil": (np.ceil, None, zero_grad, "CeilBackward0"),
+    "round": (_round_np, None, zero_grad, "RoundBackward0"),
+    "trunc": (np.trunc, None, zero_grad, "TruncBackward0"),
     "frac": (lambda d: d - np.trunc(d), None, lambda n, grad: grad, "FracBackward0"),
 }
 
@@ -889,7 +890,7 @@ def round(input, decimals: int = 0):  # noqa: A001
 
 
 _round_op = _make_unary("round", _round_np, None, UNARY["round"][2], "RoundBackward0")
-NODE_CLASSES["RoundBackward1"] = node_class("RoundBackward1", lambda n, grad: grad * 0)
+NODE_CLASSES["RoundBackward1"] = node_class("RoundBackward1", zero_grad)
 
 
 # --- clamp, maximum/minimum, where, lerp, atan2 ---------------------------------------
@@ -944,6 +945,16 @@ def clamp(input, min=None, max=None):  # noqa: A002
             input,
             min if isinstance(min, Tensor) else None,
             max if isinstance(max, Tensor) else None,
+        )
+    if min is not None and max is not None and isinstance(min, Tensor) != isinstance(max, Tensor):
+        # NOTE: both bounds tensors or both numbers: PyTorch has no mixed overload. The text
+        # is torch.clamp's positional form (the method and keyword forms word it differently).
+        got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (min, max))
+        raise TypeError(
+            f"clamp() received an invalid combination of arguments - got (Tensor, {got}), but "
+            "expected one of:\n"
+            " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+            " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
         )
         out = _make(np.asarray(res, dtype=promote(*(t for t in ts if t is not None))))
         if needs_grad(*ts):
@@ -1024,24 +1035,61 @@ MinimumBackward0 = node_class(
 )
 
 
-def maximum(input, other):
+def _tensor_other(name, other):
+    """PyTorch's parser error for an op with no Scalar overload (``maximum(t, 2)``)."""
     if not isinstance(other, Tensor):
         raise TypeError(
-            f"maximum(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+            f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
         )
     return _binary(np.maximum, MaximumBackward0, input, other, ("self", "other"))
 
 
 def minimum(input, other):
-    if not isinstance(other, Tensor):
-        raise TypeError(
-            f"minimum(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
-        )
+    _tensor_other("minimum", other)
     return _binary(np.minimum, MinimumBackward0, input, other, ("self", "other"))
 
 
-fmax, fmin = maximum, minimum
+def _fmaxmin_backward(wins):
+    # self takes the gradient where it was chosen: it wins the comparison (ties included)
+    # or other is NaN; other takes the rest (PyTorch's derivatives.yaml formulas).
+    def backward(node, grad):
+        self, other = node.saved("self"), node.saved("other")
+        took_self = logical_or(wins(self, other), isnan(other))
+        zero = _make(np.zeros((), dtype=grad._data.dtype))
+        return where(took_self, grad, zero), where(took_self, zero, grad)
 
+    return backward
+
+
+FmaxBackward0 = node_class(
+    "FmaxBackward0",
+    _fmaxmin_backward(lambda a, b: ge(a, b)),
+    saved=("self", "other"),
+    base=BinaryNode,
+)
+FminBackward0 = node_class(
+    "FminBackward0",
+    _fmaxmin_backward(lambda a, b: le(a, b)),
+    saved=("self", "other"),
+    base=BinaryNode,
+)
+
+
+def fmax(input, other):
+    """``torch.fmax``: the larger of the two, ignoring NaN (``maximum`` propagates it)."""
+    _tensor_other("fmax", other)
+    return _binary(np.fmax, FmaxBackward0, input, other, ("self", "other"))
+
+
+def fmin(input, other):
+    """``torch.fmin``: the smaller of the two, ignoring NaN (``minimum`` propagates it)."""
+    _tensor_other("fmin", other)
+    return _binary(np.fmin, FminBackward0, input, other, ("self", "other"))
+
+
+
+def maximum(input, other):
+    _tensor_other("maximum", other)
 
 # c10 ScalarType names, used by some PyTorch messages ("... with dtype Long").
 _SCALAR_TYPE_NAMES = {
@@ -1262,6 +1310,7 @@ def isposinf(input):
 
 
 def isneginf(input):
+    _tensor_other("hypot", other)
     return _make(np.isneginf(input._data))
 
 
