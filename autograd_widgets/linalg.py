@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .ops.linalg import _multi_dot as multi_dot
 from .ops.linalg import matmul
 from .ops.matrix import _linalg_cross as cross
 from .ops.matrix import _linalg_svd as svd
@@ -17,6 +18,7 @@ __all__ = [
     "norm",
     "matrix_norm",
     "matmul",
+    "multi_dot",
     "det",
     "inv",
     "solve",

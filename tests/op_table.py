@@ -759,6 +759,34 @@ case(
     lambda m, x, y: m.cdist(x, y, compute_mode="use_mm_for_euclid_dist"),
     [(3, 2), (4, 2)],
 )
+for _p in (2.0, 1.0, 0.5, 3.0, float("inf")):
+    case(f"pdist[p={_p}]", (lambda p: lambda m, x: m.nn.functional.pdist(x, p))(_p), [(4, 3)])
+case("addcmul", lambda m, x, y, z: m.addcmul(x, y, z, value=0.5), [(3,), (2, 3), (3,)])
+case("addcdiv", lambda m, x, y, z: x.addcdiv(y, z, value=2), [(3,), (3,), (2, 3)], gen=positive)
+case("addcmul_inplace", lambda m, x, y, z: (x * 1).addcmul_(y, z), [(3,), (3,), (3,)])
+case(
+    "multi_dot",
+    lambda m, *xs: m.linalg.multi_dot(xs),
+    [(2, 3), (3, 4), (4, 2)],
+    [(3,), (3, 4), (4,)],
+    [(5, 1), (1, 5), (5, 2), (2, 3)],
+)
+case("cartesian_prod", lambda m, x, y, z: m.cartesian_prod(x, y, z), [(2,), (3,), (2,)])
+case("block_diag", lambda m, x, y, z: m.block_diag(x, y, z), [(2, 2), (3,), ()])
+case("trapezoid", lambda m, y: m.trapezoid(y, dx=0.5, dim=0), [(4, 3)])
+case("trapezoid_x", lambda m, y, x: m.trapezoid(y, x), [(2, 4), (4,)], [(3, 2, 4), (2, 4)])
+case("tanhshrink", lambda m, x: m.nn.functional.tanhshrink(x), [(3, 4)])
+case("logsigmoid", lambda m, x: m.nn.functional.logsigmoid(x), [(3, 4)])
+case("glu", lambda m, x: m.nn.functional.glu(x), [(2, 4)])
+case("glu_dim0", lambda m, x: m.nn.functional.glu(x, 0), [(4, 3)])
+case("pixel_shuffle", lambda m, x: m.nn.functional.pixel_shuffle(x, 2), [(2, 8, 2, 3)])
+case("pixel_unshuffle", lambda m, x: m.nn.functional.pixel_unshuffle(x, 2), [(3, 4, 6)])
+case(
+    "unfold",
+    lambda m, x: m.nn.functional.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+    [(2, 3, 5, 6)],
+)
+case("fold", lambda m, x: m.nn.functional.fold(x, (3, 3), 2), [(2, 8, 4)], [(8, 4)])
 case(
     "cosine_similarity",
     lambda m, x, y: m.nn.functional.cosine_similarity(x, y),

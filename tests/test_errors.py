@@ -550,6 +550,32 @@ def fmax_number(m):
     m.fmax(m.ones(2), 2.0)
 
 
+@error
+def int_inplace_add_float(m):
+    x = m.tensor([1, 2])
+    x += 1.5
+
+
+@error
+def int_inplace_sub_float_0d_tensor(m):
+    m.tensor([1, 2]).sub_(m.tensor(0.5, dtype=m.float64))
+
+
+@error
+def bool_view_inplace_mul_float(m):
+    m.tensor([True, False]).flatten().mul_(m.tensor(-2.5))
+
+
+@error
+def bool_inplace_add_int(m):
+    m.tensor([True]).add_(1)
+
+
+@error
+def int_exp_inplace(m):
+    m.tensor([1, 2]).exp_()
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

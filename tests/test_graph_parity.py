@@ -218,21 +218,10 @@ case("to(float32)", lambda m, x: x.float(), (3,))
 
 # Known differences, left for later (the DAG itself differs, or the op is missing).
 XFAIL = {
-    "addcmul": "torch.addcmul is not implemented",
-    "multi_dot": "torch.linalg.multi_dot is not implemented",
-    "F.tanhshrink": "F.tanhshrink is not implemented",
-    "logsigmoid": "composed as -softplus(-x); PyTorch has one LogSigmoidBackward0",
-    "glu": "composed from split + sigmoid; PyTorch has one GluBackward0",
-    "cartesian_prod": "torch.cartesian_prod is not implemented",
-    "block_diag": "torch.block_diag is not implemented",
-    "pixel_shuffle": "F.pixel_shuffle is not implemented",
-    "unfold": "F.unfold is not implemented",
     "group_norm": "composed from mean/var; PyTorch has one NativeGroupNormBackward0",
     "instance_norm": "composed from mean/var; PyTorch reshapes into one batch_norm",
-    "pdist": "F.pdist is not implemented",
     "cov": "composed differently from ATen's cov (sum/div, squeeze)",
     "corrcoef": "built on cov, see cov",
-    "trapezoid": "torch.trapezoid is not implemented",
     "pairwise_distance": "Tensor.norm where ATen calls at::norm (NormBackward1, AddBackward1)",
 }
 _ids = [c.id for c in CASES]

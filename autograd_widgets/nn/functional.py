@@ -16,12 +16,24 @@ from .. import ops as _ops
 from .._creation import _rng
 from ..ops import inplace as _inplace
 from ..tensor import Tensor
-from ._functional.activation import elu, gelu, hardtanh, leaky_relu, mish, relu6, silu, softplus
+from ._functional.activation import (
+    elu,
+    gelu,
+    glu,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    relu6,
+    silu,
+    softplus,
+    tanhshrink,
+)
 from ._functional.adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
 from ._functional.attention import scaled_dot_product_attention
+from ._functional.blocks import fold, pixel_shuffle, pixel_unshuffle, unfold
 from ._functional.composite import (
     dropout2d,
-    glu,
     group_norm,
     instance_norm,
     pairwise_distance,
@@ -46,6 +58,7 @@ from ._functional.resample import conv_transpose2d, interpolate
 from ._functional.sparse import embedding, one_hot, pad
 
 _make = Tensor._make
+pdist = _ops.pdist
 
 __all__ = [
     "conv_transpose2d",
@@ -79,6 +92,12 @@ __all__ = [
     "softmax",
     "log_softmax",
     "logsigmoid",
+    "tanhshrink",
+    "pdist",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "unfold",
+    "fold",
     "dropout",
     "embedding",
     "layer_norm",
@@ -174,10 +193,6 @@ def tanh(input):
 
 def sigmoid(input):
     return _ops.sigmoid(input)
-
-
-def logsigmoid(input):
-    return -softplus(-input)
 
 
 def _softmax_dim_warning(dim, ndim, stacklevel):

@@ -286,27 +286,23 @@ Tensor.triu_ = inplace._make_inplace("triu", matrix.triu)
 
 
 def _addcmul_(self, tensor1, tensor2, *, value=1):
-    """``Tensor.addcmul_``: ``self += value * tensor1 * tensor2`` (optimizers' update rule)."""
-    return self.add_(tensor1 * tensor2 if value == 1 else tensor1 * tensor2 * value)
+    """``Tensor.addcmul_``: ``self += value * tensor1 * tensor2`` (one ``AddcmulBackward0``)."""
+    return inplace.apply_inplace(
+        self, lambda t: pointwise.addcmul(t, tensor1, tensor2, value=value), (tensor1, tensor2)
+    )
 
 
 def _addcdiv_(self, tensor1, tensor2, *, value=1):
-    """``Tensor.addcdiv_``: ``self += value * tensor1 / tensor2``."""
-    return self.add_(tensor1 / tensor2 if value == 1 else tensor1 / tensor2 * value)
-
-
-def _addcmul(self, tensor1, tensor2, *, value=1):
-    return self + (tensor1 * tensor2 if value == 1 else tensor1 * tensor2 * value)
-
-
-def _addcdiv(self, tensor1, tensor2, *, value=1):
-    return self + (tensor1 / tensor2 if value == 1 else tensor1 / tensor2 * value)
+    """``Tensor.addcdiv_``: ``self += value * tensor1 / tensor2`` (one ``AddcdivBackward0``)."""
+    return inplace.apply_inplace(
+        self, lambda t: pointwise.addcdiv(t, tensor1, tensor2, value=value), (tensor1, tensor2)
+    )
 
 
 Tensor.addcmul_ = _addcmul_
 Tensor.addcdiv_ = _addcdiv_
-Tensor.addcmul = _addcmul
-Tensor.addcdiv = _addcdiv
+Tensor.addcmul = pointwise.addcmul
+Tensor.addcdiv = pointwise.addcdiv
 
 
 def _inplace_view(self, fn, *args):

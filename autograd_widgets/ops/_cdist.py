@@ -15,7 +15,7 @@ import numpy as np
 from ..autograd.node import node_class
 from ._core import Tensor, needs_grad, record, unbroadcast
 
-__all__ = ["cdist"]
+__all__ = ["cdist", "pdist"]
 
 _make = Tensor._make
 _MODES = {
@@ -153,4 +153,57 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
     out = _make(np.asarray(res, dtype=d1.dtype))
     if needs_grad(x1, x2):
         record(CdistBackward0, out, (x1, x2), {"x1": x1, "x2": x2}, {"p": float(p)}, "result")
+    return out
+
+
+# --- pdist --------------------------------------------------------------------------------------
+def _pdist_pairs(n: int):
+    """Row indices ``(i, j)``, ``i < j``, in PyTorch's order (row-major upper triangle)."""
+    return np.triu_indices(n, 1)
+
+
+def _pdist_backward(n, grad):
+    from ._core import grad_state
+
+    x, res, p = n.saved("self"), n.saved("result"), n._attrs["p"]
+    i, j = _pdist_pairs(x._data.shape[0])
+    # ATen's _pdist_backward: cdist's per-pair formula, added to row i and taken from row j.
+    g, xd = grad._data, x._data
+    each = _cdist_grad(
+        g[:, None, None], xd[i][:, None], xd[j][:, None], res._data[:, None, None], p
+    )
+    each = each[:, 0]
+    out = np.zeros_like(xd)
+    np.add.at(out, i, each)
+    np.subtract.at(out, j, each)
+    out = _make(out)
+    if grad_state.enabled:  # create_graph: PyTorch has no formula for a second derivative
+        record(PdistBackwardBackward0, out, (grad, x, res))
+    return out
+
+
+def _no_pdist_double_backward(n, grad):
+    raise NotImplementedError("the derivative for '_pdist_backward' is not implemented.")
+
+
+PdistBackward0 = node_class(
+    "PdistBackward0", _pdist_backward, saved=("self", "result"), attrs=("p",)
+)
+PdistBackwardBackward0 = node_class("PdistBackwardBackward0", _no_pdist_double_backward)
+
+
+def pdist(input, p=2):
+    """``torch.pdist``: the p-norm distance between every pair of rows (``i < j``)."""
+    x = input._data
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
+    if x.dtype.kind != "f":
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    p = float(p)
+    i, j = _pdist_pairs(x.shape[0])
+    out = _make(np.asarray(_cdist_values(x[i][:, None], x[j][:, None], p)[:, 0, 0], dtype=x.dtype))
+    if needs_grad(input):
+        record(PdistBackward0, out, (input,), {"self": input}, {"p": p}, "result")
     return out

@@ -122,13 +122,7 @@ def write_out(name: str, out: Tensor, result: Tensor) -> Tensor:
             "differentiation, but one of the arguments requires grad."
         )
     rd, od = result._data, out._data
-    if rd.dtype != od.dtype and not np.can_cast(rd.dtype, od.dtype, "same_kind"):
-        word = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long"}
-        word.update({"int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte"})
-        raise RuntimeError(
-            f"result type {word.get(rd.dtype.name, rd.dtype.name)} can't be cast to the "
-            f"desired output type {word.get(od.dtype.name, od.dtype.name)}"
-        )
+    check_result_cast(rd.dtype, od.dtype)
     if od.shape == rd.shape:
         od[...] = rd
     else:
@@ -268,6 +262,20 @@ _SCALAR_TYPE = {
 def scalar_type_name(dt) -> str:
     """c10's name of a dtype (``'Long'``, ``'Float'``...), as PyTorch's kernel errors print it."""
     return _SCALAR_TYPE[np.dtype(dt).name]
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def check_result_cast(result_dtype, out_dtype) -> None:
+    """PyTorch's ``canCast`` for ``out=`` and in-place results: never to a lower category
+    (float to integer, integer or float to bool); within a category anything goes
+    (``int64`` into ``uint8`` wraps, ``float64`` into ``float32`` rounds)."""
+    if _CATEGORY[np.dtype(result_dtype).kind] > _CATEGORY[np.dtype(out_dtype).kind]:
+        raise RuntimeError(
+            f"result type {scalar_type_name(result_dtype)} can't be cast to the desired "
+            f"output type {scalar_type_name(out_dtype)}"
+        )
 
 
 def zero_grad(node, grad) -> Tensor:

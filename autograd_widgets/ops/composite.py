@@ -2,7 +2,9 @@
 
 ``meshgrid`` is views + expand, ``diff`` is narrow + sub, ``repeat_interleave`` is
 expand + clone (int repeats) or index_select, ``column_stack``/``dstack`` are cat;
-``dist`` has one node (``DistBackward0``). ``cdist`` is in :mod:`._cdist`.
+``cartesian_prod`` is meshgrid + flatten + stack, ``trapezoid`` is sum/select or slice
+arithmetic; ``dist`` and ``block_diag`` have one node each (``DistBackward0``,
+``BlockDiagBackward0``). ``cdist`` is in :mod:`._cdist`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ __all__ = [
     "cosine_similarity",
     "cov",
     "corrcoef",
+    "cartesian_prod",
+    "block_diag",
+    "trapezoid",
+    "trapz",
 ]
 
 
@@ -209,3 +215,130 @@ def corrcoef(input):
     c = c / stddev.unsqueeze(1)
     c = c / stddev.unsqueeze(0)
     return c.clamp(-1, 1)
+
+
+def cartesian_prod(*tensors):
+    """``torch.cartesian_prod``: ATen's meshgrid("ij"), flatten each grid, stack on dim 1."""
+    from .shape import stack
+
+    for t in tensors:
+        if t.dim() != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([g.flatten() for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def _block_diag_backward(n, grad):
+    out, r, c = [], 0, 0
+    for shape, dtype in n._extra["blocks"]:
+        rows, cols = (1, shape[0]) if len(shape) == 1 else (shape or (1, 1))
+        if n.next_functions[len(out)][0] is None:
+            out.append(None)
+        else:
+            g = grad[r : r + rows, c : c + cols].reshape(shape)
+            out.append(g if g.dtype == dtype else g.to(dtype))
+        r, c = r + rows, c + cols
+    return tuple(out)
+
+
+BlockDiagBackward0 = node_class("BlockDiagBackward0", _block_diag_backward)
+
+
+def block_diag(*tensors):
+    """``torch.block_diag``: the inputs on the diagonal of one matrix, one ``BlockDiagBackward0``."""
+    from .._dtype import get_default_dtype
+    from ._core import needs_grad, promote, record
+
+    for i, t in enumerate(tensors):
+        if t.dim() > 2:
+            raise RuntimeError(
+                "torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
+                f"{i} has {t.dim()} dimensions"
+            )
+    if not tensors:
+        return _make(np.zeros((1, 0), dtype=get_default_dtype().np))
+    # A 0-d input is a 1x1 block, a 1-d input of n values a 1xn block.
+    blocks = [
+        t._data.reshape((1, -1) if t.dim() == 1 else (t._data.shape or (1, 1))) for t in tensors
+    ]
+    dt = promote(*tensors)
+    res = np.zeros((sum(b.shape[0] for b in blocks), sum(b.shape[1] for b in blocks)), dtype=dt)
+    r = c = 0
+    for b in blocks:
+        res[r : r + b.shape[0], c : c + b.shape[1]] = b
+        r, c = r + b.shape[0], c + b.shape[1]
+    out = _make(res)
+    if needs_grad(*tensors):
+        record(BlockDiagBackward0, out, tuple(tensors))
+        out._grad_fn._x()["blocks"] = [(t._data.shape, t.dtype) for t in tensors]
+    return out
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """``torch.trapezoid``: the trapezoid rule along ``dim``, with ATen's ops.
+
+    With spacing ``dx`` (default 1): ``(sum - (first + last) * 0.5) * dx``; with sample points
+    ``x``: ``((y[:-1] + y[1:]) * (x[1:] - x[:-1])).sum(dim) / 2``.
+    """
+    from .pointwise import _mul_scalar
+
+    if y._data.dtype.kind != "f":
+        from .._dtype import get_default_dtype
+
+        y = y.to(get_default_dtype())  # ATen's Scalar arithmetic promotes integer samples
+    if isinstance(x, Tensor):
+        return _trapezoid_x(y, x, dim)
+    if x is not None:  # trapezoid(y, 0.5): a number in x's place is the spacing
+        dx = x
+    dx = 1.0 if dx is None else float(dx)
+    if y._data.ndim == 0:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})"
+        )
+    if y._data.shape[wrap_dim(dim, y._data.ndim)] == 0:
+        return _trapezoid_empty(y, dim)
+    ends = y.select(dim, 0) + y.select(dim, -1)
+    return _mul_scalar(y.sum(dim) - _mul_scalar(ends, 0.5), dx)
+
+
+def _trapezoid_empty(y, dim):
+    d = wrap_dim(dim, y._data.ndim)
+    shape = y._data.shape[:d] + y._data.shape[d + 1 :]
+    return _make(np.zeros(shape, dtype=y._data.dtype if y._data.dtype.kind == "f" else np.float32))
+
+
+def _trapezoid_x(y, x, dim):
+    from .indexing import slice_dim
+    from .pointwise import _div_scalar
+
+    nd = y._data.ndim
+    dim = wrap_dim(dim, nd)
+    if y._data.shape[dim] == 0:
+        return _trapezoid_empty(y, dim)
+    if x.dim() == 1:
+        if x._data.shape[0] != y._data.shape[dim]:
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+        view = [1] * nd
+        view[dim] = x._data.shape[0]
+        x = x.view(view)
+    elif x.dim() < nd:
+        x = x.view((1,) * (nd - x.dim()) + tuple(x.shape))
+
+    def head(t):  # t.slice(dim, 0, -1)
+        return slice_dim(t, dim, 0, -1)
+
+    def tail(t):  # t.slice(dim, 1): its end is shown as None (not given)
+        out = slice_dim(t, dim, 1, None)
+        if out._grad_fn is not None:
+            from ._shown import show
+
+            show(out, end=None)
+        return out
+
+    return _div_scalar(((head(y) + tail(y)) * (tail(x) - head(x))).sum(dim), 2.0)
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """``torch.trapz``: an alias of :func:`trapezoid`."""
+    return trapezoid(y, x, dx=dx, dim=dim)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..autograd import events
 from ..autograd.node import Node, new_node, node_class
-from ._core import Tensor, grad_state, record, zero_grad
+from ._core import Tensor, check_result_cast, grad_state, record, zero_grad
 
 _make = Tensor._make
 
@@ -60,9 +60,22 @@ def _write(t: Tensor, data) -> None:
     np.copyto(t._data, data, casting="unsafe")
 
 
+def _cast_checked(compute, dtype):
+    """``compute``, refusing a result ``t`` cannot hold (``int_tensor += 1.5`` raises)."""
+
+    def checked(x):
+        r = compute(x)
+        if r._data.dtype != dtype:
+            check_result_cast(r._data.dtype, dtype)
+        return r
+
+    return checked
+
+
 def apply_inplace(t: Tensor, compute, others=()) -> Tensor:
     """Run ``compute(t_like) -> Tensor`` and store its result in ``t`` in place."""
     check_inplace(t)
+    compute = _cast_checked(compute, t._data.dtype)
     wants_grad = grad_state.enabled and (
         t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
     )

@@ -461,3 +461,101 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     return _add_product(
         AddmvBackward0, input, prod, (mat, vec), {"mat": mat, "vec": vec}, beta, alpha
     )
+
+
+# --- multi_dot / chain_matmul ------------------------------------------------------------------
+def _chain_order(dims):
+    """ATen's ``matrix_chain_order``: the split points ``s[i][j]`` of the cheapest product."""
+    n = len(dims) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = None
+            for k in range(i, j):
+                q = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if cost[i][j] is None or q < cost[i][j]:
+                    cost[i][j], split[i][j] = q, k
+    return split
+
+
+def _chain(ts, split, i, j):
+    if i == j:
+        return ts[i]
+    k = split[i][j]
+    return mm(_chain(ts, split, i, k), _chain(ts, split, k + 1, j))
+
+
+def _multi_dot(tensors, *, out=None):
+    """``torch.linalg.multi_dot``: mm's in the cheapest order, then one view (as ATen does)."""
+    from ._core import write_out
+
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    ts, out_shape = list(tensors), []
+    first, last = ts[0].dim(), ts[-1].dim()
+    if first not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {first}D")
+    if last not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the last tensor must be 1D or 2D but got {last}D")
+    for i in range(1, n - 1):
+        if ts[i].dim() != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {ts[i].dim()}D")
+    # A 1-D first tensor is a row vector, a 1-D last one a column vector.
+    if first == 1:
+        ts[0] = ts[0].unsqueeze(0)
+    else:
+        out_shape.append(ts[0]._data.shape[0])
+    if last == 1:
+        ts[-1] = ts[-1].unsqueeze(-1)
+    else:
+        out_shape.append(ts[-1]._data.shape[1])
+    for i in range(1, n):
+        if ts[i]._data.dtype != ts[0]._data.dtype:
+            raise RuntimeError(
+                "multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                f"{_c_name(ts[0])} and tensor {i} {_c_name(ts[i])}"
+            )
+        if ts[i - 1]._data.shape[-1] != ts[i]._data.shape[0]:
+            raise RuntimeError(
+                f"multi_dot(): tensors {i - 1} and {i} with shapes "
+                f"{list(tensors[i - 1].shape)} and {list(tensors[i].shape)} cannot be multiplied"
+            )
+    if n == 2:
+        result = mm(ts[0], ts[1])
+    elif n == 3:
+        # ATen's multi_dot_three: (a x b)(b x c)(c x d), whichever pairing costs less.
+        a, b = ts[0]._data.shape[0], ts[1]._data.shape[0]
+        c, d = ts[2]._data.shape
+        if (a * c) * (b + d) > (b * d) * (a + c):
+            result = mm(ts[0], mm(ts[1], ts[2]))
+        else:
+            result = mm(mm(ts[0], ts[1]), ts[2])
+    else:
+        dims = [t._data.shape[0] for t in ts] + [ts[-1]._data.shape[1]]
+        result = _chain(ts, _chain_order(dims), 0, n - 1)
+    result = result.view(tuple(out_shape))
+    return result if out is None else write_out("multi_dot", out, result)
+
+
+def chain_matmul(*matrices, out=None):
+    """``torch.chain_matmul`` (deprecated in PyTorch): ``linalg.multi_dot`` of the matrices."""
+    import warnings
+
+    warnings.warn(
+        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+        "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+        "multiple parameters.",
+        UserWarning,
+        stacklevel=2,
+    )
+    for t in matrices:
+        if t.dim() != 2:
+            raise RuntimeError(f"Tensor dimension is {t.dim()}, expected 2 instead.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return _multi_dot(matrices, out=out)

@@ -512,6 +512,19 @@ def _mul_scalar(t: Tensor, s) -> Tensor:
     return out
 
 
+DivBackward1 = node_class(
+    "DivBackward1", lambda node, grad: _div_scalar(grad, node._attrs["other"]), attrs=("other",)
+)
+
+
+def _div_scalar(t: Tensor, s) -> Tensor:
+    """``at::div(Tensor, Scalar)``, as ATen's composites call it (``DivBackward1``)."""
+    out = _make(np.asarray(t._data / s, dtype=t._data.dtype))
+    if needs_grad(t):
+        record(DivBackward1, out, (t,), None, {"other": s})
+    return out
+
+
 def _pow1_backward(node, grad):
     self, exponent, result = node.saved("self"), node.saved("exponent"), node.saved("result")
     g_self = grad * exponent * self ** (exponent - 1)
@@ -1182,6 +1195,83 @@ def lerp(input, end, weight):
         record(LerpBackward0, out, (input, end), None, {"weight": weight})
         out._grad_fn._shapes = (input._data.shape, end._data.shape)
     return out
+
+
+# --- addcmul / addcdiv: one node with three inputs (PyTorch's derivatives.yaml formulas) ------
+def _addcmul_backward(node, grad):
+    value, t1, t2 = node._attrs["value"], node.saved("tensor1"), node.saved("tensor2")
+    return (
+        grad,
+        None if t2 is None else grad * (t2 * value),
+        None if t1 is None else grad * (t1 * value),
+    )
+
+
+def _addcdiv_backward(node, grad):
+    value, t1, t2 = node._attrs["value"], node.saved("tensor1"), node.saved("tensor2")
+    return (
+        grad,
+        None if node.next_functions[1][0] is None else grad * (value / t2),
+        None if t1 is None else -grad * (value * t1 / (t2 * t2)),
+    )
+
+
+AddcmulBackward0 = node_class(
+    "AddcmulBackward0",
+    _addcmul_backward,
+    saved=("tensor1", "tensor2"),
+    attrs=("value",),
+    base=BinaryNode,
+)
+AddcdivBackward0 = node_class(
+    "AddcdivBackward0",
+    _addcdiv_backward,
+    saved=("tensor1", "tensor2"),
+    attrs=("value",),
+    base=BinaryNode,
+)
+
+
+def _addc(cls, np_fn, input, tensor1, tensor2, value, out):
+    ts = (input, tensor1, tensor2)
+    dt = promote(*ts)
+    x, a, b = (t._data.astype(dt, copy=False) for t in ts)
+    check_broadcast(a.shape, b.shape)
+    check_broadcast(x.shape, np.broadcast_shapes(a.shape, b.shape))
+    res = _make(np.asarray(x + dt.type(value) * np_fn(a, b), dtype=dt))
+    if out is not None:
+        return write_out(cls.__name__[:7].lower(), out, res)
+    if needs_grad(*ts) and dt.kind == "f":
+        r1, r2 = tensor1._requires_grad, tensor2._requires_grad
+        # Saved only for the gradient that needs it, as PyTorch does.
+        saved = {
+            "tensor1": tensor1 if r2 else None,
+            "tensor2": tensor2 if r1 or (r2 and cls is AddcdivBackward0) else None,
+        }
+        record(cls, res, ts, saved, {"value": value})
+        res._grad_fn._shapes = tuple(t._data.shape for t in ts)
+        if any(t._data.dtype != dt for t in ts):
+            res._grad_fn._x()["in_dtypes"] = tuple(t._data.dtype for t in ts)
+    return res
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """``torch.addcmul``: ``input + value * tensor1 * tensor2``, one ``AddcmulBackward0``."""
+    return _addc(AddcmulBackward0, np.multiply, input, tensor1, tensor2, value, out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """``torch.addcdiv``: ``input + value * tensor1 / tensor2``, one ``AddcdivBackward0``."""
+    if tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to("
+            "input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float "
+            "inputs. The future addcdiv behavior is just the latter implementation: (input + value "
+            "* tensor1 / tensor2), for all dtypes."
+        )
+    return _addc(AddcdivBackward0, np.divide, input, tensor1, tensor2, value, out)
 
 
 def _atan2_backward(node, grad):

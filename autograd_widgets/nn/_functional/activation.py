@@ -13,7 +13,19 @@ from ...ops._core import Tensor, as_float_input, needs_grad, record
 
 _make = Tensor._make
 
-__all__ = ["leaky_relu", "gelu", "silu", "elu", "softplus", "hardtanh", "relu6", "mish"]
+__all__ = [
+    "leaky_relu",
+    "gelu",
+    "silu",
+    "elu",
+    "softplus",
+    "hardtanh",
+    "relu6",
+    "mish",
+    "logsigmoid",
+    "glu",
+    "tanhshrink",
+]
 
 
 def _unary(input: Tensor, res: np.ndarray, cls, attrs=None) -> Tensor:
@@ -204,3 +216,73 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 
 def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
+
+
+# --- logsigmoid -------------------------------------------------------------------------------------
+def _log_sigmoid_backward(n, grad):
+    # NOTE: PyTorch's kernel reads buffer = exp(-|x|); sigmoid(-x) is the same derivative
+    # written with ops, so it is differentiable again.
+    return grad * (-n.saved("self")).sigmoid()
+
+
+LogSigmoidBackward0 = node_class(
+    "LogSigmoidBackward0", _log_sigmoid_backward, saved=("self", "buffer")
+)
+
+
+def logsigmoid(input):
+    """``F.logsigmoid``: ``min(x, 0) - log1p(exp(-|x|))``, one ``LogSigmoidBackward0``."""
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{_type_word(x)}'")
+    z = np.exp(-np.abs(x))
+    out = _make(np.asarray(np.minimum(x, 0) - np.log1p(z), dtype=x.dtype))
+    if needs_grad(input):
+        record(LogSigmoidBackward0, out, (input,), {"self": input, "buffer": _make(z)})
+    return out
+
+
+def _type_word(x) -> str:
+    from ..._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
+
+    return _DTYPE_TO_TYPE_STRING[from_numpy_dtype(x.dtype)]
+
+
+# --- glu ----------------------------------------------------------------------------------------------
+def _glu_backward(n, grad):
+    from ...ops.shape import cat
+
+    dim = n._attrs["dim"]
+    a, b = n.saved("self").chunk(2, dim)
+    s = b.sigmoid()
+    return cat([grad * s, grad * a * s * (1 - s)], dim)
+
+
+GluBackward0 = node_class("GluBackward0", _glu_backward, saved=("self",), attrs=("dim",))
+
+
+def glu(input, dim=-1):
+    """``F.glu``: ``a * sigmoid(b)`` for the two halves along ``dim``, one ``GluBackward0``."""
+    from ...ops._core import wrap_dim
+    from ...ops._shown import show
+
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = wrap_dim(dim, x.ndim)
+    if x.shape[d] % 2:
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {d} is size {x.shape[d]}"
+        )
+    a, b = np.split(x, 2, axis=d)
+    out = _make(np.asarray(a / (1 + np.exp(-b)), dtype=x.dtype))
+    if needs_grad(input):
+        record(GluBackward0, out, (input,), {"self": input}, {"dim": d})
+        if dim < 0:
+            show(out, dim=dim)
+    return out
+
+
+def tanhshrink(input):
+    """``F.tanhshrink``: ``x - tanh(x)`` (composite in PyTorch: SubBackward0, TanhBackward0)."""
+    return input - input.tanh()

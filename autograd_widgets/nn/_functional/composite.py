@@ -1,6 +1,6 @@
 """Functional layers PyTorch composes from other ops, composed the same way here.
 
-``group_norm``/``instance_norm`` normalise over reshaped groups, ``prelu``/``glu``/
+``group_norm``/``instance_norm`` normalise over reshaped groups, ``prelu``/
 ``softsign``/``threshold`` are pointwise compositions, ``dropout2d`` zeroes whole
 channels, ``pairwise_distance`` is a norm of a difference.
 """
@@ -70,17 +70,6 @@ def threshold(input, threshold, value, inplace=False):
     from ...ops.pointwise import where
 
     return where(input > threshold, input, _make(np.asarray(value, dtype=input._data.dtype)))
-
-
-def glu(input, dim=-1):
-    """``torch.nn.functional.glu``: ``a * sigmoid(b)`` for the two halves along ``dim``."""
-    if input.shape[dim] % 2:
-        raise RuntimeError(
-            f"Halving dimension must be even, but dimension {dim % input.dim()} is size "
-            f"{input.shape[dim]}"
-        )
-    a, b = input.chunk(2, dim)
-    return a * b.sigmoid()
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):

@@ -21,6 +21,7 @@ __all__ = [
     "LogSoftmax",
     "Softmin",
     "LogSigmoid",
+    "Tanhshrink",
 ]
 
 
@@ -132,6 +133,11 @@ class Sigmoid(Module):
 class LogSigmoid(Module):
     def forward(self, input):
         return F.logsigmoid(input)
+
+
+class Tanhshrink(Module):
+    def forward(self, input):
+        return F.tanhshrink(input)
 
 
 class _DimModule(Module):

@@ -119,7 +119,7 @@ class GLU(Module):
         self.dim = dim
 
     def forward(self, input):
-        return C.glu(input, self.dim)
+        return F.glu(input, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
