@@ -16,6 +16,7 @@ from collections import deque
 
 import numpy as np
 
+from . import _source
 from . import _tensors as T
 from ._ids import IdMap
 
@@ -332,9 +333,11 @@ class Builder:
             n["tensor"] = self._describe(out)
             n["no_grad"] = True
             n["no_grad_reason"] = g.reason
+            n["expr"] = _source.expression(g)
             return n
         fn = it.obj
         n = _blank(nid, "backward", T.node_label(fn))
+        n["expr"] = _source.expression(fn)
         named = self.fn_names.get(id(fn))
         t = None
         if named:

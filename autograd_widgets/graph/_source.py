@@ -49,7 +49,10 @@ def remember(obj) -> None:
 
 def expression(obj) -> str | None:
     """The source text of the expression that created ``obj``, or None when unknown."""
-    hit = _where.get(obj)
+    try:
+        hit = _where.get(obj)
+    except TypeError:  # not weakly referenceable (a real torch grad_fn): never noted
+        return None
     if hit is None:
         return None
     return _text(*hit)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import weakref
 
+from . import _source
 from . import _tensors as T
 from ._book import BackwardBook
 from ._build import DEFAULT_MAX_NODES
@@ -403,6 +404,7 @@ class LiveGraph:
         r = roots.get(id(out))
         if r is not None and r() is out and out.grad_fn is node:
             # an in-place op on a root: same tensor, new grad_fn
+            _source.remember(node)
             self._nodes.add(node)
             self._outputs[id(node)] = _wref(out)
             self._refresh()
@@ -428,6 +430,7 @@ class LiveGraph:
             uses = [None]
         if not uses:
             return
+        _source.remember(node)  # it joins the drawing: note the user's line behind it
         if self.recording is None:
             self._absorb(node)
         else:

@@ -96,3 +96,27 @@ def test_utf8_columns():
     got = [e for _, e in exprs(rec)]
     assert got == ["x * 2", "x * 3"]
     assert y.shape == é.shape
+
+
+def test_models_carry_expr_for_recorded_and_live_graphs():
+    from autograd_widgets.graph import GraphModel, LiveGraph
+
+    x = aw.ones(2, requires_grad=True)
+    with record() as rec:
+        y = (x * 3).exp()
+    assert y.requires_grad
+    m = GraphModel.from_recording(rec, namespace=None)
+    by_label = {n["label"]: n["expr"] for n in m.nodes}
+    assert by_label["MulBackward0"] == ("x * 3" if EXACT else "y = (x * 3).exp()")
+    assert by_label["ExpBackward0"] == ("(x * 3).exp()" if EXACT else "y = (x * 3).exp()")
+
+    w = x * 4  # made while nobody listened: no expression known
+    live = LiveGraph(w, callback=lambda: None, follow=True)
+    try:
+        z = w.sum()
+        nodes = {n["label"]: n["expr"] for n in live.to_json()["nodes"]}
+        assert nodes["SumBackward0"] == ("w.sum()" if EXACT else "z = w.sum()")
+        assert nodes["MulBackward0"] is None
+    finally:
+        live.close()
+    assert z.requires_grad
