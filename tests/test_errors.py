@@ -576,6 +576,31 @@ def int_exp_inplace(m):
     m.tensor([1, 2]).exp_()
 
 
+@error
+def abs_of_bool(m):
+    m.tensor([True]).abs()
+
+
+@error
+def floor_of_bool(m):
+    m.tensor([True]).floor()
+
+
+@error
+def frac_of_int(m):
+    m.tensor([1, 2]).frac()
+
+
+@error
+def neg_of_bool(m):
+    -m.tensor([True])
+
+
+@error
+def relu_of_bool(m):
+    m.tensor([True]).relu()
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

@@ -589,6 +589,15 @@ def _power_np(a, b):
     if getattr(a, "dtype", None) == np.float32:
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             return np.power(a.astype(np.float64), b).astype(np.float32)
+    if np.result_type(a, b).kind in "iu" and np.any(np.less(b, 0)):
+        # NOTE: numpy refuses negative integer exponents; PyTorch's integer pow gives
+        # 1 ** -n = 1, (-1) ** -n = +-1 and 0 for any other base (1 / a, truncated).
+        a, b = np.broadcast_arrays(a, b)
+        neg = b < 0
+        r = np.array(np.power(a, np.where(neg, 0, b)))
+        odd = (b % 2).astype(bool)
+        r[neg] = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0))[neg]
+        return r
     return np.power(a, b)
 
 
@@ -603,7 +612,7 @@ def _rpow(exponent: Tensor, base):
     ed = exponent._data
     if ed.dtype.kind != "f" and isinstance(base, float):
         ed = ed.astype(get_default_dtype().np)
-    res = np.asarray(np.power(np.asarray(base, dtype=ed.dtype), ed))
+    res = np.asarray(_power_np(np.asarray(base, dtype=ed.dtype), ed))
     out = _make(res)
     if needs_grad(exponent):
         record(PowBackward2, out, (exponent,), {"exponent": exponent}, {"self": base}, "result")
@@ -840,7 +849,12 @@ UNARY = {
         lambda n, grad: grad * (2 / math.sqrt(math.pi)) * exp(-(n.saved("self") ** 2)),
         "ErfBackward0",
     ),
-    "sign": (np.sign, None, zero_grad, "SignBackward0"),
+    "sign": (
+        lambda d: d.copy() if d.dtype.kind == "b" else np.sign(d),
+        None,
+        zero_grad,
+        "SignBackward0",
+    ),
     "floor": (np.floor, None, zero_grad, "FloorBackward0"),
     "ceil": (np.ceil, None, zero_grad, "CeilBackward0"),
     "round": (_round_np, None, zero_grad, "RoundBackward0"),
@@ -853,16 +867,47 @@ _KEEPS_DTYPE = {"neg", "abs", "sign", "floor", "ceil", "round", "trunc", "relu",
 NODE_CLASSES = {}
 
 
+def _refuse(kernel=None, bool_error=None, ints=False):
+    """A dtype check for an op whose kernel PyTorch lacks for bool (and maybe integers)."""
+
+    def check(dt):
+        if dt.kind == "b" and bool_error:
+            raise RuntimeError(bool_error)
+        if dt.kind == "b" or (ints and dt.kind in "iu"):
+            raise not_implemented_for(kernel, dt)
+
+    return check
+
+
+# Dtype-keeping ops PyTorch refuses for bool (numpy would compute, or fail with its own words).
+_REFUSES = {
+    "neg": _refuse(
+        bool_error="Negation, the `-` operator, on a bool tensor is not supported. If you are "
+        "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+    ),
+    "relu": _refuse(bool_error="Boolean inputs not supported for relu"),
+    "abs": _refuse("abs_cpu"),
+    "floor": _refuse("floor_vml_cpu"),
+    "ceil": _refuse("ceil_vml_cpu"),
+    "round": _refuse("round_vml_cpu"),
+    "trunc": _refuse("trunc_vml_cpu"),
+    "frac": _refuse("frac_cpu", ints=True),
+}
+
+
 def _make_unary(name, np_fn, save, backward, node_name):
     cls = node_class(node_name, backward, saved=(save,) if save else ())
     NODE_CLASSES[node_name] = cls
     float_op = name not in _KEEPS_DTYPE
+    refuse = _REFUSES.get(name)
 
     def op(input):
         if not isinstance(input, Tensor):
             raise TypeError(
                 f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
             )
+        if refuse is not None and input._data.dtype.kind != "f":
+            refuse(input._data.dtype)
         return _unary(np_fn, cls, input, save, float_op)
 
     op.__name__ = op.__qualname__ = name
@@ -946,6 +991,16 @@ ClampBackward0 = node_class(
 def clamp(input, min=None, max=None):  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if min is not None and max is not None and isinstance(min, Tensor) != isinstance(max, Tensor):
+        # NOTE: both bounds tensors or both numbers: PyTorch has no mixed overload. The text
+        # is torch.clamp's positional form (the method and keyword forms word it differently).
+        got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (min, max))
+        raise TypeError(
+            f"clamp() received an invalid combination of arguments - got (Tensor, {got}), but "
+            "expected one of:\n"
+            " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+            " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
+        )
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         lo = min._data if isinstance(min, Tensor) else min
         hi = max._data if isinstance(max, Tensor) else max
@@ -958,16 +1013,6 @@ def clamp(input, min=None, max=None):  # noqa: A002
             input,
             min if isinstance(min, Tensor) else None,
             max if isinstance(max, Tensor) else None,
-        )
-    if min is not None and max is not None and isinstance(min, Tensor) != isinstance(max, Tensor):
-        # NOTE: both bounds tensors or both numbers: PyTorch has no mixed overload. The text
-        # is torch.clamp's positional form (the method and keyword forms word it differently).
-        got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (min, max))
-        raise TypeError(
-            f"clamp() received an invalid combination of arguments - got (Tensor, {got}), but "
-            "expected one of:\n"
-            " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
-            " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
         )
         out = _make(np.asarray(res, dtype=promote(*(t for t in ts if t is not None))))
         if needs_grad(*ts):
@@ -1054,6 +1099,10 @@ def _tensor_other(name, other):
         raise TypeError(
             f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
         )
+
+
+def maximum(input, other):
+    _tensor_other("maximum", other)
     return _binary(np.maximum, MaximumBackward0, input, other, ("self", "other"))
 
 
@@ -1099,10 +1148,6 @@ def fmin(input, other):
     _tensor_other("fmin", other)
     return _binary(np.fmin, FminBackward0, input, other, ("self", "other"))
 
-
-
-def maximum(input, other):
-    _tensor_other("maximum", other)
 
 # c10 ScalarType names, used by some PyTorch messages ("... with dtype Long").
 _SCALAR_TYPE_NAMES = {
@@ -1310,6 +1355,7 @@ HypotBackward0 = node_class(
 
 
 def hypot(input, other):
+    _tensor_other("hypot", other)
     out = _binary(np.hypot, HypotBackward0, input, other, ("self", "other"))
     if out._grad_fn is not None:
         out._grad_fn._saved["result"] = _saved_output(out)
@@ -1400,7 +1446,6 @@ def isposinf(input):
 
 
 def isneginf(input):
-    _tensor_other("hypot", other)
     return _make(np.isneginf(input._data))
 
 
