@@ -787,6 +787,13 @@ case(
     [(2, 3, 5, 6)],
 )
 case("fold", lambda m, x: m.nn.functional.fold(x, (3, 3), 2), [(2, 8, 4)], [(8, 4)])
+case("cov", lambda m, x: m.cov(x), [(3, 4)], [(4,)])
+case("corrcoef", lambda m, x: m.corrcoef(x), [(2, 5)])
+case(
+    "pairwise_distance",
+    lambda m, x, y: m.nn.functional.pairwise_distance(x, y, p=1, keepdim=True),
+    [(2, 3), (3,)],
+)
 case(
     "cosine_similarity",
     lambda m, x, y: m.nn.functional.cosine_similarity(x, y),

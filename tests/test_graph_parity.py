@@ -220,9 +220,6 @@ case("to(float32)", lambda m, x: x.float(), (3,))
 XFAIL = {
     "group_norm": "composed from mean/var; PyTorch has one NativeGroupNormBackward0",
     "instance_norm": "composed from mean/var; PyTorch reshapes into one batch_norm",
-    "cov": "composed differently from ATen's cov (sum/div, squeeze)",
-    "corrcoef": "built on cov, see cov",
-    "pairwise_distance": "Tensor.norm where ATen calls at::norm (NormBackward1, AddBackward1)",
 }
 _ids = [c.id for c in CASES]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]

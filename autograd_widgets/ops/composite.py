@@ -195,14 +195,36 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
-    """``torch.cov``: rows are variables, columns observations (no weights)."""
+    """``torch.cov``: rows are variables, columns observations (no weights).
+
+    Composed as ATen's ``cov``: the observation count is a 0-d int64 tensor, so both
+    divisions are ``DivBackward0``; ``mm`` of the centred rows, then ``squeeze``.
+    """
+    import warnings
+
+    from .linalg import mm
+
     if fweights is not None or aweights is not None:
         raise NotImplementedError("cov(fweights=, aweights=) is not supported by autograd_widgets")
-    x = input if input.dim() == 2 else input.reshape(1, -1)
+    if input.dim() > 2:
+        raise RuntimeError(
+            "cov(): expected input to have two or fewer dimensions but got an input with "
+            f"{input.dim()} dimensions"
+        )
+    x = input if input.dim() == 2 else input.view(1, -1)
     n = x.shape[1]
-    xc = x - x.mean(1, keepdim=True)
-    c = (xc @ xc.t().conj() if hasattr(xc, "conj") else xc @ xc.t()) / max(n - correction, 0)
-    return c.squeeze() if input.dim() < 2 else c
+    w_sum = _make(np.asarray(n, dtype=np.int64))
+    x = x - (x.sum(1) / w_sum).unsqueeze(1)
+    factor = n - correction
+    if factor <= 0:
+        warnings.warn(
+            "cov(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "number of observations.",
+            UserWarning,
+            stacklevel=2,
+        )
+        factor = 0
+    return (mm(x, x.t()) / _make(np.asarray(factor, dtype=np.int64))).squeeze()
 
 
 def corrcoef(input):
@@ -210,11 +232,10 @@ def corrcoef(input):
     c = cov(input)
     if c.dim() == 0:
         return c / c
-    d = c.diagonal()
-    stddev = d.sqrt()
-    c = c / stddev.unsqueeze(1)
-    c = c / stddev.unsqueeze(0)
-    return c.clamp(-1, 1)
+    stddev = c.diagonal().sqrt()
+    c = c / stddev.view(-1, 1)
+    c = c / stddev.view(1, -1)
+    return c.clip(-1, 1)
 
 
 def cartesian_prod(*tensors):

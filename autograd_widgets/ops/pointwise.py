@@ -512,6 +512,17 @@ def _mul_scalar(t: Tensor, s) -> Tensor:
     return out
 
 
+AddBackward1 = node_class("AddBackward1", lambda node, grad: grad)
+
+
+def _add_scalar(t: Tensor, s) -> Tensor:
+    """``at::add(Tensor, Scalar)``, as ATen's composites call it (``AddBackward1``)."""
+    out = _make(np.asarray(t._data + s, dtype=t._data.dtype))
+    if needs_grad(t):
+        record(AddBackward1, out, (t,))
+    return out
+
+
 DivBackward1 = node_class(
     "DivBackward1", lambda node, grad: _div_scalar(grad, node._attrs["other"]), attrs=("other",)
 )

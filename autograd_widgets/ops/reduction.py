@@ -698,7 +698,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def _norm_backward(node, grad):
     a = node._attrs
     self, result = node.saved("self"), node.saved("result")
-    p = a["ord"]
+    p = a["ord"] if "ord" in a else a["p"]  # linalg.vector_norm's ord, at::norm's p
     axes = node._shapes
     g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
     r = _expand_back(result, self._data.shape, axes, a["keepdim"])
@@ -758,6 +758,26 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
             "result",
         )
         out._grad_fn._shapes = axes
+    return out
+
+
+# ``at::norm(self, p, dim, keepdim)``, the norm ATen's own composites call (pairwise_distance).
+NormBackward1 = node_class(
+    "NormBackward1", _norm_backward, saved=("self", "result"), attrs=("dim", "keepdim", "p")
+)
+
+
+def _aten_norm(input, p, dim, keepdim=False):
+    """``at::norm`` with a Scalar ``p`` and dims: one ``NormBackward1`` (p saved as a float)."""
+    from ..autograd.grad_mode import no_grad
+
+    with no_grad():
+        res = vector_norm(input, p, dim, keepdim)
+    out = _make(res._data)
+    if needs_grad(input):
+        attrs = {"dim": _dim_attr(dim, input._data.ndim), "keepdim": keepdim, "p": float(p)}
+        record(NormBackward1, out, (input,), {"self": input}, attrs, "result")
+        out._grad_fn._shapes = _dims(dim, input._data.ndim)
     return out
 
 

@@ -88,8 +88,15 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """``torch.nn.functional.pairwise_distance``: ``||x1 - x2 + eps||_p`` on the last dim."""
-    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+    """``torch.nn.functional.pairwise_distance``: ``||x1 - x2 + eps||_p`` on the last dim.
+
+    As ATen: ``at::norm(x1 - x2 + eps, p, innermost_dim, keepdim)`` (AddBackward1, NormBackward1).
+    """
+    from ...ops.pointwise import _add_scalar
+    from ...ops.reduction import _aten_norm
+
+    innermost = max(x1.dim(), x2.dim()) - 1
+    return _aten_norm(_add_scalar(x1 - x2, eps), p, innermost, keepdim)
 
 
 _unused = (_shape,)
