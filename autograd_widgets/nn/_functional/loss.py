@@ -39,6 +39,12 @@ _NONE, _MEAN, _SUM = 0, 1, 2
 _ENUM = {"none": _NONE, "mean": _MEAN, "sum": _SUM}
 
 
+def _type_word(dt) -> str:
+    """ATen's ScalarType name ("Float", "Double") as its dtype messages print it."""
+    words = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long"}
+    return words.get(np.dtype(dt).name, np.dtype(dt).name)
+
+
 def _legacy_reduction(size_average, reduce, reduction: str) -> str:
     if size_average is None and reduce is None:
         return reduction
@@ -470,7 +476,13 @@ def binary_cross_entropy(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
-    x, t = input._data, target._data.astype(input._data.dtype, copy=False)
+    if target._data.dtype != input._data.dtype:
+        # PyTorch's binary_cross_entropy kernel refuses a target of another dtype (no promotion).
+        raise RuntimeError(
+            f"Found dtype {_type_word(target._data.dtype)} but expected "
+            f"{_type_word(input._data.dtype)}"
+        )
+    x, t = input._data, target._data
     if ((x < 0) | (x > 1)).any() or np.isnan(x).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
     with np.errstate(divide="ignore"):
@@ -531,7 +543,11 @@ def binary_cross_entropy_with_logits(
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
-    x, t = input._data, target._data.astype(input._data.dtype, copy=False)
+    # Input and target promote together (float32 logits with a float64 target give float64).
+    from ...ops._core import promote
+
+    dt = promote(input, target)
+    x, t = input._data.astype(dt, copy=False), target._data.astype(dt, copy=False)
     # NOTE: max(-x, 0) + log1p(exp(-|x|)) is -log(sigmoid(x)) without overflow for large |x|.
     log_sig_neg = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
     if pos_weight is None:
