@@ -304,6 +304,7 @@ class Node:
         "_extra",
         "_out_meta",
         "_shapes",
+        "_where",  # (code, lasti, lineno) of the user's line, set by graph recorders only
         "__weakref__",
     )
 

@@ -2,8 +2,9 @@
 
 While a recorder or a live graph listens, :func:`remember` notes, for each new node
 (or ghost), the code object and bytecode offset of the first frame outside
-autograd_widgets: the user's line that ran the op. Nothing is read then; the text is
-looked up only when a model is built (:func:`expression`). On Python 3.11+ the
+autograd_widgets: the user's line that ran the op. It is kept on the node itself (the
+``_where`` slot, left unset otherwise), so it lives and dies with the node. Nothing is
+read then; the text is looked up only when a model is built (:func:`expression`). On Python 3.11+ the
 instruction's column span gives the exact sub-expression (``x ** 2`` inside
 ``out = (x ** 2 * 3).mean()``); on 3.10 the whole line.
 
@@ -17,13 +18,11 @@ import functools
 import itertools
 import linecache
 import sys
-import weakref
 
 #: the longest expression kept (longer ones are cut with an ellipsis)
 MAX_CHARS = 80
 
 _PACKAGE = __name__.split(".")[0]
-_where: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def remember(obj) -> None:
@@ -42,17 +41,14 @@ def remember(obj) -> None:
     if f is None:
         return
     try:
-        _where[obj] = (f.f_code, f.f_lasti, f.f_lineno)
-    except TypeError:  # not weakly referenceable
+        obj._where = (f.f_code, f.f_lasti, f.f_lineno)
+    except AttributeError:  # not one of ours (a real torch grad_fn)
         pass
 
 
 def expression(obj) -> str | None:
     """The source text of the expression that created ``obj``, or None when unknown."""
-    try:
-        hit = _where.get(obj)
-    except TypeError:  # not weakly referenceable (a real torch grad_fn): never noted
-        return None
+    hit = getattr(obj, "_where", None)
     if hit is None:
         return None
     return _text(*hit)

@@ -27,7 +27,7 @@ _seq = itertools.count()
 class Ghost:
     """An op that ran without building a ``grad_fn`` (drawn dashed and faded)."""
 
-    __slots__ = ("seq", "name", "reason", "depth", "_out", "_inputs", "__weakref__")
+    __slots__ = ("seq", "name", "reason", "depth", "_out", "_inputs", "_where", "__weakref__")
 
     def __init__(self, name, reason, out, inputs, depth) -> None:
         self.seq = next(_seq)
