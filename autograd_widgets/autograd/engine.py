@@ -209,10 +209,11 @@ def run_backward(
         )
     executed = []
     # Gradient sums made by this loop (node, or (node, output_nr) for nodes with several
-    # outputs -> tensor); further gradients for
-    # the same slot are added into them in place, unless the graph of the sum is wanted or
-    # a listener may be holding on to it.
-    owned = {} if not create_graph and not listening else None
+    # outputs -> tensor); further gradients for the same slot are added into them in place,
+    # unless the graph of the sum is wanted or a node_executed listener may be holding on
+    # to it (only those see the gradients in flight).
+    hears_exec = listening and events.hears("node_executed")
+    owned = {} if not create_graph and not hears_exec else None
     check_nan = anomaly.enabled and anomaly.check_nan
     prev_mode = _grad_state.enabled
     _grad_state.enabled = bool(create_graph)
@@ -272,6 +273,7 @@ def run_backward(
                     _check_nan(node, outs)
                 if listening:
                     executed.append(node)
+                if hears_exec:
                     events.emit(
                         "node_executed",
                         node=node,
