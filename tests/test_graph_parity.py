@@ -118,6 +118,17 @@ case("trace", lambda m, x: m.trace(x), (3, 3))
 case("diag", lambda m, x: m.diag(x), (3,))
 case("diagonal", lambda m, x: x.diagonal(1), (3, 4))
 case("layer_norm", lambda m, x: _f(m).layer_norm(x, (3,)), (2, 3))
+for _train in (True, False):
+    case(
+        f"batch_norm training={_train}",
+        lambda m, x, w, b, t=_train: _f(m).batch_norm(
+            x, m.zeros(3, dtype=x.dtype), m.ones(3, dtype=x.dtype), w, b, training=t
+        ),
+        (4, 3, 2),
+        (3,),
+        (3,),
+    )
+case("batch_norm no stats", lambda m, x: _f(m).batch_norm(x, None, None, training=True), (4, 3))
 case("softplus", lambda m, x: _f(m).softplus(x), (3,))
 case("gelu", lambda m, x: _f(m).gelu(x), (3,))
 case("dropout eval", lambda m, x: _f(m).dropout(x, training=False), (3,))

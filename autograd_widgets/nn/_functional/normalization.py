@@ -84,15 +84,22 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 # --- batch_norm ------------------------------------------------------------------------------
+_TYPE_WORD = {"float16": "Half", "float32": "Float", "float64": "Double"}
+
+
 def _batch_norm_backward(n, grad):
     a = n._attrs
     x, w = n.saved("input"), n.saved("weight")
-    axes, shape = a["axes"], a["shape"]
+    nd = x._data.ndim
+    axes = (0,) + tuple(range(2, nd))
+    shape = (1, x._data.shape[1]) + (1,) * (nd - 2)
     gy = grad * w.reshape(shape) if w is not None else grad
     if a["training"]:
         gx, xhat = _norm_input_grad(x, gy, axes, a["eps"])
     else:
-        mean, rstd = _make(a["mean"].reshape(shape)), _make(a["rstd"].reshape(shape))
+        # Evaluation: the running statistics as they were in the forward (PyTorch keeps the
+        # running tensors themselves, which a later training step updates in place).
+        mean, rstd = (_make(v.reshape(shape)) for v in n._extra["eval_stats"])
         xhat = (x - mean) * rstd
         gx = gy * rstd
     gx = gx if n.next_functions[0][0] is not None else None
@@ -104,7 +111,7 @@ def _batch_norm_backward(n, grad):
 NativeBatchNormBackward0 = node_class(
     "NativeBatchNormBackward0",
     _batch_norm_backward,
-    saved=("input", "weight", "running_mean", "running_var"),
+    saved=("input", "weight", "running_mean", "running_var", "result1", "result2"),
     attrs=("training", "eps"),
 )
 
@@ -127,6 +134,13 @@ def batch_norm(
     ):
         if t is not None and t._data.size != C:
             raise RuntimeError(f"{name} should contain {C} elements not {t._data.size}")
+        if t is not None and t._data.dtype != x.dtype and x.dtype.kind == "f":
+            # PyTorch's CPU kernel takes no mixed float dtypes here (only reduced-precision
+            # inputs with float32 parameters, which numpy has no bfloat16 for).
+            raise RuntimeError(
+                f"expected scalar type {_TYPE_WORD.get(x.dtype.name, x.dtype.name)} but found "
+                f"{_TYPE_WORD.get(t._data.dtype.name, t._data.dtype.name)}"
+            )
     if training:
         size = x.size // C
         if size == 1:
@@ -137,14 +151,12 @@ def batch_norm(
         var = x.var(axis=axes)
         if running_mean is not None:
             rm = running_mean._data
-            rm *= 1 - momentum
+            rm *= 1 - momentum  # as in PyTorch, the running statistics' versions stay
             rm += momentum * mean
-            running_mean._vc.v += 1
         if running_var is not None:
             rv = running_var._data
             rv *= 1 - momentum
             rv += momentum * var * (size / (size - 1))
-            running_var._vc.v += 1
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
@@ -157,19 +169,25 @@ def batch_norm(
         y = y + bias._data.reshape(shape)
     out = _make(y.astype(x.dtype, copy=False))
     if needs_grad(input, weight, bias):
-        saved = {"input": input, "weight": weight, "running_mean": None, "running_var": None}
+        # result1/result2: the batch mean and 1/std in training, empty in evaluation
+        # (PyTorch's save_mean / save_invstd).
+        empty = np.empty((0,), dtype=x.dtype)
+        stats = (mean.astype(x.dtype, copy=False), rstd)
+        saved = {
+            "input": input,
+            "weight": weight,
+            "running_mean": running_mean,
+            "running_var": running_var,
+            "result1": _make(stats[0] if training else empty),
+            "result2": _make(stats[1] if training else empty),
+        }
         record(
             NativeBatchNormBackward0,
             out,
             (input, weight, bias),
             saved,
-            {
-                "training": training,
-                "eps": eps,
-                "axes": axes,
-                "shape": shape,
-                "mean": mean.astype(x.dtype, copy=False),
-                "rstd": rstd,
-            },
+            {"training": training, "eps": eps},
         )
+        if not training:
+            out._grad_fn._x()["eval_stats"] = stats
     return out
