@@ -777,6 +777,12 @@ case("trapezoid", lambda m, y: m.trapezoid(y, dx=0.5, dim=0), [(4, 3)])
 case("trapezoid_x", lambda m, y, x: m.trapezoid(y, x), [(2, 4), (4,)], [(3, 2, 4), (2, 4)])
 case("tanhshrink", lambda m, x: m.nn.functional.tanhshrink(x), [(3, 4)])
 case("logsigmoid", lambda m, x: m.nn.functional.logsigmoid(x), [(3, 4)])
+case("group_norm", lambda m, x: m.nn.functional.group_norm(x, 2), [(2, 4, 3)])
+case(
+    "group_norm_affine",
+    lambda m, x, w, b: m.nn.functional.group_norm(x, 3, w, b),
+    [(2, 6, 2, 2), (6,), (6,)],
+)
 case("glu", lambda m, x: m.nn.functional.glu(x), [(2, 4)])
 case("glu_dim0", lambda m, x: m.nn.functional.glu(x, 0), [(4, 3)])
 case("pixel_shuffle", lambda m, x: m.nn.functional.pixel_shuffle(x, 2), [(2, 8, 2, 3)])

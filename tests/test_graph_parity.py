@@ -207,6 +207,7 @@ case("atleast_3d 0-d", lambda m, x: m.atleast_3d(x), ())
 case("pixel_shuffle", lambda m, x: _f(m).pixel_shuffle(x, 2), (1, 4, 2, 2))
 case("unfold", lambda m, x: _f(m).unfold(x, 2), (1, 1, 3, 3))
 case("group_norm", lambda m, x: _f(m).group_norm(x, 2), (2, 4, 3))
+case("group_norm affine", lambda m, x, w, b: _f(m).group_norm(x, 2, w, b), (2, 4, 3, 2), (4,), (4,))
 case("instance_norm", lambda m, x: _f(m).instance_norm(x), (2, 3, 4))
 case("pdist", lambda m, x: _f(m).pdist(x), (4, 3))
 case("cov", lambda m, x: m.cov(x), (3, 4))
@@ -231,8 +232,7 @@ case("to(float32)", lambda m, x: x.float(), (3,))
 
 # Known differences, left for later (the DAG itself differs, or the op is missing).
 XFAIL = {
-    "group_norm": "composed from mean/var; PyTorch has one NativeGroupNormBackward0",
-    "instance_norm": "composed from mean/var; PyTorch reshapes into one batch_norm",
+    "instance_norm": "one NativeGroupNormBackward0 here; PyTorch reshapes into one batch_norm",
 }
 _ids = [c.id for c in CASES]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]

@@ -11,28 +11,9 @@ import numpy as np
 
 from ...ops import shape as _shape
 from ...tensor import Tensor
+from .normalization import group_norm  # noqa: F401 - re-exported (one node, as in PyTorch)
 
 _make = Tensor._make
-
-
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
-    """``torch.nn.functional.group_norm``: normalise each group of channels per sample."""
-    n, c = input.shape[0], input.shape[1]
-    if c % num_groups:
-        raise RuntimeError(
-            f"Expected number of channels in input to be divisible by num_groups, but got input "
-            f"of shape {list(input.shape)} and num_groups={num_groups}"
-        )
-    x = input.reshape(n, num_groups, -1)
-    mean = x.mean(-1, keepdim=True)
-    var = x.var(-1, unbiased=False, keepdim=True)
-    out = ((x - mean) / (var + eps).sqrt()).reshape(input.shape)
-    affine = (1, c) + (1,) * (input.dim() - 2)
-    if weight is not None:
-        out = out * weight.reshape(affine)
-    if bias is not None:
-        out = out + bias.reshape(affine)
-    return out
 
 
 def instance_norm(

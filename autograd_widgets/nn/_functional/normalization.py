@@ -191,3 +191,76 @@ def batch_norm(
         if not training:
             out._grad_fn._x()["eval_stats"] = stats
     return out
+
+
+# --- group_norm ------------------------------------------------------------------------------
+def _group_norm_backward(n, grad):
+    a = n._attrs
+    x, w = n.saved("input"), n.saved("weight")
+    N, C, G = a["N"], a["C"], a["group"]
+    shape = tuple(x._data.shape)
+    affine = (1, C) + (1,) * (len(shape) - 2)
+    gy = grad * w.reshape(affine) if w is not None else grad
+    gx, xhat = _norm_input_grad(x.reshape(N, G, -1), gy.reshape(N, G, -1), (2,), a["eps"])
+    xhat = xhat.reshape(shape)
+    per_channel = (0,) + tuple(range(2, len(shape)))
+    nf = n.next_functions
+    return (
+        gx.reshape(shape) if nf[0][0] is not None else None,
+        (grad * xhat).sum(per_channel) if nf[1][0] is not None else None,
+        grad.sum(per_channel) if nf[2][0] is not None else None,
+    )
+
+
+NativeGroupNormBackward0 = node_class(
+    "NativeGroupNormBackward0",
+    _group_norm_backward,
+    saved=("input", "weight", "result1", "result2"),
+    attrs=("C", "HxW", "N", "eps", "group"),
+)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """``torch.nn.functional.group_norm``: normalise each group of channels per sample.
+
+    One ``NativeGroupNormBackward0`` node as in PyTorch (``result1``/``result2`` are the
+    per-group mean and 1/std); its backward is made of Tensor ops, so it differentiates
+    again.
+    """
+    x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
+    N, C = x.shape[0], x.shape[1]
+    if C % num_groups:
+        raise RuntimeError(
+            f"Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t._data.size != C:
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in "
+                f"input, but got {name} of shape {list(t.shape)} and input of shape "
+                f"{list(input.shape)}"
+            )
+    xg = x.reshape(N, num_groups, -1)
+    mean = xg.mean(-1, keepdims=True)
+    rstd = (1 / np.sqrt(xg.var(-1, keepdims=True) + eps)).astype(x.dtype, copy=False)
+    y = ((xg - mean) * rstd).reshape(x.shape)
+    affine = (1, C) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        y = y * weight._data.reshape(affine)
+    if bias is not None:
+        y = y + bias._data.reshape(affine)
+    out = _make(y.astype(x.dtype, copy=False))
+    if needs_grad(input, weight, bias):
+        saved = {
+            "input": input,
+            "weight": weight,
+            "result1": _make(mean.reshape(N, num_groups).astype(x.dtype, copy=False)),
+            "result2": _make(rstd.reshape(N, num_groups)),
+        }
+        hxw = x.size // (N * C) if N * C else 0
+        attrs = {"C": C, "HxW": hxw, "N": N, "eps": eps, "group": num_groups}
+        record(NativeGroupNormBackward0, out, (input, weight, bias), saved, attrs)
+    return out
