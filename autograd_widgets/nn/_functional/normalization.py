@@ -26,6 +26,15 @@ def _norm_input_grad(x: Tensor, gy: Tensor, axes, eps: float):
     return gx, xhat
 
 
+def _affine(y: np.ndarray, weight, bias, shape, dtype) -> Tensor:
+    """``y * weight + bias`` with the per-channel parameters reshaped to ``shape``."""
+    if weight is not None:
+        y = y * weight._data.reshape(shape)
+    if bias is not None:
+        y = y + bias._data.reshape(shape)
+    return _make(y.astype(dtype, copy=False))
+
+
 # --- layer_norm ------------------------------------------------------------------------------
 def _layer_norm_backward(n, grad):
     x, w = n.saved("input"), n.saved("weight")
@@ -163,11 +172,7 @@ def batch_norm(
         mean, var = running_mean._data.copy(), running_var._data.copy()
     rstd = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
     y = (x - mean.reshape(shape)) * rstd.reshape(shape)
-    if weight is not None:
-        y = y * weight._data.reshape(shape)
-    if bias is not None:
-        y = y + bias._data.reshape(shape)
-    out = _make(y.astype(x.dtype, copy=False))
+    out = _affine(y, weight, bias, shape, x.dtype)
     if needs_grad(input, weight, bias):
         # result1/result2: the batch mean and 1/std in training, empty in evaluation
         # (PyTorch's save_mean / save_invstd).
@@ -248,11 +253,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     rstd = (1 / np.sqrt(xg.var(-1, keepdims=True) + eps)).astype(x.dtype, copy=False)
     y = ((xg - mean) * rstd).reshape(x.shape)
     affine = (1, C) + (1,) * (x.ndim - 2)
-    if weight is not None:
-        y = y * weight._data.reshape(affine)
-    if bias is not None:
-        y = y + bias._data.reshape(affine)
-    out = _make(y.astype(x.dtype, copy=False))
+    out = _affine(y, weight, bias, affine, x.dtype)
     if needs_grad(input, weight, bias):
         saved = {
             "input": input,
