@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, WrappedNumber
 from . import (
     _cdist,
     _einsum,
@@ -91,12 +91,17 @@ def _as_tensor(x):
     return x if isinstance(x, Tensor) else _make(np.asarray(x))
 
 
+def _wrapped(x):
+    """A Python number as PyTorch wraps it: promotes as the number, not as a 0-d float64."""
+    return x if isinstance(x, Tensor) else WrappedNumber.of(x)
+
+
 def _rfloordiv(self, other):
-    return pointwise.floor_divide(_as_tensor(other), self)
+    return pointwise.floor_divide(_wrapped(other), self)
 
 
 def _rmod(self, other):
-    return pointwise.remainder(_as_tensor(other), self)
+    return pointwise.remainder(_wrapped(other), self)
 
 
 def _to_dtype(self, dt, copy=False):

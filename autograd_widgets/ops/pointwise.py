@@ -419,14 +419,19 @@ def _remainder_np(ad, bd):
 def floor_divide(input, other):
     if not isinstance(input, Tensor):
         input = _make(np.asarray(input))
-    ad, bd, dt = binary_operands(input, other)
+    if type(input) is WrappedNumber:  # number // tensor: promote as the number (float32 stays)
+        bd, ad, dt = binary_operands(other, input._data.item())
+    else:
+        ad, bd, dt = binary_operands(input, other)
     _integer_divisor(ad, bd, dt, "div_floor_cpu")
     out = _make(np.asarray(np.floor_divide(ad, bd)).astype(dt, copy=False))
     if (
         needs_grad(input, other if isinstance(other, Tensor) else None)
         and out._data.dtype.kind == "f"
     ):
-        record(NotImplemented_, out, (input,))
+        # NOTE: PyTorch's NotImplemented node has an edge per input that requires grad only.
+        ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and t._requires_grad)
+        record(NotImplemented_, out, ins)
     return out
 
 
@@ -1087,13 +1092,15 @@ def clamp_max(input, max):  # noqa: A002
 def _maximum_backward(node, grad):
     self, other = node.saved("self"), node.saved("other")
     half = where(self == other, grad / 2, grad)
-    return half * (self >= other), half * (other >= self)
+    zero = _make(np.zeros((), dtype=grad._data.dtype))  # masked, not * 0 (no -0.)
+    return where(self >= other, half, zero), where(other >= self, half, zero)
 
 
 def _minimum_backward(node, grad):
     self, other = node.saved("self"), node.saved("other")
     half = where(self == other, grad / 2, grad)
-    return half * (self <= other), half * (other <= self)
+    zero = _make(np.zeros((), dtype=grad._data.dtype))
+    return where(self <= other, half, zero), where(other <= self, half, zero)
 
 
 MaximumBackward0 = node_class(
@@ -1404,6 +1411,8 @@ def _logic(np_fn, name, bitwise=False):
         if bitwise:
             ad, bd, dt = binary_operands(input, other)
             if dt.kind == "f":
+                if isinstance(other, Tensor):  # shapes are checked before the kernel
+                    check_broadcast(ad.shape, bd.shape)
                 raise not_implemented_for(f"{name}_cpu", dt)
             return _make(np.asarray(np_fn(ad, bd)))
         od = other._data if isinstance(other, Tensor) else other
