@@ -785,9 +785,18 @@ def main() -> None:
     ap.add_argument(
         "--only", choices=("latency", "bytes", "training"), action="append", default=None
     )
+    ap.add_argument(
+        "--shapes",
+        choices=("chain", "tree", "shared"),
+        action="append",
+        default=None,
+        help="latency: only these graph shapes (repeatable)",
+    )
     args = ap.parse_args()
     runs = args.runs or (2 if args.quick else 5)
     shapes = ("chain",) if args.quick else ("chain", "tree", "shared")
+    if args.shapes:
+        shapes = tuple(s for s in ("chain", "tree", "shared") if s in args.shapes)
     only = set(args.only or ("latency", "bytes", "training"))
 
     from playwright.sync_api import sync_playwright  # noqa: PLC0415

@@ -124,6 +124,19 @@ def node_attrs(node: dict, pal: dict | None = None) -> dict:
     return a
 
 
+def layout_budget(node_count: int, pal: dict | None = None) -> dict:
+    """Graph attributes that bound Graphviz's work on a graph of ``node_count`` drawn nodes.
+
+    None below ``palette.json``'s ``layout_budget.min_nodes`` (small graphs' DOT
+    is unchanged), else ``layout_budget.graph``: the same rule as the front
+    end's ``js/src/dot.js:layoutBudget``.
+    """
+    b = (pal or palette()).get("layout_budget")
+    if not b or node_count < b["min_nodes"]:
+        return {}
+    return {k: str(v) for k, v in b["graph"].items()}
+
+
 def _legend(dot, pal: dict) -> None:
     samples = [
         ("backward", "backward (grad_fn)", {}),
@@ -180,6 +193,7 @@ def to_dot(
         raise ValueError(f"rankdir must be one of {RANKDIRS}, not {rankdir!r}")
     pal = palette()
     font = pal["font"]
+    drawn = [n for n in graph.get("nodes", []) if show_saved or n.get("kind") != "saved"]
     dot = graphviz.Digraph(
         name="autograd",
         graph_attr={
@@ -187,14 +201,13 @@ def to_dot(
             "bgcolor": str(pal["graph"]["bgcolor"]),
             "nodesep": str(pal["graph"]["nodesep"]),
             "ranksep": str(pal["graph"]["ranksep"]),
+            **layout_budget(len(drawn), pal),
         },
         node_attr={"fontname": font["name"], "fontsize": str(font["size"]), "margin": "0.08,0.04"},
         edge_attr={"arrowsize": str(pal["edge"]["arrowsize"])},
     )
     shown = set()
-    for n in graph.get("nodes", []):
-        if n.get("kind") == "saved" and not show_saved:
-            continue
+    for n in drawn:
         shown.add(n["id"])
         dot.node(n["id"], label=node_label(n, show_values), **node_attrs(n, pal))
     for e in graph.get("edges", []):

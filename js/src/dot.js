@@ -138,22 +138,35 @@ export function nodeAttrs(node, opts = {}, pal = palette) {
 }
 
 /**
+ * Extra graph attributes that bound Graphviz's work on a graph of `nodeCount`
+ * drawn nodes: none below `palette.layout_budget.min_nodes` (small graphs'
+ * DOT is unchanged), else `layout_budget.graph` (the same rule as the Python
+ * side's `graph/dot.py`).
+ */
+export function layoutBudget(nodeCount, pal = palette) {
+  const b = pal.layout_budget;
+  return b && nodeCount >= b.min_nodes ? { ...b.graph } : {};
+}
+
+/**
  * Build the DOT text.
  *
  * @param {object} graph  the wire model (schema 1)
- * @param {object} opts   {showSaved, showValues, rankdir, idPrefix}
- * @returns {{dot: string, nodeIds: string[], edges: object[]}}  nodeIds[i] is the
- *   model id of the SVG element `${idPrefix}n${i}`; edges[i] of `${idPrefix}e${i}`.
+ * @param {object} opts   {showSaved, showValues, rankdir, idPrefix, layoutBudget (default true)}
+ * @returns {{dot: string, nodeIds: string[], edges: object[], budget: object}}  nodeIds[i]
+ *   is the model id of the SVG element `${idPrefix}n${i}`; edges[i] of `${idPrefix}e${i}`;
+ *   budget: the attributes layoutBudget added ({} for a small graph).
  */
 export function toDot(graph, opts = {}, pal = palette) {
   const prefix = opts.idPrefix ?? "aw-";
   const rankdir = opts.rankdir === "LR" ? "LR" : "TB";
   const { nodes, edges } = visibleGraph(graph, opts);
+  const budget = opts.layoutBudget === false ? {} : layoutBudget(nodes.length, pal);
   const font = pal.font;
   const out = [];
   out.push("digraph G {");
   out.push(
-    `  graph [${attrs({ rankdir, bgcolor: pal.graph.bgcolor, nodesep: pal.graph.nodesep, ranksep: pal.graph.ranksep, fontname: font.name })}];`,
+    `  graph [${attrs({ rankdir, bgcolor: pal.graph.bgcolor, nodesep: pal.graph.nodesep, ranksep: pal.graph.ranksep, fontname: font.name, ...budget })}];`,
   );
   out.push(`  node [${attrs({ fontname: font.name, fontsize: font.size, height: 0.3, margin: "0.1,0.04" })}];`);
   out.push(`  edge [${attrs({ color: pal.edge.next, arrowsize: pal.edge.arrowsize })}];`);
@@ -177,5 +190,5 @@ export function toDot(graph, opts = {}, pal = palette) {
     out.push(`  "${escapeDot(e.source)}" -> "${escapeDot(e.target)}" [${attrs(a)}];`);
   }
   out.push("}");
-  return { dot: out.join("\n"), nodeIds, edges: keptEdges };
+  return { dot: out.join("\n"), nodeIds, edges: keptEdges, budget };
 }

@@ -167,12 +167,13 @@ export function render({ model, el, layout, store, styleKey }) {
   const scheduler = new LatestOnly(async (job) => {
     if (disposed) return;
     const t0 = performance.now();
-    const { dot, nodeIds: ids } = toDot(job.graph, {
+    const dotOpts = {
       showSaved: model.get("show_saved"),
       showValues: model.get("show_values"),
       rankdir: model.get("rankdir"),
       idPrefix: prefix,
-    });
+    };
+    const { dot, nodeIds: ids, budget } = toDot(job.graph, dotOpts);
     if (!(job.graph.nodes || []).length) {
       setStatus("rendered", graph.notice || "empty graph");
       el.dataset.rev = String(job.rev);
@@ -181,7 +182,15 @@ export function render({ model, el, layout, store, styleKey }) {
     setStatus("layout", svgEl ? "" : layoutMessage(job.graph));
     el.setAttribute("aria-busy", "true");
     try {
-      const { svg, ms } = await layout.layout(dot);
+      let result;
+      try {
+        result = await layout.layout(dot);
+      } catch (err) {
+        // concentrate=true has failed in some Graphviz versions: lay out without the budget
+        if (!Object.keys(budget).length || disposed) throw err;
+        result = await layout.layout(toDot(job.graph, { ...dotOpts, layoutBudget: false }).dot);
+      }
+      const { svg, ms } = result;
       if (disposed) return;
       const t1 = performance.now();
       await install(svg, ids);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeDot, formatShape, nodeAttrs, nodeLabelLines, palette, summarizeRepr, toDot, visibleGraph } from "../src/dot.js";
+import { escapeDot, formatShape, layoutBudget, nodeAttrs, nodeLabelLines, palette, summarizeRepr, toDot, visibleGraph } from "../src/dot.js";
 import { example } from "./fixtures.js";
 
 describe("escaping and formatting", () => {
@@ -104,5 +104,49 @@ describe("toDot", () => {
     const { dot } = toDot({ nodes, edges: edgesIn });
     expect(performance.now() - t0).toBeLessThan(200);
     expect(dot.split("->").length - 1).toBe(999);
+  });
+});
+
+describe("layout budget for big graphs", () => {
+  // bench_widget.py's "shared" graph: y * w, tanh, + x, ... reuse the same two
+  // leaves, like an unrolled RNN's weights (long edges)
+  function shared(n) {
+    const nodes = [
+      { id: "x", kind: "leaf", label: "AccumulateGrad" },
+      { id: "w", kind: "leaf", label: "AccumulateGrad" },
+    ];
+    const ops = [["MulBackward0", "w"], ["TanhBackward0", null], ["AddBackward0", "x"]];
+    const edges = [];
+    let prev = "x";
+    while (nodes.length < n) {
+      const [label, leaf] = ops[nodes.length % 3];
+      const id = `m${nodes.length}`;
+      nodes.push({ id, kind: "backward", label });
+      for (const s of [prev, leaf]) if (s) edges.push({ source: s, target: id });
+      prev = id;
+    }
+    return { nodes, edges };
+  }
+  const min = palette.layout_budget.min_nodes;
+  it("leaves the DOT of small graphs untouched", () => {
+    expect(layoutBudget(min - 1)).toEqual({});
+    const small = toDot(shared(min - 1));
+    expect(small.budget).toEqual({});
+    expect(small.dot).not.toMatch(/nslimit|mclimit|concentrate/);
+    expect(toDot(example()).dot).toBe(toDot(example(), { layoutBudget: false }).dot);
+  });
+  it("caps Graphviz's passes and concentrates long edges from min_nodes drawn nodes on", () => {
+    expect(layoutBudget(min)).toEqual({ nslimit: 2, nslimit1: 2, mclimit: 0.1, concentrate: "true" });
+    const big = toDot(shared(min));
+    expect(big.budget.concentrate).toBe("true");
+    const graphLine = big.dot.split("\n")[1];
+    expect(graphLine).toContain("nslimit=2, nslimit1=2, mclimit=0.1, concentrate=\"true\"");
+    expect(toDot(shared(min), { layoutBudget: false }).dot).not.toContain("nslimit");
+  });
+  it("counts the drawn nodes: hidden saved tensors do not count", () => {
+    const g = shared(min - 10);
+    for (let i = 0; i < 20; i++) g.nodes.push({ id: `s${i}`, kind: "saved", label: "self" });
+    expect(toDot(g).budget).not.toEqual({});
+    expect(toDot(g, { showSaved: false }).budget).toEqual({});
   });
 });

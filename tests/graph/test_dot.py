@@ -110,3 +110,59 @@ def test_to_svg_without_dot_says_how_to_get_it(monkeypatch):
     with pytest.raises(gdot.DotNotFoundError, match="apt-get install graphviz") as err:
         GraphModel.from_tensors(out, namespace=None).to_svg()
     assert "does not need it" in str(err.value)
+
+
+def _shared_graph(n: int) -> dict:
+    """bench_widget.py's "shared" graph as wire data: y = y * w, y.tanh(), y + x, ...
+    (like an unrolled RNN, every step reuses the same two leaves: long edges)."""
+    nodes = [{"id": "x", "kind": "leaf", "label": "AccumulateGrad"}]
+    nodes.append({"id": "w", "kind": "leaf", "label": "AccumulateGrad"})
+    ops = (("MulBackward0", "w"), ("TanhBackward0", None), ("AddBackward0", "x"))
+    edges, prev = [], "x"
+    while len(nodes) < n:
+        label, leaf = ops[len(nodes) % 3]
+        nid = f"m{len(nodes)}"
+        nodes.append({"id": nid, "kind": "backward", "label": label})
+        edges += [{"source": s, "target": nid, "kind": "next"} for s in (prev, leaf) if s]
+        prev = nid
+    return {"nodes": nodes, "edges": edges}
+
+
+def test_layout_budget_only_for_big_graphs_and_same_rule_as_the_front_end():
+    pal = gdot.palette()
+    least = pal["layout_budget"]["min_nodes"]
+    assert gdot.layout_budget(least - 1) == {}
+    assert gdot.layout_budget(least) == {
+        "nslimit": "2",
+        "nslimit1": "2",
+        "mclimit": "0.1",
+        "concentrate": "true",
+    }
+    small = gdot.to_dot(_shared_graph(least - 1), legend=False).source
+    assert "nslimit" not in small and "concentrate" not in small
+    graph_line = gdot.to_dot(_shared_graph(least), legend=False).source.split("\n")[1]
+    for attr in ("nslimit=2", "nslimit1=2", "mclimit=0.1", "concentrate=true"):
+        assert attr in graph_line.split()
+    # saved tensors that are not drawn do not count
+    g = _shared_graph(least - 5)
+    g["nodes"] += [{"id": f"s{i}", "kind": "saved", "label": "self"} for i in range(10)]
+    assert "nslimit" in gdot.to_dot(g, legend=False).source
+    assert "nslimit" not in gdot.to_dot(g, show_saved=False, legend=False).source
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="no Graphviz 'dot' executable on PATH")
+def test_big_shared_leaf_graph_lays_out_within_the_static_svg_budget():
+    import time
+
+    x = aw.randn(4, requires_grad=True)
+    w = aw.randn(4, requires_grad=True)
+    y = x
+    for i in range(145):  # bench_widget.py's "shared" graph, ~300 wire nodes
+        y = y * w if i % 3 == 0 else y.tanh() if i % 3 == 1 else y + x
+    model = GraphModel.from_tensors(y.sum(), namespace=None).to_json()
+    assert 250 <= len(model["nodes"]) <= 350
+    start = time.perf_counter()
+    svg = gdot.to_svg(gdot.to_dot(model, legend=False), timeout=60)
+    # without the budget Debian's dot 2.43 took ~37 s on this graph, with it ~0.2 s
+    assert time.perf_counter() - start < 10
+    assert svg.count('class="node"') == len(model["nodes"])
