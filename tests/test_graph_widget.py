@@ -63,6 +63,10 @@ class DummyComm:
 def comms(monkeypatch):
     import comm
 
+    from autograd_widgets.widgets import graph_widget
+
+    # as if an earlier widget of this kernel had sent the page assets already
+    monkeypatch.setattr(graph_widget, "_assets_pushed", True)
     made: list[DummyComm] = []
 
     def create_comm(*args, **kwargs):
@@ -208,6 +212,23 @@ def test_assets_sent_on_request_as_binary_buffers(comms):
     assert view == (_assets.STATIC / _assets.VIEW).read_bytes()
     assert worker == (_assets.STATIC / _assets.WORKER).read_bytes()
     assert w.stats["assets_sent"] == 1
+
+
+@needs_bundle
+def test_the_kernels_first_widget_sends_the_assets_unasked_once(comms, monkeypatch):
+    from autograd_widgets.widgets import graph_widget
+
+    monkeypatch.setattr(graph_widget, "_assets_pushed", False)
+    w1, c1 = _widget(comms, graph=example_graph())
+    w2, c2 = _widget(comms, graph=example_graph())
+    ((content, buffers),) = c1.custom()
+    # the hash the widget module was built with: the page keys its copy by it
+    assert content == {"type": "assets", "hash": _assets.assets_hash()}
+    assert f'"{_assets.assets_hash()}"' in _assets.widget_esm()
+    assert tuple(bytes(b) for b in buffers) == _assets.page_assets()
+    assert c2.custom() == [] and (w1.stats["assets_sent"], w2.stats["assets_sent"]) == (1, 0)
+    _front_end_says(w2, custom={"type": "assets?", "hash": "abc"})  # a page opened later
+    assert c2.custom()[-1][0] == {"type": "assets", "hash": "abc"}
 
 
 @needs_bundle

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -42,3 +43,11 @@ def widget_esm() -> str:
 def page_assets() -> tuple[bytes, bytes]:
     """(view module, layout worker) as bytes, sent as binary comm buffers."""
     return _read(VIEW), _read(WORKER)
+
+
+@cache
+def assets_hash() -> str:
+    """The build hash of the page assets, as ``js/build.mjs`` computes it (the widget
+    module compares it with the one it was built with)."""
+    view, worker = page_assets()
+    return hashlib.sha256(worker + view).hexdigest()[:16]

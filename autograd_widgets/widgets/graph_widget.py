@@ -6,10 +6,12 @@ WebAssembly in a Web Worker, and draws it.
 
 Bytes on the wire: anywidget sends ``_esm`` with every widget, so ``_esm`` is
 a ~2 KB loader.  The view and the Graphviz worker (~0.85 MB) are sent once per
-page, as binary buffers, when the page's first graph view asks for them
-(custom message ``assets?``).  Live updates are throttled (``update_interval``)
-and, when smaller, sent as patches (custom message ``patch``) instead of the
-whole graph.
+page, as binary buffers: unasked, right after the kernel's first graph widget
+opens (so it renders while its cell still runs), and to a page that missed
+that (opened later) when its first graph view asks (custom message
+``assets?``, answered when the kernel is idle).  Live updates are throttled
+(``update_interval``) and, when smaller, sent as patches (custom message
+``patch``) instead of the whole graph.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from ._diff import compact_graph, compact_patch, diff_graph, full_patch, json_si
 from ._throttle import CallLater, Throttle, default_call_later
 
 _RANKDIRS = ("TB", "LR")
+
+#: the page assets went out unasked with a widget of this kernel (once per kernel)
+_assets_pushed = False
 
 
 def empty_graph(notice: str | None = None) -> dict[str, Any]:
@@ -113,6 +118,7 @@ class GraphWidget(anywidget.AnyWidget):
         super().__init__(graph=graph, **kwargs)
         self._source = source
         self.on_msg(self._on_custom_msg)
+        self._push_assets()
         if self.live:
             self._start_live()
 
@@ -249,6 +255,25 @@ class GraphWidget(anywidget.AnyWidget):
     def _send_custom(self, content: dict[str, Any], buffers: list[bytes] | None = None) -> None:
         if self.comm is not None:
             self.send(content, buffers)
+
+    def _push_assets(self) -> None:
+        """Send the page assets with the kernel's first graph widget, unasked.
+
+        A page asks for them only once its first view exists, and the kernel
+        answers when idle: a first ``display(draw(...))`` followed by a long loop
+        in the same cell would show "loading" until the loop ends.
+        """
+        global _assets_pushed
+        if _assets_pushed or self.comm is None:
+            return
+        try:
+            view, worker = _assets.page_assets()
+            digest = _assets.assets_hash()
+        except _assets.FrontEndMissingError:
+            return  # a view will ask, and be told why
+        _assets_pushed = True
+        self._send_custom({"type": "assets", "hash": digest}, [view, worker])
+        self.stats["assets_sent"] += 1
 
     def _on_custom_msg(self, _widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
         kind = content.get("type") if isinstance(content, dict) else None

@@ -2,10 +2,14 @@
 //
 // anywidget ships `_esm` with every widget instance, so this module stays a few
 // KB.  The view code and the Graphviz WebAssembly (~0.8 MB) travel once per
-// page: the first view asks the kernel for them with a custom message, the
-// kernel answers with two binary buffers, and the page keeps them in a global
-// promise keyed by the build hash.  Graphviz runs in a Web Worker started from
-// a Blob URL, so laying out a big graph never blocks the tab.
+// page, as two binary buffers of a custom message, and the page keeps them in
+// a global promise keyed by the build hash.  The kernel sends them unasked
+// right after opening its first graph widget (anywidget hands a model its
+// messages only after `initialize`, so none is missed), which lets the first
+// graph render while its cell still runs; a view that finds none (a page
+// opened later) asks with "assets?", answered once the kernel is idle.
+// Graphviz runs in a Web Worker started from a Blob URL, so laying out a big
+// graph never blocks the tab.
 import { applyPatch } from "./graph_logic.js";
 
 const HASH = __AW_ASSETS_HASH__; // replaced at build time
@@ -27,6 +31,17 @@ function loadFrom(buffers) {
     view,
     layout: new view.LayoutClient(workerUrl),
   }));
+}
+
+/** Keep assets the kernel sent unasked (with its first graph widget): no round trip. */
+function adoptPushedAssets(msg, buffers) {
+  const page = pageAssets();
+  if (page.assets[HASH] || msg.error || msg.hash !== HASH) return;
+  const promise = loadFrom(buffers);
+  promise.catch(() => {
+    if (page.assets[HASH] === promise) delete page.assets[HASH]; // let a view ask instead
+  });
+  page.assets[HASH] = promise;
 }
 
 /** The page's one copy of the view module and layout worker (a promise). */
@@ -87,7 +102,11 @@ export default {
       store.rev = model.get("_rev") || 0;
       store.emit();
     };
-    const onMessage = (msg) => {
+    const onMessage = (msg, buffers) => {
+      if (msg && msg.type === "assets") {
+        adoptPushedAssets(msg, buffers);
+        return;
+      }
       if (!msg || msg.type !== "patch") return;
       if (msg.base !== store.rev) {
         // missed an update (e.g. a view opened mid-stream): ask for the whole graph

@@ -211,3 +211,28 @@ def test_live_loop_updates_while_the_cell_runs(lab, lab_page):
     seen = page.evaluate("() => { clearInterval(window.__awPoll); return [...window.__awSeen]; }")
     print(f"distinct grads seen during the loop: {len(seen)}")
     assert len(seen) >= 3  # it updated while the cell ran, not only at the end
+
+
+def test_first_widget_renders_while_its_cell_still_runs(lab, lab_page):
+    """The kernel sends the view and Graphviz with its first graph widget, unasked: the
+    page need not wait for the kernel to be idle to answer a request for them."""
+    page = lab_page
+    cells = [
+        "import time\n"
+        "import autograd_widgets as torch\n"
+        "from IPython.display import display\n"
+        "x = torch.ones(2, requires_grad=True)\n"
+        "out = (x * 3).sum()\n"
+        "display(torch.draw(out))\n"
+        "time.sleep(20)  # e.g. a training loop\n"
+        "print('done')",
+    ]
+    name = lab.write_notebook("first_while_busy.ipynb", cells)
+    lab.open(page, name)
+    lab.cell(page, 0).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(RENDERED, timeout=15_000)
+    prompt = lab.cell(page, 0).locator(".jp-InputArea-prompt").text_content() or ""
+    assert "*" in prompt  # the cell is still running
+    assert "MulBackward0" in " ".join(svg_texts(page))
+    lab.wait_idle(page, timeout=60_000)
