@@ -243,6 +243,10 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
             dtype = bool_
         elif isinstance(fill_value, int):
             dtype = int64
+    if type(fill_value) is int and dtype is not None:
+        from .ops._core import checked_int
+
+        fill_value = checked_int(fill_value, _dt(dtype))
     return _finish(
         np.full(
             _size((size,)) if not isinstance(size, int) else (size,), fill_value, dtype=_dt(dtype)

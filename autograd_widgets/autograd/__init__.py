@@ -87,6 +87,8 @@ def grad(
     single = isinstance(inputs, Tensor)
     outputs = _as_seq(outputs)
     inputs = _as_seq(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     grad_outputs = _as_seq(grad_outputs)
     if is_grads_batched:
         raise NotImplementedError("autograd.grad(is_grads_batched=True) is not supported")

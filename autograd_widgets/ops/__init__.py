@@ -155,6 +155,26 @@ for _name in _SAME_NAME:
         raise ImportError(f"op {_name} is missing")
     setattr(Tensor, _name, _fn)
 
+
+def _tensor_other_method(name, fn):
+    """The method form of an op with no Scalar overload: the parser counts from ``other``."""
+
+    def method(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(
+                f"{name}(): argument 'other' (position 1) must be Tensor, "
+                f"not {type(other).__name__}"
+            )
+        return fn(self, other)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = fn.__doc__
+    return method
+
+
+for _name in "maximum minimum fmax fmin atan2 hypot logical_and logical_or logical_xor".split():
+    setattr(Tensor, _name, _tensor_other_method(_name, globals()[_name]))
+
 Tensor.where = lambda self, condition, other: pointwise.where(condition, self, other)
 Tensor.max = _max
 Tensor.min = _min

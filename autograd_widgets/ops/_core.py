@@ -195,6 +195,10 @@ def binary_operands(a, b):
         bd = b._data
         if ad.dtype == bd.dtype:
             return ad, bd, ad.dtype
+        if type(a) is WrappedNumber and type(b) is not WrappedNumber:
+            # ``2.5 % t``: the number on the left still promotes as a number.
+            bd, s, dt = binary_operands(b, ad.item())
+            return np.asarray(s, dtype=dt), bd, dt
         if type(b) is WrappedNumber:
             return binary_operands(a, bd.item())
         dt = _dtype.result_type(
@@ -216,7 +220,38 @@ def binary_operands(a, b):
     if sk > tk:
         dt = (np.dtype(np.int64), get_default_dtype().np)[sk - 1]
         return ad.astype(dt), b, dt
+    if sk == _INT:
+        b = wrap_int(b, ad.dtype)
     return ad, b, ad.dtype
+
+
+_INT_RANGE = {
+    np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max), np.iinfo(t).bits)
+    for t in (np.uint8, np.int8, np.int16, np.int32, np.int64)
+}
+
+
+def wrap_int(b, dt):
+    """A Python int as the kernel of integer dtype ``dt`` sees it: PyTorch casts the wrapped
+    number to ``dt`` in C, so out-of-range values wrap (``uint8_tensor + (-1)`` adds 255)."""
+    r = _INT_RANGE.get(dt)
+    if r is None or r[0] <= b <= r[1]:
+        return b
+    v = int(b) & ((1 << r[2]) - 1)
+    return v - (1 << r[2]) if r[0] < 0 and v > r[1] else v
+
+
+def checked_int(b, dt):
+    """A Python int converted to integer dtype ``dt`` with c10's overflow check (what
+    ``fill_``, ``clamp`` and creation functions do): unsigned types accept negatives down
+    to ``-max`` (two's complement), anything else out of range raises."""
+    r = _INT_RANGE.get(dt)
+    if r is None or r[0] <= b <= r[1]:
+        return b
+    if b > r[1] or not (r[0] == 0 and -b <= r[1]):
+        ctype = "int" if dt.name == "int32" else f"{dt.name}_t"
+        raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+    return wrap_int(b, dt)
 
 
 def promote(*tensors) -> np.dtype:

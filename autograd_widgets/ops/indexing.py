@@ -12,7 +12,7 @@ import numpy as np
 
 from ..autograd.node import Node, node_class
 from . import _shown
-from ._core import Tensor, needs_grad, record, unbroadcast, wrap_dim
+from ._core import Tensor, checked_int, needs_grad, record, unbroadcast, wrap_dim
 from .shape import _as_view, _unary_view
 
 _make = Tensor._make
@@ -638,6 +638,8 @@ def masked_fill(input, mask, value):
             f"{v_t._data.ndim} dimension(s)."
         )
     vd = v_t._data if v_t is not None else value
+    if type(vd) is int:
+        vd = checked_int(vd, input._data.dtype)
     res = np.where(m, np.asarray(vd, dtype=input._data.dtype), input._data)
     out = _make(np.asarray(res, dtype=input._data.dtype))
     if needs_grad(input, v_t):

@@ -10,11 +10,13 @@ Every in-place op is its out-of-place twin plus bookkeeping:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..autograd import events
 from ..autograd.node import Node, new_node, node_class
-from ._core import Tensor, check_result_cast, grad_state, record, zero_grad
+from ._core import Tensor, check_result_cast, checked_int, grad_state, record, zero_grad
 
 _make = Tensor._make
 
@@ -22,6 +24,8 @@ _make = Tensor._make
 def check_inplace(t: Tensor) -> None:
     if not grad_state.enabled:
         return
+    if t._requires_grad and "_multi_view" in t.__dict__:
+        _refuse_multi_view(t)
     if t._grad_fn is None and t._requires_grad:
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation."
@@ -72,9 +76,37 @@ def _cast_checked(compute, dtype):
     return checked
 
 
-def apply_inplace(t: Tensor, compute, others=()) -> Tensor:
+def _refuse_multi_view(t: Tensor) -> None:
+    """PyTorch's ``handle_view_on_rebase`` for an output of split/unbind (or a view of one)."""
+    fn = t._grad_fn
+    if fn is not None:
+        name = re.sub(r"Backward\d*$", "", type(fn).__name__)
+        msg = f"Output {t._output_nr} of {name} is a view and is being modified inplace."
+    else:
+        msg = "A view was created in no_grad mode and is being modified inplace with grad mode enabled."
+    raise RuntimeError(
+        msg + " This view is the output of a function that returns multiple views. Such "
+        "functions do not allow the output views to be modified inplace. You should replace the "
+        "inplace operation by an out-of-place one."
+    )
+
+
+def check_no_overlap(t: Tensor) -> None:
+    """PyTorch's ``assert_no_internal_overlap``: an op may not write the same element twice
+    through a stride-0 dim of ``expand`` (``fill_``/``zero_`` may, writing one value)."""
+    d = t._data
+    if d.size > 1 and 0 in d.strides and any(s == 0 and n > 1 for s, n in zip(d.strides, d.shape)):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
+
+
+def apply_inplace(t: Tensor, compute, others=(), overlap_ok=False) -> Tensor:
     """Run ``compute(t_like) -> Tensor`` and store its result in ``t`` in place."""
     check_inplace(t)
+    if not overlap_ok:
+        check_no_overlap(t)
     compute = _cast_checked(compute, t._data.dtype)
     wants_grad = grad_state.enabled and (
         t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
@@ -90,6 +122,8 @@ def apply_inplace(t: Tensor, compute, others=()) -> Tensor:
         _bump(t)
         return t
     if t._base is not None and (t._base._requires_grad or t._requires_grad or wants_grad):
+        if "_multi_view" in t.__dict__:
+            _refuse_multi_view(t)
         rewrite_view_history(t, compute)
         return t
     r = compute(_snapshot(t) if t._requires_grad else t.detach())
@@ -218,8 +252,12 @@ _ZeroOfView = node_class("ZeroBackward0", zero_grad)
 
 # --- the in-place methods -----------------------------------------------------------------------
 def _make_inplace(name, fn):
+    overlap_ok = name == "masked_fill"  # (PyTorch only warns there)
+
     def method(self, *args, **kwargs):
-        return apply_inplace(self, lambda t: fn(t, *args, **kwargs), args + tuple(kwargs.values()))
+        return apply_inplace(
+            self, lambda t: fn(t, *args, **kwargs), args + tuple(kwargs.values()), overlap_ok
+        )
 
     method.__name__ = method.__qualname__ = name + "_"
     method.__doc__ = f"In-place ``{name}`` (``Tensor.{name}_``)."
@@ -248,7 +286,7 @@ def _filled(t: Tensor, value, cls, inputs) -> Tensor:
 def zero_(self):
     check_inplace(self)
     if grad_state.enabled and self._requires_grad:
-        return apply_inplace(self, lambda t: _filled(t, 0, ZeroBackward0, (t,)))
+        return apply_inplace(self, lambda t: _filled(t, 0, ZeroBackward0, (t,)), overlap_ok=True)
     self._data[...] = 0
     _bump(self)
     return self
@@ -256,11 +294,19 @@ def zero_(self):
 
 def fill_(self, value):
     check_inplace(self)
+    if type(value) is int:
+        value = checked_int(value, self._data.dtype)
     v_t = value if isinstance(value, Tensor) else None
     if grad_state.enabled and (self._requires_grad or (v_t is not None and v_t._requires_grad)):
         if v_t is None:
-            return apply_inplace(self, lambda t: _filled(t, value, FillBackward2, (t,)))
-        return apply_inplace(self, lambda t: _filled(t, v_t, FillBackward3, (t, v_t)), (v_t,))
+            return apply_inplace(
+                self, lambda t: _filled(t, value, FillBackward2, (t,)), overlap_ok=True
+            )
+        return apply_inplace(
+            self, lambda t: _filled(t, v_t, FillBackward3, (t, v_t)), (v_t,), overlap_ok=True
+        )
+    if type(value) is int:
+        value = checked_int(value, self._data.dtype)
     self._data[...] = v_t._data if v_t is not None else value
     _bump(self)
     return self
@@ -272,6 +318,7 @@ def copy_(self, src, non_blocking=False):
         raise TypeError(
             f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}"
         )
+    check_no_overlap(self)
     if grad_state.enabled and (self._requires_grad or src._requires_grad):
         return apply_inplace(self, lambda t: _copy_from(t, src), (src,))
     _write(self, src._data)

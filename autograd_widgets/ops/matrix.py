@@ -33,7 +33,7 @@ __all__ = [
 
 def _check_2d(name, d):
     if d.ndim < 2:
-        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions.")
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
 
 
 TrilBackward0 = node_class(

@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from .._dtype import get_default_dtype
+from .. import _dtype
+from .._dtype import from_numpy_dtype, get_default_dtype, scalar_kind
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.node import Node, SavedTensor, new_node, node_class
@@ -21,6 +22,7 @@ from ._core import (
     as_float_input,
     binary_operands,
     check_broadcast,
+    checked_int,
     grad_state,
     needs_grad,
     no_grad_event,
@@ -28,6 +30,7 @@ from ._core import (
     promote,
     record,
     unbroadcast,
+    wrap_int,
     write_out,
     zero_grad,
 )
@@ -131,6 +134,8 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
     adt = ad.dtype
     if tb is float and adt.kind == "f" or tb is int and adt.kind in "fiu":
         b_is_t, bd, dt = False, b, adt  # a Python number never promotes a tensor of its kind
+        if tb is int and adt.kind != "f":
+            bd = wrap_int(b, adt)
     else:
         b_is_t = isinstance(b, Tensor)
         if b_is_t and adt is b._data.dtype:
@@ -218,14 +223,37 @@ RsubBackward1 = node_class(
 )
 
 
+def _check_alpha(input, other, alpha):
+    """PyTorch's alpha checks: a bool alpha needs a bool result, a float one a float result."""
+    if type(alpha) is int:
+        return
+    dt = binary_operands(input, other)[2]
+    if type(alpha) is bool and dt.kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and dt.kind in "biu":
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+
+
+def _times_alpha(x, y, alpha):
+    """``y * alpha`` for the kernel: a Python int product wraps to ``x``'s integer dtype."""
+    return wrap_int(y * alpha, x.dtype) if type(y) is int else y * alpha
+
+
 def add(input, other, *, alpha=1, out=None):
     if out is not None:
         return write_out("add", out, add(input, other, alpha=alpha))
     if not isinstance(input, Tensor):
         input, other = other, input
-    if alpha != 1:
+    if alpha != 1 or type(alpha) is not int:
+        _check_alpha(input, other, alpha)
         return _binary(
-            lambda x, y: x + y * alpha, AddBackward0, input, other, attrs={"alpha": alpha}
+            lambda x, y: x + _times_alpha(x, y, alpha),
+            AddBackward0,
+            input,
+            other,
+            attrs={"alpha": alpha},
         )
     return _binary(np.add, AddBackward0, input, other, attrs={"alpha": 1})
 
@@ -240,9 +268,14 @@ def sub(input, other, *, alpha=1, out=None):
         )
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
-    if alpha != 1:
+    if alpha != 1 or type(alpha) is not int:
+        _check_alpha(input, other, alpha)
         return _binary(
-            lambda x, y: x - y * alpha, SubBackward0, input, other, attrs={"alpha": alpha}
+            lambda x, y: x - _times_alpha(x, y, alpha),
+            SubBackward0,
+            input,
+            other,
+            attrs={"alpha": alpha},
         )
     return _binary(np.subtract, SubBackward0, input, other, attrs={"alpha": alpha})
 
@@ -251,8 +284,10 @@ def rsub(input, other, *, alpha=1):
     """``other - alpha * input`` (what ``2 - x`` calls)."""
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
-    res = np.asarray(other - input._data * alpha)
-    _, _, dt = binary_operands(input, other)
+    if alpha != 1 or type(alpha) is not int:
+        _check_alpha(input, other, alpha)
+    ad, other, dt = binary_operands(input, other)
+    res = np.asarray(other - (ad * alpha if alpha != 1 else ad))
     if res.dtype != dt:
         res = res.astype(dt)
     out = _make(res)
@@ -380,16 +415,21 @@ def _div_rounding(input, other, mode):
     return out
 
 
-NotImplemented_ = node_class("NotImplemented")
+def _not_implemented(op):
+    """PyTorch's ``NotImplemented`` node: recorded by ops with no derivative formula, it
+    raises when backward reaches it."""
+
+    def backward(node, grad):
+        raise RuntimeError(f"derivative for aten::{op} is not implemented")
+
+    cls = node_class("NotImplemented", backward)
+    cls.__name__ = cls.__qualname__ = "NotImplemented"
+    cls.apply = lambda self, grads: backward(self, grads[0])
+    return cls
 
 
-def _floor_divide_backward(node, grad):
-    raise RuntimeError("derivative for aten::floor_divide is not implemented")
-
-
-NotImplemented_.backward = _floor_divide_backward
-NotImplemented_.__name__ = NotImplemented_.__qualname__ = "NotImplemented"
-NotImplemented_.apply = lambda self, grads: _floor_divide_backward(self, grads[0])
+NotImplemented_ = _not_implemented("floor_divide")
+RemainderNotImplemented = _not_implemented("remainder")  # remainder(Scalar, Tensor)
 
 
 def _integer_divisor(ad, bd, dt, kernel):
@@ -449,7 +489,14 @@ RemainderBackward1 = node_class(
 
 def remainder(input, other):
     if not isinstance(input, Tensor):
-        input = _make(np.asarray(input))
+        input = WrappedNumber.of(input)
+    if type(input) is WrappedNumber and isinstance(other, Tensor):
+        # ``2.5 % t``: remainder.Scalar_Tensor, which has no derivative in PyTorch.
+        ad, bd, dt = binary_operands(input, other)
+        out = _make(np.asarray(_remainder_np(ad, bd)).astype(dt, copy=False))
+        if needs_grad(other) and dt.kind == "f":
+            record(RemainderNotImplemented, out, (other,))
+        return out
     if isinstance(other, Tensor):
         return _binary(_remainder_np, RemainderBackward1, input, other, ("self", "other"))
     ad, bd, dt = binary_operands(input, other)
@@ -1030,7 +1077,10 @@ def clamp(input, min=None, max=None):  # noqa: A002
             min if isinstance(min, Tensor) else None,
             max if isinstance(max, Tensor) else None,
         )
-        out = _make(np.asarray(res, dtype=promote(*(t for t in ts if t is not None))))
+        dt = _dtype.result_type(
+            [(t._data.ndim, from_numpy_dtype(t._data.dtype)) for t in ts if t is not None]
+        ).np  # dimensioned tensors win over 0-d ones, as in any binary op
+        out = _make(np.asarray(res, dtype=dt))
         if needs_grad(*ts):
             record(ClampBackward0, out, ts, {"self": input, "min": min, "max": max})
             out._grad_fn._shapes = (input._data.shape,) + tuple(
@@ -1038,15 +1088,25 @@ def clamp(input, min=None, max=None):  # noqa: A002
             )
         return out
     d = input._data
-    res = np.clip(d, min, max)
-    if (
-        res.dtype != d.dtype
-        and d.dtype.kind != "f"
-        and (isinstance(min, float) or isinstance(max, float))
-    ):
-        res = res.astype(get_default_dtype().np)
-    elif res.dtype != d.dtype:
-        res = res.astype(d.dtype)
+    bounds = [v for v in (min, max) if v is not None]
+    if d.dtype.kind == "f" and all(type(v) in (int, float) for v in bounds):
+        res = np.clip(d, min, max)  # the common case: nothing to promote
+    else:
+        # The bounds are wrapped numbers: they take part in promotion (a bool tensor with
+        # int bounds is clamped as int64) and are converted to the result dtype with c10's
+        # overflow check (-1 is 255 for uint8).
+        dt = _dtype.result_type(
+            ((d.ndim, from_numpy_dtype(d.dtype)),), [scalar_kind(v) for v in bounds]
+        ).np
+        if dt.kind == "b":
+            kernel = "clamp" if len(bounds) == 2 else "clamp_min" if max is None else "clamp_max"
+            raise not_implemented_for(f"{kernel}_scalar_cpu", dt)
+        lo, hi = (
+            checked_int(v, dt) if type(v) is int and dt.kind != "f" else v for v in (min, max)
+        )
+        res = np.clip(d.astype(dt, copy=False), lo, hi)
+        if res.dtype != dt:
+            res = res.astype(dt)
     out = _make(np.asarray(res))
     if needs_grad(input):
         record(ClampBackward1, out, (input,), {"self": input}, {"min": min, "max": max})
@@ -1349,6 +1409,7 @@ Atan2Backward0 = node_class(
 
 
 def atan2(input, other):
+    _tensor_other("atan2", other)
     return _binary(
         np.arctan2,
         Atan2Backward0,
@@ -1415,8 +1476,8 @@ def _logic(np_fn, name, bitwise=False):
                     check_broadcast(ad.shape, bd.shape)
                 raise not_implemented_for(f"{name}_cpu", dt)
             return _make(np.asarray(np_fn(ad, bd)))
-        od = other._data if isinstance(other, Tensor) else other
-        return _make(np.asarray(np_fn(input._data, od)))
+        _tensor_other(name, other)  # logical_* have no Scalar overload
+        return _make(np.asarray(np_fn(input._data, other._data)))
 
     op.__name__ = op.__qualname__ = name
     return op

@@ -164,7 +164,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         from .._dtype import as_dtype
 
-        d = d.astype(as_dtype(dtype).np)
+        dtype = as_dtype(dtype)
+        if dtype.np.kind != "f":
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Optional dtype must be either a floating "
+                f"point or complex dtype. Got: {_type_word(dtype.np)}"
+            )
+        d = d.astype(dtype.np)
     if dim is None:
         # PyTorch: sum (in its order) then divide by the count.
         res = _ordered_sum(d, None, False, d.dtype) / d.dtype.type(d.size) if d.size else np.nan
@@ -462,18 +468,23 @@ def argmin(input, dim=None, keepdim=False):
     )
 
 
-def all(input, dim=None, keepdim=False):  # noqa: A001
+def _all_any(np_fn, input, dim, keepdim):
+    """``all``/``any``: an empty dim list reduces nothing; uint8 stays uint8 (PyTorch)."""
     d = input._data
-    if dim is None:
-        return _make(np.asarray(d.all()))
-    return _make(np.asarray(d.all(axis=_dims(dim, d.ndim), keepdims=keepdim)))
+    if isinstance(dim, (list, tuple)) and not dim:
+        axes = ()
+    else:
+        axes = _dims(dim, d.ndim)
+    res = np.asarray(np_fn(d, axis=axes, keepdims=keepdim))
+    return _make(res.astype(np.uint8) if d.dtype == np.uint8 else res)
+
+
+def all(input, dim=None, keepdim=False):  # noqa: A001
+    return _all_any(np.all, input, dim, keepdim)
 
 
 def any(input, dim=None, keepdim=False):  # noqa: A001
-    d = input._data
-    if dim is None:
-        return _make(np.asarray(d.any()))
-    return _make(np.asarray(d.any(axis=_dims(dim, d.ndim), keepdims=keepdim)))
+    return _all_any(np.any, input, dim, keepdim)
 
 
 def count_nonzero(input, dim=None):

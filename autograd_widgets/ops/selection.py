@@ -101,6 +101,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
     size = d.shape[dim] if nd else 1
     if k < 0 or k > size:
         raise RuntimeError("selected index k out of range")
+    if d.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     if nd == 0:
         idx = np.zeros((), dtype=np.int64)
         vals = d.copy()

@@ -35,7 +35,18 @@ def _as_view(out: Tensor, input: Tensor, view_fn) -> Tensor:
         out._base = base
         parent = input._view_fn
         out._view_fn = view_fn if parent is None else (lambda b, p=parent, f=view_fn: f(p(b)))
+        if "_multi_view" in input.__dict__:  # a view of a split output is one too (torch)
+            out.__dict__["_multi_view"] = True
     return out
+
+
+def _mark_multi_view(outs) -> None:
+    """Outputs of a multi-view op (split, unbind) made in grad mode: PyTorch refuses to
+    modify them in place when that would need a gradient (``CreationMeta::MULTI_OUTPUT_NODE``)."""
+    if grad_state.enabled:
+        for o in outs:
+            if o._base is not None:
+                o.__dict__["_multi_view"] = True
 
 
 def _unary_view(input, res, cls, attrs, view_fn, saved=None):
@@ -56,17 +67,24 @@ def _shape_args(shape):
 
 def infer_shape(shape, numel: int):
     shape = list(shape)
-    neg = [i for i, s in enumerate(shape) if s == -1]
-    if len(neg) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+    neg = []
+    for i, s in enumerate(shape):  # in order, as PyTorch's infer_size checks them
+        if s == -1:
+            if neg:
+                raise RuntimeError("only one dimension can be inferred")
+            neg.append(i)
+        elif s < -1:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {shape}")
     known = 1
     for s in shape:
         if s != -1:
             known *= s
     if neg:
+        if known == 0 and numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous"
+            )
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape[neg[0]] = numel // known
@@ -309,7 +327,9 @@ def expand(input, *sizes):
     if target == d.shape:
         res = d.view()
     else:
-        res = np.broadcast_to(d, target)
+        # Writable, like PyTorch's (fill_ may write through it; other in-place ops refuse).
+        b = np.broadcast_to(d, target)
+        res = np.lib.stride_tricks.as_strided(d, b.shape, b.strides)
     return _unary_view(
         input, res, ExpandBackward0, {"self_sym_sizes": d.shape}, lambda b: b.expand(target)
     )
@@ -520,11 +540,12 @@ def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    # Legacy: 1-d empty tensors are skipped.
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # Legacy: 1-d empty tensors are skipped for the shape checks (not for the dtype).
     live = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
     ref = live[0]._data
-    if ref.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     ax = wrap_dim(dim, ref.ndim)
     for i, t in enumerate(live):
         td = t._data
@@ -538,7 +559,7 @@ def cat(tensors, dim=0, *, out=None):
                     f"Sizes of tensors must match except in dimension {ax}. Expected size {ref.shape[k]} "
                     f"but got size {td.shape[k]} for tensor number {i} in the list."
                 )
-    dt = promote(*live)
+    dt = promote(*tensors)
     res = np.concatenate([t._data.astype(dt, copy=False) for t in live], axis=ax)
     o = _make(res)
     if needs_grad(*tensors):
@@ -621,6 +642,7 @@ def _split_views(input, sizes, ax, cls, attrs):
         _as_view(o, input, lambda b, st=st, s=s: b.narrow(ax, st, s))
         outs.append(o)
         start += s
+    _mark_multi_view(outs)
     if needs_grad(input):
         record_multi(cls, outs, (input,), None, attrs)
     return tuple(outs)
@@ -702,9 +724,10 @@ def unbind(input, dim=0):
     ax = wrap_dim(dim, d.ndim)
     outs = []
     for i in range(d.shape[ax]):
-        o = _make(np.take(d, i, axis=ax) if False else d[(slice(None),) * ax + (i,)])
+        o = _make(d[(slice(None),) * ax + (i, Ellipsis)])  # (a 0-d view, not a copy)
         _as_view(o, input, lambda b, i=i: b.select(ax, i))
         outs.append(o)
+    _mark_multi_view(outs)
     if needs_grad(input) and outs:
         record_multi(UnbindBackward0, outs, (input,), None, {"dim": ax})
     return tuple(outs)
