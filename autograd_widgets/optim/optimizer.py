@@ -12,6 +12,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from ..autograd import events
 from ..autograd.grad_mode import enable_grad
 from ..autograd.node import _HookDict, add_hook
 from ..tensor import Tensor
@@ -117,10 +118,15 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p._grad = None
+                    if events.listeners:
+                        events.emit("grad_set", tensor=p, grad=None)
                 else:
                     if g._grad_fn is not None:
                         g = p._grad = g.detach()
                     g._data[...] = 0
+                    g._vc.v += 1
+                    if events.listeners:
+                        events.emit("version_bump", tensor=g, version=g._vc.v)
 
     # -- stepping --------------------------------------------------------------------------------
     def step(self, closure=None):
@@ -137,6 +143,11 @@ class Optimizer:
                 )
         for group in self.param_groups:
             self._update_group(group)
+        if events.listeners:  # the parameters changed in place: tell graph views
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p._grad is not None:
+                        events.emit("version_bump", tensor=p, version=p._vc.v)
         for hook in tuple(self._optimizer_step_post_hooks.values()):
             hook(self, (), {})
         return loss

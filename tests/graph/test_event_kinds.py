@@ -34,3 +34,22 @@ def test_backward_formulas_still_report_their_ops_to_op_no_grad_listeners():
         y.backward()
     assert "MulBackward0" in names
     assert x.grad.tolist() == [3.0, 3.0, 3.0]
+
+
+def test_optimizers_report_their_in_place_updates():
+    w = torch.ones(3, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1)
+    seen = []
+    kinds = ["version_bump", "grad_set"]
+    with subscribe(lambda kind, p: seen.append((kind, p["tensor"] is w)), kinds=kinds):
+        (w * 2).sum().backward()
+        opt.step()
+        assert seen == [("version_bump", True)]
+        seen.clear()
+        opt.zero_grad()
+        assert seen == [("grad_set", True)] and w.grad is None
+        (w * 2).sum().backward()
+        seen.clear()
+        g = w.grad
+        opt.zero_grad(set_to_none=False)
+    assert seen == [("version_bump", False)] and w.grad is g and g._version == 1
