@@ -166,6 +166,7 @@ def _sum_to(d: np.ndarray, axes) -> np.ndarray:
         r = torch_sum(d, axes, True)
         if r is not None:
             return r
+        return np.add(d.sum(axis=axes, keepdims=True), d.dtype.type(0))  # (+0., as torch_sum)
     return d.sum(axis=axes, keepdims=True)
 
 
@@ -260,6 +261,16 @@ def promote(*tensors) -> np.dtype:
         d = from_numpy_dtype(t._data.dtype)
         dt = d if dt is None else promote_types(dt, d)
     return dt.np
+
+
+def check_broadcast_all(*shapes) -> None:
+    """``check_broadcast`` over several operands, as TensorIterator meets them: each shape
+    against the broadcast of the ones before it (``where``, ``clamp``)."""
+    acc = shapes[0]
+    for s in shapes[1:]:
+        if s != acc:
+            check_broadcast(acc, s)
+            acc = np.broadcast_shapes(acc, s)
 
 
 def check_broadcast(ashape, bshape) -> None:

@@ -179,7 +179,16 @@ def _sum_1d(x: np.ndarray):
 
 
 def torch_sum(d: np.ndarray, axes: tuple, keepdims: bool):
-    """``d.sum(axis=axes)`` in PyTorch's order, or None when the layout is not handled."""
+    """``d.sum(axis=axes)`` in PyTorch's order, or None when the layout is not handled.
+
+    PyTorch's accumulators start at ``0.``, so a sum of ``-0.`` values is ``+0.`` (numpy
+    keeps ``-0.``): adding a zero makes that so.
+    """
+    r = _torch_sum(d, axes, keepdims)
+    return r if r is None else np.add(r, d.dtype.type(0))
+
+
+def _torch_sum(d: np.ndarray, axes: tuple, keepdims: bool):
     if d.dtype.kind != "f" or d.size == 0 or not d.flags.c_contiguous or d.dtype.itemsize < 4:
         return None
     nd = d.ndim

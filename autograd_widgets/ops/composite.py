@@ -93,12 +93,16 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     """``torch.diff``: ``n``-th forward difference along ``dim``."""
     from .shape import cat
 
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
     raw, dim = dim, wrap_dim(dim, input.dim())  # ATen narrows and cats with the dim as given
     if prepend is not None or append is not None:
         parts = [p for p in (prepend, input, append) if p is not None]
         input = cat(parts, raw)
     for _ in range(n):
         length = input.shape[dim]
+        if length == 0:  # PyTorch returns the (empty) input itself
+            return input
         input = input.narrow(raw, 1, length - 1) - input.narrow(raw, 0, length - 1)
         if input._data.dtype == np.bool_:
             input = input != 0

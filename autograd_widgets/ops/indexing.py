@@ -12,7 +12,16 @@ import numpy as np
 
 from ..autograd.node import Node, node_class
 from . import _shown
-from ._core import Tensor, checked_int, needs_grad, record, unbroadcast, wrap_dim
+from ._core import (
+    Tensor,
+    checked_int,
+    grad_state,
+    needs_grad,
+    record,
+    scalar_type_name,
+    unbroadcast,
+    wrap_dim,
+)
 from .shape import _as_view, _unary_view
 
 _make = Tensor._make
@@ -133,6 +142,8 @@ def _normalize_key(key):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         if isinstance(k, (list, np.ndarray, range)):  # x[range(n), target] (nll by indexing)
             arr = np.asarray(k)
+            if arr.size == 0 and not isinstance(k, np.ndarray):
+                arr = arr.astype(np.int64)  # x[[]]: an empty long index, as in PyTorch
             if arr.dtype.kind == "f":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             advanced = True
@@ -142,9 +153,7 @@ def _normalize_key(key):
             advanced = True
             out.append(np.asarray(k))
             continue
-        if isinstance(k, slice):
-            if k.step is not None and int(k.step) <= 0:
-                raise ValueError("step must be greater than zero")
+        if isinstance(k, slice):  # (a step <= 0 is refused by _check_key, in key order)
             out.append(slice(_int_or_none(k.start), _int_or_none(k.stop), _int_or_none(k.step)))
             continue
         if k is None or k is Ellipsis:
@@ -191,19 +200,63 @@ def _count_dims(key):
 AliasBackward0 = node_class("AliasBackward0", lambda n, grad: grad)
 
 
+def _check_0d_int(d, key) -> None:
+    """A bare integer key on a 0-d tensor: 0 has its own message, others are out of bounds."""
+    if d.ndim == 0 and isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        if key == 0:
+            raise IndexError(_ZERO_DIM_INT)
+        raise IndexError(f"index {int(key)} is out of bounds for dimension 0 with size 0")
+    if d.ndim == 0 and isinstance(key, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+
+
+_ZERO_DIM_INT = (
+    "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+    "C++ to convert a 0-dim tensor to a number"
+)
+
+
+def _check_key(key, ndim, shape):
+    """PyTorch's checks of a (normalized) key before any indexing: too many indices, then
+    each integer against its dim. An error names the integer's position in the key as
+    written (an ellipsis counts as one), as PyTorch's does."""
+    used = _count_dims(key)
+    if used > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    if sum(k is Ellipsis for k in key) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    dim = 0
+    for pos, k in enumerate(key):
+        if k is None:
+            continue
+        if k is Ellipsis:
+            dim += ndim - used
+        elif isinstance(k, int):
+            size = shape[dim]
+            if k >= size or k < -size:
+                raise IndexError(f"index {k} is out of bounds for dimension {pos} with size {size}")
+            dim += 1
+        elif isinstance(k, np.ndarray) and k.dtype == np.bool_:
+            dim += k.ndim
+        else:
+            if isinstance(k, slice) and k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+            dim += 1
+
+
 def getitem(input, key):
+    _check_0d_int(input._data, key)
     if isinstance(key, slice) and input._data.ndim:
         # A lone slice is always a SliceBackward0 in PyTorch, even x[:]; inside a tuple a
         # slice covering the whole dim is skipped (x[:, :] is an AliasBackward0).
         k = _normalize_key(key)[0][0]
+        if k.step is not None and k.step <= 0:
+            raise ValueError("step must be greater than zero")
         return slice_dim(input, 0, k.start, k.stop, 1 if k.step is None else k.step)
     key, advanced = _normalize_key(key)
     d = input._data
+    _check_key(key, d.ndim, d.shape)
     used = _count_dims(key)
-    if used > d.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
-    if sum(k is Ellipsis for k in key) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
     # Expand the ellipsis into full slices, then apply one view op per basic index;
     # PyTorch applies the basic indices first and then one index op for the tensors.
     if _has_ellipsis(key):
@@ -272,8 +325,26 @@ def _index_backward(n, grad):
 IndexBackward0 = node_class("IndexBackward0", _index_backward, attrs=("indices", "self_sym_sizes"))
 
 
+def _reads_elements(key, shape) -> bool:
+    """Whether indexing ``shape`` with ``key`` gives any element (indices clipped in range)."""
+    clipped, dim = [], 0
+    for k in key:
+        if isinstance(k, np.ndarray) and k.dtype != np.bool_:
+            k = np.clip(k, 0, max(shape[dim] - 1, 0))
+        clipped.append(k)
+        if k is not None:
+            dim += k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
+    try:
+        return np.empty(shape, dtype=bool)[tuple(clipped)].size > 0
+    except IndexError:
+        return True
+
+
 def _check_bounds(key, shape):
+    """PyTorch's bounds checks of an advanced key; returns the key to index numpy with."""
     dim = 0
+    empty = False
+    pos = 0  # PyTorch's index kernel names an index tensor by its position among them
     for k in key:
         if k is None:
             continue
@@ -287,15 +358,22 @@ def _check_bounds(key, shape):
                                 f"the shape of the indexed tensor {list(shape)} at index {dim + j}"
                             )
                 dim += k.ndim
+                pos += k.ndim
                 continue
             if k.size:
                 size = shape[dim]
                 bad = k[(k >= size) | (k < -size)]
                 if bad.size:
-                    raise IndexError(
-                        f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {size}"
-                    )
+                    if size == 0:
+                        raise IndexError("index is out of bounds for dimension with size 0")
+                    if _reads_elements(key, shape):  # (an empty result reads no index)
+                        raise IndexError(
+                            f"index {int(bad.flat[0])} is out of bounds for dimension {pos} "
+                            f"with size {size}"
+                        )
+                    empty = True
             dim += 1
+            pos += 1
         elif isinstance(k, int):
             size = shape[dim]
             if k >= size or k < -size:
@@ -303,6 +381,16 @@ def _check_bounds(key, shape):
             dim += 1
         else:
             dim += 1
+    if empty:  # out-of-range indices into an empty result: clipped, numpy would refuse them
+        clipped, dim = [], 0
+        for k in key:
+            if isinstance(k, np.ndarray) and k.dtype != np.bool_:
+                k = np.clip(k, 0, shape[dim] - 1)
+            clipped.append(k)
+            if k is not None:
+                dim += k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
+        return tuple(clipped)
+    return key
 
 
 def _advanced_index(input, key):
@@ -310,7 +398,7 @@ def _advanced_index(input, key):
     if _has_ellipsis(key):
         i = _ellipsis_pos(key)
         key = key[:i] + (slice(None),) * (d.ndim - _count_dims(key)) + key[i + 1 :]
-    _check_bounds(key, d.shape)
+    key = _check_bounds(key, d.shape)
     try:
         res = np.asarray(d[key])
     except IndexError as e:
@@ -340,7 +428,9 @@ def _index_put_backward(n, grad):
     key = n._attrs["indices"]
     mask = np.ones(grad._data.shape, dtype=bool)
     mask[key] = False
-    g_self = grad * _make(mask)
+    from .pointwise import where
+
+    g_self = where(_make(mask), grad, _make(np.zeros((), grad._data.dtype)))  # masked: no -0.
     vshape = n._shapes
     if vshape is None:
         return g_self, None
@@ -364,42 +454,132 @@ def setitem(input, key, value):
     use ``index_put_`` (``IndexPutBackward0``), as in PyTorch."""
     from .inplace import apply_inplace, check_inplace
 
+    _check_0d_int(input._data, key)
     nkey, advanced = _normalize_key(key)
+    _check_key(nkey, input._data.ndim, input._data.shape)
     if _has_ellipsis(nkey):
         i = _ellipsis_pos(nkey)
         nkey = nkey[:i] + (slice(None),) * (input._data.ndim - _count_dims(nkey)) + nkey[i + 1 :]
     if advanced:
-        _check_bounds(nkey, input._data.shape)
+        nkey = _check_bounds(nkey, input._data.shape)
     if value is not None and not isinstance(value, (Tensor, int, float, bool)):
         value = _make(np.asarray(value, dtype=input._data.dtype))
     v_t = value if isinstance(value, Tensor) else None
     if not needs_grad(input, v_t):
         check_inplace(input)
+        if v_t is not None and not advanced:
+            value = _check_value_shape(np.shape(input._data[nkey]), v_t)
+        elif v_t is not None:
+            _check_index_put_dtype(input, v_t, nkey)
         try:
             input._data[nkey] = value._data if v_t is not None else value
-        except ValueError as e:
-            raise RuntimeError(str(e)) from None
+        except ValueError:
+            prev = grad_state.enabled
+            grad_state.enabled = False
+            try:
+                target, rest = _apply_basic(_make(input._data), nkey)  # PyTorch's order of dims
+            finally:
+                grad_state.enabled = prev
+            _shape_mismatch(target._data, rest, v_t)
+            raise
         input._vc.v += 1
         return
     if not advanced:
         # A Python number is copied as a 0-d tensor, as PyTorch does (CopySlices keeps its edge).
         src = v_t if v_t is not None else _make(np.asarray(value, dtype=input._data.dtype))
         d = input._data
+        if v_t is not None:
+            region = d[nkey].shape
+            _check_value_shape(region, v_t)
+            if v_t._data.ndim > len(region):  # leading size-1 dims dropped (a view)
+                src = v_t.reshape(v_t._data.shape[v_t._data.ndim - len(region) :])
         if all(
             k is Ellipsis or (isinstance(k, slice) and _covers(k, d.shape[i]))
             for i, k in enumerate(nkey)
         ):
-            # The key selects everything: PyTorch writes into the tensor itself.
-            if v_t is None:
-                input.fill_(src)
-            else:
-                input.copy_(src)
+            _copy_to(input, src)  # the key selects everything: PyTorch writes into the tensor
             return
-        getitem(input, key).copy_(src)
+        _copy_to(getitem(input, key), src)
         return
     # Basic indices first (a view), then index_put_ on it: CopySlices around IndexPutBackward0.
+    if v_t is not None:
+        _check_index_put_dtype(input, v_t, nkey)
     target, rest = _apply_basic(input, nkey)
     apply_inplace(target, lambda t: _index_put(t, rest, v_t, value), (v_t,))
+
+
+def _copy_to(dst, src) -> None:
+    """PyTorch's ``copy_to`` for ``x[key] = v``: ``copy_`` when the shapes match, ``fill_``
+    from a 0-d value, else ``copy_`` from ``v`` expanded (an ``ExpandBackward0`` edge)."""
+    if dst._data.shape == src._data.shape:
+        dst.copy_(src)
+    elif src._data.ndim == 0:
+        dst.fill_(src)
+    else:
+        dst.copy_(src.expand(dst._data.shape))
+
+
+def _check_index_put_dtype(input, v_t, key) -> None:
+    """index_put_ refuses a value of another dtype, unless it dispatches to masked_fill_
+    (one boolean mask and a one-element value)."""
+    arrays = [k for k in key if isinstance(k, np.ndarray)]
+    if v_t._data.size == 1 and len(arrays) == 1 and arrays[0].dtype == np.bool_ and arrays[0].ndim:
+        return
+    if v_t._data.dtype != input._data.dtype:
+        # A value that does not broadcast is reported first.
+        prev = grad_state.enabled
+        grad_state.enabled = False
+        try:
+            target, rest = _apply_basic(_make(input._data), key)
+        finally:
+            grad_state.enabled = prev
+        want = np.shape(target._data[rest])
+        vs = v_t._data.shape
+        while vs and vs[0] == 1:  # leading size-1 dims are dropped (slicePrefix1sDims)
+            vs = vs[1:]
+        try:
+            np.broadcast_to(v_t._data.reshape(vs), want)
+        except ValueError:
+            _shape_mismatch(target._data, rest, v_t)
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{scalar_type_name(input._data.dtype)} for the destination and "
+            f"{scalar_type_name(v_t._data.dtype)} for the source."
+        )
+
+
+def _check_value_shape(shape, v_t):
+    """``x[basic key] = v`` copies ``v`` expanded to the view's shape, after dropping
+    leading size-1 dims of ``v`` (PyTorch's ``slicePrefix1sDims``): expand's errors.
+    Returns ``v`` without those dims."""
+    vs = v_t._data.shape
+    if vs == shape:
+        return v_t
+    lead = 0
+    while lead < len(vs) and vs[lead] == 1:
+        lead += 1
+    from .shape import expand
+
+    prev = grad_state.enabled
+    grad_state.enabled = False
+    try:
+        v = _make(v_t._data.reshape(vs[lead:]))
+        expand(v, shape)
+    finally:
+        grad_state.enabled = prev
+    return v
+
+
+def _shape_mismatch(d, key, v_t) -> None:
+    """PyTorch's index_put_ error for a value that does not broadcast to the indexed shape."""
+    if v_t is not None:
+        vs = list(v_t._data.shape)
+        while vs and vs[0] == 1:  # (reported without its leading size-1 dims)
+            vs = vs[1:]
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {vs} cannot be broadcast "
+            f"to indexing result of shape {list(np.shape(d[key]))}"
+        ) from None
 
 
 def _index_put(t, key, v_t, value):
@@ -407,6 +587,7 @@ def _index_put(t, key, v_t, value):
     try:
         res[key] = v_t._data if v_t is not None else value
     except ValueError as e:
+        _shape_mismatch(t._data, key, v_t)
         raise RuntimeError(str(e)) from None
     out = _make(res)
     if needs_grad(t, v_t):
@@ -425,6 +606,8 @@ def _scatter_into_zeros(grad, dim, index, shape):
 def _gather_backward(n, grad):
     a = n._attrs
     self = n.saved("self")
+    if self._data.ndim == 0:  # every index picked the one element
+        return grad.sum()
     return _scatter_into_zeros(grad, a["dim"], n.saved("index"), self._data.shape)
 
 
@@ -443,20 +626,29 @@ def gather(input, dim, index, *, sparse_grad=False):
     d = input._data
     dim = wrap_dim(dim, d.ndim)
     idx = index._data
-    if idx.ndim != d.ndim and d.ndim:
+    if idx.ndim != d.ndim and (d.ndim or idx.ndim > 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    for k in range(idx.ndim):
+    size = d.shape[dim] if d.ndim else 1
+    bad = (idx < 0) | (idx >= size)
+    if d.ndim == 0:
+        if bad.any():
+            raise RuntimeError(
+                f"index {int(idx[bad][0])} is out of bounds for dimension 0 with size 1"
+            )
+        out = _make(np.broadcast_to(d, idx.shape).copy())
+    for k in range(idx.ndim if d.ndim else 0):
         if k != dim and idx.shape[k] > d.shape[k]:
             raise RuntimeError(
                 f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no larger "
                 f"than self {list(d.shape)} apart from dimension {dim}"
             )
-    if idx.size and (idx.min() < -d.shape[dim] or idx.max() >= d.shape[dim]):
-        raise RuntimeError(
-            f"index {int(idx.max())} is out of bounds for dimension {dim} with size {d.shape[dim]}"
-        )
-    src = d[tuple(slice(0, s) if k != dim else slice(None) for k, s in enumerate(idx.shape))]
-    out = _make(np.take_along_axis(src, idx, axis=dim))
+    if d.ndim:
+        if bad.any():  # (the first bad index in order: PyTorch's message names it)
+            raise RuntimeError(
+                f"index {int(idx[bad][0])} is out of bounds for dimension {dim} with size {size}"
+            )
+        src = d[tuple(slice(0, s) if k != dim else slice(None) for k, s in enumerate(idx.shape))]
+        out = _make(np.take_along_axis(src, idx, axis=dim))
     if needs_grad(input):
         record(
             GatherBackward0,
@@ -564,6 +756,8 @@ def _index_select_backward(n, grad):
     a = n._attrs
     index = n.saved("index")
     dim = a["dim"]
+    if not a["self_sym_sizes"]:  # a 0-d input: its one element was picked once
+        return grad.reshape(())
     key = (slice(None),) * dim + (index._data,)
     return _embed(grad, a["self_sym_sizes"], key, "index", accumulate=True)
 
@@ -582,9 +776,20 @@ def index_select(input, dim, index):
     idx = index._data
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    if idx.size and (idx.max() >= d.shape[dim] or idx.min() < -d.shape[dim]):
-        raise IndexError("index out of range in self")
-    out = _make(np.take(d, idx.reshape(-1), axis=dim))
+    if d.ndim == 0:
+        if idx.size != 1:
+            raise RuntimeError(
+                f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
+            )
+        if idx.reshape(-1)[0] != 0:
+            raise IndexError("index out of range in self")
+        out = _make(d.copy())
+    else:
+        if idx.size and d.shape[dim] == 0 and d.ndim > 1:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
+        if idx.size and (idx.max() >= d.shape[dim] or idx.min() < 0):
+            raise IndexError("index out of range in self")
+        out = _make(np.take(d, idx.reshape(-1), axis=dim))
     if needs_grad(input):
         record(
             IndexSelectBackward0,

@@ -69,6 +69,11 @@ def _cast_checked(compute, dtype):
 
     def checked(x):
         r = compute(x)
+        if r._data.shape != x._data.shape:  # (reported before the dtype)
+            raise RuntimeError(
+                f"output with shape {list(x._data.shape)} doesn't match the broadcast shape "
+                f"{list(r._data.shape)}"
+            )
         if r._data.dtype != dtype:
             check_result_cast(r._data.dtype, dtype)
         return r
@@ -294,6 +299,11 @@ def zero_(self):
 
 def fill_(self, value):
     check_inplace(self)
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(
+            "fill_ only supports 0-dimension value tensor but got tensor with "
+            f"{value._data.ndim} dimensions."
+        )
     if type(value) is int:
         value = checked_int(value, self._data.dtype)
     v_t = value if isinstance(value, Tensor) else None
@@ -319,6 +329,10 @@ def copy_(self, src, non_blocking=False):
             f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}"
         )
     check_no_overlap(self)
+    if src._data.shape != self._data.shape:
+        from ._core import check_broadcast
+
+        check_broadcast(self._data.shape, src._data.shape)
     if grad_state.enabled and (self._requires_grad or src._requires_grad):
         return apply_inplace(self, lambda t: _copy_from(t, src), (src,))
     _write(self, src._data)

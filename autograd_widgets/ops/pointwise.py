@@ -22,6 +22,7 @@ from ._core import (
     as_float_input,
     binary_operands,
     check_broadcast,
+    check_broadcast_all,
     checked_int,
     grad_state,
     needs_grad,
@@ -258,14 +259,29 @@ def add(input, other, *, alpha=1, out=None):
     return _binary(np.add, AddBackward0, input, other, attrs={"alpha": 1})
 
 
-def sub(input, other, *, alpha=1, out=None):
-    if out is not None:
-        return write_out("sub", out, sub(input, other, alpha=alpha))
-    if isinstance(input, Tensor) and input._data.dtype == np.bool_:
+def _is_bool(x) -> bool:
+    return x._data.dtype == np.bool_ if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_))
+
+
+def _sub_check(a, b) -> None:
+    """PyTorch's ``sub_check``: no subtraction with a bool operand (tensor or Python bool)."""
+    a_bool, b_bool = _is_bool(a), _is_bool(b)
+    if a_bool and b_bool:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
             "or `logical_xor()` operator instead."
         )
+    if a_bool or b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
+def sub(input, other, *, alpha=1, out=None):
+    if out is not None:
+        return write_out("sub", out, sub(input, other, alpha=alpha))
+    _sub_check(input, other)
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
     if alpha != 1 or type(alpha) is not int:
@@ -284,6 +300,7 @@ def rsub(input, other, *, alpha=1):
     """``other - alpha * input`` (what ``2 - x`` calls)."""
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
+    _sub_check(input, other)
     if alpha != 1 or type(alpha) is not int:
         _check_alpha(input, other, alpha)
     ad, other, dt = binary_operands(input, other)
@@ -675,6 +692,8 @@ def _rpow(exponent: Tensor, base):
     ed = exponent._data
     if ed.dtype.kind != "f" and isinstance(base, float):
         ed = ed.astype(get_default_dtype().np)
+    elif ed.dtype.kind in "iu" and type(base) is int:
+        base = wrap_int(base, ed.dtype)
     res = np.asarray(_power_np(np.asarray(base, dtype=ed.dtype), ed))
     out = _make(res)
     if needs_grad(exponent):
@@ -1055,23 +1074,30 @@ def clamp(input, min=None, max=None):  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if min is not None and max is not None and isinstance(min, Tensor) != isinstance(max, Tensor):
-        # NOTE: both bounds tensors or both numbers: PyTorch has no mixed overload. The text
-        # is torch.clamp's positional form (the method and keyword forms word it differently).
-        got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (min, max))
-        raise TypeError(
-            f"clamp() received an invalid combination of arguments - got (Tensor, {got}), but "
-            "expected one of:\n"
-            " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
-            " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
-        )
+        # One tensor bound, one number: PyTorch's parser takes a 0-d tensor that does not
+        # require grad as a Number (the Number overload); anything else matches no overload.
+        # NOTE: the text is torch.clamp's positional form (the method and keyword forms word
+        # it differently).
+        t = min if isinstance(min, Tensor) else max
+        if t._data.ndim == 0 and not t._requires_grad:
+            if t is min:
+                min = t._data.item()  # noqa: A001
+            else:
+                max = t._data.item()  # noqa: A001
+        else:
+            got = ", ".join(
+                "Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (min, max)
+            )
+            raise TypeError(
+                f"clamp() received an invalid combination of arguments - got (Tensor, {got}), but "
+                "expected one of:\n"
+                " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+                " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
+            )
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         lo = min._data if isinstance(min, Tensor) else min
         hi = max._data if isinstance(max, Tensor) else max
-        res = input._data
-        if lo is not None:
-            res = np.maximum(res, lo)
-        if hi is not None:
-            res = np.minimum(res, hi)
+        check_broadcast_all(*(np.shape(x) for x in (input._data, lo, hi) if x is not None))
         ts = (
             input,
             min if isinstance(min, Tensor) else None,
@@ -1080,6 +1106,14 @@ def clamp(input, min=None, max=None):  # noqa: A002
         dt = _dtype.result_type(
             [(t._data.ndim, from_numpy_dtype(t._data.dtype)) for t in ts if t is not None]
         ).np  # dimensioned tensors win over 0-d ones, as in any binary op
+        if dt.kind == "b" and lo is not None and hi is not None:
+            raise not_implemented_for("clamp_cpu", dt)
+        # Every operand is cast to the result dtype first (an int64 -2 is 254 as uint8).
+        res = input._data.astype(dt, copy=False)
+        if lo is not None:
+            res = np.maximum(res, lo.astype(dt, copy=False))
+        if hi is not None:
+            res = np.minimum(res, hi.astype(dt, copy=False))
         out = _make(np.asarray(res, dtype=dt))
         if needs_grad(*ts):
             record(ClampBackward0, out, ts, {"self": input, "min": min, "max": max})
@@ -1272,6 +1306,7 @@ def where(condition, input=None, other=None):
     ad, bd, dt = binary_operands(ref, other if ref is a else input)
     if ref is b:
         ad, bd = bd, ad
+    check_broadcast_all(c.shape, np.shape(ad), np.shape(bd))
     res = np.where(c, ad, bd)
     out = _make(np.asarray(res, dtype=dt))
     if needs_grad(a, b) and dt.kind == "f":

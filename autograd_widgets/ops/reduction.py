@@ -116,7 +116,8 @@ def _ordered_sum(d: np.ndarray, axes, keepdims: bool, dt) -> np.ndarray:
         r = torch_sum(d, tuple(range(d.ndim)) if axes is None else axes, keepdims)
         if r is not None:
             return np.asarray(r)
-    return np.asarray(d.sum(axis=axes, keepdims=keepdims, dtype=dt))
+    r = np.asarray(d.sum(axis=axes, keepdims=keepdims, dtype=dt))
+    return np.add(r, r.dtype.type(0)) if r.dtype.kind == "f" else r  # -0. sums to +0.
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
@@ -427,8 +428,29 @@ def amin(input, dim=(), keepdim=False):
     return _amaxmin(input, dim, keepdim, np.min, AminBackward0)
 
 
+def _check_nonempty(name, d, axes, all_dims, exc=RuntimeError):
+    """PyTorch's refusal to reduce an empty tensor with no identity (max, argmax...)."""
+    if not d.size:
+        if all_dims:
+            msg = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            if exc is RuntimeError:
+                msg += " Specify the reduction dim with the 'dim' argument."
+            raise exc(msg)
+        for shown, ax in axes:  # (the dim as PyTorch names it, the axis)
+            if d.shape[ax] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
+
+
 def _amaxmin(input, dim, keepdim, np_fn, cls):
     d = input._data
+    all_dims = dim is None or (isinstance(dim, (list, tuple)) and not dim)
+    raw = [dim] if isinstance(dim, int) else list(dim or ())
+    _check_nonempty(  # amax/amin name the dim as given
+        "amax" if np_fn is np.max else "amin",
+        d,
+        [(r, wrap_dim(r, d.ndim or 1)) for r in raw],
+        all_dims,
+    )  # (before the repeated-dim check)
     axes = _dims(dim if dim != () else None, d.ndim)
     out = _make(np.asarray(np_fn(d, axis=axes, keepdims=keepdim)))
     if needs_grad(input):
@@ -448,6 +470,13 @@ def argmax(input, dim=None, keepdim=False):
     d = input._data
     if d.dtype.kind == "b":
         raise RuntimeError("argmax(): does not support bool input")
+    _check_nonempty(
+        "argmax",
+        d,
+        () if dim is None else ((wrap_dim(dim, d.ndim or 1),) * 2,),
+        dim is None,
+        IndexError,
+    )
     if dim is None:
         return _make(np.asarray(np.argmax(d), dtype=np.int64))
     ax = wrap_dim(dim, d.ndim)
@@ -460,6 +489,13 @@ def argmin(input, dim=None, keepdim=False):
     d = input._data
     if d.dtype.kind == "b":
         raise RuntimeError("argmin(): does not support bool input")
+    _check_nonempty(
+        "argmin",
+        d,
+        () if dim is None else ((wrap_dim(dim, d.ndim or 1),) * 2,),
+        dim is None,
+        IndexError,
+    )
     if dim is None:
         return _make(np.asarray(np.argmin(d), dtype=np.int64))
     ax = wrap_dim(dim, d.ndim)
@@ -738,6 +774,11 @@ LinalgVectorNormBackward0 = node_class(
 
 
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+            + _type_word(input._data.dtype)
+        )
     d = as_float_input(input)
     axes = _dims(dim, d.ndim)
     ad = np.abs(d)

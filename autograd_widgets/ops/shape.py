@@ -257,6 +257,10 @@ def movedim(input, source, destination):
     dst = [destination] if isinstance(destination, int) else list(destination)
     src = [wrap_dim(s, d.ndim) for s in src]
     dst = [wrap_dim(s, d.ndim) for s in dst]
+    if d.ndim == 0:  # nothing to move: PyTorch returns an alias
+        from .indexing import AliasBackward0
+
+        return _unary_view(input, d.view(), AliasBackward0, None, lambda b: b)
     order = [i for i in range(d.ndim) if i not in src]
     for dd, s in sorted(zip(dst, src)):
         order.insert(dd, s)
@@ -300,7 +304,8 @@ def expand(input, *sizes):
     d = input._data
     if len(sizes) < d.ndim:
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{{list(d.shape)}}}, size={list(sizes)}): the number of sizes "
+            f"expand({'CPUBoolType' if d.dtype == np.bool_ else input.type()}{{{list(d.shape)}}}, "
+            f"size={list(sizes)}): the number of sizes "
             f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({d.ndim})"
         )
     lead = len(sizes) - d.ndim
@@ -458,7 +463,7 @@ def flip(input, *args, dims=None):
     dims = _shape_args(args if dims is None else (dims,))
     d = input._data
     axes = tuple(wrap_dim(x, d.ndim) for x in dims)
-    out = _make(np.flip(d, axes).copy())
+    out = _make(np.flip(d, axes if d.ndim else ()).copy())
     if needs_grad(input):
         record(FlipBackward0, out, (input,), None, {"dims": axes})
     return out
@@ -479,8 +484,10 @@ def roll(input, shifts, dims=None):
         out = _make(np.roll(d.reshape(-1), sh[0]).reshape(d.shape))
         dd = ()
     else:
-        dd = (dims,) if isinstance(dims, int) else tuple(dims)
-        dd = tuple(wrap_dim(x, d.ndim) for x in dd)
+        raw = (dims,) if isinstance(dims, int) else tuple(dims)
+        dd = tuple(wrap_dim(x, d.ndim) for x in raw)
+        if d.ndim == 0:
+            raise IndexError(f"Dimension specified as {raw[0]} but tensor has no dimensions")
         out = _make(np.roll(d, sh, dd))
     if needs_grad(input):
         record(RollBackward0, out, (input,), None, {"dims": dd, "shifts": sh})
@@ -495,6 +502,8 @@ def roll(input, shifts, dims=None):
 
 def narrow(input, dim, start, length):
     d = input._data
+    if d.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     raw_dim, dim = dim, wrap_dim(dim, d.ndim)
     start = int(start)
     if start < 0:
@@ -607,8 +616,8 @@ def stack(tensors, dim=0, *, out=None):
 
 
 def hstack(tensors):
-    tensors = list(tensors)
-    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
+    tensors = [atleast_1d(t) for t in tensors]  # (0-d tensors join as 1-d, as in PyTorch)
+    return cat(tensors, 0 if tensors and tensors[0]._data.ndim == 1 else 1)
 
 
 def vstack(tensors):
@@ -650,6 +659,8 @@ def _split_views(input, sizes, ax, cls, attrs):
 
 def split(input, split_size_or_sections, dim=0):
     d = input._data
+    if d.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     ax = wrap_dim(dim, d.ndim)
     n = d.shape[ax]
     if isinstance(split_size_or_sections, int):
@@ -682,6 +693,8 @@ def split(input, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = input._data.shape[wrap_dim(dim, input._data.ndim)]
@@ -720,6 +733,7 @@ UnbindBackward0 = node_class("UnbindBackward0", attrs=("dim",), base=_UnbindNode
 def unbind(input, dim=0):
     d = input._data
     if d.ndim == 0:
+        wrap_dim(dim, 1)  # an out-of-range dim is reported first
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     ax = wrap_dim(dim, d.ndim)
     outs = []
