@@ -687,22 +687,16 @@ KNOWN_GAPS = (
     # in place on a view of a clone (t/select/transpose): the view's grad_fn differs
     ("-> view", "(dtype, shape, requires_grad, is_leaf, grad_fn)"),
     ("-> base", "Error"),
-    # clamp_min/clamp_max with a tensor bound: ClampMinBackward1 in torch, ClampBackward0 here
-    ("clamp[clamp_", "ClampBackward0"),
     # gradient of number ** x for a negative base (torch: nan where log is undefined)
     ("** x | gradients", "values"),
-    # chunk of an empty dim: torch's grad_fn differs (SplitWithSizesBackward0 / none)
-    ("chunk(", "SplitBackward0"),
     # roll with an out-of-range dim on a tensor with an empty dim: torch does not check
     ("x.roll(", "Dimension out of range"),
-    # clamp with integer tensor bounds of a float tensor: dtype/grad_fn differ
-    ("clamp[both](tensor(", "(dtype, shape"),
-    # ClampBackward0 (tensor bounds) masks by multiplying: -0. under a negative grad
-    ("clamp", "repr"),
     # atan2 of a bool/int tensor with a 0-d float64 tensor: result dtype differs
     ("atan2", "(dtype, shape"),
     # expand(0) of a 0-d tensor and similar shape-op argument errors: numpy's words
     ("x.expand(", ""),
+    # norm with a repeated-dim tuple on a tensor with too few dims: torch checks the dims first
+    ("norm(dim=(", "linalg.matrix_norm"),
     # Tensor.bitwise_and/bitwise_or methods are missing (an AttributeError, not silent)
     ("x.bitwise_", "no attribute"),
 )
@@ -903,6 +897,33 @@ REGRESSIONS = {
     "index_put_grad_positive_zero": lambda m: _grad_of(
         m, lambda x: (lambda y: (y.__setitem__(m.tensor([0]), 1.0), y)[1])(x.clone())
     ),
+    # graph and gradients: clamp_min/clamp_max(Tensor), clamp/relu masks without -0.
+    "clamp_min_tensor_node": lambda m: m.tensor([1.0, -2.0], requires_grad=True).clamp_min(
+        m.tensor([0.0, 0.0], requires_grad=True)
+    ),
+    "clamp_max_tensor_node": lambda m: m.tensor([1.0, -2.0], requires_grad=True).clamp_max(
+        m.tensor(0.0)
+    ),
+    "clamp_tensor_grad_positive_zero": lambda m: _grad_of(
+        m, lambda x: x.clamp(m.tensor([0.0, 0.0]), m.tensor(1.0))
+    ),
+    "clamp_number_grad_positive_zero": lambda m: _grad_of(m, lambda x: x.clamp(0, 1)),
+    "relu_grad_positive_zero": lambda m: _grad_of(m, lambda x: x.relu()),
+    "clamp_min_above_max_grads": lambda m: m.autograd.grad(
+        (lambda x, lo, hi: x.clamp(lo, hi).sum())(
+            m.tensor([3.0, 7.0], requires_grad=True),
+            m.tensor([5.0, 1.0], requires_grad=True),
+            hi := m.tensor([2.0, 3.0], requires_grad=True),
+        ),
+        hi,
+    )[0],
+    "chunk_empty_dim": lambda m: m.ones(0, 3, requires_grad=True).clone().chunk(2, 0)[1],
+    "clamp_inplace_c_type_name": lambda m: m.ones(2, dtype=m.int64).clamp_(0.5),
+    "floor_divide_broadcast_error": lambda m: m.ones(3) // m.ones(2),
+    "hypot_of_ints": lambda m: m.hypot(m.tensor(1), m.tensor(4)),
+    "index_shapes_before_bounds": lambda m: m.ones(0)[[0, 0], m.tensor(False)],
+    "permute_no_dims": lambda m: m.tensor(1).permute(),
+    "logsumexp_no_dim": lambda m: m.ones(2).logsumexp(),
     "view_ambiguous_empty": lambda m: m.ones(0).view(-1, 0),
     "view_invalid_dim_index": lambda m: m.ones(4).view(-1, -2),
 }

@@ -274,6 +274,38 @@ scatter_add index_add log1p expm1 exp2 log2 log10 tan atan asin acos sinh cosh e
 for _name in _INPLACE:
     setattr(Tensor, _name + "_", inplace._make_inplace(_name, globals()[_name]))
 
+_C_TYPE = {
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+
+
+def _clamp_inplace(method):
+    """``clamp_`` with number bounds: PyTorch names the output type in C (``long int``)."""
+
+    def clamp_(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RuntimeError as e:
+            msg = str(e)
+            tensor_bound = [b for b in (*args, *kwargs.values()) if isinstance(b, Tensor)]
+            if "can't be cast to the desired output type" not in msg or tensor_bound:
+                raise
+            c_name = _C_TYPE[self._data.dtype.name]
+            raise RuntimeError(msg.rsplit(" ", 1)[0] + " " + c_name) from None
+
+    clamp_.__name__ = clamp_.__qualname__ = method.__name__
+    clamp_.__doc__ = method.__doc__
+    return clamp_
+
+
+for _name in ("clamp_", "clip_", "clamp_min_", "clamp_max_"):
+    setattr(Tensor, _name, _clamp_inplace(getattr(Tensor, _name)))
+
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
 Tensor.__imul__ = Tensor.mul_

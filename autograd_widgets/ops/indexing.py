@@ -207,6 +207,8 @@ def _check_0d_int(d, key) -> None:
             raise IndexError(_ZERO_DIM_INT)
         raise IndexError(f"index {int(key)} is out of bounds for dimension 0 with size 0")
     if d.ndim == 0 and isinstance(key, slice):
+        if key.step is not None and int(key.step) <= 0:
+            raise ValueError("step must be greater than zero")
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
 
 
@@ -393,28 +395,33 @@ def _check_bounds(key, shape):
     return key
 
 
+def _check_index_shapes(key) -> None:
+    """PyTorch's error when the index tensors (masks as their nonzero positions) do not
+    broadcast together."""
+    shapes = []
+    for k in key:
+        if isinstance(k, np.ndarray):
+            if k.dtype == np.bool_:
+                shapes += [(int(np.count_nonzero(k)),)] * max(k.ndim, 1)
+            else:
+                shapes.append(k.shape)
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(str(list(sh)) for sh in shapes)
+        ) from None
+
+
 def _advanced_index(input, key):
     d = input._data
     if _has_ellipsis(key):
         i = _ellipsis_pos(key)
         key = key[:i] + (slice(None),) * (d.ndim - _count_dims(key)) + key[i + 1 :]
+    _check_index_shapes(key)  # (before the bounds)
     key = _check_bounds(key, d.shape)
-    try:
-        res = np.asarray(d[key])
-    except IndexError as e:
-        if "shape mismatch" not in str(e):
-            raise
-        shapes = []
-        for k in key:
-            if isinstance(k, np.ndarray):
-                if k.dtype == np.bool_:
-                    shapes += [[int(np.count_nonzero(k))]] * max(k.ndim, 1)
-                else:
-                    shapes.append(list(k.shape))
-        raise IndexError(
-            "shape mismatch: indexing tensors could not be broadcast together with shapes "
-            + ", ".join(str(sh) for sh in shapes)
-        ) from None
+    res = np.asarray(d[key])
     if np.may_share_memory(res, d):
         res = res.copy()
     out = _make(res)
@@ -461,6 +468,7 @@ def setitem(input, key, value):
         i = _ellipsis_pos(nkey)
         nkey = nkey[:i] + (slice(None),) * (input._data.ndim - _count_dims(nkey)) + nkey[i + 1 :]
     if advanced:
+        _check_index_shapes(nkey)
         nkey = _check_bounds(nkey, input._data.shape)
     if value is not None and not isinstance(value, (Tensor, int, float, bool)):
         value = _make(np.asarray(value, dtype=input._data.dtype))

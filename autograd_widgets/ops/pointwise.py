@@ -480,6 +480,8 @@ def floor_divide(input, other):
         bd, ad, dt = binary_operands(other, input._data.item())
     else:
         ad, bd, dt = binary_operands(input, other)
+    if isinstance(other, Tensor) and np.shape(ad) != np.shape(bd):
+        check_broadcast(np.shape(ad), np.shape(bd))
     _integer_divisor(ad, bd, dt, "div_floor_cpu")
     out = _make(np.asarray(np.floor_divide(ad, bd)).astype(dt, copy=False))
     if (
@@ -834,13 +836,13 @@ def _sigmoid_backward(n, grad):
 
 
 def _relu_backward(n, grad):
-    """``grad * (result > 0)``: the bool mask is promoted to grad's dtype."""
+    """PyTorch's ``threshold_backward``: ``grad`` where ``result > 0``, else +0. (no -0.)."""
     g = grad._data
     if _fast(g):
         r = _saved_np(n, "result")
         if r.dtype == g.dtype:
-            return _make(np.multiply(g, (r > 0).astype(g.dtype)))
-    return grad * (n.saved("result") > 0)
+            return _make(np.where(r > 0, g, g.dtype.type(0)))
+    return _masked(grad, n.saved("result") > 0)
 
 
 def _tanh_node_backward(n, grad):
@@ -1043,7 +1045,7 @@ def _clamp1_backward(node, grad):
     if hi is not None:
         m = self <= hi
         mask = m if mask is None else mask & m
-    return grad * mask
+    return _masked(grad, mask)
 
 
 ClampBackward1 = node_class(
@@ -1051,18 +1053,23 @@ ClampBackward1 = node_class(
 )
 
 
+def _masked(grad, cond):
+    """``grad`` where ``cond``, else +0. (masking, not multiplying: no -0.)."""
+    return where(cond, grad, _make(np.zeros((), dtype=grad._data.dtype)))
+
+
 def _clamp0_backward(node, grad):
     self, lo, hi = node.saved("self"), node.saved("min"), node.saved("max")
-    ones = _make(np.ones((), dtype=grad._data.dtype))
-    in_range = ones
-    g_lo = g_hi = None
-    if lo is not None:
-        in_range = in_range * (self >= lo)
-        g_lo = grad * (self < lo)
-    if hi is not None:
-        in_range = in_range * (self <= hi)
-        g_hi = grad * (self > hi)
-    return grad * in_range, g_lo, g_hi
+    if lo is None or hi is None:
+        if lo is not None:
+            return _masked(grad, self >= lo), _masked(grad, self < lo), None
+        return _masked(grad, self <= hi), None, _masked(grad, self > hi)
+    # PyTorch's clamp_backward_min_max: with min > max the result is max, and max owns it.
+    return (
+        _masked(grad, (self >= lo) & (self <= hi)),
+        _masked(grad, (self < lo) & (lo < hi)),
+        _masked(grad, (self > hi) | (hi < lo)),
+    )
 
 
 ClampBackward0 = node_class(
@@ -1152,21 +1159,47 @@ clip = clamp
 
 ClampMinBackward0 = node_class(
     "ClampMinBackward0",
-    lambda n, grad: grad * (n.saved("self") >= n._attrs["min"]),
+    lambda n, grad: _masked(grad, n.saved("self") >= n._attrs["min"]),
     saved=("self",),
     attrs=("min",),
 )
 ClampMaxBackward0 = node_class(
     "ClampMaxBackward0",
-    lambda n, grad: grad * (n.saved("self") <= n._attrs["max"]),
+    lambda n, grad: _masked(grad, n.saved("self") <= n._attrs["max"]),
     saved=("self",),
     attrs=("max",),
 )
 
 
+ClampMinBackward1 = node_class(
+    "ClampMinBackward1",
+    lambda n, grad: (
+        _masked(grad, n.saved("self") >= n.saved("min")),
+        _masked(grad, n.saved("self") < n.saved("min")),
+    ),
+    saved=("min", "self"),
+    base=BinaryNode,
+)
+ClampMaxBackward1 = node_class(
+    "ClampMaxBackward1",
+    lambda n, grad: (
+        _masked(grad, n.saved("self") <= n.saved("max")),
+        _masked(grad, n.saved("self") > n.saved("max")),
+    ),
+    saved=("max", "self"),
+    base=BinaryNode,
+)
+
+
 def _clamp_one(input, bound, is_min):
     if isinstance(bound, Tensor):
-        return clamp(input, min=bound) if is_min else clamp(input, max=bound)
+        out = clamp(input, min=bound) if is_min else clamp(input, max=bound)
+        if out._grad_fn is not None:  # clamp_min(Tensor): its own node, two inputs
+            cls, key = (ClampMinBackward1, "min") if is_min else (ClampMaxBackward1, "max")
+            out._grad_fn = None
+            record(cls, out, (input, bound), {"self": input, key: bound})
+            out._grad_fn._shapes = (input._data.shape, bound._data.shape)
+        return out
     out = clamp(input, min=bound) if is_min else clamp(input, max=bound)
     if out._grad_fn is not None:
         cls, key = (ClampMinBackward0, "min") if is_min else (ClampMaxBackward0, "max")
@@ -1470,6 +1503,9 @@ HypotBackward0 = node_class(
 
 def hypot(input, other):
     _tensor_other("hypot", other)
+    dt = binary_operands(input, other)[2]
+    if dt.kind != "f":
+        raise not_implemented_for("hypot_cpu", dt)
     out = _binary(np.hypot, HypotBackward0, input, other, ("self", "other"))
     if out._grad_fn is not None:
         out._grad_fn._saved["result"] = _saved_output(out)

@@ -861,7 +861,9 @@ LogsumexpBackward0 = node_class(
 )
 
 
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim=None, keepdim=False):
+    if dim is None:  # (PyTorch's parser wording)
+        raise TypeError('logsumexp() missing 1 required positional arguments: "dim"')
     d = as_float_input(input)
     axes = _dims(dim, d.ndim)
     ax_arg = axes if d.ndim else None

@@ -232,6 +232,8 @@ swapaxes = swapdims = transpose
 
 
 def permute(input, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_args(dims)
     d = input._data
     if len(dims) != d.ndim:
@@ -698,7 +700,9 @@ def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = input._data.shape[wrap_dim(dim, input._data.ndim)]
-    size = -(-n // chunks) if n else 1
+    if n == 0:  # PyTorch: `chunks` empty pieces (split_with_sizes)
+        return split(input, [0] * chunks, dim)
+    size = -(-n // chunks)
     return split(input, max(size, 1), dim)
 
 
