@@ -691,8 +691,6 @@ KNOWN_GAPS = (
     ("** x | gradients", "values"),
     # roll with an out-of-range dim on a tensor with an empty dim: torch does not check
     ("x.roll(", "Dimension out of range"),
-    # atan2 of a bool/int tensor with a 0-d float64 tensor: result dtype differs
-    ("atan2", "(dtype, shape"),
     # expand(0) of a 0-d tensor and similar shape-op argument errors: numpy's words
     ("x.expand(", ""),
     # norm with a repeated-dim tuple on a tensor with too few dims: torch checks the dims first
@@ -924,6 +922,7 @@ REGRESSIONS = {
     "index_shapes_before_bounds": lambda m: m.ones(0)[[0, 0], m.tensor(False)],
     "permute_no_dims": lambda m: m.tensor(1).permute(),
     "logsumexp_no_dim": lambda m: m.ones(2).logsumexp(),
+    "atan2_int_with_0d_double": lambda m: m.atan2(m.tensor([1, 2]), m.tensor(1.0, dtype=m.float64)),
     "view_ambiguous_empty": lambda m: m.ones(0).view(-1, 0),
     "view_invalid_dim_index": lambda m: m.ones(4).view(-1, -2),
 }

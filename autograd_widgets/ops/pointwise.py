@@ -1476,6 +1476,11 @@ Atan2Backward0 = node_class(
 )
 
 
+def _float_result_dtype(dt):
+    """An integer result type becomes the default float dtype (``atan2`` of int tensors)."""
+    return dt if dt.kind == "f" else get_default_dtype().np
+
+
 def atan2(input, other):
     _tensor_other("atan2", other)
     return _binary(
@@ -1484,7 +1489,9 @@ def atan2(input, other):
         input,
         other,
         ("self", "other"),
-        result_dtype=None if input._data.dtype.kind == "f" else get_default_dtype().np,
+        result_dtype=None
+        if input._data.dtype.kind == "f"
+        else _float_result_dtype(binary_operands(input, other)[2]),
     )
 
 
