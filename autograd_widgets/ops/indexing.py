@@ -541,7 +541,10 @@ def _check_index_put_dtype(input, v_t, key) -> None:
             target, rest = _apply_basic(_make(input._data), key)
         finally:
             grad_state.enabled = prev
-        want = np.shape(target._data[rest])
+        try:
+            want = np.shape(target._data[rest])
+        except IndexError:  # (out-of-range indices: the dtype is reported before them)
+            want = v_t._data.shape
         vs = v_t._data.shape
         while vs and vs[0] == 1:  # leading size-1 dims are dropped (slicePrefix1sDims)
             vs = vs[1:]

@@ -333,7 +333,11 @@ def copy_(self, src, non_blocking=False):
         from ._core import check_broadcast
 
         check_broadcast(self._data.shape, src._data.shape)
-    if grad_state.enabled and (self._requires_grad or src._requires_grad):
+    if (
+        grad_state.enabled
+        and (self._requires_grad or src._requires_grad)
+        and self._data.dtype.kind == "f"  # (an integer/bool tensor takes no gradient)
+    ):
         return apply_inplace(self, lambda t: _copy_from(t, src), (src,))
     _write(self, src._data)
     _bump(self)

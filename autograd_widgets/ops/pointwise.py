@@ -637,6 +637,8 @@ def pow(input, exponent):
     if not isinstance(input, Tensor):
         return _rpow(exponent, input)
     if isinstance(exponent, Tensor):
+        if input._data.dtype == np.bool_ and exponent._data.dtype == np.bool_:
+            raise not_implemented_for("pow", np.dtype(np.bool_))
         out = _binary(_power_np, PowBackward1, input, exponent, ("self", "exponent"))
         if out._grad_fn is not None:
             out._grad_fn._saved["result"] = _saved_output(out)
@@ -1483,6 +1485,16 @@ def _float_result_dtype(dt):
 
 def atan2(input, other):
     _tensor_other("atan2", other)
+    if input._data.dtype.kind != "f":  # computed in the float result dtype (numpy: float16)
+        rdt = _float_result_dtype(binary_operands(input, other)[2])
+        return _binary(
+            lambda a, b: np.arctan2(a, b, dtype=rdt),
+            Atan2Backward0,
+            input,
+            other,
+            ("self", "other"),
+            result_dtype=rdt,
+        )
     return _binary(
         np.arctan2,
         Atan2Backward0,
@@ -1549,12 +1561,14 @@ def _logic(np_fn, name, bitwise=False):
             input = _make(np.asarray(input))
         if bitwise:
             ad, bd, dt = binary_operands(input, other)
+            if isinstance(other, Tensor) and ad.shape != bd.shape:
+                check_broadcast(ad.shape, bd.shape)  # shapes are checked before the kernel
             if dt.kind == "f":
-                if isinstance(other, Tensor):  # shapes are checked before the kernel
-                    check_broadcast(ad.shape, bd.shape)
                 raise not_implemented_for(f"{name}_cpu", dt)
             return _make(np.asarray(np_fn(ad, bd)))
         _tensor_other(name, other)  # logical_* have no Scalar overload
+        if input._data.shape != other._data.shape:
+            check_broadcast(input._data.shape, other._data.shape)
         return _make(np.asarray(np_fn(input._data, other._data)))
 
     op.__name__ = op.__qualname__ = name

@@ -47,9 +47,13 @@ def _dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (list, tuple)):
-        axes = tuple(sorted(wrap_dim(d, ndim or 1) for d in dim))
-        if len(set(axes)) != len(axes):
-            raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+        wrapped = [wrap_dim(d, ndim or 1) for d in dim]
+        seen = set()
+        for a in wrapped:  # (the first repeated one, in the order given)
+            if a in seen:
+                raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
+            seen.add(a)
+        axes = tuple(sorted(wrapped))
         if ndim == 0:
             return ()
         return axes if axes else tuple(range(ndim))
@@ -100,6 +104,14 @@ MeanBackward1 = node_class(
 )
 
 
+def _grad_dtype(input, dt) -> None:
+    """A result that would need a gradient in a non-float dtype (``x.sum(dtype=int64)``)."""
+    if dt.kind != "f" and input._requires_grad and grad_state.enabled:
+        from ._core import scalar_type_name
+
+        raise RuntimeError(f"Autograd not support dtype: {scalar_type_name(dt)}")
+
+
 def _sum_dtype(d: np.ndarray, dtype):
     if dtype is not None:
         from .._dtype import as_dtype
@@ -123,6 +135,7 @@ def _ordered_sum(d: np.ndarray, axes, keepdims: bool, dt) -> np.ndarray:
 def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
     d = input._data
     dt = _sum_dtype(d, dtype)
+    _grad_dtype(input, dt)
     if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0 and False):
         res = _ordered_sum(d, None, False, dt)
         out = _make(res)
@@ -271,6 +284,7 @@ ProdBackward1 = node_class(
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     d = input._data
     dt = _sum_dtype(d, dtype)
+    _grad_dtype(input, dt)
     if dim is None:
         out = _make(np.asarray(d.prod(dtype=dt)))
         if needs_grad(input):
@@ -904,6 +918,7 @@ CumsumBackward0 = node_class("CumsumBackward0", _cumsum_backward, attrs=("dim",)
 def cumsum(input, dim, *, dtype=None):
     d = input._data
     ax = wrap_dim(dim, d.ndim or 1)
+    _grad_dtype(input, _sum_dtype(d, dtype))
     res = np.cumsum(d, axis=ax if d.ndim else None, dtype=_sum_dtype(d, dtype)).reshape(d.shape)
     out = _make(res)
     if needs_grad(input):
