@@ -312,7 +312,8 @@ def expand(input, *sizes):
         )
     lead = len(sizes) - d.ndim
     target = []
-    for i, s in enumerate(sizes):
+    for i in reversed(range(len(sizes))):  # from the last dim, as PyTorch checks them
+        s = sizes[i]
         if i < lead:
             if s == -1:
                 raise RuntimeError(
@@ -330,7 +331,7 @@ def expand(input, *sizes):
                 )
             else:
                 target.append(s)
-    target = tuple(target)
+    target = tuple(reversed(target))
     if target == d.shape:
         res = d.view()
     else:
