@@ -81,6 +81,15 @@ def _sum1_backward(node, grad):
 
 def _mean0_backward(node, grad):
     a = node._attrs
+    g = grad._data
+    if g.ndim == 0:
+        from .pointwise import _fast
+
+        if _fast(g):
+            # Every element is the same float: grad / numel once, then a fill. Same values
+            # as dividing the expanded gradient (numel converts to grad's dtype either way),
+            # ~7x faster on big inputs.
+            return _make(np.full(a["self_sym_sizes"], np.true_divide(g, a["self_sym_numel"])))
     return grad.expand(a["self_sym_sizes"]) / a["self_sym_numel"]
 
 
