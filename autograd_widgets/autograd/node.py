@@ -289,8 +289,9 @@ def _load_wrap_output():
 
 
 def _short(name: str) -> str:
-    """PyTorch names the node without its ``Backward<N>`` suffix in version errors."""
-    return re.sub(r"Backward\d*$", "", name)
+    """The node as PyTorch names it in version errors: ``Backward0`` dropped, other
+    overloads keep their number (``AddBackward0`` -> ``Add``, ``PowBackward1`` -> ``Pow1``)."""
+    return re.sub(r"Backward(\d*)$", lambda m: "" if m.group(1) in ("", "0") else m.group(1), name)
 
 
 class Node:
