@@ -156,7 +156,7 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
     a_rg = a._requires_grad
     b_rg = b_is_t and b._requires_grad
     if not (a_rg or b_rg) or not grad_state.enabled:
-        if events.listeners:
+        if events.listeners and events.hears("op_no_grad"):
             no_grad_event(name or cls.__name__, out, (a, b if b_is_t else None))
         return out
     if res.dtype.kind != "f":
@@ -662,7 +662,7 @@ def pow(input, exponent):
     out = _make(res)
     if needs_grad(input):
         record(PowBackward0, out, (input,), {"self": input}, {"exponent": exponent})
-    elif events.listeners:
+    elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("PowBackward0", out, (input,))
     return out
 
@@ -723,7 +723,7 @@ def _unary(np_fn, cls, x: Tensor, save: str | None, float_op: bool = True) -> Te
         res = np.asarray(res, dtype=d.dtype)
     out = _make(res)
     if not x._requires_grad or not grad_state.enabled:
-        if events.listeners:
+        if events.listeners and events.hears("op_no_grad"):
             no_grad_event(cls.__name__, out, (x,))
         return out
     # record(), inlined for one input.

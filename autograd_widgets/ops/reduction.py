@@ -150,7 +150,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
         out = _make(res)
         if grad_state.enabled and input._requires_grad:
             record(SumBackward0, out, (input,), None, {"self_sym_sizes": d.shape})
-        elif events.listeners:
+        elif events.listeners and events.hears("op_no_grad"):
             no_grad_event("SumBackward0", out, (input,))
         return out
     axes = _dims(dim, d.ndim)
@@ -165,7 +165,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
             {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim, "self_sym_sizes": d.shape},
         )
         out._grad_fn._shapes = axes
-    elif events.listeners:
+    elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("SumBackward1", out, (input,))
     return out
 
@@ -208,7 +208,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                 None,
                 {"self_sym_numel": d.size, "self_sym_sizes": d.shape},
             )
-        elif events.listeners:
+        elif events.listeners and events.hears("op_no_grad"):
             no_grad_event("MeanBackward0", out, (input,))
         return out
     axes = _dims(dim, d.ndim)
@@ -232,7 +232,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             },
         )
         out._grad_fn._shapes = axes
-    elif events.listeners:
+    elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("MeanBackward1", out, (input,))
     return out
 

@@ -54,7 +54,7 @@ def _unary_view(input, res, cls, attrs, view_fn, saved=None):
     _as_view(out, input, view_fn)
     if grad_state.enabled and input._requires_grad:
         record(cls, out, (input,), saved, attrs)
-    elif events.listeners:
+    elif events.listeners and events.hears("op_no_grad"):
         no_grad_event(cls.__name__, out, (input,))
     return out
 
@@ -176,7 +176,7 @@ def clone(input, *, memory_format=None):
     out = _make(input._data.copy())
     if needs_grad(input):
         record(CloneBackward0, out, (input,))
-    elif events.listeners:
+    elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("CloneBackward0", out, (input,))
     return out
 
