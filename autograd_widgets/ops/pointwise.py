@@ -1134,6 +1134,8 @@ def clamp(input, min=None, max=None):  # noqa: A002
     bounds = [v for v in (min, max) if v is not None]
     if d.dtype.kind == "f" and all(type(v) in (int, float) for v in bounds):
         res = np.clip(d, min, max)  # the common case: nothing to promote
+        if res.dtype != d.dtype:  # numpy 1.x may compute float32 with float bounds in double
+            res = res.astype(d.dtype)
     else:
         # The bounds are wrapped numbers: they take part in promotion (a bool tensor with
         # int bounds is clamped as int64) and are converted to the result dtype with c10's
