@@ -843,7 +843,14 @@ def _relu_backward(n, grad):
     if _fast(g):
         r = _saved_np(n, "result")
         if r.dtype == g.dtype:
-            return _make(np.where(r > 0, g, g.dtype.type(0)))
+            zero = g.dtype.type(0)
+            if g.ndim and np.isfinite(g).all():
+                # g * mask gives -0. where a negative g is masked; adding +0. makes it +0.
+                # (and changes nothing else): the same values as np.where, ~2x faster.
+                t = np.multiply(g, r > 0, dtype=g.dtype)
+                np.add(t, zero, out=t)
+                return _make(t)
+            return _make(np.where(r > 0, g, zero))  # inf/NaN masked to 0, not NaN
     return _masked(grad, n.saved("result") > 0)
 
 
