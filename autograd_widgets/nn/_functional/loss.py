@@ -342,7 +342,11 @@ def nll_loss(
     safe = np.where(valid, tc, 0)
     w = np.ones(n_classes, dtype=x.dtype) if weight is None else weight._data.astype(x.dtype)
     wt = np.where(valid, w[safe], 0).astype(x.dtype)
-    picked = np.take_along_axis(xc, safe[..., None], axis=-1)[..., 0]
+    rows = np.arange(x.shape[0]) if x.ndim == 2 else None
+    if rows is not None:  # (N, C): plain fancy indexing, no index arrays to build
+        picked = x[rows, safe]
+    else:
+        picked = np.take_along_axis(xc, safe[..., None], axis=-1)[..., 0]
     losses = -picked * wt
     if reduction == "none":
         res = losses if x.ndim > 1 else losses.reshape(())
@@ -358,9 +362,13 @@ def nll_loss(
         scale = wt / total
     out = _make(res)
     if needs_grad(input):
-        coef = np.zeros_like(xc)
-        np.put_along_axis(coef, safe[..., None], -scale[..., None].astype(x.dtype), axis=-1)
-        coef = coef[0] if x.ndim == 1 else np.moveaxis(coef, -1, 1)
+        if rows is not None:
+            coef = np.zeros_like(x)
+            coef[rows, safe] = -scale.astype(x.dtype)
+        else:
+            coef = np.zeros_like(xc)
+            np.put_along_axis(coef, safe[..., None], -scale[..., None].astype(x.dtype), axis=-1)
+            coef = coef[0] if x.ndim == 1 else np.moveaxis(coef, -1, 1)
         saved = {"self": input, "target": target, "weight": weight, "total_weight": _make(total)}
         node = record(
             NllLoss2DBackward0 if x.ndim > 2 else NllLossBackward0,
