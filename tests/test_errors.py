@@ -601,6 +601,23 @@ def relu_of_bool(m):
     m.tensor([True]).relu()
 
 
+@error
+def logsigmoid_of_integers(m):
+    m.nn.functional.logsigmoid(m.tensor([1, 2]))
+
+
+@error
+def nll_loss_float_target(m):
+    m.nn.functional.nll_loss(m.zeros(2, 3), m.zeros(2))
+
+
+@error
+def batch_norm_mixed_float_dtypes(m):
+    x = m.ones(4, 3, 2, dtype=m.float64)
+    w = m.ones(3, dtype=m.float64)
+    m.nn.functional.batch_norm(x, m.zeros(3), m.ones(3), w, w, training=True)
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

@@ -307,7 +307,8 @@ _SCALAR_TYPE = {
 
 def scalar_type_name(dt) -> str:
     """c10's name of a dtype (``'Long'``, ``'Float'``...), as PyTorch's kernel errors print it."""
-    return _SCALAR_TYPE[np.dtype(dt).name]
+    name = np.dtype(dt).name
+    return _SCALAR_TYPE.get(name, name)
 
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}

@@ -30,6 +30,7 @@ from ._core import (
     not_implemented_for,
     promote,
     record,
+    scalar_type_name,
     unbroadcast,
     wrap_int,
     write_out,
@@ -1305,19 +1306,6 @@ def fmin(input, other):
     return _binary(np.fmin, FminBackward0, input, other, ("self", "other"))
 
 
-# c10 ScalarType names, used by some PyTorch messages ("... with dtype Long").
-_SCALAR_TYPE_NAMES = {
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-}
-
-
 def _where_backward(node, grad):
     c = node.saved("condition")
     zero = _make(np.zeros((), dtype=grad._data.dtype))
@@ -1338,7 +1326,7 @@ def where(condition, input=None, other=None):
     if c.dtype != np.bool_:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            + _SCALAR_TYPE_NAMES.get(c.dtype.name, c.dtype.name)
+            + scalar_type_name(c.dtype)
         )
     a = input if isinstance(input, Tensor) else None
     b = other if isinstance(other, Tensor) else None

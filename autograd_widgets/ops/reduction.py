@@ -20,6 +20,7 @@ from ._core import (
     not_implemented_for,
     record,
     record_multi,
+    scalar_type_name,
     wrap_dim,
 )
 from ._sum_order import torch_sum
@@ -116,8 +117,6 @@ MeanBackward1 = node_class(
 def _grad_dtype(input, dt) -> None:
     """A result that would need a gradient in a non-float dtype (``x.sum(dtype=int64)``)."""
     if dt.kind != "f" and input._requires_grad and grad_state.enabled:
-        from ._core import scalar_type_name
-
         raise RuntimeError(f"Autograd not support dtype: {scalar_type_name(dt)}")
 
 
@@ -182,7 +181,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if d.dtype.kind not in "f" and dtype is None:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {_type_word(d.dtype)}"
+            f"complex dtype. Got: {scalar_type_name(d.dtype)}"
         )
     if dtype is not None:
         from .._dtype import as_dtype
@@ -191,7 +190,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         if dtype.np.kind != "f":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Optional dtype must be either a floating "
-                f"point or complex dtype. Got: {_type_word(dtype.np)}"
+                f"point or complex dtype. Got: {scalar_type_name(dtype.np)}"
             )
         d = d.astype(dtype.np)
     if dim is None:
@@ -235,17 +234,6 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("MeanBackward1", out, (input,))
     return out
-
-
-def _type_word(np_dtype) -> str:
-    return {
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-    }.get(np_dtype.name, np_dtype.name)
 
 
 # --- prod -------------------------------------------------------------------------------
@@ -800,7 +788,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
     if input._data.dtype.kind != "f":
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-            + _type_word(input._data.dtype)
+            + scalar_type_name(input._data.dtype)
         )
     d = as_float_input(input)
     axes = _dims(dim, d.ndim)

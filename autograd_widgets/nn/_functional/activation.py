@@ -9,7 +9,7 @@ import numpy as np
 from ...autograd.node import node_class
 from ...ops import inplace as _inplace
 from ...ops import pointwise as _pw
-from ...ops._core import Tensor, as_float_input, needs_grad, record
+from ...ops._core import Tensor, as_float_input, needs_grad, not_implemented_for, record
 
 _make = Tensor._make
 
@@ -234,18 +234,12 @@ def logsigmoid(input):
     """``F.logsigmoid``: ``min(x, 0) - log1p(exp(-|x|))``, one ``LogSigmoidBackward0``."""
     x = input._data
     if x.dtype.kind != "f":
-        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{_type_word(x)}'")
+        raise not_implemented_for("log_sigmoid_cpu", x.dtype)
     z = np.exp(-np.abs(x))
     out = _make(np.asarray(np.minimum(x, 0) - np.log1p(z), dtype=x.dtype))
     if needs_grad(input):
         record(LogSigmoidBackward0, out, (input,), {"self": input, "buffer": _make(z)})
     return out
-
-
-def _type_word(x) -> str:
-    from ..._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
-
-    return _DTYPE_TO_TYPE_STRING[from_numpy_dtype(x.dtype)]
 
 
 # --- glu ----------------------------------------------------------------------------------------------

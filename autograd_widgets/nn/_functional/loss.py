@@ -15,7 +15,7 @@ from ...autograd import events
 from ...autograd.grad_mode import state as _grad_state
 from ...autograd.node import node_class
 from ...ops import reduction as _red
-from ...ops._core import Tensor, needs_grad, record, unbroadcast
+from ...ops._core import Tensor, needs_grad, record, scalar_type_name, unbroadcast
 from ...ops._shown import torch_int
 
 _make = Tensor._make
@@ -37,12 +37,6 @@ _REDUCTIONS = ("none", "mean", "sum")
 # "mean"), so the nodes here keep the same int and the formulas compare against it.
 _NONE, _MEAN, _SUM = 0, 1, 2
 _ENUM = {"none": _NONE, "mean": _MEAN, "sum": _SUM}
-
-
-def _type_word(dt) -> str:
-    """ATen's ScalarType name ("Float", "Double") as its dtype messages print it."""
-    words = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long"}
-    return words.get(np.dtype(dt).name, np.dtype(dt).name)
 
 
 def _legacy_reduction(size_average, reduce, reduction: str) -> str:
@@ -311,10 +305,10 @@ def _check_target(input: Tensor, target: Tensor) -> None:
             f"({target._data.shape[0]})."
         )
     if target._data.dtype.kind not in "iu":
-        name = {"f4": "Float", "f8": "Double", "f2": "Half", "b1": "Bool"}.get(
-            target._data.dtype.str[1:], str(target.dtype)
+        raise RuntimeError(
+            "expected target dtype to be Long or Byte, but got "
+            f"{scalar_type_name(target._data.dtype)}"
         )
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {name}")
     if xd > 2 and input._data.shape[2:] != target._data.shape[1:]:
         raise RuntimeError(
             f"Expected target size {[input._data.shape[0]] + list(input._data.shape[2:])}, got "
@@ -487,8 +481,8 @@ def binary_cross_entropy(
     if target._data.dtype != input._data.dtype:
         # PyTorch's binary_cross_entropy kernel refuses a target of another dtype (no promotion).
         raise RuntimeError(
-            f"Found dtype {_type_word(target._data.dtype)} but expected "
-            f"{_type_word(input._data.dtype)}"
+            f"Found dtype {scalar_type_name(target._data.dtype)} but expected "
+            f"{scalar_type_name(input._data.dtype)}"
         )
     x, t = input._data, target._data
     if ((x < 0) | (x > 1)).any() or np.isnan(x).any():

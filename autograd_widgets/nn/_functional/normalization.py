@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.node import node_class
-from ...ops._core import Tensor, needs_grad, record
+from ...ops._core import Tensor, needs_grad, record, scalar_type_name
 
 _make = Tensor._make
 
@@ -93,9 +93,6 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 # --- batch_norm ------------------------------------------------------------------------------
-_TYPE_WORD = {"float16": "Half", "float32": "Float", "float64": "Double"}
-
-
 def _batch_norm_backward(n, grad):
     a = n._attrs
     x, w = n.saved("input"), n.saved("weight")
@@ -147,8 +144,8 @@ def batch_norm(
             # PyTorch's CPU kernel takes no mixed float dtypes here (only reduced-precision
             # inputs with float32 parameters, which numpy has no bfloat16 for).
             raise RuntimeError(
-                f"expected scalar type {_TYPE_WORD.get(x.dtype.name, x.dtype.name)} but found "
-                f"{_TYPE_WORD.get(t._data.dtype.name, t._data.dtype.name)}"
+                f"expected scalar type {scalar_type_name(x.dtype)} but found "
+                f"{scalar_type_name(t._data.dtype)}"
             )
     if training:
         size = x.size // C
