@@ -26,20 +26,17 @@ from .resample import *  # noqa: F403
 from .rnn import *  # noqa: F403
 from .transformer import *  # noqa: F403
 
-__all__ = ["Module"] + [
-    name
-    for mod in (
-        activation,
-        container,
-        conv,
-        extra,
-        layers,
-        linear,
-        loss,
-        pooling,
-        resample,
-        rnn,
-        transformer,
-    )
-    for name in mod.__all__
-]
+_SUBMODULES = (
+    activation,
+    container,
+    conv,
+    extra,
+    layers,
+    linear,
+    loss,
+    pooling,
+    resample,
+    rnn,
+    transformer,
+)
+__all__ = ["Module"] + [name for mod in _SUBMODULES for name in mod.__all__]
