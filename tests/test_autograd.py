@@ -65,6 +65,24 @@ def node_names(m):
 
 
 @scenario
+def saved_python_number(m):
+    x = x_(m)
+    fn = (x * 0.9).grad_fn
+    same = fn._saved_other is fn._saved_other  # one wrapped tensor per node, as PyTorch
+    return [repr(fn._saved_other), repr((x / 2).grad_fn._saved_other), same]
+
+
+@scenario
+def relu_backward_masks_non_finite_gradients(m):
+    x = m.tensor([-1.0, 2.0, -3.0, 4.0], requires_grad=True)
+    y = x.relu()
+    y.backward(m.tensor([float("nan"), 1.0, float("-inf"), -2.0]))
+    z = m.tensor([-1.0, 2.0], requires_grad=True)
+    z.relu().backward(m.tensor([-5.0, -1.0]))  # no -0. where masked
+    return [repr(x.grad), repr(z.grad)]
+
+
+@scenario
 def retain_graph_then_free(m):
     x = x_(m)
     y = (x.exp() * x).sum()
