@@ -6,6 +6,7 @@ this checkout and can share helpers as ``tests._oracle`` without an install.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -18,6 +19,14 @@ if _ROOT not in sys.path:
 from tests._oracle import require_torch  # noqa: E402
 
 __all__ = ["require_torch"]
+
+
+def pytest_report_header(config):
+    """Name the CPU, its SIMD level and numpy's BLAS: float32 results depend on them."""
+    spec = importlib.util.spec_from_file_location("_machine", Path(_ROOT) / "bench" / "machine.py")
+    machine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(machine)
+    return machine.describe(with_torch=False).splitlines()
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ import numpy as np
 import pytest
 
 from tests._oracle import require_torch
+from tests._output_compare import BlasWatch
+from tests._output_compare import assert_same_output as assert_tutorial_output
 
 pytestmark = pytest.mark.oracle
 
@@ -39,26 +41,30 @@ def _random_values():
     }
 
 
-def run_tutorial(source: str, module_name: str) -> list[str]:
-    """Execute ``source`` with ``import torch`` bound to ``module_name``; return its stdout lines."""
+def run_tutorial(source: str, module_name: str) -> tuple[list[str], int | None]:
+    """Execute ``source`` with ``import torch`` bound to ``module_name``.
+
+    Returns its stdout lines and, on PyTorch, the index of the first line printed
+    after a float32 BLAS product (see :mod:`tests._output_compare`).
+    """
     source = textwrap.dedent(source)
     if module_name != "torch":
         source = source.replace("import torch\n", f"import {module_name} as torch\n", 1)
     namespace = {"__name__": "__tutorial__", **_random_values()}
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    watch = BlasWatch(out) if module_name == "torch" else contextlib.nullcontext()
+    with contextlib.redirect_stdout(out), watch:
         exec(compile(source, f"<tutorial on {module_name}>", "exec"), namespace)
-    return _ADDRESS.sub(" object at 0x...>", out.getvalue()).splitlines()
+    lines = _ADDRESS.sub(" object at 0x...>", out.getvalue()).splitlines()
+    return lines, (watch.first_line if module_name == "torch" else None)
 
 
 def assert_same_output(source: str):
     require_torch()
-    expected = run_tutorial(source, "torch")
+    expected, blas_from = run_tutorial(source, "torch")
     assert expected, "the tutorial printed nothing"
-    ours = run_tutorial(source, "autograd_widgets")
-    for number, (want, got) in enumerate(zip(expected, ours), start=1):
-        assert got == want, f"line {number} differs"
-    assert len(ours) == len(expected)
+    ours, _ = run_tutorial(source, "autograd_widgets")
+    assert_tutorial_output(expected, ours, blas_from)
 
 
 # "Deep Learning with PyTorch: A 60 Minute Blitz", part "Autograd: automatic
@@ -201,7 +207,7 @@ def test_tutorial_output_matches_pytorch(source):
 def test_blitz_oracle_output_is_the_tutorials():
     """The oracle run itself prints what the tutorial page shows (a check on the harness)."""
     require_torch()
-    lines = run_tutorial(BLITZ, "torch")
+    lines, _ = run_tutorial(BLITZ, "torch")
     assert lines[:4] == [
         "tensor([[1., 1.],",
         "        [1., 1.]], requires_grad=True)",

@@ -19,6 +19,8 @@ import tempfile
 
 import numpy as np
 
+from tests._output_compare import BlasWatch
+
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 
 # ``import torch.nn as nn`` -> ``import autograd_widgets.nn as nn`` and so on; the
@@ -59,14 +61,19 @@ class WeightBook:
         return model
 
 
-def run_program(source: str, module: str, book: WeightBook) -> list[str]:
-    """Execute ``source`` against ``module``; return its stdout lines with addresses masked."""
+def run_program(source: str, module: str, book: WeightBook, watch=None) -> list[str]:
+    """Execute ``source`` against ``module``; return its stdout lines with addresses masked.
+
+    ``watch`` (a :class:`~tests._output_compare.BlasWatch` factory) is entered around
+    the run to find the first line that may depend on BLAS rounding.
+    """
     if module != "torch":
         source = rewrite_imports(source, module)
     namespace = {"__name__": "__main__", "sync_weights": book.sync_weights}
     out = io.StringIO()
     cwd = os.getcwd()
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(out):
+    watching = watch(out) if watch is not None else contextlib.nullcontext()
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(out), watching:
         os.chdir(tmp)
         try:
             exec(compile(source, f"<program on {module}>", "exec"), namespace)
@@ -75,20 +82,30 @@ def run_program(source: str, module: str, book: WeightBook) -> list[str]:
     return _ADDRESS.sub(" at 0x...>", out.getvalue()).splitlines()
 
 
-def outputs(source: str) -> tuple[list[str], list[str]]:
-    """``(torch_lines, autograd_widgets_lines)`` for one program."""
+def outputs(source: str) -> tuple[list[str], list[str], int | None]:
+    """``(torch_lines, autograd_widgets_lines, blas_from)`` for one program.
+
+    ``blas_from`` is the index of the first line printed after PyTorch ran a
+    float32 BLAS product (see :mod:`tests._output_compare`), or ``None``.
+    """
     import torch
 
     torch.set_num_threads(1)  # small tensors: threads only add contention (and flakiness)
     book = WeightBook()
     torch.manual_seed(0)
-    expected = run_program(source, "torch", book)
+    watches = []
+
+    def watch(stream):
+        watches.append(BlasWatch(stream))
+        return watches[-1]
+
+    expected = run_program(source, "torch", book, watch)
     book.start_replay()
     import autograd_widgets
 
     autograd_widgets.manual_seed(0)
     ours = run_program(source, "autograd_widgets", book)
-    return expected, ours
+    return expected, ours, watches[0].first_line
 
 
 if __name__ == "__main__":  # python -m tests.conformance._harness programs/x.py: show the diff
@@ -96,12 +113,15 @@ if __name__ == "__main__":  # python -m tests.conformance._harness programs/x.py
     import sys
     import traceback
 
+    from tests._output_compare import differences
+
     for path in sys.argv[1:]:
         try:
-            want, got = outputs(open(path).read())
+            want, got, blas_from = outputs(open(path).read())
         except Exception:
             traceback.print_exc()
             continue
         diff = list(difflib.unified_diff(want, got, "torch", "autograd_widgets", lineterm=""))
-        print(f"== {path}: {'OK' if not diff else 'DIFF'}")
+        verdict = "OK" if not differences(want, got, blas_from) else "DIFF"
+        print(f"== {path}: {verdict} (BLAS from line {blas_from})")
         print("\n".join(diff[:80]))

@@ -1,0 +1,94 @@
+"""Name the machine a figure or a test run comes from: CPU model, SIMD level, BLAS, threads.
+
+Ratios against PyTorch move with the CPU (its SIMD width decides numpy's and
+PyTorch's kernels, and the BLAS library's summation order), so every benchmark
+table and every CI run starts with this. ``python bench/machine.py`` prints it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+
+
+def cpu_model() -> str:
+    """The CPU's model name from ``/proc/cpuinfo`` (or the platform's guess elsewhere)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def simd_level() -> str:
+    """The widest x86 vector extension the CPU reports: ``AVX-512``, ``AVX2``, ``AVX``, ``SSE``."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((ln.split(":", 1)[1].split() for ln in f if ln.startswith("flags")), [])
+    except OSError:
+        flags = []
+    for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"), ("sse2", "SSE2")):
+        if flag in flags:
+            return name
+    return platform.machine()
+
+
+def blas() -> str:
+    """numpy's BLAS: library, version, the kernel it picked for this CPU, and its threads."""
+    try:
+        import numpy  # noqa: F401  (loads the BLAS so threadpoolctl sees it)
+        from threadpoolctl import threadpool_info
+
+        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        if pools:
+            p = pools[0]
+            return (
+                f"{p.get('internal_api')} {p.get('version')} "
+                f"(kernel {p.get('architecture')}, {p.get('num_threads')} threads)"
+            )
+    except ImportError:
+        pass
+    try:
+        import numpy as np
+
+        config = np.show_config(mode="dicts")  # numpy >= 1.25
+        info = config["Build Dependencies"]["blas"]
+        return f"{info.get('name')} {info.get('version')}"
+    except Exception:  # noqa: BLE001 - only a description
+        return "unknown"
+
+
+def describe(with_torch: bool = True) -> str:
+    """One paragraph naming the machine, for the head of a benchmark table or a CI log.
+
+    ``with_torch=False`` leaves PyTorch out (importing it takes a second and loads its libraries).
+    """
+    lines = [f"CPU: {cpu_model()} ({simd_level()}), {os.cpu_count()} cores"]
+    try:
+        import numpy as np
+
+        lines.append(f"numpy {np.__version__}, BLAS: {blas()}")
+    except ImportError:
+        lines.append("numpy not installed")
+    env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+    if env:
+        lines.append("set: " + ", ".join(f"{k}={v}" for k, v in env.items()))
+    if not with_torch:
+        return "\n".join(lines)
+    try:
+        import torch
+
+        lines.append(
+            f"torch {torch.__version__} (CPU capability {torch.backends.cpu.get_cpu_capability()}, "
+            f"{torch.get_num_threads()} threads)"
+        )
+    except ImportError:
+        pass
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(describe())
