@@ -26,12 +26,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LANGS = ("en", "zh")
+LANG_NAMES = {"en": "English", "zh": "Chinese"}
 TUTORIALS_DIR = Path(__file__).resolve().parent / "tutorials"
 RECORD_NAME = ".autograd-widgets-tutorial.json"
 DEFAULT_DIR_NAME = "autograd-widgets-tutorials"
-INSTALL_HINT = (
-    'JupyterLab is not installed; install it with: pip install "autograd-widgets[widgets]"'
-)
+INSTALL_HINT = 'JupyterLab is not installed; install it with: pip install "autograd-widgets[lab]"'
+
+
+def default_dir_name(lang: str) -> str:
+    """The default folder of one language: each language gets its own, so they never mix."""
+    return DEFAULT_DIR_NAME if lang == "en" else f"{DEFAULT_DIR_NAME}-{lang}"
+
+
+class MixedLanguageError(ValueError):
+    """The folder already holds the tutorials in another language."""
 
 
 def default_lang(environ: dict[str, str] | None = None) -> str:
@@ -83,13 +91,47 @@ def _read_record(folder: Path) -> dict[str, str]:
     return {k: v for k, v in files.items() if isinstance(v, str)} if isinstance(files, dict) else {}
 
 
+def _notebook_lang(path: Path) -> str | None:
+    """The tutorial language written in a notebook's metadata, or ``None``."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        lang = meta.get("autograd_widgets", {}).get("lang")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return lang if lang in LANGS else None
+
+
+def languages_in(folder: Path) -> set[str]:
+    """The tutorial languages already in ``folder`` (from each notebook, then the record)."""
+    found = {_notebook_lang(p) for p in folder.glob("*.ipynb")} - {None}
+    try:
+        recorded = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8")).get("lang")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if recorded in LANGS:
+        found.add(recorded)
+    return found
+
+
 def copy_tutorials(lang: str, folder: Path) -> CopyReport:
-    """Copy the ``lang`` notebooks into ``folder``, keeping any copy the user edited."""
+    """Copy the ``lang`` notebooks into ``folder``, keeping any copy the user edited.
+
+    Raises :class:`MixedLanguageError` when ``folder`` holds the tutorials in
+    another language: the same file names in two languages would leave a mixed set.
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     sources = shipped_notebooks(lang)
     if not sources:
         raise FileNotFoundError(f"no bundled notebooks in {TUTORIALS_DIR / lang}")
+    if folder.is_dir():
+        other = sorted(languages_in(folder) - {lang})
+        if other:
+            raise MixedLanguageError(
+                f"{folder} already holds the {LANG_NAMES[other[0]]} tutorials; the "
+                f"{LANG_NAMES[lang]} ones need a folder of their own, for example: "
+                f"autograd-widgets tutorial --lang {lang} --dir {folder.parent / default_dir_name(lang)}"
+            )
     folder.mkdir(parents=True, exist_ok=True)
     record = _read_record(folder)
     report = CopyReport(folder)
@@ -195,7 +237,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help=f"folder to copy the notebooks into (default: ./{DEFAULT_DIR_NAME})",
+        help=(
+            f"folder to copy the notebooks into (default: ./{default_dir_name('en')} for English, "
+            f"./{default_dir_name('zh')} for Chinese; one language per folder)"
+        ),
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="start JupyterLab without opening a browser"
@@ -210,11 +255,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, extra: list[str]) -> int:
     """Carry out ``autograd-widgets tutorial`` for parsed ``args``."""
     lang = args.lang or default_lang()
-    folder = (args.dir or Path.cwd() / DEFAULT_DIR_NAME).expanduser().resolve()
+    folder = (args.dir or Path.cwd() / default_dir_name(lang)).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
         parser.error(f"--dir {folder} exists and is not a folder")
     try:
         report = copy_tutorials(lang, folder)
+    except MixedLanguageError as exc:
+        print(f"autograd-widgets: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"autograd-widgets: cannot copy the tutorials to {folder}: {exc}", file=sys.stderr)
         return 1

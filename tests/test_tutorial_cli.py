@@ -110,9 +110,12 @@ def test_default_folder_and_language(tmp_path, launched, monkeypatch):
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     run_cli("tutorial")
-    folder = tmp_path / _tutorial.DEFAULT_DIR_NAME
+    folder = tmp_path / "autograd-widgets-tutorials-zh"
     assert sorted(p.name for p in folder.glob("*.ipynb")) == EN
     assert "自动求导" in (folder / EN[0]).read_text(encoding="utf-8")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    run_cli("tutorial")  # the English default folder is another one: no mixing
+    assert "自动求导" not in (tmp_path / "autograd-widgets-tutorials" / EN[0]).read_text("utf-8")
     assert _tutorial.default_lang({"LANG": "en_US.UTF-8"}) == "en"
     assert _tutorial.default_lang({}) == "en"
 
@@ -155,7 +158,7 @@ def test_missing_jupyterlab_gives_a_one_line_install_hint(tmp_path, launched, mo
     assert run_cli("tutorial", "--dir", str(tmp_path)) == 1
     err = capsys.readouterr().err
     assert err.strip() == _tutorial.INSTALL_HINT
-    assert 'pip install "autograd-widgets[widgets]"' in err
+    assert 'pip install "autograd-widgets[lab]"' in err
     assert launched == []
     assert len(list(tmp_path.glob("*.ipynb"))) == 6  # the notebooks are still copied
 
@@ -272,3 +275,21 @@ def test_chinese_readme_gives_the_same_two_commands_as_the_english_one():
 
     assert commands("README.zh-CN.md") == commands("README.md")
     assert "autograd-widgets tutorial" in commands("README.zh-CN.md")[0]
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_folder_never_mixes_languages(tmp_path, launched, capsys, edited):
+    """zh into a folder of English copies (edited or not, with or without the record) refuses."""
+    assert run_cli("tutorial", "--lang", "en", "--dir", str(tmp_path)) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("*.ipynb")}
+    if edited:
+        first = tmp_path / EN[0]
+        first.write_text(first.read_text(encoding="utf-8").replace("autograd", "Autograd"), "utf-8")
+        (tmp_path / _tutorial.RECORD_NAME).unlink()
+        before[EN[0]] = first.read_bytes()
+    capsys.readouterr()
+    assert run_cli("tutorial", "--lang", "zh", "--dir", str(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert "already holds the English tutorials" in err
+    assert "--lang zh --dir" in err and "autograd-widgets-tutorials-zh" in err
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.ipynb")} == before

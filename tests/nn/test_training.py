@@ -8,6 +8,7 @@ import importlib
 import time
 import tracemalloc
 import weakref
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,17 +16,18 @@ import pytest
 import autograd_widgets as aw
 from tests._oracle import require_torch
 
+_DIGITS = Path(__file__).resolve().parents[2] / "notebooks" / "source" / "_digits.py"
+
 
 @functools.lru_cache(maxsize=1)
 def _digits():
-    datasets = pytest.importorskip("sklearn.datasets")
-    digits = datasets.load_digits()
-    x = (digits.data / 16.0).astype(np.float32)
-    y = digits.target.astype(np.int64)
-    rng = np.random.default_rng(0)
-    order = rng.permutation(len(x))
-    x, y = x[order], y[order]
-    return x[:1400], y[:1400], x[1400:], y[1400:]
+    """Tutorial 4's generated 8x8 digits (its data cell, run here with numpy alone)."""
+    namespace = {}
+    exec(_DIGITS.read_text(encoding="utf-8"), namespace)
+    exec(namespace["DIGITS_CODE"], namespace)
+    x_train, x_test = (namespace[k].astype(np.float32) for k in ("X_train", "X_test"))
+    y_train, y_test = (namespace[k].astype(np.int64) for k in ("y_train", "y_test"))
+    return x_train, y_train, x_test, y_test
 
 
 def train_digits(torch, epochs=10, seed=0):
@@ -66,7 +68,7 @@ def test_digits_mlp_reaches_torch_accuracy_band():
     ours = train_digits(aw)
     elapsed = time.perf_counter() - start
     theirs = train_digits(torch)
-    assert ours > 0.93 and theirs > 0.93
+    assert ours > 0.88 and theirs > 0.88  # the generated digits: ~0.91 after 10 epochs
     assert abs(ours - theirs) < 0.03, (ours, theirs)
     assert elapsed < 20
 
