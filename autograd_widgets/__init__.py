@@ -41,14 +41,11 @@ from ._creation import (
     linspace,
     logspace,
     manual_seed,
-    multinomial,
     normal,
     ones,
     ones_like,
     rand,
     rand_like,
-    randint,
-    randint_like,
     randn,
     randn_like,
     randperm,
@@ -75,6 +72,7 @@ from ._dtype import (
     uint8,
 )
 from ._printing import set_printoptions
+from ._sampling import multinomial, randint, randint_like
 from .autograd import (
     enable_grad,
     inference_mode,
