@@ -322,7 +322,8 @@ def fill_(self, value):
     return self
 
 
-def copy_(self, src, non_blocking=False):
+def copy_(self, other, non_blocking=False):
+    src = other
     check_inplace(self)
     if not isinstance(src, Tensor):
         raise TypeError(
@@ -389,10 +390,10 @@ def _random_fill(self, data, node_name):
     return self
 
 
-def uniform_(self, a=0.0, b=1.0, *, generator=None):
+def uniform_(self, a=0.0, to=1.0, *, generator=None):
     from .._creation import _rng
 
-    data = _rng(generator).uniform(a, b, self._data.shape, self._data.dtype)
+    data = _rng(generator).uniform(a, to, self._data.shape, self._data.dtype)
     return _random_fill(self, data, "UniformBackward0")
 
 
@@ -420,9 +421,10 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return _random_fill(self, data, "ExponentialBackward0")
 
 
-def random_(self, low=0, high=None, *, generator=None):
+def random_(self, low=0, to=None, *, generator=None):
     from .._creation import _rng
 
+    high = to
     if high is None:
         low, high = 0, low if low else 2**24
     data = _rng(generator).integers(low, high, self._data.shape)
