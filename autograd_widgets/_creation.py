@@ -65,8 +65,8 @@ def get_rng_state():
     return default_generator.get_state()
 
 
-def set_rng_state(state) -> None:
-    default_generator.set_state(state)
+def set_rng_state(new_state) -> None:
+    default_generator.set_state(new_state)
 
 
 def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
@@ -193,6 +193,7 @@ def _accepts_out(fn):
 
         return write_out(name, out, fn(*args, **kwargs))
 
+    factory.__torch_aliases__ = {"out": "out"}  # what the signature (fn's) does not show
     return factory
 
 
@@ -333,7 +334,10 @@ def _fma(a, b, c, dt):
     return s + (t + err)
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False) -> Tensor:
+def logspace(
+    start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False
+) -> Tensor:
+    _check_device(device)
     return _finish((base ** np.linspace(start, end, steps)).astype(_dt(dtype)), requires_grad)
 
 
@@ -379,19 +383,22 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     return _finish(_rng(generator).permutation(n).astype(dt), requires_grad)
 
 
-def rand_like(input, *, dtype=None, requires_grad=False) -> Tensor:
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    _check_device(device)
     dt = _like(input, dtype)
-    return _finish(_rng().random(input._data.shape, dt).astype(dt), requires_grad)
+    return _finish(_rng(generator).random(input._data.shape, dt).astype(dt), requires_grad)
 
 
-def randn_like(input, *, dtype=None, requires_grad=False) -> Tensor:
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    _check_device(device)
     dt = _like(input, dtype)
-    return _finish(_rng().standard_normal(input._data.shape, dt).astype(dt), requires_grad)
+    return _finish(_rng(generator).standard_normal(input._data.shape, dt).astype(dt), requires_grad)
 
 
 def normal(
-    mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False
+    mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False
 ) -> Tensor:
+    _check_device(device)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         # ATen: normal_(0, std) then + mean for a scalar std; otherwise normal_(0, 1),
         # * std, + mean, each step rounded in the result's dtype.

@@ -330,7 +330,8 @@ def fill_(self, value):
     return self
 
 
-def copy_(self, src, non_blocking=False):
+def copy_(self, other, non_blocking=False):
+    src = other
     check_inplace(self)
     if not isinstance(src, Tensor):
         raise TypeError(
@@ -397,7 +398,7 @@ def _random_fill(self, data, node_name):
     return self
 
 
-def uniform_(self, a=0.0, b=1.0, *, generator=None):
+def uniform_(self, a=0.0, to=1.0, *, generator=None):
     from .._creation import _rng
     from .._random import cpp_double
 
@@ -405,15 +406,15 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None):
     if dt.kind != "f":
         raise not_implemented_for("check_uniform_bounds", dt)
     limit = float(np.finfo(dt).max)
-    for value, name in ((a, "from"), (b, "to")):
+    for value, name in ((a, "from"), (to, "to")):
         if not -limit <= value <= limit:
             raise RuntimeError(f"{name} is out of bounds for {_cpp_name(dt)}")
-    if a > b:
+    if a > to:
         raise RuntimeError(
             "uniform_ expects to return a [from, to) range, but found "
-            f"from={cpp_double(a)} > to={cpp_double(b)}"
+            f"from={cpp_double(a)} > to={cpp_double(to)}"
         )
-    data = _rng(generator).uniform(a, b, self._data.shape, dt)
+    data = _rng(generator).uniform(a, to, self._data.shape, dt)
     return _random_fill(self, data, "UniformBackward0")
 
 
