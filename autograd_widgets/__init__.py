@@ -23,6 +23,10 @@ _warnings.filterwarnings(
 from . import _dtype, _malloc
 
 _malloc.tune()
+from . import _creation as _creation_mod  # noqa: E402
+from . import _parser_spellings  # noqa: E402
+from . import _sampling as _sampling_mod  # noqa: E402
+from . import ops as _ops  # noqa: E402
 from ._creation import (
     Generator,
     arange,
@@ -41,14 +45,11 @@ from ._creation import (
     linspace,
     logspace,
     manual_seed,
-    multinomial,
     normal,
     ones,
     ones_like,
     rand,
     rand_like,
-    randint,
-    randint_like,
     randn,
     randn_like,
     randperm,
@@ -75,6 +76,7 @@ from ._dtype import (
     uint8,
 )
 from ._printing import set_printoptions
+from ._sampling import multinomial, randint, randint_like
 from .autograd import (
     enable_grad,
     inference_mode,
@@ -88,6 +90,17 @@ from .ops import *  # noqa: F403
 from .ops import _core as _ops_core
 from .serialization import load, save
 from .tensor import Size, Tensor, device, is_tensor
+
+# PyTorch's parser spellings (axis=, keepdims=, size=, out=) for every op and factory.
+_parser_spellings.apply(
+    globals(),
+    [
+        *_ops.__all__,
+        *_parser_spellings.defined_in(_creation_mod),
+        *_parser_spellings.defined_in(_sampling_mod),
+    ],
+    Tensor,
+)
 
 bool = _dtype.bool_  # noqa: A001 - torch.bool
 half = float16

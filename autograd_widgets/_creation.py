@@ -7,7 +7,7 @@ import functools
 import numpy as np
 
 from ._dtype import as_dtype, bool_, float32, get_default_dtype, int64
-from ._random import TorchMT
+from ._random import TorchMT, check_std
 from .tensor import Tensor
 
 _make = Tensor._make
@@ -65,8 +65,8 @@ def get_rng_state():
     return default_generator.get_state()
 
 
-def set_rng_state(state) -> None:
-    default_generator.set_state(state)
+def set_rng_state(new_state) -> None:
+    default_generator.set_state(new_state)
 
 
 def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
@@ -193,6 +193,7 @@ def _accepts_out(fn):
 
         return write_out(name, out, fn(*args, **kwargs))
 
+    factory.__torch_aliases__ = {"out": "out"}  # what the signature (fn's) does not show
     return factory
 
 
@@ -333,7 +334,10 @@ def _fma(a, b, c, dt):
     return s + (t + err)
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False) -> Tensor:
+def logspace(
+    start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False
+) -> Tensor:
+    _check_device(device)
     return _finish((base ** np.linspace(start, end, steps)).astype(_dt(dtype)), requires_grad)
 
 
@@ -374,100 +378,63 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
 
 
 @_accepts_out
-def randint(
-    low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False
-) -> Tensor:
-    if size is None:
-        low, high, size = 0, low, high
-    if high is None:
-        low, high = 0, low
-    if low >= high:
-        raise RuntimeError(
-            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
-        )
-    dt = as_dtype(dtype).np if dtype is not None else int64.np
-    return _finish(
-        _rng(generator)
-        .integers(low, high, _size((size,)) if isinstance(size, int) else tuple(size))
-        .astype(dt),
-        requires_grad,
-    )
-
-
-@_accepts_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     dt = as_dtype(dtype).np if dtype is not None else int64.np
     return _finish(_rng(generator).permutation(n).astype(dt), requires_grad)
 
 
-def rand_like(input, *, dtype=None, requires_grad=False) -> Tensor:
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    _check_device(device)
     dt = _like(input, dtype)
-    return _finish(_rng().random(input._data.shape, dt).astype(dt), requires_grad)
+    return _finish(_rng(generator).random(input._data.shape, dt).astype(dt), requires_grad)
 
 
-def randn_like(input, *, dtype=None, requires_grad=False) -> Tensor:
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    _check_device(device)
     dt = _like(input, dtype)
-    return _finish(_rng().standard_normal(input._data.shape, dt).astype(dt), requires_grad)
-
-
-def randint_like(input, low, high=None, *, dtype=None, requires_grad=False) -> Tensor:
-    if high is None:
-        low, high = 0, low
-    return _finish(
-        _rng().integers(low, high, input._data.shape).astype(_like(input, dtype)), requires_grad
-    )
+    return _finish(_rng(generator).standard_normal(input._data.shape, dt).astype(dt), requires_grad)
 
 
 def normal(
-    mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False
+    mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False
 ) -> Tensor:
+    _check_device(device)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        # ATen: normal_(0, std) then + mean for a scalar std; otherwise normal_(0, 1),
+        # * std, + mean, each step rounded in the result's dtype.
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         dt = (mean if isinstance(mean, Tensor) else std)._data.dtype
-        return _make((_rng(generator).standard_normal(shape, dt) * s + m).astype(dt))
+        check_std(s, tensor=isinstance(std, Tensor))
+        rng = _rng(generator)
+        if not isinstance(std, Tensor):
+            return _make((rng.normal(0.0, s, shape, dt) + m).astype(dt))
+        z = rng.normal(0.0, 1.0, shape, dt)
+        return _make(((z * s).astype(dt) + np.asarray(m, dtype=dt)).astype(dt))
     if size is None:
         raise TypeError("normal() missing required argument 'size'")
+    check_std(std)
     dt = _dt(dtype)
     shape = _size((size,)) if isinstance(size, int) else tuple(size)
     return _finish(_rng(generator).normal(mean, std, shape, dt).astype(dt), requires_grad)
 
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
-    # ATen: a probability tensor draws float uniforms, a scalar p double ones.
+    # ATen: double probabilities (a float64 tensor or a scalar p) draw double uniforms,
+    # float32 ones float uniforms.
     if p is None:
-        u = _rng(generator).random(input._data.shape, np.float32)
-        return _make((u < input._data).astype(input._data.dtype))
-    u = _rng(generator).random(input._data.shape, np.float64)
-    return _make((u < p).astype(input._data.dtype))
-
-
-def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
-    p = input._data.astype(np.float64)
-    rng = _rng(generator)
-    rows = p.reshape(-1, p.shape[-1])
-    if replacement:
-        # ATen: a normalised cumulative distribution per row, one double uniform per draw,
-        # the first category whose cumulative probability reaches it.
-        out = []
-        for r in rows:
-            cum = np.cumsum(r)
-            cum = (cum / cum[-1]).astype(input._data.dtype)
-            cum[-1] = 1
-            out.append(np.searchsorted(cum, rng.random(num_samples, np.float64), side="left"))
-        shape = p.shape[:-1] + (num_samples,)
-        return _make(np.asarray(out, dtype=np.int64).reshape(shape))
-    # ATen without replacement: q ~ Exp(1) per category, then the top ``num_samples`` of p / q.
-    if num_samples > p.shape[-1]:
-        raise RuntimeError(
-            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
-        )
-    d = input._data
-    q = rng.exponential(1.0, d.shape, d.dtype).astype(d.dtype)
-    ratio = (d / q).reshape(-1, d.shape[-1])
-    order = np.argsort(-ratio, axis=-1, kind="stable")[:, :num_samples]
-    return _make(order.astype(np.int64).reshape(p.shape[:-1] + (num_samples,)))
+        d = input._data
+        with np.errstate(invalid="ignore"):
+            if not ((d >= 0) & (d <= 1)).all():
+                raise RuntimeError(
+                    "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                    "error message be improved?  If so, please report an enhancement request "
+                    "to PyTorch.)"
+                )
+        u = _rng(generator).random(d.shape, d.dtype)
+        return _make((u < d).astype(d.dtype))
+    return input.detach().clone().bernoulli_(p, generator=generator)
 
 
 _unused = (float32,)

@@ -9,22 +9,30 @@ module applies ATen's transformations on top of it:
 * ``randn``/``normal_``: for 16 or more elements, ATen's ``normal_fill`` (uniforms
   first, then Box-Muller on blocks of 16, the last block redrawn when the size is not a
   multiple of 16); below 16, ``normal_distribution<double>`` with its cached second sample;
-* ``randint``: ``random() % range + low``; ``randperm``: a forward Fisher-Yates shuffle.
+* ``random_``/``randint``: ``random() % range + low`` (64-bit draws from 2**28 up), and
+  ``random_()`` alone the dtype's whole exactly-representable range (``random_range``);
+* ``randperm``: a forward Fisher-Yates shuffle;
+* ``multinomial``: a binary search in the normalised cumulative distribution with
+  replacement; without it (or for one sample) ``argmax``/``topk`` of ``p / Exp(1)``.
 
 float32 Box-Muller cannot reproduce SLEEF's log/sin/cos exactly: about one value in
-fourteen differs from PyTorch's in its last bit; everything else is bit-identical. The object offers the subset of ``numpy.random.Generator``'s API the rest
-of the package uses, with an extra ``dtype`` argument that selects ATen's per-dtype path.
+fourteen differs from PyTorch's in its last bit; everything else is bit-identical. The
+object offers the subset of ``numpy.random.Generator``'s API the rest of the package uses,
+with an extra ``dtype`` argument that selects ATen's per-dtype path.
 """
 
 from __future__ import annotations
 
 import math
 import pickle
+import warnings
 
 import numpy as np
 
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
+_I64 = np.dtype(np.int64)
+_DIGITS = {np.dtype(np.float16): 11, _F32: 24, _F64: 53}  # std::numeric_limits<T>::digits
 _MASK24 = np.uint64((1 << 24) - 1)
 _MASK53 = np.uint64((1 << 53) - 1)
 
@@ -72,7 +80,7 @@ class TorchMT:
         dt = _float(dtype)
         x = self._unit(_numel(shape), dt)
         if dt == _F64:
-            return (x * (high - low) + low).reshape(shape)
+            return fma(x, float(high) - float(low), float(low)).reshape(shape)
         lo, hi = np.float32(low), np.float32(high)
         width = np.float64(hi - lo)  # ``to - from`` in float, then one fused multiply-add
         return (x.astype(np.float64) * width + np.float64(lo)).astype(np.float32).reshape(shape)
@@ -98,8 +106,8 @@ class TorchMT:
             return data.reshape(shape)
         out = np.empty(n, dtype=np.float64)
         for i in range(n):
-            out[i] = self._normal_double() * scale + loc
-        return out.astype(dt).reshape(shape)
+            out[i] = self._normal_double()
+        return fma(out, float(scale), float(loc)).astype(dt).reshape(shape)
 
     def _normal_double(self) -> float:
         if self._normal_cache is not None:
@@ -112,13 +120,52 @@ class TorchMT:
         return r * math.cos(theta)
 
     def integers(self, low, high=None, size=None, dtype=np.int64) -> np.ndarray:
-        if high is None:
-            low, high = 0, low
+        """``torch.empty(size, dtype=dtype).random_(low, high)``, the way ``randint`` draws.
+
+        ``high=None`` is the dtype's largest value (inclusive); bad bounds raise PyTorch's
+        errors (``random_range``).
+        """
+        bounds = random_range(dtype, int(low), None if high is None else int(high))
+        if bounds is None:
+            return self.random_int64(size, dtype)
+        return self.random_span(*bounds, size, dtype)
+
+    def random_span(self, span: int, base: int, size=None, dtype=np.int64) -> np.ndarray:
+        """``random_(from, to)``: ``raw % span + base``, wrapped to int64, cast to ``dtype``.
+
+        ATen draws 64 bits per element when ``span >= 2**28`` (any dtype: it bounds the
+        modulo bias), 32 bits otherwise.
+        """
         shape = _shape(size)
         n = _numel(shape)
-        span = int(high) - int(low)
-        raw = self._u64(n) if span >= 2**32 else self._u32(n)
-        return ((raw % np.uint64(span)).astype(np.int64) + int(low)).reshape(shape)
+        dt = np.dtype(dtype)
+        raw = self._u64(n) if span >= 2**28 else self._u32(n)
+        # uint64 arithmetic wraps as C++'s does; the bits are then read as int64
+        vals = (raw % np.uint64(span) + np.uint64(base % 2**64)).view(np.int64)
+        return vals.astype(dt).reshape(shape)
+
+    def random_full(self, size=None, dtype=np.int64) -> np.ndarray:
+        """``random_()``: ATen's ``uniform_int_distribution``, the dtype's whole range.
+
+        Integers draw ``[0, max]``; floats every integer they hold exactly, ``[0, 2**digits]``;
+        bool the lowest bit. int64 and double take 64-bit draws, the others 32-bit ones.
+        """
+        shape = _shape(size)
+        n = _numel(shape)
+        dt = np.dtype(dtype)
+        if dt == np.bool_:
+            return (self._u32(n) & np.uint64(1)).astype(np.bool_).reshape(shape)
+        raw = self._u64(n) if dt in (_I64, _F64) else self._u32(n)
+        if dt.kind == "f":
+            modulus = (1 << _DIGITS[dt]) + 1
+        else:
+            modulus = int(np.iinfo(dt).max) + 1
+        return (raw % np.uint64(modulus)).astype(dt).reshape(shape)
+
+    def random_int64(self, size=None, dtype=np.int64) -> np.ndarray:
+        """``random_(-2**63, None)``: 64 random bits read as int64, then cast."""
+        shape = _shape(size)
+        return self._u64(_numel(shape)).view(np.int64).astype(dtype).reshape(shape)
 
     def permutation(self, n: int) -> np.ndarray:
         """``torch.randperm(n)``: ``swap(r[i], r[i + random() % (n - i)])`` for each ``i``."""
@@ -134,9 +181,10 @@ class TorchMT:
         return r
 
     def exponential(self, scale=1.0, size=None, dtype=_F32) -> np.ndarray:
+        """``exponential_distribution<double>``: ``-1 / lambda * log1p(-u)``, then cast."""
         shape = _shape(size)
         u = self._unit(_numel(shape), _F64)
-        return (-scale * np.log1p(-u)).astype(_float(dtype)).reshape(shape)
+        return (-scale * _libm(math.log1p, -u)).astype(_float(dtype)).reshape(shape)
 
     def choice(self, a, size=None, replace=True, p=None):
         """Sampling for ``multinomial`` (not ATen's algorithm: same seed, different draws)."""
@@ -149,10 +197,10 @@ def _box_muller_16(blocks: np.ndarray, mean, std, dt) -> None:
     if dt == _F64:
         u1 = 1.0 - blocks[:, :8]
         u2 = blocks[:, 8:]
-        radius = np.sqrt(-2.0 * np.log(u1))
+        radius = np.sqrt(-2.0 * _libm(math.log, u1))
         theta = 2.0 * math.pi * u2
-        blocks[:, :8] = radius * np.cos(theta) * std + mean
-        blocks[:, 8:] = radius * np.sin(theta) * std + mean
+        blocks[:, :8] = fma(radius * np.cos(theta), std, mean)
+        blocks[:, 8:] = fma(radius * np.sin(theta), std, mean)
         return
     f32 = np.float32
     u1 = (f32(1) - blocks[:, :8]).astype(np.float64)
@@ -167,6 +215,165 @@ def _box_muller_16(blocks: np.ndarray, mean, std, dt) -> None:
     s, m = np.float64(f32(std)), np.float64(f32(mean))
     blocks[:, :8] = ((radius * cos).astype(np.float64) * s + m).astype(f32)
     blocks[:, 8:] = ((radius * sin).astype(np.float64) * s + m).astype(f32)
+
+
+# c10's names of the dtypes (``caffe2::TypeMeta``), as the range errors print them
+_CPP_NAMES = {
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def random_range(dtype, low: int, high: int | None):
+    """ATen's ``random_from_to_impl`` arguments: ``(span, base)`` of ``random_(low, high)``.
+
+    ``high=None`` means the dtype's largest value inclusive; ``None`` is returned for
+    ``random_(-2**63, None)``, the whole int64 range (``TorchMT.random_int64``). Float
+    dtypes first move the bounds to integers they hold exactly, as ATen does.
+    """
+    dt = np.dtype(dtype)
+    if high is not None:
+        if low >= high:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+            )
+        if dt.kind == "f":
+            low, high = _update_from(low, dt), _update_to(high, dt)
+            if low >= high:
+                raise RuntimeError(
+                    "random_ expects 'from' casted to dtype to be less than 'to' casted to "
+                    f"dtype, but got from={low} >= to={high}"
+                )
+        _check_in_range(low, high - 1, dt)
+        return high - low, low
+    if low == _INT64_MIN:
+        if dt not in (_I64, _F64, _F32):
+            from .ops._core import not_implemented_for
+
+            raise not_implemented_for("random_full_64_bits_range_kernel_cpu", dt)
+        return None
+    if dt.kind == "f":
+        to_inc = min(1 << _DIGITS[dt], _INT64_MAX)
+        low = _update_from(low, dt)
+        if low >= to_inc:
+            raise RuntimeError(
+                "random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' "
+                f"casted to dtype, but got from={low} > to_inc={to_inc}"
+            )
+    else:
+        to_inc = 1 if dt == np.bool_ else int(np.iinfo(dt).max)
+    _check_in_range(low, to_inc, dt)
+    return to_inc - low + 1, low
+
+
+def _as_int64(value: int, dt) -> int:
+    """``static_cast<int64_t>(static_cast<scalar_t>(value))``; overflow gives x86's INT64_MIN."""
+    with np.errstate(over="ignore"):
+        cast = dt.type(value)
+    return int(cast) if np.isfinite(cast) and abs(float(cast)) < 2.0**63 else _INT64_MIN
+
+
+def _update_from(low: int, dt) -> int:
+    """ATen's ``update_from``: round ``from`` up where the float dtype cannot hold it."""
+    plus_1 = _as_int64(low + 1, dt)
+    if plus_1 < low:
+        n = abs(low + 1).bit_length() - 1
+        low = plus_1 + (1 << (n - _DIGITS[dt] + 1))
+    return low
+
+
+def _update_to(high: int, dt) -> int:
+    """ATen's ``update_to``: round ``to`` down where the float dtype cannot hold it."""
+    minus_1 = _as_int64(high - 1, dt)
+    if minus_1 >= high:
+        n = abs(high - 1).bit_length() - 1
+        high = minus_1 - (1 << (n - _DIGITS[dt] + 1))
+    return high
+
+
+def _check_in_range(low: int, to_inc: int, dt) -> None:
+    name = _CPP_NAMES[dt.name]
+    if dt.kind == "f":
+        lo, hi = float(np.finfo(dt).min), float(np.finfo(dt).max)
+    elif dt == np.bool_:
+        lo, hi = 0, 1
+    else:
+        lo, hi = int(np.iinfo(dt).min), int(np.iinfo(dt).max)
+    for value, what in ((low, "from"), (to_inc, "to - 1")):
+        if not lo <= value <= hi:
+            raise RuntimeError(f"{what} is out of bounds for {name}")
+    if dt.kind == "f":
+        digits = _DIGITS[dt]
+        for value, what, line in ((low, "from", 110), (to_inc, "to - 1", 111)):
+            if not -(1 << digits) <= value <= 1 << digits:
+                warnings.warn(
+                    f"{what} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision "
+                    f"limitations {name} can support discrete uniform distribution only within "
+                    "this range. This warning will become an error in version 1.7 release, "
+                    "please fix the code in advance (Triggered internally at "
+                    f"/__w/pytorch/pytorch/aten/src/ATen/native/DistributionTemplates.h:{line}.)",
+                    UserWarning,
+                    stacklevel=4,
+                )
+
+
+def cpp_double(x) -> str:
+    """A double as C++'s ``ostream`` prints it in ATen's messages (6 significant digits)."""
+    return f"{float(x):g}"
+
+
+def check_std(std, tensor: bool = False) -> None:
+    """ATen's check on ``normal``'s standard deviation (a number, or a tensor's values)."""
+    if tensor:
+        if not (np.asarray(std) >= 0).all():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {cpp_double(std)}")
+
+
+def fma(a, b, c) -> np.ndarray:
+    """``a * b + c`` on float64 with one rounding, as ATen's kernels compute it (built with FMA).
+
+    Dekker's exact product and Knuth's exact sum carry the two rounding errors; adding them
+    back rounds once except in rare double-rounding ties (never seen on a million samples).
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.float64(b) if np.ndim(b) == 0 else np.asarray(b, dtype=np.float64)
+    c = np.float64(c) if np.ndim(c) == 0 else np.asarray(c, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        p = a * b
+        a_hi, a_lo = _split(a)
+        b_hi, b_lo = _split(b)
+        p_err = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+        s = p + c
+        c_part = s - p
+        s_err = (p - (s - c_part)) + (c - c_part)
+        out = s + (s_err + p_err)
+    return np.where(np.isfinite(out), out, p + c)  # inf/nan: no error terms to add
+
+
+def _libm(fn, x: np.ndarray) -> np.ndarray:
+    """``fn`` (a ``math`` function: the C library's, as ATen's ``std::log``) on each element.
+
+    NOTE: numpy's own float64 log/log1p (SIMD) differ from the C library's in the last bit
+    for 0.2% / 9% of inputs; ``math``'s are the ones ATen's double kernels call.
+    """
+    flat = np.fromiter(map(fn, x.ravel().tolist()), dtype=np.float64, count=x.size)
+    return flat.reshape(x.shape)
+
+
+def _split(x):
+    t = np.float64(134217729.0) * x  # 2**27 + 1: x = hi + lo, each half fits 26 bits
+    hi = t - (t - x)
+    return hi, x - hi
 
 
 def _float(dtype) -> np.dtype:

@@ -556,7 +556,7 @@ class Tensor(metaclass=_TensorType):
     def cuda(self, *args, **kwargs):
         raise AssertionError("Torch not compiled with CUDA enabled")
 
-    def pin_memory(self) -> Tensor:
+    def pin_memory(self, device=None) -> Tensor:
         return self
 
     def share_memory_(self) -> Tensor:

@@ -5,7 +5,7 @@
 2. count, for every node reachable from the roots, how many edges lead into it;
 3. run nodes whose count has dropped to zero, newest first (PyTorch's order),
    applying hooks, and pass each produced gradient down ``next_functions``;
-4. free saved tensors unless ``retain_graph``.
+4. free each node's saved tensors once it has run, unless ``retain_graph``.
 No recursion anywhere, so a 100,000-node chain is fine.
 """
 
@@ -283,6 +283,11 @@ def run_backward(
                     )
             else:
                 outs = ()
+            if run_it and not retain_graph:
+                # As PyTorch: a node frees its saved tensors once it has run. A failing
+                # node (a saved tensor modified in place) and the ones after it keep theirs,
+                # so a second backward() repeats the same error.
+                node._saved = None
 
             # Pass gradients to the next functions.
             n_outs = len(outs)
@@ -307,9 +312,6 @@ def run_backward(
                     heappush(ready, (_ACC_PRIORITY if is_acc else -nxt._seq, id(nxt), nxt))
     finally:
         _grad_state.enabled = prev_mode
-        if not retain_graph:
-            for node in order_all:
-                node._saved = None  # free saved tensors (Node._release, inlined)
     if listening:
         events.emit("backward_end", roots=tuple(root_nodes), executed=executed)
 

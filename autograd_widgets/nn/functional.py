@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from .. import _parser_spellings as _spellings
 from .. import ops as _ops
 from .._creation import _rng
 from ..ops import inplace as _inplace
@@ -266,3 +267,9 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         n1.clamp_min_(eps)
         n2.clamp_min_(eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+# PyTorch binds these two in C++, so its argument parser's NumPy spellings (axis=,
+# keepdims=) apply to them; the rest of nn.functional is Python there and takes none.
+cosine_similarity = _spellings.spelled(cosine_similarity)
+pairwise_distance = _spellings.spelled(pairwise_distance)

@@ -125,12 +125,22 @@ def _setitem(self, key, value):
     indexing.setitem(self, key, value)
 
 
-def _max(self, dim=None, keepdim=False):
-    return reduction.max(self, dim, keepdim)
+def _split(self, split_size, dim=0):
+    """``Tensor.split``: ``torch.split`` with the method's parameter name, ``split_size``."""
+    return shape.split(self, split_size, dim)
 
 
-def _min(self, dim=None, keepdim=False):
-    return reduction.min(self, dim, keepdim)
+def _norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    """``Tensor.norm``: ``torch.norm`` without its ``out=``, as PyTorch's method."""
+    return reduction.norm(self, p, dim, keepdim, dtype=dtype)
+
+
+def _max(self, dim=None, keepdim=False, *, other=None):
+    return reduction.max(self, dim, keepdim, other=other)
+
+
+def _min(self, dim=None, keepdim=False, *, other=None):
+    return reduction.min(self, dim, keepdim, other=other)
 
 
 # Methods whose Tensor name equals the function name.
@@ -139,10 +149,10 @@ add sub mul div pow remainder fmod floor_divide neg abs exp exp2 expm1 log log2 
 rsqrt reciprocal sin cos tan asin acos atan sinh cosh tanh sigmoid relu sign floor ceil trunc frac
 erf square clamp clip clamp_min clamp_max maximum minimum fmax fmin lerp atan2 hypot eq ne lt le gt ge
 logical_and logical_or logical_xor logical_not bitwise_not isnan isinf isfinite nan_to_num allclose
-isclose equal sum mean prod amax amin argmax argmin all any var std norm logsumexp cumsum cumprod
+isclose equal sum mean prod amax amin argmax argmin all any var std logsumexp cumsum cumprod
 softmax log_softmax count_nonzero reshape view view_as reshape_as flatten unflatten clone contiguous
 t transpose swapaxes swapdims permute movedim moveaxis expand expand_as broadcast_to repeat tile
-unsqueeze squeeze flip fliplr flipud roll narrow split chunk tensor_split unbind select gather
+unsqueeze squeeze flip fliplr flipud roll narrow chunk tensor_split unbind select gather
 take_along_dim scatter scatter_add index_select masked_fill masked_select nonzero argwhere index_add
 matmul mm bmm mv dot inner outer ger addmm einsum float_power round greater greater_equal less
 less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit sort argsort true_divide
@@ -177,6 +187,8 @@ for _name in "maximum minimum fmax fmin atan2 hypot logical_and logical_or logic
 
 Tensor.where = lambda self, condition, other: pointwise.where(condition, self, other)
 Tensor.max = _max
+Tensor.split = _split
+Tensor.norm = _norm
 Tensor.min = _min
 Tensor._to_dtype = _to_dtype
 Tensor.__getitem__ = indexing.getitem

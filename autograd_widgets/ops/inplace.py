@@ -16,7 +16,15 @@ import numpy as np
 
 from ..autograd import events
 from ..autograd.node import Node, new_node, node_class
-from ._core import Tensor, check_result_cast, checked_int, grad_state, record, zero_grad
+from ._core import (
+    Tensor,
+    check_result_cast,
+    checked_int,
+    grad_state,
+    not_implemented_for,
+    record,
+    zero_grad,
+)
 
 _make = Tensor._make
 
@@ -322,7 +330,8 @@ def fill_(self, value):
     return self
 
 
-def copy_(self, src, non_blocking=False):
+def copy_(self, other, non_blocking=False):
+    src = other
     check_inplace(self)
     if not isinstance(src, Tensor):
         raise TypeError(
@@ -389,44 +398,125 @@ def _random_fill(self, data, node_name):
     return self
 
 
-def uniform_(self, a=0.0, b=1.0, *, generator=None):
+def uniform_(self, a=0.0, to=1.0, *, generator=None):
     from .._creation import _rng
+    from .._random import cpp_double
 
-    data = _rng(generator).uniform(a, b, self._data.shape, self._data.dtype)
+    dt = self._data.dtype
+    if dt.kind != "f":
+        raise not_implemented_for("check_uniform_bounds", dt)
+    limit = float(np.finfo(dt).max)
+    for value, name in ((a, "from"), (to, "to")):
+        if not -limit <= value <= limit:
+            raise RuntimeError(f"{name} is out of bounds for {_cpp_name(dt)}")
+    if a > to:
+        raise RuntimeError(
+            "uniform_ expects to return a [from, to) range, but found "
+            f"from={cpp_double(a)} > to={cpp_double(to)}"
+        )
+    data = _rng(generator).uniform(a, to, self._data.shape, dt)
     return _random_fill(self, data, "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     from .._creation import _rng
+    from .._random import check_std
 
+    if self._data.dtype.kind != "f":
+        raise not_implemented_for("normal_kernel_cpu", self._data.dtype)
+    check_std(std)
     data = _rng(generator).normal(mean, std, self._data.shape, self._data.dtype)
     return _random_fill(self, data, "NormalBackward0")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     from .._creation import _rng
+    from .._random import cpp_double
 
-    if isinstance(p, Tensor):  # per-element probabilities: float uniforms, as ATen
-        data = _rng(generator).random(self._data.shape, np.float32) < p._data
+    if isinstance(p, Tensor):  # per-element: double uniforms for double p, float ones else
+        u = _rng(generator).random(self._data.shape, p._data.dtype)
+        data = u < np.broadcast_to(p._data, self._data.shape)
     else:  # a scalar p: ATen's bernoulli_distribution<double> (53-bit uniforms)
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={cpp_double(p)}")
         data = _rng(generator).random(self._data.shape, np.float64) < p
     return _random_fill(self, data, "BernoulliBackward0")
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
     from .._creation import _rng
+    from .._random import cpp_double
+    from ._core import scalar_type_name
 
-    data = _rng(generator).exponential(1.0 / lambd, self._data.shape)
+    dt = self._data.dtype
+    if dt.kind != "f":
+        raise RuntimeError(
+            "Exponential distribution is a continuous probability distribution. dtype must be "
+            f"a floating point but you specified {scalar_type_name(dt)}"
+        )
+    if not lambd > 0:
+        raise RuntimeError(
+            f"exponential_ expects lambda > 0.0, but found lambda={cpp_double(lambd)}"
+        )
+    data = _rng(generator).exponential(1.0 / lambd, self._data.shape, dt)
     return _random_fill(self, data, "ExponentialBackward0")
 
 
-def random_(self, low=0, high=None, *, generator=None):
+def _cpp_name(dt) -> str:
+    from .._random import _CPP_NAMES
+
+    return _CPP_NAMES[np.dtype(dt).name]
+
+
+def random_(self, *args, generator=None, **kwargs):
+    """``Tensor.random_()``, ``random_(to)``, ``random_(from, to)`` (``to=None``: the dtype's
+    maximum). Alone it draws the dtype's whole range (every integer a float holds exactly)."""
     from .._creation import _rng
 
-    if high is None:
-        low, high = 0, low if low else 2**24
-    data = _rng(generator).integers(low, high, self._data.shape)
+    low, high = _random_bounds(args, kwargs)
+    rng = _rng(generator)
+    if low is None:
+        data = rng.random_full(self._data.shape, self._data.dtype)
+    else:
+        data = rng.integers(low, high, self._data.shape, self._data.dtype)
     return _random_fill(self, data, "RandomBackward0")
+
+
+def _random_bounds(args, kwargs):
+    """``(from, to)`` of ``random_``'s three forms; ``(None, None)`` for ``random_()``."""
+    names = ("from", "to")
+    if set(kwargs) - set(names) or len(args) + len(kwargs) > 2:
+        _random_signature_error(args, kwargs)
+    if not args and not kwargs:
+        return None, None
+    if len(args) + len(kwargs) == 1 and "from" not in kwargs:
+        low, high = 0, args[0] if args else kwargs["to"]
+        if high is None:  # ``to`` alone must be an int; only ``random_(from, None)`` takes None
+            _random_signature_error(args, kwargs)
+    else:
+        bound = dict(zip(names, args))
+        if set(bound) & set(kwargs) or len({**bound, **kwargs}) != 2:
+            _random_signature_error(args, kwargs)
+        bound.update(kwargs)
+        low, high = bound["from"], bound["to"]
+    for value in (low, high):
+        if value is not None and not isinstance(value, (int, np.integer)):
+            _random_signature_error(args, kwargs)
+        if isinstance(value, bool):
+            _random_signature_error(args, kwargs)
+    return int(low), None if high is None else int(high)
+
+
+def _random_signature_error(args, kwargs):
+    got = [type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
+    got = ", ".join(got) + (", " if kwargs and not args else "")  # PyTorch's parser's format
+    raise TypeError(
+        f"random_() received an invalid combination of arguments - got ({got}), "
+        "but expected one of:\n"
+        " * (*, torch.Generator generator = None)\n"
+        " * (int from, int to, *, torch.Generator generator = None)\n"
+        " * (int to, *, torch.Generator generator = None)\n"
+    )
 
 
 class _no_grad:

@@ -199,7 +199,9 @@ def dot(input, tensor):
     return out
 
 
-vdot = dot
+def vdot(input, other):
+    """``torch.vdot``: ``dot`` of real vectors (no conjugation without complex dtypes)."""
+    return dot(input, other)
 
 
 def outer(input, vec2):

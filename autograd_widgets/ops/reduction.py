@@ -22,6 +22,7 @@ from ._core import (
     record_multi,
     scalar_type_name,
     wrap_dim,
+    write_out,
 )
 from ._sum_order import torch_sum
 
@@ -844,7 +845,7 @@ def _aten_norm(input, p, dim, keepdim=False):
     return out
 
 
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if p == "fro" and isinstance(dim, (list, tuple)) and len(dim) > 2:
         raise RuntimeError(
             "linalg.matrix_norm: dim must be a 2-tuple. Got " + " ".join(str(d) for d in dim)
@@ -853,7 +854,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         p = 2
     if p == "nuc":
         raise NotImplementedError("norm(p='nuc') is not supported by autograd_widgets")
-    return vector_norm(input, p, dim, keepdim)
+    result = vector_norm(input, p, dim, keepdim)
+    return result if out is None else write_out("norm", out, result)
 
 
 def _logsumexp_backward(node, grad):

@@ -112,11 +112,13 @@ ReshapeAliasBackward0 = node_class(
 CloneBackward0 = node_class("CloneBackward0", lambda n, grad: grad)
 
 
-def view(input, *shape):
-    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list)):
-        return input.to(shape[0])  # view(dtype)
+def view(input, *size, dtype=None):
+    if dtype is not None and not size:
+        size = (dtype,)
+    if len(size) == 1 and not isinstance(size[0], (int, np.integer, tuple, list)):
+        return input.to(size[0])  # view(dtype)
     d = input._data
-    new = infer_shape(_shape_args(shape), d.size)
+    new = infer_shape(_shape_args(size), d.size)
     try:
         res = d.view()
         res.shape = new  # raises when a copy would be needed
@@ -228,7 +230,12 @@ def transpose(input, dim0, dim1):
     return out
 
 
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+def swapaxes(input, axis0, axis1):
+    """``torch.swapaxes``: ``transpose`` under NumPy's parameter names."""
+    return transpose(input, axis0, axis1)
 
 
 def permute(input, *dims):
@@ -301,8 +308,8 @@ def _sum_to_size(grad, shape):
     return unbroadcast(grad, tuple(shape))
 
 
-def expand(input, *sizes):
-    sizes = _shape_args(sizes)
+def expand(input, *size):
+    sizes = _shape_args(size)
     d = input._data
     if len(sizes) < d.ndim:
         raise RuntimeError(
@@ -347,8 +354,8 @@ def expand_as(input, other):
     return expand(input, other._data.shape)
 
 
-def broadcast_to(input, shape):
-    return expand(input, shape)
+def broadcast_to(input, size):
+    return expand(input, size)
 
 
 def _repeat_backward(n, grad):
@@ -660,8 +667,8 @@ def _split_views(input, sizes, ax, cls, attrs):
     return tuple(outs)
 
 
-def split(input, split_size_or_sections, dim=0):
-    d = input._data
+def split(tensor, split_size_or_sections, dim=0):
+    d = tensor._data
     if d.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     ax = wrap_dim(dim, d.ndim)
@@ -674,7 +681,7 @@ def split(input, split_size_or_sections, dim=0):
             )
         sizes = [min(ss, n - i) for i in range(0, n, ss)] if n else [0]
         return _split_views(
-            input,
+            tensor,
             sizes,
             ax,
             SplitBackward0,
@@ -683,11 +690,11 @@ def split(input, split_size_or_sections, dim=0):
     sizes = [int(s) for s in split_size_or_sections]
     if sum(sizes) != n:
         raise RuntimeError(
-            f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (tensor tensor's size at "
             f"dimension {ax}), but got split_sizes={sizes}"
         )
     return _split_views(
-        input,
+        tensor,
         sizes,
         ax,
         SplitWithSizesBackward0,

@@ -100,8 +100,9 @@ def embedding(
     return out
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(input, num_classes=-1):
     """``torch.nn.functional.one_hot``: int64 result with a trailing class dimension."""
+    tensor = input
     d = tensor._data
     if d.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")

@@ -30,7 +30,9 @@ __all__ = [
 
 
 class GroupNorm(Module):
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, bias=True, **kw) -> None:
+    def __init__(
+        self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True
+    ) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
             raise ValueError("num_channels must be divisible by num_groups")
@@ -41,8 +43,8 @@ class GroupNorm(Module):
             affine,
         )
         if affine:
-            self.weight = Parameter(_creation.ones(num_channels))
-            self.bias = Parameter(_creation.zeros(num_channels)) if bias else None
+            self.weight = Parameter(_creation.ones(num_channels, dtype=dtype))
+            self.bias = Parameter(_creation.zeros(num_channels, dtype=dtype)) if bias else None
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)

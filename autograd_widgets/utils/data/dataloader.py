@@ -148,11 +148,15 @@ class DataLoader:
 
     def __iter__(self):
         from ... import _creation
+
+        # PyTorch's iterator draws a base seed for workers (one 64-bit draw) when it is made,
+        # shuffled or not, before the sampler draws anything: keeps the stream in step.
+        _creation._rng(self.generator)._u64(1)
+        return self._batches()
+
+    def _batches(self):
         from .dataset import TensorDataset
 
-        # PyTorch's iterator draws a base seed for workers (one 64-bit draw) every epoch,
-        # shuffled or not: keeps the global stream in step with torch's after each epoch.
-        _creation._rng(self.generator)._u64(1)
         ds = self.dataset
         if self._iterable:
             yield from self._iter_iterable()

@@ -45,6 +45,10 @@ class RandomSampler(Sampler):
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = generator
+        if not isinstance(self.replacement, bool):
+            raise TypeError(
+                f"replacement should be a boolean value, but got replacement={self.replacement}"
+            )
         if not isinstance(self.num_samples, int) or self.num_samples <= 0:
             raise ValueError(
                 f"num_samples should be a positive integer value, but got num_samples={self.num_samples}"
@@ -64,8 +68,11 @@ class RandomSampler(Sampler):
             seed = int(_creation.default_generator._rng._u64(1)[0] % (2**63))
             generator = _creation.Generator().manual_seed(seed)
         if self.replacement:
+            # As torch: 32 draws at a time, so a huge num_samples costs nothing up front.
             rng = _creation._rng(generator)
-            yield from rng.integers(0, n, self.num_samples).tolist()
+            for _ in range(self.num_samples // 32):
+                yield from rng.integers(0, n, 32).tolist()
+            yield from rng.integers(0, n, self.num_samples % 32).tolist()
             return
         for _ in range(self.num_samples // n):
             yield from _randperm(n, generator)
@@ -113,9 +120,9 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        from ... import _creation
+        from ... import _sampling
 
-        rand_tensor = _creation.multinomial(
+        rand_tensor = _sampling.multinomial(
             self.weights, self.num_samples, self.replacement, generator=self.generator
         )
         yield from iter(rand_tensor.tolist())
