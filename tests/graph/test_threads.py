@@ -29,9 +29,7 @@ def _churn(stop: threading.Event, kinds) -> None:
 
 
 @pytest.mark.parametrize("steady_kinds", [None, ("grad_mode",)])
-def test_a_steady_listener_hears_every_event_while_others_come_and_go(
-    fast_switching, steady_kinds
-):
+def test_a_steady_listener_hears_every_event_while_others_come_and_go(fast_switching, steady_kinds):
     heard = []
     steady = subscribe(lambda kind, payload: heard.append(kind), steady_kinds)
     stop = threading.Event()
