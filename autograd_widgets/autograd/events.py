@@ -29,44 +29,70 @@ formulas' nodes arrive as ``node_created``; otherwise their ops arrive as
 
 from __future__ import annotations
 
+import threading
 import warnings
 
+#: every event kind the core emits, in the order of the docstring above
+KINDS = (
+    "node_created",
+    "op_no_grad",
+    "backward_start",
+    "node_executed",
+    "grad_accumulated",
+    "backward_end",
+    "version_bump",
+    "grad_mode",
+    "grad_set",
+)
+
+# Copy-on-write: (un)subscribing builds new objects and swaps them in, so an emit
+# running in another thread always reads a complete table (the old or the new one;
+# a steady listener is in both), never one being cleared and refilled.
 listeners: list = []
-# kind -> the listeners that hear it; rebuilt on (un)subscribe so emit is one dict lookup.
-_table: dict = {}
+# kind -> the listeners that hear it; holds every kind of KINDS, so emit is one dict lookup.
+_table: dict = {k: () for k in KINDS}
 _kinds_of: dict = {}
 _everyone: tuple = ()
+# serialises writers only (subscribe, unsubscribe); emit never takes it
+_lock = threading.RLock()
 
 
-def _rebuild() -> None:
-    global _everyone
-    _everyone = tuple(fn for fn in listeners if _kinds_of.get(id(fn)) is None)
-    table = {}
-    for fn in listeners:
-        kinds = _kinds_of.get(id(fn))
-        if kinds is not None:
-            for k in kinds:
-                table.setdefault(k, []).append(fn)
-    _table.clear()
-    for k, fns in table.items():
-        _table[k] = tuple(f for f in listeners if f in fns or f in _everyone)
+def _publish(new_listeners: list, new_kinds: dict) -> None:
+    """Build the routing of ``new_listeners`` and swap it in (caller holds ``_lock``)."""
+    global listeners, _kinds_of, _table, _everyone
+    everyone = tuple(fn for fn in new_listeners if new_kinds.get(id(fn)) is None)
+    kinds = set(KINDS)
+    for ks in new_kinds.values():
+        kinds.update(ks or ())
+    table = {
+        k: tuple(f for f in new_listeners if new_kinds.get(id(f)) is None or k in new_kinds[id(f)])
+        for k in kinds
+    }
+    _kinds_of = new_kinds
+    _table = table
+    _everyone = everyone
+    listeners = new_listeners
 
 
 def add_listener(fn, kinds=None) -> None:
     """Listen to every event, or only to ``kinds`` (then other kinds cost it nothing)."""
-    if fn not in listeners:
-        listeners.append(fn)
-        _kinds_of[id(fn)] = None if kinds is None else frozenset(kinds)
-        _rebuild()
+    with _lock:
+        if fn in listeners:
+            return
+        new_kinds = dict(_kinds_of)
+        new_kinds[id(fn)] = None if kinds is None else frozenset(kinds)
+        _publish([*listeners, fn], new_kinds)
 
 
 def remove_listener(fn) -> None:
-    try:
-        listeners.remove(fn)
-    except ValueError:
-        return
-    _kinds_of.pop(id(fn), None)
-    _rebuild()
+    with _lock:
+        if fn not in listeners:
+            return
+        new_listeners = list(listeners)
+        new_listeners.remove(fn)
+        new_kinds = dict(_kinds_of)
+        new_kinds.pop(id(fn), None)
+        _publish(new_listeners, new_kinds)
 
 
 def hears(kind: str) -> bool:

@@ -15,17 +15,7 @@ import functools
 from ..autograd import events
 
 #: every event kind the core emits, in the order of the events docstring
-EVENT_KINDS = (
-    "node_created",
-    "op_no_grad",
-    "backward_start",
-    "node_executed",
-    "grad_accumulated",
-    "backward_end",
-    "version_bump",
-    "grad_mode",
-    "grad_set",
-)
+EVENT_KINDS = events.KINDS
 
 
 class _Filtered(functools.partial):

@@ -44,9 +44,16 @@ def palette() -> dict:
     return json.loads(PALETTE_PATH.read_text(encoding="utf-8"))
 
 
+#: C0 controls and DEL -> their Unicode "control pictures" (NUL -> U+2400 ...): a NUL
+#: ends Graphviz's string early and \x01 makes the SVG invalid XML (js/src/dot.js does the same)
+_CONTROLS = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
+
+
 def _esc(text) -> str:
+    """Text for an HTML-like label: markup escaped, control characters made visible."""
     return (
         str(text)
+        .translate(_CONTROLS)
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
@@ -221,7 +228,10 @@ def to_dot(
             attrs["color"] = str(pal["no_grad"]["color"])
         dot.edge(e["source"], e["target"], **attrs)
     if graph.get("notice"):
-        dot.attr(label=str(graph["notice"]), labelloc="b", fontsize="9", fontcolor="#555555")
+        # an HTML-like label: a notice ending in a backslash cannot unterminate a quoted string
+        dot.attr(
+            label=f"<{_esc(graph['notice'])}>", labelloc="b", fontsize="9", fontcolor="#555555"
+        )
     if legend:
         _legend(dot, pal)
     return dot

@@ -89,7 +89,8 @@ def collect(names=None, module=None, namespace=None) -> Names:
             out.add(name, p, "module")
     if namespace is not None:
         for name, value in list(namespace.items()):
-            if name.startswith("_") or not isinstance(name, str):
+            # globals()[42] = x is legal Python: a key that is no identifier names nothing
+            if not isinstance(name, str) or name.startswith("_"):
                 continue
             try:
                 if is_tensor(value):

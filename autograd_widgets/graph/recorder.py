@@ -1,6 +1,8 @@
 """``record()``: capture every node created while active, weakly.
 
-A :class:`Recording` listens to the event bus while active. It keeps, with weak
+A :class:`Recording` listens to the event bus while active, to the ops of the
+thread that started it only (a training loop in another thread is not part of
+the cell being recorded). It keeps, with weak
 references only, every ``grad_fn`` created (``node_created``) and every op that
 ran without building one (``op_no_grad``: grad mode off, or no input requiring
 grad) as a *ghost*, so that "why is ``.grad`` None?" has a visible answer. Dead
@@ -11,6 +13,7 @@ loop keeps flat memory. :meth:`GraphModel.from_recording` draws what is alive.
 from __future__ import annotations
 
 import itertools
+import threading
 import weakref
 
 from ..autograd.grad_mode import state as _grad_state
@@ -75,6 +78,7 @@ class Recording:
         self._ghosts: dict = {}  # id(Ghost) -> Ghost (alive outputs only, after pruning)
         self._ghost_of: dict = {}  # id(tensor) -> (tensor ref, Ghost) for ghost outputs
         self._sub = None
+        self._thread = None  # the thread that started the recording: the only one heard
         self._in_backward = 0
         self._prune_at = 256
         self.book = BackwardBook(contains=self.has_node)
@@ -83,6 +87,7 @@ class Recording:
     # -- start / stop -----------------------------------------------------------------
     def start(self) -> Recording:
         if self._sub is None:
+            self._thread = threading.get_ident()
             self._sub = subscribe(self._on_event)
         return self
 
@@ -90,6 +95,7 @@ class Recording:
         if self._sub is not None:
             self._sub.unsubscribe()
             self._sub = None
+        self._thread = None  # the thread that started the recording: the only one heard
         self._in_backward = 0
         return self
 
@@ -110,6 +116,8 @@ class Recording:
 
     # -- listening --------------------------------------------------------------------
     def _on_event(self, kind: str, p: dict) -> None:
+        if threading.get_ident() != self._thread:
+            return  # another thread's ops (the bus is shared by every thread)
         if kind == "node_created":
             self._on_node(p["node"], p["output"], p.get("inputs") or ())
         elif kind == "op_no_grad":

@@ -315,7 +315,9 @@ def summary_html(tensor: Any) -> str:
     grad = grad_of(tensor)
     fn = getattr(tensor, "grad_fn", None)
     parts = [f"tensor of shape [{', '.join(str(d) for d in values.shape)}]", dtype_str(tensor)]
-    parts.append(f"grad_fn=&lt;{type(fn).__name__}&gt;" if fn is not None else "requires_grad=True")
+    # a custom Function's class name is user text (it may hold markup): every part is
+    # plain text, escaped once where the HTML is put together
+    parts.append(f"grad_fn=<{type(fn).__name__}>" if fn is not None else "requires_grad=True")
     stats = _summary(values)
     if values.size == 1 and stats:
         parts.append(f"value {stats['min']:.4g}")
@@ -328,7 +330,7 @@ def summary_html(tensor: Any) -> str:
     title = html.escape(repr(tensor))
     return (
         f'<span class="aw-tensor-summary" title="{title}" style="font-family: var(--jp-code-font-family, '
-        f'monospace)">{" · ".join(parts)}</span>'
+        f'monospace)">{html.escape(" · ".join(parts))}</span>'
     )
 
 

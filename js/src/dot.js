@@ -6,12 +6,23 @@ import palette from "../../autograd_widgets/graph/palette.json";
 
 export { palette };
 
+/**
+ * C0 controls and DEL become their Unicode "control pictures" (NUL -> U+2400 ...):
+ * a NUL ends Graphviz's string early and \x01 makes the SVG invalid XML, so PNG
+ * export fails.  The Python side (graph/dot.py) does the same.
+ */
+export function showControls(text) {
+  // eslint-disable-next-line no-control-regex
+  return String(text).replace(/[\x00-\x1f\x7f]/g, (c) => String.fromCharCode(c === "\x7f" ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+}
+
 /** Escape text for a double-quoted DOT string; newlines become centred line breaks. */
 export function escapeDot(text) {
-  return String(text)
+  const lines = String(text)
     .replace(/\\/g, "\\\\")
     .replace(/"/g, '\\"')
-    .replace(/\r?\n/g, "\\n");
+    .split(/\r?\n/);
+  return lines.map(showControls).join("\\n");
 }
 
 /**

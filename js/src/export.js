@@ -19,6 +19,11 @@ export function svgToPngBlob(svgText, scale = 2, background = "#ffffff") {
   return new Promise((resolve, reject) => {
     const doc = new DOMParser().parseFromString(svgText, "image/svg+xml");
     const svg = doc.documentElement;
+    const error = doc.getElementsByTagName("parsererror")[0];
+    if (error) {
+      reject(new Error(`the SVG is not valid XML: ${error.textContent.trim().split("\n")[0]}`));
+      return;
+    }
     const vb = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
     const w = Math.ceil(vb[2] * scale);
     const h = Math.ceil(vb[3] * scale);

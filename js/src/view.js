@@ -15,6 +15,7 @@ import {
 } from "./graph_logic.js";
 import { LatestOnly } from "./layout_client.js";
 import { injectStyles } from "./styles.js";
+import { parseSvg } from "./svg_sanitize.js";
 
 let viewCounter = 0;
 
@@ -92,11 +93,12 @@ export function render({ model, el, layout, store, styleKey }) {
     h("label", { title: "Show tensor values in the nodes" }, valuesBox, "values"),
     dirSelect,
     h("span", { class: "aw-sep" }),
-    btn("SVG", "Export as SVG", () => lastSvg && exportSvg(lastSvg), "aw-export-svg"),
-    btn("PNG", "Export as PNG", () => lastSvg && exportPng(lastSvg), "aw-export-png"),
+    btn("SVG", "Export as SVG", () => runExport(exportSvg), "aw-export-svg"),
+    btn("PNG", "Export as PNG", () => runExport(exportPng), "aw-export-png"),
     passes,
   );
   const notice = h("div", { class: "aw-notice", role: "status", hidden: true });
+  const exportError = h("div", { class: "aw-notice aw-export-error", role: "alert", hidden: true });
   const message = h("div", { class: "aw-message", role: "status" });
   const canvas = h("div", {
     class: "aw-canvas",
@@ -107,7 +109,7 @@ export function render({ model, el, layout, store, styleKey }) {
   canvas.append(message);
   const details = h("aside", { class: "aw-details", hidden: true, "aria-live": "polite", "aria-label": "Node details" });
   const tooltip = h("div", { class: "aw-tooltip", role: "tooltip", hidden: true });
-  el.append(toolbar, notice, h("div", { class: "aw-body" }, canvas, details), legend(), tooltip);
+  el.append(toolbar, notice, exportError, h("div", { class: "aw-body" }, canvas, details), legend(), tooltip);
 
   // ---- state ---------------------------------------------------------------
   let graph = store.graph;
@@ -161,6 +163,26 @@ export function render({ model, el, layout, store, styleKey }) {
       pz.center();
     });
     userMoved = false;
+  }
+
+  // An export that fails says so (it used to fail silently).
+  function runExport(fn) {
+    if (!lastSvg) return;
+    el.dataset.export = "busy";
+    exportError.hidden = true;
+    Promise.resolve()
+      .then(() => fn(lastSvg))
+      .then(
+        () => {
+          if (!disposed) el.dataset.export = "done";
+        },
+        (err) => {
+          if (disposed) return;
+          el.dataset.export = "error";
+          exportError.textContent = `export failed: ${(err && err.message) || err}`;
+          exportError.hidden = false;
+        },
+      );
   }
 
   // ---- layout --------------------------------------------------------------
@@ -219,10 +241,10 @@ export function render({ model, el, layout, store, styleKey }) {
   // hundred ms (parsing, first layout of the SVG), so the work is split at
   // frame boundaries: the page keeps handling input in between.
   async function install(svgText, ids) {
-    const tpl = document.createElement("template");
-    tpl.innerHTML = svgText.replace(/<!--[\s\S]*?-->/g, "");
-    const fresh = tpl.content.querySelector("svg");
-    if (!fresh) throw new Error("Graphviz returned no SVG");
+    // parsed as XML and reduced to an allow-list of SVG (svg_sanitize.js), never as HTML
+    const clean = parseSvg(svgText);
+    const fresh = document.importNode(clean, true);
+    svgText = new XMLSerializer().serializeToString(clean); // what the export buttons save
     const big = ids.length > 200;
     if (big) await nextFrame();
     if (disposed) return;

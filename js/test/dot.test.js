@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeDot, formatShape, layoutBudget, nodeAttrs, nodeLabelLines, palette, summarizeRepr, toDot, visibleGraph } from "../src/dot.js";
+import { escapeDot, showControls, formatShape, layoutBudget, nodeAttrs, nodeLabelLines, palette, summarizeRepr, toDot, visibleGraph } from "../src/dot.js";
 import { example } from "./fixtures.js";
 
 describe("escaping and formatting", () => {
@@ -19,6 +19,18 @@ describe("escaping and formatting", () => {
     expect(long.length).toBe(20);
     expect(long.endsWith("…")).toBe(true);
     expect(summarizeRepr(null)).toBe("");
+  });
+});
+
+describe("control characters", () => {
+  it("become visible control pictures, never raw bytes in the DOT", () => {
+    expect(showControls("a\x00b\x01c\td\x7f")).toBe("a\u2400b\u2401c\u2409d\u2421");
+    expect(escapeDot("x\x00y\nz\r\nw")).toBe("x\u2400y\\nz\\nw");
+    const g = { nodes: [{ id: "a", kind: "leaf", name: "bad\x00name\x1b", tensor: { shape: [1] } }], edges: [] };
+    const { dot } = toDot(g);
+    // eslint-disable-next-line no-control-regex
+    expect(/[\x00-\x08\x0b-\x1f\x7f]/.test(dot)).toBe(false);
+    expect(dot).toContain("bad\u2400name\u241b");
   });
 });
 

@@ -87,6 +87,24 @@ def test_escaping_and_bad_rankdir():
         m.to_dot(rankdir="diagonal")
 
 
+@pytest.mark.parametrize("bad", ["a\x00b", "a\x01b", "tab\there", "del\x7f", "ends in \\"])
+def test_control_characters_and_backslashes_make_valid_dot(bad):
+    x = aw.tensor([1.0], requires_grad=True)
+    m = GraphModel.from_tensors(x * 2, names={bad: x}, namespace=None)
+    wire = m.to_json()
+    wire["notice"] = f"notice {bad}"
+    src = gdot.to_dot(wire).source
+    assert not any(ord(c) < 0x20 and c not in "\n\t" for c in src), repr(src)
+    shown = bad.translate(gdot._CONTROLS)  # "a\x00b" -> "a\u2400b": visible, not dropped
+    assert f"<B>{shown}</B>" in src and f"label=<notice {shown}>" in src
+    if shutil.which("dot") is not None:
+        svg = gdot.to_svg(src, timeout=30)
+        import xml.dom.minidom
+
+        xml.dom.minidom.parseString(svg)  # valid XML (PNG export parses it)
+        assert "notice" in svg
+
+
 def test_palette_is_the_shared_file():
     pal = gdot.palette()
     assert pal["kinds"]["leaf"]["fillcolor"] == "#add8e6"

@@ -121,6 +121,27 @@ def test_names_from_the_ipython_namespace(monkeypatch):
     assert m.find(kind="leaf")[0]["name"] == "input"  # an explicit name wins
 
 
+def test_a_non_string_key_in_the_namespace_is_skipped(monkeypatch):
+    from autograd_widgets.graph import LiveGraph
+
+    x = aw.tensor([1.0], requires_grad=True)
+    out = (x * 2).sum()
+    ns = {42: x, ("a", 1): out, "x": x}  # globals()[42] = x is legal Python
+    fake = types.SimpleNamespace(get_ipython=lambda: types.SimpleNamespace(user_ns=ns))
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    assert GraphModel.from_tensors(out).find(kind="leaf")[0]["name"] == "x"
+    changes = []
+    live = LiveGraph(out, callback=lambda: changes.append(1))
+    try:
+        y = out * 3  # the live graph follows y (its listener did not break)
+        assert changes and live.active
+        wire = live.to_json()
+        assert [n["label"] for n in wire["nodes"]].count("MulBackward0") == 2, y
+        assert "x" in [n.get("name") for n in wire["nodes"]]
+    finally:
+        live.close()
+
+
 def test_names_that_refer_to_other_tensors():
     x = aw.tensor([1.0], requires_grad=True)
     other = aw.tensor([5.0])
