@@ -233,13 +233,13 @@ def __getattr__(name):
 
 def load_ipython_extension(ipython) -> None:
     """``%load_ext autograd_widgets``: registers the grad-mode magics."""
-    from .ipython import load_ipython_extension as _load
+    from .notebook import load_ipython_extension as _load
 
     _load(ipython)
 
 
 def unload_ipython_extension(ipython) -> None:
-    from .ipython import unload_ipython_extension as _unload
+    from .notebook import unload_ipython_extension as _unload
 
     _unload(ipython)
 

@@ -25,7 +25,7 @@ OWN_NAMES = {
     "record",  # record the ops of a block as a GraphModel
     "graph",  # subpackages of the above
     "widgets",
-    "ipython",  # the IPython layer (%load_ext autograd_widgets)
+    "notebook",  # the IPython layer (%load_ext autograd_widgets)
     "load_ipython_extension",
     "unload_ipython_extension",
 }
@@ -37,7 +37,7 @@ def _public(module_names) -> set:
 
 def test_top_level_names_are_torch_names():
     # Load the lazy subpackages first: importing them binds their names on the package.
-    for sub in ("graph", "widgets", "nn", "optim", "utils", "ipython"):
+    for sub in ("graph", "widgets", "nn", "optim", "utils", "notebook"):
         importlib.import_module(f"autograd_widgets.{sub}")
     ours = _public(dir(aw)) | aw._LAZY_SUBMODULES | set(aw._LAZY_ATTRS)
     extra = sorted(n for n in ours if not hasattr(torch, n) and n not in OWN_NAMES)
