@@ -6,8 +6,7 @@ JupyterLab. Widgets, graph export and the IPython extension load lazily, so
 tensor work starts fast.
 """
 
-from __future__ import annotations
-
+import builtins as _builtins
 import math as _math
 import warnings as _warnings
 
@@ -121,19 +120,15 @@ newaxis = None
 __version__ = "0.1.0"
 
 
-def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - torch.autograd.Variable
-    """Legacy ``torch.autograd.Variable``: today just the tensor itself."""
-    if requires_grad:
-        data.requires_grad_(True)
-    return data
+_builtin_bool = _builtins.bool  # the name ``bool`` is ``torch.bool`` here
 
 
-def is_floating_point(input) -> bool:
+def is_floating_point(input) -> _builtin_bool:
     return input.is_floating_point()
 
 
-def is_nonzero(input) -> bool:
-    return builtin_bool(input)
+def is_nonzero(input) -> _builtin_bool:
+    return _builtin_bool(input)
 
 
 def numel(input) -> int:
@@ -149,13 +144,13 @@ def result_type(tensor1, tensor2) -> dtype:
     return _rt([(t._data.ndim, from_numpy_dtype(t._data.dtype)) for t in ts], scalars)
 
 
-def can_cast(from_, to) -> builtin_bool:
+def can_cast(from_, to) -> _builtin_bool:
     import numpy as _np
 
-    return builtin_bool(_np.can_cast(from_.np, to.np, casting="same_kind"))
+    return _builtin_bool(_np.can_cast(from_.np, to.np, casting="same_kind"))
 
 
-def use_deterministic_algorithms(mode: builtin_bool, *, warn_only: builtin_bool = False) -> None:
+def use_deterministic_algorithms(mode: _builtin_bool, *, warn_only: _builtin_bool = False) -> None:
     """Accepted for compatibility: everything here is deterministic."""
 
 
@@ -188,13 +183,8 @@ def compile(model=None, **kwargs):  # noqa: A001
 
 
 from ._legacy import CPU_TYPES as _LEGACY_TYPES  # noqa: E402
-from ._legacy import tensortype  # noqa: E402
 
 globals().update(_LEGACY_TYPES)  # FloatTensor, LongTensor, ... (legacy tensor types)
-
-import builtins as _builtins  # noqa: E402
-
-builtin_bool = _builtins.bool
 
 # Subpackages mirroring torch's namespace; nn/optim/utils load on first use.
 from . import autograd  # noqa: E402
@@ -256,13 +246,13 @@ def __getattr__(name):
 
 def load_ipython_extension(ipython) -> None:
     """``%load_ext autograd_widgets``: registers the grad-mode magics."""
-    from .ipython import load_ipython_extension as _load
+    from .notebook import load_ipython_extension as _load
 
     _load(ipython)
 
 
 def unload_ipython_extension(ipython) -> None:
-    from .ipython import unload_ipython_extension as _unload
+    from .notebook import unload_ipython_extension as _unload
 
     _unload(ipython)
 

@@ -388,10 +388,6 @@ class Tensor(metaclass=_TensorType):
     def get_device(self) -> int:
         return -1
 
-    @property
-    def names(self):
-        return (None,) * self._data.ndim
-
     # -- conversion -------------------------------------------------------------------
     def item(self):
         if self._data.size != 1:

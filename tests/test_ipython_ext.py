@@ -14,9 +14,10 @@ IPython = pytest.importorskip("IPython")
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
 import autograd_widgets as aw  # noqa: E402
-from autograd_widgets import ipython as ext  # noqa: E402
+from autograd_widgets import notebook  # noqa: E402
 from autograd_widgets.autograd import events  # noqa: E402
 from autograd_widgets.autograd.grad_mode import state  # noqa: E402
+from autograd_widgets.widgets import _cells as ext  # noqa: E402
 
 MAGICS = {
     "line": ("grad_mode", "autograd_display"),
@@ -32,7 +33,7 @@ def shell():
     ip.run_cell("import autograd_widgets as torch")
     yield ip
     ip.run_cell("%unload_ext autograd_widgets")
-    ext.unload_ipython_extension(ip)
+    notebook.unload_ipython_extension(ip)
     state.enabled = True
     for k, cbs in before.items():
         ip.events.callbacks[k][:] = cbs
@@ -71,7 +72,7 @@ def test_load_registers_magics_and_hooks(shell):
 def test_load_twice_is_harmless(shell):
     pre = len(shell.events.callbacks["pre_run_cell"])
     post = len(shell.events.callbacks["post_run_cell"])
-    ext.load_ipython_extension(shell)
+    notebook.load_ipython_extension(shell)
     aw.load_ipython_extension(shell)
     ok(shell, "%load_ext autograd_widgets")
     assert len(shell.events.callbacks["pre_run_cell"]) == pre
@@ -93,7 +94,7 @@ def test_unload_removes_every_hook_and_magic(shell):
     assert ext.hooks_for(shell) is None
     assert "GradModeMagics" not in shell.magics_manager.registry
     assert Tensor not in shell.display_formatter.mimebundle_formatter.type_printers
-    ext.unload_ipython_extension(shell)  # twice: harmless
+    notebook.unload_ipython_extension(shell)  # twice: harmless
     assert run(shell, "%grad_mode").error_in_exec is not None  # the magic is gone
     ok(shell, "%load_ext autograd_widgets")  # and it loads again
     assert registered(shell) == {k: list(v) for k, v in MAGICS.items()}
@@ -260,7 +261,7 @@ def test_request_applies_at_the_next_cell_not_the_current_one(shell):
     ok(shell, "x = torch.ones(2, requires_grad=True)")
     ok(
         shell,
-        "from autograd_widgets.ipython import request_grad_mode\n"
+        "from autograd_widgets.widgets._cells import request_grad_mode\n"
         "request_grad_mode(False)\n"
         "y = x * 2",
     )

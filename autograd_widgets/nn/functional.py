@@ -261,8 +261,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         x1, x2 = x1.expand(shape), x2.expand(shape)
     from ..autograd import no_grad
 
-    n1 = _ops.vector_norm(x1, 2, dim, True).clone()
-    n2 = _ops.vector_norm(x2, 2, dim, True).clone()
+    n1 = _ops.reduction.vector_norm(x1, 2, dim, True).clone()
+    n2 = _ops.reduction.vector_norm(x2, 2, dim, True).clone()
     with no_grad():
         n1.clamp_min_(eps)
         n2.clamp_min_(eps)

@@ -29,6 +29,9 @@ from .reduction import *  # noqa: F403
 from .selection import *  # noqa: F403
 from .shape import *  # noqa: F403
 
+# Tensor-only methods (PyTorch has no ``torch.view``, ``torch.expand``...): not in ``__all__``.
+from .shape import contiguous, expand, expand_as, repeat, reshape_as, view, view_as
+
 _make = Tensor._make
 
 
@@ -154,7 +157,7 @@ softmax log_softmax count_nonzero reshape view view_as reshape_as flatten unflat
 t transpose swapaxes swapdims permute movedim moveaxis expand expand_as broadcast_to repeat tile
 unsqueeze squeeze flip fliplr flipud roll narrow chunk tensor_split unbind select gather
 take_along_dim scatter scatter_add index_select masked_fill masked_select nonzero argwhere index_add
-matmul mm bmm mv dot inner outer ger addmm einsum float_power round greater greater_equal less
+matmul mm bmm mv dot inner outer ger addmm float_power round greater greater_equal less
 less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit sort argsort true_divide
 divide multiply subtract
 """.split()
@@ -347,7 +350,7 @@ Tensor.transpose_ = lambda self, dim0, dim1: _inplace_view(self, shape.transpose
 # Matrix structure, selection and composites (ops/matrix.py, selection.py, composite.py).
 for _name in """
 tril triu diagonal diag diag_embed trace inverse det kron cross topk kthvalue median nanmedian
-mode unique unique_consecutive bincount histc isin heaviside repeat_interleave diff rot90 dist
+mode unique unique_consecutive bincount histc heaviside repeat_interleave diff rot90 dist
 """.split():
     setattr(Tensor, _name, globals()[_name])
 Tensor.tril_ = inplace._make_inplace("tril", matrix.tril)
@@ -382,52 +385,6 @@ def _inplace_view(self, fn, *args):
     return self
 
 
-def _public_names():
-    import types
-
-    names = []
-    for mod in (
-        pointwise,
-        reduction,
-        shape,
-        indexing,
-        linalg,
-        matrix,
-        selection,
-        composite,
-        _einsum,
-        _cdist,
-    ):
-        for k, v in vars(mod).items():
-            if k.startswith("_") or isinstance(v, (type, types.ModuleType)):
-                continue
-            if callable(v) and getattr(v, "__module__", "").startswith("autograd_widgets.ops"):
-                names.append(k)
-    return sorted(
-        set(names)
-        - {
-            "record",
-            "record_multi",
-            "needs_grad",
-            "node_class",
-            "unbroadcast",
-            "binary_operands",
-            "check_broadcast",
-            "no_grad_event",
-            "as_float_input",
-            "wrap_dim",
-            "edge",
-            "promote",
-            "float_result",
-            "to_tensor",
-            "infer_shape",
-            "slice_dim",
-            "getitem",
-            "setitem",
-        }
-    )
-
-
 # ``torch.sin_(t)``, ``torch.relu_(t)``, ...: PyTorch's module-level spellings of Tensor's
 # in-place methods ("Introduction to PyTorch Tensors" calls ``torch.sin_(b)``).
 _INPLACE_FUNCTIONS = (
@@ -451,4 +408,18 @@ def _module_inplace(name):
 _INPLACE_FUNCTIONS = [n for n in _INPLACE_FUNCTIONS if hasattr(Tensor, n)]
 globals().update({n: _module_inplace(n) for n in _INPLACE_FUNCTIONS})
 
-__all__ = _public_names() + _INPLACE_FUNCTIONS
+# The package namespace: each family's explicit ``__all__``, then the module-level in-place
+# spellings. Nothing is found by introspection, so helpers imported into a family stay private.
+_FAMILIES = (
+    pointwise,
+    reduction,
+    shape,
+    indexing,
+    linalg,
+    matrix,
+    selection,
+    composite,
+    _einsum,
+    _cdist,
+)
+__all__ = sorted({name for mod in _FAMILIES for name in mod.__all__}) + _INPLACE_FUNCTIONS

@@ -24,6 +24,21 @@ from ._core import (
 )
 from .shape import _as_view, _unary_view
 
+# The ``torch.*`` functions defined here (the package namespace is the union of these lists).
+__all__ = [
+    "argwhere",
+    "gather",
+    "index_add",
+    "index_select",
+    "masked_fill",
+    "masked_select",
+    "nonzero",
+    "scatter",
+    "scatter_add",
+    "select",
+    "take_along_dim",
+]
+
 _make = Tensor._make
 
 

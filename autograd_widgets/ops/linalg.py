@@ -11,6 +11,22 @@ from ..autograd import events
 from ..autograd.node import Node, node_class
 from ._core import Tensor, grad_state, needs_grad, no_grad_event, promote, record, write_out
 
+# The ``torch.*`` functions defined here (the package namespace is the union of these lists).
+__all__ = [
+    "addmm",
+    "addmv",
+    "baddbmm",
+    "bmm",
+    "chain_matmul",
+    "dot",
+    "ger",
+    "matmul",
+    "mm",
+    "mv",
+    "outer",
+    "vdot",
+]
+
 _make = Tensor._make
 
 

@@ -37,6 +37,104 @@ from ._core import (
     zero_grad,
 )
 
+# The ``torch.*`` functions defined here (the package namespace is the union of these lists).
+__all__ = [
+    "abs",
+    "absolute",
+    "acos",
+    "add",
+    "addcdiv",
+    "addcmul",
+    "allclose",
+    "arccos",
+    "arcsin",
+    "arctan",
+    "arctan2",
+    "asin",
+    "atan",
+    "atan2",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
+    "ceil",
+    "clamp",
+    "clamp_max",
+    "clamp_min",
+    "clip",
+    "cos",
+    "cosh",
+    "div",
+    "divide",
+    "eq",
+    "equal",
+    "erf",
+    "exp",
+    "exp2",
+    "expm1",
+    "float_power",
+    "floor",
+    "floor_divide",
+    "fmax",
+    "fmin",
+    "fmod",
+    "frac",
+    "ge",
+    "greater",
+    "greater_equal",
+    "gt",
+    "hypot",
+    "isclose",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isneginf",
+    "isposinf",
+    "le",
+    "lerp",
+    "less",
+    "less_equal",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "lt",
+    "maximum",
+    "minimum",
+    "mul",
+    "multiply",
+    "nan_to_num",
+    "ne",
+    "neg",
+    "negative",
+    "not_equal",
+    "pow",
+    "reciprocal",
+    "relu",
+    "remainder",
+    "round",
+    "rsqrt",
+    "rsub",
+    "sigmoid",
+    "sign",
+    "signbit",
+    "sin",
+    "sinh",
+    "sqrt",
+    "square",
+    "sub",
+    "subtract",
+    "tan",
+    "tanh",
+    "true_divide",
+    "trunc",
+    "where",
+]
+
 _make = Tensor._make
 
 
@@ -1028,6 +1126,19 @@ sigmoid = globals()["sigmoid"]
 tanh = globals()["tanh"]
 sqrt = globals()["sqrt"]
 abs = globals()["abs"]  # noqa: A001
+acos = globals()["acos"]
+asin = globals()["asin"]
+atan = globals()["atan"]
+ceil = globals()["ceil"]
+erf = globals()["erf"]
+exp2 = globals()["exp2"]
+expm1 = globals()["expm1"]
+floor = globals()["floor"]
+frac = globals()["frac"]
+log10 = globals()["log10"]
+log1p = globals()["log1p"]
+log2 = globals()["log2"]
+tan = globals()["tan"]
 negative = neg
 absolute = abs
 arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]

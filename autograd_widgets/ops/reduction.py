@@ -26,6 +26,34 @@ from ._core import (
 )
 from ._sum_order import torch_sum
 
+# The ``torch.*`` functions defined here (the package namespace is the union of these lists).
+__all__ = [
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "argmax",
+    "argmin",
+    "argsort",
+    "count_nonzero",
+    "cumprod",
+    "cumsum",
+    "log_softmax",
+    "logsumexp",
+    "max",
+    "mean",
+    "min",
+    "norm",
+    "prod",
+    "softmax",
+    "sort",
+    "std",
+    "std_mean",
+    "sum",
+    "var",
+    "var_mean",
+]
+
 _make = Tensor._make
 
 

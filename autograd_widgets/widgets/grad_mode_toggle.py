@@ -16,9 +16,9 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from .. import ipython as _ext
 from ..autograd import events
 from . import _assets
+from . import _cells as _ext
 
 #: live toggles; a toggle that is closed or collected drops out
 _toggles: weakref.WeakSet[GradModeToggle] = weakref.WeakSet()

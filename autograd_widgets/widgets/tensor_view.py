@@ -21,10 +21,10 @@ import anywidget
 import numpy as np
 import traitlets as t
 
-from .. import ipython as _ext
 from ..autograd import events
 from ..graph._tensors import _stats, dtype_str, grad_of, is_tensor, to_numpy
 from . import _assets
+from . import _cells as _ext
 from ._throttle import Throttle, default_call_later
 
 #: event kinds that may change what a view shows

@@ -1,32 +1,11 @@
-"""The IPython extension: ``%load_ext autograd_widgets``.
+"""Per-cell hooks: grad mode chosen between cells, and callbacks after each cell.
 
-Loading registers the magics of :mod:`autograd_widgets._magics` (imported
-lazily, on load) and the per-cell hooks:
-
-``%%no_grad`` / ``%%enable_grad``
-    run exactly that cell in that grad mode, restored afterwards even when the
-    cell raises or is interrupted;
-``%grad_mode [on|off]``
-    print, or set for the following cells (like a top-level
-    ``torch.set_grad_enabled(False)``, which also lasts until changed);
-``%%autograd_graph [--saved] [--values] [--rankdir LR] [--max-nodes N]``
-    run the cell while recording and show the live graph of what it built;
-``%autograd_display [html|plain]``
-    opt in to a compact HTML summary (with a "show graph" button) for tensors
-    that require grad; off by default, so output stays identical to PyTorch's.
-
-Loading twice is harmless; ``%unload_ext autograd_widgets`` removes every
-magic, hook and formatter the extension added.
-
-To load it in every IPython shell and Jupyter kernel, add to
-``~/.ipython/profile_default/ipython_config.py``::
-
-    c.InteractiveShellApp.extensions = ["autograd_widgets"]
-
-The per-cell machinery is shared with the widgets: :class:`GradModeToggle`
-asks for a grad mode with :func:`request_grad_mode`, which the
-``pre_run_cell`` hook applies before the next cell (never in the middle of
-one), and widgets re-sync after each cell through :func:`add_cell_listener`.
+The widgets need them without ``%load_ext``: :class:`GradModeToggle` asks for a
+grad mode with :func:`request_grad_mode`, which the ``pre_run_cell`` hook
+applies before the next cell (never in the middle of one), and widgets re-sync
+after each cell through :func:`add_cell_listener`. The notebook layer
+(:mod:`autograd_widgets.notebook`: ``%load_ext``, the magics) installs the same
+hooks and builds on them; this module never imports it.
 """
 
 from __future__ import annotations
@@ -37,13 +16,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from .autograd.grad_mode import set_grad_enabled, state
-
-#: magics the extension registers, by kind (``unload`` removes exactly these)
-MAGICS = {
-    "line": ("grad_mode", "autograd_display"),
-    "cell": ("no_grad", "enable_grad", "autograd_graph"),
-}
+from ..autograd.grad_mode import set_grad_enabled, state
 
 _after_cell: list[Callable[[], None]] = []
 
@@ -180,32 +153,3 @@ def add_cell_listener(fn: Callable[[], None]) -> None:
     """Call ``fn()`` after every cell (widgets re-sync there). Use module-level functions."""
     if fn not in _after_cell:
         _after_cell.append(fn)
-
-
-def load_ipython_extension(ipython: Any) -> None:
-    """Register the magics and the per-cell hooks; a second call does nothing."""
-    hooks = ensure_cell_hooks(ipython)
-    if hooks is None or hooks.extension_loaded:
-        return
-    from ._magics import GradModeMagics
-
-    ipython.register_magics(GradModeMagics)
-    hooks.extension_loaded = True
-
-
-def unload_ipython_extension(ipython: Any) -> None:
-    """Remove every magic, hook and display formatter the extension added."""
-    hooks = _hooks.pop(ipython, None)
-    if hooks is not None:
-        hooks.uninstall()
-        if hooks.rich_display:
-            from ._magics import set_rich_display
-
-            set_rich_display(ipython, False)
-    manager = ipython.magics_manager
-    for kind, names in MAGICS.items():
-        for name in names:
-            fn = manager.magics[kind].get(name)
-            if type(getattr(fn, "__self__", None)).__name__ == "GradModeMagics":
-                del manager.magics[kind][name]
-    manager.registry.pop("GradModeMagics", None)

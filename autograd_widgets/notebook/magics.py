@@ -1,4 +1,4 @@
-"""The magics of ``%load_ext autograd_widgets`` (registered by :mod:`autograd_widgets.ipython`).
+"""The magics of ``%load_ext autograd_widgets`` (registered by :mod:`autograd_widgets.notebook`).
 
 A cell magic runs its cell body like a normal cell (same namespace, magics
 and ``!`` commands still work, the last expression is displayed) inside a
@@ -22,7 +22,8 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..widgets._cells import ensure_cell_hooks, hooks_for
 
 try:  # IPython >= 8.9: a trailing ';' silences a cell magic's value, as in any cell
     from IPython.core.magic import output_can_be_silenced
@@ -112,7 +113,6 @@ class GradModeMagics(Magics):
         ``%grad_mode off`` is ``torch.set_grad_enabled(False)`` at top level:
         it lasts until changed (a ``GradModeToggle`` shows it).
         """
-        from .ipython import hooks_for
 
         args = parse_argstring(self.grad_mode, line)
         if args.mode is None:
@@ -150,7 +150,7 @@ class GradModeMagics(Magics):
         the notebook variables that refer to their tensors.
         """
         __tracebackhide__ = True
-        from .graph import record
+        from ..graph import record
 
         args = parse_argstring(self.autograd_graph, line)
         if args.max_nodes < 1:
@@ -181,7 +181,6 @@ class GradModeMagics(Magics):
     @line_magic
     def autograd_display(self, line: str = "") -> None:
         """Opt in to rich display of tensors (``%autograd_display html``); off by default."""
-        from .ipython import ensure_cell_hooks
 
         args = parse_argstring(self.autograd_display, line)
         hooks = ensure_cell_hooks(self.shell)
@@ -200,7 +199,7 @@ class _RecordingSource:
     """
 
     def __init__(self, recording: Any) -> None:
-        from .graph import LiveGraph
+        from ..graph import LiveGraph
 
         self._make = lambda callback: LiveGraph(
             recording=recording, callback=callback, follow=False
@@ -227,8 +226,7 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
     """
     from IPython.display import display
 
-    from .ipython import hooks_for
-    from .widgets.graph_widget import GraphWidget
+    from ..widgets.graph_widget import GraphWidget
 
     source = _RecordingSource(recorder)
     widget = GraphWidget(
@@ -251,13 +249,12 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
 
 def set_rich_display(shell: Any, on: bool) -> None:
     """Turn the HTML summary of tensors that require grad on or off for ``shell``."""
-    from .ipython import ensure_cell_hooks, hooks_for
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
     hooks = ensure_cell_hooks(shell) if on else hooks_for(shell)
     formatter = shell.display_formatter.mimebundle_formatter
     if on:
-        from .widgets.tensor_view import tensor_mimebundle
+        from ..widgets.tensor_view import tensor_mimebundle
 
         formatter.for_type(Tensor, tensor_mimebundle)
     else:
