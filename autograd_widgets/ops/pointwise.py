@@ -778,9 +778,10 @@ def _sigmoid_np(d):
         return np.float32(1) / (np.float32(1) + e)
     out = np.empty_like(d)
     pos = d >= 0
-    np.divide(1, 1 + np.exp(-d, where=pos, out=np.zeros_like(d)), where=pos, out=out)
+    one = scalar_like(1, d)
+    np.divide(one, one + np.exp(-d, where=pos, out=np.zeros_like(d)), where=pos, out=out)
     e = np.exp(d, where=~pos, out=np.zeros_like(d))
-    np.divide(e, 1 + e, where=~pos, out=out)
+    np.divide(e, one + e, where=~pos, out=out)
     return out
 
 
@@ -895,7 +896,7 @@ UNARY = {
     "log1p": (np.log1p, "self", lambda n, grad: grad / (n.saved("self") + 1), "Log1PBackward0"),
     "sqrt": (np.sqrt, "result", lambda n, grad: grad / (2 * n.saved("result")), "SqrtBackward0"),
     "rsqrt": (
-        lambda d: 1 / np.sqrt(d),
+        lambda d: scalar_like(1, d) / np.sqrt(d),
         "result",
         lambda n, grad: -0.5 * grad * n.saved("result") ** 3,
         "RsqrtBackward0",

@@ -855,7 +855,8 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
     elif ord == 1:
         res = np.sum(ad, axis=ax_arg, keepdims=keepdim)
     else:
-        res = np.sum(ad**ord, axis=ax_arg, keepdims=keepdim) ** (1.0 / ord)
+        p, inv = scalar_like(ord, ad), scalar_like(1.0 / ord, ad)
+        res = np.sum(ad**p, axis=ax_arg, keepdims=keepdim) ** inv
     out = _make(np.asarray(res, dtype=d.dtype))
     if needs_grad(input):
         record(
@@ -930,7 +931,7 @@ def logsumexp(input, dim=None, keepdim=False):
     ax_arg = axes if d.ndim else None
     # NOTE: subtract the max first so exp never overflows.
     m = np.max(d, axis=ax_arg, keepdims=True) if d.size else np.zeros((1,) * d.ndim, d.dtype)
-    m = np.where(np.isfinite(m), m, 0)
+    m = np.where(np.isfinite(m), m, scalar_like(0, m))
     with np.errstate(divide="ignore"):
         res = np.log(np.sum(np.exp(d - m), axis=ax_arg, keepdims=True)) + m
     if not keepdim:
