@@ -24,6 +24,7 @@ __all__ = [
     "from_numpy_dtype",
     "promote_types",
     "result_type",
+    "scalar_like",
 ]
 
 
@@ -213,6 +214,37 @@ def _widen(current: dtype, higher: dtype) -> dtype:
     # scalar float joining an integer tensor PyTorch uses that operand's dtype (0-d) or
     # the default dtype (Python float).
     return higher
+
+
+# NOTE: numpy >= 2 treats a Python number as "weak" (NEP 50): it takes the array's dtype, so
+# ``float32_array * 0.5`` stays float32, as in PyTorch. numpy 1.x promotes by value instead:
+# a 0-d float32 array (or a numpy float32 scalar) times ``0.5`` or divided by ``3`` becomes
+# float64, and so does any array times a number its dtype cannot hold. numpy scalars are
+# "strong" on both versions (``float32_array * np.float64(x)`` is float64 on numpy 2).
+# Every formula that mixes an array with a number passes the number through ``scalar_like``.
+_WEAK_PY_NUMBERS = int(np.__version__.split(".")[0]) >= 2
+_PY_NUMBERS = (float, int, bool)
+
+
+_KIND_CATEGORY = {"b": _BOOL, "u": _INT, "i": _INT, "f": _FLOAT}
+
+
+def scalar_like(value, like):
+    """``value`` as an operand that keeps the dtype of ``like`` (an array or a numpy dtype).
+
+    The one rule for mixing a number with an array, on numpy 1.x and 2.x alike (NEP 50's
+    "weak" scalars, which is also what PyTorch does with a wrapped number): a number of the
+    array's category or a lower one is converted to the array's dtype first, so
+    ``float32 * 0.1`` computes in float32; a number of a higher category (a float with an
+    integer array) is returned as it is and promotes. Python numbers are returned unchanged
+    on numpy 2, where they already behave this way; numpy scalars are converted on both.
+    """
+    if _WEAK_PY_NUMBERS and type(value) in _PY_NUMBERS:
+        return value
+    dt = getattr(like, "dtype", like)
+    if scalar_kind(value) > _KIND_CATEGORY.get(dt.kind, _FLOAT):
+        return value
+    return dt.type(value)
 
 
 class finfo:  # noqa: N801 - torch.finfo

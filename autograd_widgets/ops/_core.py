@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype
-from .._dtype import _FLOAT, _INT, from_numpy_dtype, get_default_dtype, promote_types
+from .._dtype import (
+    _FLOAT,
+    _INT,
+    from_numpy_dtype,
+    get_default_dtype,
+    promote_types,
+    scalar_like,
+)
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
@@ -220,10 +227,10 @@ def binary_operands(a, b):
     tk = _kind(ad.dtype)
     if sk > tk:
         dt = (np.dtype(np.int64), get_default_dtype().np)[sk - 1]
-        return ad.astype(dt), b, dt
+        return ad.astype(dt), scalar_like(b, dt), dt
     if sk == _INT:
         b = wrap_int(b, ad.dtype)
-    return ad, b, ad.dtype
+    return ad, scalar_like(b, ad.dtype), ad.dtype
 
 
 _INT_RANGE = {

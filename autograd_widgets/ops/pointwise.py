@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .. import _dtype
-from .._dtype import from_numpy_dtype, get_default_dtype, scalar_kind
+from .._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.node import Node, SavedTensor, new_node, node_class
@@ -236,6 +236,7 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
         b_is_t, bd, dt = False, b, adt  # a Python number never promotes a tensor of its kind
         if tb is int and adt.kind != "f":
             bd = wrap_int(b, adt)
+        bd = scalar_like(bd, adt)
     else:
         b_is_t = isinstance(b, Tensor)
         if b_is_t and adt is b._data.dtype:
@@ -427,7 +428,7 @@ def _mul_backward(node, grad):
             and not (o is None and s is None)
         ):
             return (
-                None if o is None else _make(np.multiply(g, o)),
+                None if o is None else _make(np.multiply(g, scalar_like(o, g))),
                 None if s is None else _make(np.multiply(g, s)),
             )
     g_self = grad * node.saved("other") if nf[0][0] is not None else None
@@ -443,7 +444,7 @@ def _div_backward(node, grad):
         o = _saved_np(node, "other")
         if type(o) is float or (type(o) is np.ndarray and o.dtype == g.dtype):
             if nf[1][0] is None:
-                return _make(np.true_divide(g, o)), None
+                return _make(np.true_divide(g, scalar_like(o, g))), None
             s = _saved_np(node, "self")
             if type(o) is np.ndarray and type(s) is np.ndarray and s.dtype == g.dtype:
                 g_other = _make(np.true_divide(np.multiply(np.negative(g), s), o * o))
@@ -663,7 +664,7 @@ def _pow0_backward(node, grad):
         if self._data.dtype == g.dtype:
             # The formula below with numpy for the two multiplies (pow keeps its kernels).
             p = pow(self, float(e) - 1)._data
-            return _make(np.multiply(g, np.asarray(p * float(e), dtype=p.dtype)))
+            return _make(np.multiply(g, p * scalar_like(float(e), p)))
     # Same graph as PyTorch's pow_backward: grad * (exponent * self ** (exponent - 1)),
     # with the Scalar multiply recorded as MulBackward1 (it shows up under create_graph).
     return grad * _mul_scalar(node.saved("self") ** (float(e) - 1), float(e))
@@ -676,7 +677,7 @@ MulBackward1 = node_class(
 
 def _mul_scalar(t: Tensor, s) -> Tensor:
     """``at::mul(Tensor, Scalar)``: what backward formulas use (``MulBackward1``)."""
-    out = _make(np.asarray(t._data * s, dtype=t._data.dtype))
+    out = _make(np.asarray(t._data * scalar_like(s, t._data), dtype=t._data.dtype))
     if needs_grad(t):
         record(MulBackward1, out, (t,), None, {"other": s})
     return out
@@ -687,7 +688,7 @@ AddBackward1 = node_class("AddBackward1", lambda node, grad: grad)
 
 def _add_scalar(t: Tensor, s) -> Tensor:
     """``at::add(Tensor, Scalar)``, as ATen's composites call it (``AddBackward1``)."""
-    out = _make(np.asarray(t._data + s, dtype=t._data.dtype))
+    out = _make(np.asarray(t._data + scalar_like(s, t._data), dtype=t._data.dtype))
     if needs_grad(t):
         record(AddBackward1, out, (t,))
     return out
@@ -700,7 +701,7 @@ DivBackward1 = node_class(
 
 def _div_scalar(t: Tensor, s) -> Tensor:
     """``at::div(Tensor, Scalar)``, as ATen's composites call it (``DivBackward1``)."""
-    out = _make(np.asarray(t._data / s, dtype=t._data.dtype))
+    out = _make(np.asarray(t._data / scalar_like(s, t._data), dtype=t._data.dtype))
     if needs_grad(t):
         record(DivBackward1, out, (t,), None, {"other": s})
     return out
@@ -875,9 +876,10 @@ def _sigmoid_np(d):
         return np.float32(1) / (np.float32(1) + e)
     out = np.empty_like(d)
     pos = d >= 0
-    np.divide(1, 1 + np.exp(-d, where=pos, out=np.zeros_like(d)), where=pos, out=out)
+    one = scalar_like(1, d)
+    np.divide(one, one + np.exp(-d, where=pos, out=np.zeros_like(d)), where=pos, out=out)
     e = np.exp(d, where=~pos, out=np.zeros_like(d))
-    np.divide(e, 1 + e, where=~pos, out=out)
+    np.divide(e, one + e, where=~pos, out=out)
     return out
 
 
@@ -932,7 +934,7 @@ def _sigmoid_backward(n, grad):
         r = _saved_np(n, "result")
         if r.dtype == g.dtype:
             # The Tensor ops below, in numpy and in the same order (1 - r keeps r's dtype).
-            return _make(np.multiply(np.multiply(g, r), np.asarray(1 - r)))
+            return _make(np.multiply(np.multiply(g, r), np.asarray(scalar_like(1, r) - r)))
     return grad * n.saved("result") * (1 - n.saved("result"))
 
 
@@ -992,7 +994,7 @@ UNARY = {
     "log1p": (np.log1p, "self", lambda n, grad: grad / (n.saved("self") + 1), "Log1PBackward0"),
     "sqrt": (np.sqrt, "result", lambda n, grad: grad / (2 * n.saved("result")), "SqrtBackward0"),
     "rsqrt": (
-        lambda d: 1 / np.sqrt(d),
+        lambda d: scalar_like(1, d) / np.sqrt(d),
         "result",
         lambda n, grad: -0.5 * grad * n.saved("result") ** 3,
         "RsqrtBackward0",

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .._dtype import get_default_dtype
+from .._dtype import get_default_dtype, scalar_like
 from ..autograd import events
 from ..autograd.node import Node, node_class
 from . import _shown
@@ -119,7 +119,9 @@ def _mean0_backward(node, grad):
             # Every element is the same float: grad / numel once, then a fill. Same values
             # as dividing the expanded gradient (numel converts to grad's dtype either way),
             # ~7x faster on big inputs.
-            return _make(np.full(a["self_sym_sizes"], np.true_divide(g, a["self_sym_numel"])))
+            return _make(
+                np.full(a["self_sym_sizes"], np.true_divide(g, scalar_like(a["self_sym_numel"], g)))
+            )
     return grad.expand(a["self_sym_sizes"]) / a["self_sym_numel"]
 
 
@@ -131,15 +133,51 @@ def _mean1_backward(node, grad):
     return _expand_back(grad, a["self_sym_sizes"], node._shapes, a["keepdim"]) / n
 
 
-SumBackward0 = node_class("SumBackward0", _sum0_backward, attrs=("self_sym_sizes",))
+class _DtypeArgNode(Node):
+    """A reduction that takes ``dtype=``: its gradient goes back in the input's dtype.
+
+    PyTorch's engine casts every gradient to the dtype of the tensor it flows to
+    (``validate_outputs``); ours does not, so the nodes whose output dtype may differ from
+    their input's (``x.sum(dtype=torch.float64)``) cast it themselves.
+    """
+
+    __slots__ = ()
+
+    def apply(self, grads):
+        out = Node.apply(self, grads)
+        extra = self._extra
+        dt = None if extra is None else extra.get("in_dtype")
+        if dt is not None and out[0] is not None and out[0].dtype != dt:
+            out = (out[0]._to_dtype(dt),) + out[1:]
+        return out
+
+
+def _keep_input_dtype(out, input) -> None:
+    """Remember ``input``'s dtype on ``out``'s node when ``dtype=`` changed it."""
+    if out._grad_fn is not None and out._data.dtype != input._data.dtype:
+        out._grad_fn._x()["in_dtype"] = input.dtype
+
+
+SumBackward0 = node_class(
+    "SumBackward0", _sum0_backward, attrs=("self_sym_sizes",), base=_DtypeArgNode
+)
 SumBackward1 = node_class(
-    "SumBackward1", _sum1_backward, attrs=("dim", "keepdim", "self_sym_sizes")
+    "SumBackward1",
+    _sum1_backward,
+    attrs=("dim", "keepdim", "self_sym_sizes"),
+    base=_DtypeArgNode,
 )
 MeanBackward0 = node_class(
-    "MeanBackward0", _mean0_backward, attrs=("self_sym_numel", "self_sym_sizes")
+    "MeanBackward0",
+    _mean0_backward,
+    attrs=("self_sym_numel", "self_sym_sizes"),
+    base=_DtypeArgNode,
 )
 MeanBackward1 = node_class(
-    "MeanBackward1", _mean1_backward, attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes")
+    "MeanBackward1",
+    _mean1_backward,
+    attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes"),
+    base=_DtypeArgNode,
 )
 
 
@@ -178,6 +216,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
         out = _make(res)
         if grad_state.enabled and input._requires_grad:
             record(SumBackward0, out, (input,), None, {"self_sym_sizes": d.shape})
+            _keep_input_dtype(out, input)
         elif events.listeners and events.hears("op_no_grad"):
             no_grad_event("SumBackward0", out, (input,))
         return out
@@ -193,6 +232,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
             {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim, "self_sym_sizes": d.shape},
         )
         out._grad_fn._shapes = axes
+        _keep_input_dtype(out, input)
     elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("SumBackward1", out, (input,))
     return out
@@ -236,6 +276,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                 None,
                 {"self_sym_numel": d.size, "self_sym_sizes": d.shape},
             )
+            _keep_input_dtype(out, input)
         elif events.listeners and events.hears("op_no_grad"):
             no_grad_event("MeanBackward0", out, (input,))
         return out
@@ -260,6 +301,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             },
         )
         out._grad_fn._shapes = axes
+        _keep_input_dtype(out, input)
     elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("MeanBackward1", out, (input,))
     return out
@@ -301,9 +343,15 @@ def _prod_backward(node, grad):
     return g * prod_others
 
 
-ProdBackward0 = node_class("ProdBackward0", _prod_backward, saved=("self", "result"))
+ProdBackward0 = node_class(
+    "ProdBackward0", _prod_backward, saved=("self", "result"), base=_DtypeArgNode
+)
 ProdBackward1 = node_class(
-    "ProdBackward1", _prod_backward, saved=("self", "result"), attrs=("dim", "keepdim")
+    "ProdBackward1",
+    _prod_backward,
+    saved=("self", "result"),
+    attrs=("dim", "keepdim"),
+    base=_DtypeArgNode,
 )
 
 
@@ -315,6 +363,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         out = _make(np.asarray(d.prod(dtype=dt)))
         if needs_grad(input):
             record(ProdBackward0, out, (input,), {"self": input}, None, "result")
+            _keep_input_dtype(out, input)
         return out
     ax = wrap_dim(dim, d.ndim)
     out = _make(np.asarray(d.prod(axis=ax, keepdims=keepdim, dtype=dt)))
@@ -322,6 +371,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         record(
             ProdBackward1, out, (input,), {"self": input}, {"dim": ax, "keepdim": keepdim}, "result"
         )
+        _keep_input_dtype(out, input)
         if dim < 0:
             _shown.show(out, dim=dim)
     return out
@@ -834,7 +884,8 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
     elif ord == 1:
         res = np.sum(ad, axis=ax_arg, keepdims=keepdim)
     else:
-        res = np.sum(ad**ord, axis=ax_arg, keepdims=keepdim) ** (1.0 / ord)
+        p, inv = scalar_like(ord, ad), scalar_like(1.0 / ord, ad)
+        res = np.sum(ad**p, axis=ax_arg, keepdims=keepdim) ** inv
     out = _make(np.asarray(res, dtype=d.dtype))
     if needs_grad(input):
         record(
@@ -910,7 +961,7 @@ def logsumexp(input, dim=None, keepdim=False):
     ax_arg = axes if d.ndim else None
     # NOTE: subtract the max first so exp never overflows.
     m = np.max(d, axis=ax_arg, keepdims=True) if d.size else np.zeros((1,) * d.ndim, d.dtype)
-    m = np.where(np.isfinite(m), m, 0)
+    m = np.where(np.isfinite(m), m, scalar_like(0, m))
     with np.errstate(divide="ignore"):
         res = np.log(np.sum(np.exp(d - m), axis=ax_arg, keepdims=True)) + m
     if not keepdim:
@@ -939,7 +990,9 @@ def _cumsum_backward(node, grad):
     return flip(flip(grad, [dim]).cumsum(dim), [dim])
 
 
-CumsumBackward0 = node_class("CumsumBackward0", _cumsum_backward, attrs=("dim",))
+CumsumBackward0 = node_class(
+    "CumsumBackward0", _cumsum_backward, attrs=("dim",), base=_DtypeArgNode
+)
 
 
 def cumsum(input, dim, *, dtype=None):
@@ -950,6 +1003,7 @@ def cumsum(input, dim, *, dtype=None):
     out = _make(res)
     if needs_grad(input):
         record(CumsumBackward0, out, (input,), None, {"dim": ax})
+        _keep_input_dtype(out, input)
         if dim < 0:
             _shown.show(out, dim=dim)
     return out
@@ -991,7 +1045,11 @@ def _cumprod_backward(node, grad):
 
 
 CumprodBackward0 = node_class(
-    "CumprodBackward0", _cumprod_backward, saved=("self", "result"), attrs=("dim",)
+    "CumprodBackward0",
+    _cumprod_backward,
+    saved=("self", "result"),
+    attrs=("dim",),
+    base=_DtypeArgNode,
 )
 
 
@@ -1002,6 +1060,7 @@ def cumprod(input, dim, *, dtype=None):
     out = _make(res)
     if needs_grad(input):
         record(CumprodBackward0, out, (input,), {"self": input}, {"dim": ax}, "result")
+        _keep_input_dtype(out, input)
         if dim < 0:
             _shown.show(out, dim=dim)
     return out
@@ -1052,17 +1111,21 @@ def _softmax_dim(dim, ndim):
 
 
 def _softmax_input(name, input, dim, dtype):
-    """The array softmax works on, and its dim; no integer kernels (an empty input runs none)."""
-    d = input._data if dtype is None else input._data.astype(_as_np(dtype))
+    """The tensor softmax works on, its array and its dim; no integer kernels (an empty input
+    runs none). ``dtype=`` converts the input first, a ``ToCopyBackward0`` node as in PyTorch
+    (so the gradient goes back in the input's dtype)."""
+    if dtype is not None and input._data.dtype != _as_np(dtype):
+        input = input.to(dtype)
+    d = input._data
     ax = _softmax_dim(dim, d.ndim)
     if d.dtype.kind != "f" and d.size:
         last = "lastdim_" if ax == d.ndim - 1 or d.ndim == 0 else ""
         raise not_implemented_for(f"{name}_{last}kernel_impl", d.dtype)
-    return d, ax
+    return input, d, ax
 
 
 def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
-    d, ax = _softmax_input("softmax", input, dim, dtype)
+    input, d, ax = _softmax_input("softmax", input, dim, dtype)
     if d.ndim == 0:
         res = np.ones_like(d)
     else:
@@ -1078,12 +1141,12 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
 
 
 def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
-    d, ax = _softmax_input("log_softmax", input, dim, dtype)
+    input, d, ax = _softmax_input("log_softmax", input, dim, dtype)
     if d.ndim == 0:
         res = np.zeros_like(d)
     elif d.size:
         m = d.max(axis=ax, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
+        m = np.where(np.isfinite(m), m, scalar_like(0, m))
         s = d - m
         res = s - np.log(np.exp(s).sum(axis=ax, keepdims=True))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dtype import scalar_like
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check
 
@@ -64,23 +65,24 @@ class Adam(Optimizer):
             step = self._step_count(state)
             if wd != 0:
                 if group["decoupled_weight_decay"]:
-                    d *= 1 - lr * wd
+                    d *= scalar_like(1 - lr * wd, d)
                 else:
-                    g = g + wd * d
+                    g = g + scalar_like(wd, d) * d
             m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-            m += (1 - beta1) * (g - m)  # exp_avg.lerp_(grad, 1 - beta1)
-            v *= beta2
-            v += (1 - beta2) * g * g
+            m += scalar_like(1 - beta1, m) * (g - m)  # exp_avg.lerp_(grad, 1 - beta1)
+            v *= scalar_like(beta2, v)
+            v += scalar_like(1 - beta2, v) * g * g
             bias_correction1 = 1 - beta1**step
             bias_correction2_sqrt = (1 - beta2**step) ** 0.5
             step_size = lr / bias_correction1
             if group["amsgrad"]:
                 vmax = state["max_exp_avg_sq"]._data
                 np.maximum(vmax, v, out=vmax)
-                denom = np.sqrt(vmax) / bias_correction2_sqrt + eps
+                denom = np.sqrt(vmax) / scalar_like(bias_correction2_sqrt, v)
             else:
-                denom = np.sqrt(v) / bias_correction2_sqrt + eps
-            d -= step_size * (m / denom)
+                denom = np.sqrt(v) / scalar_like(bias_correction2_sqrt, v)
+            denom = denom + scalar_like(eps, denom)
+            d -= scalar_like(step_size, m) * (m / denom)
             p._vc.v += 1
 
 

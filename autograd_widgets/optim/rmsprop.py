@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dtype import scalar_like
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check
 
@@ -59,23 +60,24 @@ class RMSprop(Optimizer):
                     state["grad_avg"] = Tensor._make(np.zeros_like(d))
             self._step_count(state)
             if wd != 0:
-                g = g + wd * d
+                g = g + scalar_like(wd, d) * d
             sq = state["square_avg"]._data
-            sq *= alpha
-            sq += (1 - alpha) * g * g
+            sq *= scalar_like(alpha, sq)
+            sq += scalar_like(1 - alpha, sq) * g * g
             if group["centered"]:
                 ga = state["grad_avg"]._data
-                ga += (1 - alpha) * (g - ga)
-                avg = np.sqrt(sq - ga * ga) + eps
+                ga += scalar_like(1 - alpha, ga) * (g - ga)
+                avg = np.sqrt(sq - ga * ga)
             else:
-                avg = np.sqrt(sq) + eps
+                avg = np.sqrt(sq)
+            avg = avg + scalar_like(eps, avg)
             if momentum > 0:
                 buf = state["momentum_buffer"]._data
-                buf *= momentum
+                buf *= scalar_like(momentum, buf)
                 buf += g / avg
-                d -= lr * buf
+                d -= scalar_like(lr, buf) * buf
             else:
-                d -= lr * (g / avg)
+                d -= scalar_like(lr, g) * (g / avg)
             p._vc.v += 1
 
 
@@ -129,9 +131,9 @@ class Adagrad(Optimizer):
             state = self.state[p]
             step = self._step_count(state)
             if wd != 0:
-                g = g + wd * d
+                g = g + scalar_like(wd, d) * d
             clr = lr / (1 + (step - 1) * lr_decay)
             s = state["sum"]._data
             s += g * g
-            d -= clr * (g / (np.sqrt(s) + eps))
+            d -= scalar_like(clr, g) * (g / (np.sqrt(s) + scalar_like(eps, s)))
             p._vc.v += 1

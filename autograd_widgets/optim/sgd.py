@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._dtype import scalar_like
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check
 
@@ -49,7 +50,7 @@ class SGD(Optimizer):
         for p, g in self._grads(group):
             d = p._data
             if wd != 0:
-                g = g + wd * d
+                g = g + scalar_like(wd, d) * d
             if momentum != 0:
                 state = self.state[p]
                 buf = state.get("momentum_buffer")
@@ -57,8 +58,8 @@ class SGD(Optimizer):
                     buf = state["momentum_buffer"] = Tensor._make(g.copy())
                 else:
                     b = buf._data
-                    b *= momentum
-                    b += (1 - dampening) * g if dampening else g
-                g = g + momentum * buf._data if nesterov else buf._data
-            d -= lr * g if lr != 1 else g
+                    b *= scalar_like(momentum, b)
+                    b += scalar_like(1 - dampening, g) * g if dampening else g
+                g = g + scalar_like(momentum, g) * buf._data if nesterov else buf._data
+            d -= scalar_like(lr, g) * g if lr != 1 else g
             p._vc.v += 1
