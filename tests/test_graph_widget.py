@@ -66,7 +66,7 @@ def comms(monkeypatch):
     from autograd_widgets.widgets import graph_widget
 
     # as if an earlier widget of this kernel had sent the page assets already
-    monkeypatch.setattr(graph_widget, "_assets_pushed", True)
+    monkeypatch.setattr(graph_widget, "_assets_pushed_to", {None})
     made: list[DummyComm] = []
 
     def create_comm(*args, **kwargs):
@@ -218,7 +218,7 @@ def test_assets_sent_on_request_as_binary_buffers(comms):
 def test_the_kernels_first_widget_sends_the_assets_unasked_once(comms, monkeypatch):
     from autograd_widgets.widgets import graph_widget
 
-    monkeypatch.setattr(graph_widget, "_assets_pushed", False)
+    monkeypatch.setattr(graph_widget, "_assets_pushed_to", set())
     w1, c1 = _widget(comms, graph=example_graph())
     w2, c2 = _widget(comms, graph=example_graph())
     ((content, buffers),) = c1.custom()

@@ -153,8 +153,11 @@ class GradModeMagics(Magics):
         from ..graph import record
 
         args = parse_argstring(self.autograd_graph, line)
-        if args.max_nodes < 1:
-            raise UsageError(f"--max-nodes must be at least 1, not {args.max_nodes}")
+        from .widgets._limits import max_nodes_error
+
+        error = max_nodes_error(args.max_nodes, "--max-nodes")
+        if error:
+            raise UsageError(error)
         recorder = record()
         failed = True
         try:

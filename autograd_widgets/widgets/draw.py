@@ -6,6 +6,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from ._limits import max_nodes_error
 from .graph_widget import GraphWidget
 
 
@@ -103,6 +104,9 @@ def draw(
     ------
     TypeError
         When given no tensor, or something that is not a tensor.
+    ValueError
+        When ``max_nodes`` is below 1 or above what the widget can lay out
+        (:data:`~autograd_widgets.widgets._limits.MAX_DRAWN_NODES`).
     """
     if not tensors:
         raise TypeError("draw() needs at least one tensor, e.g. draw(loss)")
@@ -111,6 +115,9 @@ def draw(
             raise TypeError(
                 f"draw() expects tensors, got {type(obj).__name__} at position {i}: {obj!r:.60}"
             )
+    error = max_nodes_error(max_nodes)
+    if error:
+        raise ValueError(error)
     source = _Source(tensors, names, module, follow, live)
     widget = GraphWidget(
         graph=source.graph.to_json(max_nodes=max_nodes),

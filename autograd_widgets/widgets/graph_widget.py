@@ -24,14 +24,20 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from . import _assets, _static
+from . import _assets, _kernel, _static
 from ._diff import compact_graph, compact_patch, diff_graph, full_patch, json_size
+from ._limits import MAX_DRAWN_NODES, max_nodes_error
 from ._throttle import CallLater, Throttle, default_call_later
 
 _RANKDIRS = ("TB", "LR")
 
-#: the page assets went out unasked with a widget of this kernel (once per kernel)
-_assets_pushed = False
+
+#: the pages (client sessions, see ``_kernel.client_session``) the assets went out to
+#: unasked: once per page, so a reloaded page gets them again (None: outside a kernel)
+_assets_pushed_to: set[str | None] = set()
+#: cell id -> (the run's execute_request id, weak references to the widgets it made):
+#: re-running a cell closes the widgets its earlier run made
+_made_by_cell: dict[str, tuple[str, list[weakref.ref]]] = {}
 
 
 def empty_graph(notice: str | None = None) -> dict[str, Any]:
@@ -84,7 +90,9 @@ class GraphWidget(anywidget.AnyWidget):
     show_values = t.Bool(False, help="Print tensor values inside the nodes.").tag(sync=True)
     rankdir = t.Unicode("TB", help='Layout direction: "TB" (top to bottom) or "LR".').tag(sync=True)
     max_nodes = t.Int(
-        500, help="Largest number of nodes drawn; the rest become a '+N more' node."
+        500,
+        help=f"Largest number of nodes drawn (at most {MAX_DRAWN_NODES}); the rest become "
+        "a '+N more' node.",
     ).tag(sync=True)
     live = t.Bool(True, help="Follow new ops and backward() while True.").tag(sync=True)
 
@@ -115,9 +123,12 @@ class GraphWidget(anywidget.AnyWidget):
         self._subscribe = subscribe
         self._unsubscribe: Callable[[], None] | None = None
         self.stats = {"full": 0, "patch": 0, "bytes": 0, "assets_sent": 0}
+        self._views: set[str] = set()  # the front-end views showing this widget now
+        self._seen_view = False  # a front end has reported a view (so it reports their end)
         super().__init__(graph=graph, **kwargs)
         self._source = source
         self.on_msg(self._on_custom_msg)
+        self._replace_earlier_run()
         self._push_assets()
         if self.live:
             self._start_live()
@@ -135,8 +146,9 @@ class GraphWidget(anywidget.AnyWidget):
 
     @t.validate("max_nodes")
     def _validate_max_nodes(self, proposal: dict[str, Any]) -> int:
-        if proposal["value"] < 1:
-            raise t.TraitError(f"max_nodes must be at least 1, not {proposal['value']}")
+        error = max_nodes_error(proposal["value"])
+        if error:
+            raise t.TraitError(error)
         return proposal["value"]
 
     @t.validate("graph")
@@ -157,14 +169,14 @@ class GraphWidget(anywidget.AnyWidget):
             return  # during __init__, or closed
         if change["new"]:
             self._start_live()
-            if self._source is not None:
+            if self._source is not None and not self.paused:
                 self.refresh()  # catch up with whatever happened while paused
         else:
             self._stop_live()
             self._throttle.close()
 
     def _start_live(self) -> None:
-        if self._subscribe is None or self._unsubscribe is not None:
+        if self._subscribe is None or self._unsubscribe is not None or self.paused:
             return
         wref = weakref.ref(self)
 
@@ -185,13 +197,53 @@ class GraphWidget(anywidget.AnyWidget):
         """True while the widget listens for graph changes."""
         return self._unsubscribe is not None
 
+    @property
+    def paused(self) -> bool:
+        """True while no front-end view shows the widget (after one did): it then
+        listens to nothing and sends nothing, even with ``live=True``."""
+        return self._seen_view and not self._views
+
+    def _on_view(self, view_id: str, shown: bool) -> None:
+        """A view appeared or went away: pause without views, catch up when one is back."""
+        if shown:
+            self._views.add(view_id)
+            self._seen_view = True
+        else:
+            self._views.discard(view_id)
+        if self.paused:
+            self._stop_live()
+            self._throttle.cancel_timer()
+        elif self.live and self._unsubscribe is None and self._source is not None:
+            self._start_live()
+            self.refresh()
+
+    def _replace_earlier_run(self) -> None:
+        """Close the widgets an earlier run of the running cell made (their outputs are
+        gone; left open they would keep listening and sending)."""
+        cell = _kernel.running_cell()
+        if cell is None:
+            return
+        cell_id, run = cell
+        made = _made_by_cell.get(cell_id)
+        if made is None or made[0] != run:
+            old = made[1] if made is not None else []
+            made = _made_by_cell[cell_id] = (run, [])
+            for ref in old:
+                widget = ref()
+                if widget is not None and widget is not self:
+                    widget.close()
+        made[1][:] = [r for r in made[1] if r() is not None]
+        made[1].append(weakref.ref(self))
+
     # -- live updates -----------------------------------------------------------
 
     def invalidate(self) -> None:
         """Note that the graph changed; an update follows (throttled) while ``live``."""
         if self._source is None:
             return
-        if self._unsubscribe is not None or (self._subscribe is None and self.live):
+        if self._unsubscribe is not None or (
+            self._subscribe is None and self.live and not self.paused
+        ):
             self._throttle.request()  # (the first test avoids a trait lookup per event)
 
     def refresh(self) -> None:
@@ -261,17 +313,18 @@ class GraphWidget(anywidget.AnyWidget):
 
         A page asks for them only once its first view exists, and the kernel
         answers when idle: a first ``display(draw(...))`` followed by a long loop
-        in the same cell would show "loading" until the loop ends.
+        in the same cell would show "loading" until the loop ends.  Once per page
+        (the session of the request being run): a reloaded page has none.
         """
-        global _assets_pushed
-        if _assets_pushed or self.comm is None:
+        session = _kernel.client_session()
+        if session in _assets_pushed_to or self.comm is None:
             return
         try:
             view, worker = _assets.page_assets()
             digest = _assets.assets_hash()
         except _assets.FrontEndMissingError:
             return  # a view will ask, and be told why
-        _assets_pushed = True
+        _assets_pushed_to.add(session)
         self._send_custom({"type": "assets", "hash": digest}, [view, worker])
         self.stats["assets_sent"] += 1
 
@@ -287,6 +340,9 @@ class GraphWidget(anywidget.AnyWidget):
                 return
             self._send_custom({"type": "assets", "hash": content.get("hash")}, [view, worker])
             self.stats["assets_sent"] += 1
+            _assets_pushed_to.add(_kernel.client_session())  # the page that asked has them
+        elif kind == "view":
+            self._on_view(str(content.get("id")), bool(content.get("shown")))
         elif kind == "resync":
             self._send_custom(
                 {

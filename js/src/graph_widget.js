@@ -33,10 +33,20 @@ function loadFrom(buffers) {
   }));
 }
 
-/** Keep assets the kernel sent unasked (with its first graph widget): no round trip. */
+/**
+ * Keep assets the kernel sent unasked (with its first graph widget): no round trip.
+ * A push also answers a request still pending: after a kernel restart the old
+ * kernel never answers, and the new kernel's push is what the page waits for.
+ */
 function adoptPushedAssets(msg, buffers) {
   const page = pageAssets();
-  if (page.assets[HASH] || msg.error || msg.hash !== HASH) return;
+  if (msg.error || msg.hash !== HASH) return;
+  const request = page.request;
+  if (request && !request.settled) {
+    request.settle(loadFrom(buffers));
+    return;
+  }
+  if (page.assets[HASH]) return;
   const promise = loadFrom(buffers);
   promise.catch(() => {
     if (page.assets[HASH] === promise) delete page.assets[HASH]; // let a view ask instead
@@ -48,20 +58,46 @@ function adoptPushedAssets(msg, buffers) {
 function assets(model) {
   const page = pageAssets();
   if (page.assets[HASH]) return page.assets[HASH];
+  let settle = null;
+  let fail = null;
   const promise = new Promise((resolve, reject) => {
-    const onMessage = (msg, buffers) => {
-      if (!msg || msg.type !== "assets" || msg.hash !== HASH) return;
-      model.off("msg:custom", onMessage);
-      if (msg.error) reject(new Error(msg.error));
-      else loadFrom(buffers).then(resolve, reject);
-    };
-    model.on("msg:custom", onMessage);
-    model.send({ type: "assets?", hash: HASH });
+    settle = resolve;
+    fail = reject;
   });
+  const request = { settled: false };
+  const done = () => {
+    request.settled = true;
+    model.off("msg:custom", onMessage);
+    model.off("comm:close", onClose);
+    model.off("destroy", onClose);
+  };
+  request.settle = (loaded) => {
+    done();
+    settle(loaded);
+  };
+  const onMessage = (msg, buffers) => {
+    if (!msg || msg.type !== "assets" || msg.hash !== HASH || request.settled) return;
+    if (msg.error) {
+      done();
+      fail(new Error(msg.error));
+    } else request.settle(loadFrom(buffers));
+  };
+  // the model that asked is gone (its kernel died or restarted): it will never be
+  // answered, so let the next view ask through a live model
+  const onClose = () => {
+    if (request.settled) return;
+    done();
+    fail(new Error("the kernel went away before sending the graph view; run the cell again"));
+  };
+  model.on("msg:custom", onMessage);
+  model.on("comm:close", onClose);
+  model.on("destroy", onClose);
   promise.catch(() => {
     if (page.assets[HASH] === promise) delete page.assets[HASH]; // let a later view retry
   });
   page.assets[HASH] = promise;
+  page.request = request;
+  model.send({ type: "assets?", hash: HASH });
   return promise;
 }
 
@@ -127,6 +163,17 @@ export default {
   },
 
   render({ model, el }) {
+    // the kernel pauses a widget that no view shows (item: a re-run cell's old widget
+    // costs nothing); each view says when it appears and when it goes away
+    const viewId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    const tell = (shown) => {
+      try {
+        model.send({ type: "view", id: viewId, shown });
+      } catch {
+        /* the comm is closed: nobody to tell */
+      }
+    };
+    tell(true);
     el.classList.add("aw-graph");
     el.dataset.status = "loading";
     el.textContent = "loading Graphviz…";
@@ -144,6 +191,7 @@ export default {
       });
     return () => {
       dead = true;
+      tell(false);
       if (cleanup) cleanup();
     };
   },

@@ -9,23 +9,37 @@ export class LayoutClient {
   }
 
   _start() {
-    this.worker = new Worker(this.workerUrl);
-    this.worker.onmessage = (event) => {
+    const worker = new Worker(this.workerUrl);
+    this.worker = worker;
+    worker.onmessage = (event) => {
       const { id, svg, ms, error } = event.data;
       const p = this.pending.get(id);
       if (!p) return;
       this.pending.delete(id);
-      if (error) p.reject(new Error(error));
-      else p.resolve({ svg, ms });
+      if (error) {
+        // A failed layout (e.g. a stack overflow) can leave Graphviz's WebAssembly
+        // unusable: later layouts go to a fresh worker, this one ends when idle.
+        p.reject(new Error(error));
+        if (this.worker === worker) this.worker = null;
+      } else p.resolve({ svg, ms });
+      if (this.worker !== worker && !this._busy(worker)) worker.terminate();
     };
-    this.worker.onerror = (event) => {
-      // The worker died (e.g. out of memory): fail everything queued, restart on next use.
+    worker.onerror = (event) => {
+      // The worker died (e.g. out of memory): fail everything it had, restart on next use.
       const err = new Error(`layout worker failed: ${event.message || "unknown error"}`);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-      this.worker.terminate();
-      this.worker = null;
+      for (const [id, p] of this.pending) {
+        if (p.worker !== worker) continue;
+        p.reject(err);
+        this.pending.delete(id);
+      }
+      worker.terminate();
+      if (this.worker === worker) this.worker = null;
     };
+  }
+
+  _busy(worker) {
+    for (const p of this.pending.values()) if (p.worker === worker) return true;
+    return false;
   }
 
   /** Lay out DOT text; resolves to {svg, ms}. */
@@ -33,7 +47,7 @@ export class LayoutClient {
     if (!this.worker) this._start();
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, worker: this.worker });
       this.worker.postMessage({ id, dot });
     });
   }

@@ -19,6 +19,13 @@ import { parseSvg } from "./svg_sanitize.js";
 
 let viewCounter = 0;
 
+// Graphviz (WebAssembly) has a fixed stack: very deep graphs overflow it.
+function layoutHint(err) {
+  const text = String((err && err.message) || err);
+  if (!/call stack|stack overflow|exit\(1\)/i.test(text)) return "";
+  return "\nThe graph is too big or too deep for Graphviz in the browser: draw fewer nodes (a smaller max_nodes, or draw() an intermediate tensor).";
+}
+
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function h(tag, props = {}, ...children) {
@@ -139,7 +146,9 @@ export function render({ model, el, layout, store, styleKey }) {
   function updateHeader() {
     const n = graph.backward_passes || 0;
     passes.textContent = n ? `backward passes: ${n}` : "";
-    const msg = [graph.notice, graph.truncated ? `${graph.truncated} nodes not shown (max_nodes)` : null]
+    // the kernel's notice already says how many nodes were cut (and why): say it once
+    const cut = graph.truncated && !graph.notice ? `${graph.truncated} nodes not shown (max_nodes)` : null;
+    const msg = [graph.notice, cut]
       .filter(Boolean)
       .join(" · ");
     notice.textContent = msg;
@@ -209,7 +218,8 @@ export function render({ model, el, layout, store, styleKey }) {
         result = await layout.layout(dot);
       } catch (err) {
         // concentrate=true has failed in some Graphviz versions: lay out without the budget
-        if (!Object.keys(budget).length || disposed) throw err;
+        // (not after a stack overflow: without the budget Graphviz only works longer)
+        if (!Object.keys(budget).length || disposed || layoutHint(err)) throw err;
         result = await layout.layout(toDot(job.graph, { ...dotOpts, layoutBudget: false }).dot);
       }
       const { svg, ms } = result;
@@ -226,7 +236,7 @@ export function render({ model, el, layout, store, styleKey }) {
       setStatus("rendered", "");
     } catch (err) {
       if (disposed) return;
-      setStatus("error", `Graphviz could not lay out this graph:\n${err.message || err}`);
+      setStatus("error", `Graphviz could not lay out this graph:\n${err.message || err}${layoutHint(err)}`);
     } finally {
       el.removeAttribute("aria-busy");
     }

@@ -122,3 +122,31 @@ def big_graph(n: int) -> dict[str, Any]:
         "truncated": 0,
         "notice": None,
     }
+
+
+def chain_graph(n: int) -> dict[str, Any]:
+    """``n`` nodes as ``h = h * 1.0001`` repeated draws them: a line of MulBackward0,
+    each with its saved scalar beside it (the shape on which Graphviz's WebAssembly
+    runs out of stack first, at fewer nodes than a bare line)."""
+    nodes = [node("t", "tensor", "h", name="h", tensor=tensor([3], "tensor([1., 1., 1.])"))]
+    edges = [{"source": "b0", "target": "t", "kind": "output"}]
+    ops = (n - 1) // 2
+    for i in range(ops):
+        nodes.append(node(f"b{i}", "backward", "MulBackward0"))
+        nodes.append(node(f"s{i}", "saved", "other", tensor=tensor([], "tensor(1.0001)")))
+        edges.append({"source": f"s{i}", "target": f"b{i}", "kind": "saved"})
+        if i:
+            edges.append({"source": f"b{i}", "target": f"b{i - 1}", "kind": "next"})
+    if len(nodes) < n:
+        nodes.append(node("x", "leaf", "AccumulateGrad", name="x", tensor=tensor([3], "")))
+        edges.append({"source": "x", "target": f"b{ops - 1}", "kind": "next"})
+    return {
+        "schema": 1,
+        "nodes": nodes,
+        "edges": edges,
+        "outputs": ["t"],
+        "backward_passes": 0,
+        "executed": [],
+        "truncated": 0,
+        "notice": None,
+    }

@@ -3,13 +3,15 @@ control characters in names are drawn and exported, export errors are shown."""
 
 from __future__ import annotations
 
+from autograd_widgets.widgets._limits import MAX_DRAWN_NODES
 from tests.browser.conftest import STATIC, _ensure_frontend
-from tests.browser.graphs import example_graph
+from tests.browser.graphs import chain_graph, example_graph
 
 # the view, with the real layout worker, or a fake one that returns `svg`
 MOUNT = """async ([view, worker, graph, svg]) => {
   const mod = await import(URL.createObjectURL(new Blob([view], {type: 'text/javascript'})));
   const real = new mod.LayoutClient(URL.createObjectURL(new Blob([worker], {type: 'text/javascript'})));
+  window.__layout = real;
   const layout = svg === null ? real : { layout: async () => ({ svg, ms: 1 }) };
   const state = {graph, _rev: 1, selected: null, show_saved: true, show_values: false, rankdir: 'TB'};
   const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; }, save_changes() {}, on() {}, off() {}, send() {}};
@@ -87,3 +89,33 @@ def test_a_failed_export_says_so(page):
     page.wait_for_selector(".aw-graph[data-export='error']")
     msg = page.locator(".aw-export-error")
     assert msg.is_visible() and "export failed: could not rasterise the SVG" in msg.inner_text()
+
+
+def test_the_truncation_notice_is_shown_once(page):
+    graph = example_graph()
+    graph["truncated"] = 29
+    graph["notice"] = "29 nodes not shown (max_nodes=6)"
+    _mount(page, graph)
+    page.wait_for_selector(".aw-graph[data-status='rendered']", timeout=60_000)
+    assert page.locator(".aw-notice").first.inner_text() == "29 nodes not shown (max_nodes=6)"
+    graph["notice"] = None  # a hand-made graph without a notice still says it
+    _mount(page, graph)
+    page.wait_for_selector(".aw-graph[data-status='rendered']", timeout=60_000)
+    assert page.locator(".aw-notice").first.inner_text() == "29 nodes not shown (max_nodes)"
+
+
+def test_a_chain_at_the_max_nodes_cap_lays_out_and_a_deeper_one_fails_cleanly(page):
+    """The cap is where Graphviz's WebAssembly still lays out the deepest graph; past
+    it the layout fails with a stack overflow and the next layout still works."""
+    _mount(page, chain_graph(MAX_DRAWN_NODES))
+    page.wait_for_selector(".aw-graph[data-status='rendered']", timeout=300_000)
+    assert page.locator(".aw-graph g.node").count() == MAX_DRAWN_NODES
+    _mount(page, chain_graph(8000))
+    page.wait_for_selector(".aw-graph[data-status='error']", timeout=300_000)
+    message = page.locator(".aw-message").inner_text()
+    assert "Maximum call stack size exceeded" in message, message
+    assert "draw fewer nodes (a smaller max_nodes" in message
+    ok = page.evaluate(
+        "() => window.__layout.layout('digraph { a -> b }').then((r) => r.svg.includes('<svg'))"
+    )
+    assert ok is True
