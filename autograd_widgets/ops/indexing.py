@@ -50,7 +50,6 @@ def _embed_backward(n, grad):
 EmbedBackward = {
     "select": node_class("SelectBackwardBackward0", _embed_backward, attrs=("key",)),
     "slice": node_class("SliceBackwardBackward0", _embed_backward, attrs=("key",)),
-    "index": node_class("IndexPutBackward0", _embed_backward, attrs=("key",)),
 }
 
 
@@ -63,7 +62,12 @@ def _embed(grad: Tensor, shape, key, kind: str, accumulate: bool = False) -> Ten
         res[key] = grad._data
     out = _make(res)
     if needs_grad(grad):
-        record(EmbedBackward[kind], out, (grad,), None, {"key": key})
+        if kind == "index":  # index_put_ of ``grad`` into zeros: one input, ``values``
+            record(
+                IndexPutBackward0, out, (grad,), None, {"accumulate": accumulate, "indices": key}
+            )
+        else:
+            record(EmbedBackward[kind], out, (grad,), None, {"key": key})
     return out
 
 
@@ -448,6 +452,8 @@ def _advanced_index(input, key):
 # --- __setitem__ ----------------------------------------------------------------------------------
 def _index_put_backward(n, grad):
     key = n._attrs["indices"]
+    if len(n.next_functions) == 1:  # a gradient embedded into zeros (see ``_embed``)
+        return (grad[key],)
     mask = np.ones(grad._data.shape, dtype=bool)
     mask[key] = False
     from .pointwise import where

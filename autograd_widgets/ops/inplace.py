@@ -222,7 +222,7 @@ def rewrite_view_history(view: Tensor, compute) -> None:
     fn = r._grad_fn
     if base._requires_grad or fn is not None:
         if fn is None:  # a non-differentiable in-place op: the region's gradient is zero
-            fn = new_node(_ZeroOfView, ((None, 0),))
+            fn = new_node(ZeroBackward0, ((None, 0),))
         mask_arr = np.zeros(base._data.shape, dtype=bool)
         _view_region(mask_arr, view_fn)[...] = True
         node = new_node(CopySlices, (edge(base),) + tuple(fn.next_functions[1:]))
@@ -250,9 +250,6 @@ def rewrite_view_history(view: Tensor, compute) -> None:
         vnode._shapes = (b.shape, view_fn)
         view._grad_fn, view._output_nr, view._requires_grad = vnode, 0, True
     _bump(view)
-
-
-_ZeroOfView = node_class("ZeroBackward0", zero_grad)
 
 
 # --- the in-place methods -----------------------------------------------------------------------

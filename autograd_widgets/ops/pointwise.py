@@ -531,21 +531,14 @@ def _div_rounding(input, other, mode):
     return out
 
 
-def _not_implemented(op):
-    """PyTorch's ``NotImplemented`` node: recorded by ops with no derivative formula, it
-    raises when backward reaches it."""
-
-    def backward(node, grad):
-        raise RuntimeError(f"derivative for aten::{op} is not implemented")
-
-    cls = node_class("NotImplemented", backward)
-    cls.__name__ = cls.__qualname__ = "NotImplemented"
-    cls.apply = lambda self, grads: backward(self, grads[0])
-    return cls
+def _not_implemented_backward(node, grad):
+    raise RuntimeError(f"derivative for aten::{node.op} is not implemented")
 
 
-NotImplemented_ = _not_implemented("floor_divide")
-RemainderNotImplemented = _not_implemented("remainder")  # remainder(Scalar, Tensor)
+# PyTorch's ``NotImplemented`` node: recorded by ops with no derivative formula (``op``: which
+# one), it raises when backward reaches it.
+NotImplemented_ = node_class("NotImplemented", _not_implemented_backward, fields=("op",))
+NotImplemented_.apply = lambda self, grads: _not_implemented_backward(self, grads[0])
 
 
 def _integer_divisor(ad, bd, dt, kernel):
@@ -589,7 +582,7 @@ def floor_divide(input, other):
     ):
         # NOTE: PyTorch's NotImplemented node has an edge per input that requires grad only.
         ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and t._requires_grad)
-        record(NotImplemented_, out, ins)
+        record(NotImplemented_, out, ins, fields={"op": "floor_divide"})
     return out
 
 
@@ -613,7 +606,7 @@ def remainder(input, other):
         ad, bd, dt = binary_operands(input, other)
         out = _make(np.asarray(_remainder_np(ad, bd)).astype(dt, copy=False))
         if needs_grad(other) and dt.kind == "f":
-            record(RemainderNotImplemented, out, (other,))
+            record(NotImplemented_, out, (other,), fields={"op": "remainder"})
         return out
     if isinstance(other, Tensor):
         return _binary(_remainder_np, RemainderBackward1, input, other, ("self", "other"))
@@ -1142,6 +1135,7 @@ tan = globals()["tan"]
 negative = neg
 absolute = abs
 arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
+_round_op = globals()["round"]  # the table's round; ``round`` below adds ``decimals``
 
 
 def round(input, decimals: int = 0):  # noqa: A001
@@ -1149,10 +1143,9 @@ def round(input, decimals: int = 0):  # noqa: A001
         return _unary(
             lambda d: np.round(d, decimals), NODE_CLASSES["RoundBackward1"], input, None, False
         )
-    return globals()["_round_op"](input)
+    return _round_op(input)
 
 
-_round_op = _make_unary("round", _round_np, None, UNARY["round"][2], "RoundBackward0")
 NODE_CLASSES["RoundBackward1"] = node_class("RoundBackward1", zero_grad)
 
 
