@@ -17,6 +17,7 @@ from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import Node, SavedTensor, new_node, saved_hooks, undeclared
 from ..tensor import Tensor, WrappedNumber, _wrap_dim
+from ._shown import torch_int
 
 _make = Tensor._make
 
@@ -60,15 +61,24 @@ def needs_grad(*ts) -> bool:
 
 
 def record(
-    cls, out: Tensor, inputs: tuple, saved=None, attrs=None, output_saved=None, fields=None
+    cls,
+    out: Tensor,
+    inputs: tuple,
+    saved=None,
+    attrs=None,
+    output_saved=None,
+    fields=None,
+    shown=None,
+    extra=None,
 ) -> Tensor:
     """Make ``out`` the output of a new ``cls`` node whose inputs are ``inputs``.
 
     ``saved`` maps names to input tensors (kept with their version) or plain values;
     ``output_saved`` names the saved output (``result``) if the formula uses it; ``fields``
     fills the node's internal fields. Every name must be one ``cls`` declares
-    (``node_class(saved=..., attrs=..., fields=...)``); the node is complete before
-    ``node_created`` is emitted.
+    (``node_class(saved=..., attrs=..., fields=...)``). ``shown`` gives ``_saved_<name>``
+    values as the user wrote them (see ``_shown``); ``extra`` other per-node data. The node
+    is complete before ``node_created`` is emitted.
     """
     if saved is not None:
         # In name order: saved-tensor pack hooks run in PyTorch's order (its saved fields are sorted).
@@ -88,6 +98,10 @@ def record(
     node = new_node(cls, tuple(edges), saved, attrs)
     if fields is not None:
         set_fields(node, fields)
+    if shown is not None:
+        node._x()["shown"] = {k: torch_int(v) for k, v in shown.items()}
+    if extra is not None:
+        node._x().update(extra)
     out._grad_fn = node
     out._requires_grad = True
     if output_saved is not None:

@@ -172,13 +172,16 @@ def _saved_np(node, name):
 
 
 class BinaryNode(Node):
-    """A node whose gradients are summed back to the shapes of its inputs."""
+    """A node whose gradients are summed back to the shapes of its inputs (``input_shapes``,
+    ``None`` for an input that is not a tensor)."""
 
-    __slots__ = ()
+    __slots__ = ("input_shapes",)
+    field_names = ("input_shapes",)
+    _declared_fields = frozenset(field_names)
 
     def apply(self, grads):
         out = self.backward(grads[0])
-        shapes = self._shapes
+        shapes = self.input_shapes
         if len(out) == 2 and len(shapes) == 2:  # unrolled for the common two-input case
             (ga, gb), (sa, sb) = out, shapes
             if ga is not None and sa is not None and ga._data.shape != sa:
@@ -289,7 +292,7 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
     node = new_node(cls, (ea, eb), saved, attrs)
     out._grad_fn = node
     out._requires_grad = True
-    node._shapes = (ad.shape, bd.shape if b_is_t else None)
+    node.input_shapes = (ad.shape, bd.shape if b_is_t else None)
     if ad.dtype is not adt or (b_is_t and bd.dtype is not b._data.dtype):
         node._x()["in_dtypes"] = (a.dtype, b.dtype if b_is_t else None)
     if anomaly.enabled:
@@ -526,8 +529,14 @@ def _div_rounding(input, other, mode):
     b_t = other if isinstance(other, Tensor) else None
     if needs_grad(input, b_t) and dt.kind == "f":
         saved = {"other": other, "self": input if b_t is not None and b_t._requires_grad else None}
-        record(DivBackward2, out, (input, b_t), saved, {"rounding_mode": mode})
-        out._grad_fn._shapes = (ad.shape, bd.shape if b_t is not None else None)
+        record(
+            DivBackward2,
+            out,
+            (input, b_t),
+            saved,
+            {"rounding_mode": mode},
+            fields={"input_shapes": (ad.shape, bd.shape if b_t is not None else None)},
+        )
     return out
 
 
@@ -1237,9 +1246,15 @@ def clamp(input, min=None, max=None):  # noqa: A002
             res = np.minimum(res, hi.astype(dt, copy=False))
         out = _make(np.asarray(res, dtype=dt))
         if needs_grad(*ts):
-            record(ClampBackward0, out, ts, {"self": input, "min": min, "max": max})
-            out._grad_fn._shapes = (input._data.shape,) + tuple(
-                t._data.shape if t is not None else None for t in ts[1:]
+            record(
+                ClampBackward0,
+                out,
+                ts,
+                {"self": input, "min": min, "max": max},
+                fields={
+                    "input_shapes": (input._data.shape,)
+                    + tuple(t._data.shape if t is not None else None for t in ts[1:])
+                },
             )
         return out
     d = input._data
@@ -1313,8 +1328,13 @@ def _clamp_one(input, bound, is_min):
         if out._grad_fn is not None:  # clamp_min(Tensor): its own node, two inputs
             cls, key = (ClampMinBackward1, "min") if is_min else (ClampMaxBackward1, "max")
             out._grad_fn = None
-            record(cls, out, (input, bound), {"self": input, key: bound})
-            out._grad_fn._shapes = (input._data.shape, bound._data.shape)
+            record(
+                cls,
+                out,
+                (input, bound),
+                {"self": input, key: bound},
+                fields={"input_shapes": (input._data.shape, bound._data.shape)},
+            )
         return out
     out = clamp(input, min=bound) if is_min else clamp(input, max=bound)
     if out._grad_fn is not None:
@@ -1447,10 +1467,17 @@ def where(condition, input=None, other=None):
     out = _make(np.asarray(res, dtype=dt))
     if needs_grad(a, b) and dt.kind == "f":
         cond_t = condition if isinstance(condition, Tensor) else _make(c)
-        record(WhereBackward0, out, (a, b), {"condition": cond_t})
-        out._grad_fn._shapes = (
-            a._data.shape if a is not None else None,
-            b._data.shape if b is not None else None,
+        record(
+            WhereBackward0,
+            out,
+            (a, b),
+            {"condition": cond_t},
+            fields={
+                "input_shapes": (
+                    a._data.shape if a is not None else None,
+                    b._data.shape if b is not None else None,
+                )
+            },
         )
     return out
 
@@ -1480,14 +1507,20 @@ def lerp(input, end, weight):
                 out,
                 (input, end, weight),
                 {"self": input, "end": end, "weight": weight},
+                fields={"input_shapes": (input._data.shape, end._data.shape, weight._data.shape)},
             )
-            out._grad_fn._shapes = (input._data.shape, end._data.shape, weight._data.shape)
         return out
     res = input._data + weight * (end._data - input._data)
     out = _make(np.asarray(res, dtype=input._data.dtype))
     if needs_grad(input, end):
-        record(LerpBackward0, out, (input, end), None, {"weight": weight})
-        out._grad_fn._shapes = (input._data.shape, end._data.shape)
+        record(
+            LerpBackward0,
+            out,
+            (input, end),
+            None,
+            {"weight": weight},
+            fields={"input_shapes": (input._data.shape, end._data.shape)},
+        )
     return out
 
 
@@ -1542,10 +1575,16 @@ def _addc(cls, np_fn, input, tensor1, tensor2, value, out):
             "tensor1": tensor1 if r2 else None,
             "tensor2": tensor2 if r1 or (r2 and cls is AddcdivBackward0) else None,
         }
-        record(cls, res, ts, saved, {"value": value})
-        res._grad_fn._shapes = tuple(t._data.shape for t in ts)
-        if any(t._data.dtype != dt for t in ts):
-            res._grad_fn._x()["in_dtypes"] = tuple(t._data.dtype for t in ts)
+        promoted = any(t._data.dtype != dt for t in ts)
+        record(
+            cls,
+            res,
+            ts,
+            saved,
+            {"value": value},
+            fields={"input_shapes": tuple(t._data.shape for t in ts)},
+            extra={"in_dtypes": tuple(t._data.dtype for t in ts)} if promoted else None,
+        )
     return res
 
 
