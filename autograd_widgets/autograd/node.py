@@ -304,7 +304,6 @@ class Node:
         "_seq",
         "_extra",
         "_out_meta",
-        "_shapes",
         "_where",  # (code, lasti, lineno) of the user's line, set by graph recorders only
         "__weakref__",
     )
@@ -450,7 +449,6 @@ def new_node(cls, next_functions: tuple, saved=None, attrs=None):
     node._seq = next(_seq)
     node._extra = None
     node._out_meta = None
-    node._shapes = None
     return node
 
 

@@ -459,7 +459,7 @@ def _index_put_backward(n, grad):
     from .pointwise import where
 
     g_self = where(_make(mask), grad, _make(np.zeros((), grad._data.dtype)))  # masked: no -0.
-    vshape = n._shapes
+    vshape = n.values_shape
     if vshape is None:
         return g_self, None
     return g_self, unbroadcast(grad[key], vshape)
@@ -473,7 +473,10 @@ class _IndexPutNode(Node):
 
 
 IndexPutBackward0 = node_class(
-    "IndexPutBackward0", attrs=("accumulate", "indices"), base=_IndexPutNode
+    "IndexPutBackward0",
+    attrs=("accumulate", "indices"),
+    base=_IndexPutNode,
+    fields=("values_shape",),
 )
 
 
@@ -623,8 +626,14 @@ def _index_put(t, key, v_t, value):
         raise RuntimeError(str(e)) from None
     out = _make(res)
     if needs_grad(t, v_t):
-        record(IndexPutBackward0, out, (t, v_t), None, {"accumulate": False, "indices": key})
-        out._grad_fn._shapes = v_t._data.shape if v_t is not None else None
+        record(
+            IndexPutBackward0,
+            out,
+            (t, v_t),
+            None,
+            {"accumulate": False, "indices": key},
+            fields={"values_shape": v_t._data.shape if v_t is not None else None},
+        )
     return out
 
 
