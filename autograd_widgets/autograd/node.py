@@ -304,14 +304,17 @@ class Node:
         "_seq",
         "_extra",
         "_out_meta",
-        "_shapes",
         "_where",  # (code, lasti, lineno) of the user's line, set by graph recorders only
         "__weakref__",
     )
 
-    # Names of saved tensors / attributes exposed as ``_saved_<name>``; subclasses set these.
+    # The declaration (see ``node_class``): names exposed as ``_saved_<name>`` (tensors, then
+    # other values) and internal fields. Nodes not made by ``node_class`` (AccumulateGrad,
+    # custom Functions) declare nothing.
     saved_tensor_names: tuple = ()
     saved_attr_names: tuple = ()
+    field_names: tuple = ()
+    _declared_saved = _declared_attrs = _declared_fields = frozenset()
 
     def name(self) -> str:
         return type(self).__name__
@@ -434,6 +437,11 @@ _accumulate_grad = None
 
 
 def new_node(cls, next_functions: tuple, saved=None, attrs=None):
+    """A bare ``cls`` node; ``saved`` and ``attrs`` must use the names ``cls`` declares."""
+    if saved is not None and not saved.keys() <= cls._declared_saved:
+        undeclared(cls, "saved", saved)
+    if attrs is not None and not attrs.keys() <= cls._declared_attrs:
+        undeclared(cls, "attrs", attrs)
     node = object.__new__(cls)
     node.next_functions = next_functions
     node._saved = saved
@@ -441,13 +449,60 @@ def new_node(cls, next_functions: tuple, saved=None, attrs=None):
     node._seq = next(_seq)
     node._extra = None
     node._out_meta = None
-    node._shapes = None
     return node
 
 
-def node_class(name: str, backward=None, *, saved=(), attrs=(), base=Node):
-    """Make a ``Node`` subclass named like PyTorch's, e.g. ``node_class("MulBackward0", fn)``."""
-    ns = {"__slots__": (), "saved_tensor_names": tuple(saved), "saved_attr_names": tuple(attrs)}
+def undeclared(cls, kind: str, given) -> None:
+    """Raise for values recorded under names ``cls``'s declaration does not list."""
+    declared = {"saved": cls.saved_tensor_names, "attrs": cls.saved_attr_names}.get(kind)
+    if declared is None:
+        declared = cls.field_names
+    extra = sorted(set(given) - set(declared))
+    raise TypeError(
+        f"{cls.__name__} records {kind} {extra} it does not declare (declared: {list(declared)}); "
+        "add them to its node_class(...) declaration"
+    )
+
+
+#: Every ``grad_fn`` class declared with :func:`node_class`, by PyTorch's name for it: the one
+#: place each backward node is declared (``REGISTRY["MulBackward0"]``).
+REGISTRY: dict = {}
+
+
+def node_class(name: str, backward=None, *, saved=(), attrs=(), fields=(), base=Node):
+    """Declare the backward node PyTorch calls ``name`` (``node_class("MulBackward0", fn)``).
+
+    Parameters
+    ----------
+    name : str
+        PyTorch's ``grad_fn`` class name; each name is declared once (see ``REGISTRY``).
+    backward : callable, optional
+        The formula, ``backward(node, grad) -> grad or tuple of grads`` (one per input).
+    saved : tuple of str
+        Tensors (or numbers) kept for backward, with the names PyTorch exposes them under:
+        ``saved=("self", "other")`` gives ``grad_fn._saved_self`` / ``._saved_other``.
+    attrs : tuple of str
+        Non-tensor values PyTorch exposes as ``_saved_<name>`` (``dim``, ``keepdim``...).
+    fields : tuple of str
+        Internal values the formula needs that PyTorch does not expose (input shapes,
+        normalised dims...): plain attributes, passed to ``record(..., fields=...)`` so the
+        node is complete before anyone hears of it.
+    base : type
+        A ``Node`` subclass sharing behaviour (``BinaryNode`` sums broadcast gradients back).
+    """
+    if name in REGISTRY:
+        raise RuntimeError(f"the grad_fn {name} is declared twice")
+    inherited = base.field_names
+    ns = {
+        "__slots__": tuple(fields),
+        "saved_tensor_names": tuple(saved),
+        "saved_attr_names": tuple(attrs),
+        "field_names": inherited + tuple(fields),
+        "_declared_saved": frozenset(saved),
+        "_declared_attrs": frozenset(attrs),
+        "_declared_fields": frozenset(inherited + tuple(fields)),
+    }
     if backward is not None:
         ns["backward"] = backward
-    return type(name, (base,), ns)
+    cls = REGISTRY[name] = type(name, (base,), ns)
+    return cls

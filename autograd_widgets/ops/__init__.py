@@ -113,14 +113,13 @@ def _to_dtype(self, dt, copy=False):
         return self
     out = _make(self._data.astype(dt.np))
     if dt.is_floating_point and pointwise.needs_grad(self):
-        pointwise.record(ToCopyBackward0, out, (self,))
-        # The source dtype lives in ``_shapes``: PyTorch's ToCopyBackward0 exposes no _saved_*.
-        out._grad_fn._shapes = self.dtype
+        # The source dtype is a field: PyTorch's ToCopyBackward0 exposes no _saved_*.
+        pointwise.record(ToCopyBackward0, out, (self,), fields={"src_dtype": self.dtype})
     return out
 
 
 ToCopyBackward0 = pointwise.node_class(
-    "ToCopyBackward0", lambda n, grad: _to_dtype(grad, n._shapes)
+    "ToCopyBackward0", lambda n, grad: _to_dtype(grad, n.src_dtype), fields=("src_dtype",)
 )
 
 

@@ -22,8 +22,9 @@ from .._dtype import (
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import Node, SavedTensor, new_node, saved_hooks
+from ..autograd.node import Node, SavedTensor, new_node, saved_hooks, undeclared
 from ..tensor import Tensor, WrappedNumber, _wrap_dim
+from ._shown import torch_int
 
 _make = Tensor._make
 
@@ -66,11 +67,25 @@ def needs_grad(*ts) -> bool:
     return False
 
 
-def record(cls, out: Tensor, inputs: tuple, saved=None, attrs=None, output_saved=None) -> Tensor:
+def record(
+    cls,
+    out: Tensor,
+    inputs: tuple,
+    saved=None,
+    attrs=None,
+    output_saved=None,
+    fields=None,
+    shown=None,
+    extra=None,
+) -> Tensor:
     """Make ``out`` the output of a new ``cls`` node whose inputs are ``inputs``.
 
     ``saved`` maps names to input tensors (kept with their version) or plain values;
-    ``output_saved`` names the saved output (``result``) if the formula uses it.
+    ``output_saved`` names the saved output (``result``) if the formula uses it; ``fields``
+    fills the node's internal fields. Every name must be one ``cls`` declares
+    (``node_class(saved=..., attrs=..., fields=...)``). ``shown`` gives ``_saved_<name>``
+    values as the user wrote them (see ``_shown``); ``extra`` other per-node data. The node
+    is complete before ``node_created`` is emitted.
     """
     if saved is not None:
         # In name order: saved-tensor pack hooks run in PyTorch's order (its saved fields are sorted).
@@ -88,9 +103,17 @@ def record(cls, out: Tensor, inputs: tuple, saved=None, attrs=None, output_saved
         else:
             edges.append((None, 0))
     node = new_node(cls, tuple(edges), saved, attrs)
+    if fields is not None:
+        set_fields(node, fields)
+    if shown is not None:
+        node._x()["shown"] = {k: torch_int(v) for k, v in shown.items()}
+    if extra is not None:
+        node._x().update(extra)
     out._grad_fn = node
     out._requires_grad = True
     if output_saved is not None:
+        if output_saved not in cls._declared_saved:
+            undeclared(cls, "saved", (output_saved,))
         if node._saved is None:
             node._saved = {}
         node._saved[output_saved] = SavedTensor(out, is_output=True)
@@ -101,13 +124,17 @@ def record(cls, out: Tensor, inputs: tuple, saved=None, attrs=None, output_saved
     return out
 
 
-def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None):
+def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=None, extra=None):
     """Like :func:`record` for ops with several differentiable outputs (split, unbind)."""
     if saved is not None:
         for k, v in saved.items():
             if isinstance(v, Tensor):
                 saved[k] = SavedTensor(v)
     node = new_node(cls, tuple([edge(t) for t in inputs]), saved, attrs)
+    if fields is not None:
+        set_fields(node, fields)
+    if extra is not None:
+        node._x().update(extra)
     node._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
     for i, o in enumerate(outs):
         o._grad_fn = node
@@ -119,6 +146,14 @@ def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None):
         for o in outs:
             events.emit("node_created", node=node, output=o, inputs=inputs)
     return outs
+
+
+def set_fields(node, fields: dict) -> None:
+    """Fill ``node``'s declared internal fields (see ``node_class(fields=...)``)."""
+    if not fields.keys() <= type(node)._declared_fields:
+        undeclared(type(node), "fields", fields)
+    for k, v in fields.items():
+        setattr(node, k, v)
 
 
 def write_out(name: str, out: Tensor, result: Tensor) -> Tensor:

@@ -50,7 +50,6 @@ def _embed_backward(n, grad):
 EmbedBackward = {
     "select": node_class("SelectBackwardBackward0", _embed_backward, attrs=("key",)),
     "slice": node_class("SliceBackwardBackward0", _embed_backward, attrs=("key",)),
-    "index": node_class("IndexPutBackward0", _embed_backward, attrs=("key",)),
 }
 
 
@@ -63,7 +62,12 @@ def _embed(grad: Tensor, shape, key, kind: str, accumulate: bool = False) -> Ten
         res[key] = grad._data
     out = _make(res)
     if needs_grad(grad):
-        record(EmbedBackward[kind], out, (grad,), None, {"key": key})
+        if kind == "index":  # index_put_ of ``grad`` into zeros: one input, ``values``
+            record(
+                IndexPutBackward0, out, (grad,), None, {"accumulate": accumulate, "indices": key}
+            )
+        else:
+            record(EmbedBackward[kind], out, (grad,), None, {"key": key})
     return out
 
 
@@ -448,12 +452,14 @@ def _advanced_index(input, key):
 # --- __setitem__ ----------------------------------------------------------------------------------
 def _index_put_backward(n, grad):
     key = n._attrs["indices"]
+    if len(n.next_functions) == 1:  # a gradient embedded into zeros (see ``_embed``)
+        return (grad[key],)
     mask = np.ones(grad._data.shape, dtype=bool)
     mask[key] = False
     from .pointwise import where
 
     g_self = where(_make(mask), grad, _make(np.zeros((), grad._data.dtype)))  # masked: no -0.
-    vshape = n._shapes
+    vshape = n.values_shape
     if vshape is None:
         return g_self, None
     return g_self, unbroadcast(grad[key], vshape)
@@ -467,7 +473,10 @@ class _IndexPutNode(Node):
 
 
 IndexPutBackward0 = node_class(
-    "IndexPutBackward0", attrs=("accumulate", "indices"), base=_IndexPutNode
+    "IndexPutBackward0",
+    attrs=("accumulate", "indices"),
+    base=_IndexPutNode,
+    fields=("values_shape",),
 )
 
 
@@ -617,8 +626,14 @@ def _index_put(t, key, v_t, value):
         raise RuntimeError(str(e)) from None
     out = _make(res)
     if needs_grad(t, v_t):
-        record(IndexPutBackward0, out, (t, v_t), None, {"accumulate": False, "indices": key})
-        out._grad_fn._shapes = v_t._data.shape if v_t is not None else None
+        record(
+            IndexPutBackward0,
+            out,
+            (t, v_t),
+            None,
+            {"accumulate": False, "indices": key},
+            fields={"values_shape": v_t._data.shape if v_t is not None else None},
+        )
     return out
 
 

@@ -23,6 +23,7 @@ from ._core import (
     grad_state,
     not_implemented_for,
     record,
+    set_fields,
     zero_grad,
 )
 
@@ -169,17 +170,18 @@ def _embed_in_view(grad: Tensor, base_shape, view_fn) -> Tensor:
     _view_region(z, view_fn)[...] = grad._data
     out = _make(z)
     if grad_state.enabled and grad._requires_grad:
-        record(_EmbedBackward, out, (grad,))
-        out._grad_fn._shapes = view_fn
+        record(_EmbedBackward, out, (grad,), fields={"view_fn": view_fn})
     return out
 
 
-_EmbedBackward = node_class("AsStridedScatterBackward0", lambda n, grad: n._shapes(grad))
+_EmbedBackward = node_class(
+    "AsStridedScatterBackward0", lambda n, grad: n.view_fn(grad), fields=("view_fn",)
+)
 
 
 def _copy_slices_backward(node, grad):
     """PyTorch's ``CopySlices::apply``: run the in-place op's node on the view's region."""
-    base_shape, view_fn, fn = node._shapes
+    base_shape, view_fn, fn = node.base_shape, node.view_fn, node.fn
     res = fn.apply((view_fn(grad),))
     g_view = res[0]
     if grad_state.enabled:  # create_graph: stay differentiable
@@ -200,16 +202,19 @@ class _CopySlicesNode(Node):
         return _copy_slices_backward(self, grads[0])
 
 
-CopySlices = node_class("CopySlices", base=_CopySlicesNode)
+# ``fn``: the in-place op's own node, run on the region ``view_fn`` selects in the base.
+CopySlices = node_class("CopySlices", base=_CopySlicesNode, fields=("base_shape", "view_fn", "fn"))
 
 
 def _as_strided_backward(n, grad):
-    base_shape, view_fn = n._shapes
-    return _embed_in_view(grad, base_shape, view_fn)
+    return _embed_in_view(grad, n.base_shape, n.view_fn)
 
 
 AsStridedBackward0 = node_class(
-    "AsStridedBackward0", _as_strided_backward, attrs=("size", "storage_offset", "stride")
+    "AsStridedBackward0",
+    _as_strided_backward,
+    attrs=("size", "storage_offset", "stride"),
+    fields=("base_shape", "view_fn"),
 )
 
 
@@ -230,11 +235,11 @@ def rewrite_view_history(view: Tensor, compute) -> None:
     fn = r._grad_fn
     if base._requires_grad or fn is not None:
         if fn is None:  # a non-differentiable in-place op: the region's gradient is zero
-            fn = new_node(_ZeroOfView, ((None, 0),))
+            fn = new_node(ZeroBackward0, ((None, 0),))
         mask_arr = np.zeros(base._data.shape, dtype=bool)
         _view_region(mask_arr, view_fn)[...] = True
         node = new_node(CopySlices, (edge(base),) + tuple(fn.next_functions[1:]))
-        node._shapes = (base._data.shape, view_fn, fn)
+        set_fields(node, {"base_shape": base._data.shape, "view_fn": view_fn, "fn": fn})
         node._x()["mask"] = mask_arr
         base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
         if events.listeners:
@@ -255,12 +260,9 @@ def rewrite_view_history(view: Tensor, compute) -> None:
                 "stride": tuple(st // item for st in d.strides),
             },
         )
-        vnode._shapes = (b.shape, view_fn)
+        set_fields(vnode, {"base_shape": b.shape, "view_fn": view_fn})
         view._grad_fn, view._output_nr, view._requires_grad = vnode, 0, True
     _bump(view)
-
-
-_ZeroOfView = node_class("ZeroBackward0", zero_grad)
 
 
 # --- the in-place methods -----------------------------------------------------------------------
@@ -356,16 +358,15 @@ def copy_(self, other, non_blocking=False):
 def _copy_backward(n, grad):
     from ._core import unbroadcast
 
-    return zero_grad(n, grad), unbroadcast(grad, n._shapes)
+    return zero_grad(n, grad), unbroadcast(grad, n.src_shape)
 
 
-CopyBackwards = node_class("CopyBackwards", _copy_backward)
+CopyBackwards = node_class("CopyBackwards", _copy_backward, fields=("src_shape",))
 
 
 def _copy_from(t, src):
     out = _make(np.broadcast_to(src._data, t._data.shape).astype(t._data.dtype))
-    record(CopyBackwards, out, (t, src))
-    out._grad_fn._shapes = src._data.shape
+    record(CopyBackwards, out, (t, src), fields={"src_shape": src._data.shape})
     return out
 
 

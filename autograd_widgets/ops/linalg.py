@@ -345,7 +345,9 @@ def _addmm_backward(n, grad):
     from ._core import unbroadcast
 
     g_self = (
-        unbroadcast(grad * a["beta"], n._shapes) if a["beta"] != 1 else unbroadcast(grad, n._shapes)
+        unbroadcast(grad * a["beta"], n.input_shape)
+        if a["beta"] != 1
+        else unbroadcast(grad, n.input_shape)
     )
     nf = n.next_functions
     g, d1, d2 = grad._data, m1._data, m2._data
@@ -376,6 +378,7 @@ AddmmBackward0 = node_class(
     saved=("mat1", "mat2"),
     attrs=("alpha", "beta", "mat1_sym_sizes", "mat2_sym_sizes"),
     base=_StridesNode,
+    fields=("input_shape",),
 )
 AddmmBackward0.strides_of = ("mat1", "mat2")
 
@@ -411,8 +414,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
             (input, mat1, mat2),
             {"mat1": mat1, "mat2": mat2},
             {"alpha": alpha, "beta": beta, "mat1_sym_sizes": a.shape, "mat2_sym_sizes": b.shape},
+            fields={"input_shape": input._data.shape},
         )
-        out._grad_fn._shapes = input._data.shape
     return out
 
 
@@ -426,7 +429,7 @@ def _baddbmm_backward(n, grad):
     from ._core import unbroadcast
 
     return (
-        unbroadcast(_scaled(grad, a["beta"]), n._shapes),
+        unbroadcast(_scaled(grad, a["beta"]), n.input_shape),
         _scaled(grad.bmm(b2.transpose(1, 2)), a["alpha"]),
         _scaled(b1.transpose(1, 2).bmm(grad), a["alpha"]),
     )
@@ -438,17 +441,25 @@ def _addmv_backward(n, grad):
     from ._core import unbroadcast
 
     return (
-        unbroadcast(_scaled(grad, a["beta"]), n._shapes),
+        unbroadcast(_scaled(grad, a["beta"]), n.input_shape),
         _scaled(grad.unsqueeze(1) * vec.unsqueeze(0), a["alpha"]),
         _scaled(mat.t().mv(grad), a["alpha"]),
     )
 
 
 BaddbmmBackward0 = node_class(
-    "BaddbmmBackward0", _baddbmm_backward, saved=("batch1", "batch2"), attrs=("alpha", "beta")
+    "BaddbmmBackward0",
+    _baddbmm_backward,
+    saved=("batch1", "batch2"),
+    attrs=("alpha", "beta"),
+    fields=("input_shape",),
 )
 AddmvBackward0 = node_class(
-    "AddmvBackward0", _addmv_backward, saved=("mat", "vec"), attrs=("alpha", "beta")
+    "AddmvBackward0",
+    _addmv_backward,
+    saved=("mat", "vec"),
+    attrs=("alpha", "beta"),
+    fields=("input_shape",),
 )
 
 
@@ -456,8 +467,14 @@ def _add_product(cls, input, prod, operands, saved, beta, alpha):
     res = input._data * beta + prod * alpha if (beta != 1 or alpha != 1) else input._data + prod
     out = _make(np.asarray(res, dtype=promote(input, *operands)))
     if needs_grad(input, *operands):
-        record(cls, out, (input,) + operands, saved, {"alpha": alpha, "beta": beta})
-        out._grad_fn._shapes = input._data.shape
+        record(
+            cls,
+            out,
+            (input,) + operands,
+            saved,
+            {"alpha": alpha, "beta": beta},
+            fields={"input_shape": input._data.shape},
+        )
     return out
 
 

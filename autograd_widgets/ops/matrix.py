@@ -314,8 +314,14 @@ def _linalg_cross(input, other, *, dim=-1):
             "other": other if input._requires_grad else None,
             "self": input if other._requires_grad else None,
         }
-        record(LinalgCrossBackward0, out, (input, other), saved, {"dim": d})
-        out._grad_fn._shapes = (a.shape, b.shape)
+        record(
+            LinalgCrossBackward0,
+            out,
+            (input, other),
+            saved,
+            {"dim": d},
+            fields={"input_shapes": (a.shape, b.shape)},
+        )
         if dim < 0:
             _shown.show(out, dim=dim)
     return out

@@ -172,13 +172,16 @@ def _saved_np(node, name):
 
 
 class BinaryNode(Node):
-    """A node whose gradients are summed back to the shapes of its inputs."""
+    """A node whose gradients are summed back to the shapes of its inputs (``input_shapes``,
+    ``None`` for an input that is not a tensor)."""
 
-    __slots__ = ()
+    __slots__ = ("input_shapes",)
+    field_names = ("input_shapes",)
+    _declared_fields = frozenset(field_names)
 
     def apply(self, grads):
         out = self.backward(grads[0])
-        shapes = self._shapes
+        shapes = self.input_shapes
         if len(out) == 2 and len(shapes) == 2:  # unrolled for the common two-input case
             (ga, gb), (sa, sb) = out, shapes
             if ga is not None and sa is not None and ga._data.shape != sa:
@@ -290,7 +293,7 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
     node = new_node(cls, (ea, eb), saved, attrs)
     out._grad_fn = node
     out._requires_grad = True
-    node._shapes = (ad.shape, bd.shape if b_is_t else None)
+    node.input_shapes = (ad.shape, bd.shape if b_is_t else None)
     if ad.dtype is not adt or (b_is_t and bd.dtype is not b._data.dtype):
         node._x()["in_dtypes"] = (a.dtype, b.dtype if b_is_t else None)
     if anomaly.enabled:
@@ -527,26 +530,25 @@ def _div_rounding(input, other, mode):
     b_t = other if isinstance(other, Tensor) else None
     if needs_grad(input, b_t) and dt.kind == "f":
         saved = {"other": other, "self": input if b_t is not None and b_t._requires_grad else None}
-        record(DivBackward2, out, (input, b_t), saved, {"rounding_mode": mode})
-        out._grad_fn._shapes = (ad.shape, bd.shape if b_t is not None else None)
+        record(
+            DivBackward2,
+            out,
+            (input, b_t),
+            saved,
+            {"rounding_mode": mode},
+            fields={"input_shapes": (ad.shape, bd.shape if b_t is not None else None)},
+        )
     return out
 
 
-def _not_implemented(op):
-    """PyTorch's ``NotImplemented`` node: recorded by ops with no derivative formula, it
-    raises when backward reaches it."""
-
-    def backward(node, grad):
-        raise RuntimeError(f"derivative for aten::{op} is not implemented")
-
-    cls = node_class("NotImplemented", backward)
-    cls.__name__ = cls.__qualname__ = "NotImplemented"
-    cls.apply = lambda self, grads: backward(self, grads[0])
-    return cls
+def _not_implemented_backward(node, grad):
+    raise RuntimeError(f"derivative for aten::{node.op} is not implemented")
 
 
-NotImplemented_ = _not_implemented("floor_divide")
-RemainderNotImplemented = _not_implemented("remainder")  # remainder(Scalar, Tensor)
+# PyTorch's ``NotImplemented`` node: recorded by ops with no derivative formula (``op``: which
+# one), it raises when backward reaches it.
+NotImplemented_ = node_class("NotImplemented", _not_implemented_backward, fields=("op",))
+NotImplemented_.apply = lambda self, grads: _not_implemented_backward(self, grads[0])
 
 
 def _integer_divisor(ad, bd, dt, kernel):
@@ -590,7 +592,7 @@ def floor_divide(input, other):
     ):
         # NOTE: PyTorch's NotImplemented node has an edge per input that requires grad only.
         ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and t._requires_grad)
-        record(NotImplemented_, out, ins)
+        record(NotImplemented_, out, ins, fields={"op": "floor_divide"})
     return out
 
 
@@ -614,7 +616,7 @@ def remainder(input, other):
         ad, bd, dt = binary_operands(input, other)
         out = _make(np.asarray(_remainder_np(ad, bd)).astype(dt, copy=False))
         if needs_grad(other) and dt.kind == "f":
-            record(RemainderNotImplemented, out, (other,))
+            record(NotImplemented_, out, (other,), fields={"op": "remainder"})
         return out
     if isinstance(other, Tensor):
         return _binary(_remainder_np, RemainderBackward1, input, other, ("self", "other"))
@@ -1144,6 +1146,7 @@ tan = globals()["tan"]
 negative = neg
 absolute = abs
 arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
+_round_op = globals()["round"]  # the table's round; ``round`` below adds ``decimals``
 
 
 def round(input, decimals: int = 0):  # noqa: A001
@@ -1151,10 +1154,9 @@ def round(input, decimals: int = 0):  # noqa: A001
         return _unary(
             lambda d: np.round(d, decimals), NODE_CLASSES["RoundBackward1"], input, None, False
         )
-    return globals()["_round_op"](input)
+    return _round_op(input)
 
 
-_round_op = _make_unary("round", _round_np, None, UNARY["round"][2], "RoundBackward0")
 NODE_CLASSES["RoundBackward1"] = node_class("RoundBackward1", zero_grad)
 
 
@@ -1246,9 +1248,15 @@ def clamp(input, min=None, max=None):  # noqa: A002
             res = np.minimum(res, hi.astype(dt, copy=False))
         out = _make(np.asarray(res, dtype=dt))
         if needs_grad(*ts):
-            record(ClampBackward0, out, ts, {"self": input, "min": min, "max": max})
-            out._grad_fn._shapes = (input._data.shape,) + tuple(
-                t._data.shape if t is not None else None for t in ts[1:]
+            record(
+                ClampBackward0,
+                out,
+                ts,
+                {"self": input, "min": min, "max": max},
+                fields={
+                    "input_shapes": (input._data.shape,)
+                    + tuple(t._data.shape if t is not None else None for t in ts[1:])
+                },
             )
         return out
     d = input._data
@@ -1322,8 +1330,13 @@ def _clamp_one(input, bound, is_min):
         if out._grad_fn is not None:  # clamp_min(Tensor): its own node, two inputs
             cls, key = (ClampMinBackward1, "min") if is_min else (ClampMaxBackward1, "max")
             out._grad_fn = None
-            record(cls, out, (input, bound), {"self": input, key: bound})
-            out._grad_fn._shapes = (input._data.shape, bound._data.shape)
+            record(
+                cls,
+                out,
+                (input, bound),
+                {"self": input, key: bound},
+                fields={"input_shapes": (input._data.shape, bound._data.shape)},
+            )
         return out
     out = clamp(input, min=bound) if is_min else clamp(input, max=bound)
     if out._grad_fn is not None:
@@ -1456,10 +1469,17 @@ def where(condition, input=None, other=None):
     out = _make(np.asarray(res, dtype=dt))
     if needs_grad(a, b) and dt.kind == "f":
         cond_t = condition if isinstance(condition, Tensor) else _make(c)
-        record(WhereBackward0, out, (a, b), {"condition": cond_t})
-        out._grad_fn._shapes = (
-            a._data.shape if a is not None else None,
-            b._data.shape if b is not None else None,
+        record(
+            WhereBackward0,
+            out,
+            (a, b),
+            {"condition": cond_t},
+            fields={
+                "input_shapes": (
+                    a._data.shape if a is not None else None,
+                    b._data.shape if b is not None else None,
+                )
+            },
         )
     return out
 
@@ -1489,14 +1509,20 @@ def lerp(input, end, weight):
                 out,
                 (input, end, weight),
                 {"self": input, "end": end, "weight": weight},
+                fields={"input_shapes": (input._data.shape, end._data.shape, weight._data.shape)},
             )
-            out._grad_fn._shapes = (input._data.shape, end._data.shape, weight._data.shape)
         return out
     res = input._data + weight * (end._data - input._data)
     out = _make(np.asarray(res, dtype=input._data.dtype))
     if needs_grad(input, end):
-        record(LerpBackward0, out, (input, end), None, {"weight": weight})
-        out._grad_fn._shapes = (input._data.shape, end._data.shape)
+        record(
+            LerpBackward0,
+            out,
+            (input, end),
+            None,
+            {"weight": weight},
+            fields={"input_shapes": (input._data.shape, end._data.shape)},
+        )
     return out
 
 
@@ -1551,10 +1577,16 @@ def _addc(cls, np_fn, input, tensor1, tensor2, value, out):
             "tensor1": tensor1 if r2 else None,
             "tensor2": tensor2 if r1 or (r2 and cls is AddcdivBackward0) else None,
         }
-        record(cls, res, ts, saved, {"value": value})
-        res._grad_fn._shapes = tuple(t._data.shape for t in ts)
-        if any(t._data.dtype != dt for t in ts):
-            res._grad_fn._x()["in_dtypes"] = tuple(t._data.dtype for t in ts)
+        promoted = any(t._data.dtype != dt for t in ts)
+        record(
+            cls,
+            res,
+            ts,
+            saved,
+            {"value": value},
+            fields={"input_shapes": tuple(t._data.shape for t in ts)},
+            extra={"in_dtypes": tuple(t._data.dtype for t in ts)} if promoted else None,
+        )
     return res
 
 

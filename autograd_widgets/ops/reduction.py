@@ -106,7 +106,7 @@ def _sum0_backward(node, grad):
 
 def _sum1_backward(node, grad):
     a = node._attrs
-    return _expand_back(grad, a["self_sym_sizes"], node._shapes, a["keepdim"])
+    return _expand_back(grad, a["self_sym_sizes"], node.dims, a["keepdim"])
 
 
 def _mean0_backward(node, grad):
@@ -128,9 +128,9 @@ def _mean0_backward(node, grad):
 def _mean1_backward(node, grad):
     a = node._attrs
     n = 1
-    for ax in node._shapes:
+    for ax in node.dims:
         n *= a["self_sym_sizes"][ax] if a["self_sym_sizes"] else 1
-    return _expand_back(grad, a["self_sym_sizes"], node._shapes, a["keepdim"]) / n
+    return _expand_back(grad, a["self_sym_sizes"], node.dims, a["keepdim"]) / n
 
 
 class _DtypeArgNode(Node):
@@ -166,6 +166,7 @@ SumBackward1 = node_class(
     _sum1_backward,
     attrs=("dim", "keepdim", "self_sym_sizes"),
     base=_DtypeArgNode,
+    fields=("dims",),
 )
 MeanBackward0 = node_class(
     "MeanBackward0",
@@ -178,6 +179,7 @@ MeanBackward1 = node_class(
     _mean1_backward,
     attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes"),
     base=_DtypeArgNode,
+    fields=("dims",),
 )
 
 
@@ -230,8 +232,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
             (input,),
             None,
             {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim, "self_sym_sizes": d.shape},
+            fields={"dims": axes},
         )
-        out._grad_fn._shapes = axes
         _keep_input_dtype(out, input)
     elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("SumBackward1", out, (input,))
@@ -299,8 +301,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                 "self_sym_numel": d.size,
                 "self_sym_sizes": d.shape,
             },
+            fields={"dims": axes},
         )
-        out._grad_fn._shapes = axes
         _keep_input_dtype(out, input)
     elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("MeanBackward1", out, (input,))
@@ -405,14 +407,22 @@ MinBackward1 = node_class(
 
 def _amax_backward(n, grad):
     a = n._attrs
-    return _evenly(grad, n.saved("self"), n.saved("result"), n._shapes, a["keepdim"])
+    return _evenly(grad, n.saved("self"), n.saved("result"), n.dims, a["keepdim"])
 
 
 AmaxBackward0 = node_class(
-    "AmaxBackward0", _amax_backward, saved=("self", "result"), attrs=("dim", "keepdim")
+    "AmaxBackward0",
+    _amax_backward,
+    saved=("self", "result"),
+    attrs=("dim", "keepdim"),
+    fields=("dims",),
 )
 AminBackward0 = node_class(
-    "AminBackward0", _amax_backward, saved=("self", "result"), attrs=("dim", "keepdim")
+    "AminBackward0",
+    _amax_backward,
+    saved=("self", "result"),
+    attrs=("dim", "keepdim"),
+    fields=("dims",),
 )
 
 
@@ -551,8 +561,8 @@ def _amaxmin(input, dim, keepdim, np_fn, cls):
             {"self": input},
             {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim},
             "result",
+            fields={"dims": axes},
         )
-        out._grad_fn._shapes = axes
     return out
 
 
@@ -644,7 +654,7 @@ def warnings_off():
 def _var_backward(node, grad):
     a = node._attrs
     self = node.saved("self")
-    axes = node._shapes
+    axes = node.dims
     n = 1
     for ax in axes:
         n *= self._data.shape[ax] if self._data.ndim else 1
@@ -657,7 +667,7 @@ def _var_backward(node, grad):
 def _std_backward(node, grad):
     a = node._attrs
     result = node.saved("result")
-    axes = node._shapes
+    axes = node.dims
     r = _expand_back(result, node.saved("self")._data.shape, axes, a["keepdim"])
     g = _expand_back(grad, node.saved("self")._data.shape, axes, a["keepdim"])
     # d std = d var / (2 std); reuse the var formula with grad / (2 std).
@@ -675,10 +685,18 @@ def _std_backward(node, grad):
 
 
 VarBackward0 = node_class(
-    "VarBackward0", _var_backward, saved=("self",), attrs=("correction", "dim", "keepdim")
+    "VarBackward0",
+    _var_backward,
+    saved=("self",),
+    attrs=("correction", "dim", "keepdim"),
+    fields=("dims",),
 )
 StdBackward0 = node_class(
-    "StdBackward0", _std_backward, saved=("self", "result"), attrs=("correction", "dim", "keepdim")
+    "StdBackward0",
+    _std_backward,
+    saved=("self", "result"),
+    attrs=("correction", "dim", "keepdim"),
+    fields=("dims",),
 )
 
 
@@ -722,8 +740,8 @@ def _var_impl(input, dim, unbiased, keepdim, correction, cls, np_fn):
                 "keepdim": keepdim,
             },
             saved_result,
+            fields={"dims": axes},
         )
-        out._grad_fn._shapes = axes
         if dim is None and unbiased is None and correction is None:
             _shown.show(out, correction=None)  # PyTorch reports the default correction as None
     return out
@@ -747,7 +765,7 @@ class _VarMeanNode(Node):
         from .pointwise import where
 
         g_v, g_m = grads
-        a, axes = self._attrs, self._shapes
+        a, axes = self._attrs, self.dims
         x = self.saved("self")
         shape = x._data.shape
         n = 1
@@ -771,12 +789,14 @@ VarMeanBackward0 = node_class(
     saved=("self",),
     attrs=("correction", "dim", "keepdim"),
     base=_VarMeanNode,
+    fields=("dims",),
 )
 StdMeanBackward0 = node_class(
     "StdMeanBackward0",
     saved=("result0", "self"),
     attrs=("correction", "dim", "keepdim"),
     base=_VarMeanNode,
+    fields=("dims",),
 )
 StdMeanBackward0.is_std = True
 
@@ -806,10 +826,10 @@ def _var_mean(input, dim, unbiased, keepdim, correction, cls, spread):
                 "dim": None if dim is None else _dim_attr(dim, d.ndim),
                 "keepdim": keepdim,
             },
+            fields={"dims": _dims(dim, d.ndim)},
+            extra={"correction": c},
         )
         node = v._grad_fn
-        node._shapes = _dims(dim, d.ndim)
-        node._x()["correction"] = c
         if cls is StdMeanBackward0:
             node._saved["result0"] = SavedTensor(v, is_output=True)
     return v, m
@@ -836,7 +856,7 @@ def _norm_backward(node, grad):
     a = node._attrs
     self, result = node.saved("self"), node.saved("result")
     p = a["ord"] if "ord" in a else a["p"]  # linalg.vector_norm's ord, at::norm's p
-    axes = node._shapes
+    axes = node.dims
     g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
     r = _expand_back(result, self._data.shape, axes, a["keepdim"])
     from .pointwise import abs as _abs
@@ -860,6 +880,7 @@ LinalgVectorNormBackward0 = node_class(
     _norm_backward,
     saved=("self", "result"),
     attrs=("dim", "keepdim", "ord"),
+    fields=("dims",),
 )
 
 
@@ -899,14 +920,18 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
                 "ord": ord,
             },
             "result",
+            fields={"dims": axes},
         )
-        out._grad_fn._shapes = axes
     return out
 
 
 # ``at::norm(self, p, dim, keepdim)``, the norm ATen's own composites call (pairwise_distance).
 NormBackward1 = node_class(
-    "NormBackward1", _norm_backward, saved=("self", "result"), attrs=("dim", "keepdim", "p")
+    "NormBackward1",
+    _norm_backward,
+    saved=("self", "result"),
+    attrs=("dim", "keepdim", "p"),
+    fields=("dims",),
 )
 
 
@@ -919,8 +944,15 @@ def _aten_norm(input, p, dim, keepdim=False):
     out = _make(res._data)
     if needs_grad(input):
         attrs = {"dim": _dim_attr(dim, input._data.ndim), "keepdim": keepdim, "p": float(p)}
-        record(NormBackward1, out, (input,), {"self": input}, attrs, "result")
-        out._grad_fn._shapes = _dims(dim, input._data.ndim)
+        record(
+            NormBackward1,
+            out,
+            (input,),
+            {"self": input},
+            attrs,
+            "result",
+            fields={"dims": _dims(dim, input._data.ndim)},
+        )
     return out
 
 
@@ -942,14 +974,18 @@ def _logsumexp_backward(node, grad):
     self, result = node.saved("self"), node.saved("result")
     from .pointwise import exp
 
-    axes = node._shapes
+    axes = node.dims
     g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
     r = _expand_back(result, self._data.shape, axes, a["keepdim"])
     return g * exp(self - r)
 
 
 LogsumexpBackward0 = node_class(
-    "LogsumexpBackward0", _logsumexp_backward, saved=("self", "result"), attrs=("dim", "keepdim")
+    "LogsumexpBackward0",
+    _logsumexp_backward,
+    saved=("self", "result"),
+    attrs=("dim", "keepdim"),
+    fields=("dims",),
 )
 
 
@@ -975,8 +1011,8 @@ def logsumexp(input, dim=None, keepdim=False):
             {"self": input},
             {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim},
             "result",
+            fields={"dims": axes},
         )
-        out._grad_fn._shapes = axes
     return out
 
 

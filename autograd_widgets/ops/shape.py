@@ -575,7 +575,7 @@ class _CatNode(Node):
         grad = grads[0]
         dim = self._attrs["dim"]
         out, start = [], 0
-        for size in self._shapes:
+        for size in self.sizes:
             if size is None:  # a skipped legacy 1-d empty input: its gradient is empty too
                 out.append(_make(np.zeros((0,), dtype=grad._data.dtype)))
                 continue
@@ -584,7 +584,7 @@ class _CatNode(Node):
         return tuple(out)
 
 
-CatBackward0 = node_class("CatBackward0", attrs=("dim",), base=_CatNode)
+CatBackward0 = node_class("CatBackward0", attrs=("dim",), base=_CatNode, fields=("sizes",))
 
 
 def cat(tensors, dim=0, *, out=None):
@@ -619,12 +619,20 @@ def cat(tensors, dim=0, *, out=None):
     res = np.concatenate([t._data.astype(dt, copy=False) for t in live], axis=ax)
     o = _make(res)
     if needs_grad(*tensors):
-        record(CatBackward0, o, tuple(tensors), None, {"dim": ax})
+        record(
+            CatBackward0,
+            o,
+            tuple(tensors),
+            None,
+            {"dim": ax},
+            fields={
+                "sizes": tuple(
+                    t._data.shape[ax] if any(t is x for x in live) else None for t in tensors
+                )
+            },
+        )
         if dim < 0:
             _shown.show(o, dim=dim)
-        o._grad_fn._shapes = tuple(
-            t._data.shape[ax] if any(t is x for x in live) else None for t in tensors
-        )
     return o
 
 

@@ -40,7 +40,7 @@ def _check(input, name):
 
 
 def _avg_backward(n, grad):
-    shape = n._shapes
+    shape = n.in_shape
     g = grad._data
     gx = np.zeros(shape, dtype=g.dtype)
     for i, j, hs, he, ws, we in _cells(gx, g.shape[-2:]):
@@ -49,7 +49,7 @@ def _avg_backward(n, grad):
 
 
 AdaptiveAvgPool2DBackward0 = node_class(
-    "AdaptiveAvgPool2DBackward0", _avg_backward, saved=("self",)
+    "AdaptiveAvgPool2DBackward0", _avg_backward, saved=("self",), fields=("in_shape",)
 )
 
 
@@ -65,8 +65,9 @@ def adaptive_avg_pool2d(input, output_size):
         res[..., i, j] = d[..., hs:he, ws:we].mean(axis=(-1, -2))
     out = _make(res)
     if needs_grad(input):
-        record(AdaptiveAvgPool2DBackward0, out, (input,), {"self": input})
-        out._grad_fn._shapes = d.shape  # input shape, for backward (not a _saved_ attribute)
+        record(
+            AdaptiveAvgPool2DBackward0, out, (input,), {"self": input}, fields={"in_shape": d.shape}
+        )
     return out
 
 
@@ -81,7 +82,7 @@ def adaptive_avg_pool1d(input, output_size):
 
 
 def _max_backward(n, grad):
-    shape = n._shapes
+    shape = n.in_shape
     idx = n.saved("result1")._data
     g = grad._data
     gx = np.zeros(shape[:-2] + (shape[-2] * shape[-1],), dtype=g.dtype)
@@ -93,7 +94,7 @@ def _max_backward(n, grad):
 
 
 AdaptiveMaxPool2DBackward0 = node_class(
-    "AdaptiveMaxPool2DBackward0", _max_backward, saved=("self", "result1")
+    "AdaptiveMaxPool2DBackward0", _max_backward, saved=("self", "result1"), fields=("in_shape",)
 )
 
 
@@ -112,6 +113,11 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
         ind[..., i, j] = (hs + k // (we - ws)) * W + ws + k % (we - ws)
     out, indices = _make(res), _make(ind)
     if needs_grad(input):
-        record(AdaptiveMaxPool2DBackward0, out, (input,), {"self": input, "result1": indices})
-        out._grad_fn._shapes = d.shape  # input shape, for backward (not a _saved_ attribute)
+        record(
+            AdaptiveMaxPool2DBackward0,
+            out,
+            (input,),
+            {"self": input, "result1": indices},
+            fields={"in_shape": d.shape},
+        )
     return (out, indices) if return_indices else out

@@ -56,16 +56,16 @@ def _conv_backward(n, grad):
     a = n._attrs
     _x, w = n.saved("input"), n.saved("weight")
     g = grad._data
-    if a["dims"] == 1:
+    if n.dims == 1:
         g = g[..., None, :]
-    if a["unbatched"]:
+    if n.unbatched:
         g = g[None]
-    wd = w._data if a["dims"] == 2 else w._data[:, :, None, :]
+    wd = w._data if n.dims == 2 else w._data[:, :, None, :]
     N, O, OH, OW = g.shape
     groups, (kh, kw) = a["groups"], wd.shape[2:]
     og, cg = O // groups, wd.shape[1]
     gm = g.transpose(0, 2, 3, 1).reshape(N * OH * OW, O)
-    cols = a["cols"]
+    cols = n.cols
     gx = gw = gb = None
     if n.next_functions[1][0] is not None:
         gw = np.concatenate(
@@ -74,16 +74,16 @@ def _conv_backward(n, grad):
                 for i in range(groups)
             ]
         )
-        if a["dims"] == 1:
+        if n.dims == 1:
             gw = gw[:, :, 0, :]
         gw = _make(gw.astype(w._data.dtype, copy=False))
     if n.next_functions[2][0] is not None:
         gb = _make(g.sum(axis=(0, 2, 3)).astype(g.dtype, copy=False))
     if n.next_functions[0][0] is not None:
-        pt, pb, pl, pr = a["pads"]
-        hp, wp = a["padded_hw"]
-        sh, sw = a["stride2"]
-        dh, dw = a["dilation2"]
+        pt, pb, pl, pr = n.pads
+        hp, wp = n.padded_hw
+        sh, sw = n.stride2
+        dh, dw = n.dilation2
         gxp = np.zeros((N, cg * groups, hp, wp), dtype=g.dtype)
         for i in range(groups):
             gc = gm[:, i * og : (i + 1) * og] @ wd[i * og : (i + 1) * og].reshape(og, -1)
@@ -98,9 +98,9 @@ def _conv_backward(n, grad):
                         q * dw : q * dw + sw * (OW - 1) + 1 : sw,
                     ] += gc[:, :, p, q]
         gxd = gxp[:, :, pt : hp - pb, pl : wp - pr]
-        if a["unbatched"]:
+        if n.unbatched:
             gxd = gxd[0]
-        if a["dims"] == 1:
+        if n.dims == 1:
             gxd = gxd[..., 0, :]
         gx = _make(np.ascontiguousarray(gxd))
     return gx, gw, gb
@@ -119,6 +119,7 @@ ConvolutionBackward0 = node_class(
         "groups",
         "bias_sym_sizes_opt",
     ),
+    fields=("cols", "dims", "unbatched", "pads", "padded_hw", "stride2", "dilation2"),
 )
 
 
@@ -229,13 +230,6 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             "output_padding": (0,) * dims,
             "groups": groups,
             "bias_sym_sizes_opt": None if bias is None else list(bias.shape),
-            "cols": cols,
-            "dims": dims,
-            "unbatched": unbatched,
-            "pads": pads,
-            "padded_hw": (hp, wp),
-            "stride2": stride2,
-            "dilation2": dil2,
         }
         record(
             ConvolutionBackward0,
@@ -243,6 +237,15 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             (input, weight, bias),
             {"input": input, "weight": weight},
             attrs,
+            fields={
+                "cols": cols,
+                "dims": dims,
+                "unbatched": unbatched,
+                "pads": pads,
+                "padded_hw": (hp, wp),
+                "stride2": stride2,
+                "dilation2": dil2,
+            },
         )
     return t
 
@@ -304,21 +307,20 @@ def _pool_setup(input, kernel_size, stride, padding, dilation, ceil_mode, name, 
 
 def _max_pool_backward(n, grad):
     _no_double_backward(grad, "max_pool2d")
-    a = n._attrs
     idx = n.saved("result1")._data
     g = grad._data
-    if a["unbatched"]:
+    if n.unbatched:
         g, idx = g[None], idx[None]
-    N, C, H, W = a["in_shape"]
+    N, C, H, W = n.in_shape
     base = (np.arange(N * C, dtype=np.int64) * (H * W)).reshape(N, C, 1, 1)
     flat = (idx + base).ravel()
-    if a["unique"]:
+    if n.unique:
         gx = np.zeros(N * C * H * W, dtype=g.dtype)
         gx[flat] = g.ravel()
     else:
         gx = np.bincount(flat, weights=g.ravel(), minlength=N * C * H * W).astype(g.dtype)
     gx = gx.reshape(N, C, H, W)
-    return _make(gx[0] if a["unbatched"] else gx)
+    return _make(gx[0] if n.unbatched else gx)
 
 
 MaxPool2DWithIndicesBackward0 = node_class(
@@ -326,6 +328,7 @@ MaxPool2DWithIndicesBackward0 = node_class(
     _max_pool_backward,
     saved=("self", "result1"),
     attrs=("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    fields=("unbatched", "in_shape", "unique"),
 )
 
 
@@ -371,10 +374,8 @@ def max_pool2d(
                 "padding": list(p),
                 "dilation": list(d),
                 "ceil_mode": ceil_mode,
-                "unbatched": unbatched,
-                "in_shape": (N, C, H, W),
-                "unique": unique,
             },
+            fields={"unbatched": unbatched, "in_shape": (N, C, H, W), "unique": unique},
         )
     return (res, ind) if return_indices else res
 
@@ -383,19 +384,19 @@ def _avg_pool_backward(n, grad):
     _no_double_backward(grad, "avg_pool2d")
     a = n._attrs
     g = grad._data
-    if a["unbatched"]:
+    if n.unbatched:
         g = g[None]
-    g = g / a["divisor"]
-    N, C, H, W = a["in_shape"]
+    g = g / n.divisor
+    N, C, H, W = n.in_shape
     (kh, kw), (sh, sw), (ph, pw) = a["kernel_size"], a["stride"], a["padding"]
-    eh, ew = a["extra"]
+    eh, ew = n.extra
     OH, OW = g.shape[2:]
     gxp = np.zeros((N, C, H + 2 * ph + eh, W + 2 * pw + ew), dtype=g.dtype)
     for i in range(kh):
         for j in range(kw):
             gxp[:, :, i : i + sh * (OH - 1) + 1 : sh, j : j + sw * (OW - 1) + 1 : sw] += g
     gx = np.ascontiguousarray(gxp[:, :, ph : ph + H, pw : pw + W])
-    return _make(gx[0] if a["unbatched"] else gx)
+    return _make(gx[0] if n.unbatched else gx)
 
 
 AvgPool2DBackward0 = node_class(
@@ -410,6 +411,7 @@ AvgPool2DBackward0 = node_class(
         "count_include_pad",
         "divisor_override",
     ),
+    fields=("divisor", "unbatched", "in_shape", "extra"),
 )
 
 
@@ -455,6 +457,8 @@ def avg_pool2d(
                 "ceil_mode": ceil_mode,
                 "count_include_pad": count_include_pad,
                 "divisor_override": divisor_override,
+            },
+            fields={
                 "divisor": divisor,
                 "unbatched": unbatched,
                 "in_shape": (N, C, H, W),

@@ -17,6 +17,7 @@ from ...autograd.node import node_class
 from ...ops import reduction as _red
 from ...ops._core import Tensor, needs_grad, record, scalar_type_name, unbroadcast
 from ...ops._shown import torch_int
+from ...ops.pointwise import DivBackward1, MulBackward1
 
 _make = Tensor._make
 
@@ -130,13 +131,8 @@ def _two_sided(n, grad, d_input: Tensor):
 
 # --- Tensor-Scalar kernels -----------------------------------------------------------------
 # NOTE: PyTorch's C++ losses call mul/div with a Scalar, whose nodes are MulBackward1 and
-# DivBackward1 (Python's ``x * 2`` wraps 2 as a tensor: MulBackward0). The graph must match.
-MulBackward1 = node_class(
-    "MulBackward1", lambda n, grad: grad * n._attrs["other"], attrs=("other",)
-)
-DivBackward1 = node_class(
-    "DivBackward1", lambda n, grad: grad / n._attrs["other"], attrs=("other",)
-)
+# DivBackward1 (Python's ``x * 2`` wraps 2 as a tensor: MulBackward0). The graph must match;
+# the nodes are the ones declared in ops/pointwise.py.
 
 
 def _scalar_op(t: Tensor, other: float, cls) -> Tensor:
