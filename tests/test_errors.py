@@ -628,6 +628,16 @@ def saved_output_of_an_overload_modified_in_place(m):
     z.sum().backward()
 
 
+@error
+def linear_float64_input_float32_layer(m):
+    m.nn.functional.linear(m.ones(2, 2, dtype=m.float64), m.ones(3, 2), m.ones(3))
+
+
+@error
+def addmm_integer_bias(m):
+    m.addmm(m.ones(3, dtype=m.int64), m.ones(2, 2), m.ones(2, 3))
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()
