@@ -783,6 +783,35 @@ case(
     lambda m, x, w, b: m.nn.functional.group_norm(x, 3, w, b),
     [(2, 6, 2, 2), (6,), (6,)],
 )
+
+
+def away_from_lambd(rng, shape):
+    """|x| in (0.1, 0.4) or (0.6, 2): finite differences stay off the shrink functions' jumps."""
+    mag = np.where(
+        rng.random(shape) < 0.5, rng.uniform(0.1, 0.4, shape), rng.uniform(0.6, 2, shape)
+    )
+    return mag * rng.choice([-1.0, 1.0], shape)
+
+
+def around_three(rng, shape):
+    """Values on both sides of hardswish/hardsigmoid's corners at -3 and 3, off the corners."""
+    return rng.choice([-1.0, 1.0], shape) * rng.choice([0.5, 2.0, 3.4, 4.2], shape) + rng.uniform(
+        -0.2, 0.2, shape
+    )
+
+
+case("selu", lambda m, x: m.nn.functional.selu(x), *UNARY_SHAPES)
+case("celu", lambda m, x: m.nn.functional.celu(x, 1.7), [(3, 4)])
+case("hardswish", lambda m, x: m.nn.functional.hardswish(x), [(3, 4)], gen=around_three)
+case("hardsigmoid", lambda m, x: m.nn.functional.hardsigmoid(x), [(3, 4)], gen=around_three)
+case("softshrink", lambda m, x: m.nn.functional.softshrink(x), [(3, 4)], gen=away_from_lambd)
+case("hardshrink", lambda m, x: m.nn.functional.hardshrink(x), [(3, 4)], gen=away_from_lambd)
+case("rms_norm", lambda m, x: m.nn.functional.rms_norm(x, (4,)), [(3, 4)])
+case(
+    "rms_norm_weight",
+    lambda m, x, w: m.nn.functional.rms_norm(x, [2, 3], w, eps=1e-3),
+    [(4, 2, 3), (2, 3)],
+)
 case("glu", lambda m, x: m.nn.functional.glu(x), [(2, 4)])
 case("glu_dim0", lambda m, x: m.nn.functional.glu(x, 0), [(4, 3)])
 case("pixel_shuffle", lambda m, x: m.nn.functional.pixel_shuffle(x, 2), [(2, 8, 2, 3)])

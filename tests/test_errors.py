@@ -638,6 +638,46 @@ def addmm_integer_bias(m):
     m.addmm(m.ones(3, dtype=m.int64), m.ones(2, 2), m.ones(2, 3))
 
 
+@error
+def selu_of_integers(m):
+    m.nn.functional.selu(m.ones(2, dtype=m.int64))
+
+
+@error
+def hardswish_of_integers(m):
+    m.nn.functional.hardswish(m.ones(2, dtype=m.int64))
+
+
+@error
+def hardshrink_of_integers(m):
+    m.nn.functional.hardshrink(m.ones(2, dtype=m.int64))
+
+
+@error
+def celu_alpha_zero(m):
+    m.nn.functional.celu(m.ones(2), 0.0)
+
+
+@error
+def softshrink_negative_lambda(m):
+    m.nn.functional.softshrink(m.ones(2, dtype=m.float64), -1)
+
+
+@error
+def rms_norm_wrong_shape(m):
+    m.nn.RMSNorm(3)(m.ones(2, 4))
+
+
+@error
+def rms_norm_wrong_shape_2d(m):
+    m.nn.functional.rms_norm(m.ones(2, 4, 5), [2, 3])
+
+
+@error
+def rms_norm_too_few_dims(m):
+    m.nn.functional.rms_norm(m.ones(4), [2, 4])
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()
