@@ -239,6 +239,14 @@ UNARY = {
     "arctan": {},
     "negative": {},
     "absolute": {},
+    "asinh": {},
+    "acosh": {"gen": lambda rng, shape: rng.uniform(1.2, 3.0, shape)},
+    "atanh": {"gen": unit},
+    "arcsinh": {},
+    "arctanh": {"gen": unit},
+    "erfc": {},
+    "deg2rad": {},
+    "rad2deg": {},
 }
 for _op, _kw in UNARY.items():
     case(_op, (lambda op: lambda m, x: getattr(m, op)(x))(_op), *UNARY_SHAPES, **_kw)
@@ -299,6 +307,23 @@ case("hypot", lambda m, x, y: m.hypot(x, y), [(3, 4), (3, 4)], gen=positive)
 
 # --- reductions -------------------------------------------------------------------------------
 R3 = [(2, 3, 4)]
+case("logaddexp", lambda m, x, y: m.logaddexp(x, y), *BINARY_SHAPES)
+case("logaddexp2", lambda m, x, y: x.logaddexp2(y), [(3, 4), (4,)])
+
+
+def with_nans(rng, shape):
+    """Values with about a quarter NaN (the nan-reductions skip them; their gradient is 0)."""
+    x = rng.uniform(-2, 2, shape)
+    return np.where(rng.random(shape) < 0.25, np.nan, x)
+
+
+case("nansum", lambda m, x: m.nansum(x), [(3, 4)], [()], gen=with_nans)
+case("nansum_dim", lambda m, x: x.nansum(1, keepdim=True), [(3, 4)], gen=with_nans)
+case("nansum_dims", lambda m, x: m.nansum(x, (0, 2)), [(2, 3, 4)], gen=with_nans)
+case("nanmean", lambda m, x: m.nanmean(x), [(3, 4)], gen=with_nans)
+case("nanmean_dim", lambda m, x: x.nanmean(0), [(5, 4)], gen=with_nans)
+case("ravel", lambda m, x: x.ravel(), [(3, 4)])
+case("ravel_transposed", lambda m, x: x.t().ravel(), [(3, 4)])
 case("sum", lambda m, x: x.sum(), [(3, 4)], [()], [(0, 3)])
 case("sum_dim", lambda m, x: x.sum(1), R3)
 case("sum_dim_neg_keepdim", lambda m, x: m.sum(x, -1, keepdim=True), R3)

@@ -678,6 +678,21 @@ def rms_norm_too_few_dims(m):
     m.nn.functional.rms_norm(m.ones(4), [2, 4])
 
 
+@error
+def nanmean_of_integers(m):
+    m.nanmean(m.ones(2, dtype=m.int64))
+
+
+@error
+def logaddexp_of_integers(m):
+    m.logaddexp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64))
+
+
+@error
+def logaddexp_number_other(m):
+    m.logaddexp(m.ones(2), 1.0)
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

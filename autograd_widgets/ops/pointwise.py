@@ -789,6 +789,12 @@ def _erf_np(d):
     return np.vectorize(_erf, otypes=[d.dtype])(d) if d.size else d.copy()
 
 
+def _erfc_np(d):
+    from math import erfc as _erfc
+
+    return np.vectorize(_erfc, otypes=[d.dtype])(d) if d.size else d.copy()
+
+
 def _round_np(d):
     return np.round(d)
 
@@ -927,6 +933,24 @@ UNARY = {
     ),
     "atan": (np.arctan, "self", lambda n, grad: grad / (1 + n.saved("self") ** 2), "AtanBackward0"),
     "sinh": (np.sinh, "self", lambda n, grad: grad * cosh(n.saved("self")), "SinhBackward0"),
+    "asinh": (
+        np.arcsinh,
+        "self",
+        lambda n, grad: grad * rsqrt(n.saved("self") ** 2 + 1),
+        "AsinhBackward0",
+    ),
+    "acosh": (
+        np.arccosh,
+        "self",
+        lambda n, grad: grad * rsqrt(n.saved("self") ** 2 - 1),
+        "AcoshBackward0",
+    ),
+    "atanh": (
+        np.arctanh,
+        "self",
+        lambda n, grad: grad * (1 / (1 - n.saved("self") ** 2)),
+        "AtanhBackward0",
+    ),
     "cosh": (np.cosh, "self", lambda n, grad: grad * sinh(n.saved("self")), "CoshBackward0"),
     "tanh": (
         _f64(np.tanh, can_warn=False),
@@ -942,6 +966,24 @@ UNARY = {
         "self",
         lambda n, grad: grad * (2 / math.sqrt(math.pi)) * exp(-(n.saved("self") ** 2)),
         "ErfBackward0",
+    ),
+    "erfc": (
+        _erfc_np,
+        "self",
+        lambda n, grad: -2.0 / math.sqrt(math.pi) * exp(-(n.saved("self") ** 2)) * grad,
+        "ErfcBackward0",
+    ),
+    "deg2rad": (
+        lambda d: d * d.dtype.type(math.pi / 180),
+        None,
+        lambda n, grad: grad * (math.pi / 180),
+        "Deg2RadBackward0",
+    ),
+    "rad2deg": (
+        lambda d: d * d.dtype.type(180 / math.pi),
+        None,
+        lambda n, grad: grad * (180 / math.pi),
+        "Rad2DegBackward0",
     ),
     "sign": (
         lambda d: d.copy() if d.dtype.kind == "b" else np.sign(d),
@@ -1031,6 +1073,7 @@ abs = globals()["abs"]  # noqa: A001
 negative = neg
 absolute = abs
 arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
+arcsinh, arccosh, arctanh = globals()["asinh"], globals()["acosh"], globals()["atanh"]
 
 
 def round(input, decimals: int = 0):  # noqa: A001
@@ -1526,6 +1569,43 @@ def hypot(input, other):
     if out._grad_fn is not None:
         out._grad_fn._saved["result"] = _saved_output(out)
     return out
+
+
+def _logaddexp_backward(base):
+    """``log(b^x + b^y)``: each input's share of the sum (``b`` is e or 2)."""
+    power = exp if base == "e" else globals()["exp2"]
+
+    def backward(node, grad):
+        x, y = node.saved("self"), node.saved("other")
+        return grad / (1 + power(y - x)), grad / (1 + power(x - y))
+
+    return backward
+
+
+LogaddexpBackward0 = node_class(
+    "LogaddexpBackward0", _logaddexp_backward("e"), saved=("other", "self"), base=BinaryNode
+)
+Logaddexp2Backward0 = node_class(
+    "Logaddexp2Backward0", _logaddexp_backward("2"), saved=("other", "self"), base=BinaryNode
+)
+
+
+def logaddexp(input, other):
+    """``torch.logaddexp``: ``log(exp(x) + exp(y))`` without overflow."""
+    _tensor_other("logaddexp", other)
+    dt = binary_operands(input, other)[2]
+    if dt.kind != "f":
+        raise not_implemented_for("logaddexp_cpu", dt)
+    return _binary(np.logaddexp, LogaddexpBackward0, input, other, ("self", "other"))
+
+
+def logaddexp2(input, other):
+    """``torch.logaddexp2``: ``log2(2**x + 2**y)`` without overflow."""
+    _tensor_other("logaddexp2", other)
+    dt = binary_operands(input, other)[2]
+    if dt.kind != "f":
+        raise not_implemented_for("logaddexp2_cpu", dt)
+    return _binary(np.logaddexp2, Logaddexp2Backward0, input, other, ("self", "other"))
 
 
 # --- comparisons and logic: no gradient, bool results --------------------------------
