@@ -1590,22 +1590,25 @@ Logaddexp2Backward0 = node_class(
 )
 
 
-def logaddexp(input, other):
-    """``torch.logaddexp``: ``log(exp(x) + exp(y))`` without overflow."""
-    _tensor_other("logaddexp", other)
-    dt = binary_operands(input, other)[2]
-    if dt.kind != "f":
-        raise not_implemented_for("logaddexp_cpu", dt)
-    return _binary(np.logaddexp, LogaddexpBackward0, input, other, ("self", "other"))
+def _logaddexp_op(name, np_fn, cls, doc):
+    def op(input, other):
+        _tensor_other(name, other)
+        dt = binary_operands(input, other)[2]
+        if dt.kind != "f":
+            raise not_implemented_for(f"{name}_cpu", dt)
+        return _binary(np_fn, cls, input, other, ("self", "other"))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
 
 
-def logaddexp2(input, other):
-    """``torch.logaddexp2``: ``log2(2**x + 2**y)`` without overflow."""
-    _tensor_other("logaddexp2", other)
-    dt = binary_operands(input, other)[2]
-    if dt.kind != "f":
-        raise not_implemented_for("logaddexp2_cpu", dt)
-    return _binary(np.logaddexp2, Logaddexp2Backward0, input, other, ("self", "other"))
+logaddexp = _logaddexp_op(
+    "logaddexp", np.logaddexp, LogaddexpBackward0, "``torch.logaddexp``: ``log(e**x + e**y)``."
+)
+logaddexp2 = _logaddexp_op(
+    "logaddexp2", np.logaddexp2, Logaddexp2Backward0, "``torch.logaddexp2``: ``log2(2**x + 2**y)``."
+)
 
 
 # --- comparisons and logic: no gradient, bool results --------------------------------
