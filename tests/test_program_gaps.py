@@ -24,3 +24,43 @@ def test_tanh_backward_rounds_one_minus_square_once_as_pytorch(dtype):
     y = out.detach().numpy()  # the saved output the kernel sees
     want = torch.ops.aten.tanh_backward(torch.from_numpy(g), torch.from_numpy(y)).numpy()
     assert np.array_equal(x.grad.numpy(), want)
+
+
+FILL_DIAGONAL = [
+    "torch.zeros(5, 2).fill_diagonal_(1, wrap=True)",
+    "torch.zeros(7, 3).fill_diagonal_(1, wrap=True)",
+    "torch.zeros(8, 3).fill_diagonal_(2.5, wrap=True)",
+    "torch.zeros(7, 3).fill_diagonal_(1)",
+    "torch.zeros(2, 4).fill_diagonal_(1, wrap=True)",
+    "torch.zeros(3, 3, 3).fill_diagonal_(3)",
+    "torch.zeros(3, 3, dtype=torch.int64).fill_diagonal_(7)",
+    "torch.zeros(2, 3, 2).fill_diagonal_(3)",
+    "torch.zeros(3).fill_diagonal_(3)",
+    "torch.ones(2, 2, requires_grad=True).fill_diagonal_(3)",
+]
+
+
+def _value_or_error(module, code):
+    try:
+        return eval(code, {"torch": module}).tolist()
+    except RuntimeError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("code", FILL_DIAGONAL)
+def test_fill_diagonal_matches_pytorch(code):
+    torch = require_torch()
+    assert _value_or_error(aw, code) == _value_or_error(torch, code)
+
+
+def test_fill_diagonal_records_copy_slices_and_masks_the_gradient():
+    torch = require_torch()
+
+    def run(module):
+        a = module.ones(3, 3, requires_grad=True)
+        y = a * 2
+        y.fill_diagonal_(0)
+        y.sum().backward()
+        return type(y.grad_fn).__name__, a.grad.tolist()
+
+    assert run(aw) == run(torch)

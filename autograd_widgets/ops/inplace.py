@@ -330,6 +330,26 @@ def fill_(self, value):
     return self
 
 
+def fill_diagonal_(self, fill_value, wrap=False):
+    """``Tensor.fill_diagonal_``: ``fill_`` on the main-diagonal view (all dims equal beyond
+    2-D); ``wrap`` continues a tall matrix's diagonal every ``width + 1`` rows, as ATen's
+    strided views do (so autograd records ``CopySlices``, as PyTorch's)."""
+    nd = self._data.ndim
+    if nd < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    height, width = self._data.shape[:2]
+    if nd > 2 and any(n != height for n in self._data.shape[1:]):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    diag = self
+    for _ in range(nd - 1):  # each diagonal() folds two dims into the last one
+        diag = diag.diagonal(0, 0, -1)
+    diag.fill_(fill_value)
+    if wrap and nd == 2 and height > width + 1:
+        for start in range(width + 1, height, width + 1):
+            self[start : start + width].diagonal().fill_(fill_value)
+    return self
+
+
 def copy_(self, other, non_blocking=False):
     src = other
     check_inplace(self)
