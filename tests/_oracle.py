@@ -34,3 +34,17 @@ def require_torch():
         if oracle_required():
             pytest.fail(f"{SKIP_REASON}; required because {REQUIRE_ENV}=1 ({exc})")
         pytest.skip(SKIP_REASON)
+
+
+def assert_raises_like_torch(call, ours_module=None):
+    """``call(m)`` raises on PyTorch and on ours: same exception type, same message."""
+    import pytest
+
+    torch = require_torch()
+    if ours_module is None:
+        import autograd_widgets as ours_module
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(ours_module)
+    assert str(ours.value) == str(theirs.value)

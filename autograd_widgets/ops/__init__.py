@@ -8,6 +8,7 @@ from ..tensor import Tensor, WrappedNumber
 from . import (
     _cdist,
     _einsum,
+    _histogram,
     composite,
     indexing,
     inplace,
@@ -20,6 +21,7 @@ from . import (
 )
 from ._cdist import *  # noqa: F403
 from ._einsum import *  # noqa: F403
+from ._histogram import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -348,7 +350,7 @@ Tensor.transpose_ = lambda self, dim0, dim1: _inplace_view(self, shape.transpose
 # Matrix structure, selection and composites (ops/matrix.py, selection.py, composite.py).
 for _name in """
 tril triu diagonal diag diag_embed trace inverse det kron cross topk kthvalue median nanmedian
-mode unique unique_consecutive bincount histc isin heaviside repeat_interleave diff rot90 dist
+mode unique unique_consecutive bincount histc histogram isin heaviside repeat_interleave diff rot90 dist
 """.split():
     setattr(Tensor, _name, globals()[_name])
 Tensor.tril_ = inplace._make_inplace("tril", matrix.tril)
@@ -396,6 +398,7 @@ def _public_names():
         matrix,
         selection,
         composite,
+        _histogram,
         _einsum,
         _cdist,
     ):

@@ -1,4 +1,6 @@
-"""Selecting and counting: topk, median, kthvalue, mode, unique, bincount, histc, searchsorted.
+"""Selecting and counting: topk, median, kthvalue, mode, unique, searchsorted, isin.
+
+Histograms and ``bincount`` live in :mod:`._histogram`.
 
 The differentiable ones (``topk``, ``median``, ``kthvalue``) route the gradient back to the
 selected positions, with PyTorch's ``grad_fn`` names; the counting ones return integer
@@ -24,8 +26,6 @@ __all__ = [
     "mode",
     "unique",
     "unique_consecutive",
-    "bincount",
-    "histc",
     "searchsorted",
     "bucketize",
     "isin",
@@ -253,38 +253,6 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     if return_counts:
         out.append(_make(np.diff(np.append(starts, d.size)).astype(np.int64)))
     return tuple(out)
-
-
-def bincount(input, weights=None, minlength=0):
-    """``torch.bincount``: counts of each non-negative integer."""
-    d = input._data
-    if d.ndim != 1 or d.dtype.kind not in "iu":
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if d.size and d.min() < 0:
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if weights is None:
-        return _make(np.bincount(d, minlength=minlength).astype(np.int64))
-    w = weights._data
-    res = np.bincount(d, weights=w, minlength=minlength)
-    return _make(res.astype(w.dtype if w.dtype.kind == "f" else np.float64))
-
-
-def histc(input, bins=100, min=0, max=0):  # noqa: A002
-    """``torch.histc``: a histogram with ``bins`` equal bins over [min, max]."""
-    d = input._data
-    if d.dtype.kind != "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_word(d.dtype)}'")
-    lo, hi = float(min), float(max)
-    if lo == hi and d.size:
-        lo, hi = float(d.min()), float(d.max())
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    counts, _ = np.histogram(d, bins=bins, range=(lo, hi))
-    return _make(counts.astype(d.dtype))
-
-
-def _word(dt):
-    return {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte"}.get(dt.name, dt.name)
 
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
