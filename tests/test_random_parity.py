@@ -144,6 +144,17 @@ CASES = [
     "torch.empty(2, dtype=torch.int64).uniform_()",
     "torch.empty(2, dtype=torch.int64).normal_()",
     "torch.empty(2, dtype=torch.int64).exponential_()",
+    # views: filled in memory order (TensorIterator); non-contiguous normal_ draws one by one
+    "torch.empty(3, 4).t().random_(10)",
+    "torch.empty(3, 4).t().random_()",
+    "torch.empty(3, 4)[:, 1].uniform_()",
+    "torch.empty(2, 20)[:, ::2].normal_()",
+    "torch.empty(4, 20).t().normal_()",
+    "torch.empty(2, 3, 4).permute(2, 0, 1).uniform_(-1, 1)",
+    "torch.empty(2, 3, 4).transpose(0, 1).exponential_()",
+    "torch.empty(5, 4).t().bernoulli_(0.5)",
+    "torch.empty(5, 4).t().bernoulli_(torch.rand(4, 5))",
+    "torch.empty(5, 1, 4).transpose(0, 2).random_(3)",
 ]
 
 # float32 Box-Muller (16 or more float32 normals): SLEEF's last bit, see the module docstring
