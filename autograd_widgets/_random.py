@@ -88,11 +88,13 @@ class TorchMT:
     def standard_normal(self, size=None, dtype=_F32) -> np.ndarray:
         return self.normal(0.0, 1.0, size, dtype)
 
-    def normal(self, loc=0.0, scale=1.0, size=None, dtype=_F32) -> np.ndarray:
+    def normal(self, loc=0.0, scale=1.0, size=None, dtype=_F32, serial=False) -> np.ndarray:
+        """``normal_``: ``normal_fill`` for 16 or more values (unless ``serial``: ATen's
+        path for a non-contiguous tensor), else ``normal_distribution<double>`` each."""
         shape = _shape(size)
         n = _numel(shape)
         dt = _float(dtype)
-        if n >= 16:
+        if n >= 16 and not serial:
             data = self._unit(n, dt)
             full = (n // 16) * 16
             if full:

@@ -175,8 +175,9 @@ def _sample_by_exponentials(rows: np.ndarray, d: np.ndarray, num_samples: int, r
         ratio = rows / q
     if num_samples == 1:
         return np.argmax(ratio, axis=-1).reshape(-1, 1).astype(np.int64)
-    order = np.argsort(-ratio, axis=-1, kind="stable")
-    return order[:, :num_samples].astype(np.int64)
+    from .ops.selection import _topk_indices
+
+    return _topk_indices(ratio, 1, num_samples, True, True)  # ATen's topk, ties included
 
 
 def _multinomial_method(self, num_samples, replacement=False, *, generator=None):

@@ -42,8 +42,12 @@ from ._functional.adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adap
 from ._functional.attention import scaled_dot_product_attention
 from ._functional.blocks import fold, pixel_shuffle, pixel_unshuffle, unfold
 from ._functional.composite import (
+    alpha_dropout,
+    dropout1d,
     dropout2d,
+    feature_alpha_dropout,
     group_norm,
+    gumbel_softmax,
     instance_norm,
     pairwise_distance,
     prelu,
@@ -72,7 +76,11 @@ pdist = _ops.pdist
 __all__ = [
     "conv_transpose2d",
     "interpolate",
+    "alpha_dropout",
+    "dropout1d",
     "dropout2d",
+    "feature_alpha_dropout",
+    "gumbel_softmax",
     "glu",
     "group_norm",
     "instance_norm",

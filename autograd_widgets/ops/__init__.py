@@ -349,6 +349,7 @@ Tensor.__ior__ = inplace._make_inplace("bitwise_or", pointwise.bitwise_or)
 Tensor.__ixor__ = inplace._make_inplace("bitwise_xor", pointwise.bitwise_xor)
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_
+Tensor.fill_diagonal_ = inplace.fill_diagonal_
 Tensor.copy_ = inplace.copy_
 Tensor.uniform_ = inplace.uniform_
 Tensor.normal_ = inplace.normal_

@@ -332,6 +332,26 @@ def fill_(self, value):
     return self
 
 
+def fill_diagonal_(self, fill_value, wrap=False):
+    """``Tensor.fill_diagonal_``: ``fill_`` on the main-diagonal view (all dims equal beyond
+    2-D); ``wrap`` continues a tall matrix's diagonal every ``width + 1`` rows, as ATen's
+    strided views do (so autograd records ``CopySlices``, as PyTorch's)."""
+    nd = self._data.ndim
+    if nd < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    height, width = self._data.shape[:2]
+    if nd > 2 and any(n != height for n in self._data.shape[1:]):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    diag = self
+    for _ in range(nd - 1):  # each diagonal() folds two dims into the last one
+        diag = diag.diagonal(0, 0, -1)
+    diag.fill_(fill_value)
+    if wrap and nd == 2 and height > width + 1:
+        for start in range(width + 1, height, width + 1):
+            self[start : start + width].diagonal().fill_(fill_value)
+    return self
+
+
 def copy_(self, other, non_blocking=False):
     src = other
     check_inplace(self)
@@ -399,6 +419,22 @@ def _random_fill(self, data, node_name):
     return self
 
 
+def _drawn(self, draw):
+    """``draw(shape)`` laid out the way ATen's TensorIterator walks ``self``: in memory order.
+
+    A transposed or otherwise permuted view is filled along its memory layout (the
+    smallest stride innermost), so one seed puts the same numbers in the same places as
+    PyTorch does.
+    """
+    d = self._data
+    if d.flags.c_contiguous or d.ndim < 2:
+        return draw(d.shape)
+    strides = [abs(st) if n > 1 else 0 for st, n in zip(d.strides, d.shape)]
+    perm = sorted(range(d.ndim), key=lambda i: -strides[i])  # stable: ties keep their order
+    data = draw(tuple(d.shape[i] for i in perm))
+    return np.transpose(data, np.argsort(perm))
+
+
 def uniform_(self, a=0.0, to=1.0, *, generator=None):
     from .._creation import _rng
     from .._random import cpp_double
@@ -415,7 +451,7 @@ def uniform_(self, a=0.0, to=1.0, *, generator=None):
             "uniform_ expects to return a [from, to) range, but found "
             f"from={cpp_double(a)} > to={cpp_double(to)}"
         )
-    data = _rng(generator).uniform(a, to, self._data.shape, dt)
+    data = _drawn(self, lambda shape: _rng(generator).uniform(a, to, shape, dt))
     return _random_fill(self, data, "UniformBackward0")
 
 
@@ -426,7 +462,11 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if self._data.dtype.kind != "f":
         raise not_implemented_for("normal_kernel_cpu", self._data.dtype)
     check_std(std)
-    data = _rng(generator).normal(mean, std, self._data.shape, self._data.dtype)
+    # ATen's vectorised normal_fill needs a contiguous tensor; others draw one by one
+    serial = not self._data.flags.c_contiguous
+    data = _drawn(
+        self, lambda shape: _rng(generator).normal(mean, std, shape, self._data.dtype, serial)
+    )
     return _random_fill(self, data, "NormalBackward0")
 
 
@@ -435,12 +475,12 @@ def bernoulli_(self, p=0.5, *, generator=None):
     from .._random import cpp_double
 
     if isinstance(p, Tensor):  # per-element: double uniforms for double p, float ones else
-        u = _rng(generator).random(self._data.shape, p._data.dtype)
+        u = _drawn(self, lambda shape: _rng(generator).random(shape, p._data.dtype))
         data = u < np.broadcast_to(p._data, self._data.shape)
     else:  # a scalar p: ATen's bernoulli_distribution<double> (53-bit uniforms)
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={cpp_double(p)}")
-        data = _rng(generator).random(self._data.shape, np.float64) < p
+        data = _drawn(self, lambda shape: _rng(generator).random(shape, np.float64)) < p
     return _random_fill(self, data, "BernoulliBackward0")
 
 
@@ -459,7 +499,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
         raise RuntimeError(
             f"exponential_ expects lambda > 0.0, but found lambda={cpp_double(lambd)}"
         )
-    data = _rng(generator).exponential(1.0 / lambd, self._data.shape, dt)
+    data = _drawn(self, lambda shape: _rng(generator).exponential(1.0 / lambd, shape, dt))
     return _random_fill(self, data, "ExponentialBackward0")
 
 
@@ -476,10 +516,11 @@ def random_(self, *args, generator=None, **kwargs):
 
     low, high = _random_bounds(args, kwargs)
     rng = _rng(generator)
+    dt = self._data.dtype
     if low is None:
-        data = rng.random_full(self._data.shape, self._data.dtype)
+        data = _drawn(self, lambda shape: rng.random_full(shape, dt))
     else:
-        data = rng.integers(low, high, self._data.shape, self._data.dtype)
+        data = _drawn(self, lambda shape: rng.integers(low, high, shape, dt))
     return _random_fill(self, data, "RandomBackward0")
 
 

@@ -923,10 +923,7 @@ def _tanh_backward(grad, result):
         or not r.ndim
     ):
         return grad * (1 - result**2)
-    # NOTE: the same arithmetic in numpy with one temporary instead of three (big tensors
-    # spend more on fresh pages than on the math); values are identical.
-    t = r * r
-    np.subtract(1, t, out=t)
+    t = _one_minus_square(r)
     np.multiply(g, t, out=t)
     return _make(t)
 
@@ -979,11 +976,25 @@ def _tanh_node_backward(n, grad):
     if _fast(g):
         r = _saved_np(n, "result")  # the saved array, without re-wrapping it in a Tensor
         if r.dtype == g.dtype and r.shape == g.shape and r.ndim:
-            t = r * r
-            np.subtract(1, t, out=t)
+            t = _one_minus_square(r)
             np.multiply(g, t, out=t)
             return _make(t)
     return _tanh_backward(grad, n.saved("result"))
+
+
+def _one_minus_square(r: np.ndarray) -> np.ndarray:
+    """``1 - r * r`` rounded once, as ATen's ``tanh_backward`` computes it (a fused
+    multiply-add): float32's square is exact in float64; float64 takes ``_random.fma``."""
+    if r.dtype == np.float64:
+        from .._random import fma
+
+        return fma(-r, r, 1.0)
+    if r.dtype.kind == "f":
+        wide = r.astype(np.float64)
+        return (1.0 - wide * wide).astype(r.dtype)
+    t = r * r
+    np.subtract(1, t, out=t)
+    return t
 
 
 # name -> (numpy forward, saved ("self"/"result"/None), backward(node, grad))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import node_class
-from . import _shown
+from . import _shown, _topk_order
 from ._core import Tensor, needs_grad, record, wrap_dim
 from .reduction import _return_type
 
@@ -107,8 +107,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
         idx = np.zeros((), dtype=np.int64)
         vals = d.copy()
     else:
-        order = _order(d, axis, largest)
-        idx = np.take(order, np.arange(k), axis=axis).astype(np.int64)
+        idx = _topk_indices(d, axis, k, largest, sorted)
         vals = np.take_along_axis(d, idx, axis=axis)
     values, indices = _make(vals), _make(idx)
     if needs_grad(input):
@@ -122,6 +121,25 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
         if raw < 0:
             _shown.show(values, dim=raw)
     return _TOPK(values, indices)
+
+
+def _topk_indices(d, axis, k, largest, sorted_):  # noqa: A002
+    """Each row's top ``k`` indices, tied values in ATen's order (``_topk_order``)."""
+    rows = np.moveaxis(d, axis, -1)
+    shape = rows.shape
+    rows = rows.reshape(-1, shape[-1])
+    order = _order(rows, 1, largest)
+    idx = order[:, :k].astype(np.int64)
+    if k and rows.shape[0]:
+        # ATen's std::nth_element leaves an unsorted result in its own order; ties likewise
+        redo = (
+            np.ones(rows.shape[0], dtype=bool)
+            if not sorted_
+            else _topk_order.needs_aten_order(rows, order, k)
+        )
+        for r in np.flatnonzero(redo):
+            idx[r] = _topk_order.row_order(rows[r].tolist(), k, largest, sorted_)
+    return np.moveaxis(idx.reshape(shape[:-1] + (k,)), -1, axis)
 
 
 def _kth(d, k, axis):

@@ -53,19 +53,120 @@ def threshold(input, threshold, value, inplace=False):
     return where(input > threshold, input, _make(np.asarray(value, dtype=input._data.dtype)))
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
-    """``torch.nn.functional.dropout2d``: zero whole channels (random draws are ours)."""
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
+def _feature_noise(input, p: float):
+    """ATen's ``make_feature_noise(input).bernoulli_(1 - p)``: one draw per (sample, channel),
+    as double uniforms, shaped ``(N, C, 1, ...)``."""
     from ..._creation import _rng
 
     d = input._data
-    shape = d.shape[: d.ndim - 2] + (1, 1)
-    keep = _rng().random(shape, np.float64) < (1.0 - p)  # ATen's feature noise bernoulli_
+    shape = d.shape[:2] + (1,) * (d.ndim - 2)
+    return _rng().random(shape, np.float64) < (1.0 - p)
+
+
+def _check_p(p) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """``torch.nn.functional.dropout2d``: zero whole channels (ATen's ``feature_dropout``),
+    with PyTorch's warnings for inputs that are not 3-D or 4-D."""
+    import warnings
+
+    _check_p(p)
+    nd = input.dim()
+    if nd not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, "
+            "and an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if nd == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    return _feature_dropout(input, p, training)
+
+
+def _feature_dropout(input, p, training):
+    if not training or p == 0.0:
+        return input
+    d = input._data
     scale = d.dtype.type(0) if p == 1.0 else d.dtype.type(1.0) / d.dtype.type(1.0 - p)
-    return input * _make(keep.astype(d.dtype) * scale)
+    return input * _make(_feature_noise(input, p).astype(d.dtype) * scale)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """``torch.nn.functional.dropout1d``: channel dropout on ``(N, C, L)`` or ``(C, L)``."""
+    _check_p(p)
+    nd = input.dim()
+    if nd not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. Note that "
+            "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial "
+            "dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D "
+            "inputs)."
+        )
+    if nd == 2:
+        return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
+    return _feature_dropout(input, p, training)
+
+
+_ALPHA = 1.7580993408473766  # ATen's SELU negative saturation value, -scale * alpha
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """``torch.nn.functional.alpha_dropout``: dropout that keeps SELU's mean and variance."""
+    return _alpha_dropout(input, p, training, feature=False)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """``torch.nn.functional.feature_alpha_dropout``: alpha dropout of whole channels."""
+    return _alpha_dropout(input, p, training, feature=True)
+
+
+def _alpha_dropout(input, p, training, feature):
+    """ATen's ``_dropout_impl`` with ``alpha_dropout``: ``input * (noise * a) + b``, where
+    ``b = (noise - 1) * alpha * a + alpha * a * p``, each step rounded in the input's dtype."""
+    _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    d = input._data
+    if p == 1.0:
+        return input * _make(np.zeros((), d.dtype))
+    if feature:
+        keep = _feature_noise(input, p)
+    else:
+        from ..._creation import _rng
+
+        keep = _rng().random(d.shape, np.float64) < (1.0 - p)
+    noise = keep.astype(d.dtype)
+    a = 1.0 / np.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
+    t = d.dtype.type
+    b = (noise - t(1)) * t(_ALPHA * a) + t(_ALPHA * a * p)
+    return input * _make(noise * t(a)) + _make(b.astype(d.dtype))
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """``torch.nn.functional.gumbel_softmax``, composed as PyTorch composes it (so the
+    same seed draws the same Gumbel noise: ``-log(Exp(1))``)."""
+    from ... import _creation
+
+    gumbels = -_creation.empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = _creation.zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):

@@ -20,6 +20,8 @@ __all__ = [
     "Threshold",
     "Dropout1d",
     "Dropout2d",
+    "AlphaDropout",
+    "FeatureAlphaDropout",
     "CosineSimilarity",
     "PairwiseDistance",
     "ZeroPad1d",
@@ -161,11 +163,22 @@ class _DropoutNd(Module):
 
 
 class Dropout1d(_DropoutNd):
-    pass
+    def forward(self, input):
+        return C.dropout1d(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
     pass
+
+
+class AlphaDropout(_DropoutNd):
+    def forward(self, input):
+        return C.alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    def forward(self, input):
+        return C.feature_alpha_dropout(input, self.p, self.training)
 
 
 class CosineSimilarity(Module):

@@ -1,0 +1,106 @@
+"""Library gaps the conformance programs revealed, each pinned against the oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from tests._oracle import require_torch
+
+pytestmark = pytest.mark.oracle
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_tanh_backward_rounds_one_minus_square_once_as_pytorch(dtype):
+    # ATen's tanh_backward computes grad * (1 - y * y) with a fused multiply-add: a lecture
+    # checks its hand-derived (1 - h**2) * dh against autograd with ==, and gets False.
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    x = aw.tensor(rng.uniform(-3, 3, 4096).astype(dtype), requires_grad=True)
+    g = rng.standard_normal(4096).astype(dtype)
+    out = x.tanh()
+    out.backward(aw.tensor(g))
+    y = out.detach().numpy()  # the saved output the kernel sees
+    want = torch.ops.aten.tanh_backward(torch.from_numpy(g), torch.from_numpy(y)).numpy()
+    assert np.array_equal(x.grad.numpy(), want)
+
+
+FILL_DIAGONAL = [
+    "torch.zeros(5, 2).fill_diagonal_(1, wrap=True)",
+    "torch.zeros(7, 3).fill_diagonal_(1, wrap=True)",
+    "torch.zeros(8, 3).fill_diagonal_(2.5, wrap=True)",
+    "torch.zeros(7, 3).fill_diagonal_(1)",
+    "torch.zeros(2, 4).fill_diagonal_(1, wrap=True)",
+    "torch.zeros(3, 3, 3).fill_diagonal_(3)",
+    "torch.zeros(3, 3, dtype=torch.int64).fill_diagonal_(7)",
+    "torch.zeros(2, 3, 2).fill_diagonal_(3)",
+    "torch.zeros(3).fill_diagonal_(3)",
+    "torch.ones(2, 2, requires_grad=True).fill_diagonal_(3)",
+]
+
+
+def _value_or_error(module, code):
+    try:
+        return eval(code, {"torch": module}).tolist()
+    except RuntimeError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("code", FILL_DIAGONAL)
+def test_fill_diagonal_matches_pytorch(code):
+    torch = require_torch()
+    assert _value_or_error(aw, code) == _value_or_error(torch, code)
+
+
+def test_fill_diagonal_records_copy_slices_and_masks_the_gradient():
+    torch = require_torch()
+
+    def run(module):
+        a = module.ones(3, 3, requires_grad=True)
+        y = a * 2
+        y.fill_diagonal_(0)
+        y.sum().backward()
+        return type(y.grad_fn).__name__, a.grad.tolist()
+
+    assert run(aw) == run(torch)
+
+
+def _tie_heavy_topk_cases():
+    rng = np.random.default_rng(7)
+    cases = []
+    for trial in range(60):
+        shape = tuple(int(s) for s in rng.integers(1, 30, int(rng.integers(1, 4))))
+        dim = int(rng.integers(-len(shape), len(shape)))
+        k = int(rng.integers(0, shape[dim] + 1))
+        dtype = [np.float32, np.float64, np.int64][trial % 3]
+        values = rng.integers(0, int(rng.integers(1, 5)), shape).astype(dtype)
+        if dtype is not np.int64 and trial % 5 == 0:
+            values.flat[rng.integers(0, values.size)] = np.nan
+        cases.append((values, k, dim, trial % 4 != 0, trial % 6 != 0))
+    big = rng.integers(0, 3, 3000).astype(np.float32)  # partial_sort (k * 64 <= n) and not
+    cases += [(big, 40, 0, True, True), (big, 2000, 0, True, True), (big, 500, 0, False, False)]
+    return cases
+
+
+@pytest.mark.parametrize("case", _tie_heavy_topk_cases(), ids=lambda c: f"{c[0].shape}-k{c[1]}")
+def test_topk_orders_ties_as_pytorch(case):
+    # ATen selects with libstdc++'s nth_element/partial_sort: tied values come out in that
+    # order (a lecture's "top bigrams" over integer counts is full of ties)
+    torch = require_torch()
+    values, k, dim, largest, sorted_ = case
+    want = torch.topk(torch.from_numpy(values), k, dim, largest, sorted_)
+    got = aw.topk(aw.tensor(values), k, dim, largest, sorted_)
+    assert got.indices.tolist() == want.indices.tolist()
+    assert np.array_equal(got.values.numpy(), want.values.numpy(), equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_multinomial_without_replacement_orders_zero_probabilities_as_pytorch(seed):
+    torch = require_torch()
+    p = [1.0, 0, 0, 0, 1.0, 0, 0, 0, 0, 2.0]
+    torch.manual_seed(seed)
+    aw.manual_seed(seed)
+    assert (
+        aw.multinomial(aw.tensor(p), 7).tolist() == torch.multinomial(torch.tensor(p), 7).tolist()
+    )
