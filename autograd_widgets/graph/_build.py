@@ -281,6 +281,8 @@ class Builder:
                 nid = by_obj.get(id(n))
                 if nid is None and T.is_leaf_node(n):
                     nid = by_obj.get(("v", id(n.variable)))
+                elif nid is None:  # a torch leaf whose AccumulateGrad is not drawn
+                    nid = by_obj.get(("v", id(n)))
                 if nid is not None:
                     executed.append(nid)
         return {
