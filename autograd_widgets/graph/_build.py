@@ -23,6 +23,8 @@ from ._ids import IdMap
 DEFAULT_MAX_NODES = 1000
 WALK_CAP = 1_000_000  # the walk stops here; the model then says "more than N"
 _MORE = ("more",)  # the key object of the "+N more" node (same id across rebuilds)
+#: said once per drawing that has a tensor on the ``meta`` device
+META_NOTICE = "meta tensors have no data: shapes and dtypes only"
 _SUMMARY_EDGE = 3  # items shown at each end of a saved numpy array's summarised repr
 
 
@@ -281,6 +283,8 @@ class Builder:
                 nid = by_obj.get(id(n))
                 if nid is None and T.is_leaf_node(n):
                     nid = by_obj.get(("v", id(n.variable)))
+                elif nid is None:  # a torch leaf whose AccumulateGrad is not drawn
+                    nid = by_obj.get(("v", id(n)))
                 if nid is not None:
                     executed.append(nid)
         return {
@@ -298,6 +302,8 @@ class Builder:
         if t is None:
             return None
         self.used_tensor_ids.add(id(t))
+        if T.device_type(t) == "meta" and META_NOTICE not in self.notices:
+            self.notices.append(META_NOTICE)
         try:
             return T.describe(t, self.cache)
         except Exception:  # noqa: BLE001 - an exotic tensor must not break the drawing

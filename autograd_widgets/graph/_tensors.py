@@ -201,14 +201,44 @@ class PreviewCache:
         return hit
 
 
+def device_type(t) -> str:
+    """``"cpu"``, ``"cuda"``, ``"meta"``, ... (``"cpu"`` for our tensors)."""
+    if isinstance(getattr(t, "_data", None), np.ndarray):
+        return "cpu"
+    dev = getattr(t, "device", None)
+    return str(getattr(dev, "type", dev or "cpu"))
+
+
+def meta_info(t) -> tuple:
+    """A ``meta`` tensor has a shape and a dtype but no data: PyTorch's own repr, no stats."""
+    size = tuple(int(s) for s in t.shape)
+    return f"tensor(..., device='meta', size={size})", None, False, False
+
+
+def _info_of(t, info) -> tuple:
+    """:func:`array_info` of a tensor on any device, copying at most a summary to the CPU."""
+    dev = device_type(t)
+    if dev == "cpu":
+        return info(to_numpy(t))  # a view of the data: nothing copied
+    if dev == "meta":
+        return meta_info(t)
+    from ._device import device_info  # torch only: a tensor on a GPU or another device
+
+    return device_info(t)
+
+
 def describe(t, cache: PreviewCache | None = None) -> dict:
-    """The wire ``Tensor`` dict of docs/graph-schema.md (``cache`` skips unchanged previews)."""
+    """The wire ``Tensor`` dict of docs/graph-schema.md (``cache`` skips unchanged previews).
+
+    A torch tensor on a GPU (or any device but the CPU) is summarised where it
+    lives: only its edge items and four statistics are copied to the CPU.  A
+    ``meta`` tensor has no values: it shows its shape and dtype only.
+    """
     info = cache.info if cache is not None else array_info
-    a = to_numpy(t)
     g = grad_of(t)
-    value, stats, nan, inf = info(a)
+    value, stats, nan, inf = _info_of(t, info)
     if g is not None:
-        grad, grad_stats, gnan, ginf = info(to_numpy(g))
+        grad, grad_stats, gnan, ginf = _info_of(g, info)
     else:
         grad, grad_stats, gnan, ginf = None, None, False, False
     try:

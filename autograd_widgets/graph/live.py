@@ -24,15 +24,17 @@ Cost: a training step emits ~40 events; a live graph hears ~8 of them (one
 handler per kind, no dispatch on the kind) and rejects most with a few dict
 lookups.
 
-Only weak references are kept: a live graph never keeps tensors alive. With
-``torch`` tensors nothing is emitted; :meth:`LiveGraph.model` still works.
+Only weak references are kept: a live graph never keeps tensors alive (torch's
+``grad_fn`` nodes cannot be weakly referenced: those are held until the roots die).
+Real ``torch`` tensors emit nothing on our bus: a graph over them listens through
+PyTorch's hooks and a function mode instead (:mod:`._torch_live`), same events.
 """
 
 from __future__ import annotations
 
 import weakref
 
-from . import _source
+from . import _source, _torch_live
 from . import _tensors as T
 from ._book import BackwardBook
 from ._build import DEFAULT_MAX_NODES
@@ -257,6 +259,9 @@ class LiveGraph:
     # -- the model --------------------------------------------------------------------------
     def model(self, **overrides) -> GraphModel:
         """A fresh :class:`GraphModel` (ids stable across calls)."""
+        flush = getattr(self._sub, "flush", None)
+        if flush is not None:
+            flush()  # a torch backward pass whose end PyTorch did not report
         if self._grads_pending:
             self._follow_grads()
         opts = {**self.options, **overrides}
@@ -301,7 +306,10 @@ class LiveGraph:
         if cb is not None:
             cb()
 
-    def _listen(self) -> _Subscriptions:
+    def _listen(self):
+        if any(_torch_live.is_torch_tensor(t) for t in self.roots):
+            # real torch emits nothing on our bus: its hooks and a function mode do
+            return _torch_live.TorchSource(self)
         return _Subscriptions(
             {
                 "node_created": self._on_created,
@@ -360,12 +368,16 @@ class LiveGraph:
                     if r is None:
                         mine.append((i, _wref(n)))  # a leaf drawn without its AccumulateGrad
         if mine:
-            self.book.record(mine, leaves)
-            # the leaves' new .grad tensors must be followed (their zero_() is a change):
-            # done by the next build, or by the next version_bump we cannot place
-            self._grads_pending = bool(leaves)
-            self._changed(kind)
+            self._record_pass(mine, leaves)
         self._check_roots()
+
+    def _record_pass(self, mine: list, leaves: list) -> None:
+        """One backward pass through the graph: ``[(position, weakref)]`` of its nodes and leaves."""
+        self.book.record(mine, leaves)
+        # the leaves' new .grad tensors must be followed (their zero_() is a change):
+        # done by the next build, or by the next version_bump we cannot place
+        self._grads_pending = bool(leaves)
+        self._changed("backward_end")
 
     def _follow_grads(self, tensor=None) -> bool:
         """Track the ``.grad`` of the leaves of the last backward; True if one is ``tensor``."""

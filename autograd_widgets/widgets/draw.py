@@ -74,8 +74,8 @@ def draw(
 
     Like torchviz's ``make_dot(out, params=dict(...))``, but interactive, and
     while ``live`` it follows new ops on the drawn tensors, ``backward()``,
-    ``zero_()`` and in-place changes.  Works on real ``torch`` tensors too (drawn
-    once: torch emits no events).
+    ``zero_()`` and in-place changes.  Works on real ``torch`` tensors too, live
+    through PyTorch's public hooks (see :mod:`autograd_widgets.graph._torch_live`).
 
     Parameters
     ----------
