@@ -1211,7 +1211,9 @@ negative = neg
 absolute = abs
 arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
 _round_op = globals()["round"]  # the table's round; ``round`` below adds ``decimals``
-arcsinh, arccosh, arctanh = globals()["asinh"], globals()["acosh"], globals()["atanh"]
+asinh, acosh, atanh = globals()["asinh"], globals()["acosh"], globals()["atanh"]
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+erfc, deg2rad, rad2deg = globals()["erfc"], globals()["deg2rad"], globals()["rad2deg"]
 
 
 def round(input, decimals: int = 0):  # noqa: A001
