@@ -14,7 +14,8 @@ and a ``create_graph=True`` backward, that
 - the ``.grad`` of every leaf and of every intermediate (``retain_grad``) has its tensor's
   dtype.
 
-It runs in CI on numpy 1.26 and on numpy 2.x. No oracle is needed, except to tell, in
+Then a Python number meeting a float32 tensor gives PyTorch's bits, and the optimizers keep
+0-d float32 parameters and their state float32. It runs in CI on numpy 1.26 and on numpy 2.x. No oracle is needed, except to tell, in
 float16, an op PyTorch does not support either (skipped) from one we broke.
 """
 
@@ -27,6 +28,7 @@ import autograd_widgets as aw
 from autograd_widgets.autograd import events
 from autograd_widgets.tensor import WrappedNumber
 from tests._oracle import require_torch
+from tests.nn.test_optim import OPTIMIZERS
 from tests.op_table import TABLE, C
 from tests.test_graph_parity import CASES as PARITY_CASES
 from tests.test_ops import flat_outputs
@@ -193,3 +195,64 @@ def test_dtypes_do_not_drift(case, dtype, create_graph):
         pytest.skip("no differentiable output")
     lines = [f"{where}: {what} is {got}, want {want}" for where, what, got, want in bad]
     assert not lines, f"{case.id} in {dtype}:\n" + "\n".join(dict.fromkeys(lines))
+
+
+# A Python number meets a float32 tensor in float32: rounded to it first, then one rounding.
+# (Not float16: PyTorch computes half ops in float32 with the number unrounded; not pow,
+# whose float32 kernel goes through float64 on purpose: see ``_power_np``.)
+SCALAR_OPS = [
+    ("mul", lambda t, s: t * s),
+    ("rmul", lambda t, s: s * t),
+    ("div", lambda t, s: t / s),
+    ("rdiv", lambda t, s: s / t),
+    ("add", lambda t, s: t + s),
+    ("rsub", lambda t, s: s - t),
+    ("maximum_of_clamp", lambda t, s: t.clamp(min=s)),
+]
+
+
+@pytest.mark.parametrize("number", [float, np.float64], ids=["python", "numpy_float64"])
+@pytest.mark.parametrize("shape", [(), (50,)], ids=["0d", "1d"])
+@pytest.mark.parametrize("op", SCALAR_OPS, ids=[o[0] for o in SCALAR_OPS])
+def test_number_rounds_to_the_tensor_dtype_first(op, shape, number):
+    """Bit for bit PyTorch's result: on numpy 1.x a 0-d float32 times ``0.1`` was computed in
+    float64 and rounded once more (one result in five differed in the last bit)."""
+    torch = require_torch()
+    _, fn = op
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0.5, 3, shape).astype(np.float32)
+    for s in rng.uniform(0.05, 2.5, 20):
+        s = number(s)
+        ours = fn(aw.tensor(x), s)
+        want = fn(torch.tensor(x), s)
+        assert str(ours.dtype) == str(want.dtype)
+        assert ours.numpy().tobytes() == want.numpy().tobytes(), f"{s!r}"
+
+
+@pytest.mark.parametrize(
+    "case", OPTIMIZERS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(OPTIMIZERS)]
+)
+def test_optimizers_keep_0d_float32_parameters_float32(case):
+    """A 0-d parameter (``a = torch.tensor(0.5, requires_grad=True)``, as the polynomial
+    tutorials fit) is where numpy 1.x promoted every optimizer update to float64."""
+    torch = require_torch()
+    name, kwargs = case
+    results = []
+    for m in (aw, torch):
+        params = [m.tensor(v, requires_grad=True) for v in (0.5, -1.25, 2.0)]
+        opt = getattr(m.optim, name)(params, **kwargs)
+        for step in range(8):
+            opt.zero_grad()
+            a, b, c = params
+            loss = ((a * 1.5 + b) * c - 0.3 * step) ** 2
+            loss.backward()
+            opt.step()
+        results.append((params, opt))
+    (ours, opt), (theirs, _) = results
+    for o, t in zip(ours, theirs):
+        assert o.dtype == aw.float32 and o.grad.dtype == aw.float32
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-5, atol=1e-6)
+    for p in ours:
+        for key, value in opt.state[p].items():
+            if isinstance(value, aw.Tensor) and key != "step":
+                assert value.dtype == aw.float32, f"state {key!r} is {value.dtype}"
