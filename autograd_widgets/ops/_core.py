@@ -117,7 +117,9 @@ def record(
     return out
 
 
-def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=None, extra=None):
+def record_multi(
+    cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=None, shown=None, extra=None
+):
     """Like :func:`record` for ops with several differentiable outputs (split, unbind)."""
     if saved is not None:
         for k, v in saved.items():
@@ -126,6 +128,8 @@ def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=
     node = new_node(cls, tuple([edge(t) for t in inputs]), saved, attrs)
     if fields is not None:
         set_fields(node, fields)
+    if shown is not None:
+        node._x()["shown"] = {k: torch_int(v) for k, v in shown.items()}
     if extra is not None:
         node._x().update(extra)
     node._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
