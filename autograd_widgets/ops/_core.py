@@ -15,7 +15,7 @@ from .._dtype import _FLOAT, _INT, from_numpy_dtype, get_default_dtype, promote_
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import Node, SavedTensor, new_node, saved_hooks, undeclared
+from ..autograd.node import Node, SavedTensor, bind_core, new_node, saved_hooks, undeclared
 from ..tensor import Tensor, WrappedNumber, _wrap_dim
 from ._shown import torch_int
 
@@ -195,6 +195,10 @@ def unbroadcast(grad: Tensor, shape) -> Tensor:
             grad.reshape(tuple(shape)) if grad._requires_grad else _make(grad._data.reshape(shape))
         )
     return grad
+
+
+# The engine sums a broadcast gradient back to a leaf's shape with it (``accumulate_grad``).
+bind_core(sum_to=unbroadcast)
 
 
 def _sum_to(d: np.ndarray, axes) -> np.ndarray:
