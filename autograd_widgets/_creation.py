@@ -8,6 +8,7 @@ import numpy as np
 
 from ._dtype import as_dtype, bool_, float32, get_default_dtype, int64
 from ._random import TorchMT, check_std
+from .autograd.node import bind_core
 from .tensor import Tensor
 
 _make = Tensor._make
@@ -438,3 +439,5 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
 
 
 _unused = (float32,)
+
+bind_core(tensor=tensor)  # the engine turns a Python ``gradient=`` into a tensor with it

@@ -15,7 +15,7 @@ from . import _dtype
 from ._dtype import as_dtype, from_numpy_dtype, get_default_dtype
 from .autograd import events
 from .autograd.grad_mode import state as _grad_state
-from .autograd.node import AccumulateGrad, _HookDict, add_hook, new_node
+from .autograd.node import AccumulateGrad, _HookDict, add_hook, bind_core, new_node
 
 _new_obj = object.__new__
 
@@ -681,15 +681,18 @@ def _wrap_output(data, node, output_nr, counter, requires_grad):
     return t
 
 
-def _sum_to(grad: Tensor, shape) -> Tensor:
-    from .ops._core import unbroadcast
-
-    return unbroadcast(grad, shape)
-
-
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
 
 
 # Re-exported for modules that only need the grad-mode flag and the event bus.
 __all__ = ["Tensor", "Size", "is_tensor", "device", "_grad_state", "events"]
+
+# The autograd substrate (node, engine) works with tensors without importing this module.
+bind_core(
+    Tensor=Tensor,
+    WrappedNumber=WrappedNumber,
+    Size=Size,
+    wrap_output=_wrap_output,
+    dtype_of=_dtype_of,
+)

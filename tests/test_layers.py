@@ -30,3 +30,59 @@ def test_widgets_and_graph_never_import_the_notebook_layer():
     for path in _layer_files("widgets", "graph"):
         bad = sorted(m for m in _imports(path) if m.startswith("autograd_widgets.notebook"))
         assert bad == [], f"{path.relative_to(PKG.parent)} imports {bad}"
+
+
+# The autograd substrate, the tensor core and the op machinery (docs/ARCHITECTURE.md).
+SUBSTRATE = ("autograd.node", "autograd.engine", "autograd.grad_mode", "autograd.events")
+SUBSTRATE += ("autograd.anomaly_mode",)
+CORE = SUBSTRATE + ("tensor", "_dtype", "_creation", "_printing", "_random", "_malloc", "ops._core")
+
+
+def _module_path(name: str) -> Path:
+    path = PKG / Path(*name.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _core_edges(name: str) -> set:
+    """The core modules ``name`` imports, at module level or inside functions alike."""
+    found = set()
+    for mod in _imports(_module_path(name)):
+        short = mod.removeprefix("autograd_widgets.")
+        for other in CORE:
+            if other != name and (short == other or short.startswith(other + ".")):
+                found.add(other)
+    return found
+
+
+def test_no_import_cycles_among_core_modules():
+    graph = {name: _core_edges(name) for name in CORE}
+    done, path = set(), []
+
+    def visit(name):
+        if name in path:
+            cycle = path[path.index(name) :] + [name]
+            raise AssertionError("import cycle: " + " -> ".join(cycle))
+        if name in done:
+            return
+        path.append(name)
+        for other in sorted(graph[name]):
+            visit(other)
+        path.pop()
+        done.add(name)
+
+    for name in CORE:
+        visit(name)
+
+
+def test_the_substrate_never_imports_the_tensor_core():
+    for name in SUBSTRATE:
+        path = _module_path(name)
+        bad = sorted(
+            m
+            for m in _imports(path)
+            if m.startswith(
+                ("autograd_widgets.tensor", "autograd_widgets._creation", "autograd_widgets.ops")
+            )
+        )
+        assert bad == [], f"{name} imports {bad}"
+        assert "sys.modules" not in path.read_text(encoding="utf-8"), name

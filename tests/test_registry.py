@@ -60,8 +60,9 @@ def test_nodes_are_registered_and_complete_when_announced(case):
         flat_outputs(out)
     finally:
         events.remove_listener(listener)
-    for node, _ in seen:
+    for node, state in seen:
         cls = type(node)
         if cls.__module__.startswith("torch.autograd"):
             continue  # custom Functions
         assert REGISTRY.get(cls.__name__) is cls, f"{cls.__name__} is not in the registry"
+        assert _state(node) == state, f"{cls.__name__} changed after node_created"

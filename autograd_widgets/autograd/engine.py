@@ -19,51 +19,10 @@ import numpy as np
 from . import events
 from .anomaly_mode import anomaly
 from .grad_mode import state as _grad_state
-from .node import AccumulateGrad, unpack_hooked
+from .node import AccumulateGrad, core, unpack_hooked
 from .node import hooks_used as _hooks_used
 
 _ACC_PRIORITY = -(1 << 62)  # AccumulateGrad runs as soon as it is ready, as in PyTorch
-
-
-def _tensor_mod():
-    import sys
-
-    return sys.modules["autograd_widgets.tensor"]
-
-
-def accumulate_grad(var, grad) -> None:
-    """Add ``grad`` into ``var.grad`` (``AccumulateGrad``), running the leaf's hooks first."""
-    if grad is None:
-        return
-    hooks = var._hooks
-    if hooks:
-        for fn in tuple(hooks.values()):
-            new = fn(grad)
-            if new is not None:
-                grad = new
-    Tensor = _tensor_mod().Tensor
-    if grad._data.shape != var._data.shape:
-        grad = _tensor_mod()._sum_to(grad, var._data.shape)
-    if grad._data.dtype != var._data.dtype:
-        grad = Tensor._make(grad._data.astype(var._data.dtype))
-    old = var._grad
-    if _grad_state.enabled:
-        # create_graph: keep the graph of the gradient, never modify in place.
-        var._grad = grad if old is None else old + grad
-    elif old is None:
-        # Copy: the incoming array may be shared with another leaf or with the caller.
-        var._grad = Tensor._make(np.array(grad._data, copy=True))
-    elif old._data.shape != grad._data.shape:
-        var._grad = Tensor._make(old._data + grad._data)
-    else:
-        np.add(old._data, grad._data, out=old._data, casting="unsafe")
-        old._vc.v += 1
-    post = var._post_acc_hooks
-    if post:
-        for fn in tuple(post.values()):
-            fn(var)
-    if events.listeners:
-        events.emit("grad_accumulated", tensor=var, grad=var._grad)
 
 
 def _root_node(t):
@@ -75,8 +34,7 @@ def _root_node(t):
 
 
 def _make_root_grads(tensors, grad_tensors, for_grad: bool):
-    T = _tensor_mod()
-    Tensor = T.Tensor
+    Tensor = core.Tensor
     grads = []
     for i, t in enumerate(tensors):
         g = grad_tensors[i] if grad_tensors is not None and i < len(grad_tensors) else None
@@ -86,18 +44,16 @@ def _make_root_grads(tensors, grad_tensors, for_grad: bool):
             if not t._data.dtype.kind == "f":
                 raise RuntimeError(
                     "grad can be implicitly created only for real scalar outputs but got "
-                    f"{T._dtype_of(t)}"
+                    f"{core.dtype_of(t)}"
                 )
             g = Tensor._make(np.ones(t._data.shape, dtype=t._data.dtype))
         else:
             if not isinstance(g, Tensor):
-                from .._creation import tensor as _tensor
-
-                g = _tensor(g, dtype=T._dtype_of(t))
+                g = core.tensor(g, dtype=core.dtype_of(t))
             if g._data.shape != t._data.shape:
                 raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{i}] has a shape of {T.Size(g._data.shape)!r} "
-                    f"and output[{i}] has a shape of {T.Size(t._data.shape)!r}."
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {core.Size(g._data.shape)!r} "
+                    f"and output[{i}] has a shape of {core.Size(t._data.shape)!r}."
                 )
         grads.append(g)
     return grads
@@ -119,9 +75,8 @@ def run_backward(
     """
     if retain_graph is None:
         retain_graph = create_graph
-    T = _tensor_mod()
     for i, t in enumerate(tensors):
-        if not isinstance(t, T.Tensor):
+        if not isinstance(t, core.Tensor):
             raise TypeError(
                 f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
             )
@@ -142,7 +97,7 @@ def run_backward(
     if inputs is not None:
         capture = {}
         for i, t in enumerate(inputs):
-            if not isinstance(t, T.Tensor):
+            if not isinstance(t, core.Tensor):
                 raise TypeError(
                     f"expected Tensor as element {i} in argument 1, but got {type(t).__name__}"
                 )
@@ -410,7 +365,7 @@ def _run_pre_hooks(node, extra, grads):
 def _accumulate_nonleaf(t, g) -> None:
     if g is None:
         return
-    Tensor = _tensor_mod().Tensor
+    Tensor = core.Tensor
     if t._grad is None:
         t._grad = g if _grad_state.enabled else Tensor._make(np.array(g._data, copy=True))
     else:
@@ -421,7 +376,7 @@ def _accumulate_nonleaf(t, g) -> None:
 
 def _materialize(node, grads):
     """Zero-fill missing gradients of a multi-output node."""
-    Tensor = _tensor_mod().Tensor
+    Tensor = core.Tensor
     out = []
     for g, (shape, dt) in zip(grads, node._out_meta):
         out.append(g if g is not None else Tensor._make(np.zeros(shape, dtype=dt)))

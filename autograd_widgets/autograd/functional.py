@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .grad_mode import enable_grad
+
 
 def _tup(x):
     from ..tensor import Tensor
@@ -28,7 +30,6 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     from . import grad
 
     ins, single = _prep(inputs, create_graph)
-    from ..autograd.grad_mode import enable_grad
 
     with enable_grad():
         out = func(*ins)
@@ -58,7 +59,6 @@ def jacobian(
     """Full Jacobian by one reverse pass per output element."""
     from ..tensor import Tensor
     from . import grad
-    from .grad_mode import enable_grad
 
     ins, single_in = _prep(inputs, create_graph)
     with enable_grad():
@@ -126,7 +126,6 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """Jacobian-vector product via the double-vjp trick."""
     from ..tensor import Tensor
     from . import grad
-    from .grad_mode import enable_grad
 
     ins, single = _prep(inputs, create_graph)
     vs = (v,) if isinstance(v, Tensor) else (tuple(v) if v is not None else None)

@@ -7,7 +7,10 @@ import inspect
 import threading
 
 from . import events
-from . import node as _node
+
+# Non-empty once ``inference_mode`` has been entered: only then can a saved tensor be one
+# (``SavedTensor`` checks it).
+inference_seen: list = []
 
 
 class _State(threading.local):
@@ -151,8 +154,8 @@ class inference_mode(_DecoratorContextManager):
     def __enter__(self) -> None:
         self.prev, self.prev_inf = state.enabled, state.inference
         if self.mode:
-            if not _node.inference_seen:
-                _node.inference_seen.append(True)
+            if not inference_seen:
+                inference_seen.append(True)
             state.inference = True
             _set_enabled(False)
 

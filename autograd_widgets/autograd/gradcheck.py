@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+
+from .grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -19,7 +23,6 @@ def _tensors(x):
 
 def _numerical_jacobian(fn, inputs, idx, eps):
     """Central differences of every output w.r.t. ``inputs[idx]``: list of (n_in, n_out) arrays."""
-    from ..autograd.grad_mode import no_grad
 
     x = inputs[idx]
     flat = x._data.reshape(-1)  # a view: perturb in place
@@ -77,7 +80,6 @@ def gradcheck(
     masked=None,
 ) -> bool:
     """Compare gradients from autograd with central finite differences (``torch.autograd.gradcheck``)."""
-    import warnings
 
     inputs = _tensors(inputs)
     diff_idx = [
@@ -149,7 +151,6 @@ def gradgradcheck(
 
     def first_grads(*args):
         # Finite differences call this under no_grad; the first derivatives need a graph.
-        from .grad_mode import enable_grad
 
         ins, gos = args[:n_in], args[n_in:]
         with enable_grad():

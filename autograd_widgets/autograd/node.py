@@ -16,7 +16,31 @@ import weakref
 
 import numpy as np
 
+from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
+from . import events
+from .grad_mode import inference_seen, state
+
 _seq = itertools.count()
+
+
+class _Core:
+    """What the substrate needs from the tensor core, handed over by the core at import
+    (``bind_core``): the substrate never imports ``Tensor``, so it sits below it."""
+
+    Tensor = WrappedNumber = Size = None
+    wrap_output = sum_to = dtype_of = tensor = None
+
+
+core = _Core()
+
+
+def bind_core(**parts) -> None:
+    """Called by ``tensor.py`` and ``_creation.py`` once their names exist."""
+    for name, value in parts.items():
+        if not hasattr(_Core, name):
+            raise AttributeError(f"the substrate needs no {name!r}")
+        setattr(core, name, value)
+
 
 _NUMBER_TYPES = (bool, int, float, np.bool_, np.number)
 
@@ -81,8 +105,6 @@ def add_hook(hooks: _HookDict, fn) -> RemovableHandle:
 saved_hooks: list = []
 hooks_disabled: list = []
 hooks_used: list = []  # non-empty once a pack hook has run: the engine then pre-unpacks
-# Non-empty once ``inference_mode`` has been entered: only then can a saved tensor be one.
-inference_seen: list = []
 
 INFERENCE_SAVE_MESSAGE = (
     "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
@@ -146,8 +168,6 @@ class SavedTensor:
 
     def _pack(self, hooks, tensor, given, is_output: bool) -> None:
         """Run ``pack_hook(given)`` (in no-grad mode) and keep its result instead of ``tensor``."""
-        from .grad_mode import state
-
         grad_fn = None if is_output else tensor._grad_fn
         acc = None
         if grad_fn is None and not is_output and tensor._requires_grad:
@@ -176,8 +196,7 @@ class SavedTensor:
                 "Calling register_hooks on a saved tensor whose hooks have already been set. "
                 "Hint: only one pair of hooks is allowed at a time."
             )
-        from ..tensor import Tensor
-
+        Tensor = core.Tensor
         if self.tensor is not None:  # an input: the hook sees it detached
             tensor = self.tensor
             given = tensor.detach()
@@ -188,8 +207,7 @@ class SavedTensor:
         self._pack((pack_hook, unpack_hook), tensor, given, self.tensor is None)
 
     def _unpack_hooked(self, node):
-        from ..tensor import Tensor
-
+        Tensor = core.Tensor
         value = self.hooks[1](self.packed)
         if not isinstance(value, Tensor):
             raise TypeError(
@@ -214,16 +232,12 @@ class SavedTensor:
             t = self.tensor
             if t is not None:
                 shape = list(t._data.shape)
-                from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
-
                 type_str = _DTYPE_TO_TYPE_STRING[from_numpy_dtype(t._data.dtype)]
                 where = ""
                 if t._grad_fn is not None:
                     where = f", which is output {t._output_nr} of {_short(t._grad_fn.name())},"
                 desc = f"[{type_str} {shape}]{where}"
             else:
-                from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
-
                 type_str = _DTYPE_TO_TYPE_STRING[from_numpy_dtype(self.data.dtype)]
                 desc = f"[{type_str} {list(self.data.shape)}], which is output {self.output_nr} of {_short(node.name())},"
             raise RuntimeError(
@@ -236,8 +250,7 @@ class SavedTensor:
             return self.tensor
         if self.hooks is not None:
             return self.cache if self.cache is not None else self._unpack_hooked(node)
-        wrap = _wrap_output or _load_wrap_output()
-        return wrap(self.data, node, self.output_nr, self.counter, self.requires_grad)
+        return core.wrap_output(self.data, node, self.output_nr, self.counter, self.requires_grad)
 
 
 def unpack_hooked(node, keep: bool) -> None:
@@ -285,15 +298,6 @@ class RawSavedTensor:  # shown as torch._C._autograd.SavedTensor (names set belo
 
 RawSavedTensor.__name__ = RawSavedTensor.__qualname__ = "SavedTensor"
 RawSavedTensor.__module__ = "torch._C._autograd"
-
-_wrap_output = None  # tensor._wrap_output; tensor.py imports this module, so it is bound lazily
-
-
-def _load_wrap_output():
-    global _wrap_output
-    from ..tensor import _wrap_output
-
-    return _wrap_output
 
 
 def _short(name: str) -> str:
@@ -370,9 +374,7 @@ class Node:
         cache = self._x().setdefault("wrapped", {})
         t = cache.get(key)
         if t is None:
-            from ..tensor import WrappedNumber
-
-            t = cache[key] = WrappedNumber.of(value)
+            t = cache[key] = core.WrappedNumber.of(value)
         return t
 
     def __dir__(self):
@@ -434,14 +436,43 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"  # PyTorch's C++ name, as its name() reports
 
     def apply(self, grads: tuple) -> tuple:
-        global _accumulate_grad
-        if _accumulate_grad is None:  # engine imports this module: bound on first use
-            from .engine import accumulate_grad as _accumulate_grad
-        _accumulate_grad(self.variable, grads[0])
+        accumulate_grad(self.variable, grads[0])
         return ()
 
 
-_accumulate_grad = None
+def accumulate_grad(var, grad) -> None:
+    """Add ``grad`` into ``var.grad`` (``AccumulateGrad``), running the leaf's hooks first."""
+    if grad is None:
+        return
+    hooks = var._hooks
+    if hooks:
+        for fn in tuple(hooks.values()):
+            new = fn(grad)
+            if new is not None:
+                grad = new
+    Tensor = core.Tensor
+    if grad._data.shape != var._data.shape:
+        grad = core.sum_to(grad, var._data.shape)
+    if grad._data.dtype != var._data.dtype:
+        grad = Tensor._make(grad._data.astype(var._data.dtype))
+    old = var._grad
+    if state.enabled:
+        # create_graph: keep the graph of the gradient, never modify in place.
+        var._grad = grad if old is None else old + grad
+    elif old is None:
+        # Copy: the incoming array may be shared with another leaf or with the caller.
+        var._grad = Tensor._make(np.array(grad._data, copy=True))
+    elif old._data.shape != grad._data.shape:
+        var._grad = Tensor._make(old._data + grad._data)
+    else:
+        np.add(old._data, grad._data, out=old._data, casting="unsafe")
+        old._vc.v += 1
+    post = var._post_acc_hooks
+    if post:
+        for fn in tuple(post.values()):
+            fn(var)
+    if events.listeners:
+        events.emit("grad_accumulated", tensor=var, grad=var._grad)
 
 
 def new_node(cls, next_functions: tuple, saved=None, attrs=None):

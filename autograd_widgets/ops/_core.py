@@ -22,7 +22,7 @@ from .._dtype import (
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import Node, SavedTensor, new_node, saved_hooks, undeclared
+from ..autograd.node import Node, SavedTensor, bind_core, new_node, saved_hooks, undeclared
 from ..tensor import Tensor, WrappedNumber, _wrap_dim
 from ._shown import torch_int
 
@@ -124,7 +124,9 @@ def record(
     return out
 
 
-def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=None, extra=None):
+def record_multi(
+    cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=None, shown=None, extra=None
+):
     """Like :func:`record` for ops with several differentiable outputs (split, unbind)."""
     if saved is not None:
         for k, v in saved.items():
@@ -133,6 +135,8 @@ def record_multi(cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=
     node = new_node(cls, tuple([edge(t) for t in inputs]), saved, attrs)
     if fields is not None:
         set_fields(node, fields)
+    if shown is not None:
+        node._x()["shown"] = {k: torch_int(v) for k, v in shown.items()}
     if extra is not None:
         node._x().update(extra)
     node._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
@@ -198,6 +202,10 @@ def unbroadcast(grad: Tensor, shape) -> Tensor:
             grad.reshape(tuple(shape)) if grad._requires_grad else _make(grad._data.reshape(shape))
         )
     return grad
+
+
+# The engine sums a broadcast gradient back to a leaf's shape with it (``accumulate_grad``).
+bind_core(sum_to=unbroadcast)
 
 
 def _sum_to(d: np.ndarray, axes) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 ``x.sum(-1).grad_fn._saved_dim`` is ``(18446744073709551615,)`` in PyTorch (the C++
 ``int64_t`` read back as unsigned). The backward formulas here use normalised dims;
-:func:`show` records the user's value, converted the same way, for ``_saved_<name>``.
+``record(..., shown={...})`` keeps the user's value, converted the same way, for
+``_saved_<name>``.
 """
 
 from __future__ import annotations
@@ -18,15 +19,6 @@ def torch_int(v):
     if isinstance(v, int) and not isinstance(v, bool) and v < 0:
         return v + _U64
     return v
-
-
-def show(out, **values) -> None:
-    """Make ``out.grad_fn._saved_<name>`` report ``values`` (run only when they differ)."""
-    node = out._grad_fn
-    if node is not None:
-        shown = node._x().setdefault("shown", {})
-        for k, v in values.items():
-            shown[k] = torch_int(v)
 
 
 def negative(v) -> bool:

@@ -115,32 +115,33 @@ def select(input, dim, index):
         SelectBackward0,
         {"dim": dim, "index": index, "self_sym_sizes": d.shape},
         lambda b: b.select(dim, index),
+        shown={"index": raw, "dim": raw_dim} if raw < 0 or raw_dim < 0 else None,
     )
-    if (raw < 0 or raw_dim < 0) and out._grad_fn is not None:
-        _shown.show(out, index=raw, dim=raw_dim)
     return out
 
 
-def slice_dim(input, dim, start, end, step=1):
+def slice_dim(input, dim, start, end, step=1, shown=None):
+    """``input[..., start:end:step]`` along ``dim``; ``shown``: ``_saved_*`` as the caller
+    was given them (``narrow``)."""
     d = input._data
     size = d.shape[dim]
     raw_start, raw_end = start, end
     start, end, _ = slice(start, end, step).indices(size)
     end = max(end, start)
     res = d[(slice(None),) * dim + (slice(start, end, step),)]
-    out = _unary_view(
+    # PyTorch reports the bounds as written: a missing end is INT64_MAX, -1 stays -1.
+    raw_start = 0 if raw_start is None else raw_start
+    raw_end = _shown.INT64_MAX if raw_end is None else raw_end
+    if raw_start != start or raw_end != end:
+        shown = {"start": raw_start, "end": raw_end, **(shown or {})}
+    return _unary_view(
         input,
         res,
         SliceBackward0,
         {"dim": dim, "end": end, "self_sym_sizes": d.shape, "start": start, "step": step},
         lambda b: slice_dim(b, dim, start, end, step),
+        shown=shown,
     )
-    # PyTorch reports the bounds as written: a missing end is INT64_MAX, -1 stays -1.
-    raw_start = 0 if raw_start is None else raw_start
-    raw_end = _shown.INT64_MAX if raw_end is None else raw_end
-    if (raw_start != start or raw_end != end) and out._grad_fn is not None:
-        _shown.show(out, start=raw_start, end=raw_end)
-    return out
 
 
 # --- __getitem__ -----------------------------------------------------------------------------------

@@ -171,10 +171,13 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     out = _make(z)
     if needs_grad(input):
         record(
-            DiagEmbedBackward0, out, (input,), None, {"dim1": dim1, "dim2": dim2, "offset": offset}
+            DiagEmbedBackward0,
+            out,
+            (input,),
+            None,
+            {"dim1": dim1, "dim2": dim2, "offset": offset},
+            shown={"dim1": raw[0], "dim2": raw[1]} if _shown.negative(raw) else None,
         )
-        if _shown.negative(raw):
-            _shown.show(out, dim1=raw[0], dim2=raw[1])
     return out
 
 
@@ -321,9 +324,8 @@ def _linalg_cross(input, other, *, dim=-1):
             saved,
             {"dim": d},
             fields={"input_shapes": (a.shape, b.shape)},
+            shown={"dim": dim} if dim < 0 else None,
         )
-        if dim < 0:
-            _shown.show(out, dim=dim)
     return out
 
 

@@ -371,11 +371,15 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     out = _make(np.asarray(d.prod(axis=ax, keepdims=keepdim, dtype=dt)))
     if needs_grad(input):
         record(
-            ProdBackward1, out, (input,), {"self": input}, {"dim": ax, "keepdim": keepdim}, "result"
+            ProdBackward1,
+            out,
+            (input,),
+            {"self": input},
+            {"dim": ax, "keepdim": keepdim},
+            "result",
+            shown={"dim": dim} if dim < 0 else None,
         )
         _keep_input_dtype(out, input)
-        if dim < 0:
-            _shown.show(out, dim=dim)
     return out
 
 
@@ -502,9 +506,8 @@ def _extreme(input, dim, keepdim, other, np_red, np_arg, full_cls, dim_cls, name
             (input,),
             {"indices": indices},
             {"dim": ax, "keepdim": keepdim, "self_sym_sizes": d.shape},
+            shown={"dim": dim} if dim < 0 else None,
         )
-        if dim < 0:
-            _shown.show(values, dim=dim)
     return _RETURN_TYPES[name](values, indices)
 
 
@@ -741,9 +744,10 @@ def _var_impl(input, dim, unbiased, keepdim, correction, cls, np_fn):
             },
             saved_result,
             fields={"dims": axes},
+            shown={"correction": None}
+            if dim is None and unbiased is None and correction is None
+            else None,
         )
-        if dim is None and unbiased is None and correction is None:
-            _shown.show(out, correction=None)  # PyTorch reports the default correction as None
     return out
 
 
@@ -1038,10 +1042,15 @@ def cumsum(input, dim, *, dtype=None):
     res = np.cumsum(d, axis=ax if d.ndim else None, dtype=_sum_dtype(d, dtype)).reshape(d.shape)
     out = _make(res)
     if needs_grad(input):
-        record(CumsumBackward0, out, (input,), None, {"dim": ax})
+        record(
+            CumsumBackward0,
+            out,
+            (input,),
+            None,
+            {"dim": ax},
+            shown={"dim": dim} if dim < 0 else None,
+        )
         _keep_input_dtype(out, input)
-        if dim < 0:
-            _shown.show(out, dim=dim)
     return out
 
 
@@ -1095,10 +1104,16 @@ def cumprod(input, dim, *, dtype=None):
     res = np.cumprod(d, axis=ax if d.ndim else None, dtype=_sum_dtype(d, dtype)).reshape(d.shape)
     out = _make(res)
     if needs_grad(input):
-        record(CumprodBackward0, out, (input,), {"self": input}, {"dim": ax}, "result")
+        record(
+            CumprodBackward0,
+            out,
+            (input,),
+            {"self": input},
+            {"dim": ax},
+            "result",
+            shown={"dim": dim} if dim < 0 else None,
+        )
         _keep_input_dtype(out, input)
-        if dim < 0:
-            _shown.show(out, dim=dim)
     return out
 
 
@@ -1170,9 +1185,15 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
         res = e / e.sum(axis=ax, keepdims=True) if d.size else e
     out = _make(np.asarray(res, dtype=d.dtype))
     if needs_grad(input):
-        record(SoftmaxBackward0, out, (input,), None, {"dim": ax}, "result")
-        if dim is not None and dim < 0:
-            _shown.show(out, dim=dim)
+        record(
+            SoftmaxBackward0,
+            out,
+            (input,),
+            None,
+            {"dim": ax},
+            "result",
+            shown={"dim": dim} if dim is not None and dim < 0 else None,
+        )
     return out
 
 
@@ -1189,9 +1210,15 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
         res = d.copy()
     out = _make(np.asarray(res, dtype=d.dtype))
     if needs_grad(input):
-        record(LogSoftmaxBackward0, out, (input,), None, {"dim": ax}, "result")
-        if dim is not None and dim < 0:
-            _shown.show(out, dim=dim)
+        record(
+            LogSoftmaxBackward0,
+            out,
+            (input,),
+            None,
+            {"dim": ax},
+            "result",
+            shown={"dim": dim} if dim is not None and dim < 0 else None,
+        )
     return out
 
 
@@ -1244,9 +1271,8 @@ def sort(input, dim=-1, descending=False, stable=False):
             (input,),
             {"indices": indices},
             {"dim": ax, "self_sym_sizes": d.shape},
+            shown={"dim": dim} if dim < 0 else None,
         )
-        if dim < 0:
-            _shown.show(values, dim=dim)
     return _RETURN_TYPES["sort"](values, indices)
 
 

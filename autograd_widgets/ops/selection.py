@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import node_class
-from . import _shown, _topk_order
+from . import _topk_order
 from ._core import Tensor, needs_grad, record, wrap_dim
 from .reduction import _return_type
 
@@ -117,9 +117,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
             (input,),
             {"indices": indices},
             {"dim": dim, "self_sym_sizes": d.shape},
+            shown={"dim": raw} if raw < 0 else None,
         )
-        if raw < 0:
-            _shown.show(values, dim=raw)
     return _TOPK(values, indices)
 
 

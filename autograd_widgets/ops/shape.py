@@ -86,11 +86,11 @@ def _mark_multi_view(outs) -> None:
                 o.__dict__["_multi_view"] = True
 
 
-def _unary_view(input, res, cls, attrs, view_fn, saved=None):
+def _unary_view(input, res, cls, attrs, view_fn, saved=None, shown=None):
     out = _make(res)
     _as_view(out, input, view_fn)
     if grad_state.enabled and input._requires_grad:
-        record(cls, out, (input,), saved, attrs)
+        record(cls, out, (input,), saved, attrs, shown=shown)
     elif events.listeners and events.hears("op_no_grad"):
         no_grad_event(cls.__name__, out, (input,))
     return out
@@ -261,9 +261,8 @@ def transpose(input, dim0, dim1):
         TransposeBackward0,
         {"dim0": a, "dim1": b},
         lambda x: x.transpose(a, b),
+        shown={"dim0": dim0, "dim1": dim1} if dim0 < 0 or dim1 < 0 else None,
     )
-    if (dim0 < 0 or dim1 < 0) and out._grad_fn is not None:
-        _shown.show(out, dim0=dim0, dim1=dim1)
     return out
 
 
@@ -290,10 +289,13 @@ def permute(input, *dims):
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     out = _unary_view(
-        input, np.transpose(d, dims), PermuteBackward0, {"dims": dims}, lambda b: b.permute(dims)
+        input,
+        np.transpose(d, dims),
+        PermuteBackward0,
+        {"dims": dims},
+        lambda b: b.permute(dims),
+        shown={"dims": given} if _shown.negative(given) else None,
     )
-    if out._grad_fn is not None and _shown.negative(given):
-        _shown.show(out, dims=given)
     return out
 
 
@@ -460,10 +462,13 @@ def unsqueeze(input, dim):
     d = input._data
     raw, dim = dim, wrap_dim(dim, d.ndim + 1)
     out = _unary_view(
-        input, np.expand_dims(d, dim), UnsqueezeBackward0, {"dim": dim}, lambda b: b.unsqueeze(dim)
+        input,
+        np.expand_dims(d, dim),
+        UnsqueezeBackward0,
+        {"dim": dim},
+        lambda b: b.unsqueeze(dim),
+        shown={"dim": raw} if raw < 0 else None,
     )
-    if raw < 0 and out._grad_fn is not None:
-        _shown.show(out, dim=raw)
     return out
 
 
@@ -537,13 +542,19 @@ def roll(input, shifts, dims=None):
             raise IndexError(f"Dimension specified as {raw[0]} but tensor has no dimensions")
         out = _make(np.roll(d, sh, dd))
     if needs_grad(input):
-        record(RollBackward0, out, (input,), None, {"dims": dd, "shifts": sh})
-        if _shown.negative(sh) or _shown.negative(dims):
-            _shown.show(
-                out,
-                shifts=sh,
-                dims=() if dims is None else ((dims,) if isinstance(dims, int) else tuple(dims)),
-            )
+        record(
+            RollBackward0,
+            out,
+            (input,),
+            None,
+            {"dims": dd, "shifts": sh},
+            shown={
+                "shifts": sh,
+                "dims": () if dims is None else ((dims,) if isinstance(dims, int) else tuple(dims)),
+            }
+            if _shown.negative(sh) or _shown.negative(dims)
+            else None,
+        )
     return out
 
 
@@ -561,9 +572,8 @@ def narrow(input, dim, start, length):
         )
     from .indexing import slice_dim
 
-    out = slice_dim(input, dim, start, start + length, 1)
-    if raw_dim < 0 and out._grad_fn is not None:
-        _shown.show(out, dim=raw_dim, start=start, end=start + length)
+    shown = {"dim": raw_dim, "start": start, "end": start + length} if raw_dim < 0 else None
+    out = slice_dim(input, dim, start, start + length, 1, shown=shown)
     return out
 
 
@@ -630,9 +640,8 @@ def cat(tensors, dim=0, *, out=None):
                     t._data.shape[ax] if any(t is x for x in live) else None for t in tensors
                 )
             },
+            shown={"dim": dim} if dim < 0 else None,
         )
-        if dim < 0:
-            _shown.show(o, dim=dim)
     return o
 
 
@@ -664,9 +673,14 @@ def stack(tensors, dim=0, *, out=None):
     dt = promote(*tensors)
     o = _make(np.stack([t._data.astype(dt, copy=False) for t in tensors], axis=ax))
     if needs_grad(*tensors):
-        record(StackBackward0, o, tuple(tensors), None, {"dim": ax})
-        if dim < 0:
-            _shown.show(o, dim=dim)
+        record(
+            StackBackward0,
+            o,
+            tuple(tensors),
+            None,
+            {"dim": ax},
+            shown={"dim": dim} if dim < 0 else None,
+        )
     return o
 
 

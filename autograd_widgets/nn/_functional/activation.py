@@ -260,7 +260,6 @@ GluBackward0 = node_class("GluBackward0", _glu_backward, saved=("self",), attrs=
 def glu(input, dim=-1):
     """``F.glu``: ``a * sigmoid(b)`` for the two halves along ``dim``, one ``GluBackward0``."""
     from ...ops._core import wrap_dim
-    from ...ops._shown import show
 
     x = input._data
     if x.ndim == 0:
@@ -273,9 +272,14 @@ def glu(input, dim=-1):
     a, b = np.split(x, 2, axis=d)
     out = _make(np.asarray(a / (1 + np.exp(-b)), dtype=x.dtype))
     if needs_grad(input):
-        record(GluBackward0, out, (input,), {"self": input}, {"dim": d})
-        if dim < 0:
-            show(out, dim=dim)
+        record(
+            GluBackward0,
+            out,
+            (input,),
+            {"self": input},
+            {"dim": d},
+            shown={"dim": dim} if dim < 0 else None,
+        )
     return out
 
 

@@ -253,7 +253,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 # --- nll_loss / cross_entropy -------------------------------------------------------------------------
 def _nll_backward(n, grad):
     # coef holds -weight[target] / total_weight at each target position: the loss is linear in input.
-    coef = n._extra["coef"]
+    coef = n.coef
     g = grad._data
     if (
         n._attrs["reduction"] != _NONE
@@ -275,6 +275,7 @@ NllLossBackward0 = node_class(
     _nll_backward,
     saved=("self", "target", "weight", "total_weight"),
     attrs=("ignore_index", "reduction"),
+    fields=("coef",),  # the backward's constant, not a saved value of PyTorch's
 )
 # Spatial targets ((N, C, d1, ...) input) go through PyTorch's nll_loss2d kernel.
 NllLoss2DBackward0 = node_class(
@@ -282,6 +283,7 @@ NllLoss2DBackward0 = node_class(
     _nll_backward,
     saved=("self", "target", "weight", "total_weight"),
     attrs=("ignore_index", "reduction"),
+    fields=("coef",),  # the backward's constant, not a saved value of PyTorch's
 )
 
 
@@ -360,15 +362,15 @@ def nll_loss(
             np.put_along_axis(coef, safe[..., None], -scale[..., None].astype(x.dtype), axis=-1)
             coef = coef[0] if x.ndim == 1 else np.moveaxis(coef, -1, 1)
         saved = {"self": input, "target": target, "weight": weight, "total_weight": _make(total)}
-        node = record(
+        record(
             NllLoss2DBackward0 if x.ndim > 2 else NllLossBackward0,
             out,
             (input,),
             saved,
             # PyTorch shows the default ignore_index -100 as an unsigned int64.
             {"ignore_index": torch_int(ignore_index), "reduction": _ENUM[reduction]},
-        )._grad_fn
-        node._x()["coef"] = coef  # the backward's constant, not a saved value of PyTorch's
+            fields={"coef": coef},
+        )
     return out
 
 

@@ -44,7 +44,7 @@ def _layer_norm_backward(n, grad):
     gy = grad * w if w is not None else grad
     # NOTE: PyTorch saves no eps (its formula uses the saved rstd); ours recomputes the
     # statistics differentiably, so it keeps eps aside (not a ``_saved_*`` value).
-    gx, xhat = _norm_input_grad(x, gy, axes, n._extra["eps"])
+    gx, xhat = _norm_input_grad(x, gy, axes, n.eps)
     gx = gx if n.next_functions[0][0] is not None else None
     gw = (grad * xhat).sum(batch_axes) if n.next_functions[1][0] is not None else None
     gb = grad.sum(batch_axes) if n.next_functions[2][0] is not None else None
@@ -56,6 +56,7 @@ NativeLayerNormBackward0 = node_class(
     _layer_norm_backward,
     saved=("input", "weight", "bias", "result1", "result2"),
     attrs=("normalized_shape",),
+    fields=("eps",),  # PyTorch's NativeLayerNormBackward0 does not expose eps
 )
 
 
@@ -110,9 +111,13 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             "result2": _make(rstd.astype(x.dtype, copy=False)),
         }
         record(
-            NativeLayerNormBackward0, out, (input, weight, bias), saved, {"normalized_shape": ns}
+            NativeLayerNormBackward0,
+            out,
+            (input, weight, bias),
+            saved,
+            {"normalized_shape": ns},
+            fields={"eps": eps},
         )
-        out._grad_fn._x()["eps"] = eps
     return out
 
 
@@ -129,7 +134,7 @@ def _batch_norm_backward(n, grad):
     else:
         # Evaluation: the running statistics as they were in the forward (PyTorch keeps the
         # running tensors themselves, which a later training step updates in place).
-        mean, rstd = (_make(v.reshape(shape)) for v in n._extra["eval_stats"])
+        mean, rstd = (_make(v.reshape(shape)) for v in n.eval_stats)
         xhat = (x - mean) * rstd
         gx = gy * rstd
     gx = gx if n.next_functions[0][0] is not None else None
@@ -143,6 +148,8 @@ NativeBatchNormBackward0 = node_class(
     _batch_norm_backward,
     saved=("input", "weight", "running_mean", "running_var", "result1", "result2"),
     attrs=("training", "eps"),
+    # In evaluation, the running statistics as the forward used them.
+    fields=("eval_stats",),
 )
 
 
@@ -213,9 +220,8 @@ def batch_norm(
             (input, weight, bias),
             saved,
             {"training": training, "eps": eps},
+            fields=None if training else {"eval_stats": stats},
         )
-        if not training:
-            out._grad_fn._x()["eval_stats"] = stats
     return out
 
 
