@@ -1,7 +1,16 @@
 """``torch.utils.data``: datasets, samplers, ``DataLoader`` and ``random_split``."""
 
 from .dataloader import DataLoader, default_collate
-from .dataset import ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split
+from .dataset import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    StackDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 from .sampler import (
     BatchSampler,
     RandomSampler,
@@ -22,6 +31,8 @@ __all__ = [
     "IterableDataset",
     "TensorDataset",
     "ConcatDataset",
+    "StackDataset",
+    "ChainDataset",
     "Subset",
     "random_split",
     "DataLoader",
