@@ -1,5 +1,6 @@
 """``torch.utils.data``: datasets, samplers, ``DataLoader`` and ``random_split``."""
 
+from . import dataset as _dataset
 from .dataloader import DataLoader, default_collate
 from .dataset import (
     ChainDataset,
@@ -27,14 +28,7 @@ def get_worker_info():
 
 
 __all__ = [
-    "Dataset",
-    "IterableDataset",
-    "TensorDataset",
-    "ConcatDataset",
-    "StackDataset",
-    "ChainDataset",
-    "Subset",
-    "random_split",
+    *_dataset.__all__,
     "DataLoader",
     "default_collate",
     "Sampler",
