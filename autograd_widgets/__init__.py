@@ -127,6 +127,14 @@ def is_floating_point(input) -> bool:
     return input.is_floating_point()
 
 
+def is_complex(input) -> bool:
+    return input.is_complex()
+
+
+def is_signed(input) -> bool:
+    return input.is_signed()
+
+
 def is_nonzero(input) -> bool:
     return builtin_bool(input)
 
