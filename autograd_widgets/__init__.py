@@ -127,6 +127,14 @@ def is_floating_point(input) -> _builtin_bool:
     return input.is_floating_point()
 
 
+def is_complex(input) -> _builtin_bool:
+    return input.is_complex()
+
+
+def is_signed(input) -> _builtin_bool:
+    return input.is_signed()
+
+
 def is_nonzero(input) -> _builtin_bool:
     return _builtin_bool(input)
 

@@ -372,6 +372,15 @@ class Tensor(metaclass=_TensorType):
     def is_complex(self) -> bool:
         return False
 
+    def is_signed(self) -> bool:
+        """Whether the dtype holds negative numbers (floats and signed integers; not bool or
+        uint8)."""
+        return self._data.dtype.kind in "fi"
+
+    @property
+    def is_cpu(self) -> bool:
+        return True  # the only device here
+
     def element_size(self) -> int:
         return self._data.itemsize
 

@@ -322,6 +322,21 @@ case("nansum_dim", lambda m, x: x.nansum(1, keepdim=True), [(3, 4)], gen=with_na
 case("nansum_dims", lambda m, x: m.nansum(x, (0, 2)), [(2, 3, 4)], gen=with_nans)
 case("nanmean", lambda m, x: m.nanmean(x), [(3, 4)], gen=with_nans)
 case("nanmean_dim", lambda m, x: x.nanmean(0), [(5, 4)], gen=with_nans)
+case("aminmax_min", lambda m, x: m.aminmax(x).min, [(3, 4)], [()], gen=distinct)
+case("aminmax_max_dim", lambda m, x: x.aminmax(dim=1).max, [(3, 4)], gen=distinct)
+case("aminmax_neg_dim", lambda m, x: x.aminmax(dim=-1, keepdim=True).max, [(3, 4)], gen=distinct)
+case(
+    "aminmax_both",
+    lambda m, x: (lambda r: r.min * 2 + r.max)(m.aminmax(x, dim=0, keepdim=True)),
+    [(3, 4)],
+    gen=distinct,
+)
+case(
+    "aminmax_ties",
+    lambda m, x: (lambda r: r.min.sum() + r.max.sum() * 3)(m.aminmax(x.round(), dim=1)),
+    [(4, 5)],
+    fd=False,  # round() makes ties on purpose: the gradient is split evenly among them
+)
 case("ravel", lambda m, x: x.ravel(), [(3, 4)])
 case("ravel_transposed", lambda m, x: x.t().ravel(), [(3, 4)])
 case("sum", lambda m, x: x.sum(), [(3, 4)], [()], [(0, 3)])

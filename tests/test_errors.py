@@ -693,6 +693,16 @@ def logaddexp_number_other(m):
     m.logaddexp(m.ones(2), 1.0)
 
 
+@error
+def aminmax_of_empty(m):
+    m.aminmax(m.ones(0))
+
+
+@error
+def aminmax_over_empty_dim(m):
+    m.aminmax(m.ones(2, 0), dim=1)
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..tensor import Tensor, WrappedNumber
 from . import (
+    _aminmax,
     _cdist,
     _einsum,
     _histogram,
@@ -20,6 +21,7 @@ from . import (
     selection,
     shape,
 )
+from ._aminmax import *  # noqa: F403
 from ._cdist import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
@@ -167,7 +169,7 @@ unsqueeze squeeze flip fliplr flipud roll narrow chunk tensor_split unbind selec
 take_along_dim scatter scatter_add index_select masked_fill masked_select nonzero argwhere index_add
 matmul mm bmm mv dot inner outer ger addmm float_power round greater greater_equal less
 less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit sort argsort true_divide
-divide multiply subtract asinh acosh atanh arcsinh arccosh arctanh erfc deg2rad rad2deg nansum
+divide multiply subtract aminmax asinh acosh atanh arcsinh arccosh arctanh erfc deg2rad rad2deg nansum
 nanmean
 """.split()
 
@@ -437,5 +439,6 @@ _FAMILIES = (
     _cdist,
     _histogram,
     _nan_reductions,
+    _aminmax,
 )
 __all__ = sorted({name for mod in _FAMILIES for name in mod.__all__}) + _INPLACE_FUNCTIONS

@@ -21,7 +21,7 @@ from .. import _creation
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..ops import cat
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check
+from .optimizer import Optimizer, _check_lr
 
 __all__ = ["LBFGS"]
 
@@ -158,9 +158,7 @@ class LBFGS(Optimizer):
         history_size=100,
         line_search_fn=None,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        _check(0.0 <= lr, f"Invalid learning rate: {lr}")
+        _check_lr(lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         defaults = dict(

@@ -98,6 +98,18 @@ class LRScheduler:
     def _group_lrs(self) -> list:
         return [group["lr"] for group in self.optimizer.param_groups]
 
+    def _set_lrs(self, compute) -> None:
+        """Set the groups' learning rates to ``compute()``, called as from ``step()`` (where
+        ``get_lr`` does not warn)."""
+        self._get_lr_called_within_step = True
+        try:
+            values = compute()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, values):
+            group["lr"] = lr
+        self._last_lr = self._group_lrs()
+
     def step(self, epoch=None) -> None:
         if self._step_count == 1:
             if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
@@ -448,7 +460,7 @@ class MultiplicativeLR(LambdaLR):
 
     def get_lr(self) -> list:
         self._warn_outside_step()
-        if self.last_epoch > 0:
+        if not self._is_initial:  # (so a SequentialLR restart at epoch 0 multiplies too)
             return [
                 group["lr"] * lmbda(self.last_epoch)
                 for lmbda, group in zip(self.lr_lambdas, self.optimizer.param_groups)
@@ -528,14 +540,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_cur = epoch
         self.last_epoch = math.floor(epoch)
         self._step_count = getattr(self, "_step_count", 0) + 1
-        self._get_lr_called_within_step = True
-        try:
-            values = self.get_lr()
-        finally:
-            self._get_lr_called_within_step = False
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
-        self._last_lr = self._group_lrs()
+        self._set_lrs(self.get_lr)
 
 
 class OneCycleLR(LRScheduler):
@@ -661,3 +666,9 @@ class OneCycleLR(LRScheduler):
                 else:
                     group["momentum"] = computed_momentum
         return lrs
+
+
+# Schedulers made of schedulers (they build on the classes above).
+from ._sequential import ChainedScheduler, SequentialLR  # noqa: E402
+
+__all__ += ["SequentialLR", "ChainedScheduler"]

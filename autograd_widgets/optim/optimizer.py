@@ -261,3 +261,10 @@ def _cast_state(param: Tensor, key: str, value):
 def _check(cond: bool, message: str) -> None:
     if not cond:
         raise ValueError(message)
+
+
+def _check_lr(lr) -> None:
+    """PyTorch's learning-rate checks (a tensor learning rate must hold one number)."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    _check(0.0 <= lr, f"Invalid learning rate: {lr}")

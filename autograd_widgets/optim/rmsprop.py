@@ -1,4 +1,5 @@
-"""``optim.RMSprop`` and ``optim.Adagrad``."""
+"""``optim.RMSprop``, ``optim.Adagrad`` and ``optim.Adadelta``: per-element step sizes from
+running averages of squared gradients."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import numpy as np
 
 from .._dtype import scalar_like
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check
+from .optimizer import Optimizer, _check, _check_lr
 
-__all__ = ["RMSprop", "Adagrad"]
+__all__ = ["RMSprop", "Adagrad", "Adadelta"]
 
 
 class RMSprop(Optimizer):
@@ -136,4 +137,60 @@ class Adagrad(Optimizer):
             s = state["sum"]._data
             s += g * g
             d -= scalar_like(clr, g) * (g / (np.sqrt(s) + scalar_like(eps, s)))
+            p._vc.v += 1
+
+
+class Adadelta(Optimizer):
+    """``torch.optim.Adadelta`` (Zeiler 2012): steps scaled by ``rms(past steps) / rms(grads)``,
+    times ``lr``; the arithmetic of PyTorch's single-tensor implementation."""
+
+    def __init__(
+        self,
+        params,
+        lr=1.0,
+        rho=0.9,
+        eps=1e-6,
+        weight_decay=0,
+        foreach=None,
+        *,
+        capturable=False,
+        maximize=False,
+        differentiable=False,
+    ) -> None:
+        _check_lr(lr)
+        _check(0.0 <= rho <= 1.0, f"Invalid rho value: {rho}")
+        _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
+        _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(
+            lr=lr,
+            rho=rho,
+            eps=eps,
+            weight_decay=weight_decay,
+            maximize=maximize,
+            capturable=capturable,
+            foreach=foreach,
+            differentiable=differentiable,
+        )
+        super().__init__(params, defaults)
+
+    def _update_group(self, group: dict) -> None:
+        lr, rho, eps, wd = float(group["lr"]), group["rho"], group["eps"], group["weight_decay"]
+        for p, g in self._grads(group):
+            d = p._data
+            state = self.state[p]
+            if "square_avg" not in state:
+                state["square_avg"] = Tensor._make(np.zeros_like(d))
+                state["acc_delta"] = Tensor._make(np.zeros_like(d))
+            self._step_count(state)
+            t = d.dtype.type
+            if wd != 0:
+                g = g + t(wd) * d
+            square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
+            square_avg *= t(rho)
+            square_avg += t(1 - rho) * g * g
+            std = np.sqrt(square_avg + t(eps))
+            delta = np.sqrt(acc_delta + t(eps)) / std * g
+            acc_delta *= t(rho)
+            acc_delta += t(1 - rho) * delta * delta
+            d -= t(lr) * delta
             p._vc.v += 1

@@ -29,6 +29,9 @@ OPTIMIZERS = [
     ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.01)),
     ("RMSprop", dict(lr=0.005, alpha=0.9, momentum=0.5)),
     ("Adagrad", dict(lr=0.1)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.05)),
+    ("Adadelta", dict(lr=2.0, maximize=True)),
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.02, initial_accumulator_value=0.1)),
 ]
 
@@ -94,7 +97,7 @@ def test_optimizer_matches_torch(case, dtype):
                 assert osd["state"][k][key].dtype.__repr__() == repr(v.dtype), key
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad", "Adadelta"])
 def test_state_dict_round_trip(name):
     kwargs = {"SGD": dict(lr=0.05, momentum=0.9)}.get(name, dict(lr=0.01))
     aw.manual_seed(0)
@@ -187,6 +190,8 @@ ERRORS = [
     lambda t: t.optim.SGD([t.ones(2)], lr=-1),
     lambda t: t.optim.SGD([t.ones(2)], lr=0.1, nesterov=True),
     lambda t: t.optim.Adam([t.ones(2)], betas=(1.0, 0.9)),
+    lambda t: t.optim.Adadelta([t.ones(2)], rho=1.5),
+    lambda t: t.optim.Adadelta([t.ones(2)], eps=-1),
     lambda t: t.optim.SGD([{"params": [t.nn.Parameter(t.ones(1))]}, {"params": 3}], lr=0.1),
 ]
 

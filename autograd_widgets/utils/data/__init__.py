@@ -1,7 +1,17 @@
 """``torch.utils.data``: datasets, samplers, ``DataLoader`` and ``random_split``."""
 
+from . import dataset as _dataset
 from .dataloader import DataLoader, default_collate
-from .dataset import ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split
+from .dataset import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    StackDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 from .sampler import (
     BatchSampler,
     RandomSampler,
@@ -18,12 +28,7 @@ def get_worker_info():
 
 
 __all__ = [
-    "Dataset",
-    "IterableDataset",
-    "TensorDataset",
-    "ConcatDataset",
-    "Subset",
-    "random_split",
+    *_dataset.__all__,
     "DataLoader",
     "default_collate",
     "Sampler",
