@@ -239,6 +239,14 @@ UNARY = {
     "arctan": {},
     "negative": {},
     "absolute": {},
+    "asinh": {},
+    "acosh": {"gen": lambda rng, shape: rng.uniform(1.2, 3.0, shape)},
+    "atanh": {"gen": unit},
+    "arcsinh": {},
+    "arctanh": {"gen": unit},
+    "erfc": {},
+    "deg2rad": {},
+    "rad2deg": {},
 }
 for _op, _kw in UNARY.items():
     case(_op, (lambda op: lambda m, x: getattr(m, op)(x))(_op), *UNARY_SHAPES, **_kw)
@@ -299,6 +307,23 @@ case("hypot", lambda m, x, y: m.hypot(x, y), [(3, 4), (3, 4)], gen=positive)
 
 # --- reductions -------------------------------------------------------------------------------
 R3 = [(2, 3, 4)]
+case("logaddexp", lambda m, x, y: m.logaddexp(x, y), *BINARY_SHAPES)
+case("logaddexp2", lambda m, x, y: x.logaddexp2(y), [(3, 4), (4,)])
+
+
+def with_nans(rng, shape):
+    """Values with about a quarter NaN (the nan-reductions skip them; their gradient is 0)."""
+    x = rng.uniform(-2, 2, shape)
+    return np.where(rng.random(shape) < 0.25, np.nan, x)
+
+
+case("nansum", lambda m, x: m.nansum(x), [(3, 4)], [()], gen=with_nans)
+case("nansum_dim", lambda m, x: x.nansum(1, keepdim=True), [(3, 4)], gen=with_nans)
+case("nansum_dims", lambda m, x: m.nansum(x, (0, 2)), [(2, 3, 4)], gen=with_nans)
+case("nanmean", lambda m, x: m.nanmean(x), [(3, 4)], gen=with_nans)
+case("nanmean_dim", lambda m, x: x.nanmean(0), [(5, 4)], gen=with_nans)
+case("ravel", lambda m, x: x.ravel(), [(3, 4)])
+case("ravel_transposed", lambda m, x: x.t().ravel(), [(3, 4)])
 case("sum", lambda m, x: x.sum(), [(3, 4)], [()], [(0, 3)])
 case("sum_dim", lambda m, x: x.sum(1), R3)
 case("sum_dim_neg_keepdim", lambda m, x: m.sum(x, -1, keepdim=True), R3)
@@ -782,6 +807,35 @@ case(
     "group_norm_affine",
     lambda m, x, w, b: m.nn.functional.group_norm(x, 3, w, b),
     [(2, 6, 2, 2), (6,), (6,)],
+)
+
+
+def away_from_lambd(rng, shape):
+    """|x| in (0.1, 0.4) or (0.6, 2): finite differences stay off the shrink functions' jumps."""
+    mag = np.where(
+        rng.random(shape) < 0.5, rng.uniform(0.1, 0.4, shape), rng.uniform(0.6, 2, shape)
+    )
+    return mag * rng.choice([-1.0, 1.0], shape)
+
+
+def around_three(rng, shape):
+    """Values on both sides of hardswish/hardsigmoid's corners at -3 and 3, off the corners."""
+    return rng.choice([-1.0, 1.0], shape) * rng.choice([0.5, 2.0, 3.4, 4.2], shape) + rng.uniform(
+        -0.2, 0.2, shape
+    )
+
+
+case("selu", lambda m, x: m.nn.functional.selu(x), *UNARY_SHAPES)
+case("celu", lambda m, x: m.nn.functional.celu(x, 1.7), [(3, 4)])
+case("hardswish", lambda m, x: m.nn.functional.hardswish(x), [(3, 4)], gen=around_three)
+case("hardsigmoid", lambda m, x: m.nn.functional.hardsigmoid(x), [(3, 4)], gen=around_three)
+case("softshrink", lambda m, x: m.nn.functional.softshrink(x), [(3, 4)], gen=away_from_lambd)
+case("hardshrink", lambda m, x: m.nn.functional.hardshrink(x), [(3, 4)], gen=away_from_lambd)
+case("rms_norm", lambda m, x: m.nn.functional.rms_norm(x, (4,)), [(3, 4)])
+case(
+    "rms_norm_weight",
+    lambda m, x, w: m.nn.functional.rms_norm(x, [2, 3], w, eps=1e-3),
+    [(4, 2, 3), (2, 3)],
 )
 case("glu", lambda m, x: m.nn.functional.glu(x), [(2, 4)])
 case("glu_dim0", lambda m, x: m.nn.functional.glu(x, 0), [(4, 3)])

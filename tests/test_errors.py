@@ -628,6 +628,71 @@ def saved_output_of_an_overload_modified_in_place(m):
     z.sum().backward()
 
 
+@error
+def linear_float64_input_float32_layer(m):
+    m.nn.functional.linear(m.ones(2, 2, dtype=m.float64), m.ones(3, 2), m.ones(3))
+
+
+@error
+def addmm_integer_bias(m):
+    m.addmm(m.ones(3, dtype=m.int64), m.ones(2, 2), m.ones(2, 3))
+
+
+@error
+def selu_of_integers(m):
+    m.nn.functional.selu(m.ones(2, dtype=m.int64))
+
+
+@error
+def hardswish_of_integers(m):
+    m.nn.functional.hardswish(m.ones(2, dtype=m.int64))
+
+
+@error
+def hardshrink_of_integers(m):
+    m.nn.functional.hardshrink(m.ones(2, dtype=m.int64))
+
+
+@error
+def celu_alpha_zero(m):
+    m.nn.functional.celu(m.ones(2), 0.0)
+
+
+@error
+def softshrink_negative_lambda(m):
+    m.nn.functional.softshrink(m.ones(2, dtype=m.float64), -1)
+
+
+@error
+def rms_norm_wrong_shape(m):
+    m.nn.RMSNorm(3)(m.ones(2, 4))
+
+
+@error
+def rms_norm_wrong_shape_2d(m):
+    m.nn.functional.rms_norm(m.ones(2, 4, 5), [2, 3])
+
+
+@error
+def rms_norm_too_few_dims(m):
+    m.nn.functional.rms_norm(m.ones(4), [2, 4])
+
+
+@error
+def nanmean_of_integers(m):
+    m.nanmean(m.ones(2, dtype=m.int64))
+
+
+@error
+def logaddexp_of_integers(m):
+    m.logaddexp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64))
+
+
+@error
+def logaddexp_number_other(m):
+    m.logaddexp(m.ones(2), 1.0)
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

@@ -71,7 +71,8 @@ DIFFERENT = {
 }
 
 # nn.functional's few C++-bound functions take ``out=`` only as an artefact of the binding.
-for _name in "adaptive_avg_pool1d avg_pool1d avg_pool2d gelu linear pixel_shuffle pixel_unshuffle softplus".split():
+_F_WITH_OUT = "adaptive_avg_pool1d avg_pool1d avg_pool2d gelu linear pixel_shuffle pixel_unshuffle"
+for _name in (_F_WITH_OUT + " softplus hardshrink softshrink").split():
     DIFFERENT[f"nn.functional.{_name}"] = ({"out"}, "out= in nn.functional is a binding artefact")
 
 

@@ -54,6 +54,14 @@ class RemovableHandle:
     def __exit__(self, *exc) -> None:
         self.remove()
 
+    # Pickled (and deep-copied) with the hook dict it points to, as PyTorch's handle is.
+    def __getstate__(self):
+        return (self._hooks() if self._hooks is not None else None, self._key)
+
+    def __setstate__(self, state) -> None:
+        hooks, self._key = state
+        self._hooks = weakref.ref(hooks) if hooks is not None else None
+
 
 class _HookDict(dict):
     """An ordered dict of hooks that can be weakly referenced by handles."""

@@ -9,11 +9,13 @@ from .modules.module import (
     register_module_forward_pre_hook,
     register_module_full_backward_hook,
 )
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
 __all__ = _modules_all + [
     "Parameter",
     "Buffer",
+    "UninitializedParameter",
+    "UninitializedBuffer",
     "functional",
     "init",
     "utils",

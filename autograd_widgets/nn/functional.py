@@ -30,6 +30,14 @@ from ._functional.activation import (
     softplus,
     tanhshrink,
 )
+from ._functional.activation_more import (
+    celu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    selu,
+    softshrink,
+)
 from ._functional.adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
 from ._functional.attention import scaled_dot_product_attention
 from ._functional.blocks import fold, pixel_shuffle, pixel_unshuffle, unfold
@@ -58,7 +66,7 @@ from ._functional.loss import (
     nll_loss,
     smooth_l1_loss,
 )
-from ._functional.normalization import batch_norm, layer_norm
+from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.resample import conv_transpose2d, interpolate
 from ._functional.sparse import embedding, one_hot, pad
 
@@ -102,6 +110,13 @@ __all__ = [
     "log_softmax",
     "logsigmoid",
     "tanhshrink",
+    "selu",
+    "celu",
+    "hardswish",
+    "hardsigmoid",
+    "softshrink",
+    "hardshrink",
+    "rms_norm",
     "pdist",
     "pixel_shuffle",
     "pixel_unshuffle",

@@ -9,6 +9,7 @@ from . import (
     _cdist,
     _einsum,
     _histogram,
+    _nan_reductions,
     composite,
     indexing,
     inplace,
@@ -22,6 +23,7 @@ from . import (
 from ._cdist import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
+from ._nan_reductions import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -132,6 +134,11 @@ def _split(self, split_size, dim=0):
     return shape.split(self, split_size, dim)
 
 
+def _ravel(self):
+    """``Tensor.ravel``: ``contiguous().view(-1)``, as PyTorch composes it."""
+    return shape.view(self.contiguous(), -1)
+
+
 def _norm(self, p="fro", dim=None, keepdim=False, dtype=None):
     """``Tensor.norm``: ``torch.norm`` without its ``out=``, as PyTorch's method."""
     return reduction.norm(self, p, dim, keepdim, dtype=dtype)
@@ -158,7 +165,8 @@ unsqueeze squeeze flip fliplr flipud roll narrow chunk tensor_split unbind selec
 take_along_dim scatter scatter_add index_select masked_fill masked_select nonzero argwhere index_add
 matmul mm bmm mv dot inner outer ger addmm einsum float_power round greater greater_equal less
 less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit sort argsort true_divide
-divide multiply subtract
+divide multiply subtract asinh acosh atanh arcsinh arccosh arctanh erfc deg2rad rad2deg nansum
+nanmean
 """.split()
 
 for _name in _SAME_NAME:
@@ -184,12 +192,15 @@ def _tensor_other_method(name, fn):
     return method
 
 
-for _name in "maximum minimum fmax fmin atan2 hypot logical_and logical_or logical_xor".split():
+for _name in (
+    "maximum minimum fmax fmin atan2 hypot logical_and logical_or logical_xor logaddexp logaddexp2"
+).split():
     setattr(Tensor, _name, _tensor_other_method(_name, globals()[_name]))
 
 Tensor.where = lambda self, condition, other: pointwise.where(condition, self, other)
 Tensor.max = _max
 Tensor.split = _split
+Tensor.ravel = _ravel
 Tensor.norm = _norm
 Tensor.min = _min
 Tensor._to_dtype = _to_dtype
@@ -284,6 +295,7 @@ _INPLACE = """
 add sub mul div pow clamp clip clamp_min clamp_max neg abs exp log sqrt sin cos tanh sigmoid relu
 floor ceil round trunc frac sign reciprocal rsqrt square remainder fmod lerp masked_fill scatter
 scatter_add index_add log1p expm1 exp2 log2 log10 tan atan asin acos sinh cosh erf nan_to_num
+asinh acosh atanh erfc deg2rad rad2deg
 """.split()
 for _name in _INPLACE:
     setattr(Tensor, _name + "_", inplace._make_inplace(_name, globals()[_name]))
@@ -399,6 +411,7 @@ def _public_names():
         selection,
         composite,
         _histogram,
+        _nan_reductions,
         _einsum,
         _cdist,
     ):

@@ -9,7 +9,16 @@ import numpy as np
 
 from ..autograd import events
 from ..autograd.node import Node, node_class
-from ._core import Tensor, grad_state, needs_grad, no_grad_event, promote, record, write_out
+from ._core import (
+    Tensor,
+    grad_state,
+    needs_grad,
+    no_grad_event,
+    promote,
+    record,
+    scalar_type_name,
+    write_out,
+)
 
 _make = Tensor._make
 
@@ -366,6 +375,14 @@ AddmmBackward0.strides_of = ("mat1", "mat2")
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     a, b = mat1._data, mat2._data
+    # ATen's addmm meta checks dtypes first: no promotion between the three (F.linear's
+    # "mat1 and mat2 must have the same dtype" for float64 input to a float32 layer).
+    for name, t in (("self", input), ("mat1", mat1)):
+        if t._data.dtype != b.dtype:
+            raise RuntimeError(
+                f"{name} and mat2 must have the same dtype, but got "
+                f"{scalar_type_name(t._data.dtype)} and {scalar_type_name(b.dtype)}"
+            )
     if a.ndim != 2 or b.ndim != 2:
         raise RuntimeError(
             f"mat1 must be a matrix, got {a.ndim}-D tensor"

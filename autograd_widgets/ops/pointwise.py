@@ -789,6 +789,12 @@ def _erf_np(d):
     return np.vectorize(_erf, otypes=[d.dtype])(d) if d.size else d.copy()
 
 
+def _erfc_np(d):
+    from math import erfc as _erfc
+
+    return np.vectorize(_erfc, otypes=[d.dtype])(d) if d.size else d.copy()
+
+
 def _round_np(d):
     return np.round(d)
 
@@ -938,6 +944,24 @@ UNARY = {
     ),
     "atan": (np.arctan, "self", lambda n, grad: grad / (1 + n.saved("self") ** 2), "AtanBackward0"),
     "sinh": (np.sinh, "self", lambda n, grad: grad * cosh(n.saved("self")), "SinhBackward0"),
+    "asinh": (
+        np.arcsinh,
+        "self",
+        lambda n, grad: grad * rsqrt(n.saved("self") ** 2 + 1),
+        "AsinhBackward0",
+    ),
+    "acosh": (
+        np.arccosh,
+        "self",
+        lambda n, grad: grad * rsqrt(n.saved("self") ** 2 - 1),
+        "AcoshBackward0",
+    ),
+    "atanh": (
+        np.arctanh,
+        "self",
+        lambda n, grad: grad * (1 / (1 - n.saved("self") ** 2)),
+        "AtanhBackward0",
+    ),
     "cosh": (np.cosh, "self", lambda n, grad: grad * sinh(n.saved("self")), "CoshBackward0"),
     "tanh": (
         _f64(np.tanh, can_warn=False),
@@ -953,6 +977,24 @@ UNARY = {
         "self",
         lambda n, grad: grad * (2 / math.sqrt(math.pi)) * exp(-(n.saved("self") ** 2)),
         "ErfBackward0",
+    ),
+    "erfc": (
+        _erfc_np,
+        "self",
+        lambda n, grad: -2.0 / math.sqrt(math.pi) * exp(-(n.saved("self") ** 2)) * grad,
+        "ErfcBackward0",
+    ),
+    "deg2rad": (
+        lambda d: d * d.dtype.type(math.pi / 180),
+        None,
+        lambda n, grad: grad * (math.pi / 180),
+        "Deg2RadBackward0",
+    ),
+    "rad2deg": (
+        lambda d: d * d.dtype.type(180 / math.pi),
+        None,
+        lambda n, grad: grad * (180 / math.pi),
+        "Rad2DegBackward0",
     ),
     "sign": (
         lambda d: d.copy() if d.dtype.kind == "b" else np.sign(d),
@@ -1042,6 +1084,7 @@ abs = globals()["abs"]  # noqa: A001
 negative = neg
 absolute = abs
 arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
+arcsinh, arccosh, arctanh = globals()["asinh"], globals()["acosh"], globals()["atanh"]
 
 
 def round(input, decimals: int = 0):  # noqa: A001
@@ -1537,6 +1580,46 @@ def hypot(input, other):
     if out._grad_fn is not None:
         out._grad_fn._saved["result"] = _saved_output(out)
     return out
+
+
+def _logaddexp_backward(base):
+    """``log(b^x + b^y)``: each input's share of the sum (``b`` is e or 2)."""
+    power = exp if base == "e" else globals()["exp2"]
+
+    def backward(node, grad):
+        x, y = node.saved("self"), node.saved("other")
+        return grad / (1 + power(y - x)), grad / (1 + power(x - y))
+
+    return backward
+
+
+LogaddexpBackward0 = node_class(
+    "LogaddexpBackward0", _logaddexp_backward("e"), saved=("other", "self"), base=BinaryNode
+)
+Logaddexp2Backward0 = node_class(
+    "Logaddexp2Backward0", _logaddexp_backward("2"), saved=("other", "self"), base=BinaryNode
+)
+
+
+def _logaddexp_op(name, np_fn, cls, doc):
+    def op(input, other):
+        _tensor_other(name, other)
+        dt = binary_operands(input, other)[2]
+        if dt.kind != "f":
+            raise not_implemented_for(f"{name}_cpu", dt)
+        return _binary(np_fn, cls, input, other, ("self", "other"))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
+
+
+logaddexp = _logaddexp_op(
+    "logaddexp", np.logaddexp, LogaddexpBackward0, "``torch.logaddexp``: ``log(e**x + e**y)``."
+)
+logaddexp2 = _logaddexp_op(
+    "logaddexp2", np.logaddexp2, Logaddexp2Backward0, "``torch.logaddexp2``: ``log2(2**x + 2**y)``."
+)
 
 
 # --- comparisons and logic: no gradient, bool results --------------------------------

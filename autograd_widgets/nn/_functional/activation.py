@@ -158,7 +158,9 @@ EluBackward1 = node_class(
 
 def elu(input, alpha=1.0, inplace=False):
     def f(x):
-        d = as_float_input(x)
+        d = x._data
+        if d.dtype.kind != "f":
+            raise not_implemented_for("elu_cpu", d.dtype)
         res = np.where(d > 0, d, alpha * np.expm1(np.minimum(d, 0))).astype(d.dtype)
         cls = EluBackward1 if inplace else EluBackward0
         return _unary(x, res, cls, {"alpha": alpha, "scale": 1, "input_scale": 1})

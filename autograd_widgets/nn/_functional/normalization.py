@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.node import node_class
+from ...ops import pointwise as _pw
 from ...ops._core import Tensor, needs_grad, record, scalar_type_name
 
 _make = Tensor._make
 
-__all__ = ["layer_norm", "batch_norm"]
+__all__ = ["layer_norm", "batch_norm", "rms_norm"]
 
 
 def _norm_input_grad(x: Tensor, gy: Tensor, axes, eps: float):
@@ -58,16 +59,39 @@ NativeLayerNormBackward0 = node_class(
 )
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """``torch.nn.functional.layer_norm`` over the trailing ``normalized_shape`` dims."""
+def _trailing_axes(x: np.ndarray, normalized_shape, star: str = "*, ") -> tuple:
+    """The last ``len(normalized_shape)`` axes, after PyTorch's check that they match
+    (``layer_norm`` prints the expected shape as ``[*, 3]``, ``rms_norm`` as ``[*3]``)."""
     ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    x = input._data
+    if star == "*" and len(ns) > x.ndim:  # rms_norm's own check (a ValueError in PyTorch)
+        raise ValueError(f"Input tensor must have at least {len(ns)} dimensions, but got {x.ndim}")
     if x.shape[x.ndim - len(ns) :] != ns or len(ns) > x.ndim:
         raise RuntimeError(
-            f"Given normalized_shape={list(ns)}, expected input with shape [*, "
+            f"Given normalized_shape={list(ns)}, expected input with shape [{star}"
             f"{', '.join(str(s) for s in ns)}], but got input of size{list(x.shape)}"
         )
-    axes = tuple(range(x.ndim - len(ns), x.ndim))
+    return ns, tuple(range(x.ndim - len(ns), x.ndim))
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """``F.rms_norm``: ``x / sqrt(mean(x**2) + eps) * weight`` over the trailing dims.
+
+    Composed as PyTorch's CPU path composes it (``Pow``, ``Mean``, ``Add``, ``Rsqrt``,
+    ``Mul`` nodes); ``eps`` defaults to the dtype's machine epsilon.
+    """
+    _, axes = _trailing_axes(input._data, normalized_shape, star="*")
+    axes = axes[::-1]  # ATen lists the reduced dims from the last one
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps) if input.is_floating_point() else 0.0
+    # ATen adds eps as a Scalar (AddBackward1), not as a wrapped tensor (AddBackward0).
+    out = input * _pw._add_scalar(input.pow(2).mean(axes, keepdim=True), eps).rsqrt()
+    return out if weight is None else out * weight
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """``torch.nn.functional.layer_norm`` over the trailing ``normalized_shape`` dims."""
+    x = input._data
+    ns, axes = _trailing_axes(x, normalized_shape)
     mean = x.mean(axis=axes, keepdims=True)
     xc = x - mean
     rstd = 1 / np.sqrt((xc * xc).mean(axis=axes, keepdims=True) + eps)

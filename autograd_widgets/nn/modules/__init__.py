@@ -6,6 +6,7 @@ from . import (
     conv,
     extra,
     layers,
+    lazy,
     linear,
     loss,
     pooling,
@@ -18,6 +19,7 @@ from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .extra import *  # noqa: F403
 from .layers import *  # noqa: F403
+from .lazy import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .module import Module
@@ -32,6 +34,7 @@ _SUBMODULES = (
     conv,
     extra,
     layers,
+    lazy,
     linear,
     loss,
     pooling,

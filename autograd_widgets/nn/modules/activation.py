@@ -22,6 +22,12 @@ __all__ = [
     "Softmin",
     "LogSigmoid",
     "Tanhshrink",
+    "SELU",
+    "CELU",
+    "Hardswish",
+    "Hardsigmoid",
+    "Softshrink",
+    "Hardshrink",
 ]
 
 
@@ -93,18 +99,22 @@ class GELU(Module):
         return f"approximate={repr(self.approximate)}"
 
 
-class ELU(Module):
+class _AlphaInplace(Module):
+    """ELU and CELU: an ``alpha`` and an ``inplace`` flag, printed as ``alpha=1.0``."""
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = alpha
         self.inplace = inplace
 
-    def forward(self, input):
-        return F.elu(input, self.alpha, self.inplace)
-
     def extra_repr(self) -> str:
         inplace_str = ", inplace=True" if self.inplace else ""
         return f"alpha={self.alpha}{inplace_str}"
+
+
+class ELU(_AlphaInplace):
+    def forward(self, input):
+        return F.elu(input, self.alpha, self.inplace)
 
 
 class Softplus(Module):
@@ -167,3 +177,42 @@ class Softmin(_DimModule):
 class LogSoftmax(_DimModule):
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
+
+
+class SELU(_Inplace):
+    def forward(self, input):
+        return F.selu(input, self.inplace)
+
+
+class Hardswish(_Inplace):
+    def forward(self, input):
+        return F.hardswish(input, self.inplace)
+
+
+class Hardsigmoid(_Inplace):
+    def forward(self, input):
+        return F.hardsigmoid(input, self.inplace)
+
+
+class CELU(_AlphaInplace):
+    def forward(self, input):
+        return F.celu(input, self.alpha, self.inplace)
+
+
+class _Shrink(Module):
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Softshrink(_Shrink):
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)
+
+
+class Hardshrink(_Shrink):
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)

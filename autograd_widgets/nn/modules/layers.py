@@ -10,7 +10,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Dropout", "Embedding", "LayerNorm", "BatchNorm1d", "BatchNorm2d"]
+__all__ = ["Dropout", "Embedding", "LayerNorm", "RMSNorm", "BatchNorm1d", "BatchNorm2d"]
 
 
 def _empty(shape, dtype=None):
@@ -128,17 +128,11 @@ class Embedding(Module):
         )
 
 
-class LayerNorm(Module):
-    def __init__(
-        self,
-        normalized_shape,
-        eps: float = 1e-5,
-        elementwise_affine: bool = True,
-        bias: bool = True,
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__()
+class _TrailingNorm(Module):
+    """LayerNorm and RMSNorm: a normalisation over the trailing ``normalized_shape`` dims,
+    with an optional elementwise weight (and bias) of that shape."""
+
+    def _setup(self, normalized_shape, eps, elementwise_affine, bias, dtype) -> None:
         if isinstance(normalized_shape, int):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(normalized_shape)
@@ -161,6 +155,20 @@ class LayerNorm(Module):
             if self.bias is not None:
                 init.zeros_(self.bias)
 
+
+class LayerNorm(_TrailingNorm):
+    def __init__(
+        self,
+        normalized_shape,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__()
+        self._setup(normalized_shape, eps, elementwise_affine, bias, dtype)
+
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
@@ -170,6 +178,26 @@ class LayerNorm(Module):
             f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
             if self.elementwise_affine
             else f"{self.normalized_shape}, eps={self.eps}, elementwise_affine=False, bias=False"
+        )
+
+
+class RMSNorm(_TrailingNorm):
+    """``torch.nn.RMSNorm``: ``x / rms(x) * weight`` over the trailing ``normalized_shape``."""
+
+    def __init__(
+        self, normalized_shape, eps=None, elementwise_affine: bool = True, device=None, dtype=None
+    ) -> None:
+        super().__init__()
+        self._setup(normalized_shape, eps, elementwise_affine, False, dtype)
+        if "bias" in self._parameters:
+            del self._parameters["bias"]  # RMSNorm has a weight only
+
+    def forward(self, input):
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
         )
 
 

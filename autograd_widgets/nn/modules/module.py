@@ -10,7 +10,7 @@ import numpy as np
 from ...autograd.grad_mode import no_grad
 from ...autograd.node import RemovableHandle, _HookDict, add_hook
 from ...tensor import Tensor
-from ..parameter import Parameter
+from ..parameter import Parameter, is_lazy
 
 __all__ = [
     "Module",
@@ -383,6 +383,9 @@ class Module:
             for _key, p in m._parameters.items():
                 if p is None:
                     continue
+                if is_lazy(p):  # a lazy module's parameter: only its dtype can change
+                    p._retype(fn)
+                    continue
                 new = fn(p._data)
                 if new is not p._data:
                     p._data = new
@@ -390,7 +393,9 @@ class Module:
                     if p._grad is not None:
                         p._grad = Tensor._make(fn(p._grad._data))
             for _key, b in m._buffers.items():
-                if b is not None:
+                if is_lazy(b):
+                    b._retype(fn)
+                elif b is not None:
                     new = fn(b._data)
                     if new is not b._data:
                         b._data = new
