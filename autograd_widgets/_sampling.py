@@ -83,9 +83,14 @@ def _randint_args(args, bounds):
     return int(given.get("low", 0)), int(given["high"]), size
 
 
+def parser_got(args, kwargs) -> str:
+    """The ``got (...)`` part of PyTorch's "invalid combination of arguments" message."""
+    got = [type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
+    return ", ".join(got) + (", " if kwargs and not args else "")  # the parser's own format
+
+
 def _randint_combination_error(args, bounds):
-    got = [type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in bounds.items()]
-    got = ", ".join(got) + (", " if bounds and not args else "")
+    got = parser_got(args, bounds)
     forms = "".join(f" * {form}\n" for form in _RANDINT_FORMS)
     raise TypeError(
         f"randint() received an invalid combination of arguments - got ({got}), but expected "

@@ -104,3 +104,32 @@ def test_multinomial_without_replacement_orders_zero_probabilities_as_pytorch(se
     assert (
         aw.multinomial(aw.tensor(p), 7).tolist() == torch.multinomial(torch.tensor(p), 7).tolist()
     )
+
+
+def test_tanh_backward_rounds_once_with_a_listener_and_under_create_graph():
+    # the op-by-op path (a live graph listening, or create_graph) gives the same values
+    torch = require_torch()
+    from autograd_widgets.autograd import events
+
+    rng = np.random.default_rng(1)
+    x_np = rng.uniform(-3, 3, 512).astype(np.float32)
+    g_np = rng.standard_normal(512).astype(np.float32)
+    x = aw.tensor(x_np, requires_grad=True)
+    y = x.tanh()
+    want = torch.ops.aten.tanh_backward(
+        torch.from_numpy(g_np), torch.from_numpy(y.detach().numpy())
+    )
+    (grad,) = aw.autograd.grad(y, x, aw.tensor(g_np), create_graph=True)
+    assert np.array_equal(grad.detach().numpy(), want.numpy())
+    seen = []
+
+    def listener(kind, payload):
+        seen.append(kind)
+
+    events.add_listener(listener, kinds=["op_no_grad"])
+    try:
+        (grad,) = aw.autograd.grad(x.tanh(), x, aw.tensor(g_np))
+    finally:
+        events.remove_listener(listener)
+    assert "op_no_grad" in seen  # the formula ran op by op
+    assert np.array_equal(grad.numpy(), want.numpy())

@@ -550,8 +550,9 @@ def _random_bounds(args, kwargs):
 
 
 def _random_signature_error(args, kwargs):
-    got = [type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
-    got = ", ".join(got) + (", " if kwargs and not args else "")  # PyTorch's parser's format
+    from .._sampling import parser_got
+
+    got = parser_got(args, kwargs)
     raise TypeError(
         f"random_() received an invalid combination of arguments - got ({got}), "
         "but expected one of:\n"

@@ -922,7 +922,12 @@ def _tanh_backward(grad, result):
         or g.shape != r.shape
         or not r.ndim
     ):
-        return grad * (1 - result**2)
+        # The formula as ops (recorded under create_graph, seen by listeners), with ATen's
+        # once-rounded 1 - y*y as the value of its middle step.
+        one_minus = 1 - result**2
+        if r.dtype.kind == "f" and one_minus._data.dtype == r.dtype:
+            one_minus._data = _one_minus_square(r)
+        return grad * one_minus
     t = _one_minus_square(r)
     np.multiply(g, t, out=t)
     return _make(t)
