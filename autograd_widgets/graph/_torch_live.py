@@ -15,11 +15,14 @@ that :class:`~autograd_widgets.graph.live.LiveGraph` already handles:
   hook of the pass (``Variable._execution_engine.queue_callback``, what
   PyTorch's own DDP uses); should it be missing, a pass ends when a node runs a
   second time or when the graph is next built;
-* one :class:`torch.overrides.TorchFunctionMode` for all live torch graphs,
-  pushed while at least one listens and popped when the last one closes: new
-  ops on a drawn tensor (``node_created``), in-place ops (``version_bump``) and
-  ``t.grad = ...`` (``grad_set``).  It calls each function unchanged and
-  returns its result.
+* one :class:`torch.overrides.TorchFunctionMode` for all live torch graphs that
+  follow new ops (``follow=True``, the default), pushed while at least one listens
+  and popped when the last one closes: new ops on a drawn tensor
+  (``node_created``), in-place ops (``version_bump``) and ``t.grad = ...``
+  (``grad_set``).  It calls each function unchanged and returns its result.  It
+  costs a Python call per torch op; with ``follow=False`` a graph uses the hooks
+  alone (backward passes and new gradients; ``zero_grad()`` and an optimizer's
+  step show at the next backward).
 
 Saved tensors freed by ``backward()`` need no hook: PyTorch raises when a freed
 ``_saved_*`` attribute is read, and the next build shows it as freed.
@@ -207,8 +210,9 @@ class TorchSource:
         self._seen: set = set()  # ids of the nodes run in that pass
         self.active = True
         self._self_ref = weakref.ref(self)
-        _listeners.append(self._self_ref)
-        _start_mode()
+        if live.follow:  # only a graph that grows needs to see every op
+            _listeners.append(self._self_ref)
+            _start_mode()
         self.sync()
 
     # -- hooks -------------------------------------------------------------------------------
@@ -258,9 +262,11 @@ class TorchSource:
         if live is None:
             self.unsubscribe()
             return
-        before = live.changes
+        nodes, count = live._nodes, len(live._nodes._d)
         getattr(live, handler)(kind, payload)
-        if live.changes != before and self.active:
+        # hook what joined: only when the node set grew or was rebuilt (a training step's
+        # version bumps and .grad assignments change no node)
+        if self.active and (live._nodes is not nodes or len(live._nodes._d) != count):
             self.sync()
 
     def ran(self, kind: str, obj) -> None:

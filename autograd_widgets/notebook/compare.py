@@ -437,7 +437,7 @@ def compare_torch(
     result = Comparison(
         diffs, (ours.lines, theirs.lines), (g_ours, g_theirs, bad_ours | bad_theirs)
     )
-    if lost:
+    if lost and graph_diffs:
         names = sorted(k for k in kept if not k.startswith("_"))
         result.notes.append(
             f"{', '.join(names)} came from cells not run under compare_torch: PyTorch got "

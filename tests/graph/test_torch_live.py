@@ -221,3 +221,15 @@ def test_training_loop_on_an_nn_module_keeps_memory_flat(torch):
     assert len(leaves) == 4 and all(n["tensor"]["grad"] is not None for n in leaves)
     assert live._sub.hook_count < 50 and len(live._tensors) < 100
     live.close()
+
+
+def test_without_follow_only_hooks_listen(torch):
+    x, out = seed(torch)
+    live = LiveGraph(out, follow=False, namespace=None)
+    assert mode_stack() == []  # no function mode: no cost per op
+    _ = out * 2
+    out.backward()
+    m = live.to_json()
+    assert m["backward_passes"] == 1 and len(m["executed"]) == 4
+    assert live.roots == [out]
+    live.close()
