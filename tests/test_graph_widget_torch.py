@@ -1,0 +1,64 @@
+"""``draw()`` on real torch tensors: the widget follows backward() and cleans up after itself."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("anywidget")
+
+from autograd_widgets.graph import _torch_live  # noqa: E402
+from tests._oracle import require_torch  # noqa: E402
+from tests.test_graph_widget import comms, needs_bundle  # noqa: E402, F401 - the fixture
+
+pytestmark = [pytest.mark.oracle, needs_bundle]
+
+
+def mode_stack():
+    from torch.overrides import _get_current_function_mode_stack
+
+    return _get_current_function_mode_stack()
+
+
+def hook_handles(w):
+    return [h for _, h in w._source.__self__.graph._sub._hooked.values()]
+
+
+def removed(handles) -> bool:
+    return all(h.hooks_dict_ref() is None or h.id not in h.hooks_dict_ref() for h in handles)
+
+
+def test_draw_on_torch_follows_backward_without_refresh(comms):  # noqa: F811
+    torch = require_torch()
+    import autograd_widgets as aw
+
+    x = torch.ones(2, 2, requires_grad=True)
+    out = ((x**2) * 3).mean()
+    w = aw.draw(out, names={"x": x, "out": out})
+    assert w.subscribed and len(mode_stack()) == 1
+    handles = hook_handles(w)
+    assert len(handles) == 5
+    out.backward()
+    w._throttle.flush()  # what the kernel's event loop does 0.1 s later; no refresh()
+    leaf = next(n for n in w.graph["nodes"] if n["kind"] == "leaf")
+    assert leaf["tensor"]["grad"] == "tensor([[1.5000, 1.5000],\n        [1.5000, 1.5000]])"
+    assert w.graph["backward_passes"] == 1 and len(w.graph["executed"]) == 4
+
+    w.live = False  # paused: no hook, no mode
+    assert removed(handles) and mode_stack() == [] and _torch_live._listeners == []
+    w.live = True
+    assert len(mode_stack()) == 1
+    handles = hook_handles(w)
+    w.close()
+    assert removed(handles) and mode_stack() == [] and _torch_live._listeners == []
+
+
+def test_draw_on_meta_tensors_says_there_is_no_data(comms):  # noqa: F811
+    torch = require_torch()
+    import autograd_widgets as aw
+
+    w_ = torch.empty(3, 4, device="meta", requires_grad=True)
+    out = (torch.empty(2, 3, device="meta") @ w_).sum()
+    w = aw.draw(out)
+    assert "meta tensors have no data" in w.graph["notice"]
+    w.close()
+    assert mode_stack() == []
