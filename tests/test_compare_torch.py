@@ -129,6 +129,7 @@ def test_the_cell_magic(capsys):
         results = [ip.run_cell("%%compare_torch\n" + cell).result for cell in SEED]
         assert all(r.same for r in results), [str(r) for r in results]
         assert isinstance(ip.user_ns["x"], aw.Tensor)
+        assert "tensor([[1.5000, 1.5000]," in capsys.readouterr().out  # the cell's own output
         r = ip.run_cell(
             "%%compare_torch --rtol 0.1\nprint(1.0 if torch.__name__ == 'torch' else 1.05)"
         )

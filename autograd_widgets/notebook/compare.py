@@ -31,6 +31,7 @@ import html
 import io
 import math
 import re
+import sys
 import types
 from dataclasses import dataclass, field
 
@@ -89,10 +90,22 @@ class Comparison:
 # -- running ------------------------------------------------------------------------------------
 
 
-def _run(code: str, namespace: dict, filename: str) -> Run:
+class _Tee(io.StringIO):
+    """Keeps what is printed and passes it on (the user still sees the cell's output)."""
+
+    def __init__(self, out) -> None:
+        super().__init__()
+        self.out = out
+
+    def write(self, text: str) -> int:
+        self.out.write(text)
+        return super().write(text)
+
+
+def _run(code: str, namespace: dict, filename: str, echo: bool = False) -> Run:
     """Execute ``code`` like a cell (the last expression's repr is output); never raises."""
     run = Run(namespace=namespace)
-    buf = io.StringIO()
+    buf = _Tee(sys.stdout) if echo else io.StringIO()
     try:
         with contextlib.redirect_stdout(buf):
             tree = ast.parse(code, filename=filename)
@@ -369,6 +382,7 @@ def compare_torch(
     rtol: float = 1e-5,
     atol: float = 1e-6,
     svg: bool = True,
+    echo: bool = False,
 ) -> Comparison:
     """Run ``code`` with ``autograd_widgets`` and with real PyTorch; show what differs.
 
@@ -386,6 +400,9 @@ def compare_torch(
         ordered differently by numpy and PyTorch).
     svg : bool
         Also draw both graphs as SVG, differing nodes in red (needs ``dot``).
+    echo : bool
+        Also print what the ``autograd_widgets`` run prints, as it prints it
+        (``%%compare_torch`` does: the cell's own output stays visible).
 
     Returns
     -------
@@ -410,7 +427,7 @@ def compare_torch(
     kept = {k: v for k, v in ns.items() if id(v) in lost}  # still those tensors afterwards?
     if seed is not None:
         aw.manual_seed(seed)
-    ours = _run(code, ns, "<compare_torch: autograd_widgets>")
+    ours = _run(code, ns, "<compare_torch: autograd_widgets>", echo)
     if seed is not None:
         torch.manual_seed(seed)
     theirs = _run(code, theirs_ns, "<compare_torch: torch>")

@@ -213,6 +213,7 @@ class GradModeMagics(Magics):
                 seed=None if args.no_seed else args.seed,
                 rtol=args.rtol,
                 atol=args.atol,
+                echo=True,
             )
         except ModuleNotFoundError as err:
             if err.name != "torch":
