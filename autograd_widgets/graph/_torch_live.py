@@ -227,7 +227,11 @@ class TorchSource:
             fn = r()
             if fn is None or id(fn) in hooked:
                 continue
-            handle = fn.register_prehook(_prehook(wself, fn))
+            try:
+                handle = fn.register_prehook(_prehook(wself, fn))
+            except (AttributeError, RuntimeError):  # a node that takes no hooks: drawn, not timed
+                hooked[id(fn)] = (fn, _NoHandle)
+                continue
             hooked[id(fn)] = (fn, handle)
             var = getattr(fn, "variable", None) if T.is_leaf_node(fn) else None
             if var is not None and ("v", id(var)) not in hooked:
@@ -309,6 +313,14 @@ class TorchSource:
         """End a pass whose end was not reported (no engine callback)."""
         if self._pass:
             self.end_pass()
+
+
+class _NoHandle:
+    """Stands for the handle of a hook that could not be registered."""
+
+    @staticmethod
+    def remove() -> None:
+        pass
 
 
 def _ref(obj):
