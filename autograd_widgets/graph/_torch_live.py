@@ -207,6 +207,7 @@ class TorchSource:
         self._live = weakref.ref(live)
         self._hooked: dict = {}  # id(node or leaf) -> (node or leaf, handle)
         self._pass: list | None = None  # [(kind, obj)] of the pass running, in order
+        self._pending = False  # a change was reported since the last build
         self._seen: set = set()  # ids of the nodes run in that pass
         self.active = True
         self._self_ref = weakref.ref(self)
@@ -266,8 +267,17 @@ class TorchSource:
         if live is None:
             self.unsubscribe()
             return
-        nodes, count = live._nodes, len(live._nodes._d)
+        if self._pending and handler != "_on_created":
+            # a change is already reported and not yet built: the build reads the state
+            # as it is then, so an optimizer's in-place steps and zero_grad()'s .grad
+            # assignments need no more calls (they are most of a training step's events)
+            grad = payload.get("grad")
+            if grad is not None and payload["tensor"] in live._tensors:
+                live._tensors.add(grad)  # follow the new .grad (its zero_() is a change)
+            return
+        nodes, count, changes = live._nodes, len(live._nodes._d), live.changes
         getattr(live, handler)(kind, payload)
+        self._pending = self._pending or live.changes != changes
         # hook what joined: only when the node set grew or was rebuilt (a training step's
         # version bumps and .grad assignments change no node)
         if self.active and (live._nodes is not nodes or len(live._nodes._d) != count):
@@ -310,9 +320,11 @@ class TorchSource:
         live._record_pass(nodes, leaves)
 
     def flush(self) -> None:
-        """End a pass whose end was not reported (no engine callback)."""
+        """Before a build: end a pass whose end was not reported (no engine callback), and
+        report the next in-place change or ``.grad`` assignment again."""
         if self._pass:
             self.end_pass()
+        self._pending = False
 
 
 class _NoHandle:
