@@ -64,3 +64,44 @@ def test_draw_on_meta_tensors_says_there_is_no_data(comms):  # noqa: F811
     assert "meta tensors have no data" in w.graph["notice"]
     w.close()
     assert mode_stack() == []
+
+
+def test_a_live_widget_over_a_training_loop_keeps_memory_flat(comms):  # noqa: F811
+    import gc
+    import tracemalloc
+
+    torch = require_torch()
+    import autograd_widgets as aw
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    data, target = torch.randn(32, 8), torch.randn(32, 1)
+    loss = torch.nn.functional.mse_loss(model(data), target)
+    w = aw.draw(loss, module=model)
+
+    def train(steps):
+        for i in range(steps):
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(model(data), target).backward()
+            opt.step()
+            if i % 50 == 0:
+                w._throttle.flush()  # the kernel's event loop, now and then
+
+    train(100)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    objects0 = len(gc.get_objects())
+    train(1000)
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    assert grown < 512 * 1024, grown  # generous: a leak per step would be far more
+    assert len(gc.get_objects()) - objects0 < 1000
+    w.refresh()
+    assert w.graph["backward_passes"] >= 1100
+    leaves = [n for n in w.graph["nodes"] if n["kind"] == "leaf"]
+    assert len(leaves) == 4 and all(n["tensor"]["grad"] is not None for n in leaves)
+    w.close()
+    assert mode_stack() == []
