@@ -118,7 +118,9 @@ def _run(code: str, namespace: dict, filename: str, echo: bool = False) -> Run:
                 if value is not None:
                     print(repr(value))
     except Exception as exc:  # noqa: BLE001 - an error is one more thing to compare
-        run.error = f"{type(exc).__name__}: {exc}"
+        run.error = _ADDRESS.sub(" at 0x…", f"{type(exc).__name__}: {exc}")
+        if echo:  # the cell failed: say so where the user looks
+            print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
     run.lines = buf.getvalue().splitlines()
     return run
 
@@ -273,8 +275,9 @@ def _tensors(namespace: dict, is_tensor) -> dict:
 
 
 def _values(t) -> np.ndarray:
-    d = t.detach()
-    return np.asarray(d.numpy() if _is_ours(d) else d.cpu().numpy())
+    from ..graph._tensors import to_numpy  # ours and torch's, any dtype, any device
+
+    return np.asarray(to_numpy(t))
 
 
 def _close(a, b, rtol: float, atol: float) -> bool:
