@@ -225,6 +225,7 @@ _LAZY_ATTRS = {
     "TensorView": ("widgets", "TensorView"),
     "GraphModel": ("graph", "GraphModel"),
     "record": ("graph", "record"),
+    "compare_torch": ("notebook.compare", "compare_torch"),
 }
 
 

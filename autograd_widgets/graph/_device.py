@@ -28,8 +28,10 @@ def summary_values(t) -> tuple[np.ndarray, tuple[bool, ...]]:
 
     edge = _printing._OPTS.edgeitems
     d = t.detach()
-    if d.numel() <= _threshold() or not edge:
+    if d.numel() <= _threshold():
         return _cpu_numpy(d), (False,) * d.dim()
+    if not edge:  # printed as "[...]": nothing to copy
+        return np.empty((0,) * d.dim()), (True,) * d.dim()
     cut = tuple(int(s) > 2 * edge for s in d.shape)
     for axis, is_cut in enumerate(cut):
         if is_cut:
@@ -88,7 +90,7 @@ def _layout(small: np.ndarray, cut: tuple) -> str:
     from .. import _printing
 
     if small.size == 0:
-        return "[]"
+        return "[...]" if any(cut) else "[]"
     opts = _printing._OPTS
     fmt = _printing._Formatter(small, small.dtype.kind in "fc", opts.precision, opts.sci_mode)
     return _printing._layout(small, cut, 7, fmt.formatter(), fmt.width, opts)

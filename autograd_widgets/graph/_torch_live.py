@@ -15,11 +15,14 @@ that :class:`~autograd_widgets.graph.live.LiveGraph` already handles:
   hook of the pass (``Variable._execution_engine.queue_callback``, what
   PyTorch's own DDP uses); should it be missing, a pass ends when a node runs a
   second time or when the graph is next built;
-* one :class:`torch.overrides.TorchFunctionMode` for all live torch graphs,
-  pushed while at least one listens and popped when the last one closes: new
-  ops on a drawn tensor (``node_created``), in-place ops (``version_bump``) and
-  ``t.grad = ...`` (``grad_set``).  It calls each function unchanged and
-  returns its result.
+* one :class:`torch.overrides.TorchFunctionMode` for all live torch graphs that
+  follow new ops (``follow=True``, the default), pushed while at least one listens
+  and popped when the last one closes: new ops on a drawn tensor
+  (``node_created``), in-place ops (``version_bump``) and ``t.grad = ...``
+  (``grad_set``).  It calls each function unchanged and returns its result.  It
+  costs a Python call per torch op; with ``follow=False`` a graph uses the hooks
+  alone (backward passes and new gradients; ``zero_grad()`` and an optimizer's
+  step show at the next backward).
 
 Saved tensors freed by ``backward()`` need no hook: PyTorch raises when a freed
 ``_saved_*`` attribute is read, and the next build shows it as freed.
@@ -204,11 +207,13 @@ class TorchSource:
         self._live = weakref.ref(live)
         self._hooked: dict = {}  # id(node or leaf) -> (node or leaf, handle)
         self._pass: list | None = None  # [(kind, obj)] of the pass running, in order
+        self._pending = False  # a change was reported since the last build
         self._seen: set = set()  # ids of the nodes run in that pass
         self.active = True
         self._self_ref = weakref.ref(self)
-        _listeners.append(self._self_ref)
-        _start_mode()
+        if live.follow:  # only a graph that grows needs to see every op
+            _listeners.append(self._self_ref)
+            _start_mode()
         self.sync()
 
     # -- hooks -------------------------------------------------------------------------------
@@ -223,7 +228,11 @@ class TorchSource:
             fn = r()
             if fn is None or id(fn) in hooked:
                 continue
-            handle = fn.register_prehook(_prehook(wself, fn))
+            try:
+                handle = fn.register_prehook(_prehook(wself, fn))
+            except (AttributeError, RuntimeError):  # a node that takes no hooks: drawn, not timed
+                hooked[id(fn)] = (fn, _NoHandle)
+                continue
             hooked[id(fn)] = (fn, handle)
             var = getattr(fn, "variable", None) if T.is_leaf_node(fn) else None
             if var is not None and ("v", id(var)) not in hooked:
@@ -258,9 +267,20 @@ class TorchSource:
         if live is None:
             self.unsubscribe()
             return
-        before = live.changes
+        if self._pending and handler != "_on_created":
+            # a change is already reported and not yet built: the build reads the state
+            # as it is then, so an optimizer's in-place steps and zero_grad()'s .grad
+            # assignments need no more calls (they are most of a training step's events)
+            grad = payload.get("grad")
+            if grad is not None and payload["tensor"] in live._tensors:
+                live._tensors.add(grad)  # follow the new .grad (its zero_() is a change)
+            return
+        nodes, count, changes = live._nodes, len(live._nodes._d), live.changes
         getattr(live, handler)(kind, payload)
-        if live.changes != before and self.active:
+        self._pending = self._pending or live.changes != changes
+        # hook what joined: only when the node set grew or was rebuilt (a training step's
+        # version bumps and .grad assignments change no node)
+        if self.active and (live._nodes is not nodes or len(live._nodes._d) != count):
             self.sync()
 
     def ran(self, kind: str, obj) -> None:
@@ -300,9 +320,19 @@ class TorchSource:
         live._record_pass(nodes, leaves)
 
     def flush(self) -> None:
-        """End a pass whose end was not reported (no engine callback)."""
+        """Before a build: end a pass whose end was not reported (no engine callback), and
+        report the next in-place change or ``.grad`` assignment again."""
         if self._pass:
             self.end_pass()
+        self._pending = False
+
+
+class _NoHandle:
+    """Stands for the handle of a hook that could not be registered."""
+
+    @staticmethod
+    def remove() -> None:
+        pass
 
 
 def _ref(obj):

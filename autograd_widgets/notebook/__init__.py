@@ -12,6 +12,9 @@ Loading registers the magics of :mod:`autograd_widgets.notebook.magics`
     ``torch.set_grad_enabled(False)``, which also lasts until changed);
 ``%%autograd_graph [--saved] [--values] [--rankdir LR] [--max-nodes N]``
     run the cell while recording and show the live graph of what it built;
+``%%compare_torch [--seed N] [--rtol R] [--atol A]``
+    run the cell with ``autograd_widgets`` and again, in a copy of the namespace,
+    with real PyTorch, and show what differs (:mod:`.compare`);
 ``%autograd_display [html|plain]``
     opt in to a compact HTML summary (with a "show graph" button) for tensors
     that require grad; off by default, so output stays identical to PyTorch's.
@@ -36,7 +39,7 @@ from ..widgets._cells import _hooks, ensure_cell_hooks
 #: magics the extension registers, by kind (``unload`` removes exactly these)
 MAGICS = {
     "line": ("grad_mode", "autograd_display"),
-    "cell": ("no_grad", "enable_grad", "autograd_graph"),
+    "cell": ("no_grad", "enable_grad", "autograd_graph", "compare_torch"),
 }
 
 

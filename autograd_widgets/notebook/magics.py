@@ -73,7 +73,8 @@ def _mode_word(enabled: bool) -> str:
 
 @magics_class
 class GradModeMagics(Magics):
-    """``%%no_grad``, ``%%enable_grad``, ``%grad_mode``, ``%%autograd_graph``, ``%autograd_display``."""
+    """``%%no_grad``, ``%%enable_grad``, ``%grad_mode``, ``%%autograd_graph``, ``%autograd_display``,
+    ``%%compare_torch``."""
 
     def _run(self, cell: str, mode: contextlib.AbstractContextManager) -> Any:
         __tracebackhide__ = True
@@ -191,6 +192,37 @@ class GradModeMagics(Magics):
             print(f"tensor display: {'html' if hooks.rich_display else 'plain'}")
             return
         set_rich_display(self.shell, args.mode == "html")
+
+    @magic_arguments()
+    @argument("--seed", type=int, default=0, help="both runs start from manual_seed(SEED)")
+    @argument("--no-seed", action="store_true", help="leave the random generators alone")
+    @argument("--rtol", type=float, default=1e-5, help="relative tolerance for numbers")
+    @argument("--atol", type=float, default=1e-6, help="absolute tolerance for numbers")
+    @cell_magic
+    def compare_torch(self, line: str, cell: str) -> Any:
+        """Run the cell here and on real PyTorch, and show what differs.
+
+        The cell's effects stay those of the ``autograd_widgets`` run; the
+        PyTorch run happens in a copy of the namespace. See
+        :func:`autograd_widgets.notebook.compare.compare_torch`.
+        """
+        from .compare import compare_torch
+
+        args = parse_argstring(self.compare_torch, line)
+        try:
+            return compare_torch(
+                self.shell.transform_cell(cell),
+                self.shell.user_ns,
+                seed=None if args.no_seed else args.seed,
+                rtol=args.rtol,
+                atol=args.atol,
+                echo=True,
+            )
+        except ModuleNotFoundError as err:
+            if err.name != "torch":
+                raise
+            print(err)  # only the PyTorch run is impossible: say so, plainly
+            return None
 
 
 class _RecordingSource:

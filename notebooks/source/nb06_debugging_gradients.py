@@ -438,6 +438,26 @@ CELLS = [
         That is the end of the tutorials. Everything you have written here is plain
         PyTorch: change the import and it runs on `torch`, and `torch.draw` works on
         real PyTorch tensors too.
+
+        ## Moving to real PyTorch, keeping the widget
+
+        Change the first line of a notebook and keep the widget under its own name:
+
+        ```python
+        import torch                     # was: import autograd_widgets as torch
+        import autograd_widgets as aw
+
+        x = torch.ones(2, 2, requires_grad=True)
+        out = ((x ** 2) * 3).mean()
+        w = aw.draw(out)                 # live on real torch too
+        w
+        ```
+
+        A later `out.backward()` shows `x.grad` and the execution order in the drawn
+        widget, through PyTorch's own hooks. To check that a cell behaves the same on
+        both, run it under `%%compare_torch`: it runs once here and once on real
+        PyTorch (if installed), from the same seed, and lists what differs: printed
+        output, tensor values and `.grad`, and the `grad_fn` graphs.
         """,
         """
         ## 排查清单
@@ -452,6 +472,38 @@ CELLS = [
 
         教程到此结束。你在这里写的每一行都是地道的 PyTorch 代码：换掉导入语句，它就能在 `torch` 上运行；
         而 `torch.draw` 也同样能画真正的 PyTorch 张量。
+
+        ## 换用真正的 PyTorch，控件照样能用
+
+        只改笔记本的第一行，控件换个名字继续导入：
+
+        ```python
+        import torch                     # 原来是：import autograd_widgets as torch
+        import autograd_widgets as aw
+
+        x = torch.ones(2, 2, requires_grad=True)
+        out = ((x ** 2) * 3).mean()
+        w = aw.draw(out)                 # 在真正的 torch 上也是实时的
+        w
+        ```
+
+        之后某个单元格里运行 `out.backward()`，画好的控件会借助 PyTorch 自己的钩子显示 `x.grad` 和执行顺序。
+        想确认一个单元格在两边表现一致，就用 `%%compare_torch` 运行它：它在这里运行一次，再在真正的 PyTorch 上
+        （如果已安装）从同一个随机种子运行一次，并列出两边的不同之处：打印的输出、张量的值和 `.grad`，以及 `grad_fn` 计算图。
         """,
+    ),
+    code(
+        """
+        %load_ext autograd_widgets
+        """
+    ),
+    code(
+        """
+        %%compare_torch
+        x = torch.ones(2, 2, requires_grad=True)
+        out = ((x ** 2) * 3).mean()
+        out.backward()
+        print(x.grad)
+        """
     ),
 ]

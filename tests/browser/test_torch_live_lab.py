@@ -19,7 +19,7 @@ SEED = [
     "out.backward()",
     "from torch.overrides import _get_current_function_mode_stack as stack\n"
     "w.close()\n"
-    "print('modes left:', len(stack()))",
+    "print('modes left:', sum(type(m).__name__ == '_LiveMode' for m in stack()))",
 ]
 
 
@@ -48,3 +48,29 @@ def test_seed_on_real_torch_shows_grad_and_order_without_refresh(lab, lab_page):
     lab.run_cell(page, 2)
     assert "modes left: 0" in lab.output_text(page, 2)
     assert not [e for e in page.aw_errors if "aw-" in e or "autograd" in e.lower()]
+
+
+COMPARE = [
+    "%load_ext autograd_widgets\nimport autograd_widgets as torch",
+    "%%compare_torch\nx = torch.ones(2, 2, requires_grad=True)\nout = ((x**2)*3).mean()\nout",
+    "%%compare_torch\nout.backward()\nprint(x.grad)",
+    "%%compare_torch\ny = (x * (2 if torch.__name__ == 'autograd_widgets' else 3)).sum()\nprint(y)",
+]
+
+
+def test_compare_torch_magic_in_jupyterlab(lab, lab_page):
+    require_torch()
+    page = lab_page
+    name = lab.write_notebook("compare_torch.ipynb", COMPARE)
+    lab.open(page, name)
+    for i in range(len(COMPARE)):
+        lab.run_cell(page, i)
+    assert "compare_torch: no differences" in lab.output_text(page, 1)
+    second = lab.output_text(page, 2)
+    assert "compare_torch: no differences" in second
+    assert "tensor([[1.5000, 1.5000]," in second  # the cell's own output is shown too
+    third = lab.output_text(page, 3)
+    assert "compare_torch: 2 difference(s)" in third, third
+    assert "tensor(8., grad_fn=<SumBackward0>)" in third
+    assert "tensor(12., grad_fn=<SumBackward0>)" in third
+    lab.screenshot(page.locator(".jp-Cell").nth(3), "compare-torch.png")

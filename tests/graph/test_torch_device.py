@@ -118,3 +118,13 @@ def test_cpu_and_our_tensors_have_no_note(torch):
         x = mod.ones(2, requires_grad=True)
         m = GraphModel.from_tensors((x * 2).sum(), namespace=None)
         assert m.notice is None or META_NOTICE not in m.notice
+
+
+def test_no_edge_items_copy_nothing(torch, monkeypatch):
+    from autograd_widgets import _printing
+
+    monkeypatch.setattr(_printing._OPTS, "edgeitems", 0)
+    t = torch.randn(50, 50)
+    small, _ = _device.summary_values(t)
+    assert small.size == 0
+    assert _device.device_info(t)[0] == T.array_info(t.numpy())[0] == "tensor([...])"

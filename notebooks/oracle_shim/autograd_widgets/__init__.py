@@ -84,7 +84,14 @@ def load_ipython_extension(ipython):
         ipython.run_cell(cell)
         print(_Placeholder("GraphWidget", line))
 
+    def compare_torch(line, cell):
+        # here the cell already runs on PyTorch: run it once, with the magic's seed
+        _torch.manual_seed(0)
+        ipython.run_cell(cell)
+        print(_Placeholder("compare_torch", line))
+
     ipython.register_magic_function(no_grad, "cell")
     ipython.register_magic_function(enable_grad, "cell")
     ipython.register_magic_function(grad_mode, "line")
     ipython.register_magic_function(autograd_graph, "cell")
+    ipython.register_magic_function(compare_torch, "cell")
