@@ -24,7 +24,7 @@ class _AminmaxNode(Node):
 
     def apply(self, grads):
         x = self.saved("self")
-        axes = None if self._attrs["dim"] is None else self._shapes
+        axes = None if self._attrs["dim"] is None else self.dims
         keepdim = self._attrs["keepdim"]
         total = None
         for g, name in zip(grads, ("min", "max")):
@@ -36,7 +36,11 @@ class _AminmaxNode(Node):
 
 
 AminmaxBackward0 = node_class(
-    "AminmaxBackward0", saved=("max", "min", "self"), attrs=("dim", "keepdim"), base=_AminmaxNode
+    "AminmaxBackward0",
+    saved=("max", "min", "self"),
+    attrs=("dim", "keepdim"),
+    fields=("dims",),
+    base=_AminmaxNode,
 )
 
 
@@ -64,6 +68,6 @@ def aminmax(input, *, dim=None, keepdim=False):
         saved = {"self": input, "min": result.min, "max": result.max}
         # PyTorch stores the optional int dim unsigned: -1 reads back as 2**64 - 1.
         attrs = {"dim": None if dim is None else dim % 2**64, "keepdim": keepdim}
-        record_multi(AminmaxBackward0, list(result), (input,), saved, attrs)
-        result.min._grad_fn._shapes = axes if axes is not None else tuple(range(d.ndim))
+        dims = axes if axes is not None else tuple(range(d.ndim))
+        record_multi(AminmaxBackward0, list(result), (input,), saved, attrs, fields={"dims": dims})
     return result

@@ -22,11 +22,15 @@ def _nansum_backward(node, grad):
     x = node.saved("self")
     a = node._attrs
     kept = _make(~np.isnan(x._data)).to(grad.dtype)
-    return _expand_back(grad, x._data.shape, node._shapes, a["keepdim"]) * kept
+    return _expand_back(grad, x._data.shape, node.dims, a["keepdim"]) * kept
 
 
 NansumBackward0 = node_class(
-    "NansumBackward0", _nansum_backward, saved=("self",), attrs=("dim", "keepdim")
+    "NansumBackward0",
+    _nansum_backward,
+    saved=("self",),
+    attrs=("dim", "keepdim"),
+    fields=("dims",),
 )
 
 
@@ -40,8 +44,14 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     out = _make(_ordered_sum(zeroed, axes, keepdim if dim is not None else False, dt))
     if grad_state.enabled and input._requires_grad:
         dims = None if dim is None else _dim_attr(dim, d.ndim)
-        record(NansumBackward0, out, (input,), {"self": input}, {"dim": dims, "keepdim": keepdim})
-        out._grad_fn._shapes = axes
+        record(
+            NansumBackward0,
+            out,
+            (input,),
+            {"self": input},
+            {"dim": dims, "keepdim": keepdim},
+            fields={"dims": axes},
+        )
     return out
 
 
