@@ -152,10 +152,9 @@ class _DtypeArgNode(Node):
         return out
 
 
-def _keep_input_dtype(out, input) -> None:
-    """Remember ``input``'s dtype on ``out``'s node when ``dtype=`` changed it."""
-    if out._grad_fn is not None and out._data.dtype != input._data.dtype:
-        out._grad_fn._x()["in_dtype"] = input.dtype
+def _input_dtype_extra(out_data, input):
+    """``record(extra=...)`` for a ``dtype=`` reduction: the input's dtype when the output's differs."""
+    return {"in_dtype": input.dtype} if out_data.dtype != input._data.dtype else None
 
 
 SumBackward0 = node_class(
@@ -217,8 +216,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
         res = _ordered_sum(d, None, False, dt)
         out = _make(res)
         if grad_state.enabled and input._requires_grad:
-            record(SumBackward0, out, (input,), None, {"self_sym_sizes": d.shape})
-            _keep_input_dtype(out, input)
+            record(
+                SumBackward0,
+                out,
+                (input,),
+                None,
+                {"self_sym_sizes": d.shape},
+                extra=_input_dtype_extra(out._data, input),
+            )
         elif events.listeners and events.hears("op_no_grad"):
             no_grad_event("SumBackward0", out, (input,))
         return out
@@ -233,8 +238,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
             None,
             {"dim": _dim_attr(dim, d.ndim), "keepdim": keepdim, "self_sym_sizes": d.shape},
             fields={"dims": axes},
+            extra=_input_dtype_extra(out._data, input),
         )
-        _keep_input_dtype(out, input)
     elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("SumBackward1", out, (input,))
     return out
@@ -277,8 +282,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                 (input,),
                 None,
                 {"self_sym_numel": d.size, "self_sym_sizes": d.shape},
+                extra=_input_dtype_extra(out._data, input),
             )
-            _keep_input_dtype(out, input)
         elif events.listeners and events.hears("op_no_grad"):
             no_grad_event("MeanBackward0", out, (input,))
         return out
@@ -302,8 +307,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                 "self_sym_sizes": d.shape,
             },
             fields={"dims": axes},
+            extra=_input_dtype_extra(out._data, input),
         )
-        _keep_input_dtype(out, input)
     elif events.listeners and events.hears("op_no_grad"):
         no_grad_event("MeanBackward1", out, (input,))
     return out
@@ -364,8 +369,15 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         out = _make(np.asarray(d.prod(dtype=dt)))
         if needs_grad(input):
-            record(ProdBackward0, out, (input,), {"self": input}, None, "result")
-            _keep_input_dtype(out, input)
+            record(
+                ProdBackward0,
+                out,
+                (input,),
+                {"self": input},
+                None,
+                "result",
+                extra=_input_dtype_extra(out._data, input),
+            )
         return out
     ax = wrap_dim(dim, d.ndim)
     out = _make(np.asarray(d.prod(axis=ax, keepdims=keepdim, dtype=dt)))
@@ -378,8 +390,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
             {"dim": ax, "keepdim": keepdim},
             "result",
             shown={"dim": dim} if dim < 0 else None,
+            extra=_input_dtype_extra(out._data, input),
         )
-        _keep_input_dtype(out, input)
     return out
 
 
@@ -1049,8 +1061,8 @@ def cumsum(input, dim, *, dtype=None):
             None,
             {"dim": ax},
             shown={"dim": dim} if dim < 0 else None,
+            extra=_input_dtype_extra(out._data, input),
         )
-        _keep_input_dtype(out, input)
     return out
 
 
@@ -1112,8 +1124,8 @@ def cumprod(input, dim, *, dtype=None):
             {"dim": ax},
             "result",
             shown={"dim": dim} if dim < 0 else None,
+            extra=_input_dtype_extra(out._data, input),
         )
-        _keep_input_dtype(out, input)
     return out
 
 
