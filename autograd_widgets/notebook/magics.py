@@ -154,7 +154,7 @@ class GradModeMagics(Magics):
         from ..graph import record
 
         args = parse_argstring(self.autograd_graph, line)
-        from .widgets._limits import max_nodes_error
+        from ..widgets._limits import max_nodes_error
 
         error = max_nodes_error(args.max_nodes, "--max-nodes")
         if error:
