@@ -154,6 +154,47 @@ export const MESSAGES = {
 
 export const LANGUAGES = ["en", "zh"]; // a literal, not Object.keys(MESSAGES): keeps MESSAGES out of graph_widget.js
 
+// The kernel's notices (graph.notice, built in autograd_widgets/graph/ and widgets/) are
+// English data that tests and other tools read; the view shows them in the widget's
+// language. Each part ("; " between parts) that matches a pattern is translated; an
+// unknown part is shown as it is.
+export const NOTICES = {
+  zh: [
+    [/^no tensors given$/, () => "没有给出张量"],
+    [/^nothing was recorded \(or everything recorded is gone\)$/, () => "什么也没有记录下来（或者记录的都已不存在）"],
+    [/^the drawn tensors are gone$/, () => "画出的张量已经不存在了"],
+    [/^meta tensors have no data: shapes and dtypes only$/, () => "meta 张量没有数据：只显示形状和 dtype"],
+    [
+      /^tensor has no grad_fn: (.*) does not require grad \(computed under no_grad, or from tensors that do not require grad\)$/,
+      (who) => `张量没有 grad_fn：${who} 不需要梯度（在 no_grad 下计算，或由不需要梯度的张量算出）`,
+    ],
+    [/^more than (\d+) nodes not shown \(walk stopped at (\d+)\)$/, (n, cap) => `超过 ${n} 个节点未显示（遍历在 ${cap} 处停止）`],
+    [/^(\d+) nodes not shown \(max_nodes=(\d+)\)$/, (n, k) => `${n} 个节点未显示 (max_nodes=${k})`],
+    [/^the graph has a cycle \((.*)\): next_functions must form a DAG$/, (c) => `计算图有环（${c}）：next_functions 必须构成有向无环图`],
+    [
+      /^none of the names given refers to a tensor in this graph: (.*)$/,
+      (names) => `给出的名字都不指向这张图里的张量：${names}`,
+    ],
+    [/^could not update the graph: (.*)$/, (err) => `无法更新计算图：${err}`],
+  ],
+};
+
+/** `notice` (the kernel's English text) in `lang`, part by part. */
+export function translateNotice(lang, notice) {
+  const rules = NOTICES[lang];
+  if (!notice || !rules) return notice;
+  return notice
+    .split("; ")
+    .map((part) => {
+      for (const [re, fn] of rules) {
+        const m = re.exec(part);
+        if (m) return fn(...m.slice(1));
+      }
+      return part;
+    })
+    .join("；");
+}
+
 function lookup(tables, lang, key, args) {
   const table = tables[lang] || tables.en;
   const msg = key in table ? table[key] : tables.en[key];

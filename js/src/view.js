@@ -14,7 +14,7 @@ import {
   tooltipText,
 } from "./graph_logic.js";
 import { LatestOnly } from "./layout_client.js";
-import { t } from "./i18n.js";
+import { t, translateNotice } from "./i18n.js";
 import { injectStyles } from "./styles.js";
 import { parseSvg } from "./svg_sanitize.js";
 
@@ -151,7 +151,7 @@ export function render({ model, el, layout, store, styleKey }) {
     passes.textContent = n ? t(lang, "passes", n) : "";
     // the kernel's notice already says how many nodes were cut (and why): say it once
     const cut = graph.truncated && !graph.notice ? t(lang, "truncated", graph.truncated) : null;
-    const msg = [graph.notice, cut]
+    const msg = [translateNotice(lang, graph.notice), cut]
       .filter(Boolean)
       .join(" · ");
     notice.textContent = msg;
@@ -209,7 +209,7 @@ export function render({ model, el, layout, store, styleKey }) {
     };
     const { dot, nodeIds: ids, budget } = toDot(job.graph, dotOpts);
     if (!(job.graph.nodes || []).length) {
-      setStatus("rendered", graph.notice || t(lang, "emptyGraph"));
+      setStatus("rendered", translateNotice(lang, graph.notice) || t(lang, "emptyGraph"));
       el.dataset.rev = String(job.rev);
       return;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nodeDetails, tooltipText } from "../src/graph_logic.js";
-import { BOOT, LANGUAGES, MESSAGES, bootText, t } from "../src/i18n.js";
+import { BOOT, LANGUAGES, MESSAGES, bootText, t, translateNotice } from "../src/i18n.js";
 
 describe("message tables", () => {
   it("has every English key in every language, of the same kind", () => {
@@ -41,5 +41,17 @@ describe("message tables", () => {
     expect(zh.rows.map((r) => r[0])).toEqual(["类型", "运算", "上次反向传播", "梯度模式"]);
     expect(tooltipText(node, "zh")).toContain("在 no_grad 下记录");
     expect(nodeDetails(node, { executed: ["n1"] }).rows[0][0]).toBe("kind");
+  });
+
+  it("shows the kernel's notices in zh, part by part, unknown parts as they are", () => {
+    const notice =
+      "tensor has no grad_fn: y does not require grad (computed under no_grad, or from tensors that do not require grad); " +
+      "12 nodes not shown (max_nodes=5); something new";
+    expect(translateNotice("zh", notice)).toBe(
+      "张量没有 grad_fn：y 不需要梯度（在 no_grad 下计算，或由不需要梯度的张量算出）；12 个节点未显示 (max_nodes=5)；something new",
+    );
+    expect(translateNotice("zh", "the drawn tensors are gone")).toBe("画出的张量已经不存在了");
+    expect(translateNotice("en", notice)).toBe(notice);
+    expect(translateNotice("zh", null)).toBe(null);
   });
 });
