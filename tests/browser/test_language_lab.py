@@ -56,3 +56,30 @@ def test_zh_notebook_draws_a_chinese_widget_and_the_trait_switches_it(lab, lab_p
     page.wait_for_selector(RENDERED)
     assert "Zoom in" == page.locator(".aw-graph .aw-zoom-in").get_attribute("title")
     assert not page.aw_errors, page.aw_errors
+
+
+def test_chinese_tutorial_03_draws_abs_and_max_ghosts_in_a_chinese_widget(lab, lab_page):
+    """The zh tutorial as shipped (its metadata, its cells): ``%%autograd_graph`` shows
+    ``hidden.abs().max()`` (run under no_grad) as ghost nodes, in a Chinese widget."""
+    import shutil
+    from pathlib import Path
+
+    page = lab_page
+    src = Path(__file__).resolve().parents[2] / "notebooks" / "zh" / "03_grad_modes.ipynb"
+    shutil.copy(src, lab.root / "zh_03.ipynb")
+    cells = [c for c in nbformat.read(src, as_version=4).cells if c.cell_type == "code"]
+    setup = next(i for i, c in enumerate(cells) if "%load_ext" in c.source)
+    graph_cell = next(i for i, c in enumerate(cells) if c.source.startswith("%%autograd_graph"))
+
+    lab.open(page, "zh_03.ipynb")
+    lab.run_cell(page, setup)
+    lab.run_cell(page, graph_cell)
+    root = lab.cell(page, graph_cell)
+    root.locator(RENDERED).wait_for()
+    ghosts = root.locator(".aw-graph g.node.aw-nograd").evaluate_all(
+        "els => els.map((e) => e.textContent)"
+    )
+    assert any("AbsBackward0" in g for g in ghosts), ghosts
+    assert any("MaxBackward1" in g for g in ghosts), ghosts
+    assert "叶子 (AccumulateGrad)" in root.locator(".aw-graph .aw-legend").inner_text()
+    assert not page.aw_errors, page.aw_errors
