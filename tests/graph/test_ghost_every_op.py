@@ -18,8 +18,7 @@ from tests.test_ops import flat_outputs, input_arrays, make_inputs
 
 # Known gaps, each a strict xfail so a fix shows up: in-place ops (``x.add_(y)``,
 # ``x[i] = v``) change a tensor a ghost already stands for and emit no event of their
-# own yet; clamp_min/clamp_max rename clamp's node after the fact, which a ghost cannot;
-# std_mean is built from two reductions.
+# own yet; clamp_min/clamp_max rename clamp's node after the fact, which a ghost cannot.
 _INPLACE = {
     "add_", "add_scalar_", "sub_", "div_", "pow_", "clamp_", "zero_", "fill_", "fill_tensor_",
     "copy_[3x4-3x4]", "copy_[3x4-4]", "relu_", "sigmoid_", "tanh_", "exp_", "masked_fill_",
@@ -29,8 +28,8 @@ _INPLACE = {
     "addcmul_inplace", "diagonal_view_inplace", "setitem_imul", "setitem_slice_iadd",
 }  # fmt: skip
 _GAPS = {**dict.fromkeys(_INPLACE, "in-place op: no ghost event yet"),
-         "clamp_min_fn": "ghost named ClampBackward1", "clamp_max_fn": "ghost named ClampBackward1",
-         "std_mean": "composite of two reductions"}  # fmt: skip
+         "clamp_min_fn": "ghost named ClampBackward1",
+         "clamp_max_fn": "ghost named ClampBackward1"}  # fmt: skip
 CASES = [
     pytest.param(
         c,
