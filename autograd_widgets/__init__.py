@@ -74,6 +74,7 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
+from ._language import set_language
 from ._printing import set_printoptions
 from ._sampling import multinomial, randint, randint_like
 from .autograd import (

@@ -24,6 +24,7 @@ OWN_NAMES = {
     "GraphModel",  # the JSON-able graph behind the widget
     "record",  # record the ops of a block as a GraphModel
     "compare_torch",  # run a cell here and on real PyTorch, show what differs
+    "set_language",  # the widgets' language ("en"/"zh") for new widgets
     "graph",  # subpackages of the above
     "widgets",
     "notebook",  # the IPython layer (%load_ext autograd_widgets)

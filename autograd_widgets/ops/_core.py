@@ -59,7 +59,21 @@ def edge(t):
 
 
 def needs_grad(*ts) -> bool:
+    """True when the op must build a node: grad mode on and an input requires grad.
+
+    With grad mode off it is also True when a recorder hears ``op_no_grad`` (and the op
+    has a tensor input): the op then calls :func:`record` as usual, and ``record`` emits
+    the ghost event with the node's name instead of building the node. Under no_grad no
+    input requires grad once it went through a ghost (``h = x.abs(); h.max()``), so every
+    tensor input counts; the recorder keeps the events whose inputs it draws. So every op
+    that records reports its no-grad runs from this one place; with nobody listening the
+    extra cost is one falsy check, and only under no_grad.
+    """
     if not grad_state.enabled:
+        if events.listeners and events.hears("op_no_grad"):
+            for t in ts:
+                if t is not None:
+                    return True
         return False
     for t in ts:
         if t is not None and t._requires_grad:
@@ -85,8 +99,12 @@ def record(
     fills the node's internal fields. Every name must be one ``cls`` declares
     (``node_class(saved=..., attrs=..., fields=...)``). ``shown`` gives ``_saved_<name>``
     values as the user wrote them (see ``_shown``); ``extra`` other per-node data. The node
-    is complete before ``node_created`` is emitted.
+    is complete before ``node_created`` is emitted. With grad mode off (see
+    :func:`needs_grad`) it builds nothing and emits ``op_no_grad`` instead.
     """
+    if not grad_state.enabled:
+        no_grad_event(cls.__name__, out, inputs)
+        return out
     if saved is not None:
         # In name order: saved-tensor pack hooks run in PyTorch's order (its saved fields are sorted).
         for k in sorted(saved) if saved_hooks else saved:
@@ -128,6 +146,10 @@ def record_multi(
     cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=None, shown=None, extra=None
 ):
     """Like :func:`record` for ops with several differentiable outputs (split, unbind)."""
+    if not grad_state.enabled:  # a recorder listens (needs_grad): one ghost per output
+        for o in outs:
+            no_grad_event(cls.__name__, o, inputs)
+        return outs
     if saved is not None:
         for k, v in saved.items():
             if isinstance(v, Tensor):

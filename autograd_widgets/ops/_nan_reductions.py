@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import node_class
-from ._core import Tensor, grad_state, record, scalar_type_name
+from ._core import Tensor, needs_grad, record, scalar_type_name
 from .reduction import _dim_attr, _dims, _expand_back, _grad_dtype, _ordered_sum, _sum_dtype
 
 _make = Tensor._make
@@ -42,7 +42,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     axes = _dims(dim, d.ndim)
     zeroed = np.where(np.isnan(d), d.dtype.type(0), d) if d.dtype.kind == "f" else d
     out = _make(_ordered_sum(zeroed, axes, keepdim if dim is not None else False, dt))
-    if grad_state.enabled and input._requires_grad:
+    if needs_grad(input):
         dims = None if dim is None else _dim_attr(dim, d.ndim)
         record(
             NansumBackward0,

@@ -846,7 +846,8 @@ def _var_mean(input, dim, unbiased, keepdim, correction, cls, spread):
             extra={"correction": c},
         )
         node = v._grad_fn
-        if cls is StdMeanBackward0:
+        # None under no_grad: record_multi only told a listener (op_no_grad)
+        if cls is StdMeanBackward0 and node is not None:
             node._saved["result0"] = SavedTensor(v, is_output=True)
     return v, m
 

@@ -1,6 +1,7 @@
 // DOM-free graph helpers for the widget: adjacency, ancestors/descendants,
 // search, tooltips, the details panel's content and live patches.
 import { formatShape } from "./dot.js";
+import { t } from "./i18n.js";
 
 /** Index a wire graph: id -> node, and both directions of the edges. */
 export function indexGraph(graph) {
@@ -54,17 +55,17 @@ export function searchNodes(graph, query) {
 }
 
 /** One short line per fact, for the hover tooltip. */
-export function tooltipText(node) {
+export function tooltipText(node, lang = "en") {
   if (!node) return "";
   const lines = [node.label || node.id];
-  if (node.name) lines.push(`name: ${node.name}`);
-  if (node.expr) lines.push(`expr: ${node.expr}`);
-  const t = node.tensor;
-  if (t) lines.push(`${formatShape(t.shape)} ${t.dtype || ""}`.trim());
+  if (node.name) lines.push(`${t(lang, "name")}: ${node.name}`);
+  if (node.expr) lines.push(`${t(lang, "expr")}: ${node.expr}`);
+  const ten = node.tensor;
+  if (ten) lines.push(`${formatShape(ten.shape)} ${ten.dtype || ""}`.trim());
   if (node.executed_order !== null && node.executed_order !== undefined)
-    lines.push(`ran #${node.executed_order + 1} in the last backward`);
-  if (node.no_grad) lines.push("recorded under no_grad");
-  if (node.kind === "more") lines.push(`${node.more_count ?? "?"} nodes not shown`);
+    lines.push(t(lang, "ranInLast", node.executed_order + 1));
+  if (node.no_grad) lines.push(t(lang, "underNoGrad"));
+  if (node.kind === "more") lines.push(t(lang, "notShownCount", node.more_count ?? "?"));
   return lines.join("\n");
 }
 
@@ -78,38 +79,39 @@ function fmtStats(s) {
  * The details panel as data: a title and rows of [key, value, {pre, bad, target}].
  * `pre` rows are shown in a scrollable monospace block.
  */
-export function nodeDetails(node, graph) {
+export function nodeDetails(node, graph, lang = "en") {
   if (!node) return null;
   const rows = [];
   const kindName = {
-    backward: "backward node (grad_fn)",
-    leaf: "leaf tensor (AccumulateGrad)",
-    tensor: "output tensor",
-    saved: "saved tensor",
-    more: "truncated",
+    backward: t(lang, "kindBackward"),
+    leaf: t(lang, "kindLeaf"),
+    tensor: t(lang, "kindTensor"),
+    saved: t(lang, "kindSaved"),
+    more: t(lang, "kindMore"),
   };
-  rows.push(["kind", kindName[node.kind] || node.kind]);
-  if (node.kind !== "tensor" && node.kind !== "saved") rows.push(["op", node.label]);
-  if (node.name) rows.push(["name", node.name]);
-  if (node.expr) rows.push(["expression", node.expr]);
+  const row = (key, ...rest) => rows.push([t(lang, key), ...rest]);
+  row("kind", kindName[node.kind] || node.kind);
+  if (node.kind !== "tensor" && node.kind !== "saved") row("op", node.label);
+  if (node.name) row("name", node.name);
+  if (node.expr) row("expression", node.expr);
   if (node.executed_order !== null && node.executed_order !== undefined)
-    rows.push(["last backward", `ran #${node.executed_order + 1} of ${(graph.executed || []).length}`]);
-  if (node.no_grad) rows.push(["grad mode", "recorded under no_grad"]);
-  if (node.kind === "more") rows.push(["not shown", String(node.more_count ?? "?")]);
-  const t = node.tensor;
-  if (t) {
-    rows.push(["shape", formatShape(t.shape)]);
-    rows.push(["dtype", t.dtype]);
-    rows.push(["requires_grad", String(!!t.requires_grad)]);
-    rows.push(["version", String(t.version ?? 0)]);
-    rows.push(["value", t.value ?? "", { pre: true, bad: !!(t.has_nan || t.has_inf) }]);
-    const st = fmtStats(t.stats);
-    if (st) rows.push(["stats", st]);
+    row("lastBackward", t(lang, "ranOf", node.executed_order + 1, (graph.executed || []).length));
+  if (node.no_grad) row("gradMode", t(lang, "underNoGrad"));
+  if (node.kind === "more") row("notShown", String(node.more_count ?? "?"));
+  const ten = node.tensor;
+  if (ten) {
+    row("shape", formatShape(ten.shape));
+    row("dtype", ten.dtype);
+    row("requiresGrad", String(!!ten.requires_grad));
+    row("version", String(ten.version ?? 0));
+    row("value", ten.value ?? "", { pre: true, bad: !!(ten.has_nan || ten.has_inf) });
+    const st = fmtStats(ten.stats);
+    if (st) row("stats", st);
     // a missing grad (compact wire form) reads as None, like .grad
-    const grad = t.grad ?? null;
-    rows.push(["grad", grad === null ? "None" : grad, { pre: grad !== null, bad: !!(t.grad_has_nan || t.grad_has_inf) }]);
-    const gs = fmtStats(t.grad_stats);
-    if (gs) rows.push(["grad stats", gs]);
+    const grad = ten.grad ?? null;
+    row("grad", grad === null ? "None" : grad, { pre: grad !== null, bad: !!(ten.grad_has_nan || ten.grad_has_inf) });
+    const gs = fmtStats(ten.grad_stats);
+    if (gs) row("gradStats", gs);
   }
   for (const s of node.saved || []) rows.push([s.attr, s.repr, { pre: true, target: s.node || null }]);
   const title = node.kind === "backward" || node.kind === "more" ? node.label : node.name || node.label || node.id;
@@ -149,7 +151,6 @@ export function applyPatch(graph, patch) {
 }
 
 /** "laying out 1,000 nodes…" */
-export function layoutMessage(graph) {
-  const n = (graph.nodes || []).length;
-  return `laying out ${n.toLocaleString("en-US")} node${n === 1 ? "" : "s"}…`;
+export function layoutMessage(graph, lang = "en") {
+  return t(lang, "layingOut", (graph.nodes || []).length);
 }

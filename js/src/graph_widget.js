@@ -11,6 +11,7 @@
 // Graphviz runs in a Web Worker started from a Blob URL, so laying out a big
 // graph never blocks the tab.
 import { applyPatch } from "./graph_logic.js";
+import { bootText } from "./i18n.js";
 
 const HASH = __AW_ASSETS_HASH__; // replaced at build time
 const GLOBAL_KEY = "__autograd_widgets_graph__";
@@ -56,6 +57,7 @@ function adoptPushedAssets(msg, buffers) {
 
 /** The page's one copy of the view module and layout worker (a promise). */
 function assets(model) {
+  const lang = model.get("language") || "en";
   const page = pageAssets();
   if (page.assets[HASH]) return page.assets[HASH];
   let settle = null;
@@ -87,7 +89,7 @@ function assets(model) {
   const onClose = () => {
     if (request.settled) return;
     done();
-    fail(new Error("the kernel went away before sending the graph view; run the cell again"));
+    fail(new Error(bootText(lang, "kernelGone")));
   };
   model.on("msg:custom", onMessage);
   model.on("comm:close", onClose);
@@ -176,22 +178,35 @@ export default {
     tell(true);
     el.classList.add("aw-graph");
     el.dataset.status = "loading";
-    el.textContent = "loading Graphviz…";
+    el.textContent = bootText(model.get("language"), "loading");
     let cleanup = null;
     let dead = false;
+    let loaded = null;
+    const draw = () => {
+      if (cleanup) cleanup();
+      el.replaceChildren();
+      cleanup = loaded.view.render({ model, el, layout: loaded.layout, store: graphStore(model), styleKey: HASH });
+    };
+    // every text of the view is built in its language: a new language draws the view again
+    const onLanguage = () => {
+      if (loaded && !dead) draw();
+    };
+    model.on("change:language", onLanguage);
     assets(model)
-      .then(({ view, layout }) => {
+      .then((got) => {
         if (dead) return;
-        cleanup = view.render({ model, el, layout, store: graphStore(model), styleKey: HASH });
+        loaded = got;
+        draw();
       })
       .catch((err) => {
         if (dead) return;
         el.dataset.status = "error";
-        el.textContent = `autograd_widgets: could not load the graph view: ${err.message || err}`;
+        el.textContent = bootText(model.get("language"), "loadFailed", err.message || err);
       });
     return () => {
       dead = true;
       tell(false);
+      model.off("change:language", onLanguage);
       if (cleanup) cleanup();
     };
   },

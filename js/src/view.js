@@ -14,16 +14,17 @@ import {
   tooltipText,
 } from "./graph_logic.js";
 import { LatestOnly } from "./layout_client.js";
+import { t, translateNotice } from "./i18n.js";
 import { injectStyles } from "./styles.js";
 import { parseSvg } from "./svg_sanitize.js";
 
 let viewCounter = 0;
 
 // Graphviz (WebAssembly) has a fixed stack: very deep graphs overflow it.
-function layoutHint(err) {
+function layoutHint(err, lang) {
   const text = String((err && err.message) || err);
   if (!/call stack|stack overflow|exit\(1\)/i.test(text)) return "";
-  return "\nThe graph is too big or too deep for Graphviz in the browser: draw fewer nodes (a smaller max_nodes, or draw() an intermediate tensor).";
+  return `\n${t(lang, "tooDeep")}`;
 }
 
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -40,19 +41,19 @@ function h(tag, props = {}, ...children) {
   return e;
 }
 
-function legend() {
+function legend(lang) {
   const k = palette.kinds;
   const item = (style, text) => h("span", {}, h("i", { style }), text);
   return h(
     "div",
-    { class: "aw-legend", "aria-label": "Legend" },
-    item(`background:${k.leaf.fillcolor}`, "leaf (AccumulateGrad)"),
-    item(`background:${k.backward.fillcolor}`, "grad_fn"),
-    item(`background:${k.tensor.fillcolor}`, "output"),
-    item(`background:${k.saved.fillcolor}`, "saved tensor"),
-    item(`background:${k.backward.fillcolor};border:2px solid ${palette.executed.color}`, "ran in last backward"),
-    item(`background:${palette.no_grad.fillcolor};border:1px dashed #999`, "no_grad"),
-    item(`background:${palette.nan.fillcolor};border-color:${palette.nan.color}`, "NaN/Inf"),
+    { class: "aw-legend", "aria-label": t(lang, "legend") },
+    item(`background:${k.leaf.fillcolor}`, t(lang, "legendLeaf")),
+    item(`background:${k.backward.fillcolor}`, t(lang, "legendGradFn")),
+    item(`background:${k.tensor.fillcolor}`, t(lang, "legendOutput")),
+    item(`background:${k.saved.fillcolor}`, t(lang, "legendSaved")),
+    item(`background:${k.backward.fillcolor};border:2px solid ${palette.executed.color}`, t(lang, "legendRan")),
+    item(`background:${palette.no_grad.fillcolor};border:1px dashed #999`, t(lang, "legendNoGrad")),
+    item(`background:${palette.nan.fillcolor};border-color:${palette.nan.color}`, t(lang, "legendNan")),
   );
 }
 
@@ -64,6 +65,8 @@ function legend() {
 export function render({ model, el, layout, store, styleKey }) {
   injectStyles(styleKey || "v1");
   const prefix = `aw${++viewCounter}-`;
+  // the widget's `language` trait; graph_widget.js draws the view again when it changes
+  const lang = model.get("language") || "en";
   const disposers = [];
   const on = (target, type, fn, opts) => {
     target.addEventListener(type, fn, opts);
@@ -73,35 +76,35 @@ export function render({ model, el, layout, store, styleKey }) {
   // ---- DOM -----------------------------------------------------------------
   el.classList.add("aw-graph");
   el.replaceChildren();
-  const search = h("input", { type: "search", class: "aw-search", placeholder: "search nodes", "aria-label": "Search nodes" });
+  const search = h("input", { type: "search", class: "aw-search", placeholder: t(lang, "searchPlaceholder"), "aria-label": t(lang, "searchLabel") });
   const searchCount = h("span", { class: "aw-search-count", "aria-live": "polite" });
   const btn = (label, title, fn, cls) => h("button", { type: "button", title, "aria-label": title, class: cls, onclick: fn }, label);
   const savedBox = h("input", { type: "checkbox", class: "aw-toggle-saved" });
   const valuesBox = h("input", { type: "checkbox", class: "aw-toggle-values" });
   const dirSelect = h(
     "select",
-    { class: "aw-rankdir", "aria-label": "Direction" },
-    h("option", { value: "TB" }, "top → bottom"),
-    h("option", { value: "LR" }, "left → right"),
+    { class: "aw-rankdir", "aria-label": t(lang, "direction") },
+    h("option", { value: "TB" }, t(lang, "topBottom")),
+    h("option", { value: "LR" }, t(lang, "leftRight")),
   );
   const passes = h("span", { class: "aw-passes", "aria-live": "polite" });
   let pz = null;
   const toolbar = h(
     "div",
-    { class: "aw-toolbar", role: "toolbar", "aria-label": "Graph tools" },
+    { class: "aw-toolbar", role: "toolbar", "aria-label": t(lang, "toolbar") },
     search,
     searchCount,
     h("span", { class: "aw-sep" }),
-    btn("+", "Zoom in", () => pz && pz.zoomIn(), "aw-zoom-in"),
-    btn("−", "Zoom out", () => pz && pz.zoomOut(), "aw-zoom-out"),
-    btn("⤢", "Fit to view", () => fit(), "aw-fit"),
+    btn("+", t(lang, "zoomIn"), () => pz && pz.zoomIn(), "aw-zoom-in"),
+    btn("−", t(lang, "zoomOut"), () => pz && pz.zoomOut(), "aw-zoom-out"),
+    btn("⤢", t(lang, "fit"), () => fit(), "aw-fit"),
     h("span", { class: "aw-sep" }),
-    h("label", { title: "Show tensors saved for backward" }, savedBox, "saved"),
-    h("label", { title: "Show tensor values in the nodes" }, valuesBox, "values"),
+    h("label", { title: t(lang, "savedTitle") }, savedBox, t(lang, "saved")),
+    h("label", { title: t(lang, "valuesTitle") }, valuesBox, t(lang, "values")),
     dirSelect,
     h("span", { class: "aw-sep" }),
-    btn("SVG", "Export as SVG", () => runExport(exportSvg), "aw-export-svg"),
-    btn("PNG", "Export as PNG", () => runExport(exportPng), "aw-export-png"),
+    btn("SVG", t(lang, "exportSvg"), () => runExport(exportSvg), "aw-export-svg"),
+    btn("PNG", t(lang, "exportPng"), () => runExport(exportPng), "aw-export-png"),
     passes,
   );
   const notice = h("div", { class: "aw-notice", role: "status", hidden: true });
@@ -111,12 +114,12 @@ export function render({ model, el, layout, store, styleKey }) {
     class: "aw-canvas",
     tabindex: "0",
     role: "group",
-    "aria-label": "Autograd graph. Tab to a node, Enter to select, Escape to clear, + and - to zoom, 0 to fit.",
+    "aria-label": t(lang, "canvasLabel"),
   });
   canvas.append(message);
-  const details = h("aside", { class: "aw-details", hidden: true, "aria-live": "polite", "aria-label": "Node details" });
+  const details = h("aside", { class: "aw-details", hidden: true, "aria-live": "polite", "aria-label": t(lang, "nodeDetails") });
   const tooltip = h("div", { class: "aw-tooltip", role: "tooltip", hidden: true });
-  el.append(toolbar, notice, exportError, h("div", { class: "aw-body" }, canvas, details), legend(), tooltip);
+  el.append(toolbar, notice, exportError, h("div", { class: "aw-body" }, canvas, details), legend(lang), tooltip);
 
   // ---- state ---------------------------------------------------------------
   let graph = store.graph;
@@ -145,10 +148,10 @@ export function render({ model, el, layout, store, styleKey }) {
 
   function updateHeader() {
     const n = graph.backward_passes || 0;
-    passes.textContent = n ? `backward passes: ${n}` : "";
+    passes.textContent = n ? t(lang, "passes", n) : "";
     // the kernel's notice already says how many nodes were cut (and why): say it once
-    const cut = graph.truncated && !graph.notice ? `${graph.truncated} nodes not shown (max_nodes)` : null;
-    const msg = [graph.notice, cut]
+    const cut = graph.truncated && !graph.notice ? t(lang, "truncated", graph.truncated) : null;
+    const msg = [translateNotice(lang, graph.notice), cut]
       .filter(Boolean)
       .join(" · ");
     notice.textContent = msg;
@@ -188,7 +191,7 @@ export function render({ model, el, layout, store, styleKey }) {
         (err) => {
           if (disposed) return;
           el.dataset.export = "error";
-          exportError.textContent = `export failed: ${(err && err.message) || err}`;
+          exportError.textContent = t(lang, "exportFailed", (err && err.message) || err);
           exportError.hidden = false;
         },
       );
@@ -206,11 +209,11 @@ export function render({ model, el, layout, store, styleKey }) {
     };
     const { dot, nodeIds: ids, budget } = toDot(job.graph, dotOpts);
     if (!(job.graph.nodes || []).length) {
-      setStatus("rendered", graph.notice || "empty graph");
+      setStatus("rendered", translateNotice(lang, graph.notice) || t(lang, "emptyGraph"));
       el.dataset.rev = String(job.rev);
       return;
     }
-    setStatus("layout", svgEl ? "" : layoutMessage(job.graph));
+    setStatus("layout", svgEl ? "" : layoutMessage(job.graph, lang));
     el.setAttribute("aria-busy", "true");
     try {
       let result;
@@ -219,7 +222,7 @@ export function render({ model, el, layout, store, styleKey }) {
       } catch (err) {
         // concentrate=true has failed in some Graphviz versions: lay out without the budget
         // (not after a stack overflow: without the budget Graphviz only works longer)
-        if (!Object.keys(budget).length || disposed || layoutHint(err)) throw err;
+        if (!Object.keys(budget).length || disposed || layoutHint(err, lang)) throw err;
         result = await layout.layout(toDot(job.graph, { ...dotOpts, layoutBudget: false }).dot);
       }
       const { svg, ms } = result;
@@ -236,7 +239,7 @@ export function render({ model, el, layout, store, styleKey }) {
       setStatus("rendered", "");
     } catch (err) {
       if (disposed) return;
-      setStatus("error", `Graphviz could not lay out this graph:\n${err.message || err}${layoutHint(err)}`);
+      setStatus("error", `${t(lang, "layoutFailed", err.message || err)}${layoutHint(err, lang)}`);
     } finally {
       el.removeAttribute("aria-busy");
     }
@@ -274,7 +277,7 @@ export function render({ model, el, layout, store, styleKey }) {
     svgEl.removeAttribute("width");
     svgEl.removeAttribute("height");
     svgEl.setAttribute("role", "img");
-    svgEl.setAttribute("aria-label", `autograd graph with ${ids.length} nodes`);
+    svgEl.setAttribute("aria-label", t(lang, "svgLabel", ids.length));
     byElementId.clear();
     for (const g of svgEl.querySelectorAll("g.node")) {
       const m = /n(\d+)$/.exec(g.id || "");
@@ -285,7 +288,7 @@ export function render({ model, el, layout, store, styleKey }) {
       g.setAttribute("tabindex", "0");
       g.setAttribute("role", "button");
       const node = index.byId.get(id);
-      g.setAttribute("aria-label", node ? tooltipText(node).replace(/\n/g, "; ") : id);
+      g.setAttribute("aria-label", node ? tooltipText(node, lang).replace(/\n/g, "; ") : id);
       const title = g.querySelector(":scope > title");
       if (title) title.remove(); // our own tooltip replaces the browser's
     }
@@ -382,13 +385,13 @@ export function render({ model, el, layout, store, styleKey }) {
       details.replaceChildren();
       return;
     }
-    const d = nodeDetails(node, graph);
+    const d = nodeDetails(node, graph, lang);
     // plain divs, not <dl>: host pages style dl/dt/dd in their own ways
     const rows = h("div", { class: "aw-rows" });
     for (const [key, value, opt = {}] of d.rows) {
       let val;
       if (opt.target) {
-        val = h("div", { class: "aw-val" }, h("button", { type: "button", class: "aw-link", onclick: () => select(opt.target) }, "go to node"), h("pre", { text: value }));
+        val = h("div", { class: "aw-val" }, h("button", { type: "button", class: "aw-link", onclick: () => select(opt.target) }, t(lang, "goToNode")), h("pre", { text: value }));
       } else if (opt.pre) {
         val = h("div", { class: "aw-val" }, h("pre", { text: value, tabindex: "0", class: opt.bad ? "aw-bad" : "" }));
       } else {
@@ -397,7 +400,7 @@ export function render({ model, el, layout, store, styleKey }) {
       rows.append(h("div", { class: "aw-key", text: key }), val);
     }
     details.replaceChildren(
-      h("h3", {}, h("span", { text: d.title }), h("button", { type: "button", title: "Close details", "aria-label": "Close details", onclick: () => select(null) }, "×")),
+      h("h3", {}, h("span", { text: d.title }), h("button", { type: "button", title: t(lang, "closeDetails"), "aria-label": t(lang, "closeDetails"), onclick: () => select(null) }, "×")),
       rows,
     );
     details.dataset.nodeId = node.id;
@@ -408,7 +411,7 @@ export function render({ model, el, layout, store, styleKey }) {
     matches = searchNodes(graph, search.value);
     const set = new Set(matches);
     for (const [id, g] of byElementId) g.classList.toggle("aw-match", set.has(id));
-    searchCount.textContent = search.value.trim() ? `${matches.length} found` : "";
+    searchCount.textContent = search.value.trim() ? t(lang, "found", matches.length) : "";
   }
 
   function centerOn(id) {
@@ -451,7 +454,7 @@ export function render({ model, el, layout, store, styleKey }) {
   const showTip = (g, x, y) => {
     const node = index.byId.get(g.dataset.nodeId);
     if (!node) return;
-    tooltip.textContent = tooltipText(node);
+    tooltip.textContent = tooltipText(node, lang);
     tooltip.hidden = false;
     const host = el.getBoundingClientRect();
     tooltip.style.left = `${Math.min(x - host.left + 12, host.width - 160)}px`;
