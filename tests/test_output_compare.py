@@ -10,6 +10,7 @@ import io
 
 import pytest
 
+from tests._oracle import require_torch
 from tests._output_compare import BLAS_RTOL, BlasWatch, assert_same_output, differences
 
 
@@ -59,7 +60,7 @@ def test_blas_rule_ignores_padding_moved_by_a_sign():
 
 
 def test_watch_finds_the_first_float32_product():
-    torch = pytest.importorskip("torch")
+    torch = require_torch()
     out = io.StringIO()
     with BlasWatch(out) as watch:
         out.write("before\n")
