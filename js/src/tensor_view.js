@@ -4,15 +4,7 @@
 // summary (`_info`); paging and slicing set traits and the kernel answers with
 // the new page.  Colours mix a sign colour into transparent, so zero is the
 // notebook background in light and dark themes alike.
-import {
-  cellBackground,
-  chooseFormat,
-  decodeFloat64,
-  pageInfo,
-  shortNumber,
-  sliceText,
-  statsText,
-} from "./heatmap.js";
+import { cellBackground, chooseFormat, decodeFloat64, pageInfo, shortNumber, sliceText, statsText } from "./heatmap.js";
 import { h, injectStyle } from "./dom.js";
 
 const CSS = `
@@ -85,7 +77,12 @@ function heatTable(info, values, kind, scale) {
 function figure(title, cls, info, bytes, stats, kind) {
   const values = decodeFloat64(bytes);
   const scale = stats ? stats.scale : 0;
-  const caption = h("figcaption", {}, h("b", { text: title }), h("span", { class: "aw-tv-stats", text: statsText(stats) }));
+  const caption = h(
+    "figcaption",
+    {},
+    h("b", { text: title }),
+    h("span", { class: "aw-tv-stats", text: statsText(stats) }),
+  );
   const bar = h(
     "div",
     { class: "aw-tv-bar" },
@@ -94,7 +91,9 @@ function figure(title, cls, info, bytes, stats, kind) {
     h("span", { text: shortNumber(scale) }),
   );
   const empty = info.page_rows * info.page_cols === 0;
-  const body = empty ? h("div", { class: "aw-tv-none", text: "(empty tensor)" }) : h("div", { class: "aw-tv-scroll" }, heatTable(info, values, kind, scale));
+  const body = empty
+    ? h("div", { class: "aw-tv-none", text: "(empty tensor)" })
+    : h("div", { class: "aw-tv-scroll" }, heatTable(info, values, kind, scale));
   return h("figure", { class: cls }, caption, body, empty ? null : bar);
 }
 
@@ -119,7 +118,13 @@ function sliceControls(model, info) {
   const index = model.get("index") || [];
   const box = h("div", { class: "aw-tv-slice" }, h("span", { text: "slice" }));
   index.forEach((k, dim) => {
-    const input = h("input", { type: "number", min: 0, max: info.shape[dim] - 1, value: k, title: `index into dim ${dim} (size ${info.shape[dim]})` });
+    const input = h("input", {
+      type: "number",
+      min: 0,
+      max: info.shape[dim] - 1,
+      value: k,
+      title: `index into dim ${dim} (size ${info.shape[dim]})`,
+    });
     input.setAttribute("aria-label", `index for dim ${dim}`);
     const apply = () => {
       const v = Math.max(0, Math.min(info.shape[dim] - 1, Number.parseInt(input.value, 10) || 0));
@@ -182,7 +187,18 @@ function render({ model, el }) {
     tables.append(figure("values", "aw-tv-values", info, model.get("_values"), info.stats, info.kind));
     if (model.get("show_grad")) {
       if (info.has_grad) tables.append(figure(".grad", "aw-tv-grad", info, model.get("_grad"), info.grad_stats, "f"));
-      else tables.append(h("figure", { class: "aw-tv-grad" }, h("figcaption", {}, h("b", { text: ".grad" })), h("div", { class: "aw-tv-none", text: info.requires_grad ? "None (run backward())" : "None (requires_grad=False)" })));
+      else
+        tables.append(
+          h(
+            "figure",
+            { class: "aw-tv-grad" },
+            h("figcaption", {}, h("b", { text: ".grad" })),
+            h("div", {
+              class: "aw-tv-none",
+              text: info.requires_grad ? "None (run backward())" : "None (requires_grad=False)",
+            }),
+          ),
+        );
     }
     root.append(tables);
     const pages = pager(model, info);

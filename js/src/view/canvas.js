@@ -200,7 +200,10 @@ export function createCanvas(ctx, layout) {
     const area = svgEl.getBoundingClientRect();
     quietly(() => {
       pz.resize();
-      pz.panBy({ x: area.left + area.width / 2 - (box.left + box.width / 2), y: area.top + area.height / 2 - (box.top + box.height / 2) });
+      pz.panBy({
+        x: area.left + area.width / 2 - (box.left + box.width / 2),
+        y: area.top + area.height / 2 - (box.top + box.height / 2),
+      });
     });
     size = { w: canvas.clientWidth, h: canvas.clientHeight };
     userMoved = true; // a deliberate view: do not re-fit it away

@@ -14,7 +14,12 @@ import { nodeDetails } from "../graph_logic.js";
  */
 export function createDetails(ctx, select) {
   const { t } = ctx;
-  const details = h("aside", { class: "aw-details", hidden: true, "aria-live": "polite", "aria-label": t("nodeDetails") });
+  const details = h("aside", {
+    class: "aw-details",
+    hidden: true,
+    "aria-live": "polite",
+    "aria-label": t("nodeDetails"),
+  });
   const sections = [];
 
   function show(sel) {
@@ -30,7 +35,12 @@ export function createDetails(ctx, select) {
     for (const [key, value, opt = {}] of d.rows) {
       let val;
       if (opt.target) {
-        val = h("div", { class: "aw-val" }, h("button", { type: "button", class: "aw-link", onclick: () => select(opt.target) }, t("goToNode")), h("pre", { text: value }));
+        val = h(
+          "div",
+          { class: "aw-val" },
+          h("button", { type: "button", class: "aw-link", onclick: () => select(opt.target) }, t("goToNode")),
+          h("pre", { text: value }),
+        );
       } else if (opt.pre) {
         val = h("div", { class: "aw-val" }, h("pre", { text: value, tabindex: "0", class: opt.bad ? "aw-bad" : "" }));
       } else {
@@ -39,7 +49,16 @@ export function createDetails(ctx, select) {
       rows.append(h("div", { class: "aw-key", text: key }), val);
     }
     details.replaceChildren(
-      h("h3", {}, h("span", { text: d.title }), h("button", { type: "button", title: t("closeDetails"), "aria-label": t("closeDetails"), onclick: () => select(null) }, "×")),
+      h(
+        "h3",
+        {},
+        h("span", { text: d.title }),
+        h(
+          "button",
+          { type: "button", title: t("closeDetails"), "aria-label": t("closeDetails"), onclick: () => select(null) },
+          "×",
+        ),
+      ),
       rows,
       ...sections.map((section) => section(node, ctx.graph)).filter(Boolean),
     );

@@ -41,7 +41,8 @@ export function createSelection(ctx, { canvas, details, search, searchCount }) {
       const m = /e(\d+)$/.exec(g.id || "");
       const e = m ? visibleEdges[Number(m[1])] : null;
       // an edge is lit when it lies on a path through the selection
-      const on = !!e && lit.has(e.source) && lit.has(e.target) && (e.source === sel || e.target === sel || sameSide(e, sel));
+      const on =
+        !!e && lit.has(e.source) && lit.has(e.target) && (e.source === sel || e.target === sel || sameSide(e, sel));
       g.classList.toggle("aw-lit", on);
     });
     show(sel);
@@ -65,7 +66,10 @@ export function createSelection(ctx, { canvas, details, search, searchCount }) {
   function sameSide(e, sel) {
     if (!sideCache || sideCache.sel !== sel || sideCache.graph !== ctx.graph)
       sideCache = { sel, graph: ctx.graph, anc: ancestors(ctx.index, sel), desc: descendants(ctx.index, sel) };
-    return (sideCache.anc.has(e.source) && sideCache.anc.has(e.target)) || (sideCache.desc.has(e.source) && sideCache.desc.has(e.target));
+    return (
+      (sideCache.anc.has(e.source) && sideCache.anc.has(e.target)) ||
+      (sideCache.desc.has(e.source) && sideCache.desc.has(e.target))
+    );
   }
 
   function select(id) {

@@ -19,9 +19,15 @@ import { translateNotice } from "../i18n.js";
  */
 export function createToolbar(ctx, actions) {
   const { t, model, el } = ctx;
-  const search = h("input", { type: "search", class: "aw-search", placeholder: t("searchPlaceholder"), "aria-label": t("searchLabel") });
+  const search = h("input", {
+    type: "search",
+    class: "aw-search",
+    placeholder: t("searchPlaceholder"),
+    "aria-label": t("searchLabel"),
+  });
   const searchCount = h("span", { class: "aw-search-count", "aria-live": "polite" });
-  const btn = (label, title, fn, cls) => h("button", { type: "button", title, "aria-label": title, class: cls, onclick: fn }, label);
+  const btn = (label, title, fn, cls) =>
+    h("button", { type: "button", title, "aria-label": title, class: cls, onclick: fn }, label);
   const savedBox = h("input", { type: "checkbox", class: "aw-toggle-saved" });
   const valuesBox = h("input", { type: "checkbox", class: "aw-toggle-values" });
   const dirSelect = h(
