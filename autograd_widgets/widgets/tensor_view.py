@@ -25,6 +25,7 @@ from ..autograd import events
 from ..graph._tensors import _stats, dtype_str, grad_of, is_tensor, to_numpy
 from . import _assets
 from . import _cells as _ext
+from ._i18n import LanguageTraits
 from ._throttle import Throttle, default_call_later
 
 #: event kinds that may change what a view shows
@@ -107,7 +108,7 @@ def _summary(a: np.ndarray) -> dict[str, Any] | None:
     return stats
 
 
-class TensorView(anywidget.AnyWidget):
+class TensorView(LanguageTraits, anywidget.AnyWidget):
     """A tensor's values and ``.grad`` as heatmaps, with shape, dtype and stats.
 
     Colours are diverging and centred on zero (negative blue, positive red,
