@@ -35,7 +35,8 @@ def check_language(lang) -> str:
 def set_language(lang: str | None) -> None:
     """Make ``lang`` (``"en"`` or ``"zh"``) the language of every widget made from now on.
 
-    ``None`` forgets the choice: the notebook's metadata (or English) decides again.
+    ``None`` forgets the choice: the notebook's metadata decides again, else JupyterLab's
+    language, else English. ``%autograd_language zh`` does the same in a notebook.
     Widgets already shown keep theirs; set ``widget.language`` to switch one.
     """
     global _chosen
