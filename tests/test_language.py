@@ -196,3 +196,22 @@ def test_draw_takes_a_language(closing):
     assert [(w.language, w._language_auto) for w in closing] == [("zh", False), ("en", True)]
     with pytest.raises(ValueError, match="language must be one of"):
         aw.draw(x * 2, language="fr")
+
+
+def test_rich_display_summary_speaks_the_chosen_language():
+    """``%autograd_display html`` builds its widget in the kernel: the kernel's choice."""
+    from autograd_widgets.widgets.tensor_view import summary_html, tensor_mimebundle
+
+    x = aw.ones(2, 3, requires_grad=True)
+    (x * 2).sum().backward()
+    en = summary_html(x)
+    assert "tensor of shape [2, 3]" in en and "min 1 · max 1 · mean 1" in en
+    assert ".grad norm 4.899" in en
+    aw.set_language("zh")
+    zh = summary_html(x)
+    assert "形状为 [2, 3] 的张量" in zh and "最小 1 · 最大 1 · 均值 1" in zh
+    assert ".grad 范数 4.899" in zh
+    bundle = tensor_mimebundle(x)
+    assert bundle["text/html"] == zh and bundle["text/plain"] == repr(x)
+    assert "value 3" in summary_html(aw.tensor(3.0, requires_grad=True), "en")
+    assert "值 3" in summary_html(aw.tensor(3.0, requires_grad=True), "zh")
