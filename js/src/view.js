@@ -74,7 +74,7 @@ export function render({ model, el, layout, store, styleKey }) {
   }
 
   toolbar.syncControls();
-  canvas.setStatus("loading", layoutMessage(ctx.graph));
+  canvas.setStatus("loading", layoutMessage(ctx.graph, ctx.lang));
   relayout();
 
   return () => {
