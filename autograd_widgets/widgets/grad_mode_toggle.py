@@ -80,7 +80,7 @@ class GradModeToggle(anywidget.AnyWidget):
         _ext.ensure_cell_hooks()
         _ext.add_cell_listener(sync_all)
         _toggles.add(self)
-        events.add_listener(_on_event)
+        events.add_listener(_on_event, kinds=("grad_mode",))
         if wanted is not None and bool(wanted) != enabled:
             self._request(bool(wanted))
 

@@ -174,7 +174,7 @@ class TensorView(anywidget.AnyWidget):
         )
         self.refresh()
         _views.add(self)
-        events.add_listener(_on_event)
+        events.add_listener(_on_event, kinds=_EVENTS)
         _ext.ensure_cell_hooks()
         _ext.add_cell_listener(resync_all)
 
