@@ -9,6 +9,7 @@
 // state lives in the widget's traits `step`, `step_pass` and `_steps`, so
 // Python's `w.step_to(k)` and the keys drive the same thing.
 import { toDot } from "./dot.js";
+import { ensureStyle, h } from "./widget_dom.js";
 import { edgeLabel, matchEdges, passPosition, shapeText, st, stepState } from "./stepper_logic.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -41,33 +42,13 @@ const CSS = `
 .aw-graph g.edge.aw-step-fresh text.aw-step-label { fill: #bf360c; }
 `;
 
-function injectCss() {
-  if (typeof document === "undefined" || document.getElementById(STYLE_ID)) return;
-  const s = document.createElement("style");
-  s.id = STYLE_ID;
-  s.textContent = CSS;
-  document.head.append(s);
-}
-
-function h(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "class") e.className = v;
-    else if (k === "text") e.textContent = v;
-    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c) e.append(c);
-  return e;
-}
-
 /**
  * Add step-through backward to a rendered graph view.
  * @param {{model, el, store}} ctx  as given to view.js's render
  * @returns {function} cleanup
  */
 export function attachStepper({ model, el, store }) {
-  injectCss();
+  ensureStyle(STYLE_ID, CSS);
   const lang = model.get("language") || "en";
   const passSelect = h("select", { class: "aw-step-pass", "aria-label": st(lang, "pass") });
   const btn = (label, key, fn, cls) =>
@@ -81,7 +62,7 @@ export function attachStepper({ model, el, store }) {
   const status = h("span", { class: "aw-step-status", "aria-live": "polite" });
   const bar = h(
     "div",
-    { class: "aw-stepper", role: "toolbar", "aria-label": st(lang, "bar"), tabindex: "-1" },
+    { class: "aw-stepper", role: "toolbar", "aria-label": st(lang, "bar"), tabIndex: -1 },
     startBtn,
     passSelect,
     firstBtn,
@@ -213,8 +194,8 @@ export function attachStepper({ model, el, store }) {
 
   function gradBlock(title, grad, cls) {
     return [
-      h("div", { class: cls || "aw-step-h", text: title }),
-      h("pre", { text: grad ? `${shapeText(grad, lang)}  ${grad.value}` : st(lang, "none_") }),
+      h("div", { class: cls || "aw-step-h", textContent: title }),
+      h("pre", { textContent: grad ? `${shapeText(grad, lang)}  ${grad.value}` : st(lang, "none_") }),
     ];
   }
 
@@ -243,12 +224,12 @@ export function attachStepper({ model, el, store }) {
         const l = c.leaf;
         const leafBox = h("div", { class: "aw-step-leaf" });
         leafBox.append(
-          h("div", { class: "aw-step-h", text: `${labelOf(c.node)} ${st(lang, "leaf")}${l.hooked ? ` ⚓ ${st(lang, "hooked")}` : ""}` }),
-          h("pre", { class: "aw-leaf-before", text: l.before ? l.before.value : st(lang, "none_") }),
-          h("div", { text: "+" }),
-          h("pre", { class: "aw-leaf-incoming", text: l.incoming ? l.incoming.value : st(lang, "none_") }),
-          h("div", { text: "=" }),
-          h("pre", { class: "aw-leaf-after", text: l.after ? l.after.value : st(lang, "none_") }),
+          h("div", { class: "aw-step-h", textContent: `${labelOf(c.node)} ${st(lang, "leaf")}${l.hooked ? ` ⚓ ${st(lang, "hooked")}` : ""}` }),
+          h("pre", { class: "aw-leaf-before", textContent: l.before ? l.before.value : st(lang, "none_") }),
+          h("div", { textContent: "+" }),
+          h("pre", { class: "aw-leaf-incoming", textContent: l.incoming ? l.incoming.value : st(lang, "none_") }),
+          h("div", { textContent: "=" }),
+          h("pre", { class: "aw-leaf-after", textContent: l.after ? l.after.value : st(lang, "none_") }),
         );
         parts.push(leafBox);
       }
