@@ -16,7 +16,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from . import events
+from . import _failure, events
 from .anomaly_mode import anomaly
 from .grad_mode import state as _grad_state
 from .node import AccumulateGrad, core, unpack_hooked
@@ -75,16 +75,21 @@ def run_backward(
     """
     if retain_graph is None:
         retain_graph = create_graph
-    for i, t in enumerate(tensors):
-        if not isinstance(t, core.Tensor):
-            raise TypeError(
-                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
-            )
-        if not t._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-            )
-    root_grads = _make_root_grads(tensors, grad_tensors, not accumulate)
+    try:
+        for i, t in enumerate(tensors):
+            if not isinstance(t, core.Tensor):
+                raise TypeError(
+                    f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+                )
+            if not t._requires_grad:
+                raise RuntimeError(
+                    f"element {i} of tensors does not require grad and does not have a grad_fn"
+                )
+        root_grads = _make_root_grads(tensors, grad_tensors, not accumulate)
+    except Exception as exc:
+        if events.hears("backward_error"):  # a widget explains it on the graph
+            _failure.report(_failure.at_roots, exc, tensors, grad_tensors)
+        raise
 
     # 1. Roots: (node, output_nr, gradient).
     roots = []
@@ -272,6 +277,10 @@ def run_backward(
                 if left == 0:
                     # Inlined _priority(nxt): this loop runs once per edge.
                     heappush(ready, (_ACC_PRIORITY if is_acc else -nxt._seq, id(nxt), nxt))
+    except Exception as exc:
+        if events.hears("backward_error"):  # `node` is the one that was running
+            _failure.report(_failure.at_node, exc, node)
+        raise
     finally:
         _grad_state.enabled = prev_mode
     if listening:
@@ -412,7 +421,7 @@ def _validate_grad(node, i, nxt, g) -> None:
 def _check_nan(node, outs) -> None:
     for i, g in enumerate(outs):
         if g is not None and g._data.dtype.kind == "f" and np.isnan(g._data).any():
-            msg = f"Function '{node.name()}' returned nan values in its {i}th output."
+            msg = _failure.nan_message(node, i)
             trace = node._extra.get("trace") if node._extra else None
             if trace:
                 import warnings

@@ -21,10 +21,14 @@ once the call returns: listeners must not keep them alive):
                    numpy copy of the leaf's ``.grad`` before this pass added to it, or None)
 ``grad_accumulated`` tensor, grad, incoming (what was added, after the leaf's hooks)
 ``backward_end``   roots, executed (list of nodes in execution order)
-``version_bump``   tensor, version
+``version_bump``   tensor, version (and op, when the emitter knows it: ``"SGD.step()"``)
 ``grad_mode``      enabled
 ``grad_set``       tensor, grad (None after ``del t.grad`` / ``t.grad = None``, as
                    ``optimizer.zero_grad()`` does)
+``backward_error`` reason, error (the exception's type name), message, and what is at fault:
+                   node, or tensor + index (+ shapes, saved versions, ...): see
+                   ``autograd/_failure.py``; sent when ``backward()``/``autograd.grad``
+                   raises, before the exception reaches the user (no ``backward_end``)
 
 Ops inside a backward pass emit too: with ``create_graph=True`` the backward
 formulas' nodes arrive as ``node_created``; otherwise their ops arrive as
@@ -47,6 +51,7 @@ KINDS = (
     "version_bump",
     "grad_mode",
     "grad_set",
+    "backward_error",
 )
 
 # Copy-on-write: (un)subscribing builds new objects and swaps them in, so an emit
