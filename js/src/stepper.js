@@ -4,12 +4,12 @@
 // so far (its shape on the edge; its values on hover/click), a leaf's
 // before + incoming = after, hook-changed gradients (⚓).
 //
-// The view (view.js) knows nothing of this: the marks are redrawn each time the
-// view reports a finished render (data-status / data-rev on its element).  The
-// state lives in the widget's traits `step`, `step_pass` and `_steps`, so
-// Python's `w.step_to(k)` and the keys drive the same thing.
+// One of the view's EXTENSIONS (view.js): the marks are redrawn each time the
+// canvas reports a new drawing ("drawn").  The state lives in the widget's traits
+// `step`, `step_pass` and `_steps`, so Python's `w.step_to(k)` and the keys drive
+// the same thing.
 import { toDot } from "./dot.js";
-import { ensureStyle, h } from "./widget_dom.js";
+import { h, injectStyle } from "./dom.js";
 import { edgeLabel, matchEdges, passPosition, shapeText, st, stepState } from "./stepper_logic.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -43,13 +43,14 @@ const CSS = `
 `;
 
 /**
- * Add step-through backward to a rendered graph view.
- * @param {{model, el, store}} ctx  as given to view.js's render
+ * Add step-through backward to a graph view (an extension of view.js).
+ * @param {object} ctx  the view's context (view/context.js)
+ * @param {object} parts  {toolbar, canvas, ...} (view.js)
  * @returns {function} cleanup
  */
-export function attachStepper({ model, el, store }) {
-  ensureStyle(STYLE_ID, CSS);
-  const lang = model.get("language") || "en";
+export function attachStepper(ctx, parts) {
+  injectStyle(STYLE_ID, CSS);
+  const { model, el, lang } = ctx;
   const passSelect = h("select", { class: "aw-step-pass", "aria-label": st(lang, "pass") });
   const btn = (label, key, fn, cls) =>
     h("button", { type: "button", title: st(lang, key), "aria-label": st(lang, key), class: cls, onclick: fn }, label);
@@ -62,7 +63,7 @@ export function attachStepper({ model, el, store }) {
   const status = h("span", { class: "aw-step-status", "aria-live": "polite" });
   const bar = h(
     "div",
-    { class: "aw-stepper", role: "toolbar", "aria-label": st(lang, "bar"), tabIndex: -1 },
+    { class: "aw-stepper", role: "toolbar", "aria-label": st(lang, "bar"), tabindex: "-1" },
     startBtn,
     passSelect,
     firstBtn,
@@ -75,12 +76,9 @@ export function attachStepper({ model, el, store }) {
   const info = h("div", { class: "aw-step-info", "aria-live": "polite", hidden: true });
   let picked = null; // an edge the user clicked: its gradient stays in the info panel
 
-  function place() {
-    // under the view's toolbar (the view rebuilds its DOM when it draws again)
-    const toolbar = el.querySelector(":scope > .aw-toolbar");
-    if (toolbar && bar.previousElementSibling !== toolbar) toolbar.after(bar, info);
-    else if (!toolbar && !bar.isConnected) el.prepend(bar, info);
-  }
+  // under the toolbar and its notices
+  const notices = parts.toolbar.notices || [];
+  (notices.length ? notices[notices.length - 1] : parts.toolbar.el).after(bar, info);
 
   const passes = () => model.get("_steps") || [];
   const cur = () => {
@@ -111,9 +109,7 @@ export function attachStepper({ model, el, store }) {
     const ps = passes();
     bar.hidden = !ps.length; // nothing to step through: no bar
     const pos = passPosition(ps, model.get("step_pass"));
-    passSelect.replaceChildren(
-      ...ps.map((p, i) => h("option", { value: String(i) }, st(lang, "passN", p.pass))),
-    );
+    passSelect.replaceChildren(...ps.map((p, i) => h("option", { value: String(i) }, st(lang, "passN", p.pass))));
     if (pos >= 0) passSelect.value = String(pos);
     const stepping = model.get("step") !== null && model.get("step") !== undefined && pos >= 0;
     const n = pos >= 0 ? (ps[pos].steps || []).length : 0;
@@ -160,7 +156,7 @@ export function attachStepper({ model, el, store }) {
   }
 
   function mark() {
-    const svg = el.querySelector(".aw-canvas svg");
+    const svg = parts.canvas.svg();
     if (!svg) return;
     clearMarks(svg);
     const s = stepState(passes(), model.get("step_pass"), model.get("step"));
@@ -171,7 +167,7 @@ export function attachStepper({ model, el, store }) {
       if (s.current && id === s.current.node) g.classList.add("aw-step-current");
       else if (s.done.has(id)) g.classList.add("aw-step-done");
     }
-    const { edges } = toDot(store.graph, { showSaved: model.get("show_saved") });
+    const { edges } = toDot(ctx.graph, { showSaved: model.get("show_saved") });
     const matched = matchEdges(edges, s.edges);
     for (const g of svg.querySelectorAll("g.edge")) {
       const m = /e(\d+)$/.exec(g.id || "");
@@ -188,14 +184,14 @@ export function attachStepper({ model, el, store }) {
   }
 
   const labelOf = (id) => {
-    const n = (store.graph.nodes || []).find((x) => x.id === id);
+    const n = (ctx.graph.nodes || []).find((x) => x.id === id);
     return n ? n.label + (n.name ? ` (${n.name})` : "") : id;
   };
 
   function gradBlock(title, grad, cls) {
     return [
-      h("div", { class: cls || "aw-step-h", textContent: title }),
-      h("pre", { textContent: grad ? `${shapeText(grad, lang)}  ${grad.value}` : st(lang, "none_") }),
+      h("div", { class: cls || "aw-step-h", text: title }),
+      h("pre", { text: grad ? `${shapeText(grad, lang)}  ${grad.value}` : st(lang, "none_") }),
     ];
   }
 
@@ -209,27 +205,41 @@ export function attachStepper({ model, el, store }) {
     const parts = [];
     if (picked) {
       parts.push(...gradBlock(st(lang, "edge", labelOf(picked.target), labelOf(picked.source)), picked.grad));
-      if (picked.before_hooks) parts.push(...gradBlock(`⚓ ${st(lang, "beforeHooks")}`, picked.before_hooks, "aw-step-hook"));
+      if (picked.before_hooks)
+        parts.push(...gradBlock(`⚓ ${st(lang, "beforeHooks")}`, picked.before_hooks, "aw-step-hook"));
     } else if (s.current) {
       const c = s.current;
       (c.grads || []).forEach((g, i) => {
         const hooked = c.grads_before_hooks && c.grads_before_hooks[String(i)];
-        parts.push(...gradBlock(`${c.label} ${st(lang, "received")}${(c.grads || []).length > 1 ? ` [${i}]` : ""}${hooked ? ` ⚓ ${st(lang, "hooked")}` : ""}`, g));
+        parts.push(
+          ...gradBlock(
+            `${c.label} ${st(lang, "received")}${(c.grads || []).length > 1 ? ` [${i}]` : ""}${hooked ? ` ⚓ ${st(lang, "hooked")}` : ""}`,
+            g,
+          ),
+        );
         if (hooked) parts.push(...gradBlock(`⚓ ${st(lang, "beforeHooks")}`, hooked, "aw-step-hook"));
       });
       for (const e of c.edges || []) {
-        parts.push(...gradBlock(`${st(lang, "sent")} → ${labelOf(e.source)}${e.before_hooks ? ` ⚓ ${st(lang, "hooked")}` : ""}`, e.grad));
+        parts.push(
+          ...gradBlock(
+            `${st(lang, "sent")} → ${labelOf(e.source)}${e.before_hooks ? ` ⚓ ${st(lang, "hooked")}` : ""}`,
+            e.grad,
+          ),
+        );
       }
       if (c.leaf) {
         const l = c.leaf;
         const leafBox = h("div", { class: "aw-step-leaf" });
         leafBox.append(
-          h("div", { class: "aw-step-h", textContent: `${labelOf(c.node)} ${st(lang, "leaf")}${l.hooked ? ` ⚓ ${st(lang, "hooked")}` : ""}` }),
-          h("pre", { class: "aw-leaf-before", textContent: l.before ? l.before.value : st(lang, "none_") }),
-          h("div", { textContent: "+" }),
-          h("pre", { class: "aw-leaf-incoming", textContent: l.incoming ? l.incoming.value : st(lang, "none_") }),
-          h("div", { textContent: "=" }),
-          h("pre", { class: "aw-leaf-after", textContent: l.after ? l.after.value : st(lang, "none_") }),
+          h("div", {
+            class: "aw-step-h",
+            text: `${labelOf(c.node)} ${st(lang, "leaf")}${l.hooked ? ` ⚓ ${st(lang, "hooked")}` : ""}`,
+          }),
+          h("pre", { class: "aw-leaf-before", text: l.before ? l.before.value : st(lang, "none_") }),
+          h("div", { text: "+" }),
+          h("pre", { class: "aw-leaf-incoming", text: l.incoming ? l.incoming.value : st(lang, "none_") }),
+          h("div", { text: "=" }),
+          h("pre", { class: "aw-leaf-after", text: l.after ? l.after.value : st(lang, "none_") }),
         );
         parts.push(leafBox);
       }
@@ -239,7 +249,6 @@ export function attachStepper({ model, el, store }) {
   }
 
   function update() {
-    place();
     syncBar();
     mark();
     renderInfo();
@@ -257,7 +266,7 @@ export function attachStepper({ model, el, store }) {
     if (k === null || k === undefined) go(ev.key === "ArrowRight" ? 1 : 0);
     else go(k + (ev.key === "ArrowRight" ? 1 : -1));
   };
-  el.addEventListener("keydown", onKey);
+  ctx.listen(el, "keydown", onKey);
   const edgeOf = (target) => (target && target.closest ? target.closest("g.edge.aw-step-edge") : null);
   const onClick = (ev) => {
     const g = edgeOf(ev.target);
@@ -272,9 +281,9 @@ export function attachStepper({ model, el, store }) {
       renderInfo();
     }
   };
-  el.addEventListener("click", onClick);
-  el.addEventListener("mouseover", onOver);
-  passSelect.addEventListener("change", () => {
+  ctx.listen(el, "click", onClick);
+  ctx.listen(el, "mouseover", onOver);
+  ctx.listen(passSelect, "change", () => {
     picked = null;
     setStep(0, Number(passSelect.value));
   });
@@ -282,25 +291,10 @@ export function attachStepper({ model, el, store }) {
     picked = null;
     update();
   };
-  model.on("change:step", onTraits);
-  model.on("change:step_pass", onTraits);
-  model.on("change:_steps", onTraits);
-  // the view redraws the SVG on every graph change: mark the new one
-  const obs = new MutationObserver(() => {
-    if (el.dataset.status === "rendered") update();
-    else place();
-  });
-  obs.observe(el, { attributes: true, attributeFilter: ["data-status", "data-rev"] });
+  for (const trait of ["step", "step_pass", "_steps"]) ctx.onModel(`change:${trait}`, onTraits);
+  ctx.on("drawn", update); // a new SVG: mark it
   update();
-
   return () => {
-    obs.disconnect();
-    el.removeEventListener("keydown", onKey);
-    el.removeEventListener("click", onClick);
-    el.removeEventListener("mouseover", onOver);
-    model.off("change:step", onTraits);
-    model.off("change:step_pass", onTraits);
-    model.off("change:_steps", onTraits);
     bar.remove();
     info.remove();
   };

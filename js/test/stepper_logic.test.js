@@ -7,7 +7,12 @@ const passes = [
     pass: 1,
     truncated: 0,
     steps: [
-      { node: "n1", label: "MeanBackward0", grads: [g([])], edges: [{ source: "n2", target: "n1", index: 0, grad: g([2, 2]) }] },
+      {
+        node: "n1",
+        label: "MeanBackward0",
+        grads: [g([])],
+        edges: [{ source: "n2", target: "n1", index: 0, grad: g([2, 2]) }],
+      },
       {
         node: "n2",
         label: "MulBackward0",
