@@ -7,6 +7,7 @@
 // graph_widget.js) and called for every view of every GraphWidget.
 import { h, injectStyle } from "./dom.js";
 import { layoutMessage } from "./graph_logic.js";
+import { attachStepper } from "./stepper.js";
 import { CSS } from "./styles.js";
 import { createCanvas } from "./view/canvas.js";
 import { createContext } from "./view/context.js";
@@ -24,7 +25,7 @@ import { createToolbar } from "./view/toolbar.js";
  * body.append), listens through ctx (ctx.on, ctx.listen, ctx.onModel: removed with the
  * view) and may return a cleanup function.  To add one, import it and list it here.
  */
-const EXTENSIONS = [];
+const EXTENSIONS = [attachStepper];
 
 /**
  * Render one view.
