@@ -1,3 +1,14 @@
-// What the page loads once: the view and the layout client.
+// What the page loads once: the view (with its timeline bar) and the layout client.
+import { mountTimeline } from "./timeline.js";
+import { render as renderView } from "./view.js";
+
 export { LayoutClient } from "./layout_client.js";
-export { render } from "./view.js";
+
+export function render(ctx) {
+  const stopView = renderView(ctx);
+  const stopTimeline = mountTimeline(ctx);
+  return () => {
+    stopTimeline();
+    stopView();
+  };
+}
