@@ -1,14 +1,3 @@
-// What the page loads once: the view (with its timeline bar) and the layout client.
-import { mountTimeline } from "./timeline.js";
-import { render as renderView } from "./view.js";
-
+// What the page loads once: the view and the layout client.
 export { LayoutClient } from "./layout_client.js";
-
-export function render(ctx) {
-  const stopView = renderView(ctx);
-  const stopTimeline = mountTimeline(ctx);
-  return () => {
-    stopTimeline();
-    stopView();
-  };
-}
+export { render } from "./view.js";

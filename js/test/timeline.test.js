@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TEXT, sliderState, stateLabel } from "../src/timeline.js";
+import { TEXT, sliderState, stateLabel } from "../src/view/timeline.js";
 
 describe("timeline bar", () => {
   it("labels states by cell, or by number outside IPython", () => {
@@ -11,7 +11,11 @@ describe("timeline bar", () => {
   });
 
   it("puts the slider at the newest state when live, else at the position", () => {
-    const states = [[1, 1, "drawn", 0], [2, 2, "backward", 1], [3, 3, "cell", 1]];
+    const states = [
+      [1, 1, "drawn", 0],
+      [2, 2, "backward", 1],
+      [3, 3, "cell", 1],
+    ];
     expect(sliderState(states, null)).toEqual({ index: 2, live: true, count: 3 });
     expect(sliderState(states, 0)).toEqual({ index: 0, live: false, count: 3 });
     expect(sliderState(states, 7)).toEqual({ index: 2, live: false, count: 3 });

@@ -5,6 +5,7 @@
 // or null to follow the live graph) and the kernel answers with that state's
 // graph in the `graph` trait, so the view draws it like any update.  The labels
 // come from `_states`: [number, cell, kind, backward passes] per state.
+import { h } from "../dom.js";
 
 /** The bar's texts, one table per language (English for unknown languages). */
 export const TEXT = {
@@ -62,35 +63,32 @@ export function sliderState(states, position) {
 }
 
 /**
- * Add the timeline bar to a rendered view's toolbar.
- * @param {object} ctx  {model, el}
- * @returns {function} cleanup
+ * The timeline bar, a view extension (view.js's EXTENSIONS): its own row at the end
+ * of the toolbar, hidden while fewer than two states are kept.
+ * @param {object} ctx  the view's context (view/context.js)
+ * @param {object} parts  {toolbar, ...}
  */
-export function mountTimeline({ model, el }) {
-  const lang = model.get("language") || "en";
-  const toolbar = el.querySelector(".aw-toolbar");
-  if (!toolbar) return () => {};
-  const make = (tag, props, label) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
-    if (label) e.textContent = label;
-    return e;
-  };
-  const prev = make("button", { type: "button", class: "aw-tl-prev", title: text(lang, "prev"), "aria-label": text(lang, "prev") }, "◀");
-  const slider = make("input", { type: "range", class: "aw-tl-slider", min: "0", step: "1", "aria-label": text(lang, "slider") });
-  const next = make("button", { type: "button", class: "aw-tl-next", title: text(lang, "next"), "aria-label": text(lang, "next") }, "▶");
-  const live = make("button", { type: "button", class: "aw-tl-live", title: text(lang, "liveTitle") }, text(lang, "live"));
-  const label = make("span", { class: "aw-tl-label", "aria-live": "polite" });
-  const dropped = make("span", { class: "aw-tl-dropped" });
-  const bar = make("span", { class: "aw-timeline", role: "group", "aria-label": text(lang, "timeline") });
-  bar.append(make("span", { class: "aw-sep" }), prev, slider, next, live, label, dropped);
-  toolbar.append(bar);
+export function attachTimeline(ctx, { toolbar }) {
+  const { model, el, lang } = ctx;
+  const tip = (key) => ({ title: text(lang, key), "aria-label": text(lang, key) });
+  const prev = h("button", { type: "button", class: "aw-tl-prev", ...tip("prev") }, "◀");
+  const slider = h("input", {
+    type: "range",
+    class: "aw-tl-slider",
+    min: "0",
+    step: "1",
+    "aria-label": text(lang, "slider"),
+  });
+  const next = h("button", { type: "button", class: "aw-tl-next", ...tip("next") }, "▶");
+  const live = h("button", { type: "button", class: "aw-tl-live", title: text(lang, "liveTitle") }, text(lang, "live"));
+  const label = h("span", { class: "aw-tl-label", "aria-live": "polite" });
+  const dropped = h("span", { class: "aw-tl-dropped" });
+  const bar = h("span", { class: "aw-timeline", role: "group", "aria-label": text(lang, "timeline") });
+  bar.append(prev, slider, next, live, label, dropped);
+  toolbar.el.append(bar);
 
-  const setPosition = (value) => {
-    model.set("position", value);
-    model.save_changes();
-  };
   const states = () => model.get("_states") || [];
+  const current = () => sliderState(states(), model.get("position"));
   const update = () => {
     const list = states();
     const { index, live: following, count } = sliderState(list, model.get("position"));
@@ -106,31 +104,25 @@ export function mountTimeline({ model, el }) {
     live.classList.toggle("aw-on", following);
     const shown = list[index];
     label.textContent = following ? text(lang, "following") : shown ? stateLabel(lang, shown) : "";
-    if (shown) label.title = stateLabel(lang, shown);
+    label.title = shown ? stateLabel(lang, shown) : "";
     const n = model.get("_dropped") || 0;
     dropped.textContent = n ? text(lang, "dropped", n) : "";
     dropped.hidden = !n;
   };
-  const current = () => sliderState(states(), model.get("position"));
-  const onPrev = () => {
+  ctx.listen(prev, "click", () => {
     const { index, count } = current();
-    if (count && index > 0) setPosition(index - 1);
-  };
-  const onNext = () => {
+    if (count && index > 0) ctx.setTrait("position", index - 1);
+  });
+  ctx.listen(next, "click", () => {
     const { index, live: following, count } = current();
-    if (following) return;
-    setPosition(index + 1 < count ? index + 1 : null);
-  };
-  const onSlide = () => setPosition(Number(slider.value));
-  const onLive = () => setPosition(null);
-  prev.addEventListener("click", onPrev);
-  next.addEventListener("click", onNext);
-  slider.addEventListener("input", onSlide);
-  live.addEventListener("click", onLive);
-  for (const name of ["change:_states", "change:position", "change:_dropped"]) model.on(name, update);
+    if (!following) ctx.setTrait("position", index + 1 < count ? index + 1 : null);
+  });
+  ctx.listen(slider, "input", () => ctx.setTrait("position", Number(slider.value)));
+  ctx.listen(live, "click", () => ctx.setTrait("position", null));
+  for (const trait of ["_states", "position", "_dropped"]) ctx.onModel(`change:${trait}`, update);
   update();
   return () => {
-    for (const name of ["change:_states", "change:position", "change:_dropped"]) model.off(name, update);
+    delete el.dataset.timeline;
     bar.remove();
   };
 }
