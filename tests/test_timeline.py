@@ -110,6 +110,7 @@ def test_labels_name_the_cell_or_the_running_number():
     assert StateInfo(1, 3, "drawn", 0).label == "In [3] drawn"
     assert StateInfo(2, 4, "backward", 1).label == "In [4] backward"
     assert StateInfo(3, 5, "cell", 1).label == "In [5]"
+    assert StateInfo(4, 6, "error", 1).label == "In [6] error"
     assert StateInfo(7, None, "backward", 2).label == "#7 backward"
     assert StateInfo(7, None, "cell", 2).to_json() == {
         "n": 7,
@@ -294,3 +295,22 @@ def test_a_training_loop_gets_a_few_backward_states_and_its_cells_end(shell):
     assert all(s[2] == "backward" for s in mine)
     assert [s[3] for s in mine] == [*range(1, BACKWARD_PER_CELL + 1), 30]
     assert w.graph["backward_passes"] == 30
+
+
+@needs_bundle
+def test_a_failed_backward_is_a_state_of_its_own(shell):
+    ip = shell
+    drawn = cell(
+        ip,
+        "a = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)\n"
+        "s = a.sigmoid()\n"
+        "loss = (s * s).sum()\n"
+        "w = torch.draw(loss, show_saved=True, as_of='cell')\nw",
+    )
+    w = ip.user_ns["w"]
+    failed = cell(ip, "s.mul_(2)\ntry:\n    loss.backward()\nexcept RuntimeError as err:\n    pass")
+    assert w.timeline == [f"In [{drawn}] drawn", f"In [{failed}] error"]
+    assert w.position == 0 and "error" not in w.graph  # as drawn: the saved tensors, no error
+    assert sum(n["kind"] == "saved" for n in w.graph["nodes"]) == 3
+    w.show_state(1)
+    assert w.graph["error"]["label"] == "MulBackward0" and w.graph["backward_passes"] == 0

@@ -7,6 +7,8 @@ A :class:`GraphWidget` records a state (a wire graph, docs/graph-schema.md):
   faster than the widget's update interval, or after the first
   ``BACKWARD_PER_CELL`` of a cell, as in a training loop, share the cell's
   state);
+* after a backward pass through it failed (``"error"``: the graph then marks the
+  node at fault, see :mod:`autograd_widgets.graph._errors`);
 * at the end of each notebook cell that changed it (``"cell"``).
 
 Each state is labelled with the execution count of the cell that produced it
@@ -34,7 +36,7 @@ MAX_BYTES = 8 * 1024 * 1024
 #: thousand passes would only push the cell's other states out)
 BACKWARD_PER_CELL = 10
 
-KINDS = ("drawn", "backward", "cell")
+KINDS = ("drawn", "backward", "error", "cell")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,14 @@ class StateInfo:
 
 def _passes(graph: dict[str, Any]) -> int:
     return int(graph.get("backward_passes") or 0)
+
+
+def _news(graph: dict[str, Any], before: dict[str, Any]) -> str | None:
+    """What ``graph`` brings since ``before``: a failed backward ("error"), new backward
+    passes ("backward"), or None."""
+    if graph.get("error") and graph.get("error") != before.get("error"):
+        return "error"
+    return "backward" if _passes(graph) != _passes(before) else None
 
 
 class StateStore:
@@ -177,8 +187,8 @@ class Timeline:
         state (its passes came too fast for states of their own).
         """
         latest = self.store.latest
-        if kind == "cell" and latest is not None and _passes(graph) != _passes(latest):
-            kind = "backward"
+        if kind == "cell" and latest is not None:
+            kind = _news(graph, latest) or kind
         before = self.store.dropped
         self.store.append(graph, cell_count(), kind)
         self.dirty = False
@@ -199,10 +209,13 @@ class Timeline:
         return BACKWARD_PER_CELL - (used if cell == cell_count() else 0)
 
     def built(self, graph: dict[str, Any]) -> int:
-        """A fresh build: recorded when a backward pass ran since the newest state
-        (while the cell has slots for backward states left)."""
+        """A fresh build: recorded when a backward pass failed, or ran (while the
+        cell has slots for backward states left), since the newest state."""
         latest = self.store.latest
-        if latest is None or _passes(graph) == _passes(latest) or self._cell_slots() <= 0:
+        news = None if latest is None else _news(graph, latest)
+        if news == "error":
+            return self.record(graph, "error")
+        if news is None or self._cell_slots() <= 0:
             return 0
         cell = cell_count()
         self._cell_passes = (cell, BACKWARD_PER_CELL - self._cell_slots() + 1)

@@ -32,6 +32,8 @@ from ._stepping import Stepping
 from ._throttle import CallLater, Throttle, default_call_later
 
 _RANKDIRS = ("TB", "LR")
+#: changes that get a timeline state of their own at once (see invalidate)
+_OWN_STATE = ("backward_end", "backward_error")
 
 
 #: the pages (client sessions, see ``_kernel.client_session``) the assets went out to
@@ -294,9 +296,10 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
     def invalidate(self, kind: str | None = None) -> None:
         """Note that the graph changed; an update follows (throttled) while ``live``.
 
-        After a backward pass (``kind="backward_end"``) the update goes out at
-        once, so the timeline gets the pass's own state, unless passes come
-        faster than the update interval (a training loop).
+        After a backward pass (``kind="backward_end"``, or ``"backward_error"``
+        when it failed) the update goes out at once, so the timeline gets the
+        pass's own state, unless passes come faster than the update interval (a
+        training loop).
         """
         if self._source is None:
             return
@@ -304,7 +307,7 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
             self._subscribe is None and self.live and not self.paused
         ):
             self._timeline.dirty = True
-            if kind == "backward_end" and self._timeline.backward_due(
+            if kind in _OWN_STATE and self._timeline.backward_due(
                 self._throttle.effective_interval
             ):
                 self.refresh()

@@ -6,6 +6,7 @@ describe("timeline bar", () => {
     expect(stateLabel("en", [1, 3, "drawn", 0])).toBe("In [3] · drawn");
     expect(stateLabel("en", [2, 4, "backward", 1])).toBe("In [4] · backward");
     expect(stateLabel("en", [3, null, "cell", 1])).toBe("#3 · end of cell");
+    expect(stateLabel("en", [4, 7, "error", 1])).toBe("In [7] · backward failed");
     expect(stateLabel("zh", [2, 4, "backward", 1])).toBe("单元格 [4] · 反向传播后");
     expect(stateLabel("fr", [2, 4, "backward", 1])).toBe("In [4] · backward");
   });
