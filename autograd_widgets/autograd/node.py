@@ -472,7 +472,7 @@ def accumulate_grad(var, grad) -> None:
         for fn in tuple(post.values()):
             fn(var)
     if events.listeners:
-        events.emit("grad_accumulated", tensor=var, grad=var._grad)
+        events.emit("grad_accumulated", tensor=var, grad=var._grad, incoming=grad)
 
 
 def new_node(cls, next_functions: tuple, saved=None, attrs=None):

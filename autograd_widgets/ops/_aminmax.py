@@ -16,6 +16,11 @@ _make = Tensor._make
 
 __all__ = ["aminmax"]
 
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+aminmax
+""".split()
+
 aminmax_result = _return_type("aminmax", ("min", "max"))
 
 

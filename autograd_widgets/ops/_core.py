@@ -43,6 +43,10 @@ __all__ = [
     "write_out",
 ]
 
+# ``Tensor.<name>`` where it differs from ``torch.<name>`` (the method takes no ``out=``, or
+# only a Tensor ``other``). The families fill it; ops/__init__.py attaches it.
+METHODS: dict = {}
+
 wrap_dim = _wrap_dim
 
 

@@ -39,6 +39,16 @@ __all__ = [
     "take_along_dim",
 ]
 
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+select gather take_along_dim scatter scatter_add index_select masked_fill masked_select
+nonzero argwhere index_add
+""".split()
+# ``Tensor.<name>_``: the in-place variant (``inplace._make_inplace``).
+INPLACE_METHODS = """
+masked_fill scatter scatter_add index_add
+""".split()
+
 _make = Tensor._make
 
 

@@ -36,6 +36,11 @@ __all__ = [
     "vdot",
 ]
 
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+matmul mm bmm mv dot outer ger addmm
+""".split()
+
 _make = Tensor._make
 
 

@@ -30,6 +30,11 @@ __all__ = [
     "inner",
 ]
 
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+inner tril triu diagonal diag diag_embed trace inverse det kron cross
+""".split()
+
 
 def _check_2d(name, d):
     if d.ndim < 2:

@@ -17,6 +17,7 @@ from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.node import Node, SavedTensor, new_node, node_class
 from ._core import (
+    METHODS,
     Tensor,
     WrappedNumber,
     as_float_input,
@@ -145,6 +146,26 @@ __all__ = [
     "trunc",
     "where",
 ]
+
+# ``Tensor.<name>`` for these names (ops/__init__.py attaches them; the unary table's
+# and the Tensor-only-``other`` ops' method forms come from ``METHODS``).
+TENSOR_METHODS = """
+add sub mul div pow remainder fmod floor_divide neg abs exp exp2 expm1 log log2 log10 log1p
+sqrt rsqrt reciprocal sin cos tan asin acos atan sinh cosh tanh sigmoid relu sign floor ceil
+trunc frac erf square clamp clip clamp_min clamp_max maximum minimum fmax fmin lerp atan2
+hypot eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_not isnan
+isinf isfinite nan_to_num allclose isclose equal float_power round greater greater_equal
+less less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit true_divide
+divide multiply subtract asinh acosh atanh arcsinh arccosh arctanh erfc deg2rad rad2deg
+logaddexp logaddexp2
+""".split()
+# ``Tensor.<name>_``: the in-place variant (``inplace._make_inplace``).
+INPLACE_METHODS = """
+add sub mul div pow clamp clip clamp_min clamp_max neg abs exp log sqrt sin cos tanh sigmoid
+relu floor ceil round trunc frac sign reciprocal rsqrt square remainder fmod lerp log1p
+expm1 exp2 log2 log10 tan atan asin acos sinh cosh erf nan_to_num asinh acosh atanh erfc
+deg2rad rad2deg
+""".split()
 
 _make = Tensor._make
 
@@ -1161,23 +1182,35 @@ _REFUSES = {
 
 
 def _make_unary(name, np_fn, save, backward, node_name):
+    """``torch.<name>`` (with ``out=``) and ``Tensor.<name>`` (without): both call ``_unary``
+    directly, so neither pays a wrapper's frame for PyTorch's ``out=`` spelling."""
     cls = node_class(node_name, backward, saved=(save,) if save else ())
     NODE_CLASSES[node_name] = cls
     float_op = name not in _KEEPS_DTYPE
     refuse = _REFUSES.get(name)
 
-    def op(input):
+    def function(input, *, out=None):
         if not isinstance(input, Tensor):
             raise TypeError(
                 f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
             )
         if refuse is not None and input._data.dtype.kind != "f":
             refuse(input._data.dtype)
-        return _unary(np_fn, cls, input, save, float_op)
+        if out is None:
+            return _unary(np_fn, cls, input, save, float_op)
+        return write_out(name, out, _unary(np_fn, cls, input, save, float_op))
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"``torch.{name}``: elementwise, with grad_fn ``{node_name}``."
-    return op
+    def method(self):
+        if refuse is not None and self._data.dtype.kind != "f":
+            refuse(self._data.dtype)
+        return _unary(np_fn, cls, self, save, float_op)
+
+    doc = f"``torch.{name}``: elementwise, with grad_fn ``{node_name}``."
+    for fn in (function, method):
+        fn.__name__ = fn.__qualname__ = name
+        fn.__doc__ = doc
+    METHODS[name] = method
+    return function
 
 
 for _name, (_fn, _save, _bw, _node) in UNARY.items():
@@ -1218,6 +1251,17 @@ arcsin, arccos, arctan = globals()["asin"], globals()["acos"], globals()["atan"]
 _round_op = globals()["round"]  # the table's round; ``round`` below adds ``decimals``
 asinh, acosh, atanh = globals()["asinh"], globals()["acosh"], globals()["atanh"]
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
+for _alias, _name in (
+    ("negative", "neg"),
+    ("absolute", "abs"),
+    ("arcsin", "asin"),
+    ("arccos", "acos"),
+    ("arctan", "atan"),
+    ("arcsinh", "asinh"),
+    ("arccosh", "acosh"),
+    ("arctanh", "atanh"),
+):
+    METHODS[_alias] = METHODS[_name]
 erfc, deg2rad, rad2deg = globals()["erfc"], globals()["deg2rad"], globals()["rad2deg"]
 
 
@@ -1230,6 +1274,7 @@ def round(input, decimals: int = 0):  # noqa: A001
 
 
 NODE_CLASSES["RoundBackward1"] = node_class("RoundBackward1", zero_grad)
+del METHODS["round"]  # Tensor.round is ``round`` above (with ``decimals``), not the table's
 
 
 # --- clamp, maximum/minimum, where, lerp, atan2 ---------------------------------------
@@ -1904,3 +1949,26 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def equal(input, other) -> bool:
     return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
+
+
+def _tensor_other_method(name, fn):
+    """The method form of an op with no Scalar overload: the parser counts from ``other``."""
+
+    def method(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(
+                f"{name}(): argument 'other' (position 1) must be Tensor, "
+                f"not {type(other).__name__}"
+            )
+        return fn(self, other)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = fn.__doc__
+    return method
+
+
+for _name in (
+    "maximum minimum fmax fmin atan2 arctan2 hypot logical_and logical_or logical_xor logaddexp "
+    "logaddexp2"
+).split():
+    METHODS[_name] = _tensor_other_method(_name, globals()[_name])

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from .._dtype import get_default_dtype, scalar_like
+from .._parser_spellings import ABSENT, numpy_dim
 from ..autograd import events
 from ..autograd.node import Node, node_class
 from . import _shown
@@ -53,6 +54,12 @@ __all__ = [
     "var",
     "var_mean",
 ]
+
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+sum mean prod amax amin argmax argmin all any var std logsumexp cumsum cumprod softmax
+log_softmax count_nonzero sort argsort
+""".split()
 
 _make = Tensor._make
 
@@ -208,7 +215,9 @@ def _ordered_sum(d: np.ndarray, axes, keepdims: bool, dt) -> np.ndarray:
     return np.add(r, r.dtype.type(0)) if r.dtype.kind == "f" else r  # -0. sums to +0.
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=ABSENT, keepdims=ABSENT):  # noqa: A001
+    if axis is not ABSENT or keepdims is not ABSENT:  # NumPy's names, taken natively (hot path)
+        dim, keepdim = numpy_dim("sum", dim, keepdim, axis, keepdims)
     d = input._data
     dt = _sum_dtype(d, dtype)
     _grad_dtype(input, dt)
@@ -252,7 +261,9 @@ def _dim_attr(dim, ndim):
     return _shown.torch_int((int(dim),))
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=ABSENT, keepdims=ABSENT):
+    if axis is not ABSENT or keepdims is not ABSENT:  # NumPy's names, taken natively (hot path)
+        dim, keepdim = numpy_dim("mean", dim, keepdim, axis, keepdims)
     d = input._data
     if d.dtype.kind not in "f" and dtype is None:
         raise RuntimeError(

@@ -60,6 +60,14 @@ __all__ = [
     "vstack",
 ]
 
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+# view, view_as, reshape_as, contiguous, expand, expand_as, repeat are Tensor-only (no torch.*).
+TENSOR_METHODS = """
+reshape view view_as reshape_as flatten unflatten clone contiguous t transpose swapaxes
+swapdims permute movedim moveaxis expand expand_as broadcast_to repeat tile unsqueeze
+squeeze flip fliplr flipud roll narrow chunk tensor_split unbind
+""".split()
+
 _make = Tensor._make
 
 

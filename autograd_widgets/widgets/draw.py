@@ -31,14 +31,22 @@ class _Source:
         # one walk of the graph, listening from the start when live; the widget's
         # subscribe() sets the callback (each event that changes the graph calls it)
         self.graph = self._make(tensors)
+        from autograd_widgets.graph.steps import BackwardSteps
+
+        # the backward passes through the graph, node by node (step-through backward)
+        self.steps = BackwardSteps(self.graph.ids, contains=self._contains)
         if not live:
             self.graph.close()
+            self.steps.close()
         self.widget: Callable[[], GraphWidget | None] = lambda: None
 
     def build(self) -> dict[str, Any]:
         w = self.widget()
         max_nodes = w.max_nodes if w is not None else None
         return self.graph.to_json(max_nodes=max_nodes)
+
+    def _contains(self, node: Any) -> bool:
+        return self.graph._contains_node(node)
 
     def subscribe(self, changed: Callable[[], None]) -> Callable[[], None]:
         old = self.graph
@@ -50,10 +58,13 @@ class _Source:
             self.graph.ids = old.ids  # keep node ids (and so `selected`) stable
         graph = self.graph
         graph.callback = changed
+        self.steps.ids = graph.ids
+        self.steps.open()
 
         def unsubscribe() -> None:
             graph.callback = None
             graph.close()
+            self.steps.close()
 
         return unsubscribe
 
@@ -131,4 +142,5 @@ def draw(
         update_interval=update_interval,
     )
     source.widget = weakref.ref(widget)
+    widget.attach_steps(source.steps, update_interval)
     return widget

@@ -28,6 +28,7 @@ from .._language import check_language, get_language
 from . import _assets, _kernel, _static
 from ._diff import compact_graph, compact_patch, diff_graph, full_patch, json_size
 from ._limits import MAX_DRAWN_NODES, max_nodes_error
+from ._stepping import Stepping
 from ._throttle import CallLater, Throttle, default_call_later
 
 _RANKDIRS = ("TB", "LR")
@@ -55,7 +56,7 @@ def empty_graph(notice: str | None = None) -> dict[str, Any]:
     }
 
 
-class GraphWidget(anywidget.AnyWidget):
+class GraphWidget(Stepping, anywidget.AnyWidget):
     """An interactive, live drawing of an autograd graph.
 
     Usually made by :func:`autograd_widgets.draw`; can also show any wire
@@ -376,6 +377,7 @@ class GraphWidget(anywidget.AnyWidget):
         """Unsubscribe from live updates and close the comm."""
         self._throttle.close()
         self._stop_live()
+        self.close_steps()
         closers, self._closers = self._closers, []
         for fn in closers:
             try:

@@ -13,15 +13,14 @@ export { palette };
  */
 export function showControls(text) {
   // eslint-disable-next-line no-control-regex
-  return String(text).replace(/[\x00-\x1f\x7f]/g, (c) => String.fromCharCode(c === "\x7f" ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+  return String(text).replace(/[\x00-\x1f\x7f]/g, (c) =>
+    String.fromCharCode(c === "\x7f" ? 0x2421 : 0x2400 + c.charCodeAt(0)),
+  );
 }
 
 /** Escape text for a double-quoted DOT string; newlines become centred line breaks. */
 export function escapeDot(text) {
-  const lines = String(text)
-    .replace(/\\/g, "\\\\")
-    .replace(/"/g, '\\"')
-    .split(/\r?\n/);
+  const lines = String(text).replace(/\\/g, "\\\\").replace(/"/g, '\\"').split(/\r?\n/);
   return lines.map(showControls).join("\\n");
 }
 

@@ -3,7 +3,7 @@
 // A click only sets the `enabled` trait; the kernel applies it before the next
 // cell runs (IPython's pre_run_cell hook) and sets `pending` until then.
 import { toggleText } from "./toggle_logic.js";
-import { ensureStyle, h } from "./widget_dom.js";
+import { h, injectStyle } from "./dom.js";
 
 const CSS = `
 .aw-toggle {
@@ -31,7 +31,7 @@ const CSS = `
 `;
 
 function render({ model, el }) {
-  ensureStyle("aw-toggle-style", CSS);
+  injectStyle("aw-toggle-style", CSS);
   const knob = h("span", { class: "aw-knob" });
   const label = h("span");
   const stateText = h("span", { class: "aw-state" });

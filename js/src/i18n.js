@@ -120,7 +120,8 @@ export const MESSAGES = {
     exportFailed: (err) => `导出失败：${err}`,
     emptyGraph: "空的计算图",
     layoutFailed: (err) => `Graphviz 无法为这张图排版：\n${err}`,
-    tooDeep: "这张图对浏览器里的 Graphviz 来说太大或太深：请少画一些节点（调小 max_nodes，或对某个中间张量调用 draw()）。",
+    tooDeep:
+      "这张图对浏览器里的 Graphviz 来说太大或太深：请少画一些节点（调小 max_nodes，或对某个中间张量调用 draw()）。",
     svgLabel: (n) => `包含 ${n} 个节点的 autograd 计算图`,
     found: (n) => `找到 ${n} 个`,
     layingOut: (n) => `正在为 ${n.toLocaleString("en-US")} 个节点排版…`,
@@ -168,9 +169,15 @@ export const NOTICES = {
       /^tensor has no grad_fn: (.*) does not require grad \(computed under no_grad, or from tensors that do not require grad\)$/,
       (who) => `张量没有 grad_fn：${who} 不需要梯度（在 no_grad 下计算，或由不需要梯度的张量算出）`,
     ],
-    [/^more than (\d+) nodes not shown \(walk stopped at (\d+)\)$/, (n, cap) => `超过 ${n} 个节点未显示（遍历在 ${cap} 处停止）`],
+    [
+      /^more than (\d+) nodes not shown \(walk stopped at (\d+)\)$/,
+      (n, cap) => `超过 ${n} 个节点未显示（遍历在 ${cap} 处停止）`,
+    ],
     [/^(\d+) nodes not shown \(max_nodes=(\d+)\)$/, (n, k) => `${n} 个节点未显示 (max_nodes=${k})`],
-    [/^the graph has a cycle \((.*)\): next_functions must form a DAG$/, (c) => `计算图有环（${c}）：next_functions 必须构成有向无环图`],
+    [
+      /^the graph has a cycle \((.*)\): next_functions must form a DAG$/,
+      (c) => `计算图有环（${c}）：next_functions 必须构成有向无环图`,
+    ],
     [
       /^none of the names given refers to a tensor in this graph: (.*)$/,
       (names) => `给出的名字都不指向这张图里的张量：${names}`,

@@ -1,5 +1,6 @@
 // Scoped CSS for .aw-graph, built on JupyterLab's theme variables (with
-// fallbacks for other hosts) so the dark theme just works.
+// fallbacks for other hosts) so the dark theme just works.  view.js adds it to
+// the page once with dom.js's injectStyle.
 export const CSS = `
 .aw-graph {
   --aw-fg: var(--jp-ui-font-color1, #1a1a1a);
@@ -74,12 +75,3 @@ export const CSS = `
 .aw-graph svg g.node.aw-sel > :is(path, polygon, ellipse) { stroke: var(--aw-accent); stroke-width: 3.5; }
 .aw-graph svg g.node.aw-match > :is(path, polygon, ellipse) { stroke: #f9a825; stroke-width: 3.5; }
 `;
-
-export function injectStyles(key) {
-  const id = `aw-graph-style-${key}`;
-  if (document.getElementById(id)) return;
-  const style = document.createElement("style");
-  style.id = id;
-  style.textContent = CSS;
-  document.head.appendChild(style);
-}

@@ -4,16 +4,8 @@
 // summary (`_info`); paging and slicing set traits and the kernel answers with
 // the new page.  Colours mix a sign colour into transparent, so zero is the
 // notebook background in light and dark themes alike.
-import {
-  cellBackground,
-  chooseFormat,
-  decodeFloat64,
-  pageInfo,
-  shortNumber,
-  sliceText,
-  statsText,
-} from "./heatmap.js";
-import { ensureStyle, h } from "./widget_dom.js";
+import { cellBackground, chooseFormat, decodeFloat64, pageInfo, shortNumber, sliceText, statsText } from "./heatmap.js";
+import { h, injectStyle } from "./dom.js";
 
 const CSS = `
 .aw-tensor {
@@ -59,12 +51,12 @@ function heatTable(info, values, kind, scale) {
   const table = h("table");
   if (info.col_labels.some((l) => l !== "")) {
     const head = h("tr", {}, h("th"));
-    for (const label of info.col_labels) head.append(h("th", { textContent: label }));
+    for (const label of info.col_labels) head.append(h("th", { text: label }));
     table.append(head);
   }
   const cols = info.page_cols;
   for (let r = 0; r < info.page_rows; r++) {
-    const row = h("tr", {}, h("th", { textContent: info.row_labels[r] ?? "" }));
+    const row = h("tr", {}, h("th", { text: info.row_labels[r] ?? "" }));
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
       if (i >= info.valid) {
@@ -72,7 +64,7 @@ function heatTable(info, values, kind, scale) {
         continue;
       }
       const v = values[i];
-      const td = h("td", { textContent: fmt(v), title: String(v) });
+      const td = h("td", { text: fmt(v), title: String(v) });
       td.style.background = cellBackground(v, scale);
       td.dataset.sign = Number.isNaN(v) ? "nan" : v > 0 ? "pos" : v < 0 ? "neg" : "zero";
       row.append(td);
@@ -85,16 +77,23 @@ function heatTable(info, values, kind, scale) {
 function figure(title, cls, info, bytes, stats, kind) {
   const values = decodeFloat64(bytes);
   const scale = stats ? stats.scale : 0;
-  const caption = h("figcaption", {}, h("b", { textContent: title }), h("span", { class: "aw-tv-stats", textContent: statsText(stats) }));
+  const caption = h(
+    "figcaption",
+    {},
+    h("b", { text: title }),
+    h("span", { class: "aw-tv-stats", text: statsText(stats) }),
+  );
   const bar = h(
     "div",
     { class: "aw-tv-bar" },
-    h("span", { textContent: shortNumber(-scale) }),
+    h("span", { text: shortNumber(-scale) }),
     h("span", { class: "aw-tv-ramp" }),
-    h("span", { textContent: shortNumber(scale) }),
+    h("span", { text: shortNumber(scale) }),
   );
   const empty = info.page_rows * info.page_cols === 0;
-  const body = empty ? h("div", { class: "aw-tv-none", textContent: "(empty tensor)" }) : h("div", { class: "aw-tv-scroll" }, heatTable(info, values, kind, scale));
+  const body = empty
+    ? h("div", { class: "aw-tv-none", text: "(empty tensor)" })
+    : h("div", { class: "aw-tv-scroll" }, heatTable(info, values, kind, scale));
   return h("figure", { class: cls }, caption, body, empty ? null : bar);
 }
 
@@ -107,9 +106,9 @@ function header(model, info) {
   return h(
     "div",
     { class: "aw-tv-head" },
-    name ? h("span", { class: "aw-tv-name", textContent: name }) : null,
-    h("code", { class: "aw-tv-meta", textContent: meta.join(" · ") }),
-    info.notice ? h("span", { class: "aw-tv-notice", textContent: info.notice }) : null,
+    name ? h("span", { class: "aw-tv-name", text: name }) : null,
+    h("code", { class: "aw-tv-meta", text: meta.join(" · ") }),
+    info.notice ? h("span", { class: "aw-tv-notice", text: info.notice }) : null,
   );
 }
 
@@ -117,9 +116,15 @@ function sliceControls(model, info) {
   const ndim = info.shape.length;
   if (ndim <= 2) return null;
   const index = model.get("index") || [];
-  const box = h("div", { class: "aw-tv-slice" }, h("span", { textContent: "slice" }));
+  const box = h("div", { class: "aw-tv-slice" }, h("span", { text: "slice" }));
   index.forEach((k, dim) => {
-    const input = h("input", { type: "number", min: 0, max: info.shape[dim] - 1, value: k, title: `index into dim ${dim} (size ${info.shape[dim]})` });
+    const input = h("input", {
+      type: "number",
+      min: 0,
+      max: info.shape[dim] - 1,
+      value: k,
+      title: `index into dim ${dim} (size ${info.shape[dim]})`,
+    });
     input.setAttribute("aria-label", `index for dim ${dim}`);
     const apply = () => {
       const v = Math.max(0, Math.min(info.shape[dim] - 1, Number.parseInt(input.value, 10) || 0));
@@ -138,7 +143,7 @@ function sliceControls(model, info) {
     });
     box.append(input);
   });
-  box.append(h("code", { textContent: sliceText(model.get("name"), index, ndim) }));
+  box.append(h("code", { text: sliceText(model.get("name"), index, ndim) }));
   return box;
 }
 
@@ -153,11 +158,11 @@ function pager(model, info) {
       model.set(trait, to);
       model.save_changes();
     };
-    const prev = h("button", { type: "button", textContent: "◀", title: `previous ${what}`, disabled: p.prev === null });
-    const next = h("button", { type: "button", textContent: "▶", title: `next ${what}`, disabled: p.next === null });
+    const prev = h("button", { type: "button", text: "◀", title: `previous ${what}`, disabled: p.prev === null });
+    const next = h("button", { type: "button", text: "▶", title: `next ${what}`, disabled: p.next === null });
     if (p.prev !== null) prev.addEventListener("click", go(p.prev));
     if (p.next !== null) next.addEventListener("click", go(p.next));
-    box.append(prev, h("span", { textContent: p.label }), next);
+    box.append(prev, h("span", { text: p.label }), next);
   };
   axis(rows, "row_start", "rows");
   axis(cols, "col_start", "columns");
@@ -165,7 +170,7 @@ function pager(model, info) {
 }
 
 function render({ model, el }) {
-  ensureStyle("aw-tensor-style", CSS);
+  injectStyle("aw-tensor-style", CSS);
   const root = h("div", { class: "aw-tensor" });
   el.appendChild(root);
   const update = () => {
@@ -182,7 +187,18 @@ function render({ model, el }) {
     tables.append(figure("values", "aw-tv-values", info, model.get("_values"), info.stats, info.kind));
     if (model.get("show_grad")) {
       if (info.has_grad) tables.append(figure(".grad", "aw-tv-grad", info, model.get("_grad"), info.grad_stats, "f"));
-      else tables.append(h("figure", { class: "aw-tv-grad" }, h("figcaption", {}, h("b", { textContent: ".grad" })), h("div", { class: "aw-tv-none", textContent: info.requires_grad ? "None (run backward())" : "None (requires_grad=False)" })));
+      else
+        tables.append(
+          h(
+            "figure",
+            { class: "aw-tv-grad" },
+            h("figcaption", {}, h("b", { text: ".grad" })),
+            h("div", {
+              class: "aw-tv-none",
+              text: info.requires_grad ? "None (run backward())" : "None (requires_grad=False)",
+            }),
+          ),
+        );
     }
     root.append(tables);
     const pages = pager(model, info);
