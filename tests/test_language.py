@@ -215,3 +215,19 @@ def test_rich_display_summary_speaks_the_chosen_language():
     assert bundle["text/html"] == zh and bundle["text/plain"] == repr(x)
     assert "value 3" in summary_html(aw.tensor(3.0, requires_grad=True), "en")
     assert "值 3" in summary_html(aw.tensor(3.0, requires_grad=True), "zh")
+
+
+@pytest.mark.parametrize(
+    "bad", [{"language": "fr"}, {"rankdir": "XY"}], ids=["language", "rankdir"]
+)
+def test_rejected_draw_options_leave_nothing_listening(bad):
+    """A draw() that raises leaves no live graph on the event bus (it used to, until GC)."""
+    from autograd_widgets.autograd import events
+
+    x = aw.ones(2, requires_grad=True)
+    before = list(events.listeners)
+    from traitlets import TraitError
+
+    with pytest.raises((ValueError, TraitError)):
+        aw.draw(x * 2, **bad)
+    assert events.listeners == before

@@ -6,6 +6,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from .._language import check_language
 from ._limits import max_nodes_error
 from .graph_widget import GraphWidget
 
@@ -146,20 +147,28 @@ def draw(
         raise ValueError(error)
     if as_of not in ("live", "cell"):
         raise ValueError(f"as_of must be 'live' or 'cell', not {as_of!r}")
+    if language is not None:
+        check_language(language)
     source = _Source(tensors, names, module, follow, live)
-    widget = GraphWidget(
-        graph=source.graph.to_json(max_nodes=max_nodes),
-        source=source.build,
-        subscribe=source.subscribe,
-        show_saved=show_saved,
-        show_values=show_values,
-        rankdir=rankdir,
-        max_nodes=max_nodes,
-        live=live,
-        as_of=as_of,
-        update_interval=update_interval,
-        **({} if language is None else {"language": language}),
-    )
+    try:
+        widget = GraphWidget(
+            graph=source.graph.to_json(max_nodes=max_nodes),
+            source=source.build,
+            subscribe=source.subscribe,
+            show_saved=show_saved,
+            show_values=show_values,
+            rankdir=rankdir,
+            max_nodes=max_nodes,
+            live=live,
+            as_of=as_of,
+            update_interval=update_interval,
+            **({} if language is None else {"language": language}),
+        )
+    except BaseException:
+        # a rejected option (rankdir, update_interval...) must not leave the graph listening
+        source.graph.close()
+        source.steps.close()
+        raise
     source.widget = weakref.ref(widget)
     widget.attach_steps(source.steps, update_interval)
     return widget
