@@ -316,7 +316,11 @@ export function adoptPageLanguage(model, doc = globalThis.document) {
   const lang = pageLanguage(doc);
   if (!lang || lang === model.get("language")) return;
   model.set("language", lang);
-  model.save_changes();
+  try {
+    model.save_changes();
+  } catch {
+    /* no comm (saved widget state, no kernel): the page shows it, nobody to tell */
+  }
 }
 
 function lookup(tables, lang, key, args) {

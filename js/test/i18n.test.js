@@ -144,6 +144,12 @@ describe("the page's language", () => {
     adoptPageLanguage(chosen, page("zh-CN"));
     expect(chosen.state.language).toBe("en");
     expect(chosen.saved).toBe(0);
+    const offline = model({ language: "en", _language_auto: true });
+    offline.save_changes = () => {
+      throw new Error("Syncing error: no comm channel defined");
+    };
+    adoptPageLanguage(offline, page("zh-CN"));
+    expect(offline.state.language).toBe("zh");
     const same = model({ language: "en", _language_auto: true });
     adoptPageLanguage(same, page("en-US"));
     adoptPageLanguage(same, page("fr"));
