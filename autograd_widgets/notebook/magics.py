@@ -151,9 +151,11 @@ class GradModeMagics(Magics):
         the notebook variables that refer to their tensors.
         """
         __tracebackhide__ = True
+        # lazy: the graph layer loads when %%autograd_graph runs
         from ..graph import record
 
         args = parse_argstring(self.autograd_graph, line)
+        # lazy: the widgets layer loads when %%autograd_graph runs
         from ..widgets._limits import max_nodes_error
 
         error = max_nodes_error(args.max_nodes, "--max-nodes")
@@ -206,6 +208,7 @@ class GradModeMagics(Magics):
         PyTorch run happens in a copy of the namespace. See
         :func:`autograd_widgets.notebook.compare.compare_torch`.
         """
+        # lazy: %%compare_torch's module (and torch) load when it runs
         from .compare import compare_torch
 
         args = parse_argstring(self.compare_torch, line)
@@ -234,6 +237,7 @@ class _RecordingSource:
     """
 
     def __init__(self, recording: Any) -> None:
+        # lazy: the graph layer loads when a recording is shown
         from ..graph import LiveGraph
 
         self._make = lambda callback: LiveGraph(
@@ -261,6 +265,7 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
     """
     from IPython.display import display
 
+    # lazy: anywidget loads when a graph is shown, not with %load_ext
     from ..widgets.graph_widget import GraphWidget
 
     source = _RecordingSource(recorder)
@@ -284,11 +289,13 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
 
 def set_rich_display(shell: Any, on: bool) -> None:
     """Turn the HTML summary of tensors that require grad on or off for ``shell``."""
+    # lazy: the core loads with the first rich display, not with %load_ext
     from ..tensor import Tensor
 
     hooks = ensure_cell_hooks(shell) if on else hooks_for(shell)
     formatter = shell.display_formatter.mimebundle_formatter
     if on:
+        # lazy: anywidget loads when a tensor view is shown
         from ..widgets.tensor_view import tensor_mimebundle
 
         formatter.for_type(Tensor, tensor_mimebundle)
