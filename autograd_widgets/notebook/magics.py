@@ -22,6 +22,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from .._language import chosen_language, set_language
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..widgets._cells import ensure_cell_hooks, hooks_for
 
@@ -211,8 +212,6 @@ class GradModeMagics(Magics):
         decides, else JupyterLab's language setting (read by each widget's front end),
         else English.
         """
-        from .._language import chosen_language, set_language
-
         args = parse_argstring(self.autograd_language, line)
         if args.language is None:
             auto = "auto (JupyterLab's language, else en)"
