@@ -28,6 +28,7 @@ from . import _sampling as _sampling_mod  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from ._creation import (
     Generator,
+    _check_device,  # noqa: E402
     arange,
     as_tensor,
     asarray,
@@ -74,6 +75,9 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
+from ._dtype import from_numpy_dtype as _from_numpy_dtype  # noqa: E402
+from ._dtype import result_type as _result_type  # noqa: E402
+from ._dtype import scalar_kind as _scalar_kind  # noqa: E402
 from ._language import set_language
 from ._printing import set_printoptions
 from ._sampling import multinomial, randint, randint_like
@@ -145,12 +149,9 @@ def numel(input) -> int:
 
 
 def result_type(tensor1, tensor2) -> dtype:
-    from ._dtype import from_numpy_dtype, scalar_kind
-    from ._dtype import result_type as _rt
-
     ts = [t for t in (tensor1, tensor2) if isinstance(t, Tensor)]
-    scalars = [scalar_kind(s) for s in (tensor1, tensor2) if not isinstance(s, Tensor)]
-    return _rt([(t._data.ndim, from_numpy_dtype(t._data.dtype)) for t in ts], scalars)
+    scalars = [_scalar_kind(s) for s in (tensor1, tensor2) if not isinstance(s, Tensor)]
+    return _result_type([(t._data.ndim, _from_numpy_dtype(t._data.dtype)) for t in ts], scalars)
 
 
 def can_cast(from_, to) -> _builtin_bool:
@@ -175,8 +176,6 @@ def get_num_threads():
 
 def set_default_device(device) -> None:
     """``torch.set_default_device``: only the CPU (or ``None``) is accepted."""
-    from ._creation import _check_device
-
     _check_device(device)
 
 
@@ -256,12 +255,14 @@ def __getattr__(name):
 
 def load_ipython_extension(ipython) -> None:
     """``%load_ext autograd_widgets``: registers the grad-mode magics."""
+    # lazy: the notebook layer (IPython) loads with %load_ext only
     from .notebook import load_ipython_extension as _load
 
     _load(ipython)
 
 
 def unload_ipython_extension(ipython) -> None:
+    # lazy: the notebook layer (IPython) loads with %load_ext only
     from .notebook import unload_ipython_extension as _unload
 
     _unload(ipython)

@@ -12,10 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograd_widgets import _tutorial
+
 
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
-    from autograd_widgets import _tutorial
-
     parser = argparse.ArgumentParser(
         prog=prog or "autograd-widgets",
         description="autograd_widgets: a PyTorch-compatible autograd with live Jupyter widgets.",

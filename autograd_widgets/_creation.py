@@ -6,10 +6,19 @@ import functools
 
 import numpy as np
 
-from ._dtype import as_dtype, bool_, float32, get_default_dtype, int64
+from ._dtype import (
+    as_dtype,
+    bool_,
+    checked_int,
+    float32,
+    from_numpy_dtype,
+    get_default_dtype,
+    int64,
+)
+from ._out import write_out
 from ._random import TorchMT, check_std
 from .autograd.node import bind_core
-from .tensor import Tensor
+from .tensor import Tensor, _no_such_device
 
 _make = Tensor._make
 
@@ -167,7 +176,6 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     """``torch.from_numpy``: the tensor and the array share memory."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    from ._dtype import from_numpy_dtype
 
     from_numpy_dtype(ndarray.dtype)
     return _make(ndarray)
@@ -175,8 +183,6 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 def _check_device(device) -> None:
     if device is not None and str(device) not in ("cpu",) and not str(device).startswith("cpu:"):
-        from .tensor import _no_such_device
-
         raise _no_such_device(device)
 
 
@@ -190,8 +196,6 @@ def _accepts_out(fn):
             return fn(*args, **kwargs)
         if kwargs.get("dtype") is None:
             kwargs["dtype"] = out.dtype
-        from .ops._core import write_out
-
         return write_out(name, out, fn(*args, **kwargs))
 
     factory.__torch_aliases__ = {"out": "out"}  # what the signature (fn's) does not show
@@ -246,8 +250,6 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
         elif isinstance(fill_value, int):
             dtype = int64
     if type(fill_value) is int and dtype is not None:
-        from .ops._core import checked_int
-
         fill_value = checked_int(fill_value, _dt(dtype))
     return _finish(
         np.full(

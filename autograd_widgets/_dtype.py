@@ -290,3 +290,71 @@ class iinfo:  # noqa: N801 - torch.iinfo
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
     __str__ = __repr__
+
+
+# --- integer conversions and dtype names as PyTorch's kernels report them ---------------
+_INT_RANGE = {
+    np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max), np.iinfo(t).bits)
+    for t in (np.uint8, np.int8, np.int16, np.int32, np.int64)
+}
+
+
+def wrap_int(b, dt):
+    """A Python int as the kernel of integer dtype ``dt`` sees it: PyTorch casts the wrapped
+    number to ``dt`` in C, so out-of-range values wrap (``uint8_tensor + (-1)`` adds 255)."""
+    r = _INT_RANGE.get(dt)
+    if r is None or r[0] <= b <= r[1]:
+        return b
+    v = int(b) & ((1 << r[2]) - 1)
+    return v - (1 << r[2]) if r[0] < 0 and v > r[1] else v
+
+
+def checked_int(b, dt):
+    """A Python int converted to integer dtype ``dt`` with c10's overflow check (what
+    ``fill_``, ``clamp`` and creation functions do): unsigned types accept negatives down
+    to ``-max`` (two's complement), anything else out of range raises."""
+    r = _INT_RANGE.get(dt)
+    if r is None or r[0] <= b <= r[1]:
+        return b
+    if b > r[1] or not (r[0] == 0 and -b <= r[1]):
+        ctype = "int" if dt.name == "int32" else f"{dt.name}_t"
+        raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+    return wrap_int(b, dt)
+
+
+_SCALAR_TYPE = {
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "bool": "Bool",
+}
+
+
+def scalar_type_name(dt) -> str:
+    """c10's name of a dtype (``'Long'``, ``'Float'``...), as PyTorch's kernel errors print it."""
+    name = np.dtype(dt).name
+    return _SCALAR_TYPE.get(name, name)
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def check_result_cast(result_dtype, out_dtype) -> None:
+    """PyTorch's ``canCast`` for ``out=`` and in-place results: never to a lower category
+    (float to integer, integer or float to bool); within a category anything goes
+    (``int64`` into ``uint8`` wraps, ``float64`` into ``float32`` rounds)."""
+    if _CATEGORY[np.dtype(result_dtype).kind] > _CATEGORY[np.dtype(out_dtype).kind]:
+        raise RuntimeError(
+            f"result type {scalar_type_name(result_dtype)} can't be cast to the desired "
+            f"output type {scalar_type_name(out_dtype)}"
+        )
+
+
+def not_implemented_for(kernel: str, dt) -> NotImplementedError:
+    """PyTorch's error for a kernel with no version for ``dt``: ``"x_cpu" not implemented for 'Bool'``."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")

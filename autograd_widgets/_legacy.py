@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _dtype
+from .tensor import Size, Tensor
 
 
 class tensortype(type):  # noqa: N801 - PyTorch's name (type(torch.FloatTensor) is torch.tensortype)
@@ -21,16 +22,12 @@ class tensortype(type):  # noqa: N801 - PyTorch's name (type(torch.FloatTensor) 
     is_cuda = False
 
     def __instancecheck__(cls, obj) -> bool:
-        from .tensor import Tensor
-
         return isinstance(obj, Tensor) and obj.dtype == cls.dtype and not cls.is_cuda
 
     def __repr__(cls) -> str:
         return f"<class '{cls.__module__}.{cls.__name__}'>"
 
     def __call__(cls, *args, size=None, device=None):
-        from .tensor import Size, Tensor
-
         if cls.is_cuda:
             raise TypeError(
                 f"type {cls.__module__}.{cls.__name__} not available. Torch not compiled with "

@@ -23,6 +23,9 @@ from __future__ import annotations
 import functools
 import inspect
 
+from ._out import write_out
+from .tensor import Tensor
+
 # NumPy spelling -> PyTorch parameter (python_arg_parser.cpp, numpy_compatibility_arg_names).
 NUMPY_SPELLINGS = {"axis": "dim", "keepdims": "keepdim"}
 # ``*size``-style parameters that PyTorch types as an int list (so also takes them by name).
@@ -79,9 +82,6 @@ def _respell(name: str, args: tuple, kwargs: dict, numpy_names, positions: dict)
 
 
 def _write_out(name: str, out, result):
-    from .ops._core import write_out
-    from .tensor import Tensor
-
     if not isinstance(result, (Tensor, tuple)):
         raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
     if isinstance(result, tuple):

@@ -29,6 +29,8 @@ import warnings
 
 import numpy as np
 
+from ._dtype import not_implemented_for
+
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 _I64 = np.dtype(np.int64)
@@ -258,8 +260,6 @@ def random_range(dtype, low: int, high: int | None):
         return high - low, low
     if low == _INT64_MIN:
         if dt not in (_I64, _F64, _F32):
-            from .ops._core import not_implemented_for
-
             raise not_implemented_for("random_full_64_bits_range_kernel_cpu", dt)
         return None
     if dt.kind == "f":

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._creation import _accepts_out, _check_device, _finish, _like, _rng
-from ._dtype import as_dtype, int64
+from ._creation import _accepts_out, _check_device, _finish, _like, _rng, bernoulli
+from ._dtype import as_dtype, int64, scalar_type_name
+from .ops.selection import _topk_indices
 from .tensor import Tensor
 
 _make = Tensor._make
@@ -117,7 +118,6 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     dtype); otherwise the largest ``input / q`` with ``q ~ Exp(1)`` drawn in the input's
     dtype (``argmax`` for one sample, ``topk`` for several).
     """
-    from .ops._core import scalar_type_name
 
     d = input._data
     if d.ndim not in (1, 2):
@@ -180,7 +180,6 @@ def _sample_by_exponentials(rows: np.ndarray, d: np.ndarray, num_samples: int, r
         ratio = rows / q
     if num_samples == 1:
         return np.argmax(ratio, axis=-1).reshape(-1, 1).astype(np.int64)
-    from .ops.selection import _topk_indices
 
     return _topk_indices(ratio, 1, num_samples, True, True)  # ATen's topk, ties included
 
@@ -190,8 +189,6 @@ def _multinomial_method(self, num_samples, replacement=False, *, generator=None)
 
 
 def _bernoulli_method(self, p=None, *, generator=None):
-    from ._creation import bernoulli
-
     return bernoulli(self, p, generator=generator)
 
 

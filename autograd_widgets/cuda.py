@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._legacy import CUDA_TYPES
+
 
 def is_available() -> bool:
     return False
@@ -25,7 +27,6 @@ def synchronize(device=None) -> None:
 
 def __getattr__(name):
     # torch.cuda.FloatTensor & co. exist but fail when used, as on a CPU-only PyTorch.
-    from ._legacy import CUDA_TYPES
 
     if name in CUDA_TYPES:
         return CUDA_TYPES[name]

@@ -12,6 +12,8 @@ import io
 import os
 import pickle
 
+from ._creation import _check_device
+
 _TORCH_ZIP_MAGIC = b"PK\x03\x04"
 
 # What ``weights_only=True`` lets through: tensors, containers and plain values.
@@ -78,8 +80,6 @@ def load(
         and not callable(map_location)
         and not isinstance(map_location, dict)
     ):
-        from ._creation import _check_device
-
         _check_device(map_location)
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:

@@ -13,7 +13,9 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import as_dtype, from_numpy_dtype, get_default_dtype
+from ._printing import tensor_repr
 from .autograd import events
+from .autograd.engine import run_backward
 from .autograd.grad_mode import state as _grad_state
 from .autograd.node import AccumulateGrad, _HookDict, add_hook, bind_core, new_node
 
@@ -283,7 +285,6 @@ class Tensor(metaclass=_TensorType):
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate gradients of this tensor into the ``.grad`` of graph leaves."""
-        from .autograd.engine import run_backward
 
         if inputs is not None:
             inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
@@ -458,8 +459,6 @@ class Tensor(metaclass=_TensorType):
     __hash__ = object.__hash__
 
     def __repr__(self, *, tensor_contents=None) -> str:
-        from ._printing import tensor_repr
-
         fn = self._grad_fn
         return tensor_repr(
             self._data,

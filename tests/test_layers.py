@@ -86,3 +86,46 @@ def test_the_substrate_never_imports_the_tensor_core():
         )
         assert bad == [], f"{name} imports {bad}"
         assert "sys.modules" not in path.read_text(encoding="utf-8"), name
+
+
+# --- imports inside functions -------------------------------------------------------------------
+# An import inside a function is allowed only where a real cycle of meaning exists (two modules
+# that each need the other) or to keep a heavy layer lazy (IPython, anywidget, torch), and says
+# which with a ``# cycle:`` or ``# lazy:`` comment on its line or the line above. The number may
+# go down, never up without a reason added here.
+MAX_FUNCTION_LEVEL_IMPORTS = 26
+
+
+def _function_level_imports():
+    """``(path, line, text, comment)`` for each package-internal import inside a function."""
+    found = {}
+    for path in sorted(PKG.rglob("*.py")):
+        src = path.read_text(encoding="utf-8")
+        lines = src.splitlines()
+        for fn in ast.walk(ast.parse(src)):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ImportFrom):
+                    internal = node.level > 0 or (node.module or "").startswith("autograd_widgets")
+                elif isinstance(node, ast.Import):
+                    internal = any(a.name.startswith("autograd_widgets") for a in node.names)
+                else:
+                    continue
+                if internal:
+                    line = lines[node.lineno - 1]
+                    above = lines[node.lineno - 2].strip()
+                    comment = line.partition("#")[2] or (above[1:] if above.startswith("#") else "")
+                    found[(path, node.lineno)] = (line.strip(), comment.strip())
+    return found
+
+
+def test_function_level_imports_are_few_and_say_why():
+    found = _function_level_imports()
+    silent = [
+        f"{p.relative_to(PKG.parent)}:{n}: {text}"
+        for (p, n), (text, comment) in found.items()
+        if not comment.startswith(("cycle:", "lazy:"))
+    ]
+    assert silent == [], "say why with '# cycle: ...' or '# lazy: ...':\n" + "\n".join(silent)
+    assert len(found) <= MAX_FUNCTION_LEVEL_IMPORTS, f"{len(found)} function-level imports"

@@ -1,11 +1,18 @@
-"""``autograd_widgets.autograd``: mirrors ``torch.autograd``."""
+"""``autograd_widgets.autograd``: mirrors ``torch.autograd``.
+
+The package holds two layers (docs/ARCHITECTURE.md): the substrate under the Tensor
+(node, engine, grad mode, events, anomaly mode), imported here, and the API above the
+ops (``Function``, ``backward``/``grad``, ``functional``, ``gradcheck``), which takes
+tensors and so loads on first use, through ``__getattr__`` below. That keeps the
+substrate free of the Tensor, and lets the API import it at module level.
+"""
 
 from __future__ import annotations
 
-from . import events, functional, graph
+import importlib
+
+from . import events, graph
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
-from .engine import run_backward
-from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -14,8 +21,39 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
+
+# name -> the API module that defines it (loaded on first use)
+_API = {
+    "backward": "_api",
+    "grad": "_api",
+    "Variable": "_api",
+    "Function": "function",
+    "FunctionCtx": "function",
+    "InplaceFunction": "function",
+    "once_differentiable": "function",
+    "gradcheck": "gradcheck",
+    "gradgradcheck": "gradcheck",
+    "GradcheckError": "gradcheck",
+}
+_API_MODULES = {"functional", "function", "_api"}
+
+
+def __getattr__(name):
+    if name in _API:
+        module = importlib.import_module(f"{__name__}.{_API[name]}")
+        # Bind every name of that module: loading ``gradcheck.py`` sets ``autograd.gradcheck``
+        # to the module, and the function must win, as in torch.
+        globals().update({n: getattr(module, n) for n, m in _API.items() if m == _API[name]})
+        return globals()[name]
+    if name in _API_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_API) | _API_MODULES)
+
 
 __all__ = [
     "backward",
@@ -41,76 +79,3 @@ __all__ = [
     "Node",
     "events",
 ]
-
-
-def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - legacy API
-    """Legacy ``torch.autograd.Variable``: returns the tensor (with requires_grad set)."""
-    if requires_grad:
-        data.requires_grad_(True)
-    return data
-
-
-def _as_seq(x):
-    from ..tensor import Tensor
-
-    if x is None:
-        return None
-    if isinstance(x, Tensor):
-        return (x,)
-    return tuple(x)
-
-
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """``torch.autograd.backward``: accumulate gradients of ``tensors`` into leaves."""
-    tensors = _as_seq(tensors)
-    grad_tensors = _as_seq(grad_tensors)
-    inputs = _as_seq(inputs)
-    if inputs is not None and len(inputs) == 0:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=inputs)
-
-
-def grad(
-    outputs,
-    inputs,
-    grad_outputs=None,
-    retain_graph=None,
-    create_graph=False,
-    only_inputs=True,
-    allow_unused=None,
-    is_grads_batched=False,
-    materialize_grads=False,
-):
-    """``torch.autograd.grad``: return the gradients of ``outputs`` w.r.t. ``inputs``."""
-    from ..tensor import Tensor
-
-    single = isinstance(inputs, Tensor)
-    outputs = _as_seq(outputs)
-    inputs = _as_seq(inputs)
-    if not inputs:
-        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
-    grad_outputs = _as_seq(grad_outputs)
-    if is_grads_batched:
-        raise NotImplementedError("autograd.grad(is_grads_batched=True) is not supported")
-    if allow_unused is None:
-        allow_unused = materialize_grads
-    if not allow_unused and materialize_grads:
-        raise ValueError(
-            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
-            "allow_unused=False."
-        )
-    result = run_backward(
-        outputs,
-        grad_outputs,
-        retain_graph,
-        create_graph,
-        inputs=inputs,
-        allow_unused=allow_unused,
-        accumulate=False,
-    )
-    if materialize_grads:
-        from .. import zeros_like
-
-        result = tuple(r if r is not None else zeros_like(i) for r, i in zip(result, inputs))
-    del single
-    return result

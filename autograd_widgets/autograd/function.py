@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops._core import edge
+from ..tensor import Tensor
 from . import events
 from .grad_mode import state as _grad_state
-from .node import Node, SavedTensor, new_node
+from .node import FREED_MESSAGE, Node, SavedTensor, new_node
 
 
 class FunctionCtx:
     """What ``forward`` can record for ``backward`` (``torch.autograd.function.FunctionCtx``)."""
 
     def save_for_backward(self, *tensors) -> None:
-        from ..tensor import Tensor
-
         for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
@@ -35,8 +35,6 @@ class FunctionCtx:
     def saved_tensors(self):
         saved = self._saved
         if saved is None:
-            from .node import FREED_MESSAGE
-
             raise RuntimeError(FREED_MESSAGE)
         return tuple(
             s.unpack(self, "saved") if isinstance(s, SavedTensor) else s
@@ -88,8 +86,6 @@ class BackwardCFunction(Node, FunctionCtx):
         return tuple(result[p] for p in positions)
 
     def _materialize_grads(self, grads):
-        from ..tensor import Tensor
-
         out = []
         for g, (shape, dt) in zip(grads, self._out_meta or ()):
             out.append(g if g is not None else Tensor._make(np.zeros(shape, dtype=dt)))
@@ -156,8 +152,6 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from ..tensor import Tensor
-
         tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         record = _grad_state.enabled and any(needs)
@@ -180,7 +174,6 @@ class Function(metaclass=_FunctionMeta):
         outs = (outputs,) if single else outputs
         if not record:
             return outputs
-        from ..ops._core import edge
 
         node.next_functions = tuple(edge(args[i]) for i in tensor_positions)
         non_diff = getattr(node, "_non_diff", set())

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops.shape import stack
+from ..tensor import Tensor
+from . import grad
 from .grad_mode import enable_grad
 
 
 def _tup(x):
-    from ..tensor import Tensor
-
     return (x,), True if isinstance(x, Tensor) else (tuple(x), False)
 
 
 def _prep(inputs, create_graph):
-    from ..tensor import Tensor
-
     single = isinstance(inputs, Tensor)
     ins = (inputs,) if single else tuple(inputs)
     ins = tuple(
@@ -27,7 +26,6 @@ def _prep(inputs, create_graph):
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """Vector-Jacobian product: ``(func(inputs), v^T J)``."""
-    from . import grad
 
     ins, single = _prep(inputs, create_graph)
 
@@ -42,8 +40,6 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def _zeros_like(t):
-    from ..tensor import Tensor
-
     return Tensor._make(np.zeros_like(t._data))
 
 
@@ -57,8 +53,6 @@ def jacobian(
     func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"
 ):
     """Full Jacobian by one reverse pass per output element."""
-    from ..tensor import Tensor
-    from . import grad
 
     ins, single_in = _prep(inputs, create_graph)
     with enable_grad():
@@ -83,7 +77,6 @@ def jacobian(
                 )
             for j, (gg, i) in enumerate(zip(gs, ins)):
                 flat_grads[j].append(gg if gg is not None else _zeros_like(i))
-        from ..ops.shape import stack
 
         for j, i in enumerate(ins):
             if flat_grads[j]:
@@ -104,8 +97,6 @@ def hessian(
     outer_jacobian_strategy="reverse-mode",
 ):
     """Hessian of a scalar function: the Jacobian of its gradient."""
-    from ..tensor import Tensor
-    from . import grad
 
     single = isinstance(inputs, Tensor)
 
@@ -124,8 +115,6 @@ def hessian(
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """Jacobian-vector product via the double-vjp trick."""
-    from ..tensor import Tensor
-    from . import grad
 
     ins, single = _prep(inputs, create_graph)
     vs = (v,) if isinstance(v, Tensor) else (tuple(v) if v is not None else None)
@@ -150,8 +139,6 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
-    from ..tensor import Tensor
-
     single = isinstance(inputs, Tensor)
     ins = (inputs,) if single else tuple(inputs)
     H = hessian(func, inputs)

@@ -6,6 +6,9 @@ import warnings
 
 import numpy as np
 
+from .._printing import tensor_repr
+from ..tensor import Tensor
+from . import grad as agrad
 from .grad_mode import enable_grad, no_grad
 
 
@@ -14,8 +17,6 @@ class GradcheckError(RuntimeError):
 
 
 def _tensors(x):
-    from ..tensor import Tensor
-
     if isinstance(x, Tensor):
         return (x,)
     return tuple(x)
@@ -44,9 +45,6 @@ def _numerical_jacobian(fn, inputs, idx, eps):
 
 
 def _analytical_jacobian(outputs, inputs, idx):
-    from ..tensor import Tensor
-    from . import grad as agrad
-
     jac = []
     for out in outputs:
         n_out = out._data.size
@@ -113,8 +111,6 @@ def gradcheck(
 
 
 def _fmt(a):
-    from .._printing import tensor_repr
-
     try:
         return tensor_repr(a)
     except Exception:  # noqa: BLE001 - formatting must not hide the real error
@@ -134,8 +130,6 @@ def gradgradcheck(
     **kwargs,
 ) -> bool:
     """Check second derivatives by gradchecking the first-derivative function."""
-    from ..tensor import Tensor
-    from . import grad as agrad
 
     inputs = _tensors(inputs)
     outputs = _tensors(func(*inputs))

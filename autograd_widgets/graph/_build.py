@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _source
 from . import _tensors as T
+from ._collapse import collapse
 from ._ids import IdMap
 
 DEFAULT_MAX_NODES = 1000
@@ -218,8 +219,6 @@ class Builder:
         if self.cache is not None:
             self.cache.next_build()
         if self.collapse_repeats:
-            from ._collapse import collapse
-
             collapse(self)
         kept = self._choose()
         ids = self.ids

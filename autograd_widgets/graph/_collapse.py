@@ -86,6 +86,7 @@ def collapse(builder) -> None:
             i += r * p
     if not replacements:
         return
+    # cycle: _build calls collapse(); collapse hands its rows back as _build's Item
     from ._build import Item
 
     new_items: dict = {}

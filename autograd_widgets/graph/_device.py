@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _printing
 from . import _tensors as T
 
 
 def _threshold() -> float:
-    from .. import _printing
-
     return min(_printing._OPTS.threshold, T.PREVIEW_THRESHOLD)  # as :func:`~._tensors.preview`
 
 
 def summary_values(t) -> tuple[np.ndarray, tuple[bool, ...]]:
     """The edges of ``t`` as a small numpy array, and per axis whether it was cut."""
-    from .. import _printing
 
     edge = _printing._OPTS.edgeitems
     d = t.detach()
@@ -87,7 +85,6 @@ def device_info(t) -> tuple:
 
 def _layout(small: np.ndarray, cut: tuple) -> str:
     """What ``repr`` prints inside ``tensor(...)``, from values already cut to their edges."""
-    from .. import _printing
 
     if small.size == 0:
         return "[...]" if any(cut) else "[]"

@@ -13,6 +13,10 @@ import warnings
 
 import numpy as np
 
+from .. import _printing
+from ..tensor import Tensor
+from ._device import device_info
+
 #: tensors with more elements than this are previewed summarised (``...``), like
 #: ``torch.set_printoptions(threshold=PREVIEW_THRESHOLD)``
 PREVIEW_THRESHOLD = 100
@@ -22,8 +26,6 @@ def is_tensor(obj) -> bool:
     """True for an ``autograd_widgets`` or a ``torch`` tensor (duck-typed)."""
     t = type(obj)
     if t.__module__.startswith("autograd_widgets"):
-        from ..tensor import Tensor
-
         return isinstance(obj, Tensor)
     return (
         hasattr(obj, "grad_fn")
@@ -133,7 +135,6 @@ def preview(a: np.ndarray, threshold: int = PREVIEW_THRESHOLD) -> str:
     Summarised (``...``) above ``threshold`` elements, or the print options' own
     threshold when that is lower.
     """
-    from .. import _printing
 
     opts = _printing._OPTS
     old = opts.threshold
@@ -226,7 +227,6 @@ def _info_of(t, info) -> tuple:
         return info(to_numpy(t))  # a view of the data: nothing copied
     if dev == "meta":
         return meta_info(t)
-    from ._device import device_info  # torch only: a tensor on a GPU or another device
 
     return device_info(t)
 

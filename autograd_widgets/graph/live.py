@@ -43,6 +43,7 @@ from ._ids import IdMap
 from ._tensors import PreviewCache
 from .bus import subscribe
 from .model import GraphModel, walk_nodes
+from .names import _normalise
 
 #: the events a live graph hears; the bus drops the rest (op_no_grad, node_executed,
 #: grad_accumulated, ... are four fifths of a training step's events) before any call.
@@ -154,8 +155,6 @@ class LiveGraph:
         self._module = _wref(module) if module is not None else None
         self._names = []
         if names is not None:
-            from .names import _normalise
-
             self._names = [(n, _wref(t)) for n, t in _normalise(names)]
         self._roots = [_wref(t) for t in roots]
         self.ids = IdMap()

@@ -20,7 +20,8 @@ from collections import deque
 from . import _tensors as T
 from ._build import DEFAULT_MAX_NODES, WALK_CAP, Builder
 from ._ids import IdMap
-from .names import collect, ipython_namespace
+from .dot import to_dot, to_svg
+from .names import _normalise, collect, ipython_namespace
 
 __all__ = ["GraphModel", "DEFAULT_MAX_NODES", "WALK_CAP"]
 
@@ -228,7 +229,6 @@ class GraphModel:
         legend: bool = True,
     ):
         """A ``graphviz.Digraph`` in the shared palette (see :mod:`.dot`)."""
-        from .dot import to_dot
 
         return to_dot(
             self._data,
@@ -240,7 +240,6 @@ class GraphModel:
 
     def to_svg(self, **options) -> str:
         """SVG text rendered by a ``dot`` executable (options as :meth:`to_dot`)."""
-        from .dot import to_svg
 
         return to_svg(self.to_dot(**options))
 
@@ -286,8 +285,6 @@ def _no_gc():
 
 
 def _unmatched(names, builder) -> list[str]:
-    from .names import _normalise
-
     used = builder.used_tensor_ids
     return [name for name, t in _normalise(names) if id(t) not in used]
 

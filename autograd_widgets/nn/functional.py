@@ -15,7 +15,10 @@ import numpy as np
 from .. import _parser_spellings as _spellings
 from .. import ops as _ops
 from .._creation import _rng
+from ..autograd import no_grad
 from ..ops import inplace as _inplace
+from ..ops._einsum import _trilinear
+from ..ops.linalg import _c_name as c
 from ..tensor import Tensor
 from ._functional.activation import (
     elu,
@@ -163,12 +166,9 @@ def linear(input, weight, bias=None):
 
 def bilinear(input1, input2, weight, bias=None):
     """``F.bilinear``, as ATen: flatten the batch, one ``_trilinear``, reshape, add the bias."""
-    from ..ops._einsum import _trilinear
 
     ts = (input1, input2, weight) + (() if bias is None else (bias,))
     if len({t.dtype for t in ts}) > 1:
-        from ..ops.linalg import _c_name as c
-
         raise RuntimeError(
             f"All tensors must have the same dtype, got input1: {c(input1)}, input2: "
             f"{c(input2)}, weight: {c(weight)}" + ("" if bias is None else f", bias: {c(bias)}")
@@ -282,7 +282,6 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     if x1.shape != x2.shape:
         shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
         x1, x2 = x1.expand(shape), x2.expand(shape)
-    from ..autograd import no_grad
 
     n1 = _ops.reduction.vector_norm(x1, 2, dim, True).clone()
     n2 = _ops.reduction.vector_norm(x2, 2, dim, True).clone()

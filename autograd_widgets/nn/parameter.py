@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .._dtype import from_numpy_dtype
+from .._dtype import as_dtype, from_numpy_dtype, get_default_dtype
 from .._printing import parameter_repr
-from ..tensor import Tensor
+from ..tensor import Size, Tensor
 
 __all__ = [
     "Parameter",
@@ -29,8 +29,6 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad: bool = True):
         if data is None:
             import numpy as np
-
-            from .._dtype import get_default_dtype
 
             data = Tensor._make(np.empty((0,), dtype=get_default_dtype().np))
         if not isinstance(data, Tensor):
@@ -121,8 +119,6 @@ class UninitializedTensorMixin:
     def _new_uninitialized(cls, requires_grad: bool, dtype):
         import numpy as np
 
-        from .._dtype import as_dtype, get_default_dtype
-
         dt = (as_dtype(dtype) if dtype is not None else get_default_dtype()).np
         t = Tensor._make.__func__(cls, np.empty((0,), dtype=dt), requires_grad)
         t.__dict__["_lazy_dtype"] = dt
@@ -150,16 +146,12 @@ class UninitializedTensorMixin:
         return Tensor._make(Tensor._data.__get__(self))
 
     def size(self, dim=None):
-        from ..tensor import Size
-
         return Size((0,)) if dim is None else (0,)[dim]
 
     def materialize(self, shape, device=None, dtype=None) -> None:
         """Give the tensor ``shape`` (uninitialised values, as ``torch.empty``) and make it a
         ``cls_to_become`` (``Parameter`` or ``Tensor``)."""
         import numpy as np
-
-        from .._dtype import as_dtype
 
         dt = as_dtype(dtype).np if dtype is not None else self.__dict__.pop("_lazy_dtype")
         self.__dict__.pop("_lazy_dtype", None)

@@ -51,7 +51,7 @@ def load_ipython_extension(ipython: Any) -> None:
     hooks = ensure_cell_hooks(ipython)
     if hooks is None or hooks.extension_loaded:
         return
-    # Lazily: IPython's magic machinery loads only when the extension does.
+    # lazy: IPython's magic machinery loads only when the extension does.
     from .magics import GradModeMagics
 
     ipython.register_magics(GradModeMagics)
@@ -64,7 +64,8 @@ def unload_ipython_extension(ipython: Any) -> None:
     if hooks is not None:
         hooks.uninstall()
         if hooks.rich_display:
-            from .magics import set_rich_display  # loaded already: rich_display was set there
+            # lazy: loaded already here (rich_display was set by it)
+            from .magics import set_rich_display
 
             set_rich_display(ipython, False)
     manager = ipython.magics_manager

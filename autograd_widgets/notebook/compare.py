@@ -183,6 +183,7 @@ def torch_namespace(namespace: dict, torch, lost: set | None = None) -> dict:
     any other tensor becomes a new ``torch`` leaf with the same values (the ids of
     those that had a ``grad_fn``, whose history is lost, are added to ``lost``).
     """
+    # lazy: %%compare_torch loads the core and graph only when it runs
     from ..tensor import Tensor
 
     memo: dict = {}
@@ -275,7 +276,8 @@ def _tensors(namespace: dict, is_tensor) -> dict:
 
 
 def _values(t) -> np.ndarray:
-    from ..graph._tensors import to_numpy  # ours and torch's, any dtype, any device
+    # lazy: the graph layer loads when a comparison runs (to_numpy: ours and torch's)
+    from ..graph._tensors import to_numpy
 
     return np.asarray(to_numpy(t))
 
@@ -295,6 +297,7 @@ def _brief(t) -> str:
 
 def compare_tensors(ours: dict, theirs: dict, rtol: float, atol: float) -> list:
     """``(what, ours, theirs)`` for each tensor whose values, grad or kind differ."""
+    # lazy: the graph layer loads when a comparison runs
     from ..graph._tensors import dtype_str, grad_of
 
     out = []
@@ -329,6 +332,7 @@ def compare_tensors(ours: dict, theirs: dict, rtol: float, atol: float) -> list:
 
 
 def _graph(tensors: dict) -> dict:
+    # lazy: the graph layer loads when a comparison runs
     from ..graph import GraphModel
 
     roots = {k: v for k, v in tensors.items() if v.grad_fn is not None}
@@ -421,6 +425,7 @@ def compare_torch(
         import torch
     except ImportError as exc:
         raise ModuleNotFoundError(TORCH_MISSING, name="torch") from exc
+    # lazy: the package under comparison, once torch is known to import
     import autograd_widgets as aw
 
     ns = {} if namespace is None else namespace
@@ -472,6 +477,7 @@ def compare_torch(
 def _svg(graph: dict, bad: set) -> str | None:
     if not graph["nodes"]:
         return None
+    # lazy: the graph layer loads when a comparison runs
     from ..graph import dot as D
 
     if D.dot_executable() is None:

@@ -22,6 +22,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from .._language import chosen_language, set_language
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..widgets._cells import ensure_cell_hooks, hooks_for
 
@@ -151,9 +152,11 @@ class GradModeMagics(Magics):
         the notebook variables that refer to their tensors.
         """
         __tracebackhide__ = True
+        # lazy: the graph layer loads when %%autograd_graph runs
         from ..graph import record
 
         args = parse_argstring(self.autograd_graph, line)
+        # lazy: the widgets layer loads when %%autograd_graph runs
         from ..widgets._limits import max_nodes_error
 
         error = max_nodes_error(args.max_nodes, "--max-nodes")
@@ -209,8 +212,6 @@ class GradModeMagics(Magics):
         decides, else JupyterLab's language setting (read by each widget's front end),
         else English.
         """
-        from .._language import chosen_language, set_language
-
         args = parse_argstring(self.autograd_language, line)
         if args.language is None:
             auto = "auto (JupyterLab's language, else en)"
@@ -231,6 +232,7 @@ class GradModeMagics(Magics):
         PyTorch run happens in a copy of the namespace. See
         :func:`autograd_widgets.notebook.compare.compare_torch`.
         """
+        # lazy: %%compare_torch's module (and torch) load when it runs
         from .compare import compare_torch
 
         args = parse_argstring(self.compare_torch, line)
@@ -259,6 +261,7 @@ class _RecordingSource:
     """
 
     def __init__(self, recording: Any) -> None:
+        # lazy: the graph layer loads when a recording is shown
         from ..graph import LiveGraph
 
         self._make = lambda callback: LiveGraph(
@@ -286,6 +289,7 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
     """
     from IPython.display import display
 
+    # lazy: anywidget loads when a graph is shown, not with %load_ext
     from ..widgets.graph_widget import GraphWidget
 
     source = _RecordingSource(recorder)
@@ -309,11 +313,13 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
 
 def set_rich_display(shell: Any, on: bool) -> None:
     """Turn the HTML summary of tensors that require grad on or off for ``shell``."""
+    # lazy: the core loads with the first rich display, not with %load_ext
     from ..tensor import Tensor
 
     hooks = ensure_cell_hooks(shell) if on else hooks_for(shell)
     formatter = shell.display_formatter.mimebundle_formatter
     if on:
+        # lazy: anywidget loads when a tensor view is shown
         from ..widgets.tensor_view import tensor_mimebundle
 
         formatter.for_type(Tensor, tensor_mimebundle)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._creation import _check_device, _size
+from .._dtype import as_dtype, get_default_dtype
 from ..tensor import Tensor, WrappedNumber
 from . import (
     _aminmax,
@@ -79,8 +81,6 @@ def _rdiv(self, other):
 
 
 def _default():
-    from .._dtype import get_default_dtype
-
     return get_default_dtype()
 
 
@@ -196,9 +196,6 @@ Tensor.mH = property(shape._mT)
 
 def _new_factory(np_fill):
     def method(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
-        from .._creation import _check_device, _size
-        from .._dtype import as_dtype
-
         _check_device(device)
         dt = as_dtype(dtype).np if dtype is not None else self._data.dtype
         out = _make(np_fill(_size(size), dt, **kwargs))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import node_class
-from ._core import Tensor, needs_grad, record, unbroadcast
+from ._core import Tensor, grad_state, needs_grad, record, unbroadcast
 
 __all__ = ["cdist", "pdist"]
 
@@ -163,8 +163,6 @@ def _pdist_pairs(n: int):
 
 
 def _pdist_backward(n, grad):
-    from ._core import grad_state
-
     x, res, p = n.saved("self"), n.saved("result"), n._attrs["p"]
     i, j = _pdist_pairs(x._data.shape[0])
     # ATen's _pdist_backward: cdist's per-pair formula, added to row i and taken from row j.

@@ -14,17 +14,24 @@ from .. import _dtype
 from .._dtype import (
     _FLOAT,
     _INT,
+    check_result_cast,
+    checked_int,
     from_numpy_dtype,
     get_default_dtype,
+    not_implemented_for,
     promote_types,
     scalar_like,
+    scalar_type_name,
+    wrap_int,
 )
+from .._out import write_out
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import Node, SavedTensor, bind_core, new_node, saved_hooks, undeclared
 from ..tensor import Tensor, WrappedNumber, _wrap_dim
 from ._shown import torch_int
+from ._sum_order import torch_sum
 
 _make = Tensor._make
 
@@ -41,6 +48,11 @@ __all__ = [
     "grad_state",
     "no_grad_event",
     "write_out",
+    # core helpers the families take from here (they live below the ops, in _dtype/_out)
+    "check_result_cast",
+    "checked_int",
+    "not_implemented_for",
+    "scalar_type_name",
 ]
 
 # ``Tensor.<name>`` where it differs from ``torch.<name>`` (the method takes no ``out=``, or
@@ -186,23 +198,6 @@ def set_fields(node, fields: dict) -> None:
         setattr(node, k, v)
 
 
-def write_out(name: str, out: Tensor, result: Tensor) -> Tensor:
-    """Store ``result`` in the ``out=`` tensor (``torch.mul(a, b, out=c)``) and return ``out``."""
-    if result._requires_grad or (grad_state.enabled and out._requires_grad):
-        raise RuntimeError(
-            f"{name}(): functions with out=... arguments don't support automatic "
-            "differentiation, but one of the arguments requires grad."
-        )
-    rd, od = result._data, out._data
-    check_result_cast(rd.dtype, od.dtype)
-    if od.shape == rd.shape:
-        od[...] = rd
-    else:
-        out._data = rd.astype(od.dtype)
-    out._vc.v += 1
-    return out
-
-
 def no_grad_event(name: str, out, inputs) -> None:
     """Tell recorders an op ran without building a node (grad mode off)."""
     events.emit("op_no_grad", name=name, output=out, inputs=inputs)
@@ -237,8 +232,6 @@ bind_core(sum_to=unbroadcast)
 def _sum_to(d: np.ndarray, axes) -> np.ndarray:
     """``d.sum(axis=axes, keepdims=True)`` in PyTorch's float order (its ``sum_to``)."""
     if d.dtype.kind == "f":
-        from ._sum_order import torch_sum
-
         r = torch_sum(d, axes, True)
         if r is not None:
             return r
@@ -302,35 +295,6 @@ def binary_operands(a, b):
     return ad, scalar_like(b, ad.dtype), ad.dtype
 
 
-_INT_RANGE = {
-    np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max), np.iinfo(t).bits)
-    for t in (np.uint8, np.int8, np.int16, np.int32, np.int64)
-}
-
-
-def wrap_int(b, dt):
-    """A Python int as the kernel of integer dtype ``dt`` sees it: PyTorch casts the wrapped
-    number to ``dt`` in C, so out-of-range values wrap (``uint8_tensor + (-1)`` adds 255)."""
-    r = _INT_RANGE.get(dt)
-    if r is None or r[0] <= b <= r[1]:
-        return b
-    v = int(b) & ((1 << r[2]) - 1)
-    return v - (1 << r[2]) if r[0] < 0 and v > r[1] else v
-
-
-def checked_int(b, dt):
-    """A Python int converted to integer dtype ``dt`` with c10's overflow check (what
-    ``fill_``, ``clamp`` and creation functions do): unsigned types accept negatives down
-    to ``-max`` (two's complement), anything else out of range raises."""
-    r = _INT_RANGE.get(dt)
-    if r is None or r[0] <= b <= r[1]:
-        return b
-    if b > r[1] or not (r[0] == 0 and -b <= r[1]):
-        ctype = "int" if dt.name == "int32" else f"{dt.name}_t"
-        raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
-    return wrap_int(b, dt)
-
-
 def promote(*tensors) -> np.dtype:
     dt = None
     for t in tensors:
@@ -368,39 +332,6 @@ def float_result(arr: np.ndarray) -> np.ndarray:
     return arr
 
 
-_SCALAR_TYPE = {
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "bool": "Bool",
-}
-
-
-def scalar_type_name(dt) -> str:
-    """c10's name of a dtype (``'Long'``, ``'Float'``...), as PyTorch's kernel errors print it."""
-    name = np.dtype(dt).name
-    return _SCALAR_TYPE.get(name, name)
-
-
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
-
-
-def check_result_cast(result_dtype, out_dtype) -> None:
-    """PyTorch's ``canCast`` for ``out=`` and in-place results: never to a lower category
-    (float to integer, integer or float to bool); within a category anything goes
-    (``int64`` into ``uint8`` wraps, ``float64`` into ``float32`` rounds)."""
-    if _CATEGORY[np.dtype(result_dtype).kind] > _CATEGORY[np.dtype(out_dtype).kind]:
-        raise RuntimeError(
-            f"result type {scalar_type_name(result_dtype)} can't be cast to the desired "
-            f"output type {scalar_type_name(out_dtype)}"
-        )
-
-
 def same_grad(node, grad) -> Tensor:
     """The derivative of an op whose output moves one-for-one with its input: ``grad``."""
     return grad
@@ -413,11 +344,6 @@ def zero_grad(node, grad) -> Tensor:
     would print ``-0.``).
     """
     return _make(np.zeros_like(grad._data))
-
-
-def not_implemented_for(kernel: str, dt) -> NotImplementedError:
-    """PyTorch's error for a kernel with no version for ``dt``: ``"x_cpu" not implemented for 'Bool'``."""
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")
 
 
 def as_float_input(t: Tensor) -> np.ndarray:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._creation import linspace
+from .._dtype import from_numpy_dtype
 from ._core import Tensor, grad_state, not_implemented_for, record_multi
 from .pointwise import NotImplemented_
 from .reduction import _return_type
@@ -91,9 +93,6 @@ def _outer_edges(data: np.ndarray, range_) -> tuple[float, float]:
 
 
 def _linspace(lo: float, hi: float, steps: int, dt: np.dtype) -> np.ndarray:
-    from .._creation import linspace
-    from .._dtype import from_numpy_dtype
-
     return linspace(lo, hi, steps, dtype=from_numpy_dtype(dt))._data
 
 

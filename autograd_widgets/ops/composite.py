@@ -11,8 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dtype import get_default_dtype
+from ..autograd import no_grad
 from ..autograd.node import node_class
-from ._core import Tensor, wrap_dim
+from ._core import Tensor, needs_grad, promote, record, unbroadcast, wrap_dim
+from .indexing import slice_dim
+from .linalg import mm
+from .pointwise import _div_scalar, _mul_scalar, sign, where
+from .pointwise import abs as _abs
+from .shape import cat, stack
 
 _make = Tensor._make
 
@@ -96,7 +103,6 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """``torch.diff``: ``n``-th forward difference along ``dim``."""
-    from .shape import cat
 
     if input._data.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
@@ -115,15 +121,11 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 
 def column_stack(tensors):
-    from .shape import cat
-
     cols = [t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors]
     return cat(cols, 1)
 
 
 def dstack(tensors):
-    from .shape import cat
-
     out = []
     for t in tensors:
         if t.dim() == 0:
@@ -151,9 +153,6 @@ def rot90(input, k=1, dims=(0, 1)):
 
 def _dist_backward(n, grad):
     """ATen's ``norm_backward`` on ``self - other`` (differentiable), then unbroadcast."""
-    from ._core import unbroadcast
-    from .pointwise import abs as _abs
-    from .pointwise import sign, where
 
     self, other, r, p = n.saved("self"), n.saved("other"), n.saved("result"), n._attrs["p"]
     diff = self - other
@@ -179,7 +178,6 @@ DistBackward0 = node_class(
 
 def dist(input, other, p=2):
     """``torch.dist``: the p-norm of ``input - other``, one ``DistBackward0`` as in PyTorch."""
-    from ._core import needs_grad, record
 
     with _no_grad():
         res = (input - other).norm(p)
@@ -192,12 +190,11 @@ def dist(input, other, p=2):
 
 
 def _no_grad():
-    from ..autograd import no_grad
-
     return no_grad()
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    # lazy: the nn layer sits above the ops (torch.cosine_similarity is F's)
     from ..nn.functional import cosine_similarity as _cs
 
     return _cs(x1, x2, dim, eps)
@@ -210,8 +207,6 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     divisions are ``DivBackward0``; ``mm`` of the centred rows, then ``squeeze``.
     """
     import warnings
-
-    from .linalg import mm
 
     if fweights is not None or aweights is not None:
         raise NotImplementedError("cov(fweights=, aweights=) is not supported by autograd_widgets")
@@ -249,7 +244,6 @@ def corrcoef(input):
 
 def cartesian_prod(*tensors):
     """``torch.cartesian_prod``: ATen's meshgrid("ij"), flatten each grid, stack on dim 1."""
-    from .shape import stack
 
     for t in tensors:
         if t.dim() != 1:
@@ -278,8 +272,6 @@ BlockDiagBackward0 = node_class("BlockDiagBackward0", _block_diag_backward, fiel
 
 def block_diag(*tensors):
     """``torch.block_diag``: the inputs on the diagonal of one matrix, one ``BlockDiagBackward0``."""
-    from .._dtype import get_default_dtype
-    from ._core import needs_grad, promote, record
 
     for i, t in enumerate(tensors):
         if t.dim() > 2:
@@ -312,11 +304,8 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     With spacing ``dx`` (default 1): ``(sum - (first + last) * 0.5) * dx``; with sample points
     ``x``: ``((y[:-1] + y[1:]) * (x[1:] - x[:-1])).sum(dim) / 2``.
     """
-    from .pointwise import _mul_scalar
 
     if y._data.dtype.kind != "f":
-        from .._dtype import get_default_dtype
-
         y = y.to(get_default_dtype())  # ATen's Scalar arithmetic promotes integer samples
     if isinstance(x, Tensor):
         return _trapezoid_x(y, x, dim)
@@ -340,9 +329,6 @@ def _trapezoid_empty(y, dim):
 
 
 def _trapezoid_x(y, x, dim):
-    from .indexing import slice_dim
-    from .pointwise import _div_scalar
-
     nd = y._data.ndim
     dim = wrap_dim(dim, nd)
     if y._data.shape[dim] == 0:

@@ -23,7 +23,9 @@ from ._core import (
     unbroadcast,
     wrap_dim,
 )
-from .shape import _as_view, _unary_view
+from .inplace import apply_inplace, check_inplace
+from .pointwise import where
+from .shape import _as_view, _unary_view, expand
 
 # The ``torch.*`` functions defined here (the package namespace is the union of these lists).
 __all__ = [
@@ -468,7 +470,6 @@ def _index_put_backward(n, grad):
         return (grad[key],)
     mask = np.ones(grad._data.shape, dtype=bool)
     mask[key] = False
-    from .pointwise import where
 
     g_self = where(_make(mask), grad, _make(np.zeros((), grad._data.dtype)))  # masked: no -0.
     vshape = n.values_shape
@@ -488,7 +489,6 @@ IndexPutBackward0 = node_class(
 def setitem(input, key, value):
     """``x[key] = value``: basic keys copy into a view (``CopySlices``), advanced keys
     use ``index_put_`` (``IndexPutBackward0``), as in PyTorch."""
-    from .inplace import apply_inplace, check_inplace
 
     _check_0d_int(input._data, key)
     nkey, advanced = _normalize_key(key)
@@ -598,7 +598,6 @@ def _check_value_shape(shape, v_t):
     lead = 0
     while lead < len(vs) and vs[lead] == 1:
         lead += 1
-    from .shape import expand
 
     prev = grad_state.enabled
     grad_state.enabled = False
@@ -849,7 +848,6 @@ def index_select(input, dim, index):
 
 def _masked_fill_backward(n, grad):
     mask = n.saved("mask")
-    from .pointwise import where
 
     zero = _make(np.zeros((), dtype=grad._data.dtype))
     g = where(mask, zero, grad)

@@ -14,16 +14,22 @@ import re
 
 import numpy as np
 
+from .._creation import _rng
+from .._random import _CPP_NAMES, check_std, cpp_double
 from ..autograd import events
 from ..autograd.node import new_node, node_class
 from ._core import (
     Tensor,
+    check_broadcast,
     check_result_cast,
     checked_int,
+    edge,
     grad_state,
     not_implemented_for,
     record,
+    scalar_type_name,
     set_fields,
+    unbroadcast,
     zero_grad,
 )
 
@@ -221,7 +227,6 @@ def rewrite_view_history(view: Tensor, compute) -> None:
     As in PyTorch, ``CopySlices.next_functions`` is the base's old edge followed by the
     op node's other inputs; the view itself becomes an ``AsStridedBackward0`` of the base.
     """
-    from ._core import edge
 
     base = view._base
     view_fn = view._view_fn
@@ -364,8 +369,6 @@ def copy_(self, other, non_blocking=False):
         )
     check_no_overlap(self)
     if src._data.shape != self._data.shape:
-        from ._core import check_broadcast
-
         check_broadcast(self._data.shape, src._data.shape)
     if (
         grad_state.enabled
@@ -379,8 +382,6 @@ def copy_(self, other, non_blocking=False):
 
 
 def _copy_backward(n, grad):
-    from ._core import unbroadcast
-
     return zero_grad(n, grad), unbroadcast(grad, n.src_shape)
 
 
@@ -439,9 +440,6 @@ def _drawn(self, draw):
 
 
 def uniform_(self, a=0.0, to=1.0, *, generator=None):
-    from .._creation import _rng
-    from .._random import cpp_double
-
     dt = self._data.dtype
     if dt.kind != "f":
         raise not_implemented_for("check_uniform_bounds", dt)
@@ -459,9 +457,6 @@ def uniform_(self, a=0.0, to=1.0, *, generator=None):
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    from .._creation import _rng
-    from .._random import check_std
-
     if self._data.dtype.kind != "f":
         raise not_implemented_for("normal_kernel_cpu", self._data.dtype)
     check_std(std)
@@ -474,9 +469,6 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    from .._creation import _rng
-    from .._random import cpp_double
-
     if isinstance(p, Tensor):  # per-element: double uniforms for double p, float ones else
         u = _drawn(self, lambda shape: _rng(generator).random(shape, p._data.dtype))
         data = u < np.broadcast_to(p._data, self._data.shape)
@@ -488,10 +480,6 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
-    from .._creation import _rng
-    from .._random import cpp_double
-    from ._core import scalar_type_name
-
     dt = self._data.dtype
     if dt.kind != "f":
         raise RuntimeError(
@@ -507,15 +495,12 @@ def exponential_(self, lambd=1.0, *, generator=None):
 
 
 def _cpp_name(dt) -> str:
-    from .._random import _CPP_NAMES
-
     return _CPP_NAMES[np.dtype(dt).name]
 
 
 def random_(self, *args, generator=None, **kwargs):
     """``Tensor.random_()``, ``random_(to)``, ``random_(from, to)`` (``to=None``: the dtype's
     maximum). Alone it draws the dtype's whole range (every integer a float holds exactly)."""
-    from .._creation import _rng
 
     low, high = _random_bounds(args, kwargs)
     rng = _rng(generator)
@@ -553,6 +538,7 @@ def _random_bounds(args, kwargs):
 
 
 def _random_signature_error(args, kwargs):
+    # cycle: _sampling (randint, multinomial) is built on the ops
     from .._sampling import parser_got
 
     got = parser_got(args, kwargs)

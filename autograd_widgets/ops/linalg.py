@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ..autograd import events
 from ..autograd.node import Node, node_class
 from ._core import (
@@ -17,8 +18,11 @@ from ._core import (
     promote,
     record,
     scalar_type_name,
+    unbroadcast,
     write_out,
 )
+from .indexing import _C_TYPE_NAMES
+from .shape import UnsafeViewBackward0
 
 # The ``torch.*`` functions defined here (the package namespace is the union of these lists).
 __all__ = [
@@ -45,14 +49,11 @@ _make = Tensor._make
 
 
 def _type_name(t: Tensor) -> str:
-    from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
-
     return _DTYPE_TO_TYPE_STRING[from_numpy_dtype(t._data.dtype)][6:].replace("Tensor", "")
 
 
 def _c_name(t: Tensor) -> str:
     """c10's C type name of ``t``'s dtype ("float", "long int"), as in PyTorch's mm message."""
-    from .indexing import _C_TYPE_NAMES
 
     name = t._data.dtype.name
     return _C_TYPE_NAMES.get(name, name)
@@ -348,8 +349,6 @@ def matmul(input, other, *, out=None):
 
 
 def _unsafe_view(t: Tensor, shape):
-    from .shape import UnsafeViewBackward0
-
     out = _make(t._data.reshape(shape))
     if needs_grad(t):
         record(UnsafeViewBackward0, out, (t,), None, {"self_sym_sizes": t._data.shape})
@@ -360,7 +359,6 @@ def _unsafe_view(t: Tensor, shape):
 def _addmm_backward(n, grad):
     a = n._attrs
     m1, m2 = n.saved("mat1"), n.saved("mat2")
-    from ._core import unbroadcast
 
     g_self = (
         unbroadcast(grad * a["beta"], n.input_shape)
@@ -452,7 +450,6 @@ def _scaled(t, k):
 def _baddbmm_backward(n, grad):
     a = n._attrs
     b1, b2 = n.saved("batch1"), n.saved("batch2")
-    from ._core import unbroadcast
 
     return (
         unbroadcast(_scaled(grad, a["beta"]), n.input_shape),
@@ -464,7 +461,6 @@ def _baddbmm_backward(n, grad):
 def _addmv_backward(n, grad):
     a = n._attrs
     mat, vec = n.saved("mat"), n.saved("vec")
-    from ._core import unbroadcast
 
     return (
         unbroadcast(_scaled(grad, a["beta"]), n.input_shape),
@@ -550,8 +546,6 @@ def _chain(ts, split, i, j):
 
 def _multi_dot(tensors, *, out=None):
     """``torch.linalg.multi_dot``: mm's in the cheapest order, then one view (as ATen does)."""
-    from ._core import write_out
-
     n = len(tensors)
     if n < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")

@@ -10,7 +10,11 @@ import numpy as np
 
 from ..autograd.node import node_class
 from . import _shown
-from ._core import Tensor, needs_grad, record, wrap_dim
+from ._core import Tensor, check_broadcast, needs_grad, record, wrap_dim, write_out
+from .linalg import _unsafe_view
+from .pointwise import BinaryNode
+from .reduction import _return_type
+from .shape import _as_view, cat
 
 _make = Tensor._make
 
@@ -97,7 +101,6 @@ def _diag_scatter(grad, shape, offset, dim1, dim2):
         _write_diag(z, grad._data, offset, dim1, dim2)
         return _make(z)
     # Differentiable (double backward): diag_embed, then pad/crop the two dims to ``shape``.
-    from .shape import cat
 
     e = diag_embed(grad, offset, dim1, dim2)
     for ax in (dim1, dim2):
@@ -133,7 +136,6 @@ def _diagonal(input, offset, dim1, dim2, cls):
         out = _make(diag.copy())
     else:
         # A strided view, as in PyTorch (np.diagonal's own view is read-only).
-        from .shape import _as_view
 
         start = [slice(None)] * d.ndim
         start[dim1], start[dim2] = slice(max(-offset, 0), None), slice(max(offset, 0), None)
@@ -277,7 +279,6 @@ def kron(input, other):
     The graph is PyTorch's: ``_unsafe_view`` of each operand (``UnsafeViewBackward0``),
     a broadcast ``mul``, and an ``_unsafe_view`` of the product.
     """
-    from .linalg import _unsafe_view
 
     nd = max(input.dim(), other.dim())
     pa, pb = nd - input.dim(), nd - other.dim()
@@ -302,8 +303,6 @@ def _cross_backward(n, grad):
 
 
 def _binary_node(name, backward, saved, attrs):
-    from .pointwise import BinaryNode  # gradients summed back to broadcast inputs
-
     return node_class(name, backward, saved=saved, attrs=attrs, base=BinaryNode)
 
 
@@ -314,7 +313,6 @@ LinalgCrossBackward0 = _binary_node(
 
 def _linalg_cross(input, other, *, dim=-1):
     """``torch.linalg.cross``: cross products of 3-vectors along ``dim`` (broadcasting)."""
-    from ._core import check_broadcast
 
     a, b = input._data, other._data
     if a.ndim != b.ndim:
@@ -378,14 +376,12 @@ def _svd(name, A, full_matrices):
 
 def _linalg_svd(A, full_matrices=True):
     """``torch.linalg.svd``: ``(U, S, Vh)`` (forward only: no derivative here)."""
-    from .reduction import _return_type
 
     return _return_type("linalg_svd", ("U", "S", "Vh"))(*_svd("linalg_svd", A, full_matrices))
 
 
 def svd(input, some=True, compute_uv=True):
     """``torch.svd`` (deprecated in PyTorch for ``linalg.svd``): ``(U, S, V)``, V not transposed."""
-    from .reduction import _return_type
 
     u, s, vh = _svd("linalg_svd", input, not some)
     if not compute_uv:
@@ -403,8 +399,6 @@ def tensordot(a, b, dims=2, out=None):
     the dims ``-dims..-1`` of ``a`` (kept negative: ``_saved_dims`` shows them so).
     """
     if out is not None:
-        from ._core import write_out
-
         return write_out("tensordot", out, tensordot(a, b, dims))
     if isinstance(dims, int):
         if dims < 0:

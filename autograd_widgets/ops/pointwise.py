@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
+from .._random import fma
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.node import Node, SavedTensor, new_node, node_class
@@ -841,8 +842,6 @@ def _power_np(a, b):
 
 
 def _saved_output(out):
-    from ..autograd.node import SavedTensor
-
     return SavedTensor(out, is_output=True)
 
 
@@ -1033,8 +1032,6 @@ def _one_minus_square(r: np.ndarray) -> np.ndarray:
     """``1 - r * r`` rounded once, as ATen's ``tanh_backward`` computes it (a fused
     multiply-add): float32's square is exact in float64; float64 takes ``_random.fma``."""
     if r.dtype == np.float64:
-        from .._random import fma
-
         return fma(-r, r, 1.0)
     if r.dtype.kind == "f":
         wide = r.astype(np.float64)
@@ -1706,6 +1703,7 @@ WhereBackward0 = node_class(
 
 def where(condition, input=None, other=None):
     if input is None and other is None:
+        # cycle: indexing builds on pointwise (where, masks)
         from .indexing import nonzero
 
         return nonzero(condition, as_tuple=True)

@@ -7,10 +7,11 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .._dtype import get_default_dtype, scalar_like
+from .._dtype import as_dtype, get_default_dtype, scalar_like
 from .._parser_spellings import ABSENT, numpy_dim
 from ..autograd import events
-from ..autograd.node import Node, node_class
+from ..autograd.grad_mode import no_grad
+from ..autograd.node import Node, SavedTensor, node_class
 from . import _shown
 from ._core import (
     Tensor,
@@ -26,6 +27,10 @@ from ._core import (
     write_out,
 )
 from ._sum_order import torch_sum
+from .indexing import _scatter_into_zeros
+from .pointwise import UNARY, _fast, _saved_np, exp, maximum, minimum, sign, where
+from .pointwise import abs as _abs
+from .shape import cat, flip, movedim, stack
 
 # The ``torch.*`` functions defined here (the package namespace is the union of these lists).
 __all__ = [
@@ -120,8 +125,6 @@ def _mean0_backward(node, grad):
     a = node._attrs
     g = grad._data
     if g.ndim == 0:
-        from .pointwise import _fast
-
         if _fast(g):
             # Every element is the same float: grad / numel once, then a fill. Same values
             # as dividing the expanded gradient (numel converts to grad's dtype either way),
@@ -197,8 +200,6 @@ def _grad_dtype(input, dt) -> None:
 
 def _sum_dtype(d: np.ndarray, dtype):
     if dtype is not None:
-        from .._dtype import as_dtype
-
         return as_dtype(dtype).np
     if d.dtype.kind in "biu":
         return np.dtype(np.int64)
@@ -271,8 +272,6 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=ABSENT, keepdims=AB
             f"complex dtype. Got: {scalar_type_name(d.dtype)}"
         )
     if dtype is not None:
-        from .._dtype import as_dtype
-
         dtype = as_dtype(dtype)
         if dtype.np.kind != "f":
             raise RuntimeError(
@@ -339,7 +338,6 @@ def _prod_backward(node, grad):
     if not (self._data == 0).any():
         return g * r / self
     # NOTE: with zeros, r / self is undefined; use the product of the other elements.
-    from .shape import movedim
 
     if a and "dim" in a:
         ax = a["dim"]
@@ -351,7 +349,6 @@ def _prod_backward(node, grad):
     for i in range(n):
         idx = [j for j in range(n) if j != i]
         others.append(x[..., idx].prod(-1) if idx else x[..., 0] * 0 + 1)
-    from .shape import stack
 
     prod_others = stack(others, -1)
     if a and "dim" in a:
@@ -464,7 +461,6 @@ def _index_reduce_backward(n, grad):
     values output; the indices output has no gradient)."""
     a = n._attrs
     idx = n.saved("indices")
-    from .indexing import _scatter_into_zeros
 
     dim = a["dim"]
     if not len(a["self_sym_sizes"]):
@@ -490,8 +486,6 @@ MinBackward0 = node_class(
 
 
 def _extreme(input, dim, keepdim, other, np_red, np_arg, full_cls, dim_cls, name):
-    from .pointwise import maximum, minimum
-
     if isinstance(dim, Tensor):
         return (maximum if name == "max" else minimum)(input, dim)
     if other is not None:
@@ -701,7 +695,6 @@ def _std_backward(node, grad):
         n *= self._data.shape[ax] if self._data.ndim else 1
     mean_ = self.mean(axes, keepdim=True) if self._data.ndim else self
     # PyTorch masks the gradient to 0 where std is 0 (constant input) instead of 0/0.
-    from .pointwise import where
 
     zero = _make(np.zeros((), dtype=g._data.dtype))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -782,7 +775,6 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def _var_mean_backward(node, grads, is_std=False):
     """``var_mean``/``std_mean``: one node, two outputs (the spread and the mean)."""
-    from .pointwise import where
 
     g_v, g_m = grads
     a, axes = node._attrs, node.dims
@@ -827,8 +819,6 @@ StdMeanBackward0 = node_class(
 
 
 def _var_mean(input, dim, unbiased, keepdim, correction, cls, spread):
-    from ..autograd.node import SavedTensor
-
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     if input._data.dtype.kind != "f":
@@ -885,8 +875,6 @@ def _norm_backward(node, grad):
     axes = node.dims
     g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
     r = _expand_back(result, self._data.shape, axes, a["keepdim"])
-    from .pointwise import abs as _abs
-    from .pointwise import sign, where
 
     zero = _make(np.zeros((), dtype=g._data.dtype))
     if p == 2:
@@ -963,7 +951,6 @@ NormBackward1 = node_class(
 
 def _aten_norm(input, p, dim, keepdim=False):
     """``at::norm`` with a Scalar ``p`` and dims: one ``NormBackward1`` (p saved as a float)."""
-    from ..autograd.grad_mode import no_grad
 
     with no_grad():
         res = vector_norm(input, p, dim, keepdim)
@@ -998,7 +985,6 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 def _logsumexp_backward(node, grad):
     a = node._attrs
     self, result = node.saved("self"), node.saved("result")
-    from .pointwise import exp
 
     axes = node.dims
     g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
@@ -1045,7 +1031,6 @@ def logsumexp(input, dim=None, keepdim=False):
 # --- scans --------------------------------------------------------------------------------
 def _cumsum_backward(node, grad):
     dim = node._attrs["dim"]
-    from .shape import flip
 
     if grad._data.ndim == 0:
         return grad
@@ -1079,7 +1064,6 @@ def cumsum(input, dim, *, dtype=None):
 def _cumprod_backward(node, grad):
     dim = node._attrs["dim"]
     self, result = node.saved("self"), node.saved("result")
-    from .shape import flip
 
     if (self._data == 0).any():
         # NOTE: slow exact path for zeros: d out_j / d x_i = prod_{k<=j, k!=i} x_k.
@@ -1105,7 +1089,6 @@ def _cumprod_backward(node, grad):
             ).sum(dim, keepdim=True)
             cols.append(col)
             del others, mask
-        from .shape import cat
 
         return cat(cols, dim).reshape(self._data.shape)
     return flip(flip(grad * result, [dim]).cumsum(dim), [dim]) / self
@@ -1148,7 +1131,6 @@ def _softmax_backward(node, grad):
 
 def _log_softmax_backward(node, grad):
     dim = node._attrs["dim"]
-    from .pointwise import UNARY, _fast, _saved_np, exp
 
     g = grad._data
     if _fast(g):
@@ -1245,8 +1227,6 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
 
 
 def _as_np(dtype):
-    from .._dtype import as_dtype
-
     return as_dtype(dtype).np
 
 
@@ -1255,8 +1235,6 @@ _unused = (record_multi, get_default_dtype)
 
 # --- sort ------------------------------------------------------------------------------------
 def _sort_backward(n, grad):
-    from .indexing import _scatter_into_zeros
-
     a = n._attrs
     if not len(a["self_sym_sizes"]):
         return grad

@@ -14,6 +14,7 @@ import numpy as np
 from ..autograd.node import node_class
 from . import _topk_order
 from ._core import Tensor, needs_grad, record, wrap_dim
+from .indexing import scatter
 from .reduction import _return_type
 
 _make = Tensor._make
@@ -51,7 +52,6 @@ def _scatter_back(n, grad):
     if not a.get("keepdim", True):
         grad = grad.unsqueeze(dim)
         idx = idx.unsqueeze(dim)
-    from .indexing import scatter
 
     zeros = _make(np.zeros(shape, dtype=grad._data.dtype))
     return scatter(zeros, dim, idx, grad)

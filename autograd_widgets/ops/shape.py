@@ -21,6 +21,7 @@ from ._core import (
     record,
     record_multi,
     same_grad,
+    unbroadcast,
     wrap_dim,
 )
 
@@ -341,6 +342,7 @@ def movedim(input, source, destination):
     src = [wrap_dim(s, d.ndim) for s in src]
     dst = [wrap_dim(s, d.ndim) for s in dst]
     if d.ndim == 0:  # nothing to move: PyTorch returns an alias
+        # cycle: indexing builds on shape's views
         from .indexing import AliasBackward0
 
         return _unary_view(input, d.view(), AliasBackward0, None, lambda b: b)
@@ -381,8 +383,6 @@ ExpandBackward0 = node_class(
 
 
 def _sum_to_size(grad, shape):
-    from ._core import unbroadcast
-
     return unbroadcast(grad, tuple(shape))
 
 
@@ -625,6 +625,7 @@ def narrow(input, dim, start, length):
         raise RuntimeError(
             f"start ({start}) + length ({length}) exceeds dimension size ({d.shape[dim]})."
         )
+    # cycle: indexing builds on shape's views
     from .indexing import slice_dim
 
     shown = {"dim": raw_dim, "start": start, "end": start + length} if raw_dim < 0 else None
@@ -825,6 +826,7 @@ def chunk(input, chunks, dim=0):
 
 def tensor_split(input, indices_or_sections, dim=0):
     """``torch.tensor_split``: one slice per section (each its own ``SliceBackward0``)."""
+    # cycle: indexing builds on shape's views
     from .indexing import slice_dim
 
     d = input._data

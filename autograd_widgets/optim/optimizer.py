@@ -12,6 +12,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ..autograd import events
 from ..autograd.grad_mode import enable_grad
 from ..autograd.node import _HookDict, add_hook
@@ -30,8 +31,6 @@ required = _RequiredParameter()
 
 def _typename(obj) -> str:
     if isinstance(obj, Tensor):
-        from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
-
         return _DTYPE_TO_TYPE_STRING[from_numpy_dtype(obj._data.dtype)]
     return type(obj).__name__
 

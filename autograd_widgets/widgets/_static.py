@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from autograd_widgets.graph import dot as graph_dot
+
 #: graphs bigger than this get the text summary only (``dot`` would stall the kernel)
 STATIC_SVG_MAX_NODES = 300
 #: ``display()`` waits at most this long for ``dot``, then shows the text summary: some
@@ -46,8 +48,6 @@ def static_svg(graph: dict[str, Any], rankdir: str = "TB", show_saved: bool = Tr
     if not nodes or len(nodes) > STATIC_SVG_MAX_NODES:
         return None
     try:
-        from autograd_widgets.graph import dot as graph_dot
-
         if graph_dot.dot_executable() is None:
             return None
         svg = graph_dot.to_svg(

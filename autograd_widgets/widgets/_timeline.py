@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import _cells
 from ._diff import apply_patch, diff_graph, json_size
 
 #: states a widget keeps by default before dropping the oldest
@@ -243,7 +244,5 @@ class Timeline:
 
 def cell_count() -> int | None:
     """Execution count of the running (or just finished) cell; None outside IPython."""
-    from ._cells import hooks_for
-
-    hooks = hooks_for()
+    hooks = _cells.hooks_for()  # looked up per call: the hooks may be replaced (and are, in tests)
     return None if hooks is None else hooks.count

@@ -6,6 +6,9 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from autograd_widgets.graph import LiveGraph
+from autograd_widgets.graph.steps import BackwardSteps
+
 from .._language import check_language
 from ._limits import max_nodes_error
 from .graph_widget import GraphWidget
@@ -26,13 +29,10 @@ class _Source:
     def __init__(
         self, tensors: tuple[Any, ...], names: Any, module: Any, follow: bool, live: bool
     ) -> None:
-        from autograd_widgets.graph import LiveGraph
-
         self._make = lambda roots: LiveGraph(*roots, names=names, module=module, follow=follow)
         # one walk of the graph, listening from the start when live; the widget's
         # subscribe() sets the callback (each event that changes the graph calls it)
         self.graph = self._make(tensors)
-        from autograd_widgets.graph.steps import BackwardSteps
 
         # the backward passes through the graph, node by node (step-through backward)
         self.steps = BackwardSteps(self.graph.ids, contains=self._contains)

@@ -369,6 +369,7 @@ def tensor_mimebundle(tensor: Any, include: Any = None, exclude: Any = None) -> 
                 return
             from IPython.display import display
 
+            # lazy: the graph widget (anywidget) loads when the view draws a graph
             from .draw import draw
 
             display(draw(t, names={}))  # names come from the user namespace

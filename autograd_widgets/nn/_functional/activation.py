@@ -9,7 +9,8 @@ import numpy as np
 from ...autograd.node import node_class
 from ...ops import inplace as _inplace
 from ...ops import pointwise as _pw
-from ...ops._core import Tensor, as_float_input, needs_grad, not_implemented_for, record
+from ...ops._core import Tensor, as_float_input, needs_grad, not_implemented_for, record, wrap_dim
+from ...ops.shape import cat
 
 _make = Tensor._make
 
@@ -246,8 +247,6 @@ def logsigmoid(input):
 
 # --- glu ----------------------------------------------------------------------------------------------
 def _glu_backward(n, grad):
-    from ...ops.shape import cat
-
     dim = n._attrs["dim"]
     a, b = n.saved("self").chunk(2, dim)
     s = b.sigmoid()
@@ -259,7 +258,6 @@ GluBackward0 = node_class("GluBackward0", _glu_backward, saved=("self",), attrs=
 
 def glu(input, dim=-1):
     """``F.glu``: ``a * sigmoid(b)`` for the two halves along ``dim``, one ``GluBackward0``."""
-    from ...ops._core import wrap_dim
 
     x = input._data
     if x.ndim == 0:

@@ -28,6 +28,7 @@ def scaled_dot_product_attention(
             attn = attn + attn_mask
     attn = attn.softmax(dim=-1)
     if dropout_p > 0.0:
+        # cycle: nn.functional re-exports this module's attention
         from ..functional import dropout
 
         attn = dropout(attn, dropout_p, True)

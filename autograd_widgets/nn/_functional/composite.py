@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import _creation
+from ..._creation import _rng
 from ...ops import shape as _shape
+from ...ops.pointwise import _add_scalar, where
+from ...ops.reduction import _aten_norm
 from ...tensor import Tensor
 from .normalization import group_norm  # noqa: F401 - re-exported (one node, as in PyTorch)
 
@@ -48,7 +52,6 @@ def softsign(input):
 
 def threshold(input, threshold, value, inplace=False):
     """``torch.nn.functional.threshold``: ``x if x > threshold else value``."""
-    from ...ops.pointwise import where
 
     return where(input > threshold, input, _make(np.asarray(value, dtype=input._data.dtype)))
 
@@ -56,7 +59,6 @@ def threshold(input, threshold, value, inplace=False):
 def _feature_noise(input, p: float):
     """ATen's ``make_feature_noise(input).bernoulli_(1 - p)``: one draw per (sample, channel),
     as double uniforms, shaped ``(N, C, 1, ...)``."""
-    from ..._creation import _rng
 
     d = input._data
     shape = d.shape[:2] + (1,) * (d.ndim - 2)
@@ -145,8 +147,6 @@ def _alpha_dropout(input, p, training, feature):
     if feature:
         keep = _feature_noise(input, p)
     else:
-        from ..._creation import _rng
-
         keep = _rng().random(d.shape, np.float64) < (1.0 - p)
     noise = keep.astype(d.dtype)
     a = 1.0 / np.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
@@ -158,7 +158,6 @@ def _alpha_dropout(input, p, training, feature):
 def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     """``torch.nn.functional.gumbel_softmax``, composed as PyTorch composes it (so the
     same seed draws the same Gumbel noise: ``-log(Exp(1))``)."""
-    from ... import _creation
 
     gumbels = -_creation.empty_like(logits).exponential_().log()
     y_soft = ((logits + gumbels) / tau).softmax(dim)
@@ -174,8 +173,6 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
     As ATen: ``at::norm(x1 - x2 + eps, p, innermost_dim, keepdim)`` (AddBackward1, NormBackward1).
     """
-    from ...ops.pointwise import _add_scalar
-    from ...ops.reduction import _aten_norm
 
     innermost = max(x1.dim(), x2.dim()) - 1
     return _aten_norm(_add_scalar(x1 - x2, eps), p, innermost, keepdim)

@@ -15,6 +15,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ...autograd.node import node_class
 from ...ops._core import Tensor, grad_state, needs_grad, record
+from .sparse import pad
 
 _make = Tensor._make
 
@@ -154,7 +155,6 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
         total = [d * (k - 1) for d, k in zip(dil, w.shape[2:])]
         if any(t % 2 for t in total):
             # Odd total padding: PyTorch pads the extra cell on the right with F.pad first.
-            from .sparse import pad
 
             extra = []
             for t in reversed(total):

@@ -15,7 +15,16 @@ from ...autograd import events
 from ...autograd.grad_mode import state as _grad_state
 from ...autograd.node import node_class
 from ...ops import reduction as _red
-from ...ops._core import Tensor, needs_grad, record, scalar_type_name, unbroadcast
+from ...ops._core import (
+    Tensor,
+    binary_operands,
+    check_broadcast,
+    needs_grad,
+    promote,
+    record,
+    scalar_type_name,
+    unbroadcast,
+)
 from ...ops._shown import torch_int
 from ...ops.pointwise import DivBackward1, MulBackward1
 
@@ -96,8 +105,6 @@ def _warn_size(input: Tensor, target: Tensor) -> None:
 
 
 def _pair(input, target):
-    from ...ops._core import binary_operands, check_broadcast
-
     if not isinstance(target, Tensor):
         target = _make(np.asarray(target))
     check_broadcast(input._data.shape, target._data.shape)
@@ -544,7 +551,6 @@ def binary_cross_entropy_with_logits(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
     # Input and target promote together (float32 logits with a float64 target give float64).
-    from ...ops._core import promote
 
     dt = promote(input, target)
     x, t = input._data.astype(dt, copy=False), target._data.astype(dt, copy=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ...autograd.grad_mode import state as grad_state
 from ...autograd.node import node_class
 from ...ops._core import Tensor, needs_grad, record
@@ -15,8 +16,6 @@ __all__ = ["embedding", "one_hot", "pad"]
 
 
 def _index_type_error(t: Tensor, what: str) -> str:
-    from ..._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
-
     name = _DTYPE_TO_TYPE_STRING[from_numpy_dtype(t._data.dtype)]
     return (
         "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, "

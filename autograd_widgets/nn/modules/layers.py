@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._creation import empty
+from ..._dtype import get_default_dtype
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -14,8 +16,6 @@ __all__ = ["Dropout", "Embedding", "LayerNorm", "RMSNorm", "BatchNorm1d", "Batch
 
 
 def _empty(shape, dtype=None):
-    from ..._creation import empty
-
     return empty(*shape, dtype=dtype)
 
 
@@ -233,8 +233,6 @@ class _BatchNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            from ..._dtype import get_default_dtype
-
             dt = dtype.np if dtype is not None else get_default_dtype().np
             self.register_buffer("running_mean", Tensor._make(np.zeros(num_features, dtype=dt)))
             self.register_buffer("running_var", Tensor._make(np.ones(num_features, dtype=dt)))

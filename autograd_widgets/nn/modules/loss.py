@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import functional as F
+from .._functional.loss import _legacy_reduction
 from .module import Module
 
 __all__ = [
@@ -22,8 +23,6 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
         if size_average is not None or reduce is not None:
-            from .._functional.loss import _legacy_reduction
-
             reduction = _legacy_reduction(size_average, reduce, reduction)
         self.reduction = reduction
 

@@ -7,10 +7,12 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
+from ..._dtype import _DTYPE_TO_TYPE_STRING, as_dtype, from_numpy_dtype
 from ...autograd.grad_mode import no_grad
 from ...autograd.node import RemovableHandle, _HookDict, add_hook
-from ...tensor import Tensor
+from ...tensor import Tensor, _Device, _is_device, _no_such_device
 from ..parameter import Parameter, is_lazy
+from .hooks import call_with_hooks
 
 __all__ = [
     "Module",
@@ -403,8 +405,6 @@ class Module:
 
     def to(self, *args, **kwargs) -> Module:
         """Cast floating parameters and buffers to a dtype (the device is always the CPU)."""
-        from ..._dtype import as_dtype
-        from ...tensor import _Device, _is_device
 
         dt = kwargs.get("dtype")
         dev = kwargs.get("device")
@@ -418,8 +418,6 @@ class Module:
             elif a is not None:
                 dt = a
         if dev is not None and not _is_device(dev):
-            from ...tensor import _no_such_device
-
             raise _no_such_device(dev)
         if dt is None:
             return self
@@ -639,7 +637,6 @@ class Module:
             or _global_backward_hooks
         ):
             return self.forward(*args, **kwargs)
-        from .hooks import call_with_hooks
 
         return call_with_hooks(self, args, kwargs)
 
@@ -698,8 +695,6 @@ def _remove_from(module: Module, name: str) -> None:
 
 def _torch_typename(obj) -> str:
     if isinstance(obj, Tensor):
-        from ..._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
-
         return _DTYPE_TO_TYPE_STRING[from_numpy_dtype(obj._data.dtype)]
     return (
         type(obj).__module__.replace("builtins", "").lstrip(".")

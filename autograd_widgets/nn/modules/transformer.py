@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import math
 
-from ... import _creation
+from ... import _creation, _dtype
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -57,8 +57,6 @@ def _merge_masks(attn_mask, key_padding_mask, bsz, num_heads, tgt_len, src_len, 
 
 
 def _bool():
-    from ... import _dtype
-
     return _dtype.bool_
 
 

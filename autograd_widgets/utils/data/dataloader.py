@@ -7,8 +7,11 @@ import numbers
 
 import numpy as np
 
+from ... import _creation
+from ..._dtype import float64
+from ...ops import index_select, stack
 from ...tensor import Tensor
-from .dataset import IterableDataset
+from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 __all__ = ["DataLoader", "default_collate"]
@@ -16,8 +19,6 @@ __all__ = ["DataLoader", "default_collate"]
 
 def default_collate(batch):
     """Stack tensors, turn numbers into tensors, and recurse into tuples, lists and dicts."""
-    from ... import _creation
-    from ...ops import stack
 
     elem = batch[0]
     if isinstance(elem, Tensor):
@@ -59,14 +60,11 @@ def default_collate(batch):
 
 
 def _f64():
-    from ..._dtype import float64
-
     return float64
 
 
 def _fast_tensor_batch(dataset, indices):
     """TensorDataset + default collation: index every tensor once instead of stacking rows."""
-    from ...ops import index_select
 
     idx = Tensor._make(np.asarray(indices, dtype=np.int64))
     return [index_select(t, 0, idx) for t in dataset.tensors]
@@ -147,7 +145,6 @@ class DataLoader:
         )
 
     def __iter__(self):
-        from ... import _creation
 
         # PyTorch's iterator draws a base seed for workers (one 64-bit draw) when it is made,
         # shuffled or not, before the sampler draws anything: keeps the stream in step.
@@ -155,8 +152,6 @@ class DataLoader:
         return self._batches()
 
     def _batches(self):
-        from .dataset import TensorDataset
-
         ds = self.dataset
         if self._iterable:
             yield from self._iter_iterable()

@@ -6,6 +6,7 @@ import bisect
 import math
 import warnings
 
+from ... import _creation
 from ...tensor import Tensor
 
 __all__ = [
@@ -102,7 +103,6 @@ class Subset(Dataset):
 
 def random_split(dataset, lengths, generator=None):
     """Split into non-overlapping random subsets of the given lengths (or fractions summing to 1)."""
-    from ... import _creation
 
     if generator is None:
         generator = _creation.default_generator

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ... import _creation, _dtype, _sampling
+
 __all__ = [
     "Sampler",
     "SequentialSampler",
@@ -32,8 +34,6 @@ class SequentialSampler(Sampler):
 
 
 def _randperm(n: int, generator) -> list:
-    from ... import _creation
-
     return _creation.randperm(n, generator=generator).tolist()
 
 
@@ -59,8 +59,6 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        from ... import _creation
-
         n = len(self.data_source)
         generator = self.generator
         if generator is None:
@@ -107,7 +105,6 @@ class WeightedRandomSampler(Sampler):
             raise ValueError(
                 f"replacement should be a boolean value, but got replacement={replacement}"
             )
-        from ... import _creation, _dtype
 
         self.weights = _creation.as_tensor(weights, dtype=_dtype.float64)
         if self.weights.dim() != 1:
@@ -120,8 +117,6 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        from ... import _sampling
-
         rand_tensor = _sampling.multinomial(
             self.weights, self.num_samples, self.replacement, generator=self.generator
         )
