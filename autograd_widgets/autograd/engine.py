@@ -16,7 +16,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from . import events
+from . import _failure, events
 from .anomaly_mode import anomaly
 from .grad_mode import state as _grad_state
 from .node import AccumulateGrad, core, unpack_hooked
@@ -75,16 +75,21 @@ def run_backward(
     """
     if retain_graph is None:
         retain_graph = create_graph
-    for i, t in enumerate(tensors):
-        if not isinstance(t, core.Tensor):
-            raise TypeError(
-                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
-            )
-        if not t._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-            )
-    root_grads = _make_root_grads(tensors, grad_tensors, not accumulate)
+    try:
+        for i, t in enumerate(tensors):
+            if not isinstance(t, core.Tensor):
+                raise TypeError(
+                    f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+                )
+            if not t._requires_grad:
+                raise RuntimeError(
+                    f"element {i} of tensors does not require grad and does not have a grad_fn"
+                )
+        root_grads = _make_root_grads(tensors, grad_tensors, not accumulate)
+    except Exception as exc:
+        if events.hears("backward_error"):  # a widget explains it on the graph
+            _failure.report(_failure.at_roots, exc, tensors, grad_tensors)
+        raise
 
     # 1. Roots: (node, output_nr, gradient).
     roots = []
@@ -189,6 +194,7 @@ def run_backward(
 
             # Tensor hooks (register_hook / retain_grad on non-leaf outputs of this node).
             extra = node._extra
+            raw_grads = grads  # what arrived, before the hooks (node_executed reports both)
             if extra is not None:
                 grads = tuple(_run_pre_hooks(node, extra, list(grads)))
 
@@ -211,6 +217,8 @@ def run_backward(
             if run_it and (grads[0] is not None or any(g is not None for g in grads)):
                 if meta is not None:
                     grads = tuple(_materialize(node, grads))
+                # a leaf's .grad is added to in place: keep what it was for node_executed
+                before = _leaf_grad_before(node) if hears_exec else None
                 if _hooks_used:  # saved-tensor hooks: unpack in PyTorch's order, once
                     unpack_hooked(node, True)
                     try:
@@ -219,6 +227,7 @@ def run_backward(
                         unpack_hooked(node, False)
                 else:
                     outs = node.apply(grads)
+                raw_outs = outs
                 if extra is not None and "hooks" in extra:
                     for fn in tuple(extra["hooks"].values()):
                         new = fn(outs, grads)
@@ -235,6 +244,9 @@ def run_backward(
                         grad_outputs=grads,
                         grad_inputs=tuple(outs),
                         order=len(executed) - 1,
+                        grad_outputs_before_hooks=raw_grads,
+                        grad_inputs_before_hooks=tuple(raw_outs),
+                        leaf_grad_before=before,
                     )
             else:
                 outs = ()
@@ -265,6 +277,10 @@ def run_backward(
                 if left == 0:
                     # Inlined _priority(nxt): this loop runs once per edge.
                     heappush(ready, (_ACC_PRIORITY if is_acc else -nxt._seq, id(nxt), nxt))
+    except Exception as exc:
+        if events.hears("backward_error"):  # `node` is the one that was running
+            _failure.report(_failure.at_node, exc, node)
+        raise
     finally:
         _grad_state.enabled = prev_mode
     if listening:
@@ -338,6 +354,14 @@ def _reverse_topo(order_all, deps):
     return out
 
 
+def _leaf_grad_before(node):
+    """A copy of a leaf's ``.grad`` before its ``AccumulateGrad`` runs (None otherwise)."""
+    if type(node) is not AccumulateGrad:
+        return None
+    g = node.variable._grad
+    return None if g is None else np.array(g._data, copy=True)
+
+
 def _run_pre_hooks(node, extra, grads):
     pre = extra.get("tensor_pre")
     if pre:
@@ -397,7 +421,7 @@ def _validate_grad(node, i, nxt, g) -> None:
 def _check_nan(node, outs) -> None:
     for i, g in enumerate(outs):
         if g is not None and g._data.dtype.kind == "f" and np.isnan(g._data).any():
-            msg = f"Function '{node.name()}' returned nan values in its {i}th output."
+            msg = _failure.nan_message(node, i)
             trace = node._extra.get("trace") if node._extra else None
             if trace:
                 import warnings

@@ -40,6 +40,15 @@ class IdMap:
         self._entries[key] = (ref, n)
         return f"{self.prefix}{n}"
 
+    def peek(self, kind: str, obj, sub=None) -> str | None:
+        """The id ``obj`` already has, or None (never makes a new one)."""
+        hit = self._entries.get((kind, id(obj), sub))
+        if hit is None:
+            return None
+        ref, n = hit
+        alive = ref() if isinstance(ref, weakref.ref) else ref
+        return f"{self.prefix}{n}" if alive is obj else None
+
     def __len__(self) -> int:
         return len(self._entries)
 

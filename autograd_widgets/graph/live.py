@@ -38,6 +38,7 @@ from . import _source, _torch_live
 from . import _tensors as T
 from ._book import BackwardBook
 from ._build import DEFAULT_MAX_NODES
+from ._errors import ErrorWatch
 from ._ids import IdMap
 from ._tensors import PreviewCache
 from .bus import subscribe
@@ -167,6 +168,7 @@ class LiveGraph:
         self.changes = 0
         self._refresh()
         self._sub = self._listen()
+        self.errors = ErrorWatch(self)  # a failed backward through the graph, explained
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -188,6 +190,7 @@ class LiveGraph:
         if self._sub is not None:
             self._sub.unsubscribe()
             self._sub = None
+        self.errors.close()
 
     def open(self, callback=None):
         """Listen again (after :meth:`close`), optionally with a new callback; returns ``close``.
@@ -200,6 +203,7 @@ class LiveGraph:
         if self._sub is None:
             self._refresh()
             self._sub = self._listen()
+            self.errors.listen()
         return self.close
 
     def __enter__(self) -> LiveGraph:
@@ -267,7 +271,7 @@ class LiveGraph:
         opts = {**self.options, **overrides}
         module = self._module() if self._module is not None else None
         if self.recording is not None:
-            return GraphModel.from_recording(
+            m = GraphModel.from_recording(
                 self.recording,
                 names=self._current_names() or None,
                 module=module,
@@ -277,6 +281,8 @@ class LiveGraph:
                 cache=self.previews,
                 **opts,
             )
+            self.errors.annotate(m._data, self.ids)
+            return m
         roots = self.roots
         m = GraphModel.from_tensors(
             *roots,
@@ -291,6 +297,7 @@ class LiveGraph:
         )
         if self._roots and not roots:
             m._data["notice"] = "the drawn tensors are gone"
+        self.errors.annotate(m._data, self.ids)
         return m
 
     def to_json(self, **overrides) -> dict:

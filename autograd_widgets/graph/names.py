@@ -65,15 +65,20 @@ def _normalise(names) -> list[tuple[str, object]]:
     return out
 
 
-def ipython_namespace() -> dict | None:
-    """The IPython user namespace when running inside IPython (never imports IPython)."""
+def ipython_shell():
+    """The running IPython shell, or None (never imports IPython)."""
     mod = sys.modules.get("IPython")
     if mod is None:
         return None
     try:
-        ip = mod.get_ipython()
+        return mod.get_ipython()
     except Exception:  # noqa: BLE001
         return None
+
+
+def ipython_namespace() -> dict | None:
+    """The IPython user namespace when running inside IPython (never imports IPython)."""
+    ip = ipython_shell()
     return getattr(ip, "user_ns", None) if ip is not None else None
 
 

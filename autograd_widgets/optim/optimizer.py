@@ -126,7 +126,7 @@ class Optimizer:
                     g._data[...] = 0
                     g._vc.v += 1
                     if events.listeners:
-                        events.emit("version_bump", tensor=g, version=g._vc.v)
+                        events.emit("version_bump", tensor=g, version=g._vc.v, op="zero_grad()")
 
     # -- stepping --------------------------------------------------------------------------------
     def step(self, closure=None):
@@ -147,7 +147,12 @@ class Optimizer:
             for group in self.param_groups:
                 for p in group["params"]:
                     if p._grad is not None:
-                        events.emit("version_bump", tensor=p, version=p._vc.v)
+                        events.emit(
+                            "version_bump",
+                            tensor=p,
+                            version=p._vc.v,
+                            op=f"{type(self).__name__}.step()",
+                        )
         for hook in tuple(self._optimizer_step_post_hooks.values()):
             hook(self, (), {})
         return loss
