@@ -17,7 +17,9 @@ import threading
 
 import numpy as np
 
-MIN_PER_THREAD = 1 << 17  # elements (float32: 512 KB), ~0.1-0.5 ms of elementwise work
+MIN_PER_THREAD = (
+    1 << 18
+)  # elements (float32: 1 MB): ~0.1 ms of arithmetic, vs ~20-50 us to hand off
 BIG = 2 * MIN_PER_THREAD  # the smallest work that is cut in two
 
 _num_threads: int | None = None  # None: not asked for yet (see _default_threads)
@@ -72,24 +74,30 @@ def _executor(size: int):
     return _pool
 
 
-def parts_for(size: int) -> int:
-    """How many slices an elementwise operation over ``size`` elements is cut into."""
+def parts_for(size: int, grain: int | None = None) -> int:
+    """How many slices an elementwise operation over ``size`` elements is cut into.
+
+    ``grain``: the fewest elements worth a thread (default ``MIN_PER_THREAD``, for cheap
+    arithmetic); costlier work per element (libm's ``tanh``) passes a smaller one.
+    """
     n = _num_threads if _num_threads is not None else get_num_threads()
-    if n == 1 or size < BIG:
+    grain = grain or MIN_PER_THREAD
+    if n == 1 or size < 2 * grain:
         return 1
-    return min(n, size // MIN_PER_THREAD)
+    return min(n, size // grain)
 
 
-def elementwise(fn, out: np.ndarray, *inputs) -> np.ndarray:
+def elementwise(fn, out: np.ndarray, *inputs, grain: int | None = None) -> np.ndarray:
     """Call ``fn(out_slice, *input_slices)`` over slices of ``out``'s first axis, in threads.
 
     ``inputs`` broadcast against ``out`` (numpy's rules); an input that broadcasts along
     the first axis (size 1 there, or fewer dimensions) is passed whole to every slice.
     ``fn`` must write its slice of ``out`` elementwise. Small work (see ``parts_for``),
-    0-d outputs and first axes of length 1 run in one call on the calling thread.
+    0-d outputs and first axes of length 1 run in one call on the calling thread;
+    ``grain`` as in ``parts_for``.
     Floating-point error handling (``np.errstate``) is the caller's in every thread.
     """
-    parts = parts_for(out.size)
+    parts = parts_for(out.size, grain)
     if parts > 1 and out.ndim > 1 and out.shape[0] == 1:
         # (1, n, ...): cut the first axis that has a length; the inputs' leading 1s go too.
         lead = next((i for i, s in enumerate(out.shape) if s != 1), out.ndim)
@@ -98,7 +106,7 @@ def elementwise(fn, out: np.ndarray, *inputs) -> np.ndarray:
             x.reshape(x.shape[x.ndim - keep :]) if type(x) is np.ndarray and x.ndim > keep else x
             for x in inputs
         ]
-        elementwise(fn, out.reshape(out.shape[lead:]), *inputs)
+        elementwise(fn, out.reshape(out.shape[lead:]), *inputs, grain=grain)
         return out
     length = out.shape[0] if out.ndim else 1
     parts = min(parts, length)

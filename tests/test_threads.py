@@ -17,10 +17,34 @@ def cut_small(monkeypatch):
     """Cut work of 1,000+ elements into up to 3 slices."""
     monkeypatch.setattr(_threads, "MIN_PER_THREAD", 500)
     monkeypatch.setattr(_threads, "BIG", 1000)
+    monkeypatch.setattr(_f32_math, "_LIBM_GRAIN", 500)
     old = aw.get_num_threads()
     aw.set_num_threads(3)
     yield
     aw.set_num_threads(old)
+
+
+class _CountingPool:
+    def __init__(self, pool):
+        self.pool, self.submitted = pool, 0
+
+    def submit(self, *args):
+        self.submitted += 1
+        return self.pool.submit(*args)
+
+
+@pytest.fixture
+def pool_spy(monkeypatch):
+    """Counts the slices handed to pool threads."""
+    spy = _CountingPool(None)
+    real = _threads._executor
+
+    def executor(size):
+        spy.pool = real(size)
+        return spy
+
+    monkeypatch.setattr(_threads, "_executor", executor)
+    return spy
 
 
 def _step(a_np, b_np):
@@ -36,13 +60,16 @@ def _step(a_np, b_np):
     "shape_a, shape_b",
     [((37, 1, 64), (1, 41, 64)), ((1, 53, 97), (53, 97)), ((4099,), (4099,))],
 )
-def test_threaded_results_are_bit_identical(cut_small, shape_a, shape_b):
+def test_threaded_results_are_bit_identical(cut_small, pool_spy, shape_a, shape_b):
     rng = np.random.default_rng(0)
     a = (rng.standard_normal(shape_a) * 3).astype(np.float32)
     b = rng.standard_normal(shape_b).astype(np.float32)
     threaded = _step(a, b)
+    assert pool_spy.submitted >= 10  # forward and backward ops were cut
+    pool_spy.submitted = 0
     aw.set_num_threads(1)
     single = _step(a, b)
+    assert pool_spy.submitted == 0
     for x, y in zip(threaded, single):
         assert x.dtype == y.dtype and x.shape == y.shape
         assert x.tobytes() == y.tobytes()

@@ -28,6 +28,9 @@ from .. import _threads
 
 MODES = ("torch", "numpy")
 _CHUNK = 1 << 15  # elements per float64 scratch block: 256 KB, stays in the L2 cache
+# Fewest elements worth a thread for a float64 exp/tanh/...: 2-7 ns each (AVX-512 SIMD to
+# libm), so 0.1-0.2 ms of work against a hand-off of ~20-50 us.
+_LIBM_GRAIN = 1 << 15
 
 _numpy_kernels = False  # True in "numpy" mode (read on every call: a plain global)
 
@@ -63,9 +66,11 @@ def f64_rounded(np_fn, d: np.ndarray) -> np.ndarray:
     by the caller's ``np.errstate``.
     """
     out = np.empty_like(d)
-    if _threads.parts_for(d.size) == 1:
+    if _threads.parts_for(d.size, _LIBM_GRAIN) == 1:
         return np_fn(d, out=out, dtype=np.float64)
-    return _threads.elementwise(lambda o, x: np_fn(x, out=o, dtype=np.float64), out, d)
+    return _threads.elementwise(
+        lambda o, x: np_fn(x, out=o, dtype=np.float64), out, d, grain=_LIBM_GRAIN
+    )
 
 
 def _one_minus_square_block(out: np.ndarray, r: np.ndarray) -> None:
