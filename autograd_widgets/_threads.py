@@ -145,11 +145,23 @@ def binary(ufunc, a: np.ndarray, b) -> np.ndarray:
         return ufunc(a, b)
     if getattr(b, "dtype", None) != a.dtype:
         return ufunc(a, b)  # promotion (and numpy 1.x's value-based casting) stay numpy's
-    shape = np.broadcast_shapes(a.shape, b.shape) if is_array and a.shape != b.shape else a.shape
+    shape = _broadcast_shape(a.shape, b.shape) if is_array and a.shape != b.shape else a.shape
+    size = 1
+    for n in shape:
+        size *= n
+    if parts_for(size) == 1:
+        return ufunc(a, b)  # e.g. a bias added to a batch: big bound, small result
     out = np.empty(shape, a.dtype)
-    if parts_for(out.size) == 1:
-        return ufunc(a, b, out=out)
     return elementwise(lambda o, x, y: ufunc(x, y, out=o), out, a, b)
+
+
+def _broadcast_shape(sa: tuple, sb: tuple) -> tuple:
+    """numpy's broadcast of two shapes already known to broadcast (a fraction of the cost
+    of ``np.broadcast_shapes``, which builds arrays)."""
+    if len(sa) < len(sb):
+        sa, sb = sb, sa
+    sb = (1,) * (len(sa) - len(sb)) + sb
+    return tuple(y if x == 1 else x for x, y in zip(sa, sb))
 
 
 def multiply(a: np.ndarray, b) -> np.ndarray:

@@ -4,6 +4,8 @@ Cutting elementwise work across threads must not change a single bit; the thresh
 are lowered here so small arrays are cut too (into uneven slices).
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -157,6 +159,10 @@ def test_float32_math_setting(op):
         if op != "sigmoid":
             assert np.array_equal(fast, getattr(np, op)(x))  # numpy's float32 kernel
         assert aw.from_numpy(wide).tanh().numpy().tobytes() == np.tanh(wide).tobytes()
+        edge = np.array([1e30, -1.0, 0.0], dtype=np.float32)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # overflow, log of -1 and of 0: no numpy warning
+            getattr(aw.from_numpy(edge), op)()
     finally:
         aw.set_float32_math("torch")
     with pytest.raises(ValueError, match="mode must be one of"):
@@ -169,3 +175,12 @@ def test_one_minus_square_blocks_round_once(cut_small):
     want = (1.0 - r.astype(np.float64) ** 2).astype(np.float32)
     assert np.array_equal(_f32_math.one_minus_square_f32(r), want)
     assert np.array_equal(_f32_math.one_minus_square_f32(r[:, ::2]), want[:, ::2])
+
+
+@pytest.mark.parametrize(
+    "sa, sb",
+    [((64, 256), (256,)), ((256, 1, 64), (1, 128, 64)), ((0, 3), (1, 3)), ((1,), (0,)), ((), (2,))],
+)
+def test_broadcast_shape_is_numpys(sa, sb):
+    assert _threads._broadcast_shape(sa, sb) == np.broadcast_shapes(sa, sb)
+    assert _threads._broadcast_shape(sb, sa) == np.broadcast_shapes(sa, sb)

@@ -935,7 +935,10 @@ def _f64(np_fn, can_warn=True):
     def fn(d):
         if d.dtype == np.float32:
             if _f32_math._numpy_kernels:  # set_float32_math("numpy"): speed over rounding
-                return np_fn(d)
+                if not can_warn:
+                    return np_fn(d)
+                with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                    return np_fn(d)  # as PyTorch: inf/nan, no warning
             if d.size > 4096:
                 # Same rounding, without a double-size temporary, in threads when large.
                 with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
