@@ -164,14 +164,8 @@ def use_deterministic_algorithms(mode: _builtin_bool, *, warn_only: _builtin_boo
     """Accepted for compatibility: everything here is deterministic."""
 
 
-def set_num_threads(n) -> None:
-    """Accepted for compatibility: numpy's BLAS decides its own threads."""
-
-
-def get_num_threads():
-    import os
-
-    return os.cpu_count() or 1
+from ._threads import get_num_threads, set_num_threads  # noqa: E402
+from .ops._f32_math import get_float32_math, set_float32_math  # noqa: E402
 
 
 def set_default_device(device) -> None:

@@ -47,6 +47,7 @@ TITLES = {
     "broadcast": "(256,1,64)*(1,128,64), tanh, mean, bwd",
 }
 TARGETS = {"mlp": 1.2, "chain200": 1.2, "chain10k": 1.2, "broadcast": 1.0}  # issue 17, one thread
+MANY_THREADS_TARGETS = {"broadcast": 1.5}  # issue 17, default threads (PyTorch uses them all)
 # The numpy floor exists where the issue quotes one (no graph to hand-write for chain200).
 HAS_FLOOR = {"mlp", "chain10k", "broadcast"}
 
@@ -384,7 +385,7 @@ def _ratio(a, b) -> str:
     return "-" if a is None or b is None else f"{a / b:.2f}x"
 
 
-def table(results: dict) -> str:
+def table(results: dict, threads: int = 1) -> str:
     """The markdown table: medians in ms, and ratios to PyTorch and to HIPS autograd."""
     lines = [
         "| workload | autograd_widgets ms | PyTorch ms | HIPS ms | numpy floor ms "
@@ -394,12 +395,13 @@ def table(results: dict) -> str:
     for w in (w for w in WORKLOADS if w in results):
         med = {b: results[w].get(b, {}).get("median") for b in BACKENDS}
         aw, pt, hips, floor = med["aw"], med["torch"], med["hips"], med["numpy"]
-        ok = aw is not None and pt is not None and aw / pt <= TARGETS[w]
+        target = TARGETS[w] if threads == 1 else MANY_THREADS_TARGETS.get(w, TARGETS[w])
+        ok = aw is not None and pt is not None and aw / pt <= target
         ok = ok and (hips is None or aw < hips)
         lines.append(
             f"| {TITLES[w]} | {_fmt_ms(aw)} | {_fmt_ms(pt)} | {_fmt_ms(hips)} | {_fmt_ms(floor)} "
             f"| {_ratio(aw, pt)} | {_ratio(hips, pt)} | {_ratio(floor, pt)} | {_ratio(aw, hips)} "
-            f"| <= {TARGETS[w]}x {'met' if ok else 'MISSED'} |"
+            f"| <= {target}x {'met' if ok else 'MISSED'} |"
         )
     return "\n".join(lines)
 
@@ -473,7 +475,7 @@ def main(argv=None) -> int:
         meta["autograd"] = __import__("importlib.metadata").metadata.version("autograd")
     except Exception:  # noqa: BLE001 - metadata is informational
         pass
-    md = table(results)
+    md = table(results, meta["threads"])
     from machine import describe  # bench/ is on sys.path when run as a script
 
     machine_line = describe(with_torch="torch" in args.backends).replace("\n", "; ")

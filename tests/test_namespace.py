@@ -25,6 +25,8 @@ OWN_NAMES = {
     "record",  # record the ops of a block as a GraphModel
     "compare_torch",  # run a cell here and on real PyTorch, show what differs
     "set_language",  # the widgets' language ("en"/"zh") for new widgets
+    "set_float32_math",  # float32 exp/tanh/...: PyTorch's rounding (default) or numpy's speed
+    "get_float32_math",
     "graph",  # subpackages of the above
     "widgets",
     "notebook",  # the IPython layer (%load_ext autograd_widgets)

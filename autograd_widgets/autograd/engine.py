@@ -178,8 +178,14 @@ def run_backward(
     prev_mode = _grad_state.enabled
     _grad_state.enabled = bool(create_graph)
     try:
-        while ready:
-            node = heappop(ready)[2]
+        # `solo`: a node that became ready while the queue was empty and alone (a chain's
+        # next node); it runs next without a trip through the heap, as it would from it.
+        solo = None
+        while ready or solo is not None:
+            if solo is not None:
+                node, solo = solo, None
+            else:
+                node = heappop(ready)[2]
             meta = node._out_meta
             if meta is None:
                 grads = (buffers.pop(node, None),)
@@ -275,6 +281,12 @@ def run_backward(
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
+                    if solo is None and not ready:
+                        solo = nxt
+                        continue
+                    if solo is not None:
+                        heappush(ready, (_priority(solo), id(solo), solo))
+                        solo = None
                     # Inlined _priority(nxt): this loop runs once per edge.
                     heappush(ready, (_ACC_PRIORITY if is_acc else -nxt._seq, id(nxt), nxt))
     except Exception as exc:
