@@ -24,11 +24,14 @@ One step (one node the engine ran) is plain data, ready for the wire::
 Edges use the ids of the drawn graph (``source`` is the input side, as in
 docs/graph-schema.md: the gradient flows from ``target`` to ``source``).
 
-Memory is bounded: only small previews are kept (summarised beyond
-:data:`PREVIEW_THRESHOLD` elements, like ``torch.set_printoptions(threshold=...)``),
-no tensor or node is referenced once a pass has ended, at most
-:data:`MAX_PASSES` passes are kept (the oldest are dropped) and at most
-:data:`MAX_STEPS` steps per pass (a pass cut short says so in ``truncated``).
+Memory is bounded: at most :data:`MAX_PASSES` passes are kept (the oldest are
+dropped) and at most :data:`MAX_STEPS` steps per pass (a pass cut short says so in
+``truncated``); no tensor or node is referenced once a pass has ended.  A pass
+keeps the gradients' arrays (at most :data:`MAX_HELD_BYTES`) until it is first
+read, and then only small previews (summarised beyond :data:`PREVIEW_THRESHOLD`
+elements, like ``torch.set_printoptions(threshold=...)``): formatting is the
+costly part, and a training loop with a widget on screen runs many passes
+between two reads.
 Only our own tensors emit these events: a graph of real ``torch`` tensors has
 no steps.
 """
@@ -48,6 +51,11 @@ PREVIEW_THRESHOLD = 24
 MAX_PASSES = 8
 #: the steps kept per pass (the rest are counted in ``truncated``)
 MAX_STEPS = 2000
+#: a pass holds its gradients (not copies: the engine makes new ones) until someone
+#: reads it, and is summarised then: a training loop that runs many passes between two
+#: updates of the widget formats only the passes still kept.  A pass whose gradients
+#: weigh more than this is summarised as soon as it ends.
+MAX_HELD_BYTES = 8 << 20
 
 _KINDS = ("backward_start", "node_executed", "grad_accumulated", "backward_end")
 
@@ -63,6 +71,30 @@ def summarize(g, dtype: str | None = None) -> dict | None:
         "value": T.preview(a, threshold=PREVIEW_THRESHOLD),
         "stats": T._stats(a),
     }
+
+
+class _Held:
+    r"""A gradient kept as an array until its pass is read (then :func:`summarize`\ d)."""
+
+    __slots__ = ("a", "dtype")
+
+    def __init__(self, a: np.ndarray, dtype: str) -> None:
+        self.a, self.dtype = a, dtype
+
+
+def _summarize_held(obj):
+    """``obj`` (a step, or part of one) with every :class:`_Held` summarised, in place."""
+    if isinstance(obj, _Held):
+        return summarize(obj.a, obj.dtype)
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, (_Held, dict, list)):
+                obj[k] = _summarize_held(v)
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            if isinstance(v, (_Held, dict, list)):
+                obj[i] = _summarize_held(v)
+    return obj
 
 
 def _changed(before, after) -> bool:
@@ -83,9 +115,10 @@ class _Pass:
     (the engine holds them that long anyway).
     """
 
-    __slots__ = ("thread", "steps", "leaf_in", "cut")
+    __slots__ = ("thread", "steps", "leaf_in", "cut", "nbytes")
 
     def __init__(self) -> None:
+        self.nbytes = 0
         self.thread = threading.get_ident()
         self.steps: list = []  # (node, [next node per edge], step dict), in execution order
         self.leaf_in: dict = {}  # id(leaf tensor) -> (tensor, incoming after hooks, new .grad)
@@ -114,7 +147,7 @@ class BackwardSteps:
         self.contains = contains
         self.max_passes = max_passes
         self.callback = callback
-        self.passes: list = []
+        self._passes: list = []
         self.count = 0  # passes recorded since the start (numbers them)
         self._open: list = []  # the passes running now (a backward inside a hook nests)
         self._sub = None
@@ -163,7 +196,24 @@ class BackwardSteps:
                 return
             self._keep(cur)
 
+    @property
+    def passes(self) -> list:
+        """The passes kept, oldest first (the wire format of the module docstring)."""
+        for p in self._passes:
+            if p.pop("_held", False):
+                _summarize_held(p["steps"])
+        return self._passes
+
     # -- turning a pass into data ----------------------------------------------------------
+    def _hold(self, cur: _Pass, g, dtype: str | None = None, copy: bool = False):
+        if g is None:
+            return None
+        a = g if isinstance(g, np.ndarray) else T.to_numpy(g)
+        if copy:
+            a = np.array(a, copy=True)
+        cur.nbytes += a.nbytes
+        return _Held(a, dtype or T.dtype_str(g))
+
     def _id(self, node) -> str:
         if T.is_leaf_node(node):
             return self.ids.id_for("leaf", node.variable)
@@ -178,8 +228,13 @@ class BackwardSteps:
                 e["source"], e["target"] = self._id(nxt), nid
             steps.append(step)
         self.count += 1
-        self.passes.append({"pass": self.count, "steps": steps, "truncated": cur.cut})
-        del self.passes[: -self.max_passes]
+        held = cur.nbytes <= MAX_HELD_BYTES
+        if not held:
+            _summarize_held(steps)
+        self._passes.append({"pass": self.count, "steps": steps, "truncated": cur.cut})
+        if held:
+            self._passes[-1]["_held"] = True
+        del self._passes[: -self.max_passes]
         if self.callback is not None:
             self.callback()
 
@@ -191,10 +246,10 @@ class BackwardSteps:
             "node": None,
             "label": T.node_label(node),
             "order": p["order"],
-            "grads": [summarize(g) for g in grads],
+            "grads": [self._hold(cur, g) for g in grads],
         }
         hooked = {
-            str(i): summarize(r)
+            str(i): self._hold(cur, r)
             for i, (r, g) in enumerate(zip(raw, grads))
             if r is not None and _changed(r, g)
         }
@@ -208,10 +263,10 @@ class BackwardSteps:
             g = outs[i] if i < len(outs) else None
             if nxt is None or g is None:
                 continue
-            e = {"source": None, "target": None, "index": i, "grad": summarize(g)}
+            e = {"source": None, "target": None, "index": i, "grad": self._hold(cur, g)}
             r = raw_outs[i] if i < len(raw_outs) else None
             if _changed(r, g):
-                e["before_hooks"] = summarize(r)
+                e["before_hooks"] = self._hold(cur, r)
             edges.append(e)
             nexts.append(nxt)
         step["edges"] = edges
@@ -232,8 +287,9 @@ class BackwardSteps:
         else:  # nothing was accumulated
             incoming, after = grads[0], None
         return {
-            "before": summarize(p.get("leaf_grad_before"), T.dtype_str(var)),
-            "incoming": summarize(incoming),
-            "after": summarize(after),
+            "before": self._hold(cur, p.get("leaf_grad_before"), T.dtype_str(var)),
+            "incoming": self._hold(cur, incoming),
+            # .grad is added to in place by the next pass: keep it as it is now
+            "after": self._hold(cur, after, copy=True),
             "hooked": _changed(grads[0], incoming) if incoming is not None else False,
         }

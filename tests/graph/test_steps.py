@@ -363,3 +363,28 @@ def test_quiet_engine_without_listener():
     finally:
         engine._leaf_grad_before = orig
     assert calls == []
+
+
+def test_passes_are_formatted_when_read(monkeypatch):
+    """Gradients are held as arrays until a pass is read; a heavy pass is formatted at once."""
+    from autograd_widgets.graph import steps as steps_mod
+
+    formatted = []
+    real = steps_mod.summarize
+    monkeypatch.setattr(
+        steps_mod, "summarize", lambda *a, **k: formatted.append(1) or real(*a, **k)
+    )
+    steps = BackwardSteps(IdMap(), max_passes=2)
+    x = aw.ones(3, requires_grad=True)
+    for _ in range(5):
+        (x * 2).sum().backward()
+    assert formatted == []  # nothing formatted yet, 3 passes dropped unformatted
+    assert [p["pass"] for p in steps.passes] == [4, 5]
+    n = len(formatted)
+    assert n > 0
+    assert steps.passes[-1]["steps"][-1]["leaf"]["after"]["value"] == "tensor([10., 10., 10.])"
+    assert len(formatted) == n  # formatted once
+    monkeypatch.setattr(steps_mod, "MAX_HELD_BYTES", 8)
+    (x * 2).sum().backward()
+    assert len(formatted) > n and "_held" not in steps._passes[-1]
+    steps.close()
