@@ -39,6 +39,7 @@ no steps.
 from __future__ import annotations
 
 import threading
+import weakref
 
 import numpy as np
 
@@ -56,6 +57,8 @@ MAX_STEPS = 2000
 #: updates of the widget formats only the passes still kept.  A pass whose gradients
 #: weigh more than this is summarised as soon as it ends.
 MAX_HELD_BYTES = 8 << 20
+#: passes open at once in one thread (nested ones; a pass that raised never ends)
+MAX_OPEN = 4
 
 _KINDS = ("backward_start", "node_executed", "grad_accumulated", "backward_end")
 
@@ -107,12 +110,18 @@ def _changed(before, after) -> bool:
     return a.shape != b.shape or a.dtype != b.dtype or not np.array_equal(a, b, equal_nan=True)
 
 
+def _ref(obj):
+    try:
+        return weakref.ref(obj)
+    except TypeError:  # not weakly referenceable: held
+        return lambda obj=obj: obj
+
+
 class _Pass:
     """One backward pass being recorded.
 
-    Gradients are summarised as they flow (no gradient is held); the nodes of
-    the steps are held until the pass ends, when they become the drawing's ids
-    (the engine holds them that long anyway).
+    The nodes of the steps are weak references until the pass ends, when they
+    become the drawing's ids.
     """
 
     __slots__ = ("thread", "steps", "leaf_in", "cut", "nbytes")
@@ -149,7 +158,9 @@ class BackwardSteps:
         self.callback = callback
         self._passes: list = []
         self.count = 0  # passes recorded since the start (numbers them)
-        self._open: list = []  # the passes running now (a backward inside a hook nests)
+        # thread -> the passes running now in it (a backward inside a hook nests); a pass
+        # that failed never ends: at most MAX_OPEN are kept, holding no node
+        self._open: dict = {}
         self._sub = None
         self.open()
 
@@ -162,24 +173,23 @@ class BackwardSteps:
         if self._sub is not None:
             self._sub.unsubscribe()
             self._sub = None
-        self._open = []
+        self._open = {}
 
     @property
     def active(self) -> bool:
         return self._sub is not None and self._sub.active
 
-    def _current(self):
-        if self._open and self._open[-1].thread == threading.get_ident():
-            return self._open[-1]
-        return None
-
     def _on_event(self, kind: str, p: dict) -> None:
+        stack = self._open.get(threading.get_ident())
         if kind == "backward_start":
-            self._open.append(_Pass())
+            if stack is None:
+                stack = self._open[threading.get_ident()] = []
+            stack.append(_Pass())
+            del stack[:-MAX_OPEN]
             return
-        cur = self._current()
-        if cur is None:
+        if not stack:
             return
+        cur = stack[-1]
         if kind == "node_executed":
             if len(cur.steps) < MAX_STEPS:
                 cur.steps.append(self._step(p, cur))
@@ -189,7 +199,7 @@ class BackwardSteps:
             t = p["tensor"]
             cur.leaf_in[id(t)] = (t, p.get("incoming"), p.get("grad"))
         elif kind == "backward_end":
-            self._open.pop()
+            stack.pop()
             executed = p["executed"]
             contains = self.contains
             if contains is not None and not any(contains(n) for n in reversed(executed)):
@@ -222,10 +232,11 @@ class BackwardSteps:
     def _keep(self, cur: _Pass) -> None:
         steps = []
         for node, nexts, step in cur.steps:
-            nid = self._id(node)
+            # alive: the engine's list of executed nodes (backward_end's payload) holds them
+            nid = self._id(node())
             step["node"] = nid
             for e, nxt in zip(step["edges"], nexts):
-                e["source"], e["target"] = self._id(nxt), nid
+                e["source"], e["target"] = self._id(nxt()), nid
             steps.append(step)
         self.count += 1
         held = cur.nbytes <= MAX_HELD_BYTES
@@ -268,7 +279,7 @@ class BackwardSteps:
             if _changed(r, g):
                 e["before_hooks"] = self._hold(cur, r)
             edges.append(e)
-            nexts.append(nxt)
+            nexts.append(_ref(nxt))
         step["edges"] = edges
         if T.is_leaf_node(node):
             leaf = step["leaf"] = self._leaf(node, p, cur, grads)
@@ -277,7 +288,7 @@ class BackwardSteps:
                 # what the node received is what they returned, as PyTorch reports it
                 step["grads_before_hooks"] = {"0": step["grads"][0]}
                 step["grads"] = [leaf["incoming"]]
-        return node, nexts, step
+        return _ref(node), nexts, step
 
     def _leaf(self, node, p: dict, cur: _Pass, grads) -> dict:
         var = node.variable

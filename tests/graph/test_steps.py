@@ -388,3 +388,32 @@ def test_passes_are_formatted_when_read(monkeypatch):
     (x * 2).sum().backward()
     assert len(formatted) > n and "_held" not in steps._passes[-1]
     steps.close()
+
+
+def test_a_failed_pass_holds_nothing():
+    """A backward that raises never ends: its pass is dropped, and holds no node meanwhile."""
+    import gc
+    import threading
+    import weakref
+
+    from autograd_widgets.graph.steps import MAX_OPEN
+
+    steps = BackwardSteps(IdMap())
+    x = aw.tensor([1.0, 2.0], requires_grad=True)
+    for _ in range(MAX_OPEN + 2):
+        out = x.exp().sum()
+        out.backward()
+        with pytest.raises(RuntimeError, match="second time"):
+            out.backward()  # the saved tensors are freed
+    node = weakref.ref(out.grad_fn)
+    del out
+    gc.collect()
+    assert node() is None
+    assert len(steps._open[threading.get_ident()]) == MAX_OPEN
+    (x * 3).sum().backward()  # a pass after failed ones is recorded whole
+    assert [s["label"] for s in steps.passes[-1]["steps"]] == [
+        "SumBackward0",
+        "MulBackward0",
+        "AccumulateGrad",
+    ]
+    steps.close()
