@@ -650,6 +650,14 @@ def test_autograd_graph_options_and_live_updates(widgets):
     assert widget.graph["backward_passes"] == 1
     leaf = next(n for n in widget.graph["nodes"] if n["kind"] == "leaf")
     assert leaf["tensor"]["grad"] is not None
+    # and it can be stepped through, node by node, on the drawing's ids
+    (backward,) = widget.backward_steps
+    assert [s["label"] for s in backward["steps"]] == [
+        "SumBackward0",
+        "MulBackward0",
+        "AccumulateGrad",
+    ]
+    assert backward["steps"][-1]["node"] == leaf["id"]
 
 
 def test_autograd_graph_shows_partial_graph_then_fails(widgets, capsys):

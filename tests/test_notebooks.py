@@ -291,3 +291,19 @@ def test_tutorial_run_all_in_jupyterlab(tutorial_lab, page, lang, stem):
             "els => els.map(e => e.textContent).join(' ')",
         )
         assert "AbsBackward0" in ghosts and "MaxBackward1" in ghosts, ghosts
+    if stem == "02_graph_anatomy":
+        _check_step_through(page)
+
+
+def _check_step_through(page) -> None:
+    """Tutorial 2's "Step through backward": after Run All the widget shows step 2 of 4,
+    MulBackward0 highlighted, `[2, 2]` on the edges that carried a gradient, 0.75 sent on."""
+    stepper = page.locator(".aw-graph[data-step='2']")
+    assert stepper.count() == 1, "the step-through widget is not at step 2"
+    current = stepper.locator("g.node.aw-step-current")
+    assert current.count() == 1 and "MulBackward0" in current.text_content()
+    assert stepper.locator("g.node.aw-step-done").count() == 1  # MeanBackward0
+    labels = stepper.locator("g.edge.aw-step-edge text.aw-step-label").all_text_contents()
+    assert labels == ["[2, 2]", "[2, 2]"], labels
+    info = stepper.locator(".aw-step-info").inner_text()
+    assert "PowBackward0" in info and "0.7500" in info and "0.2500" in info, info

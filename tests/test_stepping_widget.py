@@ -7,7 +7,6 @@ import pytest
 pytest.importorskip("anywidget")
 
 import autograd_widgets as aw  # noqa: E402
-from autograd_widgets.autograd import events  # noqa: E402
 from tests.test_graph_widget import comms  # noqa: E402, F401 - the fixture
 
 
@@ -41,14 +40,16 @@ def test_draw_records_each_pass_and_steps(comms):  # noqa: F811
         w.step_to(5)
     with pytest.raises(IndexError, match="no backward pass 2"):
         w.step_to(1, pass_index=2)
+    stepper = w._stepper
+    assert stepper.active
     w.close()
-    assert not events.hears("node_executed")
+    assert not stepper.active
 
 
 def test_not_live_records_nothing(comms):  # noqa: F811
     x, out = _seed()
     w = aw.draw(out, live=False)
-    assert not events.hears("node_executed")
+    assert not w._stepper.active
     out.backward()
     assert w.backward_steps == []
     with pytest.raises(IndexError, match="0 recorded"):
@@ -62,7 +63,7 @@ def test_not_live_records_nothing(comms):  # noqa: F811
     x2.backward()  # another graph over the same leaf: w2 keeps it too (its leaf ran)
     w.close()
     w2.close()
-    assert not events.hears("node_executed")
+    assert not w._stepper.active and not w2._stepper.active
 
 
 def test_plain_graph_widget_has_no_steps(comms):  # noqa: F811

@@ -24,11 +24,14 @@ One step (one node the engine ran) is plain data, ready for the wire::
 Edges use the ids of the drawn graph (``source`` is the input side, as in
 docs/graph-schema.md: the gradient flows from ``target`` to ``source``).
 
-Memory is bounded: only small previews are kept (summarised beyond
-:data:`PREVIEW_THRESHOLD` elements, like ``torch.set_printoptions(threshold=...)``),
-no tensor or node is referenced once a pass has ended, at most
-:data:`MAX_PASSES` passes are kept (the oldest are dropped) and at most
-:data:`MAX_STEPS` steps per pass (a pass cut short says so in ``truncated``).
+Memory is bounded: at most :data:`MAX_PASSES` passes are kept (the oldest are
+dropped) and at most :data:`MAX_STEPS` steps per pass (a pass cut short says so in
+``truncated``); no tensor or node is referenced once a pass has ended.  A pass
+keeps the gradients' arrays (at most :data:`MAX_HELD_BYTES`) until it is first
+read, and then only small previews (summarised beyond :data:`PREVIEW_THRESHOLD`
+elements, like ``torch.set_printoptions(threshold=...)``): formatting is the
+costly part, and a training loop with a widget on screen runs many passes
+between two reads.
 Only our own tensors emit these events: a graph of real ``torch`` tensors has
 no steps.
 """
@@ -36,6 +39,7 @@ no steps.
 from __future__ import annotations
 
 import threading
+import weakref
 
 import numpy as np
 
@@ -48,6 +52,13 @@ PREVIEW_THRESHOLD = 24
 MAX_PASSES = 8
 #: the steps kept per pass (the rest are counted in ``truncated``)
 MAX_STEPS = 2000
+#: a pass holds its gradients (not copies: the engine makes new ones) until someone
+#: reads it, and is summarised then: a training loop that runs many passes between two
+#: updates of the widget formats only the passes still kept.  A pass whose gradients
+#: weigh more than this is summarised as soon as it ends.
+MAX_HELD_BYTES = 8 << 20
+#: passes open at once in one thread (nested ones; a pass that raised never ends)
+MAX_OPEN = 4
 
 _KINDS = ("backward_start", "node_executed", "grad_accumulated", "backward_end")
 
@@ -65,6 +76,30 @@ def summarize(g, dtype: str | None = None) -> dict | None:
     }
 
 
+class _Held:
+    r"""A gradient kept as an array until its pass is read (then :func:`summarize`\ d)."""
+
+    __slots__ = ("a", "dtype")
+
+    def __init__(self, a: np.ndarray, dtype: str) -> None:
+        self.a, self.dtype = a, dtype
+
+
+def _summarize_held(obj):
+    """``obj`` (a step, or part of one) with every :class:`_Held` summarised, in place."""
+    if isinstance(obj, _Held):
+        return summarize(obj.a, obj.dtype)
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, (_Held, dict, list)):
+                obj[k] = _summarize_held(v)
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            if isinstance(v, (_Held, dict, list)):
+                obj[i] = _summarize_held(v)
+    return obj
+
+
 def _changed(before, after) -> bool:
     """Whether a hook changed a gradient: another tensor with other values."""
     if before is after:
@@ -75,17 +110,24 @@ def _changed(before, after) -> bool:
     return a.shape != b.shape or a.dtype != b.dtype or not np.array_equal(a, b, equal_nan=True)
 
 
+def _ref(obj):
+    try:
+        return weakref.ref(obj)
+    except TypeError:  # not weakly referenceable: held
+        return lambda obj=obj: obj
+
+
 class _Pass:
     """One backward pass being recorded.
 
-    Gradients are summarised as they flow (no gradient is held); the nodes of
-    the steps are held until the pass ends, when they become the drawing's ids
-    (the engine holds them that long anyway).
+    The nodes of the steps are weak references until the pass ends, when they
+    become the drawing's ids.
     """
 
-    __slots__ = ("thread", "steps", "leaf_in", "cut")
+    __slots__ = ("thread", "steps", "leaf_in", "cut", "nbytes")
 
     def __init__(self) -> None:
+        self.nbytes = 0
         self.thread = threading.get_ident()
         self.steps: list = []  # (node, [next node per edge], step dict), in execution order
         self.leaf_in: dict = {}  # id(leaf tensor) -> (tensor, incoming after hooks, new .grad)
@@ -114,9 +156,11 @@ class BackwardSteps:
         self.contains = contains
         self.max_passes = max_passes
         self.callback = callback
-        self.passes: list = []
+        self._passes: list = []
         self.count = 0  # passes recorded since the start (numbers them)
-        self._open: list = []  # the passes running now (a backward inside a hook nests)
+        # thread -> the passes running now in it (a backward inside a hook nests); a pass
+        # that failed never ends: at most MAX_OPEN are kept, holding no node
+        self._open: dict = {}
         self._sub = None
         self.open()
 
@@ -129,24 +173,23 @@ class BackwardSteps:
         if self._sub is not None:
             self._sub.unsubscribe()
             self._sub = None
-        self._open = []
+        self._open = {}
 
     @property
     def active(self) -> bool:
         return self._sub is not None and self._sub.active
 
-    def _current(self):
-        if self._open and self._open[-1].thread == threading.get_ident():
-            return self._open[-1]
-        return None
-
     def _on_event(self, kind: str, p: dict) -> None:
+        stack = self._open.get(threading.get_ident())
         if kind == "backward_start":
-            self._open.append(_Pass())
+            if stack is None:
+                stack = self._open[threading.get_ident()] = []
+            stack.append(_Pass())
+            del stack[:-MAX_OPEN]
             return
-        cur = self._current()
-        if cur is None:
+        if not stack:
             return
+        cur = stack[-1]
         if kind == "node_executed":
             if len(cur.steps) < MAX_STEPS:
                 cur.steps.append(self._step(p, cur))
@@ -156,14 +199,31 @@ class BackwardSteps:
             t = p["tensor"]
             cur.leaf_in[id(t)] = (t, p.get("incoming"), p.get("grad"))
         elif kind == "backward_end":
-            self._open.pop()
+            stack.pop()
             executed = p["executed"]
             contains = self.contains
             if contains is not None and not any(contains(n) for n in reversed(executed)):
                 return
             self._keep(cur)
 
+    @property
+    def passes(self) -> list:
+        """The passes kept, oldest first (the wire format of the module docstring)."""
+        for p in self._passes:
+            if p.pop("_held", False):
+                _summarize_held(p["steps"])
+        return self._passes
+
     # -- turning a pass into data ----------------------------------------------------------
+    def _hold(self, cur: _Pass, g, dtype: str | None = None, copy: bool = False):
+        if g is None:
+            return None
+        a = g if isinstance(g, np.ndarray) else T.to_numpy(g)
+        if copy:
+            a = np.array(a, copy=True)
+        cur.nbytes += a.nbytes
+        return _Held(a, dtype or T.dtype_str(g))
+
     def _id(self, node) -> str:
         if T.is_leaf_node(node):
             return self.ids.id_for("leaf", node.variable)
@@ -172,14 +232,20 @@ class BackwardSteps:
     def _keep(self, cur: _Pass) -> None:
         steps = []
         for node, nexts, step in cur.steps:
-            nid = self._id(node)
+            # alive: the engine's list of executed nodes (backward_end's payload) holds them
+            nid = self._id(node())
             step["node"] = nid
             for e, nxt in zip(step["edges"], nexts):
-                e["source"], e["target"] = self._id(nxt), nid
+                e["source"], e["target"] = self._id(nxt()), nid
             steps.append(step)
         self.count += 1
-        self.passes.append({"pass": self.count, "steps": steps, "truncated": cur.cut})
-        del self.passes[: -self.max_passes]
+        held = cur.nbytes <= MAX_HELD_BYTES
+        if not held:
+            _summarize_held(steps)
+        self._passes.append({"pass": self.count, "steps": steps, "truncated": cur.cut})
+        if held:
+            self._passes[-1]["_held"] = True
+        del self._passes[: -self.max_passes]
         if self.callback is not None:
             self.callback()
 
@@ -191,10 +257,10 @@ class BackwardSteps:
             "node": None,
             "label": T.node_label(node),
             "order": p["order"],
-            "grads": [summarize(g) for g in grads],
+            "grads": [self._hold(cur, g) for g in grads],
         }
         hooked = {
-            str(i): summarize(r)
+            str(i): self._hold(cur, r)
             for i, (r, g) in enumerate(zip(raw, grads))
             if r is not None and _changed(r, g)
         }
@@ -208,12 +274,12 @@ class BackwardSteps:
             g = outs[i] if i < len(outs) else None
             if nxt is None or g is None:
                 continue
-            e = {"source": None, "target": None, "index": i, "grad": summarize(g)}
+            e = {"source": None, "target": None, "index": i, "grad": self._hold(cur, g)}
             r = raw_outs[i] if i < len(raw_outs) else None
             if _changed(r, g):
-                e["before_hooks"] = summarize(r)
+                e["before_hooks"] = self._hold(cur, r)
             edges.append(e)
-            nexts.append(nxt)
+            nexts.append(_ref(nxt))
         step["edges"] = edges
         if T.is_leaf_node(node):
             leaf = step["leaf"] = self._leaf(node, p, cur, grads)
@@ -222,7 +288,7 @@ class BackwardSteps:
                 # what the node received is what they returned, as PyTorch reports it
                 step["grads_before_hooks"] = {"0": step["grads"][0]}
                 step["grads"] = [leaf["incoming"]]
-        return node, nexts, step
+        return _ref(node), nexts, step
 
     def _leaf(self, node, p: dict, cur: _Pass, grads) -> dict:
         var = node.variable
@@ -232,8 +298,9 @@ class BackwardSteps:
         else:  # nothing was accumulated
             incoming, after = grads[0], None
         return {
-            "before": summarize(p.get("leaf_grad_before"), T.dtype_str(var)),
-            "incoming": summarize(incoming),
-            "after": summarize(after),
+            "before": self._hold(cur, p.get("leaf_grad_before"), T.dtype_str(var)),
+            "incoming": self._hold(cur, incoming),
+            # .grad is added to in place by the next pass: keep it as it is now
+            "after": self._hold(cur, after, copy=True),
             "hooked": _changed(grads[0], incoming) if incoming is not None else False,
         }

@@ -270,6 +270,14 @@ class _RecordingSource:
         self.graph = self._make(None)
         self.graph.close()  # GraphWidget subscribes while it is live
         self.max_nodes: Callable[[], int | None] = lambda: None
+        from ..graph.steps import BackwardSteps
+
+        # later backward passes through the drawing, node by node (step-through backward)
+        self.steps = BackwardSteps(self.graph.ids, contains=self._contains)
+        self.steps.close()
+
+    def _contains(self, node: Any) -> bool:
+        return self.graph._contains_node(node)
 
     def build(self) -> dict[str, Any]:
         return self.graph.to_json(max_nodes=self.max_nodes())
@@ -278,7 +286,14 @@ class _RecordingSource:
         new = self._make(changed)
         new.ids = self.graph.ids  # keep node ids (and so the selection) stable
         self.graph = new
-        return new.close
+        self.steps.ids = new.ids
+        self.steps.open()
+
+        def unsubscribe() -> None:
+            new.close()
+            self.steps.close()
+
+        return unsubscribe
 
 
 def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
@@ -302,6 +317,7 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
         rankdir=args.rankdir,
         max_nodes=args.max_nodes,
     )
+    widget.attach_steps(source.steps)
     ref = weakref.ref(widget)
     source.max_nodes = lambda: getattr(ref(), "max_nodes", args.max_nodes)
     hooks = hooks_for(shell)

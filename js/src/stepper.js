@@ -33,6 +33,7 @@ const CSS = `
 .aw-graph g.node.aw-step-current > path { stroke: #e65100; stroke-width: 4px; }
 .aw-graph g.node.aw-step-done > polygon, .aw-graph g.node.aw-step-done > ellipse,
 .aw-graph g.node.aw-step-done > path { stroke: #2e7d32; stroke-width: 2.5px; }
+.aw-graph g.node.aw-step-hooked > polygon, .aw-graph g.node.aw-step-hooked > path { stroke-dasharray: 6 3; }
 .aw-graph g.edge.aw-step-edge > path { stroke: #2e7d32; stroke-width: 2.5px; }
 .aw-graph g.edge.aw-step-fresh > path { stroke: #e65100; stroke-width: 3.5px; }
 .aw-graph g.edge.aw-step-hooked > path { stroke-dasharray: 6 3; }
@@ -129,7 +130,7 @@ export function attachStepper(ctx, parts) {
   }
 
   function clearMarks(svg) {
-    for (const g of svg.querySelectorAll(".aw-step-current, .aw-step-done, .aw-step-edge"))
+    for (const g of svg.querySelectorAll(".aw-step-current, .aw-step-done, .aw-step-edge, .aw-step-hooked"))
       g.classList.remove("aw-step-current", "aw-step-done", "aw-step-edge", "aw-step-fresh", "aw-step-hooked");
     for (const t of svg.querySelectorAll("text.aw-step-label")) t.remove();
     for (const g of svg.querySelectorAll("g.edge[data-grad-shape]")) {
@@ -166,6 +167,8 @@ export function attachStepper(ctx, parts) {
       const id = g.dataset.nodeId;
       if (s.current && id === s.current.node) g.classList.add("aw-step-current");
       else if (s.done.has(id)) g.classList.add("aw-step-done");
+      // a hook changed what this node received
+      if (s.hooked.has(id)) g.classList.add("aw-step-hooked");
     }
     const { edges } = toDot(ctx.graph, { showSaved: model.get("show_saved") });
     const matched = matchEdges(edges, s.edges);

@@ -74,7 +74,8 @@ export function passPosition(passes, passIndex) {
 
 /**
  * What the graph shows after `k` steps of pass `passIndex`.
- * @returns {null | {pass, n, k, current, done: Set<string>, edges: object[]}}
+ * @returns {null | {pass, n, k, current, done: Set<string>, hooked: Set<string>, edges: object[]}}
+ *   hooked: the nodes (run so far) whose incoming gradient a hook changed
  *   edges: every edge that has carried a gradient so far, with `step` (1-based) and
  *   `fresh` (sent by the current step)
  */
@@ -86,14 +87,16 @@ export function stepState(passes, passIndex, k) {
   const n = steps.length;
   const upto = Math.max(0, Math.min(n, k));
   const done = new Set();
+  const hooked = new Set();
   const edges = [];
   for (let i = 0; i < upto; i++) {
     const s = steps[i];
     if (i < upto - 1) done.add(s.node);
+    if (s.grads_before_hooks) hooked.add(s.node);
     for (const e of s.edges || []) edges.push({ ...e, step: i + 1, fresh: i === upto - 1 });
   }
   const current = upto > 0 ? steps[upto - 1] : null;
-  return { pass, position: p, n, k: upto, current, done, edges };
+  return { pass, position: p, n, k: upto, current, done, hooked, edges };
 }
 
 /**

@@ -17,6 +17,7 @@ const passes = [
         node: "n2",
         label: "MulBackward0",
         grads: [g([2, 2])],
+        grads_before_hooks: { 0: g([2, 2]) },
         edges: [
           { source: "n4", target: "n2", index: 0, grad: g([2, 2]) },
           { source: "n4", target: "n2", index: 1, grad: g([2, 2]), before_hooks: g([2, 2]) },
@@ -37,6 +38,8 @@ describe("stepState", () => {
     const s = stepState(passes, -1, 2);
     expect(s.current.node).toBe("n2");
     expect([...s.done]).toEqual(["n1"]);
+    expect([...s.hooked]).toEqual(["n2"]);
+    expect([...stepState(passes, -1, 1).hooked]).toEqual([]);
     expect(s.edges.map((e) => [e.source, e.step, e.fresh])).toEqual([
       ["n2", 1, false],
       ["n4", 2, true],

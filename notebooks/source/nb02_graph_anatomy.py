@@ -314,7 +314,77 @@ CELLS = [
         rebuild the graph by running the forward pass again. It is for the cases where
         you genuinely need several backward passes through one forward pass, such as
         two losses sharing a trunk, each with its own `backward()`.
+        """,
+        """
+        训练代码里很少真的需要 `retain_graph`：通常正确的做法是重新跑一遍前向传播，把图重建出来。
+        它适用于确实要在一次前向传播上做多次反向传播的场合，比如两个损失共用一个主干网络，各自调用 `backward()`。
+        """,
+    ),
+    md(
+        """
+        ## Step through backward
 
+        `backward()` runs the nodes one at a time: the engine starts at the output and
+        runs a node as soon as every gradient it waits for has arrived. A graph widget
+        records each backward pass that runs while it is on screen, and lets you replay
+        it node by node (nothing is computed again). Take the example of tutorial 1:
+        """,
+        """
+        ## 逐步查看反向传播
+
+        `backward()` 一次运行一个节点：引擎从输出开始，某个节点等待的梯度一旦全部到齐，就运行它。
+        图控件会把它显示期间发生的每一次反向传播记录下来，让你逐个节点地回放（不会重新计算任何东西）。
+        以第一讲的例子为例：
+        """,
+    ),
+    code(
+        """
+        x = torch.ones(2, 2, requires_grad=True)
+        out = ((x**2) * 3).mean()
+        steps = torch.draw(out)
+        out.backward()
+        steps
+        """
+    ),
+    md(
+        """
+        Under the toolbar, click **▶ step through backward**, then press → and ← (or use
+        the « ◀ ▶ » buttons). The node being executed has an orange border, the nodes
+        that already ran a green one, and every edge that has carried a gradient shows
+        the gradient's shape, here `[2, 2]`. The panel above the graph shows the values:
+        what the node received and what it sent along each edge; hover over an edge to
+        see the gradient it carried. At `AccumulateGrad` the panel shows the leaf's
+        `.grad` before, plus the incoming gradient, equals after. A gradient that a hook
+        changed is marked ⚓.
+
+        The same from Python: `backward_steps` lists the recorded passes, each node the
+        engine ran with the gradients it sent, and `step_to(k)` shows the state after
+        `k` nodes. After the cell below, the widget above shows step 2: `MulBackward0`
+        has just run; it received $0.25$ everywhere from `MeanBackward0` (the mean of 4
+        numbers) and sent $3 \times 0.25 = 0.75$ on to `PowBackward0`.
+        """,
+        """
+        在工具栏下方点击 **▶ 逐步查看反向传播**，然后按 → 和 ←（或者用 « ◀ ▶ » 按钮）。
+        正在执行的节点带橙色边框，已经运行过的节点带绿色边框；每条已经传过梯度的边上都标着梯度的形状，这里是 `[2, 2]`。
+        图上方的面板显示具体数值：节点收到了什么、沿每条边传出了什么；把鼠标移到一条边上，可以看到它传递的梯度。
+        到了 `AccumulateGrad`，面板显示叶子的 `.grad`：之前的值加上传入的梯度，等于之后的值。被钩子改变过的梯度会标上 ⚓。
+
+        在 Python 里也一样：`backward_steps` 列出记录下来的每次反向传播，其中有引擎运行的每个节点以及它传出的梯度；
+        `step_to(k)` 显示前 `k` 个节点运行之后的状态。运行下面的单元格之后，上面的控件显示第 2 步：`MulBackward0` 刚刚运行，
+        它从 `MeanBackward0` 收到处处为 $0.25$ 的梯度（4 个数的平均值），再把 $3 \times 0.25 = 0.75$ 传给 `PowBackward0`。
+        """,
+    ),
+    code(
+        """
+        (last_pass,) = steps.backward_steps
+        for step in last_pass["steps"]:
+            print(step["order"], step["label"], [e["grad"]["shape"] for e in step["edges"]])
+        print(last_pass["steps"][-1]["leaf"]["after"]["value"])
+        steps.step_to(2)
+        """
+    ),
+    md(
+        """
         ## Summary
 
         * A `grad_fn` lists where gradients go next in `next_functions`; branches end at
@@ -323,19 +393,19 @@ CELLS = [
           and `backward()` frees it unless you pass `retain_graph=True`.
         * Only leaves get `.grad`, unless you call `retain_grad()`.
         * Hooks let you observe or rewrite gradients as they flow.
+        * A graph widget replays each backward pass node by node, with the gradient on
+          every edge (`backward_steps`, `step_to`).
 
         Next: **3. Grad modes**, switching recording off and on per cell.
         """,
         """
-        训练代码里很少真的需要 `retain_graph`：通常正确的做法是重新跑一遍前向传播，把图重建出来。
-        它适用于确实要在一次前向传播上做多次反向传播的场合，比如两个损失共用一个主干网络，各自调用 `backward()`。
-
         ## 小结
 
         * `grad_fn` 在 `next_functions` 中列出梯度下一步的去向；分支的尽头要么是 `AccumulateGrad` 节点（叶子），要么是 `None`（常数）。
         * 节点会保存求导所需的数值（`_saved_self`、`_saved_result` 等），`backward()` 之后它们就被释放，除非传入 `retain_graph=True`。
         * 只有叶子才有 `.grad`，除非调用了 `retain_grad()`。
         * 钩子可以在梯度流动时观察甚至改写它。
+        * 图控件可以逐个节点地回放每次反向传播，每条边上都有梯度（`backward_steps`、`step_to`）。
 
         下一讲：**3. 梯度模式**，按单元格开关计算图的记录。
         """,

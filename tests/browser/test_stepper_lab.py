@@ -134,3 +134,67 @@ def test_seed_steps_node_by_node_like_torch(lab, lab_page):
     page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '2'")
     assert "MulBackward0" in _state(page)["currentText"]
     lab.screenshot(page.locator(".aw-graph"), "stepper.png")
+
+
+HOOKED = [
+    "import autograd_widgets as torch\n"
+    "x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+    "y = x * x\n"
+    "y.register_hook(lambda g: g * 10)\n"
+    "out = y.sum()\n"
+    "w = torch.draw(out)\n"
+    "out.backward(retain_graph=True)\n"
+    "out.backward()\n"
+    "w",
+]
+
+
+def _hooked_torch(torch) -> list[tuple]:
+    """Per pass: (what MulBackward0 received after the hook, x.grad before, x.grad after)."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    y.register_hook(lambda g: g * 10)
+    out = y.sum()
+    seen = []
+    y.grad_fn.register_prehook(lambda go: seen.append(repr(go[0])))
+    passes = []
+    for retain in (True, False):
+        before = None if x.grad is None else repr(x.grad.clone())
+        out.backward(retain_graph=retain)
+        passes.append((seen[-1], before, repr(x.grad.clone())))
+    return passes
+
+
+def test_two_passes_and_a_hook(lab, lab_page):
+    torch = require_torch()
+    (recv1, before1, after1), (recv2, before2, after2) = _hooked_torch(torch)
+    page = lab_page
+    name = lab.write_notebook("stepper_hooked.ipynb", HOOKED)
+    lab.open(page, name)
+    lab.run_cell(page, 0)
+    page.wait_for_selector(".aw-graph .aw-step-start:visible", timeout=30_000)
+    page.locator(".aw-graph .aw-step-start").click()
+    select = page.locator(".aw-graph .aw-step-pass")
+    assert select.locator("option").all_inner_texts() == ["backward #1", "backward #2"]
+    # the last pass first; then the first one, chosen in the list
+    for pass_index, (recv, before, after) in (
+        (1, (recv2, before2, after2)),
+        (0, (recv1, before1, after1)),
+    ):
+        if pass_index == 0:
+            select.select_option("0")
+            page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '0'")
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '1'")
+        page.keyboard.press("ArrowRight")  # MulBackward0: its incoming gradient was hooked
+        page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '2'")
+        state = _state(page)
+        assert "MulBackward0" in state["currentText"]
+        assert page.locator(".aw-graph g.node.aw-step-current.aw-step-hooked").count() == 1
+        info = state["info"]
+        assert "⚓" in info and recv in info, info
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '3'")
+        leaf = page.locator(".aw-graph .aw-step-leaf")
+        assert leaf.locator(".aw-leaf-before").inner_text() == (before or "None")
+        assert leaf.locator(".aw-leaf-after").inner_text() == after

@@ -11,6 +11,7 @@ values, statistics) and the same accumulation into each leaf.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -349,17 +350,83 @@ def test_summarize_keeps_dtype_of_arrays():
 
 
 def test_quiet_engine_without_listener():
-    """With nobody listening to node_executed, no leaf copy is made (the hot path)."""
-    from autograd_widgets.autograd import engine, events
+    """With nobody listening to node_executed, no leaf copy is made (the hot path).
 
-    assert not events.hears("node_executed")
-    x = aw.ones(2, requires_grad=True)
-    calls = []
-    orig = engine._leaf_grad_before
-    engine._leaf_grad_before = lambda n: calls.append(n) or orig(n)
-    try:
+    In a fresh interpreter: widgets made by other tests may still listen here.
+    """
+    import subprocess
+    import sys
+
+    code = (
+        "import autograd_widgets as aw\n"
+        "from autograd_widgets.autograd import engine, events\n"
+        "assert not events.hears('node_executed')\n"
+        "calls = []\n"
+        "orig = engine._leaf_grad_before\n"
+        "engine._leaf_grad_before = lambda n: calls.append(n) or orig(n)\n"
+        "x = aw.ones(2, requires_grad=True)\n"
+        "(x * 2).sum().backward()\n"
+        "(x * 2).sum().backward()\n"
+        "assert calls == [], calls\n"
+        "from autograd_widgets.graph._ids import IdMap\n"
+        "from autograd_widgets.graph.steps import BackwardSteps\n"
+        "s = BackwardSteps(IdMap())\n"
+        "(x * 2).sum().backward()\n"
+        "assert len(calls) == 3, calls\n"  # one look per node, a copy for the leaf only
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120, cwd=root)
+
+
+def test_passes_are_formatted_when_read(monkeypatch):
+    """Gradients are held as arrays until a pass is read; a heavy pass is formatted at once."""
+    from autograd_widgets.graph import steps as steps_mod
+
+    formatted = []
+    real = steps_mod.summarize
+    monkeypatch.setattr(
+        steps_mod, "summarize", lambda *a, **k: formatted.append(1) or real(*a, **k)
+    )
+    steps = BackwardSteps(IdMap(), max_passes=2)
+    x = aw.ones(3, requires_grad=True)
+    for _ in range(5):
         (x * 2).sum().backward()
-        (x * 2).sum().backward()
-    finally:
-        engine._leaf_grad_before = orig
-    assert calls == []
+    assert formatted == []  # nothing formatted yet, 3 passes dropped unformatted
+    assert [p["pass"] for p in steps.passes] == [4, 5]
+    n = len(formatted)
+    assert n > 0
+    assert steps.passes[-1]["steps"][-1]["leaf"]["after"]["value"] == "tensor([10., 10., 10.])"
+    assert len(formatted) == n  # formatted once
+    monkeypatch.setattr(steps_mod, "MAX_HELD_BYTES", 8)
+    (x * 2).sum().backward()
+    assert len(formatted) > n and "_held" not in steps._passes[-1]
+    steps.close()
+
+
+def test_a_failed_pass_holds_nothing():
+    """A backward that raises never ends: its pass is dropped, and holds no node meanwhile."""
+    import gc
+    import threading
+    import weakref
+
+    from autograd_widgets.graph.steps import MAX_OPEN
+
+    steps = BackwardSteps(IdMap())
+    x = aw.tensor([1.0, 2.0], requires_grad=True)
+    for _ in range(MAX_OPEN + 2):
+        out = x.exp().sum()
+        out.backward()
+        with pytest.raises(RuntimeError, match="second time"):
+            out.backward()  # the saved tensors are freed
+    node = weakref.ref(out.grad_fn)
+    del out
+    gc.collect()
+    assert node() is None
+    assert len(steps._open[threading.get_ident()]) == MAX_OPEN
+    (x * 3).sum().backward()  # a pass after failed ones is recorded whole
+    assert [s["label"] for s in steps.passes[-1]["steps"]] == [
+        "SumBackward0",
+        "MulBackward0",
+        "AccumulateGrad",
+    ]
+    steps.close()

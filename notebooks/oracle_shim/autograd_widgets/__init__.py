@@ -45,11 +45,50 @@ class _Placeholder:
         return f"<{self.kind} placeholder (oracle run on PyTorch)>"
 
 
+class _GraphPlaceholder(_Placeholder):
+    """``draw()``'s stand-in; records ``backward_steps`` from PyTorch's own node hooks."""
+
+    def __init__(self, *tensors, **options):
+        super().__init__("GraphWidget", *tensors, **options)
+        self.backward_steps = []
+        roots = {t.grad_fn for t in tensors if t.grad_fn is not None}
+        seen, stack = set(), list(roots)
+        while stack:
+            node = stack.pop()
+            if node is None or node in seen:
+                continue
+            seen.add(node)
+            node.register_prehook(lambda go, node=node, root=node in roots: self._pre(node, root))
+            node.register_hook(lambda gi, go, node=node: self._post(node, gi))
+            stack.extend(n for n, _ in node.next_functions)
+
+    def _pre(self, node, root):
+        if root or not self.backward_steps:
+            self.backward_steps.append({"pass": len(self.backward_steps) + 1, "steps": []})
+        steps = self.backward_steps[-1]["steps"]
+        steps.append({"order": len(steps), "label": type(node).__name__, "node": node})
+
+    def _post(self, node, grad_inputs):
+        step = next(s for s in reversed(self.backward_steps[-1]["steps"]) if s["node"] is node)
+        pairs = zip(grad_inputs, node.next_functions)
+        step["edges"] = [
+            {"grad": {"shape": list(g.shape), "value": repr(g)}}
+            for g, (nxt, _) in pairs
+            if g is not None and nxt is not None
+        ]
+        var = getattr(node, "variable", None)
+        if var is not None:
+            step["leaf"] = {"after": {"value": repr(var.grad)}}
+
+    def step_to(self, k, pass_index=-1):
+        pass
+
+
 def draw(*tensors, **options):
     for t in tensors:
         if not isinstance(t, _torch.Tensor):
             raise TypeError(f"draw() expects tensors, got {type(t).__name__}")
-    return _Placeholder("GraphWidget", *tensors, **options)
+    return _GraphPlaceholder(*tensors, **options)
 
 
 def TensorView(tensor, **options):  # noqa: N802 - mirrors the widget class
