@@ -38,9 +38,11 @@ def _wref(obj):
 
 
 def _cell() -> int | None:
-    """The execution count of the IPython cell running now."""
+    """The execution count (``In [n]``) of the IPython cell running now."""
     ip = ipython_shell()
-    return getattr(ip, "execution_count", None) if ip is not None else None
+    n = getattr(ip, "execution_count", None) if ip is not None else None
+    # IPython counts the cell before running it: the one running is the count minus one
+    return n - 1 if isinstance(n, int) and n > 1 else None
 
 
 class _Bump:

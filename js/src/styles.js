@@ -1,5 +1,7 @@
 // Scoped CSS for .aw-graph, built on JupyterLab's theme variables (with
 // fallbacks for other hosts) so the dark theme just works.
+import { ERROR_CSS } from "./error_explain.js";
+
 export const CSS = `
 .aw-graph {
   --aw-fg: var(--jp-ui-font-color1, #1a1a1a);
@@ -73,7 +75,7 @@ export const CSS = `
 .aw-graph svg.aw-has-sel g.node.aw-lit, .aw-graph svg.aw-has-sel g.edge.aw-lit { opacity: 1; }
 .aw-graph svg g.node.aw-sel > :is(path, polygon, ellipse) { stroke: var(--aw-accent); stroke-width: 3.5; }
 .aw-graph svg g.node.aw-match > :is(path, polygon, ellipse) { stroke: #f9a825; stroke-width: 3.5; }
-`;
+${ERROR_CSS}`;
 
 export function injectStyles(key) {
   const id = `aw-graph-style-${key}`;

@@ -3,6 +3,7 @@
 // and called for every view of every GraphWidget.
 import svgPanZoom from "svg-pan-zoom";
 import { palette, toDot } from "./dot.js";
+import { markError, renderErrorBox } from "./error_explain.js";
 import { exportPng, exportSvg } from "./export.js";
 import {
   ancestors,
@@ -109,6 +110,7 @@ export function render({ model, el, layout, store, styleKey }) {
   );
   const notice = h("div", { class: "aw-notice", role: "status", hidden: true });
   const exportError = h("div", { class: "aw-notice aw-export-error", role: "alert", hidden: true });
+  const errorBox = h("div", { class: "aw-error-box", role: "alert", hidden: true }); // a failed backward, explained
   const message = h("div", { class: "aw-message", role: "status" });
   const canvas = h("div", {
     class: "aw-canvas",
@@ -119,7 +121,7 @@ export function render({ model, el, layout, store, styleKey }) {
   canvas.append(message);
   const details = h("aside", { class: "aw-details", hidden: true, "aria-live": "polite", "aria-label": t(lang, "nodeDetails") });
   const tooltip = h("div", { class: "aw-tooltip", role: "tooltip", hidden: true });
-  el.append(toolbar, notice, exportError, h("div", { class: "aw-body" }, canvas, details), legend(lang), tooltip);
+  el.append(toolbar, notice, exportError, errorBox, h("div", { class: "aw-body" }, canvas, details), legend(lang), tooltip);
 
   // ---- state ---------------------------------------------------------------
   let graph = store.graph;
@@ -156,6 +158,7 @@ export function render({ model, el, layout, store, styleKey }) {
       .join(" · ");
     notice.textContent = msg;
     notice.hidden = !msg;
+    renderErrorBox(errorBox, graph, lang, (id) => (select(id), centerOn(id)));
   }
 
   function quietly(fn) {
@@ -292,6 +295,7 @@ export function render({ model, el, layout, store, styleKey }) {
       const title = g.querySelector(":scope > title");
       if (title) title.remove(); // our own tooltip replaces the browser's
     }
+    markError(byElementId, graph);
     for (const g of svgEl.querySelectorAll("g.edge > title")) g.remove();
     canvas.append(svgEl);
     if (big) await nextFrame();
