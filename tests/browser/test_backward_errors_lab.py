@@ -9,7 +9,6 @@ keeps PyTorch's message as it is.
 from __future__ import annotations
 
 import nbformat
-import pytest
 
 RENDERED = ".aw-graph[data-status='rendered']"
 
@@ -124,24 +123,30 @@ def test_each_error_kind_is_marked_on_the_right_node(lab, lab_page):
     assert not [e for e in page.aw_errors if "aw-" in e or "autograd" in e]
 
 
-def test_error_explained_in_chinese_and_cleared_by_a_good_backward(lab, lab_page):
-    page = lab_page
-    cells = [
-        SETUP + "\na = x.exp()\ns = a.sum()\nw = torch.draw(s)\nw",
-        "a.add_(1)\ns.backward()",
-        "a = x.exp()\ns = a.sum()\ns.backward()",  # fixed: a fresh forward pass
-    ]
-    name = lab.write_notebook("backward_errors_zh.ipynb", cells)
-    path = lab.root / name
-    nb = nbformat.read(path, as_version=4)
-    nb.metadata["autograd_widgets"] = {"tutorial": "test", "lang": "zh"}
-    nbformat.write(nb, path)
+INPLACE = [SETUP + "\na = x.exp()\ns = a.sum()\nw = torch.draw(s)\nw", "a.add_(1)\ns.backward()"]
+
+
+def _inplace_failure(lab, page, name: str, lang=None, theme=None):
+    """Open ``name`` (INPLACE + more cells), draw, fail; the widget's error state."""
+    if lang:  # as the Chinese tutorials ask for their language
+        nb = nbformat.read(lab.root / name, as_version=4)
+        nb.metadata["autograd_widgets"] = {"tutorial": "test", "lang": lang}
+        nbformat.write(nb, lab.root / name)
     lab.open(page, name)
+    if theme:
+        lab.set_theme(page, theme)
     lab.run_cell(page, 0)
     lab.cell(page, 0).locator(RENDERED).wait_for()
     lab.run_cell(page, 1)
     _wait_marked(page, 0, "inplace")
-    kind, text, marked = _error_state(page, lab.cell(page, 0))
+    return _error_state(page, lab.cell(page, 0))
+
+
+def test_error_explained_in_chinese_and_cleared_by_a_good_backward(lab, lab_page):
+    page = lab_page
+    fixed = "a = x.exp()\ns = a.sum()\ns.backward()"  # a fresh forward pass
+    name = lab.write_notebook("backward_errors_zh.ipynb", [*INPLACE, fixed])
+    _, text, marked = _inplace_failure(lab, page, name, lang="zh")
     assert "ExpBackward0" in marked[0][1]
     for fragment in (
         "为反向传播保存的张量被原地修改了",
@@ -162,16 +167,9 @@ def test_error_explained_in_chinese_and_cleared_by_a_good_backward(lab, lab_page
     )
 
 
-@pytest.mark.parametrize("theme", ["JupyterLab Dark"])
-def test_error_box_screenshot_dark(lab, lab_page, theme):
+def test_error_box_screenshot_dark(lab, lab_page):
     page = lab_page
-    cells = [SETUP + "\na = x.exp()\ns = a.sum()\nw = torch.draw(s)\nw", "a.add_(1)\ns.backward()"]
-    name = lab.write_notebook("backward_errors_dark.ipynb", cells)
-    lab.open(page, name)
-    lab.set_theme(page, theme)
-    lab.run_cell(page, 0)
-    lab.cell(page, 0).locator(RENDERED).wait_for()
-    lab.run_cell(page, 1)
-    _wait_marked(page, 0, "inplace")
+    name = lab.write_notebook("backward_errors_dark.ipynb", INPLACE)
+    _inplace_failure(lab, page, name, theme="JupyterLab Dark")
     lab.screenshot(lab.cell(page, 0).locator(".aw-graph"), "backward-error-dark.png")
     lab.set_theme(page, "JupyterLab Light")
