@@ -3,7 +3,7 @@
 An :class:`ErrorWatch` belongs to one :class:`~autograd_widgets.graph.LiveGraph`.
 It hears ``backward_error`` (what failed, classified by ``autograd/_failure.py``),
 and keeps it when the node or tensor at fault belongs to its graph, until a
-backward pass runs through the graph again. To say which op bumped a saved
+backward pass runs through the graph's nodes again. To say which op bumped a saved
 tensor's version it also hears ``version_bump`` (and ``op_no_grad``, to name an
 in-place op that ran without building a node) and keeps, per version counter,
 the last few bumps with the user's source line behind each.
@@ -117,9 +117,11 @@ class ErrorWatch:
     def _on_end(self, kind: str, p: dict) -> None:
         if self.error is None:
             return
+        # a backward through the graph's own nodes went well: nothing left to explain
+        # (not one that only shares a leaf: another graph's success fixes nothing here)
         contains = self.live._contains_node
-        if any(contains(n) for n in p["executed"]):
-            self.error = None  # a backward through the graph went well: nothing to explain
+        if any(type(n).__name__ != "AccumulateGrad" and contains(n) for n in p["executed"]):
+            self.error = None
             self.live._changed("backward_end")
 
     def _on_error(self, kind: str, p: dict) -> None:

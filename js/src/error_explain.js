@@ -15,6 +15,7 @@ export const ERROR_TEXTS = {
   en: {
     failed: (cell) => (cell ? `backward() failed in cell [${cell}]` : "backward() failed"),
     fixLabel: "Usual fix",
+    goTo: "show node",
     pytorchSays: "PyTorch's message",
     atNode: "marked in red on the graph",
     notDrawn: "(not drawn in this graph)",
@@ -59,6 +60,7 @@ export const ERROR_TEXTS = {
   zh: {
     failed: (cell) => (cell ? `第 [${cell}] 个单元格中的 backward() 失败了` : "backward() 失败了"),
     fixLabel: "通常的解决办法",
+    goTo: "定位节点",
     pytorchSays: "PyTorch 的报错信息",
     atNode: "已在图中用红色标出",
     notDrawn: "（这张图里没有画出）",
@@ -205,7 +207,7 @@ export function renderErrorBox(box, graph, lang, onGoTo) {
   const head = el("div", "aw-error-head");
   head.append(el("strong", "aw-error-title", ex.title), el("span", "aw-error-when", ` · ${ex.heading}`));
   if (ex.node && onGoTo) {
-    const go = el("button", "aw-error-goto", "⌖");
+    const go = el("button", "aw-error-goto", tr(lang, "goTo"));
     go.type = "button";
     go.title = ex.node;
     go.addEventListener("click", () => onGoTo(ex.node));

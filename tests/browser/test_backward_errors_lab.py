@@ -142,10 +142,9 @@ def _inplace_failure(lab, page, name: str, lang=None, theme=None):
     return _error_state(page, lab.cell(page, 0))
 
 
-def test_error_explained_in_chinese_and_cleared_by_a_good_backward(lab, lab_page):
+def test_error_explained_in_chinese(lab, lab_page):
     page = lab_page
-    fixed = "a = x.exp()\ns = a.sum()\ns.backward()"  # a fresh forward pass
-    name = lab.write_notebook("backward_errors_zh.ipynb", [*INPLACE, fixed])
+    name = lab.write_notebook("backward_errors_zh.ipynb", INPLACE)
     _, text, marked = _inplace_failure(lab, page, name, lang="zh")
     assert "ExpBackward0" in marked[0][1]
     for fragment in (
@@ -156,15 +155,6 @@ def test_error_explained_in_chinese_and_cleared_by_a_good_backward(lab, lab_page
         assert fragment in text, text
     # PyTorch's message stays in English, in the traceback and in the box's raw part
     assert "one of the variables needed for gradient computation" in lab.output_text(page, 1)
-    # a backward that works through the same leaf: nothing left to explain
-    lab.run_cell(page, 2)
-    page.wait_for_function(
-        """() => {
-            const box = document.querySelector('.jp-CodeCell .aw-error-box');
-            return box && box.hidden && !document.querySelector('.aw-graph g.node.aw-error');
-        }""",
-        timeout=30_000,
-    )
 
 
 def test_error_box_screenshot_dark(lab, lab_page):

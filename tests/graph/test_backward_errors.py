@@ -192,6 +192,8 @@ def test_error_clears_after_a_good_backward_and_ignores_other_graphs():
     _fail(other.backward)  # not this graph
     assert live.to_json()["error"]["node"] in live.to_json()["outputs"]
     assert calls == ["backward_error"]
+    (x * 5).sum().backward()  # another graph on the same leaf: still unexplained here
+    assert live.to_json()["error"]["kind"] == "non_scalar"
     y.sum().backward()
     assert "error" not in live.to_json()
 
