@@ -10,9 +10,12 @@ argument parser, and that parser, not each op, accepts:
 * ``out=`` on the module-level functions (``torch.exp(a, out=b)``).
 
 Our ops are plain Python functions with PyTorch's parameter names, so this
-module plays the parser's part once, for all of them: :func:`apply` wraps the
-functions that need it, and nothing else knows about these spellings. A wrapper
-does no work unless keywords are given.
+module plays the parser's part: :func:`apply` wraps the functions that need it
+(a wrapper does no work unless keywords are given, but it is one more Python
+frame per call). The ops a training loop calls on every step take the spellings
+as parameters of their own instead, so a plain call pays nothing: the unary
+table's ``torch.<op>`` has its own ``out=`` (``ops/pointwise.py``), and
+``sum``/``mean`` take ``axis=``/``keepdims=`` through :func:`numpy_dim`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,37 @@ import inspect
 NUMPY_SPELLINGS = {"axis": "dim", "keepdims": "keepdim"}
 # ``*size``-style parameters that PyTorch types as an int list (so also takes them by name).
 _INT_LISTS = {"size", "shape", "dims", "repeats"}
+
+
+class _Absent:
+    """The default of a native ``axis=``/``keepdims=`` parameter: not given."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+ABSENT = _Absent()
+
+
+def numpy_dim(name: str, dim, keepdim, axis, keepdims):
+    """``(dim, keepdim)`` once ``axis=``/``keepdims=`` (NumPy's names) are folded in.
+
+    For an op with native ``axis=ABSENT, keepdims=ABSENT`` parameters; called only
+    when one of them was given. A parameter named in both spellings is PyTorch's
+    "unexpected keyword argument" for the NumPy name (``dim``/``keepdim`` count as
+    given when they differ from their defaults, ``None`` and ``False``).
+    """
+    if axis is not ABSENT:
+        if dim is not None:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'axis'")
+        dim = axis
+    if keepdims is not ABSENT:
+        if keepdim is not False:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'keepdims'")
+        keepdim = keepdims
+    return dim, keepdim
 
 
 def _params(fn) -> dict:
@@ -67,7 +101,7 @@ def spelled(fn, *, out: bool = False):
     """
     params = _params(fn)
     kinds = [p.kind for p in params.values()]
-    aliases = {k: v for k, v in NUMPY_SPELLINGS.items() if v in params}
+    aliases = {k: v for k, v in NUMPY_SPELLINGS.items() if v in params and k not in params}
     var = [p.name for p in params.values() if p.kind is p.VAR_POSITIONAL and p.name in _INT_LISTS]
     if var:
         aliases[var[0]] = var[0]

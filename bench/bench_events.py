@@ -168,6 +168,9 @@ def main(argv=None) -> int:
     repeats = args.repeats or (15 if args.quick else 31)
     with tempfile.TemporaryDirectory() as tmp:
         n_sites = make_copies(Path(tmp))
+        from machine import describe  # bench/ is on sys.path when run as a script
+
+        print(describe(with_torch=False).replace("\n", "; "))
         print(f"no-emit build: {n_sites} 'events.listeners' checks compiled away")
         print(f"median over {procs} processes of the median of {repeats} runs; ratio vs no-emit")
         print(f"{'workload':<14} {'variant':<15} {'median ms':>10} {'ratio':>8}")

@@ -143,6 +143,9 @@ def main() -> None:
         ours = run("aw", workload, args.quick, args.threads)
         theirs = run("torch", workload, args.quick, args.threads)
         rows.append((workload, ours, theirs))
+    from machine import describe  # bench/ is on sys.path when run as a script
+
+    print(describe().replace("\n", "; "))
     print(f"threads: {args.threads} (torch.set_num_threads and BLAS/OpenMP env)\n")
     print(
         "| training step | autograd_widgets ms | PyTorch ms | ratio | "

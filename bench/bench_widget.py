@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
+from bench.machine import describe  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Lab, _ensure_frontend  # noqa: E402
 
 SIZES = (10, 100, 1000, 2000)
@@ -656,12 +657,13 @@ def report(res: dict[str, Any]) -> str:
         f"Python {res['python']}, {res['cpus']} CPUs.",
         "",
     ]
+    machine = [f"Machine: {res.get('machine', 'not recorded')}", ""]
     if "latency" in res:
-        lines += _report_latency(res)
+        lines += machine + _report_latency(res)
     if "bytes" in res:
-        lines += _report_bytes(res)
+        lines += machine + _report_bytes(res)
     if "training" in res:
-        lines += _report_training(res)
+        lines += machine + _report_training(res)
     return "\n".join(lines) + "\n"
 
 
@@ -828,6 +830,7 @@ def main() -> None:
         "jupyterlab": jupyterlab.__version__,
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
+        "machine": describe(with_torch=False).replace("\n", "; "),
     }
     # one BLAS thread in the kernel: on this 2-core machine, shared with the browser,
     # threaded BLAS made matmuls up to 10x slower (see bench_core.py --threads)

@@ -36,6 +36,28 @@ def simd_level() -> str:
     return platform.machine()
 
 
+def numpy_simd() -> str:
+    """The SIMD level numpy dispatches its kernels to (``NPY_DISABLE_CPU_FEATURES`` lowers it).
+
+    ``AVX-512`` when numpy's AVX512_SKX kernels are on (its float64 tanh/exp have SIMD code
+    only there), else ``AVX2``/``AVX``/... as found; the variable is named when set.
+    """
+    try:
+        try:
+            from numpy._core._multiarray_umath import __cpu_features__ as feats
+        except ImportError:  # numpy 1.x
+            from numpy.core._multiarray_umath import __cpu_features__ as feats
+    except ImportError:
+        return "unknown"
+    level = platform.machine()
+    for flag, name in (("AVX512_SKX", "AVX-512"), ("AVX2", "AVX2"), ("AVX", "AVX")):
+        if feats.get(flag):
+            level = name
+            break
+    off = os.environ.get("NPY_DISABLE_CPU_FEATURES")
+    return f"{level} (NPY_DISABLE_CPU_FEATURES={off})" if off else level
+
+
 def blas() -> str:
     """numpy's BLAS: library, version, the kernel it picked for this CPU, and its threads."""
     try:
@@ -70,10 +92,16 @@ def describe(with_torch: bool = True) -> str:
     try:
         import numpy as np
 
-        lines.append(f"numpy {np.__version__}, BLAS: {blas()}")
+        lines.append(f"numpy {np.__version__} (SIMD {numpy_simd()}), BLAS: {blas()}")
     except ImportError:
         lines.append("numpy not installed")
-    env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+    names = (
+        "OPENBLAS_CORETYPE",
+        "OPENBLAS_L2_SIZE",
+        "ATEN_CPU_CAPABILITY",
+        "MKL_ENABLE_INSTRUCTIONS",
+    )
+    env = {k: os.environ[k] for k in names if k in os.environ}
     if env:
         lines.append("set: " + ", ".join(f"{k}={v}" for k, v in env.items()))
     if not with_torch:

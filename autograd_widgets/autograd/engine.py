@@ -194,6 +194,7 @@ def run_backward(
 
             # Tensor hooks (register_hook / retain_grad on non-leaf outputs of this node).
             extra = node._extra
+            raw_grads = grads  # what arrived, before the hooks (node_executed reports both)
             if extra is not None:
                 grads = tuple(_run_pre_hooks(node, extra, list(grads)))
 
@@ -216,6 +217,8 @@ def run_backward(
             if run_it and (grads[0] is not None or any(g is not None for g in grads)):
                 if meta is not None:
                     grads = tuple(_materialize(node, grads))
+                # a leaf's .grad is added to in place: keep what it was for node_executed
+                before = _leaf_grad_before(node) if hears_exec else None
                 if _hooks_used:  # saved-tensor hooks: unpack in PyTorch's order, once
                     unpack_hooked(node, True)
                     try:
@@ -224,6 +227,7 @@ def run_backward(
                         unpack_hooked(node, False)
                 else:
                     outs = node.apply(grads)
+                raw_outs = outs
                 if extra is not None and "hooks" in extra:
                     for fn in tuple(extra["hooks"].values()):
                         new = fn(outs, grads)
@@ -240,6 +244,9 @@ def run_backward(
                         grad_outputs=grads,
                         grad_inputs=tuple(outs),
                         order=len(executed) - 1,
+                        grad_outputs_before_hooks=raw_grads,
+                        grad_inputs_before_hooks=tuple(raw_outs),
+                        leaf_grad_before=before,
                     )
             else:
                 outs = ()
@@ -345,6 +352,14 @@ def _reverse_topo(order_all, deps):
                 stack.append(nxt)
     out.reverse()
     return out
+
+
+def _leaf_grad_before(node):
+    """A copy of a leaf's ``.grad`` before its ``AccumulateGrad`` runs (None otherwise)."""
+    if type(node) is not AccumulateGrad:
+        return None
+    g = node.variable._grad
+    return None if g is None else np.array(g._data, copy=True)
 
 
 def _run_pre_hooks(node, extra, grads):

@@ -14,8 +14,12 @@ once the call returns: listeners must not keep them alive):
 ``op_no_grad``     name (the op's grad_fn name it would have had), output, inputs — an op that
                    ran while grad mode was off, or on inputs that need no grad
 ``backward_start`` roots (tuple of nodes), retain_graph, create_graph
-``node_executed``  node, grad_outputs (what flowed in), grad_inputs (what it produced), order
-``grad_accumulated`` tensor, grad
+``node_executed``  node, grad_outputs (what flowed in), grad_inputs (what it produced), order,
+                   grad_outputs_before_hooks / grad_inputs_before_hooks (the same before the
+                   tensor/pre hooks and the node's hooks ran: a hook that changed a gradient
+                   shows as a difference), leaf_grad_before (for an ``AccumulateGrad``: a
+                   numpy copy of the leaf's ``.grad`` before this pass added to it, or None)
+``grad_accumulated`` tensor, grad, incoming (what was added, after the leaf's hooks)
 ``backward_end``   roots, executed (list of nodes in execution order)
 ``version_bump``   tensor, version (and op, when the emitter knows it: ``"SGD.step()"``)
 ``grad_mode``      enabled

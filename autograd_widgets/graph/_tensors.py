@@ -127,17 +127,21 @@ def _stats(a: np.ndarray) -> dict | None:
     }
 
 
-def preview(a: np.ndarray) -> str:
-    """``tensor([...])`` exactly as the repr prints the values, with no suffixes."""
+def preview(a: np.ndarray, threshold: int = PREVIEW_THRESHOLD) -> str:
+    """``tensor([...])`` exactly as the repr prints the values, with no suffixes.
+
+    Summarised (``...``) above ``threshold`` elements, or the print options' own
+    threshold when that is lower.
+    """
     from .. import _printing
 
     opts = _printing._OPTS
     old = opts.threshold
-    opts.threshold = min(old, PREVIEW_THRESHOLD)
+    opts.threshold = min(old, threshold)
     try:
         return "tensor(" + _printing.tensor_str(a, indent=7) + ")"
     except Exception:  # noqa: BLE001 - a dtype the printer does not know
-        return "tensor(" + np.array2string(a, threshold=PREVIEW_THRESHOLD) + ")"
+        return "tensor(" + np.array2string(a, threshold=threshold) + ")"
     finally:
         opts.threshold = old
 

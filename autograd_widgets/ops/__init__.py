@@ -23,6 +23,7 @@ from . import (
 )
 from ._aminmax import *  # noqa: F403
 from ._cdist import *  # noqa: F403
+from ._core import METHODS
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
@@ -34,9 +35,6 @@ from .pointwise import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .selection import *  # noqa: F403
 from .shape import *  # noqa: F403
-
-# Tensor-only methods (PyTorch has no ``torch.view``, ``torch.expand``...): not in ``__all__``.
-from .shape import contiguous, expand, expand_as, repeat, reshape_as, view, view_as
 
 _make = Tensor._make
 
@@ -156,50 +154,30 @@ def _min(self, dim=None, keepdim=False, *, other=None):
     return reduction.min(self, dim, keepdim, other=other)
 
 
-# Methods whose Tensor name equals the function name.
-_SAME_NAME = """
-add sub mul div pow remainder fmod floor_divide neg abs exp exp2 expm1 log log2 log10 log1p sqrt
-rsqrt reciprocal sin cos tan asin acos atan sinh cosh tanh sigmoid relu sign floor ceil trunc frac
-erf square clamp clip clamp_min clamp_max maximum minimum fmax fmin lerp atan2 hypot eq ne lt le gt ge
-logical_and logical_or logical_xor logical_not bitwise_not isnan isinf isfinite nan_to_num allclose
-isclose equal sum mean prod amax amin argmax argmin all any var std logsumexp cumsum cumprod
-softmax log_softmax count_nonzero reshape view view_as reshape_as flatten unflatten clone contiguous
-t transpose swapaxes swapdims permute movedim moveaxis expand expand_as broadcast_to repeat tile
-unsqueeze squeeze flip fliplr flipud roll narrow chunk tensor_split unbind select gather
-take_along_dim scatter scatter_add index_select masked_fill masked_select nonzero argwhere index_add
-matmul mm bmm mv dot inner outer ger addmm float_power round greater greater_equal less
-less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit sort argsort true_divide
-divide multiply subtract aminmax asinh acosh atanh arcsinh arccosh arctanh erfc deg2rad rad2deg nansum
-nanmean
-""".split()
+# The op families, each declaring its ``torch.*`` functions (``__all__``), its Tensor methods
+# (``TENSOR_METHODS``) and in-place variants (``INPLACE_METHODS``). Nothing is found by
+# introspection, so helpers imported into a family stay private.
+_FAMILIES = (
+    pointwise,
+    reduction,
+    shape,
+    indexing,
+    linalg,
+    matrix,
+    selection,
+    composite,
+    _einsum,
+    _cdist,
+    _histogram,
+    _nan_reductions,
+    _aminmax,
+)
 
-for _name in _SAME_NAME:
-    _fn = globals().get(_name)
-    if _fn is None:
-        raise ImportError(f"op {_name} is missing")
-    setattr(Tensor, _name, _fn)
-
-
-def _tensor_other_method(name, fn):
-    """The method form of an op with no Scalar overload: the parser counts from ``other``."""
-
-    def method(self, other):
-        if not isinstance(other, Tensor):
-            raise TypeError(
-                f"{name}(): argument 'other' (position 1) must be Tensor, "
-                f"not {type(other).__name__}"
-            )
-        return fn(self, other)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = fn.__doc__
-    return method
-
-
-for _name in (
-    "maximum minimum fmax fmin atan2 hypot logical_and logical_or logical_xor logaddexp logaddexp2"
-).split():
-    setattr(Tensor, _name, _tensor_other_method(_name, globals()[_name]))
+# ``Tensor.<name>``: the family's function, or its method form where the two differ
+# (``METHODS``: no ``out=``, or a Tensor-only ``other``).
+for _mod in _FAMILIES:
+    for _name in getattr(_mod, "TENSOR_METHODS", ()):
+        setattr(Tensor, _name, METHODS.get(_name) or getattr(_mod, _name))
 
 Tensor.where = lambda self, condition, other: pointwise.where(condition, self, other)
 Tensor.max = _max
@@ -295,14 +273,10 @@ Tensor.__rxor__ = pointwise.bitwise_xor
 Tensor.__invert__ = pointwise._invert
 
 # In-place variants: ``x.add_(y)`` is ``add`` plus version/graph bookkeeping.
-_INPLACE = """
-add sub mul div pow clamp clip clamp_min clamp_max neg abs exp log sqrt sin cos tanh sigmoid relu
-floor ceil round trunc frac sign reciprocal rsqrt square remainder fmod lerp masked_fill scatter
-scatter_add index_add log1p expm1 exp2 log2 log10 tan atan asin acos sinh cosh erf nan_to_num
-asinh acosh atanh erfc deg2rad rad2deg
-""".split()
-for _name in _INPLACE:
-    setattr(Tensor, _name + "_", inplace._make_inplace(_name, globals()[_name]))
+for _mod in _FAMILIES:
+    for _name in getattr(_mod, "INPLACE_METHODS", ()):
+        _fn = METHODS.get(_name) or getattr(_mod, _name)
+        setattr(Tensor, _name + "_", inplace._make_inplace(_name, _fn))
 
 _C_TYPE = {
     "int64": "long int",
@@ -363,12 +337,6 @@ Tensor.unsqueeze_ = lambda self, dim: _inplace_view(self, shape.unsqueeze, dim)
 Tensor.squeeze_ = lambda self, dim=None: _inplace_view(self, shape.squeeze, dim)
 Tensor.transpose_ = lambda self, dim0, dim1: _inplace_view(self, shape.transpose, dim0, dim1)
 
-# Matrix structure, selection and composites (ops/matrix.py, selection.py, composite.py).
-for _name in """
-tril triu diagonal diag diag_embed trace inverse det kron cross topk kthvalue median nanmedian
-mode unique unique_consecutive bincount histc histogram heaviside repeat_interleave diff rot90 dist
-""".split():
-    setattr(Tensor, _name, globals()[_name])
 Tensor.tril_ = inplace._make_inplace("tril", matrix.tril)
 Tensor.triu_ = inplace._make_inplace("triu", matrix.triu)
 
@@ -424,21 +392,5 @@ def _module_inplace(name):
 _INPLACE_FUNCTIONS = [n for n in _INPLACE_FUNCTIONS if hasattr(Tensor, n)]
 globals().update({n: _module_inplace(n) for n in _INPLACE_FUNCTIONS})
 
-# The package namespace: each family's explicit ``__all__``, then the module-level in-place
-# spellings. Nothing is found by introspection, so helpers imported into a family stay private.
-_FAMILIES = (
-    pointwise,
-    reduction,
-    shape,
-    indexing,
-    linalg,
-    matrix,
-    selection,
-    composite,
-    _einsum,
-    _cdist,
-    _histogram,
-    _nan_reductions,
-    _aminmax,
-)
+# The package namespace: the families' ``__all__``, then the module-level in-place spellings.
 __all__ = sorted({name for mod in _FAMILIES for name in mod.__all__}) + _INPLACE_FUNCTIONS

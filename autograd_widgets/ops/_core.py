@@ -43,6 +43,10 @@ __all__ = [
     "write_out",
 ]
 
+# ``Tensor.<name>`` where it differs from ``torch.<name>`` (the method takes no ``out=``, or
+# only a Tensor ``other``). The families fill it; ops/__init__.py attaches it.
+METHODS: dict = {}
+
 wrap_dim = _wrap_dim
 
 
@@ -395,6 +399,11 @@ def check_result_cast(result_dtype, out_dtype) -> None:
             f"result type {scalar_type_name(result_dtype)} can't be cast to the desired "
             f"output type {scalar_type_name(out_dtype)}"
         )
+
+
+def same_grad(node, grad) -> Tensor:
+    """The derivative of an op whose output moves one-for-one with its input: ``grad``."""
+    return grad
 
 
 def zero_grad(node, grad) -> Tensor:

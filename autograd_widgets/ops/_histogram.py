@@ -220,3 +220,8 @@ def bincount(input, weights=None, minlength=0):
 
 
 __all__ = ["histogram", "histc", "bincount"]
+
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+bincount histc histogram
+""".split()

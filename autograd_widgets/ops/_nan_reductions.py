@@ -17,6 +17,11 @@ _make = Tensor._make
 
 __all__ = ["nansum", "nanmean"]
 
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+nansum nanmean
+""".split()
+
 
 def _nansum_backward(node, grad):
     x = node.saved("self")

@@ -33,6 +33,11 @@ __all__ = [
     "trapz",
 ]
 
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+repeat_interleave diff rot90 dist
+""".split()
+
 
 def meshgrid(*tensors, indexing=None):
     """``torch.meshgrid``; ``indexing`` defaults to ``"ij"`` (PyTorch warns when it is omitted)."""

@@ -32,6 +32,11 @@ __all__ = [
     "heaviside",
 ]
 
+# ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
+TENSOR_METHODS = """
+topk kthvalue median nanmedian mode unique unique_consecutive heaviside
+""".split()
+
 _TOPK = _return_type("topk")
 _KTHVALUE = _return_type("kthvalue")
 _MEDIAN = _return_type("median")

@@ -1,5 +1,7 @@
 // A failed backward() explained on the graph: the red mark on the node at fault and a
-// short box saying, in plain words, what went wrong and the usual fix.
+// short box saying, in plain words, what went wrong and the usual fix.  One of the
+// view's EXTENSIONS (view.js): the box sits under the toolbar, the marks are redrawn
+// each time the canvas reports a new drawing ("drawn").
 //
 // The kernel sends `graph.error` (docs/graph-schema.md, "error"): plain data about the
 // failure (kind, the node at fault, versions, the op that bumped one). This module turns
@@ -10,6 +12,7 @@
 // function of its parameters, code words (backward, retain_graph, requires_grad, ...)
 // stay as they are in every language. js/test/error_explain.test.js checks that every
 // language has every key of English.
+import { h, injectStyle } from "./dom.js";
 
 export const ERROR_TEXTS = {
   en: {
@@ -87,7 +90,8 @@ export const ERROR_TEXTS = {
     noGradTitle: "这个张量不需要梯度",
     noGradWhat:
       "它没有 grad_fn：计算它所用的张量都没有 requires_grad=True，或者它是在 torch.no_grad() 下算出的。没有可以反向追溯的计算图。",
-    noGradFix: "在计算输出之前，用 requires_grad=True 创建输入（或调用 x.requires_grad_()），并且不要在 torch.no_grad() 下计算它。",
+    noGradFix:
+      "在计算输出之前，用 requires_grad=True 创建输入（或调用 x.requires_grad_()），并且不要在 torch.no_grad() 下计算它。",
     gradShapeTitle: "传给 backward() 的梯度形状不对",
     gradShapeWhat: (g, shape) =>
       `梯度的形状是 [${g}]，而输出的形状是 [${shape}]：backward(gradient) 需要为输出的每个元素提供一个数。`,
@@ -135,7 +139,14 @@ export function explainError(error, graph, lang) {
   if (kind === "inplace") {
     title = tr(lang, "inplaceTitle");
     const saved = error.saved || [];
-    const parts = saved.map((s) => tr(lang, "savedWhat", s.index === null || s.index === undefined ? short(s.attr) : `${short(s.attr)}[${s.index}]`, shapeText(s.shape)));
+    const parts = saved.map((s) =>
+      tr(
+        lang,
+        "savedWhat",
+        s.index === null || s.index === undefined ? short(s.attr) : `${short(s.attr)}[${s.index}]`,
+        shapeText(s.shape),
+      ),
+    );
     what.push(tr(lang, "inplaceWhat", node, parts.join(", ")));
     for (const s of saved) {
       what.push(`${short(s.attr)}: ${tr(lang, "versions", s.saved_version, s.version)}`);
@@ -198,12 +209,7 @@ export function renderErrorBox(box, graph, lang, onGoTo) {
     delete box.dataset.kind;
     return;
   }
-  const el = (tag, cls, text) => {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  };
+  const el = (tag, cls, text) => h(tag, { class: cls || null, text });
   const head = el("div", "aw-error-head");
   head.append(el("strong", "aw-error-title", ex.title), el("span", "aw-error-when", ` · ${ex.heading}`));
   if (ex.node && onGoTo) {
@@ -254,3 +260,23 @@ export const ERROR_CSS = `
 .aw-graph svg g.node.aw-error > :is(path, polygon, ellipse) { stroke: #d32f2f; stroke-width: 4; }
 .aw-graph svg g.node.aw-error-rel > :is(path, polygon, ellipse) { stroke: #d32f2f; stroke-width: 2.5; stroke-dasharray: 5 3; }
 `;
+
+/**
+ * Add the explanation of a failed backward to a graph view (an extension of view.js).
+ * @param {object} ctx  the view's context (view/context.js)
+ * @param {object} parts  {toolbar, canvas, selection, ...} (view.js)
+ */
+export function attachErrorExplain(ctx, parts) {
+  injectStyle("aw-error-style", ERROR_CSS);
+  const box = h("div", { class: "aw-error-box", role: "alert", hidden: true });
+  const notices = parts.toolbar.notices || [];
+  (notices.length ? notices[notices.length - 1] : parts.toolbar.el).after(box);
+  const goTo = (id) => {
+    parts.selection.select(id);
+    parts.canvas.centerOn(id);
+  };
+  const update = () => renderErrorBox(box, ctx.graph, ctx.lang, goTo);
+  ctx.on("graph", update);
+  ctx.on("drawn", () => markError(parts.canvas.nodeElements(), ctx.graph));
+  update();
+}

@@ -1,7 +1,6 @@
 // Scoped CSS for .aw-graph, built on JupyterLab's theme variables (with
-// fallbacks for other hosts) so the dark theme just works.
-import { ERROR_CSS } from "./error_explain.js";
-
+// fallbacks for other hosts) so the dark theme just works.  view.js adds it to
+// the page once with dom.js's injectStyle.
 export const CSS = `
 .aw-graph {
   --aw-fg: var(--jp-ui-font-color1, #1a1a1a);
@@ -37,6 +36,13 @@ export const CSS = `
 .aw-search { width: 11em; }
 .aw-search-count, .aw-passes { color: var(--aw-fg2); font-size: 90%; }
 .aw-passes { margin-left: auto; }
+.aw-timeline { display: flex; flex: 1 0 100%; gap: 4px; align-items: center; }
+.aw-timeline[hidden] { display: none; }
+.aw-timeline .aw-tl-slider { flex: 1 1 8em; min-width: 6em; max-width: 24em; padding: 0; }
+.aw-timeline button.aw-on { border-color: var(--aw-accent); color: var(--aw-accent); }
+.aw-timeline button:disabled { opacity: 0.45; }
+.aw-tl-label, .aw-tl-dropped { color: var(--aw-fg2); font-size: 90%; }
+.aw-graph:not([data-timeline="live"]) .aw-tl-label { color: var(--aw-accent); font-weight: bold; }
 .aw-notice { padding: 3px 8px; background: var(--jp-warn-color3, #fff3cd); color: var(--jp-ui-font-color1, #5f4b00);
   border-bottom: 1px solid var(--aw-border); font-size: 90%; }
 .aw-body { display: flex; align-items: stretch; min-height: 120px; }
@@ -75,13 +81,4 @@ export const CSS = `
 .aw-graph svg.aw-has-sel g.node.aw-lit, .aw-graph svg.aw-has-sel g.edge.aw-lit { opacity: 1; }
 .aw-graph svg g.node.aw-sel > :is(path, polygon, ellipse) { stroke: var(--aw-accent); stroke-width: 3.5; }
 .aw-graph svg g.node.aw-match > :is(path, polygon, ellipse) { stroke: #f9a825; stroke-width: 3.5; }
-${ERROR_CSS}`;
-
-export function injectStyles(key) {
-  const id = `aw-graph-style-${key}`;
-  if (document.getElementById(id)) return;
-  const style = document.createElement("style");
-  style.id = id;
-  style.textContent = CSS;
-  document.head.appendChild(style);
-}
+`;

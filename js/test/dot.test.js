@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { escapeDot, showControls, formatShape, layoutBudget, nodeAttrs, nodeLabelLines, palette, summarizeRepr, toDot, visibleGraph } from "../src/dot.js";
+import {
+  escapeDot,
+  showControls,
+  formatShape,
+  layoutBudget,
+  nodeAttrs,
+  nodeLabelLines,
+  palette,
+  summarizeRepr,
+  toDot,
+  visibleGraph,
+} from "../src/dot.js";
 import { example } from "./fixtures.js";
 
 describe("escaping and formatting", () => {
@@ -12,7 +23,9 @@ describe("escaping and formatting", () => {
     expect(formatShape([])).toBe("()");
   });
   it("summarises tensor reprs on one line", () => {
-    expect(summarizeRepr("tensor([[4.5000, 4.5000],\n        [4.5000, 4.5000]])")).toBe("[[4.5000, 4.5000], [4.5000, 4.5000]]");
+    expect(summarizeRepr("tensor([[4.5000, 4.5000],\n        [4.5000, 4.5000]])")).toBe(
+      "[[4.5000, 4.5000], [4.5000, 4.5000]]",
+    );
     expect(summarizeRepr("tensor(3.)")).toBe("3.");
     expect(summarizeRepr("tensor([1, 2], dtype=torch.int32)")).toBe("[1, 2]");
     const long = summarizeRepr(`tensor([${"1., ".repeat(100)}1.])`, 20);
@@ -40,7 +53,12 @@ describe("labels", () => {
     expect(nodeLabelLines(g.nodes[3])).toEqual(["PowBackward0", "ran #3"]);
   });
   it("shows a leaf's name, shape and grad", () => {
-    expect(nodeLabelLines(g.nodes[4])).toEqual(["x (2, 2)", "AccumulateGrad", "grad [[1.5000, 1.5000], [1.5000, 1.5000]]", "ran #4"]);
+    expect(nodeLabelLines(g.nodes[4])).toEqual([
+      "x (2, 2)",
+      "AccumulateGrad",
+      "grad [[1.5000, 1.5000], [1.5000, 1.5000]]",
+      "ran #4",
+    ]);
   });
   it("adds values when asked", () => {
     expect(nodeLabelLines(g.nodes[0], { showValues: true })).toEqual(["out", "()", "3."]);
@@ -105,17 +123,18 @@ describe("toDot", () => {
     expect(dot).toContain('"a\\"b"');
     expect(edges).toEqual([]);
   });
-  it("handles 1,000 nodes quickly", () => {
+  // No timing here (tests never assert on speed: bench/bench_widget.py measures it);
+  // the check is that a 1,000-node graph comes out whole, one statement per node and edge.
+  it("writes every node and edge of a 1,000-node graph", () => {
     const nodes = [];
     const edgesIn = [];
     for (let i = 0; i < 1000; i++) {
       nodes.push({ id: `n${i}`, kind: i % 7 ? "backward" : "leaf", label: "AddBackward0", tensor: null });
       if (i) edgesIn.push({ source: `n${i}`, target: `n${Math.floor(i / 2)}`, kind: "next" });
     }
-    const t0 = performance.now();
-    const { dot } = toDot({ nodes, edges: edgesIn });
-    expect(performance.now() - t0).toBeLessThan(200);
+    const { dot, nodeIds } = toDot({ nodes, edges: edgesIn });
     expect(dot.split("->").length - 1).toBe(999);
+    expect(nodeIds.length).toBe(1000);
   });
 });
 
@@ -127,7 +146,11 @@ describe("layout budget for big graphs", () => {
       { id: "x", kind: "leaf", label: "AccumulateGrad" },
       { id: "w", kind: "leaf", label: "AccumulateGrad" },
     ];
-    const ops = [["MulBackward0", "w"], ["TanhBackward0", null], ["AddBackward0", "x"]];
+    const ops = [
+      ["MulBackward0", "w"],
+      ["TanhBackward0", null],
+      ["AddBackward0", "x"],
+    ];
     const edges = [];
     let prev = "x";
     while (nodes.length < n) {
@@ -152,7 +175,7 @@ describe("layout budget for big graphs", () => {
     const big = toDot(shared(min));
     expect(big.budget.concentrate).toBe("true");
     const graphLine = big.dot.split("\n")[1];
-    expect(graphLine).toContain("nslimit=2, nslimit1=2, mclimit=0.1, concentrate=\"true\"");
+    expect(graphLine).toContain('nslimit=2, nslimit1=2, mclimit=0.1, concentrate="true"');
     expect(toDot(shared(min), { layoutBudget: false }).dot).not.toContain("nslimit");
   });
   it("counts the drawn nodes: hidden saved tensors do not count", () => {

@@ -36,7 +36,8 @@ describe("error texts", () => {
     expect(Object.keys(ERROR_TEXTS).sort()).toEqual([...LANGUAGES].sort());
     for (const lang of LANGUAGES) {
       expect(Object.keys(ERROR_TEXTS[lang]).sort()).toEqual(Object.keys(ERROR_TEXTS.en).sort());
-      for (const [key, msg] of Object.entries(ERROR_TEXTS.en)) expect(typeof ERROR_TEXTS[lang][key], key).toBe(typeof msg);
+      for (const [key, msg] of Object.entries(ERROR_TEXTS.en))
+        expect(typeof ERROR_TEXTS[lang][key], key).toBe(typeof msg);
     }
     for (const [key, msg] of Object.entries(ERROR_TEXTS.zh)) {
       const text = typeof msg === "function" ? msg("X", "Y", 3) : msg;

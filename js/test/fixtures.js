@@ -14,7 +14,15 @@ const t = (shape, value, extra = {}) => ({
   version: 0,
   ...extra,
 });
-const base = { no_grad: false, executed_order: null, saved: [], expr: null, more_count: null, name: null, tensor: null };
+const base = {
+  no_grad: false,
+  executed_order: null,
+  saved: [],
+  expr: null,
+  more_count: null,
+  name: null,
+  tensor: null,
+};
 
 export function example() {
   return {
@@ -43,7 +51,14 @@ export function example() {
           grad: "tensor([[1.5000, 1.5000],\n        [1.5000, 1.5000]])",
         }),
       },
-      { ...base, id: "n5", kind: "saved", label: "self", name: null, tensor: t([2, 2], "tensor([[1., 1.],\n        [1., 1.]])") },
+      {
+        ...base,
+        id: "n5",
+        kind: "saved",
+        label: "self",
+        name: null,
+        tensor: t([2, 2], "tensor([[1., 1.],\n        [1., 1.]])"),
+      },
     ],
     edges: [
       { source: "n1", target: "n0", kind: "output" },

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ancestors, applyPatch, descendants, indexGraph, layoutMessage, nodeDetails, searchNodes, tooltipText } from "../src/graph_logic.js";
+import {
+  ancestors,
+  applyPatch,
+  descendants,
+  indexGraph,
+  layoutMessage,
+  nodeDetails,
+  searchNodes,
+  tooltipText,
+} from "../src/graph_logic.js";
 import { example } from "./fixtures.js";
 
 describe("reachability", () => {
@@ -51,7 +60,10 @@ describe("patches", () => {
     const g = example();
     const p = applyPatch(g, {
       set: { backward_passes: 2 },
-      upsert: [{ ...g.nodes[4], tensor: { ...g.nodes[4].tensor, grad: "tensor(9.)" } }, { id: "n9", kind: "backward", label: "AddBackward0" }],
+      upsert: [
+        { ...g.nodes[4], tensor: { ...g.nodes[4].tensor, grad: "tensor(9.)" } },
+        { id: "n9", kind: "backward", label: "AddBackward0" },
+      ],
       remove: ["n5"],
       order: ["n9", "n0", "n1", "n2", "n3", "n4"],
       edges: [{ source: "n9", target: "n0", kind: "next" }],

@@ -41,7 +41,12 @@ describe("svg allow-list", () => {
     for (const name of ["svg", "g", "title", "polygon", "path", "ellipse", "text", "polyline"]) {
       expect(allowedElement(name, SVG_NS)).toBe(true);
     }
-    for (const [name, value] of [["points", "1,2 3,4"], ["fill", "#add8e6"], ["transform", "scale(1 1) rotate(0)"], ["xml:space", "preserve"]]) {
+    for (const [name, value] of [
+      ["points", "1,2 3,4"],
+      ["fill", "#add8e6"],
+      ["transform", "scale(1 1) rotate(0)"],
+      ["xml:space", "preserve"],
+    ]) {
       expect(allowedAttribute(name, value)).toBe(true);
     }
   });
@@ -69,7 +74,9 @@ describe("svg allow-list", () => {
       el("a", { "xlink:href": "javascript:alert(1)" }, [el("text", {}, [text("link")])]),
       comment("a comment"),
     ]);
-    const root = el("svg", { viewBox: "0 0 10 10", onload: "alert(1)", xmlns: SVG_NS }, [el("g", { id: "graph0" }, [nested])]);
+    const root = el("svg", { viewBox: "0 0 10 10", onload: "alert(1)", xmlns: SVG_NS }, [
+      el("g", { id: "graph0" }, [nested]),
+    ]);
     const removed = sanitizeTree(root);
     expect(tags(root)).toEqual(["svg", "g", "g", "title", "text"]);
     expect(attrNames(root).sort()).toEqual(["class", "id", "viewBox", "x", "y"]);
@@ -86,7 +93,10 @@ describe("parseSvg", () => {
         return doc;
       }
     };
-  const docOf = (root, error) => ({ documentElement: root, getElementsByTagName: (n) => (n === "parsererror" && error ? [error] : []) });
+  const docOf = (root, error) => ({
+    documentElement: root,
+    getElementsByTagName: (n) => (n === "parsererror" && error ? [error] : []),
+  });
 
   it("parses as XML and sanitizes", () => {
     const calls = [];
@@ -100,7 +110,11 @@ describe("parseSvg", () => {
 
   it("refuses invalid XML and a root that is not svg", () => {
     const error = { textContent: "error on line 1 at column 5: PCDATA invalid Char value 1\nmore" };
-    expect(() => parseSvg("x", parserOf(docOf(el("svg"), error), []))).toThrow(/not valid: error on line 1 .*Char value 1$/);
-    expect(() => parseSvg("x", parserOf(docOf(el("html", {}, [], "http://www.w3.org/1999/xhtml")), []))).toThrow(/no <svg> root/);
+    expect(() => parseSvg("x", parserOf(docOf(el("svg"), error), []))).toThrow(
+      /not valid: error on line 1 .*Char value 1$/,
+    );
+    expect(() => parseSvg("x", parserOf(docOf(el("html", {}, [], "http://www.w3.org/1999/xhtml")), []))).toThrow(
+      /no <svg> root/,
+    );
   });
 });
