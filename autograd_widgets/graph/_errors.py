@@ -66,22 +66,20 @@ class ErrorWatch:
         self.error: dict | None = None  # the backward_error payload, objects held weakly
         self._bumps: dict = {}  # id(counter) -> (counter, [_Bump])
         self._no_grad_op = None  # (name, id(first input)) of the last op run without a node
-        self._subs: list = []
+        self._sub = None
         self.listen()
 
     def listen(self) -> None:
-        if not self._subs:
-            self._subs = [
-                subscribe(self._on_error, ("backward_error",)),
-                subscribe(self._on_end, ("backward_end",)),
-                subscribe(self._on_bump, ("version_bump",)),
-                subscribe(self._on_no_grad, ("op_no_grad",)),
-            ]
+        if self._sub is None:  # one listener for the four kinds
+            self._sub = subscribe(self._on_event, tuple(self._handlers))
 
     def close(self) -> None:
-        for s in self._subs:
-            s.unsubscribe()
-        self._subs = []
+        if self._sub is not None:
+            self._sub.unsubscribe()
+            self._sub = None
+
+    def _on_event(self, kind: str, p: dict) -> None:
+        self._handlers[kind](self, kind, p)
 
     # -- events -------------------------------------------------------------------------
     def _on_no_grad(self, kind: str, p: dict) -> None:
@@ -224,3 +222,10 @@ class ErrorWatch:
         if saved:
             out["saved"] = saved
         data["error"] = out
+
+    _handlers = {
+        "backward_error": _on_error,
+        "backward_end": _on_end,
+        "version_bump": _on_bump,
+        "op_no_grad": _on_no_grad,
+    }
