@@ -293,6 +293,8 @@ def test_tutorial_run_all_in_jupyterlab(tutorial_lab, page, lang, stem):
         assert "AbsBackward0" in ghosts and "MaxBackward1" in ghosts, ghosts
     if stem == "02_graph_anatomy":
         _check_step_through(page)
+    if stem == "06_debugging_gradients":
+        _check_errors_marked(page, lang)
 
 
 def _check_step_through(page) -> None:
@@ -307,3 +309,24 @@ def _check_step_through(page) -> None:
     assert labels == ["[2, 2]", "[2, 2]"], labels
     info = stepper.locator(".aw-step-info").inner_text()
     assert "PowBackward0" in info and "0.7500" in info and "0.2500" in info, info
+
+
+def _check_errors_marked(page, lang: str) -> None:
+    """Tutorial 06, section 4: each failed backward is marked on the graph drawn before it,
+    where the text says (the in-place error on SigmoidBackward0, bumped by ``s.mul_(2)``)."""
+    page.wait_for_function(
+        "() => document.querySelectorAll('.aw-graph g.node.aw-error').length >= 3",
+        timeout=60_000,
+    )
+    boxes = page.locator(".aw-graph .aw-error-box:not([hidden])")
+    kinds = [boxes.nth(i).get_attribute("data-kind") for i in range(boxes.count())]
+    assert kinds == ["inplace", "non_scalar", "freed"], kinds
+    marked = page.eval_on_selector_all(
+        ".aw-graph g.node.aw-error", "els => els.map(e => e.textContent)"
+    )
+    assert len(marked) == 3, marked
+    assert "SigmoidBackward0" in marked[0] and "MulBackward0" in marked[2], marked
+    inplace = boxes.nth(0).inner_text()
+    assert "MulBackward0" in inplace and "`s.mul_(2)`" in inplace, inplace
+    said = "为反向传播保存的张量被原地修改了" if lang == "zh" else "changed in place"
+    assert said in inplace, inplace

@@ -3,7 +3,7 @@
 An :class:`ErrorWatch` belongs to one :class:`~autograd_widgets.graph.LiveGraph`.
 It hears ``backward_error`` (what failed, classified by ``autograd/_failure.py``),
 and keeps it when the node or tensor at fault belongs to its graph, until a
-backward pass runs through the graph again. To say which op bumped a saved
+backward pass runs through the graph's nodes again. To say which op bumped a saved
 tensor's version it also hears ``version_bump`` (and ``op_no_grad``, to name an
 in-place op that ran without building a node) and keeps, per version counter,
 the last few bumps with the user's source line behind each.
@@ -38,9 +38,11 @@ def _wref(obj):
 
 
 def _cell() -> int | None:
-    """The execution count of the IPython cell running now."""
+    """The execution count (``In [n]``) of the IPython cell running now."""
     ip = ipython_shell()
-    return getattr(ip, "execution_count", None) if ip is not None else None
+    n = getattr(ip, "execution_count", None) if ip is not None else None
+    # IPython counts the cell before running it: the one running is the count minus one
+    return n - 1 if isinstance(n, int) and n > 1 else None
 
 
 class _Bump:
@@ -64,22 +66,20 @@ class ErrorWatch:
         self.error: dict | None = None  # the backward_error payload, objects held weakly
         self._bumps: dict = {}  # id(counter) -> (counter, [_Bump])
         self._no_grad_op = None  # (name, id(first input)) of the last op run without a node
-        self._subs: list = []
+        self._sub = None
         self.listen()
 
     def listen(self) -> None:
-        if not self._subs:
-            self._subs = [
-                subscribe(self._on_error, ("backward_error",)),
-                subscribe(self._on_end, ("backward_end",)),
-                subscribe(self._on_bump, ("version_bump",)),
-                subscribe(self._on_no_grad, ("op_no_grad",)),
-            ]
+        if self._sub is None:  # one listener for the four kinds
+            self._sub = subscribe(self._on_event, tuple(self._handlers))
 
     def close(self) -> None:
-        for s in self._subs:
-            s.unsubscribe()
-        self._subs = []
+        if self._sub is not None:
+            self._sub.unsubscribe()
+            self._sub = None
+
+    def _on_event(self, kind: str, p: dict) -> None:
+        self._handlers[kind](self, kind, p)
 
     # -- events -------------------------------------------------------------------------
     def _on_no_grad(self, kind: str, p: dict) -> None:
@@ -115,9 +115,11 @@ class ErrorWatch:
     def _on_end(self, kind: str, p: dict) -> None:
         if self.error is None:
             return
+        # a backward through the graph's own nodes went well: nothing left to explain
+        # (not one that only shares a leaf: another graph's success fixes nothing here)
         contains = self.live._contains_node
-        if any(contains(n) for n in p["executed"]):
-            self.error = None  # a backward through the graph went well: nothing to explain
+        if any(type(n).__name__ != "AccumulateGrad" and contains(n) for n in p["executed"]):
+            self.error = None
             self.live._changed("backward_end")
 
     def _on_error(self, kind: str, p: dict) -> None:
@@ -220,3 +222,10 @@ class ErrorWatch:
         if saved:
             out["saved"] = saved
         data["error"] = out
+
+    _handlers = {
+        "backward_error": _on_error,
+        "backward_end": _on_end,
+        "version_bump": _on_bump,
+        "op_no_grad": _on_no_grad,
+    }

@@ -130,6 +130,9 @@ class Recording:
         elif kind == "backward_end":
             self._in_backward = max(0, self._in_backward - 1)
             self.book.on_backward_end(p["executed"])
+        elif kind == "backward_error" and "node" in p:
+            # it failed while running a node, after backward_start: no backward_end follows
+            self._in_backward = max(0, self._in_backward - 1)
 
     def _ghost_for(self, t):
         hit = self._ghost_of.get(id(t))

@@ -6,6 +6,7 @@
 // ("graph", "height", "drawn", "select").  Loaded once per page (see
 // graph_widget.js) and called for every view of every GraphWidget.
 import { h, injectStyle } from "./dom.js";
+import { attachErrorExplain } from "./error_explain.js";
 import { layoutMessage } from "./graph_logic.js";
 import { attachStepper } from "./stepper.js";
 import { CSS } from "./styles.js";
@@ -26,7 +27,7 @@ import { attachTimeline } from "./view/timeline.js";
  * body.append), listens through ctx (ctx.on, ctx.listen, ctx.onModel: removed with the
  * view) and may return a cleanup function.  To add one, import it and list it here.
  */
-const EXTENSIONS = [attachTimeline, attachStepper];
+const EXTENSIONS = [attachTimeline, attachStepper, attachErrorExplain];
 
 /**
  * Render one view.

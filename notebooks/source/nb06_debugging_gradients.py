@@ -374,7 +374,91 @@ CELLS = [
     ),
     md(
         """
-        ## 4. A gradient health check
+        ## 4. Reading an error on the graph
+
+        A widget that already shows the graph explains a `backward()` that fails
+        through it: the node at fault gets a **red outline**, and a box above the
+        drawing says in plain words what went wrong and the usual fix. PyTorch's
+        message is not changed: it is in the traceback as always (here printed by the
+        `except`), and the box keeps it under "PyTorch's message". So draw first, then
+        call `backward()`: the widget explains only what happens while it is on screen.
+
+        Here is the in-place error of section 2 again. `sigmoid` saves its output `s`;
+        `s.mul_(2)` changes it before `backward()` runs.
+        """,
+        """
+        ## 4. 在计算图上读懂报错
+
+        如果控件已经画出了计算图，那么穿过这张图的 `backward()` 一旦失败，控件就会解释原因：出错的节点被**红色边框**标出，
+        图上方的说明框用平实的语言说清楚哪里出了错，以及通常的解决办法。PyTorch 的报错信息不会被改动：它照常出现在 traceback 里
+        （这里由 `except` 打印出来），说明框里也在“PyTorch 的报错信息”下原样保留。所以要先画图，再调用 `backward()`：
+        控件只能解释它显示之后发生的事情。
+
+        下面再来看一次第 2 节的原地操作错误。`sigmoid` 保存了自己的输出 `s`，而 `s.mul_(2)` 在 `backward()` 之前改动了它。
+        """,
+    ),
+    code(
+        """
+        a = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+        s = a.sigmoid()
+        total = s.sum()
+        graph = torch.draw(total)
+        display(graph)  # on screen before the error, so it can explain it
+        s.mul_(2)
+        try:
+            total.backward()
+        except RuntimeError as err:
+            print("RuntimeError:", err)
+        """
+    ),
+    md(
+        """
+        Read the box from the top. The node outlined in red, `SigmoidBackward0`, is the
+        one whose backward formula could not run. It saved its `result` (shape `[3]`)
+        at version 0, and the tensor is now at version 1. The line below names the op
+        that bumped the version, `MulBackward0` from `s.mul_(2)` in this cell: the same
+        facts as PyTorch's message, placed on the graph. The usual fix follows.
+
+        The other errors are marked the same way. For a non-scalar output or a
+        `gradient` of the wrong shape, the red outline is on the output box; for a
+        second `backward()` through a freed graph, on the first node that needed a
+        freed saved tensor; under `detect_anomaly()`, on the node that produced the NaN.
+        """,
+        """
+        从上往下读这个说明框。红框标出的节点 `SigmoidBackward0` 就是反向公式无法运行的那个节点。它在版本 0 时保存了自己的
+        `result`（形状 `[3]`），而这个张量现在是版本 1。下面一行点出了让版本加一的运算：来自本单元格 `s.mul_(2)` 的
+        `MulBackward0`。这些正是 PyTorch 报错信息里的内容，只是标在了计算图上。最后是通常的解决办法。
+
+        其他错误也用同样的方式标出：输出不是标量，或者传入的 `gradient` 形状不对时，红框标在输出框上；对已释放的计算图第二次调用
+        `backward()` 时，红框标在第一个需要已释放张量的节点上；在 `detect_anomaly()` 下，红框标在产生 NaN 的节点上。
+        """,
+    ),
+    code(
+        """
+        y = a * 2  # three numbers, not one
+        graph = torch.draw(y)
+        display(graph)
+        try:
+            y.backward()
+        except RuntimeError as err:
+            print("RuntimeError:", err)
+        """
+    ),
+    code(
+        """
+        z = (a.exp() * a).sum()
+        graph = torch.draw(z)
+        display(graph)
+        z.backward()
+        try:
+            z.backward()  # the first call freed the saved tensors
+        except RuntimeError as err:
+            print("RuntimeError:", err)
+        """
+    ),
+    md(
+        """
+        ## 5. A gradient health check
 
         After `backward()`, one loop over `named_parameters()` catches most problems
         at once: parameters with no gradient (not connected to the loss), NaN or
@@ -382,7 +466,7 @@ CELLS = [
         layer that `forward` never uses, a typical leftover after refactoring.
         """,
         """
-        ## 4. 梯度体检
+        ## 5. 梯度体检
 
         调用 `backward()` 之后，对 `named_parameters()` 过一遍循环，就能一次发现大多数问题：
         没有梯度的参数（与损失不连通）、NaN 或无穷大的梯度，以及范数小得或大得可疑的梯度。

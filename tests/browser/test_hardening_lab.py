@@ -99,7 +99,8 @@ def test_rerunning_a_draw_cell_closes_the_old_widget_and_a_hidden_one_pauses(lab
         graphs_in(lab, page, 1).locator("svg").wait_for()
     lab.run_cell(page, 2)
     listeners, paused, subscribed = lab.output_text(page, 2).split()
-    assert (listeners, paused, subscribed) == ("4", "False", "True")  # one live widget
+    # one live widget: its LiveGraph (4 kinds), backward steps (1), errors explained (1)
+    assert (listeners, paused, subscribed) == ("6", "False", "True")
     # clear the draw cell's output: its last view goes away, and the widget pauses
     lab.cell(page, 1).locator(".jp-InputArea-editor").click()
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-cell-output')")

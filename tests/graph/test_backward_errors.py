@@ -192,6 +192,8 @@ def test_error_clears_after_a_good_backward_and_ignores_other_graphs():
     _fail(other.backward)  # not this graph
     assert live.to_json()["error"]["node"] in live.to_json()["outputs"]
     assert calls == ["backward_error"]
+    (x * 5).sum().backward()  # another graph on the same leaf: still unexplained here
+    assert live.to_json()["error"]["kind"] == "non_scalar"
     y.sum().backward()
     assert "error" not in live.to_json()
 
@@ -246,3 +248,32 @@ def test_a_broken_classifier_never_hides_the_users_error(monkeypatch):
         exc = _fail(y.backward)
     assert str(exc) == "grad can be implicitly created only for scalar outputs"
     assert "error" not in live.to_json()
+
+
+def test_a_recording_hears_ops_again_after_a_failed_backward():
+    from autograd_widgets.graph import record
+
+    x = aw.ones(3, requires_grad=True)
+    with record() as rec:
+        y = (x.exp() * x).sum()
+        y.backward()
+        _fail(y.backward)  # fails inside the loop: no backward_end
+        with aw.no_grad():
+            z = x * 2  # noqa: F841 - the ghost's output must live
+        assert [g.name for g in rec.ghosts()] == ["MulBackward0"]
+
+
+def test_recorded_cell_marks_the_output_computed_under_no_grad():
+    from autograd_widgets.graph import record
+
+    x = aw.ones(3, requires_grad=True)
+    with record() as rec:
+        live = LiveGraph(recording=rec, follow=False, namespace=None)
+        with aw.no_grad():
+            y = (x * 2).sum()
+        _fail(y.backward)
+    m = live.to_json()
+    err = m["error"]
+    assert err["kind"] == "no_grad" and _kind(m, err["node"]) == "tensor"
+    ghosts = [n["label"] for n in m["nodes"] if n.get("no_grad") and n["kind"] == "backward"]
+    assert ghosts == ["SumBackward0", "MulBackward0"]  # why: drawn faded next to the mark
