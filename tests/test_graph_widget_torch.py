@@ -38,7 +38,7 @@ def test_draw_on_torch_follows_backward_without_refresh(comms):  # noqa: F811
     w = aw.draw(out, names={"x": x, "out": out})
     assert w.subscribed and len(mode_stack()) == 1
     handles = hook_handles(w)
-    assert len(handles) == 5
+    assert len(handles) == 4  # 3 nodes, and the leaf for its AccumulateGrad
     out.backward()
     w._throttle.flush()  # what the kernel's event loop does 0.1 s later; no refresh()
     leaf = next(n for n in w.graph["nodes"] if n["kind"] == "leaf")
@@ -103,5 +103,7 @@ def test_a_live_widget_over_a_training_loop_keeps_memory_flat(comms):  # noqa: F
     assert w.graph["backward_passes"] >= 1100
     leaves = [n for n in w.graph["nodes"] if n["kind"] == "leaf"]
     assert len(leaves) == 4 and all(n["tensor"]["grad"] is not None for n in leaves)
+    handles = hook_handles(w)
+    assert len(handles) == 6 + 4  # the drawn loss's 6 nodes and 4 parameters, however many steps
     w.close()
-    assert mode_stack() == []
+    assert removed(handles) and mode_stack() == [] and _torch_live._listeners == []

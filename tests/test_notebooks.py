@@ -105,8 +105,9 @@ def test_there_are_six_tutorials_in_each_language():
 @pytest.mark.parametrize(("lang", "stem"), list(_params()))
 def test_notebook_runs(lang, stem, tmp_path, kernel_dirs):
     seconds = execute(_read(lang, stem), tmp_path, [ROOT], kernel_dirs)
-    print(f"{lang}/{stem}: {seconds:.1f} s")
-    assert seconds < TIME_LIMIT_S, f"{lang}/{stem} took {seconds:.1f} s"
+    # reported, not asserted (tests never assert on timings); each cell has a hard
+    # timeout of 2 x TIME_LIMIT_S, so a hang still fails
+    print(f"{lang}/{stem}: {seconds:.1f} s (budget {TIME_LIMIT_S:.0f} s)")
 
 
 @pytest.mark.slow

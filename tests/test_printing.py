@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -492,15 +491,27 @@ def test_known_strings():
 
 
 @pytest.mark.parametrize("shape", [(1000, 1000), (3_000_000,), (100, 100, 100)], ids=str)
-def test_large_tensor_repr_is_fast(shape):
-    """Summarising happens before formatting: only the edges are ever written."""
+def test_large_tensor_repr_formats_only_the_edges(shape, monkeypatch):
+    """Summarising happens before formatting: only the edges are ever written.
+
+    Checked by what reaches the formatter (at most 2 x edgeitems per dimension),
+    not by a timing: tests never assert on speed.
+    """
+    from autograd_widgets import _printing
+
+    seen = []
+    summarize = _printing._summarize
+
+    def spy(a, edge):
+        small, cut = summarize(a, edge)
+        seen.append(small.size)
+        return small, cut
+
+    monkeypatch.setattr(_printing, "_summarize", spy)
     array = np.random.default_rng(0).random(shape, dtype=np.float32)
-    tensor_repr(array)  # warm up
-    start = time.perf_counter()
     text = tensor_repr(array)
-    elapsed = time.perf_counter() - start
     assert "..." in text
-    assert elapsed < 0.25, f"repr of {shape} took {elapsed:.3f}s"
+    assert seen and max(seen) <= 6 ** len(shape)
 
 
 # ---------------------------------------------------------------------------

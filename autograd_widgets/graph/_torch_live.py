@@ -20,9 +20,10 @@ that :class:`~autograd_widgets.graph.live.LiveGraph` already handles:
   and popped when the last one closes: new ops on a drawn tensor
   (``node_created``), in-place ops (``version_bump``) and ``t.grad = ...``
   (``grad_set``).  It calls each function unchanged and returns its result.  It
-  costs a Python call per torch op; with ``follow=False`` a graph uses the hooks
-  alone (backward passes and new gradients; ``zero_grad()`` and an optimizer's
-  step show at the next backward).
+  costs a Python call per torch op, so it pauses during a loop that does not grow
+  the drawn graph (a training loop) until the cell ends (:mod:`._torch_mode`);
+  with ``follow=False`` a graph uses the hooks alone (backward passes and new
+  gradients; ``zero_grad()`` and an optimizer's step show at the next backward).
 
 Saved tensors freed by ``backward()`` need no hook: PyTorch raises when a freed
 ``_saved_*`` attribute is read, and the next build shows it as freed.
@@ -36,6 +37,7 @@ from __future__ import annotations
 import weakref
 
 from . import _tensors as T
+from . import _torch_mode
 
 
 def is_torch_tensor(obj) -> bool:
@@ -50,147 +52,12 @@ def _torch():
     return torch
 
 
-# -- the one function mode shared by every live torch graph ---------------------------------
-
-_listeners: list = []  # weak references to the TorchSource objects that listen
-_mode = None  # the pushed mode, or None
-
-
-def _mode_class():
-    from torch.overrides import TorchFunctionMode
-
-    class _LiveMode(TorchFunctionMode):
-        """Calls every torch function unchanged, then tells the live graphs what it did."""
-
-        def __torch_function__(self, func, types, args=(), kwargs=None):
-            result = func(*args, **(kwargs or {}))
-            if _listeners and getattr(func, "__name__", None) != "__get__":
-                _announce(func, args, result)
-            return result
-
-    return _LiveMode
-
-
-_GRAD = None  # the ``torch.Tensor.grad`` descriptor, set on first use
-
-
-class _NoTensor:
-    """Stands for torch.Tensor until torch is imported: isinstance is always False."""
-
-
-_TENSOR: type = _NoTensor  # torch.Tensor, set on first use (isinstance on the hot path)
-
-
-def _inputs(args) -> list:
-    """The tensors among ``args`` (one level into lists and tuples: ``cat``, ``stack``)."""
-    out = []
-    for a in args:
-        if isinstance(a, (list, tuple)):
-            out.extend(x for x in a if isinstance(x, _TENSOR))
-        elif isinstance(a, _TENSOR):
-            out.append(a)
-    return out
-
-
-def _announce(func, args, result) -> None:
-    """Turn one torch call into the events a live graph handles."""
-    name = getattr(func, "__name__", "")
-    if name == "__set__":
-        # ``t.grad = g`` reaches the mode as the descriptor's bound __set__ (a new
-        # method-wrapper each time: compared by the descriptor it is bound to)
-        if getattr(func, "__self__", None) is not _GRAD:
-            return
-        if args:
-            payload = {"tensor": args[0], "grad": args[1] if len(args) > 1 else None}
-            _each("_on_grad_set", "grad_set", payload)
-        return
-    outs = result if isinstance(result, (list, tuple)) else (result,)
-    inputs = None
-    for out in outs:
-        if isinstance(out, _TENSOR) and out.grad_fn is not None:
-            inputs = _inputs(args) if inputs is None else inputs
-            _each(
-                "_on_created",
-                "node_created",
-                {"node": out.grad_fn, "output": out, "inputs": inputs},
-            )
-    if name.endswith("_") and not name.endswith("__") and args:
-        # an in-place op (add_, zero_, an optimizer's step): the mutated tensor(s) changed
-        first = args[0]
-        for t in first if isinstance(first, (list, tuple)) else (first,):
-            if isinstance(t, _TENSOR):
-                _each("_on_version_bump", "version_bump", {"tensor": t})
-
-
-def _each(handler: str, kind: str, payload: dict) -> None:
-    for r in list(_listeners):
-        src = r()
-        if src is not None:
-            src.forward(handler, kind, payload)
-
-
-def _start_mode() -> None:
-    global _mode, _GRAD, _TENSOR
-    if _mode is not None:
-        return
-    _TENSOR = _torch().Tensor
-    _GRAD = _TENSOR.grad
-    _mode = _mode_class()()
-    _mode.__enter__()
-
-
-def _stop_mode() -> None:
-    """Pop the mode when no graph listens, if it is on top of the stack.
-
-    While a torch function runs through the mode (a graph closing because its
-    tensors died, noticed during an op), PyTorch has taken the mode off the stack
-    and puts it back afterwards; a mode pushed by the user after ours stays above
-    it.  Either way ours is left inert (no listeners: it only calls the function)
-    and popped by :func:`release_idle_mode`, which the notebook runs after each
-    cell, or by the next graph that starts or stops listening.
-    """
-    _stop_mode_now()
-    if _mode is not None and not _listeners:
-        _after_cell(release_idle_mode)
-
-
-def release_idle_mode() -> bool:
-    """Pop the function mode if no live torch graph listens; True when none is left."""
-    _stop_mode_now()
-    return _mode is None
-
-
-def _stop_mode_now() -> None:
-    global _mode
-    if _mode is None or _listeners:
-        return
-    from torch.overrides import _get_current_function_mode_stack
-
-    stack = _get_current_function_mode_stack()
-    if stack and stack[-1] is _mode:
-        _mode.__exit__(None, None, None)
-        _mode = None
-
-
-def _after_cell(fn) -> None:
-    """Run ``fn`` once after the running notebook cell, when IPython runs one."""
-    import sys
-
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None:
-        return
-
-    def once(*_args) -> None:
-        shell.events.unregister("post_run_cell", once)
-        fn()
-
-    shell.events.register("post_run_cell", once)
-
-
-def mode_active() -> bool:
-    """True while the live function mode is on torch's mode stack (for tests)."""
-    return _mode is not None
+# the function mode shared by every live torch graph lives in _torch_mode; these names
+# are its public face here (tests and the notebook use them)
+_listeners = _torch_mode.listeners
+release_idle_mode = _torch_mode.release_idle_mode
+mode_active = _torch_mode.active
+resume = _torch_mode.resume
 
 
 # -- one live graph's hooks -------------------------------------------------------------------
@@ -201,60 +68,81 @@ class TorchSource:
 
     ``active`` and ``unsubscribe()`` are what :class:`LiveGraph` asks of a
     subscription.  Every hook holds only a weak reference to this object.
+
+    A backward pass costs one Python call per drawn node it runs (a training
+    loop over a drawn model: one per parameter) and one at its end; a hook only
+    notes its key, and the pass is put together at its end, from references
+    made once per node (or reused whole when the pass ran the same nodes as the
+    one before, as every step of a training loop does).
     """
 
     def __init__(self, live) -> None:
         self._live = weakref.ref(live)
-        self._hooked: dict = {}  # id(node or leaf) -> (node or leaf, handle)
-        self._pass: list | None = None  # [(kind, obj)] of the pass running, in order
+        # key -> (node or leaf, handle); key: id(node), or ("v", id(leaf)) for a leaf
+        self._hooked: dict = {}
+        # key -> (reference to the node drawn, reference to its leaf or None)
+        self._refs: dict = {}
+        self._pass: list | None = None  # the keys of the pass running, in order
+        self._seen: set = set()  # the same keys, to notice a node running twice
+        self._last: tuple = ((), [], [])  # (keys, nodes, leaves) of the last pass recorded
         self._pending = False  # a change was reported since the last build
-        self._seen: set = set()  # ids of the nodes run in that pass
         self.active = True
         self._self_ref = weakref.ref(self)
+        self._joined: int | None = None  # _torch_mode.joined at the end of the last pass
         if live.follow:  # only a graph that grows needs to see every op
             _listeners.append(self._self_ref)
-            _start_mode()
+            _torch_mode.start()
         self.sync()
 
     # -- hooks -------------------------------------------------------------------------------
     def sync(self) -> None:
-        """Hook the graph's nodes and leaves that are not hooked yet."""
+        """Hook the graph's nodes and leaves that are not hooked yet.
+
+        A leaf's ``AccumulateGrad`` takes no hook of its own: the leaf's
+        post-accumulate-grad hook runs in the same step of the pass, and also
+        when a new forward made a new ``AccumulateGrad`` for it.
+        """
         live = self._live()
         if live is None or not self.active:
             return
-        wself = self._self_ref
-        hooked = self._hooked
         for r in list(live._nodes._d.values()):
             fn = r()
-            if fn is None or id(fn) in hooked:
+            if fn is None or id(fn) in self._refs:
+                continue
+            var = getattr(fn, "variable", None) if T.is_leaf_node(fn) else None
+            if var is not None:
+                self._hook_leaf(var, fn)
+                self._refs[id(fn)] = self._refs[("v", id(var))]  # hooked through its leaf
                 continue
             try:
-                handle = fn.register_prehook(_prehook(wself, fn))
+                handle = fn.register_prehook(_prehook(self._self_ref, id(fn)))
             except (AttributeError, RuntimeError):  # a node that takes no hooks: drawn, not timed
-                hooked[id(fn)] = (fn, _NoHandle)
-                continue
-            hooked[id(fn)] = (fn, handle)
-            var = getattr(fn, "variable", None) if T.is_leaf_node(fn) else None
-            if var is not None and ("v", id(var)) not in hooked:
-                h = var.register_post_accumulate_grad_hook(_accumulated(wself))
-                hooked[("v", id(var))] = (var, h)
+                handle = _NoHandle
+            self._hooked[id(fn)] = (fn, handle)
+            self._refs[id(fn)] = (_ref(fn), None)
         for t in live.roots:  # a drawn leaf that requires grad (draw(x))
-            if t.grad_fn is None and t.requires_grad and ("v", id(t)) not in hooked:
-                hooked[("v", id(t))] = (
-                    t,
-                    t.register_post_accumulate_grad_hook(_accumulated(wself)),
-                )
+            if t.grad_fn is None and t.requires_grad:
+                self._hook_leaf(t, None)
+
+    def _hook_leaf(self, var, node) -> None:
+        key = ("v", id(var))
+        if key in self._hooked:
+            return
+        handle = var.register_post_accumulate_grad_hook(_accumulated(self._self_ref, key))
+        self._hooked[key] = (var, handle)
+        leaf = _ref(var)
+        self._refs[key] = (leaf if node is None else _ref(node), leaf)
 
     def unsubscribe(self) -> None:
         """Remove every hook and, with the last live torch graph, the function mode."""
         self.active = False
-        hooked, self._hooked = self._hooked, {}
+        hooked, self._hooked, self._refs = self._hooked, {}, {}
         for _, handle in hooked.values():
             handle.remove()
-        self._pass = None
+        self._pass, self._last = None, ((), [], [])
         if self._self_ref in _listeners:
             _listeners.remove(self._self_ref)
-        _stop_mode()
+        _torch_mode.stop()
 
     @property
     def hook_count(self) -> int:
@@ -277,26 +165,30 @@ class TorchSource:
             return
         nodes, count, changes = live._nodes, len(live._nodes._d), live.changes
         getattr(live, handler)(kind, payload)
-        self._pending = self._pending or live.changes != changes
+        if live.changes != changes:
+            self._pending = True
+            if handler == "_on_created":
+                _torch_mode.grew()
         # hook what joined: only when the node set grew or was rebuilt (a training step's
         # version bumps and .grad assignments change no node)
         if self.active and (live._nodes is not nodes or len(live._nodes._d) != count):
             self.sync()
 
-    def ran(self, kind: str, obj) -> None:
-        """A hook fired: ``("node", fn)`` before a node runs, ``("leaf", t)`` after a leaf's
-        ``.grad`` was accumulated."""
-        key = id(obj) if kind == "node" else ("v", id(obj))
-        if self._pass is not None and kind == "node" and key in self._seen:
+    def ran(self, key) -> None:
+        """A hook fired: a drawn node is about to run, or a drawn leaf's ``.grad`` was
+        accumulated (``key`` as in ``_hooked``)."""
+        steps = self._pass
+        if steps is not None and key in self._seen:
             self.end_pass()  # a node runs once per pass: this is a new pass
-        if self._pass is None:
-            self._pass, self._seen = [], set()
+            steps = None
+        if steps is None:
+            self._pass, self._seen = [key], {key}
             try:
-                engine = _torch().autograd.Variable._execution_engine
-                engine.queue_callback(self.end_pass)
+                _torch().autograd.Variable._execution_engine.queue_callback(self.end_pass)
             except (AttributeError, RuntimeError):
                 pass  # ends at the next pass or at the next build
-        self._pass.append((kind, obj))
+            return
+        steps.append(key)
         self._seen.add(key)
 
     def end_pass(self) -> None:
@@ -304,20 +196,35 @@ class TorchSource:
         live = self._live()
         if not steps or live is None or not self.active:
             return
-        nodes, leaves, seen = [], [], set()
-        for kind, obj in steps:
-            if kind == "node":
-                nodes.append((len(nodes), _ref(obj)))
-                var = getattr(obj, "variable", None) if T.is_leaf_node(obj) else None
-                if var is not None:
-                    leaves.append((len(nodes) - 1, _ref(var)))
-                    seen.add(id(var))
-            elif id(obj) not in seen:
-                # a leaf whose AccumulateGrad is not drawn (made afresh by a new forward)
-                nodes.append((len(nodes), _ref(obj)))
-                leaves.append((len(nodes) - 1, _ref(obj)))
-                seen.add(id(obj))
+        keys, nodes, leaves = self._last
+        if len(steps) != len(keys) or any(a != b for a, b in zip(steps, keys)):
+            nodes, leaves = [], []
+            refs = self._refs
+            for key in steps:
+                hit = refs.get(key)
+                if hit is None:
+                    continue
+                node, leaf = hit
+                if leaf is not None:
+                    leaves.append((len(nodes), leaf))
+                nodes.append((len(nodes), node))
+            self._last = (tuple(steps), nodes, leaves)
         live._record_pass(nodes, leaves)
+        if live.follow:
+            if self._joined == _torch_mode.joined:
+                _torch_mode.want_pause()  # a second pass, and nothing joined: a loop
+            self._joined = _torch_mode.joined
+
+    def quiet_reset(self) -> None:
+        """Forget the last pass: the pause needs two passes in a row again."""
+        self._joined = None
+
+    def caught_up(self) -> None:
+        """The mode is back after a pause: rebuild, showing what changed in place meanwhile."""
+        live = self._live()
+        if live is not None and self.active:
+            self._pending = True
+            live._changed("version_bump")
 
     def flush(self) -> None:
         """Before a build: end a pass whose end was not reported (no engine callback), and
@@ -342,24 +249,20 @@ def _ref(obj):
         return lambda obj=obj: obj
 
 
-def _prehook(wself, fn):
-    key = id(fn)
-
+def _prehook(wself, key):
     def hook(grad_outputs):
         src = wself()
         if src is not None and src.active:
-            obj = src._hooked.get(key)
-            if obj is not None:
-                src.ran("node", obj[0])
+            src.ran(key)
         # returns None: the gradients are not changed
 
     return hook
 
 
-def _accumulated(wself):
+def _accumulated(wself, key):
     def hook(tensor):
         src = wself()
         if src is not None and src.active:
-            src.ran("leaf", tensor)
+            src.ran(key)
 
     return hook

@@ -82,6 +82,7 @@ def draw(
     follow: bool = True,
     as_of: str = "live",
     update_interval: float = 0.1,
+    language: str | None = None,
 ) -> GraphWidget:
     """Draw the autograd graph behind ``tensors`` as a live widget.
 
@@ -114,6 +115,10 @@ def draw(
     update_interval : float
         Minimum seconds between live updates (0.1 s: at most 10 per second; the
         last state is always delivered).
+    language : str, optional
+        ``"en"`` or ``"zh"`` for this widget's texts; by default
+        :func:`autograd_widgets.set_language`'s, else the notebook's, else
+        JupyterLab's language, else English.
 
     Returns
     -------
@@ -153,6 +158,7 @@ def draw(
         live=live,
         as_of=as_of,
         update_interval=update_interval,
+        **({} if language is None else {"language": language}),
     )
     source.widget = weakref.ref(widget)
     widget.attach_steps(source.steps, update_interval)

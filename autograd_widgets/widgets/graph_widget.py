@@ -24,9 +24,9 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from .._language import check_language, get_language
 from . import _assets, _cells, _kernel, _static, _timeline
 from ._diff import compact_graph, compact_patch, diff_graph, full_patch, json_size
+from ._i18n import LanguageTraits
 from ._limits import MAX_DRAWN_NODES, max_nodes_error
 from ._stepping import Stepping
 from ._throttle import CallLater, Throttle, default_call_later
@@ -58,7 +58,7 @@ def empty_graph(notice: str | None = None) -> dict[str, Any]:
     }
 
 
-class GraphWidget(Stepping, anywidget.AnyWidget):
+class GraphWidget(Stepping, LanguageTraits, anywidget.AnyWidget):
     """An interactive, live drawing of an autograd graph.
 
     Usually made by :func:`autograd_widgets.draw`; can also show any wire
@@ -114,10 +114,6 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
         "a '+N more' node.",
     ).tag(sync=True)
     live = t.Bool(True, help="Follow new ops and backward() while True.").tag(sync=True)
-    language = t.Unicode(
-        help='Language of every text the widget shows: "en" or "zh" (default: '
-        "autograd_widgets.set_language, else the notebook's metadata, else English)."
-    ).tag(sync=True)
 
     as_of = t.Unicode(
         "live",
@@ -184,14 +180,6 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
     @t.default("_uid")
     def _default_uid(self) -> str:
         return uuid.uuid4().hex
-
-    @t.default("language")
-    def _default_language(self) -> str:
-        return get_language()
-
-    @t.validate("language")
-    def _check_language(self, proposal) -> str:
-        return check_language(proposal["value"])
 
     @t.validate("rankdir")
     def _validate_rankdir(self, proposal: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@
 // graph_widget.js) and called for every view of every GraphWidget.
 import { h, injectStyle } from "./dom.js";
 import { layoutMessage } from "./graph_logic.js";
+import { attachStepper } from "./stepper.js";
 import { CSS } from "./styles.js";
 import { createCanvas } from "./view/canvas.js";
 import { createContext } from "./view/context.js";
@@ -25,7 +26,7 @@ import { attachTimeline } from "./view/timeline.js";
  * body.append), listens through ctx (ctx.on, ctx.listen, ctx.onModel: removed with the
  * view) and may return a cleanup function.  To add one, import it and list it here.
  */
-const EXTENSIONS = [attachTimeline];
+const EXTENSIONS = [attachTimeline, attachStepper];
 
 /**
  * Render one view.
@@ -75,7 +76,7 @@ export function render({ model, el, layout, store, styleKey }) {
   }
 
   toolbar.syncControls();
-  canvas.setStatus("loading", layoutMessage(ctx.graph));
+  canvas.setStatus("loading", layoutMessage(ctx.graph, ctx.lang));
   relayout();
 
   return () => {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 import types
 
 import pytest
@@ -194,11 +193,9 @@ def chain(n):
     return x, y
 
 
-def test_hundred_thousand_nodes_truncated_quickly():
+def test_hundred_thousand_nodes_truncated():
     x, y = chain(100_000)
-    t0 = time.perf_counter()
     m = build(y, max_nodes=200)
-    elapsed = time.perf_counter() - t0
     assert len(m.nodes) <= 200 and m.nodes[-1]["kind"] == "more"
     assert m.truncated == 100_002 - (len(m.find(kind="backward")) + 1)
     assert (
@@ -207,7 +204,6 @@ def test_hundred_thousand_nodes_truncated_quickly():
     assert f"{m.truncated} nodes not shown (max_nodes=200)" in m.notice
     more = m.nodes[-1]["id"]
     assert [e for e in m.edges if e["source"] == more]  # the cut part feeds the kept part
-    assert elapsed < 10
 
 
 def test_truncation_keeps_the_part_nearest_the_outputs():
