@@ -14,6 +14,18 @@ import re
 from typing import Any
 
 GRAPH = ".aw-graph"
+#: how a node says it ran (the k-th in the last backward pass), per language
+RAN = {"en": "ran #{k}", "zh": "第 {k} 个执行"}
+
+
+def ran(lang: str, k: int) -> str:
+    return RAN[lang].format(k=k)
+
+
+def any_ran(lang: str, text: str) -> bool:
+    """True when ``text`` (node texts) says some node ran."""
+    head, tail = RAN[lang].split("{k}")
+    return re.search(re.escape(head) + r"\d+" + re.escape(tail), text) is not None
 
 
 def texts(page: Any, i: int) -> list[str]:
@@ -76,10 +88,11 @@ def claims_01(page: Any, lang: str, text: str) -> None:
         for name in ("AccumulateGrad", "AddBackward0", "MulBackward0", "MeanBackward0"):
             assert name in graph, graph
         assert "4.5000" in node(page, view, "AccumulateGrad")
-        assert "ran #1" in node(page, view, "MeanBackward0")
+        assert ran(lang, 1) in node(page, view, "MeanBackward0")
         assert re.search(r"\b1\b", passes(page, view)), passes(page, view)
     # "◀ goes back to the graph before backward()"
-    step(page, 1, "prev", "!t.includes('4.5') && !t.includes('ran #')")
+    step(page, 1, "prev", f"!t.includes('4.5') && !t.includes({ran(lang, 1)!r})")
+    assert not any_ran(lang, " ".join(texts(page, 1)))
     # "However many MulBackward0 nodes the loop adds, the graph records each one, and the
     # vector-Jacobian product runs back through all of them": y = 2**k x
     power = float(re.search(r"tensor\(\[(\d+)\., \1\., \1\.\]\)", text).group(1))
@@ -122,7 +135,7 @@ def claims_04(page: Any, lang: str, text: str) -> None:
     for name in ("AddmmBackward0", "TBackward0", "LogSoftmaxBackward0", "NllLossBackward0"):
         assert name in graph, graph
     assert count(page, 0, "g.node.aw-k-leaf") == 4  # two weights, two biases
-    assert "ran #" not in graph  # one step's graph, drawn before training
+    assert not any_ran(lang, graph)  # one step's graph, drawn before training
     pinned_at_its_cell(page, 0)
 
 
@@ -143,7 +156,7 @@ def claims_06(page: Any, lang: str, text: str) -> None:
     # show_saved: "s is saved twice by MulBackward0 (self, other), and as SigmoidBackward0's
     # result"; drawn before the in-place change, so no backward ran (nor the next cell's)
     assert count(page, 4, "g.node.aw-k-saved") == 3, texts(page, 4)
-    assert "ran #" not in " ".join(texts(page, 4)) and passes(page, 4) == ""
+    assert not any_ran(lang, " ".join(texts(page, 4))) and passes(page, 4) == ""
     pinned_at_its_cell(page, 4)
     # "one step forward in its timeline (▶) shows the failed backward pass"
     el = page.locator(GRAPH).nth(4)
