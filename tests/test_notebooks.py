@@ -21,6 +21,7 @@ import nbformat
 import pytest
 
 from tests._oracle import require_torch
+from tests._tutorial_claims import CLAIMS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -234,7 +235,8 @@ def test_first_tutorial_in_jupyterlab_shows_the_live_graph_and_its_gradients(tut
     lab = tutorial_lab
     page.set_default_timeout(120_000)
     lab.open(page, "01_autograd_basics.ipynb")
-    # code cells: 0 import, 1 x = ones, 2 y = x + 2, 3 z/out, 4 graph = draw(out), 5 backward
+    # code cells: 0 import, 1 x = ones, 2 y = x + 2, 3 z/out, 4 graph = draw(out), 5 backward,
+    # 6 graph (shown again)
     for index in range(5):
         lab.run_cell(page, index)
     page.wait_for_selector(".aw-graph[data-status='rendered']")
@@ -243,11 +245,15 @@ def test_first_tutorial_in_jupyterlab_shows_the_live_graph_and_its_gradients(tut
         assert name in before, before
     assert "4.5" not in before
 
-    lab.run_cell(page, 5)  # out.backward(): the graph drawn one cell earlier updates itself
+    lab.run_cell(page, 5)  # out.backward(): drawn with as_of="cell", the graph stays as it was
+    assert "4.5" in lab.output_text(page, 5)
+    assert "4.5" not in _graph_texts(page, 0)
+    assert page.locator(".aw-graph .aw-tl-label").first.inner_text().endswith("drawn")
+    lab.run_cell(page, 6)  # `graph` shown again: both views now show the graph as of that cell
     page.wait_for_function(
         """() => [...document.querySelectorAll('.aw-graph')][0].textContent.includes('4.5')"""
     )
-    assert "4.5" in lab.output_text(page, 5)
+    assert "4.5" in _graph_texts(page, 1)
     lab.screenshot(page.locator(".jp-Notebook .jp-CodeCell").nth(4), "tutorial-01-graph.png")
 
     lab.run_all(page)
@@ -261,7 +267,8 @@ def test_first_tutorial_in_jupyterlab_shows_the_live_graph_and_its_gradients(tut
 @pytest.mark.browser
 @pytest.mark.parametrize(("lang", "stem"), list(_params()))
 def test_tutorial_run_all_in_jupyterlab(tutorial_lab, page, lang, stem):
-    """Run All, as readers do: no error output, every graph drawn, the text's figures hold."""
+    """Run All, as readers do: no error output, every graph drawn, the text's figures hold,
+    and each graph shows what the text says it shows."""
     lab = tutorial_lab
     page.set_default_timeout(180_000)
     lab.open(page, f"{stem}.ipynb" if lang == "en" else f"zh/{stem}.ipynb", timeout=120_000)
@@ -285,12 +292,8 @@ def test_tutorial_run_all_in_jupyterlab(tutorial_lab, page, lang, stem):
         sigmoid = re.findall(r"Sigmoid: test accuracy ([0-9.]+)%", text)
         relu = re.findall(r"ReLU: test accuracy ([0-9.]+)%", text)
         assert sigmoid and relu and float(sigmoid[0]) < 20 < float(relu[0]), (sigmoid, relu)
-    if stem == "03_grad_modes":
-        ghosts = page.eval_on_selector_all(
-            ".aw-graph g.node.aw-nograd text",
-            "els => els.map(e => e.textContent).join(' ')",
-        )
-        assert "AbsBackward0" in ghosts and "MaxBackward1" in ghosts, ghosts
+    # what the text says each graph shows (tests/_tutorial_claims.py)
+    CLAIMS[stem](page, lang, text)
     if stem == "02_graph_anatomy":
         _check_step_through(page)
     if stem == "06_debugging_gradients":

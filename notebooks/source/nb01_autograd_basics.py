@@ -15,8 +15,9 @@ CELLS = [
         In this notebook you will meet `requires_grad`, `grad_fn`, `backward()` and
         `.grad`, see why gradients accumulate, compute vector-Jacobian products, and
         switch tracking off with `no_grad`, `detach` and `requires_grad_`. Next to the
-        code, a **live graph** shows what autograd recorded, and it keeps updating as you
-        run the cells below it.
+        code, a **graph widget** shows what autograd recorded. It can follow the graph
+        live as you run the cells below it, or keep showing the graph as it was when its
+        cell ran; either way its **timeline** lets you step through every change.
         """,
         """
         # 1. 自动求导
@@ -27,7 +28,8 @@ CELLS = [
 
         这一讲会依次介绍 `requires_grad`、`grad_fn`、`backward()` 和 `.grad`，讲清楚梯度为什么会累加，
         怎样计算向量-雅可比积，以及如何用 `no_grad`、`detach`、`requires_grad_` 关掉追踪。
-        每段代码旁边都有一张**实时计算图**，画出 autograd 记下了什么；运行后面的单元格时，它还会跟着更新。
+        每段代码旁边都有一个**计算图控件**，画出 autograd 记下了什么。它可以在你运行后面的单元格时实时跟着更新，
+        也可以一直显示它所在单元格运行时的样子；无论哪种，它的**时间线**都能让你逐步回看每一次变化。
         """,
     ),
     code(
@@ -98,6 +100,12 @@ CELLS = [
         from the leaf `x` (an `AccumulateGrad` node: that is where `x`'s gradient will
         be stored) through `AddBackward0`, `MulBackward0` and `MeanBackward0` to `out`.
         Click a node to see its tensor's values, shape and dtype.
+
+        By default a drawing is *live*: it follows every later change to its graph, so
+        after Run All it shows the end of the notebook. `as_of="cell"` makes it keep
+        showing the graph as it was at the end of the cell that drew it, which is what
+        the text next to it describes. The drawings in these tutorials use it wherever
+        the text says what a graph shows.
         """,
         """
         ## 把计算图画出来
@@ -106,11 +114,15 @@ CELLS = [
         （它对应一个 `AccumulateGrad` 节点，`x` 的梯度最后就存放在那里），
         经过 `AddBackward0`、`MulBackward0`、`MeanBackward0`，一直到 `out`。
         点击任意节点，可以看到对应张量的数值、形状和数据类型。
+
+        默认情况下，画出来的图是*实时*的：之后计算图的每一次变化它都会跟上，所以“全部运行”之后，它显示的是整本笔记运行完时的样子。
+        加上 `as_of="cell"`，它就会一直显示画它的那个单元格运行结束时的计算图，也就是旁边文字所描述的样子。
+        本教程中，凡是文字说到图上显示什么的地方，画图时都用了这个参数。
         """,
     ),
     code(
         """
-        graph = torch.draw(out)
+        graph = torch.draw(out, as_of="cell")
         graph
         """
     ),
@@ -124,8 +136,16 @@ CELLS = [
         By hand: $out = \\frac{1}{4}\\sum_i z_i$, $z_i = 3(x_i+2)^2$, so
         $\\frac{\\partial\\, out}{\\partial x_i} = \\frac{3}{2}(x_i+2) = 4.5$ at $x_i = 1$.
 
-        Run the cell and look back at the graph above: it is live, and the leaf now
-        shows its gradient; the nodes that ran are marked in the order they ran.
+        Run the cell, then show `graph` again in the cell after it: the leaf now shows
+        its gradient, 4.5, and the nodes that ran are marked in the order they ran,
+        starting with `ran #1` at `MeanBackward0`, where the backward pass begins.
+
+        Both outputs are views of the same widget, so the drawing above now shows the
+        same. Drawn with `as_of="cell"`, it shows the graph as it was at the end of the
+        last cell that displayed it: the cells further down do not change what you read
+        here. Its timeline (the slider and the ◀ ▶ buttons in its toolbar) keeps every
+        state, labelled with the cell that made it: ◀ goes back to the graph before
+        `backward()`, and "live" follows the graph as it is now.
         """,
         """
         ## 反向传播
@@ -136,8 +156,13 @@ CELLS = [
         手算验证一下：$out = \\frac{1}{4}\\sum_i z_i$，$z_i = 3(x_i+2)^2$，
         所以 $\\frac{\\partial\\, out}{\\partial x_i} = \\frac{3}{2}(x_i+2)$，在 $x_i = 1$ 处等于 4.5。
 
-        运行下面的单元格，再回头看看上面那张图：它是“活”的，叶子节点上已经显示出梯度，
-        刚才执行过的节点也按执行顺序标了出来。
+        运行下面的单元格，再在它后面的单元格里把 `graph` 重新显示一次：叶子节点上已经显示出梯度 4.5，
+        刚才执行过的节点也按执行顺序标了出来，反向传播从 `MeanBackward0` 开始，它标着“第 1 个执行”。
+
+        这两个输出是同一个控件的两个视图，所以上面那张图现在也是这个样子。它是用 `as_of="cell"` 画的，
+        显示的是最后一次显示它的那个单元格运行结束时的计算图：后面的单元格不会改变你在这里看到的内容。
+        它工具栏里的时间线（滑块和 ◀ ▶ 按钮）保存着每一个状态，并标明是哪个单元格造成的：
+        点 ◀ 可以回到 `backward()` 之前的样子，点“实时”则跟随计算图现在的样子。
         """,
     ),
     code(

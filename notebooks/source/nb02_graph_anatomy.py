@@ -43,7 +43,7 @@ CELLS = [
         a = torch.tensor([2.0, 3.0], requires_grad=True)
         b = torch.tensor([6.0, 4.0], requires_grad=True)
         Q = 3 * a**3 - b**2
-        graph = torch.draw(Q)
+        graph = torch.draw(Q, as_of="cell")
         graph
         """
     ),
@@ -139,7 +139,7 @@ CELLS = [
         """
         print(pow_node._saved_self)
         print(pow_node._saved_exponent)
-        torch.draw(Q, show_saved=True)
+        torch.draw(Q, show_saved=True, as_of="cell")
         """
     ),
     md(
@@ -192,13 +192,17 @@ CELLS = [
         `retain_grad()` asks autograd to keep a non-leaf's gradient as well. Now run the
         backward pass. $Q$ is a vector, so we pass $\\partial \\ell / \\partial Q$ for
         $\\ell = \\sum Q$, a vector of ones. Expect $\\partial Q/\\partial a = 9a^2$ and
-        $\\partial Q/\\partial b = -2b$. The graph drawn at the top of this notebook now
-        shows the gradients at the leaves.
+        $\\partial Q/\\partial b = -2b$. Then draw `Q` again: the leaves now show their
+        gradients. The drawing at the top of this notebook was made with
+        `as_of="cell"`, so it still shows the graph before the backward pass; one step
+        forward in its timeline (▶ in its toolbar) shows it after.
         """,
         """
         `retain_grad()` 让 autograd 把非叶子的梯度也留下来。现在执行反向传播。$Q$ 是向量，
         所以我们传入 $\\ell = \\sum Q$ 对 $Q$ 的梯度，也就是全 1 向量。预期结果是 $\\partial Q/\\partial a = 9a^2$、
-        $\\partial Q/\\partial b = -2b$。笔记开头画的那张图，叶子上现在也显示出了梯度。
+        $\\partial Q/\\partial b = -2b$。然后把 `Q` 再画一遍：叶子上现在显示出了梯度。
+        笔记开头那张图是用 `as_of="cell"` 画的，所以仍然是反向传播之前的样子；
+        在它的时间线上往后走一步（点工具栏里的 ▶），就能看到反向传播之后的样子。
         """,
     ),
     code(
@@ -212,7 +216,7 @@ CELLS = [
     ),
     code(
         """
-        graph
+        torch.draw(Q, as_of="cell")
         """
     ),
     md(

@@ -143,7 +143,7 @@ CELLS = [
         """
         loss = nn.functional.cross_entropy(model(X_train[:8]), y_train[:8])
         print(loss)
-        torch.draw(loss, rankdir="LR")
+        torch.draw(loss, rankdir="LR", as_of="cell")
         """
     ),
     md(

@@ -153,7 +153,7 @@ CELLS = [
         loss.backward()
         print("w.grad:", w.grad)
         print("b.grad:", b.grad)
-        torch.draw(loss)
+        torch.draw(loss, as_of="cell")
         """
     ),
     code(
@@ -216,15 +216,18 @@ CELLS = [
         `sigmoid` saves its output, because its derivative is $\\sigma(1-\\sigma)$. Change
         that output in place and the saved value is no longer the one the forward pass
         produced. Autograd notices through the tensor's **version counter**, which
-        every in-place operation increments, and `backward()` fails. Draw the graph
-        with `show_saved=True` to see which tensor was saved and by whom.
+        every in-place operation increments, and `backward()` fails. First draw the
+        graph with `show_saved=True` to see which tensor was saved and by whom: `s` is
+        saved twice by `MulBackward0` (as `self` and `other`), and as
+        `SigmoidBackward0`'s `result`.
         """,
         """
         ### 为反向传播保存的张量被改掉了
 
         `sigmoid` 会保存自己的输出，因为它的导数是 $\\sigma(1-\\sigma)$。如果原地修改了这个输出，保存的值就不再是前向传播时的那个了。
         autograd 靠张量的**版本计数器**发现这一点——每次原地操作都会让它加一——于是 `backward()` 报错。
-        用 `show_saved=True` 画出计算图，可以看到保存的是哪个张量、是被谁保存的。
+        先用 `show_saved=True` 画出计算图，看看保存的是哪个张量、是被谁保存的：`s` 被 `MulBackward0` 保存了两次
+        （作为 `self` 和 `other`），又作为 `SigmoidBackward0` 的 `result` 被保存了一次。
         """,
     ),
     code(
@@ -232,6 +235,19 @@ CELLS = [
         a = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
         s = a.sigmoid()
         loss = (s * s).sum()
+        torch.draw(loss, show_saved=True, as_of="cell")
+        """
+    ),
+    md(
+        """
+        Now change `s` in place and run the backward pass:
+        """,
+        """
+        现在原地修改 `s`，再执行反向传播：
+        """,
+    ),
+    code(
+        """
         print("version before:", s._version)
         s.mul_(2)
         print("version after: ", s._version)
@@ -239,19 +255,21 @@ CELLS = [
             loss.backward()
         except RuntimeError as err:
             print("RuntimeError:", err)
-        torch.draw(loss, show_saved=True)
         """
     ),
     md(
         """
         The message names the culprit: a float tensor of shape `[3]`, now at version
         1 where backward expected version 0. It is described as the output of `Mul`,
-        the in-place `mul_` that last wrote to it. Fix: use the out-of-place form,
-        which makes a new tensor and leaves the saved one alone.
+        the in-place `mul_` that last wrote to it. The drawing above, made with
+        `as_of="cell"`, still shows the graph before the change; one step forward in
+        its timeline (▶) shows the failed backward pass. Fix: use the out-of-place
+        form, which makes a new tensor and leaves the saved one alone.
         """,
         """
         报错信息点名了罪魁祸首：一个形状为 `[3]` 的浮点张量，当前版本是 1，而反向传播期望的是版本 0。
         信息里说它是 `Mul` 的输出，因为最后一次写入它的正是原地运算 `mul_`。
+        上面那张图是用 `as_of="cell"` 画的，仍然是修改之前的样子；在它的时间线上往后走一步（▶），就能看到这次失败的反向传播。
         修复方法：改用非原地的写法，它会生成一个新张量，不去动保存的那个。
         """,
     ),
@@ -293,7 +311,7 @@ CELLS = [
         print("forward:", y)
         y.sum().backward()
         print("x.grad: ", x.grad)
-        torch.draw(y)
+        torch.draw(y, as_of="cell")
         """
     ),
     md(

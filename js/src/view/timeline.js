@@ -6,51 +6,13 @@
 // graph in the `graph` trait, so the view draws it like any update.  The labels
 // come from `_states`: [number, cell, kind, backward passes] per state.
 import { h } from "../dom.js";
-
-/** The bar's texts, one table per language (English for unknown languages). */
-export const TEXT = {
-  en: {
-    timeline: "Timeline",
-    prev: "Earlier state",
-    next: "Later state",
-    live: "live",
-    liveTitle: "Follow the live graph",
-    slider: "Graph state",
-    where: (cell, n) => (cell === null || cell === undefined ? `#${n}` : `In [${cell}]`),
-    drawn: "drawn",
-    backward: "backward",
-    error: "backward failed",
-    cell: "end of cell",
-    following: "following the live graph",
-    dropped: (n) => `${n} earlier state${n === 1 ? "" : "s"} dropped (kept: the newest)`,
-  },
-  zh: {
-    timeline: "时间线",
-    prev: "上一个状态",
-    next: "下一个状态",
-    live: "实时",
-    liveTitle: "跟随实时计算图",
-    slider: "计算图状态",
-    where: (cell, n) => (cell === null || cell === undefined ? `#${n}` : `单元格 [${cell}]`),
-    drawn: "绘制时",
-    backward: "反向传播后",
-    error: "反向传播失败",
-    cell: "单元格结束时",
-    following: "正在跟随实时计算图",
-    dropped: (n) => `已丢弃更早的 ${n} 个状态（只保留最新的）`,
-  },
-};
-
-function text(lang, key, ...args) {
-  const table = TEXT[lang] || TEXT.en;
-  const msg = key in table ? table[key] : TEXT.en[key];
-  return typeof msg === "function" ? msg(...args) : msg;
-}
+import { t } from "../i18n.js";
 
 /** The label of one state `[number, cell, kind, passes]`, e.g. "In [5] backward". */
 export function stateLabel(lang, state) {
   const [n, cell, kind] = state;
-  return `${text(lang, "where", cell, n)} · ${text(lang, kind in TEXT.en ? kind : "cell")}`;
+  const what = { drawn: "tlDrawn", backward: "tlBackward", error: "tlError" }[kind] || "tlCell";
+  return `${t(lang, "tlWhere", cell, n)} · ${t(lang, what)}`;
 }
 
 /**
@@ -72,20 +34,20 @@ export function sliderState(states, position) {
  */
 export function attachTimeline(ctx, { toolbar }) {
   const { model, el, lang } = ctx;
-  const tip = (key) => ({ title: text(lang, key), "aria-label": text(lang, key) });
-  const prev = h("button", { type: "button", class: "aw-tl-prev", ...tip("prev") }, "◀");
+  const tip = (key) => ({ title: t(lang, key), "aria-label": t(lang, key) });
+  const prev = h("button", { type: "button", class: "aw-tl-prev", ...tip("tlPrev") }, "◀");
   const slider = h("input", {
     type: "range",
     class: "aw-tl-slider",
     min: "0",
     step: "1",
-    "aria-label": text(lang, "slider"),
+    "aria-label": t(lang, "tlSlider"),
   });
-  const next = h("button", { type: "button", class: "aw-tl-next", ...tip("next") }, "▶");
-  const live = h("button", { type: "button", class: "aw-tl-live", title: text(lang, "liveTitle") }, text(lang, "live"));
+  const next = h("button", { type: "button", class: "aw-tl-next", ...tip("tlNext") }, "▶");
+  const live = h("button", { type: "button", class: "aw-tl-live", title: t(lang, "tlLiveTitle") }, t(lang, "tlLive"));
   const label = h("span", { class: "aw-tl-label", "aria-live": "polite" });
   const dropped = h("span", { class: "aw-tl-dropped" });
-  const bar = h("span", { class: "aw-timeline", role: "group", "aria-label": text(lang, "timeline") });
+  const bar = h("span", { class: "aw-timeline", role: "group", "aria-label": t(lang, "tlTimeline") });
   bar.append(prev, slider, next, live, label, dropped);
   toolbar.el.append(bar);
 
@@ -105,10 +67,10 @@ export function attachTimeline(ctx, { toolbar }) {
     live.setAttribute("aria-pressed", following ? "true" : "false");
     live.classList.toggle("aw-on", following);
     const shown = list[index];
-    label.textContent = following ? text(lang, "following") : shown ? stateLabel(lang, shown) : "";
+    label.textContent = following ? t(lang, "tlFollowing") : shown ? stateLabel(lang, shown) : "";
     label.title = shown ? stateLabel(lang, shown) : "";
     const n = model.get("_dropped") || 0;
-    dropped.textContent = n ? text(lang, "dropped", n) : "";
+    dropped.textContent = n ? t(lang, "tlDropped", n) : "";
     dropped.hidden = !n;
   };
   ctx.listen(prev, "click", () => {
