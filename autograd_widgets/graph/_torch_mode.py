@@ -57,7 +57,12 @@ def _mode_class():
         """Calls every torch function unchanged, then tells the live graphs what it did."""
 
         def __torch_function__(self, func, types, args=(), kwargs=None):
-            result = func(*args, **kwargs) if kwargs else func(*args)
+            try:
+                result = func(*args, **kwargs) if kwargs else func(*args)
+            except Exception as exc:
+                if listeners and getattr(func, "__name__", "") in ("backward", "grad"):
+                    _failed(exc, args)  # a failed backward: the graphs mark it
+                raise
             if listeners:
                 _announce(func, args, result)
             if _pause_wanted:
@@ -108,6 +113,16 @@ def _announce(func, args, result) -> None:
         for t in first if isinstance(first, (list, tuple)) else (first,):
             if isinstance(t, _TENSOR):
                 _each("_on_version_bump", "version_bump", {"tensor": t})
+
+
+def _failed(exc: BaseException, args) -> None:
+    for r in list(listeners):
+        src = r()
+        try:
+            if src is not None:
+                src.failed(exc, args)
+        except Exception:  # noqa: BLE001 - the user must get torch's own exception
+            pass
 
 
 def _each(handler: str, kind: str, payload: dict) -> None:

@@ -35,6 +35,7 @@ class _Source:
 
         # the backward passes through the graph, node by node (step-through backward)
         self.steps = BackwardSteps(self.graph.ids, contains=self._contains)
+        self.graph.steps = self.steps  # real torch emits no events: its hooks feed it
         if not live:
             self.graph.close()
             self.steps.close()
@@ -58,6 +59,7 @@ class _Source:
             self.graph.ids = old.ids  # keep node ids (and so `selected`) stable
         graph = self.graph
         graph.callback = changed
+        graph.steps = self.steps
         self.steps.ids = graph.ids
         self.steps.open()
 
