@@ -20,7 +20,7 @@ from autograd_widgets.autograd.grad_mode import state  # noqa: E402
 from autograd_widgets.widgets import _cells as ext  # noqa: E402
 
 MAGICS = {
-    "line": ("grad_mode", "autograd_display"),
+    "line": ("grad_mode", "autograd_display", "autograd_language"),
     "cell": ("no_grad", "enable_grad", "autograd_graph"),
 }
 

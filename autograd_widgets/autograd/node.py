@@ -508,7 +508,9 @@ def undeclared(cls, kind: str, given) -> None:
 REGISTRY: dict = {}
 
 
-def node_class(name: str, backward=None, *, saved=(), attrs=(), fields=(), base=Node):
+def node_class(
+    name: str, backward=None, *, saved=(), attrs=(), fields=(), base=Node, all_grads=False
+):
     """Declare the backward node PyTorch calls ``name`` (``node_class("MulBackward0", fn)``).
 
     Parameters
@@ -528,6 +530,10 @@ def node_class(name: str, backward=None, *, saved=(), attrs=(), fields=(), base=
         node is complete before anyone hears of it.
     base : type
         A ``Node`` subclass sharing behaviour (``BinaryNode`` sums broadcast gradients back).
+    all_grads : bool
+        For a node with several outputs (``split``, ``unbind``, ``var_mean``): the formula is
+        ``backward(node, grads) -> tuple``, given the gradient of every output (``None`` for
+        an output no gradient reached).
     """
     if name in REGISTRY:
         raise RuntimeError(f"the grad_fn {name} is declared twice")
@@ -541,7 +547,9 @@ def node_class(name: str, backward=None, *, saved=(), attrs=(), fields=(), base=
         "_declared_attrs": frozenset(attrs),
         "_declared_fields": frozenset(inherited + tuple(fields)),
     }
-    if backward is not None:
+    if all_grads:
+        ns["apply"] = backward  # called with every output's gradient, returns a tuple
+    elif backward is not None:
         ns["backward"] = backward
     cls = REGISTRY[name] = type(name, (base,), ns)
     return cls

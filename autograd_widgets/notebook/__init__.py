@@ -15,6 +15,9 @@ Loading registers the magics of :mod:`autograd_widgets.notebook.magics`
 ``%%compare_torch [--seed N] [--rtol R] [--atol A]``
     run the cell with ``autograd_widgets`` and again, in a copy of the namespace,
     with real PyTorch, and show what differs (:mod:`.compare`);
+``%autograd_language [en|zh|auto]``
+    the widgets' language from now on (``autograd_widgets.set_language``);
+    ``auto``: the notebook's metadata, else JupyterLab's language setting;
 ``%autograd_display [html|plain]``
     opt in to a compact HTML summary (with a "show graph" button) for tensors
     that require grad; off by default, so output stays identical to PyTorch's.
@@ -38,7 +41,7 @@ from ..widgets._cells import _hooks, ensure_cell_hooks
 
 #: magics the extension registers, by kind (``unload`` removes exactly these)
 MAGICS = {
-    "line": ("grad_mode", "autograd_display"),
+    "line": ("grad_mode", "autograd_display", "autograd_language"),
     "cell": ("no_grad", "enable_grad", "autograd_graph", "compare_torch"),
 }
 

@@ -194,6 +194,31 @@ class GradModeMagics(Magics):
         set_rich_display(self.shell, args.mode == "html")
 
     @magic_arguments()
+    @argument(
+        "language",
+        nargs="?",
+        choices=("en", "zh", "auto"),
+        help="en or zh for the widgets made from now on; auto: the notebook's metadata, "
+        "else JupyterLab's language; without it, print the language",
+    )
+    @line_magic
+    def autograd_language(self, line: str = "") -> None:
+        """The widgets' language: ``%autograd_language zh`` is ``autograd_widgets.set_language("zh")``.
+
+        ``auto`` forgets the choice (``set_language(None)``): the notebook's metadata
+        decides, else JupyterLab's language setting (read by each widget's front end),
+        else English.
+        """
+        from .._language import chosen_language, set_language
+
+        args = parse_argstring(self.autograd_language, line)
+        if args.language is None:
+            auto = "auto (JupyterLab's language, else en)"
+            print(f"widget language: {chosen_language() or auto}")
+            return
+        set_language(None if args.language == "auto" else args.language)
+
+    @magic_arguments()
     @argument("--seed", type=int, default=0, help="both runs start from manual_seed(SEED)")
     @argument("--no-seed", action="store_true", help="leave the random generators alone")
     @argument("--rtol", type=float, default=1e-5, help="relative tolerance for numbers")

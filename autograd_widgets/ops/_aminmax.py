@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.node import Node, node_class
+from ..autograd.node import node_class
 from ._core import Tensor, needs_grad, record_multi
 from .reduction import _dims, _evenly, _return_type
 
@@ -24,28 +24,27 @@ aminmax
 aminmax_result = _return_type("aminmax", ("min", "max"))
 
 
-class _AminmaxNode(Node):
-    __slots__ = ()
-
-    def apply(self, grads):
-        x = self.saved("self")
-        axes = None if self._attrs["dim"] is None else self.dims
-        keepdim = self._attrs["keepdim"]
-        total = None
-        for g, name in zip(grads, ("min", "max")):
-            if g is None:
-                continue
-            part = _evenly(g, x, self.saved(name), axes, keepdim)
-            total = part if total is None else total + part
-        return (total,)
+def _aminmax_backward(node, grads):
+    """Each of ``min`` and ``max`` spread evenly over the elements that tie for it."""
+    x = node.saved("self")
+    axes = None if node._attrs["dim"] is None else node.dims
+    keepdim = node._attrs["keepdim"]
+    total = None
+    for g, name in zip(grads, ("min", "max")):
+        if g is None:
+            continue
+        part = _evenly(g, x, node.saved(name), axes, keepdim)
+        total = part if total is None else total + part
+    return (total,)
 
 
 AminmaxBackward0 = node_class(
     "AminmaxBackward0",
+    _aminmax_backward,
     saved=("max", "min", "self"),
     attrs=("dim", "keepdim"),
     fields=("dims",),
-    base=_AminmaxNode,
+    all_grads=True,
 )
 
 

@@ -401,6 +401,11 @@ def check_result_cast(result_dtype, out_dtype) -> None:
         )
 
 
+def same_grad(node, grad) -> Tensor:
+    """The derivative of an op whose output moves one-for-one with its input: ``grad``."""
+    return grad
+
+
 def zero_grad(node, grad) -> Tensor:
     """The derivative of a piecewise-constant op: PyTorch's ``zeros_like(grad)``.
 

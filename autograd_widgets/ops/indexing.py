@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.node import Node, node_class
+from ..autograd.node import node_class
 from . import _shown
 from ._core import (
     Tensor,
@@ -18,6 +18,7 @@ from ._core import (
     grad_state,
     needs_grad,
     record,
+    same_grad,
     scalar_type_name,
     unbroadcast,
     wrap_dim,
@@ -227,7 +228,7 @@ def _count_dims(key):
     return n
 
 
-AliasBackward0 = node_class("AliasBackward0", lambda n, grad: grad)
+AliasBackward0 = node_class("AliasBackward0", same_grad)
 
 
 def _check_0d_int(d, key) -> None:
@@ -476,17 +477,10 @@ def _index_put_backward(n, grad):
     return g_self, unbroadcast(grad[key], vshape)
 
 
-class _IndexPutNode(Node):
-    __slots__ = ()
-
-    def apply(self, grads):
-        return _index_put_backward(self, grads[0])
-
-
 IndexPutBackward0 = node_class(
     "IndexPutBackward0",
+    _index_put_backward,
     attrs=("accumulate", "indices"),
-    base=_IndexPutNode,
     fields=("values_shape",),
 )
 

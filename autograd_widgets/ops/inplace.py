@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from ..autograd import events
-from ..autograd.node import Node, new_node, node_class
+from ..autograd.node import new_node, node_class
 from ._core import (
     Tensor,
     check_result_cast,
@@ -174,8 +174,12 @@ def _embed_in_view(grad: Tensor, base_shape, view_fn) -> Tensor:
     return out
 
 
+def _as_strided_scatter_backward(n, grad):
+    return n.view_fn(grad)
+
+
 _EmbedBackward = node_class(
-    "AsStridedScatterBackward0", lambda n, grad: n.view_fn(grad), fields=("view_fn",)
+    "AsStridedScatterBackward0", _as_strided_scatter_backward, fields=("view_fn",)
 )
 
 
@@ -195,15 +199,8 @@ def _copy_slices_backward(node, grad):
     return (g_base,) + tuple(res[1:])
 
 
-class _CopySlicesNode(Node):
-    __slots__ = ()
-
-    def apply(self, grads):
-        return _copy_slices_backward(self, grads[0])
-
-
 # ``fn``: the in-place op's own node, run on the region ``view_fn`` selects in the base.
-CopySlices = node_class("CopySlices", base=_CopySlicesNode, fields=("base_shape", "view_fn", "fn"))
+CopySlices = node_class("CopySlices", _copy_slices_backward, fields=("base_shape", "view_fn", "fn"))
 
 
 def _as_strided_backward(n, grad):
@@ -281,12 +278,18 @@ def _make_inplace(name, fn):
 
 ZeroBackward0 = node_class("ZeroBackward0", zero_grad)
 FillBackward2 = node_class("FillBackward2", zero_grad)
-FillBackward3 = node_class(
-    "FillBackward3",
-    lambda n, grad: (
+
+
+def _fill3_backward(n, grad):
+    return (
         zero_grad(n, grad),
         grad.sum() if n.next_functions[1][0] is not None else None,
-    ),
+    )
+
+
+FillBackward3 = node_class(
+    "FillBackward3",
+    _fill3_backward,
 )
 
 

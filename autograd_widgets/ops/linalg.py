@@ -242,9 +242,13 @@ ger = outer
 
 
 # --- matmul ---------------------------------------------------------------------------------
+def _squeeze4_backward(n, grad):
+    return grad.unsqueeze(n._attrs["dim"])
+
+
 SqueezeBackward4 = node_class(
     "SqueezeBackward4",
-    lambda n, grad: grad.unsqueeze(n._attrs["dim"]),
+    _squeeze4_backward,
     attrs=("dim", "self_sym_sizes"),
 )
 

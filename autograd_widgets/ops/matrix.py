@@ -41,12 +41,18 @@ def _check_2d(name, d):
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
 
 
-TrilBackward0 = node_class(
-    "TrilBackward0", lambda n, grad: tril(grad, n._attrs["diagonal"]), attrs=("diagonal",)
-)
-TriuBackward0 = node_class(
-    "TriuBackward0", lambda n, grad: triu(grad, n._attrs["diagonal"]), attrs=("diagonal",)
-)
+def _tril_backward(n, grad):
+    return tril(grad, n._attrs["diagonal"])
+
+
+TrilBackward0 = node_class("TrilBackward0", _tril_backward, attrs=("diagonal",))
+
+
+def _triu_backward(n, grad):
+    return triu(grad, n._attrs["diagonal"])
+
+
+TriuBackward0 = node_class("TriuBackward0", _triu_backward, attrs=("diagonal",))
 
 
 def tril(input, diagonal=0):
@@ -196,11 +202,15 @@ def diag(input, diagonal=0):
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{d.ndim}D")
 
 
+def _trace_backward(n, grad):
+    return _diag_scatter(
+        grad.expand(min(n._attrs["self_sym_sizes"])), n._attrs["self_sym_sizes"], 0, 0, 1
+    )
+
+
 TraceBackward0 = node_class(
     "TraceBackward0",
-    lambda n, grad: _diag_scatter(
-        grad.expand(min(n._attrs["self_sym_sizes"])), n._attrs["self_sym_sizes"], 0, 0, 1
-    ),
+    _trace_backward,
     attrs=("self_sym_sizes",),
 )
 

@@ -31,6 +31,7 @@ from ._core import (
     not_implemented_for,
     promote,
     record,
+    same_grad,
     scalar_type_name,
     unbroadcast,
     wrap_int,
@@ -354,9 +355,13 @@ def _sub_backward(node, grad):
 
 AddBackward0 = node_class("AddBackward0", _add_backward, attrs=("alpha",), base=BinaryNode)
 SubBackward0 = node_class("SubBackward0", _sub_backward, attrs=("alpha",), base=BinaryNode)
-RsubBackward1 = node_class(
-    "RsubBackward1", lambda node, grad: -grad * node._attrs["alpha"], attrs=("alpha",)
-)
+
+
+def _rsub1_backward(node, grad):
+    return -grad * node._attrs["alpha"]
+
+
+RsubBackward1 = node_class("RsubBackward1", _rsub1_backward, attrs=("alpha",))
 
 
 def _check_alpha(input, other, alpha):
@@ -628,13 +633,19 @@ def floor_divide(input, other):
     return out
 
 
-RemainderBackward0 = node_class("RemainderBackward0", lambda node, grad: grad, base=Node)
-RemainderBackward1 = node_class(
-    "RemainderBackward1",
-    lambda node, grad: (
+RemainderBackward0 = node_class("RemainderBackward0", same_grad, base=Node)
+
+
+def _remainder1_backward(node, grad):
+    return (
         grad,
         -grad * _div_rounding(node.saved("self"), node.saved("other"), "floor"),
-    ),
+    )
+
+
+RemainderBackward1 = node_class(
+    "RemainderBackward1",
+    _remainder1_backward,
     saved=("self", "other"),
     base=BinaryNode,
 )
@@ -659,13 +670,19 @@ def remainder(input, other):
     return out
 
 
-FmodBackward0 = node_class("FmodBackward0", lambda node, grad: grad, base=Node)
-FmodBackward1 = node_class(
-    "FmodBackward1",
-    lambda node, grad: (
+FmodBackward0 = node_class("FmodBackward0", same_grad, base=Node)
+
+
+def _fmod1_backward(node, grad):
+    return (
         grad,
         -grad * _div_rounding(node.saved("self"), node.saved("other"), "trunc"),
-    ),
+    )
+
+
+FmodBackward1 = node_class(
+    "FmodBackward1",
+    _fmod1_backward,
     saved=("self", "other"),
     base=BinaryNode,
 )
@@ -704,9 +721,11 @@ def _pow0_backward(node, grad):
     return grad * _mul_scalar(node.saved("self") ** (float(e) - 1), float(e))
 
 
-MulBackward1 = node_class(
-    "MulBackward1", lambda node, grad: _mul_scalar(grad, node._attrs["other"]), attrs=("other",)
-)
+def _mul1_backward(node, grad):
+    return _mul_scalar(grad, node._attrs["other"])
+
+
+MulBackward1 = node_class("MulBackward1", _mul1_backward, attrs=("other",))
 
 
 def _mul_scalar(t: Tensor, s) -> Tensor:
@@ -717,7 +736,7 @@ def _mul_scalar(t: Tensor, s) -> Tensor:
     return out
 
 
-AddBackward1 = node_class("AddBackward1", lambda node, grad: grad)
+AddBackward1 = node_class("AddBackward1", same_grad)
 
 
 def _add_scalar(t: Tensor, s) -> Tensor:
@@ -728,9 +747,11 @@ def _add_scalar(t: Tensor, s) -> Tensor:
     return out
 
 
-DivBackward1 = node_class(
-    "DivBackward1", lambda node, grad: _div_scalar(grad, node._attrs["other"]), attrs=("other",)
-)
+def _div1_backward(node, grad):
+    return _div_scalar(grad, node._attrs["other"])
+
+
+DivBackward1 = node_class("DivBackward1", _div1_backward, attrs=("other",))
 
 
 def _div_scalar(t: Tensor, s) -> Tensor:
@@ -1023,134 +1044,239 @@ def _one_minus_square(r: np.ndarray) -> np.ndarray:
     return t
 
 
-# name -> (numpy forward, saved ("self"/"result"/None), backward(node, grad))
+# The unary ops' backward nodes: one formula each, named ``_<op>_backward`` (or a shared
+# one: ``zero_grad`` for piecewise-constant ops, ``same_grad`` where d out / d x = 1).
+NegBackward0 = node_class("NegBackward0", _neg_backward)
+ExpBackward0 = node_class("ExpBackward0", _exp_backward, saved=("result",))
+
+
+def _exp2_backward(n, grad):
+    return grad * n.saved("result") * math.log(2)
+
+
+Exp2Backward0 = node_class("Exp2Backward0", _exp2_backward, saved=("result",))
+
+
+def _expm1_backward(n, grad):
+    return grad * (n.saved("result") + 1)
+
+
+Expm1Backward0 = node_class("Expm1Backward0", _expm1_backward, saved=("result",))
+
+
+def _log_backward(n, grad):
+    return grad / n.saved("self")
+
+
+LogBackward0 = node_class("LogBackward0", _log_backward, saved=("self",))
+
+
+def _log2_backward(n, grad):
+    return grad / (n.saved("self") * math.log(2))
+
+
+Log2Backward0 = node_class("Log2Backward0", _log2_backward, saved=("self",))
+
+
+def _log10_backward(n, grad):
+    return grad / (n.saved("self") * math.log(10))
+
+
+Log10Backward0 = node_class("Log10Backward0", _log10_backward, saved=("self",))
+
+
+def _log1p_backward(n, grad):
+    return grad / (n.saved("self") + 1)
+
+
+Log1PBackward0 = node_class("Log1PBackward0", _log1p_backward, saved=("self",))
+
+
+def _sqrt_backward(n, grad):
+    return grad / (2 * n.saved("result"))
+
+
+SqrtBackward0 = node_class("SqrtBackward0", _sqrt_backward, saved=("result",))
+
+
+def _rsqrt_backward(n, grad):
+    return -0.5 * grad * n.saved("result") ** 3
+
+
+RsqrtBackward0 = node_class("RsqrtBackward0", _rsqrt_backward, saved=("result",))
+
+
+def _reciprocal_backward(n, grad):
+    return -grad * n.saved("result") * n.saved("result")
+
+
+ReciprocalBackward0 = node_class("ReciprocalBackward0", _reciprocal_backward, saved=("result",))
+
+
+def _sin_backward(n, grad):
+    return grad * cos(n.saved("self"))
+
+
+SinBackward0 = node_class("SinBackward0", _sin_backward, saved=("self",))
+
+
+def _cos_backward(n, grad):
+    return grad * -sin(n.saved("self"))
+
+
+CosBackward0 = node_class("CosBackward0", _cos_backward, saved=("self",))
+
+
+def _tan_backward(n, grad):
+    return grad * (1 + n.saved("result") ** 2)
+
+
+TanBackward0 = node_class("TanBackward0", _tan_backward, saved=("result",))
+
+
+def _asin_backward(n, grad):
+    return grad * rsqrt(1 - n.saved("self") ** 2)
+
+
+AsinBackward0 = node_class("AsinBackward0", _asin_backward, saved=("self",))
+
+
+def _acos_backward(n, grad):
+    return -grad * rsqrt(1 - n.saved("self") ** 2)
+
+
+AcosBackward0 = node_class("AcosBackward0", _acos_backward, saved=("self",))
+
+
+def _atan_backward(n, grad):
+    return grad / (1 + n.saved("self") ** 2)
+
+
+AtanBackward0 = node_class("AtanBackward0", _atan_backward, saved=("self",))
+
+
+def _sinh_backward(n, grad):
+    return grad * cosh(n.saved("self"))
+
+
+SinhBackward0 = node_class("SinhBackward0", _sinh_backward, saved=("self",))
+
+
+def _asinh_backward(n, grad):
+    return grad * rsqrt(n.saved("self") ** 2 + 1)
+
+
+AsinhBackward0 = node_class("AsinhBackward0", _asinh_backward, saved=("self",))
+
+
+def _acosh_backward(n, grad):
+    return grad * rsqrt(n.saved("self") ** 2 - 1)
+
+
+AcoshBackward0 = node_class("AcoshBackward0", _acosh_backward, saved=("self",))
+
+
+def _atanh_backward(n, grad):
+    return grad * (1 / (1 - n.saved("self") ** 2))
+
+
+AtanhBackward0 = node_class("AtanhBackward0", _atanh_backward, saved=("self",))
+
+
+def _cosh_backward(n, grad):
+    return grad * sinh(n.saved("self"))
+
+
+CoshBackward0 = node_class("CoshBackward0", _cosh_backward, saved=("self",))
+TanhBackward0 = node_class("TanhBackward0", _tanh_node_backward, saved=("result",))
+SigmoidBackward0 = node_class("SigmoidBackward0", _sigmoid_backward, saved=("result",))
+ReluBackward0 = node_class("ReluBackward0", _relu_backward, saved=("result",))
+
+
+def _abs_backward(n, grad):
+    return grad * sign(n.saved("self"))
+
+
+AbsBackward0 = node_class("AbsBackward0", _abs_backward, saved=("self",))
+
+
+def _erf_backward(n, grad):
+    return grad * (2 / math.sqrt(math.pi)) * exp(-(n.saved("self") ** 2))
+
+
+ErfBackward0 = node_class("ErfBackward0", _erf_backward, saved=("self",))
+
+
+def _erfc_backward(n, grad):
+    return -2.0 / math.sqrt(math.pi) * exp(-(n.saved("self") ** 2)) * grad
+
+
+ErfcBackward0 = node_class("ErfcBackward0", _erfc_backward, saved=("self",))
+
+
+def _deg2rad_backward(n, grad):
+    return grad * (math.pi / 180)
+
+
+Deg2RadBackward0 = node_class("Deg2RadBackward0", _deg2rad_backward)
+
+
+def _rad2deg_backward(n, grad):
+    return grad * (180 / math.pi)
+
+
+Rad2DegBackward0 = node_class("Rad2DegBackward0", _rad2deg_backward)
+SignBackward0 = node_class("SignBackward0", zero_grad)
+FloorBackward0 = node_class("FloorBackward0", zero_grad)
+CeilBackward0 = node_class("CeilBackward0", zero_grad)
+RoundBackward0 = node_class("RoundBackward0", zero_grad)
+TruncBackward0 = node_class("TruncBackward0", zero_grad)
+FracBackward0 = node_class("FracBackward0", same_grad)
+
+
+# name -> (numpy forward, backward node); what the node saves (``self``, ``result`` or
+# nothing) is its declaration's ``saved``.
 UNARY = {
-    "neg": (np.negative, None, _neg_backward, "NegBackward0"),
-    "exp": (_f64(np.exp), "result", _exp_backward, "ExpBackward0"),
-    "exp2": (
-        np.exp2,
-        "result",
-        lambda n, grad: grad * n.saved("result") * math.log(2),
-        "Exp2Backward0",
-    ),
-    "expm1": (np.expm1, "result", lambda n, grad: grad * (n.saved("result") + 1), "Expm1Backward0"),
-    "log": (_f64(np.log), "self", lambda n, grad: grad / n.saved("self"), "LogBackward0"),
-    "log2": (
-        np.log2,
-        "self",
-        lambda n, grad: grad / (n.saved("self") * math.log(2)),
-        "Log2Backward0",
-    ),
-    "log10": (
-        np.log10,
-        "self",
-        lambda n, grad: grad / (n.saved("self") * math.log(10)),
-        "Log10Backward0",
-    ),
-    "log1p": (np.log1p, "self", lambda n, grad: grad / (n.saved("self") + 1), "Log1PBackward0"),
-    "sqrt": (np.sqrt, "result", lambda n, grad: grad / (2 * n.saved("result")), "SqrtBackward0"),
-    "rsqrt": (
-        lambda d: scalar_like(1, d) / np.sqrt(d),
-        "result",
-        lambda n, grad: -0.5 * grad * n.saved("result") ** 3,
-        "RsqrtBackward0",
-    ),
-    "reciprocal": (
-        np.reciprocal,
-        "result",
-        lambda n, grad: -grad * n.saved("result") * n.saved("result"),
-        "ReciprocalBackward0",
-    ),
-    "sin": (_f64(np.sin), "self", lambda n, grad: grad * cos(n.saved("self")), "SinBackward0"),
-    "cos": (_f64(np.cos), "self", lambda n, grad: grad * -sin(n.saved("self")), "CosBackward0"),
-    "tan": (
-        np.tan,
-        "result",
-        lambda n, grad: grad * (1 + n.saved("result") ** 2),
-        "TanBackward0",
-    ),
-    "asin": (
-        np.arcsin,
-        "self",
-        lambda n, grad: grad * rsqrt(1 - n.saved("self") ** 2),
-        "AsinBackward0",
-    ),
-    "acos": (
-        np.arccos,
-        "self",
-        lambda n, grad: -grad * rsqrt(1 - n.saved("self") ** 2),
-        "AcosBackward0",
-    ),
-    "atan": (np.arctan, "self", lambda n, grad: grad / (1 + n.saved("self") ** 2), "AtanBackward0"),
-    "sinh": (np.sinh, "self", lambda n, grad: grad * cosh(n.saved("self")), "SinhBackward0"),
-    "asinh": (
-        np.arcsinh,
-        "self",
-        lambda n, grad: grad * rsqrt(n.saved("self") ** 2 + 1),
-        "AsinhBackward0",
-    ),
-    "acosh": (
-        np.arccosh,
-        "self",
-        lambda n, grad: grad * rsqrt(n.saved("self") ** 2 - 1),
-        "AcoshBackward0",
-    ),
-    "atanh": (
-        np.arctanh,
-        "self",
-        lambda n, grad: grad * (1 / (1 - n.saved("self") ** 2)),
-        "AtanhBackward0",
-    ),
-    "cosh": (np.cosh, "self", lambda n, grad: grad * sinh(n.saved("self")), "CoshBackward0"),
-    "tanh": (
-        _f64(np.tanh, can_warn=False),
-        "result",
-        _tanh_node_backward,
-        "TanhBackward0",
-    ),
-    "sigmoid": (_sigmoid_np, "result", _sigmoid_backward, "SigmoidBackward0"),
-    "relu": (lambda d: np.maximum(d, 0), "result", _relu_backward, "ReluBackward0"),
-    "abs": (np.abs, "self", lambda n, grad: grad * sign(n.saved("self")), "AbsBackward0"),
-    "erf": (
-        _erf_np,
-        "self",
-        lambda n, grad: grad * (2 / math.sqrt(math.pi)) * exp(-(n.saved("self") ** 2)),
-        "ErfBackward0",
-    ),
-    "erfc": (
-        _erfc_np,
-        "self",
-        lambda n, grad: -2.0 / math.sqrt(math.pi) * exp(-(n.saved("self") ** 2)) * grad,
-        "ErfcBackward0",
-    ),
-    "deg2rad": (
-        lambda d: d * d.dtype.type(math.pi / 180),
-        None,
-        lambda n, grad: grad * (math.pi / 180),
-        "Deg2RadBackward0",
-    ),
-    "rad2deg": (
-        lambda d: d * d.dtype.type(180 / math.pi),
-        None,
-        lambda n, grad: grad * (180 / math.pi),
-        "Rad2DegBackward0",
-    ),
-    "sign": (
-        lambda d: d.copy() if d.dtype.kind == "b" else np.sign(d),
-        None,
-        zero_grad,
-        "SignBackward0",
-    ),
-    "floor": (np.floor, None, zero_grad, "FloorBackward0"),
-    "ceil": (np.ceil, None, zero_grad, "CeilBackward0"),
-    "round": (_round_np, None, zero_grad, "RoundBackward0"),
-    "trunc": (np.trunc, None, zero_grad, "TruncBackward0"),
-    "frac": (lambda d: d - np.trunc(d), None, lambda n, grad: grad, "FracBackward0"),
+    "neg": (np.negative, NegBackward0),
+    "exp": (_f64(np.exp), ExpBackward0),
+    "exp2": (np.exp2, Exp2Backward0),
+    "expm1": (np.expm1, Expm1Backward0),
+    "log": (_f64(np.log), LogBackward0),
+    "log2": (np.log2, Log2Backward0),
+    "log10": (np.log10, Log10Backward0),
+    "log1p": (np.log1p, Log1PBackward0),
+    "sqrt": (np.sqrt, SqrtBackward0),
+    "rsqrt": (lambda d: scalar_like(1, d) / np.sqrt(d), RsqrtBackward0),
+    "reciprocal": (np.reciprocal, ReciprocalBackward0),
+    "sin": (_f64(np.sin), SinBackward0),
+    "cos": (_f64(np.cos), CosBackward0),
+    "tan": (np.tan, TanBackward0),
+    "asin": (np.arcsin, AsinBackward0),
+    "acos": (np.arccos, AcosBackward0),
+    "atan": (np.arctan, AtanBackward0),
+    "sinh": (np.sinh, SinhBackward0),
+    "asinh": (np.arcsinh, AsinhBackward0),
+    "acosh": (np.arccosh, AcoshBackward0),
+    "atanh": (np.arctanh, AtanhBackward0),
+    "cosh": (np.cosh, CoshBackward0),
+    "tanh": (_f64(np.tanh, can_warn=False), TanhBackward0),
+    "sigmoid": (_sigmoid_np, SigmoidBackward0),
+    "relu": (lambda d: np.maximum(d, 0), ReluBackward0),
+    "abs": (np.abs, AbsBackward0),
+    "erf": (_erf_np, ErfBackward0),
+    "erfc": (_erfc_np, ErfcBackward0),
+    "deg2rad": (lambda d: d * d.dtype.type(math.pi / 180), Deg2RadBackward0),
+    "rad2deg": (lambda d: d * d.dtype.type(180 / math.pi), Rad2DegBackward0),
+    "sign": (lambda d: d.copy() if d.dtype.kind == "b" else np.sign(d), SignBackward0),
+    "floor": (np.floor, FloorBackward0),
+    "ceil": (np.ceil, CeilBackward0),
+    "round": (_round_np, RoundBackward0),
+    "trunc": (np.trunc, TruncBackward0),
+    "frac": (lambda d: d - np.trunc(d), FracBackward0),
 }
 
 # Ops that keep integer dtypes (abs(int) is int); the rest compute in floating point.
 _KEEPS_DTYPE = {"neg", "abs", "sign", "floor", "ceil", "round", "trunc", "relu", "frac"}
-NODE_CLASSES = {}
 
 
 def _refuse(kernel=None, bool_error=None, ints=False):
@@ -1181,11 +1307,11 @@ _REFUSES = {
 }
 
 
-def _make_unary(name, np_fn, save, backward, node_name):
+def _make_unary(name, np_fn, cls):
     """``torch.<name>`` (with ``out=``) and ``Tensor.<name>`` (without): both call ``_unary``
     directly, so neither pays a wrapper's frame for PyTorch's ``out=`` spelling."""
-    cls = node_class(node_name, backward, saved=(save,) if save else ())
-    NODE_CLASSES[node_name] = cls
+    node_name = cls.__name__
+    save = cls.saved_tensor_names[0] if cls.saved_tensor_names else None
     float_op = name not in _KEEPS_DTYPE
     refuse = _REFUSES.get(name)
 
@@ -1213,8 +1339,8 @@ def _make_unary(name, np_fn, save, backward, node_name):
     return function
 
 
-for _name, (_fn, _save, _bw, _node) in UNARY.items():
-    globals()[_name] = _make_unary(_name, _fn, _save, _bw, _node)
+for _name, (_fn, _cls) in UNARY.items():
+    globals()[_name] = _make_unary(_name, _fn, _cls)
 
 neg = globals()["neg"]
 exp = globals()["exp"]
@@ -1267,13 +1393,11 @@ erfc, deg2rad, rad2deg = globals()["erfc"], globals()["deg2rad"], globals()["rad
 
 def round(input, decimals: int = 0):  # noqa: A001
     if decimals:
-        return _unary(
-            lambda d: np.round(d, decimals), NODE_CLASSES["RoundBackward1"], input, None, False
-        )
+        return _unary(lambda d: np.round(d, decimals), RoundBackward1, input, None, False)
     return _round_op(input)
 
 
-NODE_CLASSES["RoundBackward1"] = node_class("RoundBackward1", zero_grad)
+RoundBackward1 = node_class("RoundBackward1", zero_grad)
 del METHODS["round"]  # Tensor.round is ``round`` above (with ``decimals``), not the table's
 
 
@@ -1407,35 +1531,55 @@ def clamp(input, min=None, max=None):  # noqa: A002
 clip = clamp
 
 
+def _clamp_min_backward(n, grad):
+    return _masked(grad, n.saved("self") >= n._attrs["min"])
+
+
 ClampMinBackward0 = node_class(
     "ClampMinBackward0",
-    lambda n, grad: _masked(grad, n.saved("self") >= n._attrs["min"]),
+    _clamp_min_backward,
     saved=("self",),
     attrs=("min",),
 )
+
+
+def _clamp_max_backward(n, grad):
+    return _masked(grad, n.saved("self") <= n._attrs["max"])
+
+
 ClampMaxBackward0 = node_class(
     "ClampMaxBackward0",
-    lambda n, grad: _masked(grad, n.saved("self") <= n._attrs["max"]),
+    _clamp_max_backward,
     saved=("self",),
     attrs=("max",),
 )
 
 
-ClampMinBackward1 = node_class(
-    "ClampMinBackward1",
-    lambda n, grad: (
+def _clamp_min1_backward(n, grad):
+    return (
         _masked(grad, n.saved("self") >= n.saved("min")),
         _masked(grad, n.saved("self") < n.saved("min")),
-    ),
+    )
+
+
+ClampMinBackward1 = node_class(
+    "ClampMinBackward1",
+    _clamp_min1_backward,
     saved=("min", "self"),
     base=BinaryNode,
 )
-ClampMaxBackward1 = node_class(
-    "ClampMaxBackward1",
-    lambda n, grad: (
+
+
+def _clamp_max1_backward(n, grad):
+    return (
         _masked(grad, n.saved("self") <= n.saved("max")),
         _masked(grad, n.saved("self") > n.saved("max")),
-    ),
+    )
+
+
+ClampMaxBackward1 = node_class(
+    "ClampMaxBackward1",
+    _clamp_max1_backward,
     saved=("max", "self"),
     base=BinaryNode,
 )
@@ -1933,9 +2077,11 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     return out
 
 
-NanToNumBackward0 = node_class(
-    "NanToNumBackward0", lambda n, grad: grad * isfinite(n.saved("self")), saved=("self",)
-)
+def _nan_to_num_backward(n, grad):
+    return grad * isfinite(n.saved("self"))
+
+
+NanToNumBackward0 = node_class("NanToNumBackward0", _nan_to_num_backward, saved=("self",))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:

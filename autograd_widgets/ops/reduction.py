@@ -420,14 +420,20 @@ def _evenly(grad, self, value, axes=None, keepdim=True):
     return mask * g / count
 
 
+def _max_min1_backward(n, grad):
+    return _evenly(grad, n.saved("self"), n.saved("result"))
+
+
 MaxBackward1 = node_class(
     "MaxBackward1",
-    lambda n, grad: _evenly(grad, n.saved("self"), n.saved("result")),
+    _max_min1_backward,
     saved=("self", "result"),
 )
+
+
 MinBackward1 = node_class(
     "MinBackward1",
-    lambda n, grad: _evenly(grad, n.saved("self"), n.saved("result")),
+    _max_min1_backward,
     saved=("self", "result"),
 )
 
@@ -454,7 +460,8 @@ AminBackward0 = node_class(
 
 
 def _index_reduce_backward(n, grad):
-    """max(dim)/min(dim)/median(dim)/kthvalue: the gradient goes to the chosen index."""
+    """max(dim)/min(dim)/median(dim)/kthvalue: the gradient goes to the chosen index (the
+    values output; the indices output has no gradient)."""
     a = n._attrs
     idx = n.saved("indices")
     from .indexing import _scatter_into_zeros
@@ -468,26 +475,17 @@ def _index_reduce_backward(n, grad):
     return _scatter_into_zeros(grad, dim, idx, a["self_sym_sizes"])
 
 
-class _IndexReduceNode(Node):
-    """Single differentiable output (values); the indices output has no gradient."""
-
-    __slots__ = ()
-
-    def apply(self, grads):
-        return (_index_reduce_backward(self, grads[0]),)
-
-
 MaxBackward0 = node_class(
     "MaxBackward0",
+    _index_reduce_backward,
     saved=("indices",),
     attrs=("dim", "keepdim", "self_sym_sizes"),
-    base=_IndexReduceNode,
 )
 MinBackward0 = node_class(
     "MinBackward0",
+    _index_reduce_backward,
     saved=("indices",),
     attrs=("dim", "keepdim", "self_sym_sizes"),
-    base=_IndexReduceNode,
 )
 
 
@@ -782,50 +780,50 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var_impl(input, dim, unbiased, keepdim, correction, StdBackward0, np.std)
 
 
-class _VarMeanNode(Node):
-    """One node, two outputs (``var``/``std`` and ``mean``), as PyTorch's ``VarMeanBackward0``."""
+def _var_mean_backward(node, grads, is_std=False):
+    """``var_mean``/``std_mean``: one node, two outputs (the spread and the mean)."""
+    from .pointwise import where
 
-    __slots__ = ()
-    is_std = False
+    g_v, g_m = grads
+    a, axes = node._attrs, node.dims
+    x = node.saved("self")
+    shape = x._data.shape
+    n = 1
+    for ax in axes:
+        n *= shape[ax]
+    mean_ = x.mean(axes, keepdim=True) if x._data.ndim else x
+    g = _expand_back(g_v, shape, axes, a["keepdim"])
+    c = node._extra["correction"]
+    if is_std:
+        r = _expand_back(node.saved("result0"), shape, axes, a["keepdim"])
+        zero = _make(np.zeros((), dtype=g._data.dtype))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            part = where(r == 0, zero, g * (x - mean_) / ((n - c) * r))
+    else:
+        part = g * 2 * (x - mean_) / (n - c)
+    return (part + _expand_back(g_m, shape, axes, a["keepdim"]) / (n or 1),)
 
-    def apply(self, grads):
-        from .pointwise import where
 
-        g_v, g_m = grads
-        a, axes = self._attrs, self.dims
-        x = self.saved("self")
-        shape = x._data.shape
-        n = 1
-        for ax in axes:
-            n *= shape[ax]
-        mean_ = x.mean(axes, keepdim=True) if x._data.ndim else x
-        g = _expand_back(g_v, shape, axes, a["keepdim"])
-        c = self._extra["correction"]
-        if type(self).is_std:
-            r = _expand_back(self.saved("result0"), shape, axes, a["keepdim"])
-            zero = _make(np.zeros((), dtype=g._data.dtype))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                part = where(r == 0, zero, g * (x - mean_) / ((n - c) * r))
-        else:
-            part = g * 2 * (x - mean_) / (n - c)
-        return (part + _expand_back(g_m, shape, axes, a["keepdim"]) / (n or 1),)
+def _std_mean_backward(node, grads):
+    return _var_mean_backward(node, grads, is_std=True)
 
 
 VarMeanBackward0 = node_class(
     "VarMeanBackward0",
+    _var_mean_backward,
     saved=("self",),
     attrs=("correction", "dim", "keepdim"),
-    base=_VarMeanNode,
     fields=("dims",),
+    all_grads=True,
 )
 StdMeanBackward0 = node_class(
     "StdMeanBackward0",
+    _std_mean_backward,
     saved=("result0", "self"),
     attrs=("correction", "dim", "keepdim"),
-    base=_VarMeanNode,
     fields=("dims",),
+    all_grads=True,
 )
-StdMeanBackward0.is_std = True
 
 
 def _var_mean(input, dim, unbiased, keepdim, correction, cls, spread):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import events
-from ..autograd.node import Node, node_class
+from ..autograd.node import node_class
 from . import _shown
 from ._core import (
     Tensor,
@@ -20,6 +20,7 @@ from ._core import (
     promote,
     record,
     record_multi,
+    same_grad,
     wrap_dim,
 )
 
@@ -139,22 +140,32 @@ def infer_shape(shape, numel: int):
 
 
 # --- view / reshape -----------------------------------------------------------------------
+def _to_self_sizes_backward(n, grad):
+    return grad.reshape(n._attrs["self_sym_sizes"])
+
+
 ViewBackward0 = node_class(
     "ViewBackward0",
-    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    _to_self_sizes_backward,
     attrs=("self_sym_sizes",),
 )
+
+
 UnsafeViewBackward0 = node_class(
     "UnsafeViewBackward0",
-    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    _to_self_sizes_backward,
     attrs=("self_sym_sizes",),
 )
+
+
 ReshapeAliasBackward0 = node_class(
     "ReshapeAliasBackward0",
-    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    _to_self_sizes_backward,
     attrs=("self_sym_sizes",),
 )
-CloneBackward0 = node_class("CloneBackward0", lambda n, grad: grad)
+
+
+CloneBackward0 = node_class("CloneBackward0", same_grad)
 
 
 def view(input, *size, dtype=None):
@@ -235,15 +246,31 @@ def contiguous(input, memory_format=None):
 
 
 # --- transposes -----------------------------------------------------------------------------
-TBackward0 = node_class("TBackward0", lambda n, grad: grad.t())
+def _t_backward(n, grad):
+    return grad.t()
+
+
+TBackward0 = node_class("TBackward0", _t_backward)
+
+
+def _transpose_backward(n, grad):
+    return grad.transpose(n._attrs["dim0"], n._attrs["dim1"])
+
+
 TransposeBackward0 = node_class(
     "TransposeBackward0",
-    lambda n, grad: grad.transpose(n._attrs["dim0"], n._attrs["dim1"]),
+    _transpose_backward,
     attrs=("dim0", "dim1"),
 )
+
+
+def _permute_backward(n, grad):
+    return grad.permute(tuple(np.argsort(n._attrs["dims"]).tolist()))
+
+
 PermuteBackward0 = node_class(
     "PermuteBackward0",
-    lambda n, grad: grad.permute(tuple(np.argsort(n._attrs["dims"]).tolist())),
+    _permute_backward,
     attrs=("dims",),
 )
 
@@ -342,9 +369,13 @@ def _mT(input):
 
 
 # --- expand / repeat / squeeze ------------------------------------------------------------
+def _expand_backward(n, grad):
+    return _sum_to_size(grad, n._attrs["self_sym_sizes"])
+
+
 ExpandBackward0 = node_class(
     "ExpandBackward0",
-    lambda n, grad: _sum_to_size(grad, n._attrs["self_sym_sizes"]),
+    _expand_backward,
     attrs=("self_sym_sizes",),
 )
 
@@ -446,22 +477,30 @@ def tile(input, dims):
     return repeat(input, dims)
 
 
-UnsqueezeBackward0 = node_class(
-    "UnsqueezeBackward0", lambda n, grad: grad.squeeze(n._attrs["dim"]), attrs=("dim",)
-)
+def _unsqueeze_backward(n, grad):
+    return grad.squeeze(n._attrs["dim"])
+
+
+UnsqueezeBackward0 = node_class("UnsqueezeBackward0", _unsqueeze_backward, attrs=("dim",))
+
+
 SqueezeBackward0 = node_class(
     "SqueezeBackward0",
-    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    _to_self_sizes_backward,
     attrs=("self_sym_sizes",),
 )
+
+
 SqueezeBackward1 = node_class(
     "SqueezeBackward1",
-    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    _to_self_sizes_backward,
     attrs=("dim", "self_sym_sizes"),
 )
+
+
 SqueezeBackward2 = node_class(
     "SqueezeBackward2",
-    lambda n, grad: grad.reshape(n._attrs["self_sym_sizes"]),
+    _to_self_sizes_backward,
     attrs=("dim", "self_sym_sizes"),
 )
 
@@ -509,12 +548,20 @@ def squeeze(input, dim=None):
 
 
 # --- flip / roll / narrow ------------------------------------------------------------------
-FlipBackward0 = node_class(
-    "FlipBackward0", lambda n, grad: grad.flip(n._attrs["dims"]), attrs=("dims",)
-)
+def _flip_backward(n, grad):
+    return grad.flip(n._attrs["dims"])
+
+
+FlipBackward0 = node_class("FlipBackward0", _flip_backward, attrs=("dims",))
+
+
+def _roll_backward(n, grad):
+    return grad.roll(tuple(-s for s in n._attrs["shifts"]), n._attrs["dims"] or None)
+
+
 RollBackward0 = node_class(
     "RollBackward0",
-    lambda n, grad: grad.roll(tuple(-s for s in n._attrs["shifts"]), n._attrs["dims"] or None),
+    _roll_backward,
     attrs=("dims", "shifts"),
 )
 
@@ -586,23 +633,19 @@ def narrow(input, dim, start, length):
 
 
 # --- cat / stack / split / unbind ----------------------------------------------------------
-class _CatNode(Node):
-    __slots__ = ()
-
-    def apply(self, grads):
-        grad = grads[0]
-        dim = self._attrs["dim"]
-        out, start = [], 0
-        for size in self.sizes:
-            if size is None:  # a skipped legacy 1-d empty input: its gradient is empty too
-                out.append(_make(np.zeros((0,), dtype=grad._data.dtype)))
-                continue
-            out.append(narrow(grad, dim, start, size))
-            start += size
-        return tuple(out)
+def _cat_backward(node, grad):
+    dim = node._attrs["dim"]
+    out, start = [], 0
+    for size in node.sizes:
+        if size is None:  # a skipped legacy 1-d empty input: its gradient is empty too
+            out.append(_make(np.zeros((0,), dtype=grad._data.dtype)))
+            continue
+        out.append(narrow(grad, dim, start, size))
+        start += size
+    return tuple(out)
 
 
-CatBackward0 = node_class("CatBackward0", attrs=("dim",), base=_CatNode, fields=("sizes",))
+CatBackward0 = node_class("CatBackward0", _cat_backward, attrs=("dim",), fields=("sizes",))
 
 
 def cat(tensors, dim=0, *, out=None):
@@ -656,14 +699,11 @@ def cat(tensors, dim=0, *, out=None):
 concat = concatenate = cat
 
 
-class _StackNode(Node):
-    __slots__ = ()
-
-    def apply(self, grads):
-        return tuple(grads[0].unbind(self._attrs["dim"]))
+def _stack_backward(node, grad):
+    return tuple(grad.unbind(node._attrs["dim"]))
 
 
-StackBackward0 = node_class("StackBackward0", attrs=("dim",), base=_StackNode)
+StackBackward0 = node_class("StackBackward0", _stack_backward, attrs=("dim",))
 
 
 def stack(tensors, dim=0, *, out=None):
@@ -701,19 +741,21 @@ def vstack(tensors):
     return cat([t if t._data.ndim >= 2 else t.reshape(1, -1) for t in tensors], 0)
 
 
-class _SplitNode(Node):
-    __slots__ = ()
-
-    def apply(self, grads):
-        a = self._attrs
-        return (cat(list(grads), a["dim"]),)
+def _split_backward(node, grads):
+    return (cat(list(grads), node._attrs["dim"]),)
 
 
 SplitBackward0 = node_class(
-    "SplitBackward0", attrs=("dim", "self_sym_sizes", "split_size"), base=_SplitNode
+    "SplitBackward0",
+    _split_backward,
+    attrs=("dim", "self_sym_sizes", "split_size"),
+    all_grads=True,
 )
 SplitWithSizesBackward0 = node_class(
-    "SplitWithSizesBackward0", attrs=("dim", "self_sym_sizes", "split_sizes"), base=_SplitNode
+    "SplitWithSizesBackward0",
+    _split_backward,
+    attrs=("dim", "self_sym_sizes", "split_sizes"),
+    all_grads=True,
 )
 
 
@@ -799,14 +841,11 @@ def tensor_split(input, indices_or_sections, dim=0):
     return tuple(slice_dim(input, ax, a, max(a, b), 1) for a, b in zip(bounds[:-1], bounds[1:]))
 
 
-class _UnbindNode(Node):
-    __slots__ = ()
-
-    def apply(self, grads):
-        return (stack(list(grads), self._attrs["dim"]),)
+def _unbind_backward(node, grads):
+    return (stack(list(grads), node._attrs["dim"]),)
 
 
-UnbindBackward0 = node_class("UnbindBackward0", attrs=("dim",), base=_UnbindNode)
+UnbindBackward0 = node_class("UnbindBackward0", _unbind_backward, attrs=("dim",), all_grads=True)
 
 
 def unbind(input, dim=0):

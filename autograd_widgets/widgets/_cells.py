@@ -40,10 +40,16 @@ class CellHooks:
         self.mode = state.enabled
         #: weak reference to the GraphWidget the last ``%%autograd_graph`` showed
         self.last_graph: Callable[[], Any] = lambda: None
+        #: execution count of the running (or last) cell; IPython counts up before
+        #: running a cell that goes to the history, so hooks installed by a cell see
+        #: one more than that cell's own number
+        self.count: int = int(getattr(shell, "execution_count", 1) or 1) - 1
 
     def pre_run_cell(self, info: Any = None) -> None:
         self.running = True
         self.thread = threading.current_thread()
+        count = int(getattr(self.shell, "execution_count", 0) or 0)
+        self.count = count - 1 if getattr(info, "store_history", True) else count
         pending, self.pending = self.pending, None
         if pending is not None:
             set_grad_enabled(pending)
@@ -51,6 +57,7 @@ class CellHooks:
     def post_run_cell(self, result: Any = None) -> None:
         self.running = False
         self.mode = state.enabled
+        self.count = getattr(result, "execution_count", None) or self.count
         for fn in tuple(_after_cell):
             try:
                 fn()

@@ -49,7 +49,7 @@ class _Source:
     def _contains(self, node: Any) -> bool:
         return self.graph._contains_node(node)
 
-    def subscribe(self, changed: Callable[[], None]) -> Callable[[], None]:
+    def subscribe(self, changed: Callable[..., None]) -> Callable[[], None]:
         old = self.graph
         if not old.active:
             roots = old.roots
@@ -58,7 +58,8 @@ class _Source:
             self.graph = self._make(roots)
             self.graph.ids = old.ids  # keep node ids (and so `selected`) stable
         graph = self.graph
-        graph.callback = changed
+        # the widget hears which kind of change it was (a backward pass gets its own state)
+        graph.callback = lambda: changed(graph.last_change)
         graph.steps = self.steps
         self.steps.ids = graph.ids
         self.steps.open()
@@ -81,7 +82,9 @@ def draw(
     max_nodes: int = 500,
     live: bool = True,
     follow: bool = True,
+    as_of: str = "live",
     update_interval: float = 0.1,
+    language: str | None = None,
 ) -> GraphWidget:
     """Draw the autograd graph behind ``tensors`` as a live widget.
 
@@ -104,9 +107,20 @@ def draw(
     follow : bool
         Grow the drawing when new ops use its tensors (``y = out * 2`` after
         ``draw(out)``).
+    as_of : {"live", "cell"}
+        ``"live"`` (default): the widget shows the graph as it is now, so after
+        Run All every drawing shows the notebook's end state.  ``"cell"``: it
+        shows the graph as it was at the end of the cell that drew it (or, if
+        displayed again, of the cell that last displayed it), whatever later
+        cells do; what later cells did still joins its timeline, one click
+        away.  A tutorial that says "look at the graph above" wants ``"cell"``.
     update_interval : float
         Minimum seconds between live updates (0.1 s: at most 10 per second; the
         last state is always delivered).
+    language : str, optional
+        ``"en"`` or ``"zh"`` for this widget's texts; by default
+        :func:`autograd_widgets.set_language`'s, else the notebook's, else
+        JupyterLab's language, else English.
 
     Returns
     -------
@@ -119,7 +133,8 @@ def draw(
         When given no tensor, or something that is not a tensor.
     ValueError
         When ``max_nodes`` is below 1 or above what the widget can lay out
-        (:data:`~autograd_widgets.widgets._limits.MAX_DRAWN_NODES`).
+        (:data:`~autograd_widgets.widgets._limits.MAX_DRAWN_NODES`), or
+        ``as_of`` is neither ``"live"`` nor ``"cell"``.
     """
     if not tensors:
         raise TypeError("draw() needs at least one tensor, e.g. draw(loss)")
@@ -131,6 +146,8 @@ def draw(
     error = max_nodes_error(max_nodes)
     if error:
         raise ValueError(error)
+    if as_of not in ("live", "cell"):
+        raise ValueError(f"as_of must be 'live' or 'cell', not {as_of!r}")
     source = _Source(tensors, names, module, follow, live)
     widget = GraphWidget(
         graph=source.graph.to_json(max_nodes=max_nodes),
@@ -141,7 +158,9 @@ def draw(
         rankdir=rankdir,
         max_nodes=max_nodes,
         live=live,
+        as_of=as_of,
         update_interval=update_interval,
+        **({} if language is None else {"language": language}),
     )
     source.widget = weakref.ref(widget)
     widget.attach_steps(source.steps, update_interval)

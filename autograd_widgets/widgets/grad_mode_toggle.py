@@ -19,6 +19,7 @@ import traitlets as t
 from ..autograd import events
 from . import _assets
 from . import _cells as _ext
+from ._i18n import LanguageTraits
 
 #: live toggles; a toggle that is closed or collected drops out
 _toggles: weakref.WeakSet[GradModeToggle] = weakref.WeakSet()
@@ -51,7 +52,7 @@ def _on_event(kind: str, payload: dict[str, Any]) -> None:
         sync_all()
 
 
-class GradModeToggle(anywidget.AnyWidget):
+class GradModeToggle(LanguageTraits, anywidget.AnyWidget):
     """A switch for PyTorch's grad mode that applies from the next cell on.
 
     ``GradModeToggle()`` as the last expression of a cell shows it. Clicking
@@ -68,7 +69,10 @@ class GradModeToggle(anywidget.AnyWidget):
     pending = t.Bool(False, help="True while a change waits for the next cell (read-only).").tag(
         sync=True
     )
-    label = t.Unicode("grad mode", help="Text shown before the on/off state.").tag(sync=True)
+    label = t.Unicode(
+        "",
+        help='Text shown before the on/off state (empty: "grad mode" in the widget\'s language).',
+    ).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         wanted = kwargs.pop("enabled", None)
@@ -80,7 +84,7 @@ class GradModeToggle(anywidget.AnyWidget):
         _ext.ensure_cell_hooks()
         _ext.add_cell_listener(sync_all)
         _toggles.add(self)
-        events.add_listener(_on_event)
+        events.add_listener(_on_event, kinds=("grad_mode",))
         if wanted is not None and bool(wanted) != enabled:
             self._request(bool(wanted))
 

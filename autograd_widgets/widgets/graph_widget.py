@@ -24,14 +24,16 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from .._language import check_language, get_language
-from . import _assets, _kernel, _static
+from . import _assets, _cells, _kernel, _static, _timeline
 from ._diff import compact_graph, compact_patch, diff_graph, full_patch, json_size
+from ._i18n import LanguageTraits
 from ._limits import MAX_DRAWN_NODES, max_nodes_error
 from ._stepping import Stepping
 from ._throttle import CallLater, Throttle, default_call_later
 
 _RANKDIRS = ("TB", "LR")
+#: changes that get a timeline state of their own at once (see invalidate)
+_OWN_STATE = ("backward_end", "backward_error")
 
 
 #: the pages (client sessions, see ``_kernel.client_session``) the assets went out to
@@ -56,7 +58,7 @@ def empty_graph(notice: str | None = None) -> dict[str, Any]:
     }
 
 
-class GraphWidget(Stepping, anywidget.AnyWidget):
+class GraphWidget(Stepping, LanguageTraits, anywidget.AnyWidget):
     """An interactive, live drawing of an autograd graph.
 
     Usually made by :func:`autograd_widgets.draw`; can also show any wire
@@ -76,8 +78,23 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
         fake; the default uses the kernel's event loop).
     subscribe : callable, optional
         ``subscribe(changed) -> unsubscribe``: how to hear that the graph
-        changed; used while ``live`` is True, undone on ``live=False`` and
+        changed (``changed(kind=None)``, kind ``"backward_end"`` after a backward
+        pass); used while ``live`` is True, undone on ``live=False`` and
         :meth:`close`.
+    timeline_cap : int
+        Most states the timeline keeps (older ones are dropped, and the
+        widget says so).
+
+    Notes
+    -----
+    The widget keeps the states it has shown (see :attr:`timeline`): when
+    drawn, after each backward pass through its graph and at the end of each
+    cell that changed it, each labelled with that cell's execution count.
+    The toolbar's slider, ◀ ▶ and "live" buttons move through them, as do
+    :meth:`show_state` and :meth:`show_live`.  With ``as_of="cell"`` the
+    widget shows the graph as it was at the end of the cell that drew (or last
+    displayed) it, whatever later cells do; the later states still join the
+    timeline.
     """
 
     _esm = _assets.widget_esm()
@@ -97,12 +114,26 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
         "a '+N more' node.",
     ).tag(sync=True)
     live = t.Bool(True, help="Follow new ops and backward() while True.").tag(sync=True)
-    language = t.Unicode(
-        help='Language of every text the widget shows: "en" or "zh" (default: '
-        "autograd_widgets.set_language, else the notebook's metadata, else English)."
+
+    as_of = t.Unicode(
+        "live",
+        help='"live": show the graph as it is now; "cell": as it was at the end of the cell '
+        "that drew (or last displayed) the widget.",
+    ).tag(sync=True)
+    position = t.Int(
+        None,
+        allow_none=True,
+        help="Index in the timeline of the state shown (0: oldest kept), or None to follow "
+        "the live graph.",
     ).tag(sync=True)
 
     _uid = t.Unicode(help="Identifies this model's graph store in the page.").tag(sync=True)
+    _states = t.List(
+        help="The timeline's states, oldest first: [number, cell, kind, backward passes]."
+    ).tag(sync=True)
+    _dropped = t.Int(0, help="States dropped from the start of the timeline (the cap).").tag(
+        sync=True
+    )
     _rev = t.Int(0, help="Revision of `graph`; patches name the revision they apply to.").tag(
         sync=True
     )
@@ -114,7 +145,8 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
         source: Callable[[], dict[str, Any]] | None = None,
         update_interval: float = 0.1,
         call_later: CallLater | None = None,
-        subscribe: Callable[[Callable[[], None]], Callable[[], None]] | None = None,
+        subscribe: Callable[[Callable[..., None]], Callable[[], None]] | None = None,
+        timeline_cap: int = _timeline.DEFAULT_CAP,
         **kwargs: Any,
     ) -> None:
         if graph is None:
@@ -131,8 +163,14 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
         self.stats = {"full": 0, "patch": 0, "bytes": 0, "assets_sent": 0}
         self._views: set[str] = set()  # the front-end views showing this widget now
         self._seen_view = False  # a front end has reported a view (so it reports their end)
+        self._timeline = _timeline.Timeline(timeline_cap)
         super().__init__(graph=graph, **kwargs)
         self._source = source
+        if _cells.ensure_cell_hooks() is not None:  # (before the first state: its cell)
+            _cells.add_cell_listener(_after_cell)
+        self._record_state(self.graph, "drawn")
+        self._timeline.displayed(self.as_of)
+        _timeline_widgets.add(self)
         self.on_msg(self._on_custom_msg)
         self._replace_earlier_run()
         self._push_assets()
@@ -142,14 +180,6 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
     @t.default("_uid")
     def _default_uid(self) -> str:
         return uuid.uuid4().hex
-
-    @t.default("language")
-    def _default_language(self) -> str:
-        return get_language()
-
-    @t.validate("language")
-    def _check_language(self, proposal) -> str:
-        return check_language(proposal["value"])
 
     @t.validate("rankdir")
     def _validate_rankdir(self, proposal: dict[str, Any]) -> str:
@@ -194,10 +224,10 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
             return
         wref = weakref.ref(self)
 
-        def changed() -> None:
+        def changed(kind: str | None = None) -> None:
             widget = wref()
             if widget is not None:
-                widget.invalidate()
+                widget.invalidate(kind)
 
         self._unsubscribe = self._subscribe(changed)
 
@@ -251,14 +281,26 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
 
     # -- live updates -----------------------------------------------------------
 
-    def invalidate(self) -> None:
-        """Note that the graph changed; an update follows (throttled) while ``live``."""
+    def invalidate(self, kind: str | None = None) -> None:
+        """Note that the graph changed; an update follows (throttled) while ``live``.
+
+        After a backward pass (``kind="backward_end"``, or ``"backward_error"``
+        when it failed) the update goes out at once, so the timeline gets the
+        pass's own state, unless passes come faster than the update interval (a
+        training loop).
+        """
         if self._source is None:
             return
         if self._unsubscribe is not None or (
             self._subscribe is None and self.live and not self.paused
         ):
-            self._throttle.request()  # (the first test avoids a trait lookup per event)
+            self._timeline.dirty = True
+            if kind in _OWN_STATE and self._timeline.backward_due(
+                self._throttle.effective_interval
+            ):
+                self.refresh()
+            else:
+                self._throttle.request()  # (the first test avoids a trait lookup per event)
 
     def refresh(self) -> None:
         """Rebuild from the source and send now, ignoring the throttle."""
@@ -272,7 +314,9 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
             new = self._source()
         except Exception as err:  # noqa: BLE001 - never break the user's code
             new = {**self.graph, "notice": f"could not update the graph: {err!r}"}
-        self.update_graph(new)
+        self._shift_position(self._timeline.built(new))
+        if self.position is None:
+            self.update_graph(new)
 
     def update_graph(self, new: dict[str, Any]) -> None:
         """Show ``new``: as a patch when that is smaller, else as the whole trait."""
@@ -367,6 +411,80 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
                 }
             )
 
+    # -- timeline -------------------------------------------------------------------
+
+    @property
+    def timeline(self) -> list[str]:
+        """Labels of the states kept, oldest first: ``"In [3] drawn"``, ``"In [4] backward"``,
+        ``"In [5]"`` (the end of cell 5); ``"#2 ..."`` outside IPython."""
+        return self._timeline.labels()
+
+    def show_state(self, index: int) -> None:
+        """Show state ``index`` of :attr:`timeline` (negative counts from the newest)."""
+        n = len(self._timeline.store)
+        if not -n <= index < n:
+            raise IndexError(f"timeline index {index} out of range: {n} states kept")
+        self.position = index % n
+
+    def show_live(self) -> None:
+        """Follow the live graph again (the toolbar's "live" button)."""
+        self.position = None
+
+    @t.validate("as_of")
+    def _check_as_of(self, proposal: dict[str, Any]) -> str:
+        if proposal["value"] not in _timeline.AS_OF:
+            raise t.TraitError(f"as_of must be 'live' or 'cell', not {proposal['value']!r}")
+        return proposal["value"]
+
+    @t.validate("position")
+    def _check_position(self, proposal: dict[str, Any]) -> int | None:
+        value = proposal["value"]
+        n = len(self._timeline.store)
+        if value is not None and not 0 <= value < n:
+            raise t.TraitError(f"position must be None or between 0 and {n - 1}, not {value}")
+        return value
+
+    @t.observe("position")
+    def _on_position(self, change: dict[str, Any]) -> None:
+        if change["new"] is None:
+            if self._source is not None and not self.paused:
+                self.refresh()
+            elif len(self._timeline.store):
+                self.update_graph(self._timeline.store.get(-1))
+        else:
+            self.update_graph(self._timeline.store.get(change["new"]))
+
+    def _record_state(self, graph: dict[str, Any], kind: str) -> None:
+        self._shift_position(self._timeline.record(graph, kind))
+
+    def _shift_position(self, dropped: int) -> None:
+        """Keep showing the same state when old ones were dropped; publish the labels."""
+        if dropped and self.position is not None:
+            shown = self.position - dropped
+            self.position = max(0, shown)  # the same state: no redraw
+            if shown < 0:  # it fell off the start: show the oldest one kept
+                self.update_graph(self._timeline.store.get(0))
+        wire = self._timeline.wire()
+        if wire != self._states:
+            with self.hold_sync():
+                self._states = wire
+                self._dropped = self._timeline.store.dropped
+
+    def _after_cell(self) -> None:
+        """A cell ended: record the graph if it changed; pin it there if asked to."""
+        if self._source is not None and self._timeline.dirty and not self.paused:
+            self._throttle.cancel_timer()
+            try:
+                new = self._source()
+            except Exception as err:  # noqa: BLE001 - never break the user's code
+                new = {**self.graph, "notice": f"could not update the graph: {err!r}"}
+            self._record_state(new, "cell")
+            if self.position is None:
+                self.update_graph(new)
+        pin = self._timeline.take_pin()
+        if pin is not None:
+            self.position = pin
+
     # -- lifecycle ----------------------------------------------------------------
 
     def add_closer(self, fn: Callable[[], None]) -> None:
@@ -377,6 +495,7 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
         """Unsubscribe from live updates and close the comm."""
         self._throttle.close()
         self._stop_live()
+        _timeline_widgets.discard(self)
         self.close_steps()
         closers, self._closers = self._closers, []
         for fn in closers:
@@ -393,6 +512,7 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:
             return None
+        self._timeline.displayed(self.as_of)  # as_of="cell": the cell that shows it now
         data, metadata = bundle
         data["text/plain"] = _static.text_summary(self.graph)
         svg = _static.static_svg(self.graph, rankdir=self.rankdir, show_saved=self.show_saved)
@@ -403,3 +523,12 @@ class GraphWidget(Stepping, anywidget.AnyWidget):
     def __repr__(self) -> str:
         n = len(self.graph.get("nodes", []))
         return f"GraphWidget({n} nodes, live={self.live})"
+
+
+#: the open graph widgets, told when a cell ends (their timelines record it)
+_timeline_widgets: weakref.WeakSet[GraphWidget] = weakref.WeakSet()
+
+
+def _after_cell() -> None:
+    for widget in list(_timeline_widgets):
+        widget._after_cell()

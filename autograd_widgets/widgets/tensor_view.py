@@ -21,10 +21,12 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from .._language import get_language
 from ..autograd import events
 from ..graph._tensors import _stats, dtype_str, grad_of, is_tensor, to_numpy
 from . import _assets
 from . import _cells as _ext
+from ._i18n import LanguageTraits, summary_text
 from ._throttle import Throttle, default_call_later
 
 #: event kinds that may change what a view shows
@@ -107,7 +109,7 @@ def _summary(a: np.ndarray) -> dict[str, Any] | None:
     return stats
 
 
-class TensorView(anywidget.AnyWidget):
+class TensorView(LanguageTraits, anywidget.AnyWidget):
     """A tensor's values and ``.grad`` as heatmaps, with shape, dtype and stats.
 
     Colours are diverging and centred on zero (negative blue, positive red,
@@ -174,7 +176,7 @@ class TensorView(anywidget.AnyWidget):
         )
         self.refresh()
         _views.add(self)
-        events.add_listener(_on_event)
+        events.add_listener(_on_event, kinds=_EVENTS)
         _ext.ensure_cell_hooks()
         _ext.add_cell_listener(resync_all)
 
@@ -307,26 +309,33 @@ class TensorView(anywidget.AnyWidget):
 # -- opt-in rich display (%autograd_display html) ---------------------------------------
 
 
-def summary_html(tensor: Any) -> str:
-    """A compact HTML line: shape, dtype, grad_fn/requires_grad, value stats, .grad stats."""
+def summary_html(tensor: Any, lang: str | None = None) -> str:
+    """A compact HTML line: shape, dtype, grad_fn/requires_grad, value stats, .grad stats.
+
+    In ``lang`` ("en" or "zh"; default: the widgets' language, ``get_language()``).
+    """
     import html
+
+    lang = lang or get_language()
 
     values = to_numpy(tensor)
     grad = grad_of(tensor)
     fn = getattr(tensor, "grad_fn", None)
-    parts = [f"tensor of shape [{', '.join(str(d) for d in values.shape)}]", dtype_str(tensor)]
+    dims = ", ".join(str(d) for d in values.shape)
+    parts = [summary_text("shape", lang, dims=dims), dtype_str(tensor)]
     # a custom Function's class name is user text (it may hold markup): every part is
     # plain text, escaped once where the HTML is put together
     parts.append(f"grad_fn=<{type(fn).__name__}>" if fn is not None else "requires_grad=True")
     stats = _summary(values)
     if values.size == 1 and stats:
-        parts.append(f"value {stats['min']:.4g}")
+        parts.append(summary_text("value", lang, v=f"{stats['min']:.4g}"))
     elif stats:
-        parts.append(f"min {stats['min']:.4g} · max {stats['max']:.4g} · mean {stats['mean']:.4g}")
+        four = {k: f"{stats[k]:.4g}" for k in ("min", "max", "mean")}
+        parts.append(summary_text("stats", lang, **four))
     if grad is not None:
         gstats = _summary(to_numpy(grad))
         if gstats:
-            parts.append(f".grad norm {gstats['norm']:.4g}")
+            parts.append(summary_text("grad_norm", lang, norm=f"{gstats['norm']:.4g}"))
     title = html.escape(repr(tensor))
     return (
         f'<span class="aw-tensor-summary" title="{title}" style="font-family: var(--jp-code-font-family, '
@@ -345,15 +354,18 @@ def tensor_mimebundle(tensor: Any, include: Any = None, exclude: Any = None) -> 
     import ipywidgets as w
 
     ref = weakref.ref(tensor)
+    lang = get_language()
     out = w.Output()
-    button = w.Button(description="show graph", icon="sitemap", layout=w.Layout(width="auto"))
+    button = w.Button(
+        description=summary_text("show_graph", lang), icon="sitemap", layout=w.Layout(width="auto")
+    )
 
     def show(_: Any) -> None:
         t = ref()
         button.disabled = True
         with out:
             if t is None:
-                print("the tensor is gone")
+                print(summary_text("gone", lang))
                 return
             from IPython.display import display
 
@@ -362,10 +374,10 @@ def tensor_mimebundle(tensor: Any, include: Any = None, exclude: Any = None) -> 
             display(draw(t, names={}))  # names come from the user namespace
 
     button.on_click(show)
-    box = w.VBox([w.HBox([w.HTML(summary_html(tensor)), button]), out])
+    box = w.VBox([w.HBox([w.HTML(summary_html(tensor, lang)), button]), out])
     data = box._repr_mimebundle_()
     bundle = data[0] if isinstance(data, tuple) else data
     bundle = dict(bundle or {})
     bundle["text/plain"] = repr(tensor)
-    bundle["text/html"] = summary_html(tensor)
+    bundle["text/html"] = summary_html(tensor, lang)
     return bundle

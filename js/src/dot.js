@@ -3,6 +3,7 @@
 // The palette is the same JSON file the Python side (GraphModel.to_dot) reads,
 // so a static SVG and the live widget use the same colours.
 import palette from "../../autograd_widgets/graph/palette.json";
+import { t as text } from "./i18n.js";
 
 export { palette };
 
@@ -61,9 +62,11 @@ export function isNonFinite(node) {
  *
  * backward: the PyTorch class name; leaf: the user's name (or "leaf") and shape,
  * then the gradient after backward; tensor: name and shape; saved: the attribute
- * and shape; more: "+N more".  With showValues, values are added.
+ * and shape; more: "+N more".  With showValues, values are added.  The words
+ * (leaf, grad, ran #k, +N more) are in `opts.lang` (English by default).
  */
 export function nodeLabelLines(node, opts = {}) {
+  const tr = (key, ...args) => text(opts.lang, key, ...args);
   const showValues = !!opts.showValues;
   const width = opts.valueWidth ?? 36;
   const t = node.tensor;
@@ -75,28 +78,36 @@ export function nodeLabelLines(node, opts = {}) {
       break;
     case "leaf":
       // the user's name and shape, then the PyTorch node it is in next_functions
-      lines.push([node.name, t ? formatShape(t.shape) : null].filter(Boolean).join(" ") || "leaf");
+      lines.push([node.name, t ? formatShape(t.shape) : null].filter(Boolean).join(" ") || tr("nodeLeaf"));
       lines.push(node.label || "AccumulateGrad");
       break;
     case "tensor":
     case "saved":
-      lines.push(node.name || node.label || node.kind);
+      lines.push(node.name || node.label || tr(node.kind === "saved" ? "nodeSaved" : "nodeTensor"));
       if (t) lines.push(formatShape(t.shape));
       break;
     case "more":
-      lines.push(node.label || `+${node.more_count ?? "?"} more`);
+      lines.push(moreLabel(node, tr));
       break;
     default:
       lines.push(node.label || node.id);
   }
   if (t && showValues && node.kind !== "more") lines.push(summarizeRepr(t.value, width));
   if (t && node.kind === "leaf" && t.grad !== null && t.grad !== undefined) {
-    lines.push(`grad ${summarizeRepr(t.grad, width)}`);
+    lines.push(tr("nodeGrad", summarizeRepr(t.grad, width)));
   }
   if (node.executed_order !== null && node.executed_order !== undefined) {
-    lines.push(`ran #${node.executed_order + 1}`);
+    lines.push(tr("nodeRan", node.executed_order + 1));
   }
   return lines;
+}
+
+// The kernel labels a cut-off rest "+N more" ("+N+ more": at least N); a collapsed
+// chain "… ×3 A → B" has no words to translate.
+function moreLabel(node, tr) {
+  const m = /^\+(\d+)(\+?) more$/.exec(node.label || "");
+  if (m) return tr("nodeMore", m[1], !!m[2]);
+  return node.label || tr("nodeMore", node.more_count ?? "?", false);
 }
 
 /** Keep or drop saved-tensor nodes and their edges. */

@@ -1,4 +1,10 @@
 // Export the laid-out SVG (as Graphviz produced it, without pan/zoom) as .svg or .png.
+// A failure rejects with an Error whose `key` (and `detail`) name its text in i18n.js.
+
+function failure(key, message, detail) {
+  return Object.assign(new Error(message), { key, detail });
+}
+
 function download(blob, filename) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
@@ -21,7 +27,8 @@ export function svgToPngBlob(svgText, scale = 2, background = "#ffffff") {
     const svg = doc.documentElement;
     const error = doc.getElementsByTagName("parsererror")[0];
     if (error) {
-      reject(new Error(`the SVG is not valid XML: ${error.textContent.trim().split("\n")[0]}`));
+      const detail = error.textContent.trim().split("\n")[0];
+      reject(failure("exportNotXml", `the SVG is not valid XML: ${detail}`, detail));
       return;
     }
     const vb = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
@@ -40,11 +47,11 @@ export function svgToPngBlob(svgText, scale = 2, background = "#ffffff") {
       ctx.fillRect(0, 0, w, h);
       ctx.drawImage(img, 0, 0, w, h);
       URL.revokeObjectURL(url);
-      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png");
+      canvas.toBlob((b) => (b ? resolve(b) : reject(failure("exportPngEncoding", "PNG encoding failed"))), "image/png");
     };
     img.onerror = () => {
       URL.revokeObjectURL(url);
-      reject(new Error("could not rasterise the SVG"));
+      reject(failure("exportRasterise", "could not rasterise the SVG"));
     };
     img.src = url;
   });

@@ -4,6 +4,7 @@
 // cell runs (IPython's pre_run_cell hook) and sets `pending` until then.
 import { toggleText } from "./toggle_logic.js";
 import { h, injectStyle } from "./dom.js";
+import { adoptPageLanguage } from "./i18n.js";
 
 const CSS = `
 .aw-toggle {
@@ -41,7 +42,7 @@ function render({ model, el }) {
   el.appendChild(root);
 
   const update = () => {
-    const text = toggleText(model.get("enabled"), model.get("pending"), model.get("label"));
+    const text = toggleText(model.get("enabled"), model.get("pending"), model.get("label"), model.get("language"));
     root.dataset.enabled = String(text.enabled);
     root.dataset.pending = String(text.pending);
     button.setAttribute("aria-checked", String(text.enabled));
@@ -58,13 +59,20 @@ function render({ model, el }) {
   model.on("change:enabled", update);
   model.on("change:pending", update);
   model.on("change:label", update);
+  model.on("change:language", update);
   update();
   return () => {
     button.removeEventListener("click", onClick);
     model.off("change:enabled", update);
     model.off("change:pending", update);
     model.off("change:label", update);
+    model.off("change:language", update);
   };
 }
 
-export default { render };
+export default {
+  initialize({ model }) {
+    adoptPageLanguage(model);
+  },
+  render,
+};

@@ -69,10 +69,10 @@ export function tooltipText(node, lang = "en") {
   return lines.join("\n");
 }
 
-function fmtStats(s) {
+function fmtStats(s, lang) {
   if (!s) return null;
   const f = (x) => (typeof x === "number" ? Number(x.toPrecision(5)).toString() : String(x));
-  return `min ${f(s.min)}  max ${f(s.max)}  mean ${f(s.mean)}  norm ${f(s.norm)}`;
+  return t(lang, "statsLine", f(s.min), f(s.max), f(s.mean), f(s.norm));
 }
 
 /**
@@ -105,12 +105,12 @@ export function nodeDetails(node, graph, lang = "en") {
     row("requiresGrad", String(!!ten.requires_grad));
     row("version", String(ten.version ?? 0));
     row("value", ten.value ?? "", { pre: true, bad: !!(ten.has_nan || ten.has_inf) });
-    const st = fmtStats(ten.stats);
+    const st = fmtStats(ten.stats, lang);
     if (st) row("stats", st);
     // a missing grad (compact wire form) reads as None, like .grad
     const grad = ten.grad ?? null;
     row("grad", grad === null ? "None" : grad, { pre: grad !== null, bad: !!(ten.grad_has_nan || ten.grad_has_inf) });
-    const gs = fmtStats(ten.grad_stats);
+    const gs = fmtStats(ten.grad_stats, lang);
     if (gs) row("gradStats", gs);
   }
   for (const s of node.saved || []) rows.push([s.attr, s.repr, { pre: true, target: s.node || null }]);

@@ -11,7 +11,7 @@
 // Graphviz runs in a Web Worker started from a Blob URL, so laying out a big
 // graph never blocks the tab.
 import { applyPatch } from "./graph_logic.js";
-import { bootText } from "./i18n.js";
+import { adoptPageLanguage, bootText } from "./i18n.js";
 
 const HASH = __AW_ASSETS_HASH__; // replaced at build time
 const GLOBAL_KEY = "__autograd_widgets_graph__";
@@ -132,6 +132,7 @@ function graphStore(model) {
 
 export default {
   initialize({ model }) {
+    adoptPageLanguage(model); // before any view: the first drawing is in the page's language
     const store = graphStore(model);
     store.graph = model.get("graph") || {};
     store.rev = model.get("_rev") || 0;

@@ -1,4 +1,5 @@
 // DOM-free logic of TensorView: decoding pages, number formats, the colour scale.
+import { TENSOR, text } from "./i18n.js";
 
 /** A Float64Array over a page sent by the kernel (DataView, ArrayBuffer, typed array or nothing). */
 export function decodeFloat64(buf) {
@@ -87,20 +88,24 @@ export function shortNumber(v) {
   return String(Number(v.toPrecision(4)));
 }
 
-/** "min -1 · max 2 · mean 0.5 · norm 3" (plus NaN/Inf counts when any). */
-export function statsText(stats) {
+/** "min -1 · max 2 · mean 0.5 · norm 3" (plus NaN/Inf counts when any), in `lang`. */
+export function statsText(stats, lang = "en") {
   if (!stats) return "";
-  const parts = ["min", "max", "mean", "norm"].map((k) => `${k} ${shortNumber(stats[k])}`);
-  if (stats.nan) parts.push(`${stats.nan} NaN`);
-  if (stats.inf) parts.push(`${stats.inf} Inf`);
+  const tr = (key, ...args) => text(TENSOR, lang, key, ...args);
+  const parts = [tr("stats", ...["min", "max", "mean", "norm"].map((k) => shortNumber(stats[k])))];
+  if (stats.nan) parts.push(tr("nan", stats.nan));
+  if (stats.inf) parts.push(tr("inf", stats.inf));
   return parts.join(" · ");
 }
 
-/** Pagination of one axis: the label and where the previous/next page start (null: none). */
-export function pageInfo(start, shown, total, size, noun) {
+/**
+ * Pagination of one axis (`axis`: "rows" or "cols"): the label (in `lang`) and where
+ * the previous/next page start (null: none).
+ */
+export function pageInfo(start, shown, total, size, axis, lang = "en") {
   const end = Math.min(total, start + shown);
   return {
-    label: total > size ? `${noun} ${start}–${end - 1} of ${total}` : "",
+    label: total > size ? text(TENSOR, lang, `${axis}Page`, start, end - 1, total) : "",
     prev: start > 0 ? Math.max(0, start - size) : null,
     next: end < total ? start + size : null,
   };

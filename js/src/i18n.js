@@ -1,4 +1,5 @@
-// Every text the graph widget shows, one table per language.
+// Every text the widgets show, one table per language: MESSAGES (the graph view),
+// BOOT (graph_widget.js), TOGGLE (GradModeToggle), TENSOR (TensorView).
 //
 // A message is a string or a function of its parameters (for counts and values).
 // Names PyTorch users type (grad_fn, AccumulateGrad, no_grad, requires_grad, dtype,
@@ -7,7 +8,13 @@
 //
 // BOOT holds the few texts of graph_widget.js, the module anywidget sends with every
 // widget: it imports only BOOT and bootText, so the bundler leaves MESSAGES (the
-// view's texts, sent once per page with the view) out of it.
+// view's texts, sent once per page with the view) out of it; the same way each
+// widget's bundle holds only its own table.
+//
+// A widget's language is its synced `language` trait. While nothing chose one (the
+// trait `_language_auto`), each widget's `initialize` calls adoptPageLanguage: the
+// page's <html lang>, which JupyterLab sets from its language setting ("zh-CN"),
+// becomes the widget's language and goes back to the kernel.
 
 export const BOOT = {
   en: {
@@ -86,6 +93,17 @@ export const MESSAGES = {
     stats: "stats",
     grad: "grad",
     gradStats: "grad stats",
+    statsLine: (min, max, mean, norm) => `min ${min}  max ${max}  mean ${mean}  norm ${norm}`,
+    // words inside the drawn nodes
+    nodeLeaf: "leaf",
+    nodeTensor: "tensor",
+    nodeSaved: "saved",
+    nodeMore: (n, atLeast) => `+${n}${atLeast ? "+" : ""} more`,
+    nodeGrad: (value) => `grad ${value}`,
+    nodeRan: (k) => `ran #${k}`,
+    exportNotXml: (detail) => `the SVG is not valid XML: ${detail}`,
+    exportPngEncoding: "PNG encoding failed",
+    exportRasterise: "could not rasterise the SVG",
   },
   zh: {
     legend: "图例",
@@ -150,6 +168,84 @@ export const MESSAGES = {
     stats: "统计",
     grad: "梯度",
     gradStats: "梯度统计",
+    statsLine: (min, max, mean, norm) => `最小 ${min}  最大 ${max}  均值 ${mean}  范数 ${norm}`,
+    nodeLeaf: "叶子",
+    nodeTensor: "张量",
+    nodeSaved: "保存值",
+    nodeMore: (n, atLeast) => `另有 ${n}${atLeast ? "+" : ""} 个`,
+    nodeGrad: (value) => `梯度 ${value}`,
+    nodeRan: (k) => `第 ${k} 个执行`,
+    exportNotXml: (detail) => `SVG 不是有效的 XML：${detail}`,
+    exportPngEncoding: "PNG 编码失败",
+    exportRasterise: "无法把 SVG 转成位图",
+  },
+};
+
+/** GradModeToggle (toggle_logic.js). */
+export const TOGGLE = {
+  en: {
+    label: "grad mode",
+    on: "on",
+    off: "off",
+    fromNextCell: "from the next cell",
+    offNote: "tensors made now get no grad_fn",
+    title: (on, pending) =>
+      `Grad mode is ${on ? "on" : "off"}${pending ? " from the next cell" : ""}. Click to turn it ${on ? "off" : "on"} for the next cells (torch.set_grad_enabled(${on ? "False" : "True"})).`,
+  },
+  zh: {
+    label: "梯度模式",
+    on: "开",
+    off: "关",
+    fromNextCell: "从下一个单元格起",
+    offNote: "现在创建的张量不会有 grad_fn",
+    title: (on, pending) =>
+      `梯度模式${pending ? "从下一个单元格起" : "现在"}${on ? "开启" : "关闭"}。点击可在之后的单元格中${on ? "关闭" : "开启"}它（torch.set_grad_enabled(${on ? "False" : "True"})）。`,
+  },
+};
+
+/** TensorView (tensor_view.js, heatmap.js). */
+export const TENSOR = {
+  en: {
+    shape: (dims) => `shape [${dims}]`,
+    version: (v) => `version ${v}`,
+    values: "values",
+    empty: "(empty tensor)",
+    gone: "the tensor is gone",
+    noGradYet: "None (run backward())",
+    noGrad: "None (requires_grad=False)",
+    slice: "slice",
+    indexTitle: (dim, size) => `index into dim ${dim} (size ${size})`,
+    indexLabel: (dim) => `index for dim ${dim}`,
+    prevRows: "previous rows",
+    nextRows: "next rows",
+    prevCols: "previous columns",
+    nextCols: "next columns",
+    rowsPage: (first, last, total) => `rows ${first}–${last} of ${total}`,
+    colsPage: (first, last, total) => `cols ${first}–${last} of ${total}`,
+    stats: (min, max, mean, norm) => `min ${min} · max ${max} · mean ${mean} · norm ${norm}`,
+    nan: (n) => `${n} NaN`,
+    inf: (n) => `${n} Inf`,
+  },
+  zh: {
+    shape: (dims) => `形状 [${dims}]`,
+    version: (v) => `版本 ${v}`,
+    values: "数值",
+    empty: "（空张量）",
+    gone: "这个张量已经不存在了",
+    noGradYet: "None（请先运行 backward()）",
+    noGrad: "None（不需要梯度：requires_grad=False）",
+    slice: "切片",
+    indexTitle: (dim, size) => `第 ${dim} 维的索引（大小 ${size}）`,
+    indexLabel: (dim) => `第 ${dim} 维的索引`,
+    prevRows: "上一页（行）",
+    nextRows: "下一页（行）",
+    prevCols: "上一页（列）",
+    nextCols: "下一页（列）",
+    rowsPage: (first, last, total) => `第 ${first}–${last} 行，共 ${total} 行`,
+    colsPage: (first, last, total) => `第 ${first}–${last} 列，共 ${total} 列`,
+    stats: (min, max, mean, norm) => `最小 ${min} · 最大 ${max} · 均值 ${mean} · 范数 ${norm}`,
+    nan: (n) => `${n} 个 NaN`,
+    inf: (n) => `${n} 个 Inf`,
   },
 };
 
@@ -202,6 +298,27 @@ export function translateNotice(lang, notice) {
     .join("；");
 }
 
+/**
+ * The widget language of the page: its <html lang> ("zh-CN" -> "zh"), which JupyterLab
+ * sets from its language setting; null when the page speaks none of LANGUAGES.
+ */
+export function pageLanguage(doc = globalThis.document) {
+  const lang = String((doc && doc.documentElement && doc.documentElement.lang) || "").toLowerCase();
+  return LANGUAGES.find((code) => lang === code || lang.startsWith(`${code}-`) || lang.startsWith(`${code}_`)) || null;
+}
+
+/**
+ * For each widget's `initialize`: a widget whose language nothing chose (`_language_auto`)
+ * takes the page's language, and the kernel hears it (so `widget.language` tells the truth).
+ */
+export function adoptPageLanguage(model, doc = globalThis.document) {
+  if (!model.get("_language_auto")) return;
+  const lang = pageLanguage(doc);
+  if (!lang || lang === model.get("language")) return;
+  model.set("language", lang);
+  model.save_changes();
+}
+
 function lookup(tables, lang, key, args) {
   const table = tables[lang] || tables.en;
   const msg = key in table ? table[key] : tables.en[key];
@@ -212,6 +329,11 @@ function lookup(tables, lang, key, args) {
 /** The text of `key` in `lang` (English when the language or key is unknown). */
 export function t(lang, key, ...args) {
   return lookup(MESSAGES, lang, key, args);
+}
+
+/** The text of `key` in `lang` from one widget's `tables` (TOGGLE, TENSOR). */
+export function text(tables, lang, key, ...args) {
+  return lookup(tables, lang, key, args);
 }
 
 /** The same for the texts of BOOT. */

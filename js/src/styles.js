@@ -36,6 +36,13 @@ export const CSS = `
 .aw-search { width: 11em; }
 .aw-search-count, .aw-passes { color: var(--aw-fg2); font-size: 90%; }
 .aw-passes { margin-left: auto; }
+.aw-timeline { display: flex; flex: 1 0 100%; gap: 4px; align-items: center; }
+.aw-timeline[hidden] { display: none; }
+.aw-timeline .aw-tl-slider { flex: 1 1 8em; min-width: 6em; max-width: 24em; padding: 0; }
+.aw-timeline button.aw-on { border-color: var(--aw-accent); color: var(--aw-accent); }
+.aw-timeline button:disabled { opacity: 0.45; }
+.aw-tl-label, .aw-tl-dropped { color: var(--aw-fg2); font-size: 90%; }
+.aw-graph:not([data-timeline="live"]) .aw-tl-label { color: var(--aw-accent); font-weight: bold; }
 .aw-notice { padding: 3px 8px; background: var(--jp-warn-color3, #fff3cd); color: var(--jp-ui-font-color1, #5f4b00);
   border-bottom: 1px solid var(--aw-border); font-size: 90%; }
 .aw-body { display: flex; align-items: stretch; min-height: 120px; }

@@ -6,6 +6,7 @@
 // notebook background in light and dark themes alike.
 import { cellBackground, chooseFormat, decodeFloat64, pageInfo, shortNumber, sliceText, statsText } from "./heatmap.js";
 import { h, injectStyle } from "./dom.js";
+import { TENSOR, adoptPageLanguage, text } from "./i18n.js";
 
 const CSS = `
 .aw-tensor {
@@ -74,14 +75,14 @@ function heatTable(info, values, kind, scale) {
   return table;
 }
 
-function figure(title, cls, info, bytes, stats, kind) {
+function figure(title, cls, info, bytes, stats, kind, lang) {
   const values = decodeFloat64(bytes);
   const scale = stats ? stats.scale : 0;
   const caption = h(
     "figcaption",
     {},
     h("b", { text: title }),
-    h("span", { class: "aw-tv-stats", text: statsText(stats) }),
+    h("span", { class: "aw-tv-stats", text: statsText(stats, lang) }),
   );
   const bar = h(
     "div",
@@ -92,40 +93,41 @@ function figure(title, cls, info, bytes, stats, kind) {
   );
   const empty = info.page_rows * info.page_cols === 0;
   const body = empty
-    ? h("div", { class: "aw-tv-none", text: "(empty tensor)" })
+    ? h("div", { class: "aw-tv-none", text: text(TENSOR, lang, "empty") })
     : h("div", { class: "aw-tv-scroll" }, heatTable(info, values, kind, scale));
   return h("figure", { class: cls }, caption, body, empty ? null : bar);
 }
 
-function header(model, info) {
+function header(model, info, tr) {
   const name = model.get("name");
-  const meta = [`shape [${info.shape.join(", ")}]`, info.dtype];
+  const meta = [tr("shape", info.shape.join(", ")), info.dtype];
   if (info.grad_fn) meta.push(`grad_fn=<${info.grad_fn}>`);
   else if (info.requires_grad) meta.push("requires_grad=True");
-  if (info.version) meta.push(`version ${info.version}`);
+  if (info.version) meta.push(tr("version", info.version));
   return h(
     "div",
     { class: "aw-tv-head" },
     name ? h("span", { class: "aw-tv-name", text: name }) : null,
     h("code", { class: "aw-tv-meta", text: meta.join(" · ") }),
-    info.notice ? h("span", { class: "aw-tv-notice", text: info.notice }) : null,
+    // the kernel's only notice says the tensor is gone: shown in the widget's language
+    info.notice ? h("span", { class: "aw-tv-notice", text: info.gone ? tr("gone") : info.notice }) : null,
   );
 }
 
-function sliceControls(model, info) {
+function sliceControls(model, info, tr) {
   const ndim = info.shape.length;
   if (ndim <= 2) return null;
   const index = model.get("index") || [];
-  const box = h("div", { class: "aw-tv-slice" }, h("span", { text: "slice" }));
+  const box = h("div", { class: "aw-tv-slice" }, h("span", { text: tr("slice") }));
   index.forEach((k, dim) => {
     const input = h("input", {
       type: "number",
       min: 0,
       max: info.shape[dim] - 1,
       value: k,
-      title: `index into dim ${dim} (size ${info.shape[dim]})`,
+      title: tr("indexTitle", dim, info.shape[dim]),
     });
-    input.setAttribute("aria-label", `index for dim ${dim}`);
+    input.setAttribute("aria-label", tr("indexLabel", dim));
     const apply = () => {
       const v = Math.max(0, Math.min(info.shape[dim] - 1, Number.parseInt(input.value, 10) || 0));
       const next = [...model.get("index")];
@@ -147,25 +149,25 @@ function sliceControls(model, info) {
   return box;
 }
 
-function pager(model, info) {
-  const rows = pageInfo(info.row_start, info.page_rows, info.rows_total, model.get("rows"), "rows");
-  const cols = pageInfo(info.col_start, info.page_cols, info.cols_total, model.get("cols"), "cols");
+function pager(model, info, tr, lang) {
+  const rows = pageInfo(info.row_start, info.page_rows, info.rows_total, model.get("rows"), "rows", lang);
+  const cols = pageInfo(info.col_start, info.page_cols, info.cols_total, model.get("cols"), "cols", lang);
   if (!rows.label && !cols.label) return null;
   const box = h("div", { class: "aw-tv-pager" });
-  const axis = (p, trait, what) => {
+  const axis = (p, trait, prevKey, nextKey) => {
     if (!p.label) return;
     const go = (to) => () => {
       model.set(trait, to);
       model.save_changes();
     };
-    const prev = h("button", { type: "button", text: "◀", title: `previous ${what}`, disabled: p.prev === null });
-    const next = h("button", { type: "button", text: "▶", title: `next ${what}`, disabled: p.next === null });
+    const prev = h("button", { type: "button", text: "◀", title: tr(prevKey), disabled: p.prev === null });
+    const next = h("button", { type: "button", text: "▶", title: tr(nextKey), disabled: p.next === null });
     if (p.prev !== null) prev.addEventListener("click", go(p.prev));
     if (p.next !== null) next.addEventListener("click", go(p.next));
     box.append(prev, h("span", { text: p.label }), next);
   };
-  axis(rows, "row_start", "rows");
-  axis(cols, "col_start", "columns");
+  axis(rows, "row_start", "prevRows", "nextRows");
+  axis(cols, "col_start", "prevCols", "nextCols");
   return box;
 }
 
@@ -175,18 +177,21 @@ function render({ model, el }) {
   el.appendChild(root);
   const update = () => {
     const info = model.get("_info") || {};
+    const lang = model.get("language") || "en";
+    const tr = (key, ...args) => text(TENSOR, lang, key, ...args);
     root.replaceChildren();
     if (!info.shape) {
       root.dataset.status = "empty";
       return;
     }
-    root.append(header(model, info));
-    const slice = sliceControls(model, info);
+    root.append(header(model, info, tr));
+    const slice = sliceControls(model, info, tr);
     if (slice) root.append(slice);
     const tables = h("div", { class: "aw-tv-tables" });
-    tables.append(figure("values", "aw-tv-values", info, model.get("_values"), info.stats, info.kind));
+    tables.append(figure(tr("values"), "aw-tv-values", info, model.get("_values"), info.stats, info.kind, lang));
     if (model.get("show_grad")) {
-      if (info.has_grad) tables.append(figure(".grad", "aw-tv-grad", info, model.get("_grad"), info.grad_stats, "f"));
+      if (info.has_grad)
+        tables.append(figure(".grad", "aw-tv-grad", info, model.get("_grad"), info.grad_stats, "f", lang));
       else
         tables.append(
           h(
@@ -195,19 +200,26 @@ function render({ model, el }) {
             h("figcaption", {}, h("b", { text: ".grad" })),
             h("div", {
               class: "aw-tv-none",
-              text: info.requires_grad ? "None (run backward())" : "None (requires_grad=False)",
+              text: tr(info.requires_grad ? "noGradYet" : "noGrad"),
             }),
           ),
         );
     }
     root.append(tables);
-    const pages = pager(model, info);
+    const pages = pager(model, info, tr, lang);
     if (pages) root.append(pages);
     root.dataset.status = info.gone ? "gone" : "ready";
     root.dataset.hasGrad = String(Boolean(info.has_grad));
     root.dataset.version = String(info.version ?? "");
   };
-  const events = ["change:_info", "change:_values", "change:_grad", "change:name", "change:show_grad"];
+  const events = [
+    "change:_info",
+    "change:_values",
+    "change:_grad",
+    "change:name",
+    "change:show_grad",
+    "change:language",
+  ];
   let queued = false;
   const schedule = () => {
     // several traits change together (hold_sync): redraw once per frame
@@ -225,4 +237,9 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default {
+  initialize({ model }) {
+    adoptPageLanguage(model);
+  },
+  render,
+};

@@ -1,22 +1,23 @@
 // DOM-free text of GradModeToggle (unit-tested in node).
+import { TOGGLE, text } from "./i18n.js";
 
 /**
  * What the toggle says for a state.
  * @param {boolean} enabled grad mode for the next cells
  * @param {boolean} pending the change waits for the next cell
- * @param {string} label text before the state
+ * @param {string} label text before the state (empty: "grad mode" in `lang`)
+ * @param {string} lang the widget's language
  */
-export function toggleText(enabled, pending, label = "grad mode") {
+export function toggleText(enabled, pending, label = "", lang = "en") {
+  const tr = (key, ...args) => text(TOGGLE, lang, key, ...args);
   const on = Boolean(enabled);
-  const state = on ? "on" : "off";
-  const note = pending ? `from the next cell` : on ? "" : "tensors made now get no grad_fn";
-  const next = on ? "off" : "on";
+  const note = pending ? tr("fromNextCell") : on ? "" : tr("offNote");
   return {
     enabled: on,
     pending: Boolean(pending),
-    label: label || "grad mode",
-    state,
+    label: label || tr("label"),
+    state: tr(on ? "on" : "off"),
     note,
-    title: `Grad mode is ${state}${pending ? " from the next cell" : ""}. Click to turn it ${next} for the next cells (torch.set_grad_enabled(${!on ? "True" : "False"})).`,
+    title: tr("title", on, Boolean(pending)),
   };
 }

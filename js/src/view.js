@@ -7,6 +7,7 @@
 // graph_widget.js) and called for every view of every GraphWidget.
 import { h, injectStyle } from "./dom.js";
 import { layoutMessage } from "./graph_logic.js";
+import { attachStepper } from "./stepper.js";
 import { CSS } from "./styles.js";
 import { createCanvas } from "./view/canvas.js";
 import { createContext } from "./view/context.js";
@@ -14,6 +15,7 @@ import { createDetails } from "./view/details.js";
 import { createLegend } from "./view/legend.js";
 import { createSelection } from "./view/selection.js";
 import { createToolbar } from "./view/toolbar.js";
+import { attachTimeline } from "./view/timeline.js";
 
 /**
  * More parts of every view (a timeline in the toolbar, a highlight on the canvas, a
@@ -24,7 +26,7 @@ import { createToolbar } from "./view/toolbar.js";
  * body.append), listens through ctx (ctx.on, ctx.listen, ctx.onModel: removed with the
  * view) and may return a cleanup function.  To add one, import it and list it here.
  */
-const EXTENSIONS = [];
+const EXTENSIONS = [attachTimeline, attachStepper];
 
 /**
  * Render one view.
@@ -74,7 +76,7 @@ export function render({ model, el, layout, store, styleKey }) {
   }
 
   toolbar.syncControls();
-  canvas.setStatus("loading", layoutMessage(ctx.graph));
+  canvas.setStatus("loading", layoutMessage(ctx.graph, ctx.lang));
   relayout();
 
   return () => {

@@ -123,17 +123,18 @@ describe("toDot", () => {
     expect(dot).toContain('"a\\"b"');
     expect(edges).toEqual([]);
   });
-  it("handles 1,000 nodes quickly", () => {
+  // No timing here (tests never assert on speed: bench/bench_widget.py measures it);
+  // the check is that a 1,000-node graph comes out whole, one statement per node and edge.
+  it("writes every node and edge of a 1,000-node graph", () => {
     const nodes = [];
     const edgesIn = [];
     for (let i = 0; i < 1000; i++) {
       nodes.push({ id: `n${i}`, kind: i % 7 ? "backward" : "leaf", label: "AddBackward0", tensor: null });
       if (i) edgesIn.push({ source: `n${i}`, target: `n${Math.floor(i / 2)}`, kind: "next" });
     }
-    const t0 = performance.now();
-    const { dot } = toDot({ nodes, edges: edgesIn });
-    expect(performance.now() - t0).toBeLessThan(200);
+    const { dot, nodeIds } = toDot({ nodes, edges: edgesIn });
     expect(dot.split("->").length - 1).toBe(999);
+    expect(nodeIds.length).toBe(1000);
   });
 });
 

@@ -101,12 +101,15 @@ def torch_trace(torch, program):
     def install():
         # the graph's nodes, reached from the tensors the backward calls use
         import gc
+        import warnings
 
-        roots = [
-            o.grad_fn
-            for o in gc.get_objects()
-            if isinstance(o, torch.Tensor) and o.grad_fn is not None
-        ]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # isinstance() on torch's deprecated aliases
+            roots = [
+                o.grad_fn
+                for o in gc.get_objects()
+                if isinstance(o, torch.Tensor) and o.grad_fn is not None
+            ]
         for root in roots:
             for n in _walk(root):
                 if id(n) in hooked:

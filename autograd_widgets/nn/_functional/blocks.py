@@ -19,14 +19,24 @@ __all__ = ["pixel_shuffle", "pixel_unshuffle", "unfold", "fold"]
 
 
 # --- pixel_shuffle / pixel_unshuffle ---------------------------------------------------------------
+def _pixel_shuffle_backward(n, grad):
+    return pixel_unshuffle(grad, n._attrs["upscale_factor"])
+
+
 PixelShuffleBackward0 = node_class(
     "PixelShuffleBackward0",
-    lambda n, grad: pixel_unshuffle(grad, n._attrs["upscale_factor"]),
+    _pixel_shuffle_backward,
     attrs=("upscale_factor",),
 )
+
+
+def _pixel_unshuffle_backward(n, grad):
+    return pixel_shuffle(grad, n._attrs["downscale_factor"])
+
+
 PixelUnshuffleBackward0 = node_class(
     "PixelUnshuffleBackward0",
-    lambda n, grad: pixel_shuffle(grad, n._attrs["downscale_factor"]),
+    _pixel_unshuffle_backward,
     attrs=("downscale_factor",),
 )
 

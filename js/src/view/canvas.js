@@ -83,6 +83,7 @@ export function createCanvas(ctx, layout) {
       showValues: model.get("show_values"),
       rankdir: model.get("rankdir"),
       idPrefix: prefix,
+      lang: ctx.lang,
     };
     const { dot, nodeIds: ids, budget } = toDot(job.graph, dotOpts);
     if (!(job.graph.nodes || []).length) {
@@ -163,7 +164,8 @@ export function createCanvas(ctx, layout) {
       const title = g.querySelector(":scope > title");
       if (title) title.remove(); // our own tooltip replaces the browser's
     }
-    for (const g of svgEl.querySelectorAll("g.edge > title")) g.remove();
+    // edge titles ("a->b") and the graph's ("G") would be the browser's tooltips: not ours, not translated
+    for (const g of svgEl.querySelectorAll("g.edge > title, g.graph > title")) g.remove();
     canvas.append(svgEl);
     if (big) await nextFrame();
     if (ctx.disposed) return;

@@ -73,7 +73,8 @@ export function createToolbar(ctx, actions) {
         (err) => {
           if (ctx.disposed) return;
           el.dataset.export = "error";
-          exportError.textContent = t("exportFailed", (err && err.message) || err);
+          const why = err && err.key ? t(err.key, err.detail) : (err && err.message) || err;
+          exportError.textContent = t("exportFailed", why);
           exportError.hidden = false;
         },
       );
