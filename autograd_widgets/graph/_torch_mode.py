@@ -239,6 +239,7 @@ def _arm_pause(args, kwargs) -> None:
             return  # already waiting for this one
         _armed.detach()  # the newest loss is the one a loop drops next
     _armed = weakref.finalize(target, _pause_now, _epoch)
+    _armed.atexit = False  # nothing to pause at exit
     _after_cell(_disarm)  # a pause is for the running cell's loop only
 
 
