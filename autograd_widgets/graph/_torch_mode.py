@@ -199,7 +199,7 @@ def active() -> bool:
 
 def paused() -> bool:
     """True while the mode steps aside for a loop that does not grow the drawn graphs."""
-    return _paused
+    return _paused and _mode is None
 
 
 # -- the pause ------------------------------------------------------------------------------
@@ -267,9 +267,10 @@ def resume() -> None:
     sources = [s for s in (r() for r in list(listeners)) if s is not None]
     for src in sources:
         src.quiet_reset()
-    if was_paused and sources and _mode is None:
-        start()
-        for src in sources:
+    if was_paused and sources:
+        if _mode is None:
+            start()
+        for src in sources:  # (a graph drawn meanwhile may have pushed it already)
             src.caught_up()
 
 
