@@ -6,11 +6,11 @@ hooks PyTorch offers instead, and turns what they report into the same four
 events (``node_created``, ``backward_end``, ``grad_set``, ``version_bump``)
 that :class:`~autograd_widgets.graph.live.LiveGraph` already handles:
 
-* ``Node.register_prehook`` on every drawn ``grad_fn`` node (``AccumulateGrad``
-  included): the execution order of a backward pass;
-* ``Tensor.register_post_accumulate_grad_hook`` on the drawn leaves: a leaf's
-  ``.grad`` changed, even when PyTorch made a new ``AccumulateGrad`` node for a
-  new forward (a training loop);
+* ``Node.register_prehook`` on every drawn ``grad_fn`` node but ``AccumulateGrad``:
+  the execution order of a backward pass;
+* ``Tensor.register_post_accumulate_grad_hook`` on the drawn leaves (standing for
+  their ``AccumulateGrad``): a leaf's ``.grad`` changed, even when PyTorch made a
+  new ``AccumulateGrad`` node for a new forward (a training loop);
 * the end of a pass: a callback queued on the autograd engine from the first
   hook of the pass (``Variable._execution_engine.queue_callback``, what
   PyTorch's own DDP uses); should it be missing, a pass ends when a node runs a
@@ -24,6 +24,10 @@ that :class:`~autograd_widgets.graph.live.LiveGraph` already handles:
   the drawn graph (a training loop) until the cell ends (:mod:`._torch_mode`);
   with ``follow=False`` a graph uses the hooks alone (backward passes and new
   gradients; ``zero_grad()`` and an optimizer's step show at the next backward).
+
+Step-through backward (``Node.register_hook`` on the drawn nodes) and a failed
+``backward()`` (seen by the function mode) are put into the same consumers as our
+engine's events by :mod:`._torch_trace`.
 
 Saved tensors freed by ``backward()`` need no hook: PyTorch raises when a freed
 ``_saved_*`` attribute is read, and the next build shows it as freed.
