@@ -107,3 +107,31 @@ def test_a_live_widget_over_a_training_loop_keeps_memory_flat(comms):  # noqa: F
     assert len(handles) == 6 + 4  # the drawn loss's 6 nodes and 4 parameters, however many steps
     w.close()
     assert removed(handles) and mode_stack() == [] and _torch_live._listeners == []
+
+
+def test_timeline_stepper_and_error_mark_on_torch(comms):  # noqa: F811
+    torch = require_torch()
+    import autograd_widgets as aw
+
+    x = torch.ones(2, 2, requires_grad=True)
+    y = x * 1
+    out = ((y**2) * 3).mean()
+    w = aw.draw(out)
+    out.backward(retain_graph=True)
+    w._throttle.flush()
+    assert w.timeline == ["#1 drawn", "#2 backward"]
+    steps = w.backward_steps[-1]["steps"]
+    assert [s["label"] for s in steps][-2:] == ["MulBackward0", "AccumulateGrad"]
+    assert steps[-1]["node"] == w.graph["executed"][-1]
+    w.step_to(2)
+    assert (w.step, w.step_pass) == (2, -1)
+
+    y.add_(1)  # a saved tensor modified in place: the next backward fails
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.backward()
+    w._throttle.flush()
+    assert w.timeline[-1] == "#3 error"
+    err = w.graph["error"]
+    assert err["kind"] == "inplace" and err["label"] == "PowBackward0"
+    w.close()
+    assert mode_stack() == [] and _torch_live._listeners == []

@@ -6,11 +6,11 @@ hooks PyTorch offers instead, and turns what they report into the same four
 events (``node_created``, ``backward_end``, ``grad_set``, ``version_bump``)
 that :class:`~autograd_widgets.graph.live.LiveGraph` already handles:
 
-* ``Node.register_prehook`` on every drawn ``grad_fn`` node (``AccumulateGrad``
-  included): the execution order of a backward pass;
-* ``Tensor.register_post_accumulate_grad_hook`` on the drawn leaves: a leaf's
-  ``.grad`` changed, even when PyTorch made a new ``AccumulateGrad`` node for a
-  new forward (a training loop);
+* ``Node.register_prehook`` on every drawn ``grad_fn`` node but ``AccumulateGrad``:
+  the execution order of a backward pass;
+* ``Tensor.register_post_accumulate_grad_hook`` on the drawn leaves (standing for
+  their ``AccumulateGrad``): a leaf's ``.grad`` changed, even when PyTorch made a
+  new ``AccumulateGrad`` node for a new forward (a training loop);
 * the end of a pass: a callback queued on the autograd engine from the first
   hook of the pass (``Variable._execution_engine.queue_callback``, what
   PyTorch's own DDP uses); should it be missing, a pass ends when a node runs a
@@ -25,6 +25,10 @@ that :class:`~autograd_widgets.graph.live.LiveGraph` already handles:
   with ``follow=False`` a graph uses the hooks alone (backward passes and new
   gradients; ``zero_grad()`` and an optimizer's step show at the next backward).
 
+Step-through backward (``Node.register_hook`` on the drawn nodes) and a failed
+``backward()`` (seen by the function mode) are put into the same consumers as our
+engine's events by :mod:`._torch_trace`.
+
 Saved tensors freed by ``backward()`` need no hook: PyTorch raises when a freed
 ``_saved_*`` attribute is read, and the next build shows it as freed.
 
@@ -38,6 +42,7 @@ import weakref
 
 from . import _tensors as T
 from . import _torch_mode
+from ._torch_trace import StepFeed, classify
 
 
 def is_torch_tensor(obj) -> bool:
@@ -85,6 +90,9 @@ class TorchSource:
         self._pass: list | None = None  # the keys of the pass running, in order
         self._seen: set = set()  # the same keys, to notice a node running twice
         self._last: tuple = ((), [], [])  # (keys, nodes, leaves) of the last pass recorded
+        self._post: dict = {}  # id(node) -> the handle of its (post) hook
+        self._running = None  # the key of the drawn node running (pre-hook ran, hook not yet)
+        self._feed: StepFeed | None = None  # the pass being traced for step-through backward
         self._pending = False  # a change was reported since the last build
         self.active = True
         self._self_ref = weakref.ref(self)
@@ -116,6 +124,8 @@ class TorchSource:
                 continue
             try:
                 handle = fn.register_prehook(_prehook(self._self_ref, id(fn)))
+                # what it received and sent: step-through backward
+                self._post[id(fn)] = fn.register_hook(_posthook(self._self_ref, id(fn)))
             except (AttributeError, RuntimeError):  # a node that takes no hooks: drawn, not timed
                 handle = _NoHandle
             self._hooked[id(fn)] = (fn, handle)
@@ -137,8 +147,10 @@ class TorchSource:
         """Remove every hook and, with the last live torch graph, the function mode."""
         self.active = False
         hooked, self._hooked, self._refs = self._hooked, {}, {}
-        for _, handle in hooked.values():
+        post, self._post = self._post, {}
+        for handle in (*(h for _, h in hooked.values()), *post.values()):
             handle.remove()
+        self._running, self._feed = None, None
         self._pass, self._last = None, ((), [], [])
         if self._self_ref in _listeners:
             _listeners.remove(self._self_ref)
@@ -187,12 +199,56 @@ class TorchSource:
                 _torch().autograd.Variable._execution_engine.queue_callback(self.end_pass)
             except (AttributeError, RuntimeError):
                 pass  # ends at the next pass or at the next build
+        else:
+            steps.append(key)
+            self._seen.add(key)
+        if key.__class__ is not tuple:
+            self._running = key
+        elif self._feed is not None:  # a leaf, in a pass traced step by step
+            node, var = (r() for r in self._refs[key])
+            self._trace(self._feed.leaf, node if T.is_leaf_node(node) else None, var)
+
+    def finished(self, key, grad_inputs, grad_outputs) -> None:
+        """A drawn node ran (its hook): trace the step when the graph records steps."""
+        self._running = None
+        feed = self._feed
+        if feed is None and self._pass is not None:
+            steps = getattr(self._live(), "steps", None)
+            if steps is None or not steps.active:
+                return
+            feed = self._feed = StepFeed(steps)  # the pass runs through drawn nodes: trace it
+        hit = self._hooked.get(key)
+        if feed is not None and hit is not None:
+            self._trace(feed.node, hit[0], grad_inputs, grad_outputs)
+
+    def _trace(self, step, *args) -> None:
+        try:
+            step(*args)
+        except Exception:  # noqa: BLE001 - never break the user's backward: drop the trace
+            if self._feed is not None:
+                self._feed.ok = False
+
+    def failed(self, exc: BaseException, args) -> None:
+        """``backward()`` raised: forget the pass, and mark the error on the graph."""
+        live = self._live()
+        running, self._running, self._pass = self._running, None, None
+        feed, self._feed = self._feed, None
+        if feed is not None:
+            feed.drop()
+        errors = getattr(live, "errors", None)
+        if errors is None or not self.active:
             return
-        steps.append(key)
-        self._seen.add(key)
+        hit = self._hooked.get(running) if running is not None else None
+        root = args[0] if args else None
+        if isinstance(root, (list, tuple)):
+            root = root[0] if root else None
+        errors._on_error("backward_error", classify(exc, hit[0] if hit else None, root, args))
 
     def end_pass(self) -> None:
         steps, self._pass = self._pass, None
+        feed, self._feed = self._feed, None
+        if feed is not None:
+            self._trace(feed.end)
         live = self._live()
         if not steps or live is None or not self.active:
             return
@@ -209,6 +265,9 @@ class TorchSource:
                     leaves.append((len(nodes), leaf))
                 nodes.append((len(nodes), node))
             self._last = (tuple(steps), nodes, leaves)
+        errors = getattr(live, "errors", None)
+        if errors is not None and errors.error is not None:  # a pass went well: error gone
+            errors._on_end("backward_end", {"executed": [r() for _, r in nodes]})
         live._record_pass(nodes, leaves)
         if live.follow:
             if self._joined == _torch_mode.joined:
@@ -254,6 +313,16 @@ def _prehook(wself, key):
         src = wself()
         if src is not None and src.active:
             src.ran(key)
+        # returns None: the gradients are not changed
+
+    return hook
+
+
+def _posthook(wself, key):
+    def hook(grad_inputs, grad_outputs):
+        src = wself()
+        if src is not None and src.active:
+            src.finished(key, grad_inputs, grad_outputs)
         # returns None: the gradients are not changed
 
     return hook

@@ -57,7 +57,12 @@ def _mode_class():
         """Calls every torch function unchanged, then tells the live graphs what it did."""
 
         def __torch_function__(self, func, types, args=(), kwargs=None):
-            result = func(*args, **kwargs) if kwargs else func(*args)
+            try:
+                result = func(*args, **kwargs) if kwargs else func(*args)
+            except Exception as exc:
+                if listeners and getattr(func, "__name__", "") in ("backward", "grad"):
+                    _failed(exc, args)  # a failed backward: the graphs mark it
+                raise
             if listeners:
                 _announce(func, args, result)
             if _pause_wanted:
@@ -108,6 +113,16 @@ def _announce(func, args, result) -> None:
         for t in first if isinstance(first, (list, tuple)) else (first,):
             if isinstance(t, _TENSOR):
                 _each("_on_version_bump", "version_bump", {"tensor": t})
+
+
+def _failed(exc: BaseException, args) -> None:
+    for r in list(listeners):
+        src = r()
+        try:
+            if src is not None:
+                src.failed(exc, args)
+        except Exception:  # noqa: BLE001 - the user must get torch's own exception
+            pass
 
 
 def _each(handler: str, kind: str, payload: dict) -> None:
@@ -184,7 +199,7 @@ def active() -> bool:
 
 def paused() -> bool:
     """True while the mode steps aside for a loop that does not grow the drawn graphs."""
-    return _paused
+    return _paused and _mode is None
 
 
 # -- the pause ------------------------------------------------------------------------------
@@ -224,6 +239,7 @@ def _arm_pause(args, kwargs) -> None:
             return  # already waiting for this one
         _armed.detach()  # the newest loss is the one a loop drops next
     _armed = weakref.finalize(target, _pause_now, _epoch)
+    _armed.atexit = False  # nothing to pause at exit
     _after_cell(_disarm)  # a pause is for the running cell's loop only
 
 
@@ -251,9 +267,10 @@ def resume() -> None:
     sources = [s for s in (r() for r in list(listeners)) if s is not None]
     for src in sources:
         src.quiet_reset()
-    if was_paused and sources and _mode is None:
-        start()
-        for src in sources:
+    if was_paused and sources:
+        if _mode is None:
+            start()
+        for src in sources:  # (a graph drawn meanwhile may have pushed it already)
             src.caught_up()
 
 

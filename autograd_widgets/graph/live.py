@@ -165,6 +165,7 @@ class LiveGraph:
         self._outputs_limit = 256
         self.last_change: str | None = None
         self.changes = 0
+        self.steps = None  # a BackwardSteps a torch graph's hooks feed (set by draw())
         self._refresh()
         self._sub = self._listen()
         self.errors = ErrorWatch(self)  # a failed backward through the graph, explained

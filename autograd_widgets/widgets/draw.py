@@ -36,6 +36,7 @@ class _Source:
 
         # the backward passes through the graph, node by node (step-through backward)
         self.steps = BackwardSteps(self.graph.ids, contains=self._contains)
+        self.graph.steps = self.steps  # real torch emits no events: its hooks feed it
         if not live:
             self.graph.close()
             self.steps.close()
@@ -60,6 +61,7 @@ class _Source:
         graph = self.graph
         # the widget hears which kind of change it was (a backward pass gets its own state)
         graph.callback = lambda: changed(graph.last_change)
+        graph.steps = self.steps
         self.steps.ids = graph.ids
         self.steps.open()
 

@@ -556,7 +556,11 @@ CELLS = [
         ```
 
         A later `out.backward()` shows `x.grad` and the execution order in the drawn
-        widget, through PyTorch's own hooks. To check that a cell behaves the same on
+        widget, through PyTorch's own hooks; the timeline, stepping through a pass and
+        the red mark on a failed `backward()` work as here. In a training loop over the
+        drawn model the widget stops watching every op until the cell ends (that would
+        slow each step by ~40%) and keeps showing each pass and the new `.grad`; what
+        real torch cannot show, and why, is listed in the README. To check that a cell behaves the same on
         both, run it under `%%compare_torch`: it runs once here and once on real
         PyTorch (if installed), from the same seed, and lists what differs: printed
         output, tensor values and `.grad`, and the `grad_fn` graphs.
@@ -589,7 +593,10 @@ CELLS = [
         w
         ```
 
-        之后某个单元格里运行 `out.backward()`，画好的控件会借助 PyTorch 自己的钩子显示 `x.grad` 和执行顺序。
+        之后某个单元格里运行 `out.backward()`，画好的控件会借助 PyTorch 自己的钩子显示 `x.grad` 和执行顺序；
+        时间线、逐步查看一次反向传播、以及在失败的 `backward()` 上标红，都和这里一样可用。在对所画模型的训练循环里，
+        控件会在该单元格结束前暂停跟踪每一个运算（否则每一步会慢约 40%），但仍然显示每一次反向传播和新的 `.grad`；
+        真正的 torch 上做不到的事情及原因，列在 README 里。
         想确认一个单元格在两边表现一致，就用 `%%compare_torch` 运行它：它在这里运行一次，再在真正的 PyTorch 上
         （如果已安装）从同一个随机种子运行一次，并列出两边的不同之处：打印的输出、张量的值和 `.grad`，以及 `grad_fn` 计算图。
         """,

@@ -6,6 +6,7 @@ import pytest
 
 from tests._oracle import require_torch
 from tests.browser.test_graph_widget_lab import RENDERED, svg_texts, wait_for_text
+from tests.browser.test_timeline_lab import wait_graph
 
 pytestmark = [pytest.mark.browser, pytest.mark.oracle]
 
@@ -44,6 +45,18 @@ def test_seed_on_real_torch_shows_grad_and_order_without_refresh(lab, lab_page):
     )
     assert page.locator(".aw-graph g.node.aw-exec").count() >= 4
     lab.screenshot(page.locator(".aw-graph"), "torch-live.png")
+
+    # the timeline, as on our tensors: drawn, then the backward pass
+    bar = page.locator(".aw-graph .aw-timeline")
+    page.wait_for_function(
+        "() => document.querySelector('.aw-graph .aw-timeline')?.dataset.count === '2'",
+        timeout=10_000,
+    )
+    page.locator(".aw-graph .aw-tl-prev").click()  # as drawn: no .grad yet
+    wait_graph(page, 0, "!t.includes('1.5000')")
+    page.locator(".aw-graph .aw-tl-live").click()
+    wait_graph(page, 0, "t.includes('1.5000')")
+    assert bar.get_attribute("data-count") == "2"
 
     lab.run_cell(page, 2)
     assert "modes left: 0" in lab.output_text(page, 2)

@@ -60,6 +60,26 @@ def test_a_training_loop_pauses_the_mode_and_the_hooks_go_on(torch):  # noqa: F8
     live.close()
 
 
+def test_a_graph_drawn_during_a_pause_brings_the_mode_back(torch):  # noqa: F811
+    model, opt, loss, step = mlp(torch)
+    drawn = loss()
+    live = LiveGraph(drawn, module=model, namespace=None)
+    for _ in range(3):
+        step()
+    assert _torch_mode.paused() and mode_stack() == []
+    x = torch.ones(2, requires_grad=True)
+    y = x * 2
+    other = LiveGraph(y, namespace=None)  # a new drawing: it must follow its ops
+    assert len(mode_stack()) == 1 and not _torch_mode.paused()
+    z = y + 1
+    assert other.roots == [z]
+    changes = live.changes
+    _torch_live.resume()  # the cell's end: the paused graph still catches up
+    assert live.changes == changes + 1 and len(mode_stack()) == 1
+    live.close()
+    other.close()
+
+
 def test_a_graph_that_grows_keeps_the_mode(torch):  # noqa: F811
     x = torch.ones(3, requires_grad=True)
     y = (x * 2).sum()
