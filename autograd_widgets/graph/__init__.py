@@ -26,6 +26,11 @@ Public API
     one of its tensors); ``live.last_change`` names the event kind;
     ``live.close()`` unsubscribes. See :mod:`autograd_widgets.graph.live`.
 
+``BackwardSteps(ids, contains=None)``
+    Records backward passes node by node, in the engine's order, for
+    step-through backward (``passes``: the wire format of
+    :mod:`autograd_widgets.graph.steps`).
+
 ``graphviz`` is imported only inside ``to_dot``; IPython is never imported (its
 user namespace is read only when IPython is already running).
 """
@@ -37,8 +42,10 @@ from .bus import EVENT_KINDS, Subscription, subscribe, unsubscribe
 from .live import LiveGraph
 from .model import GraphModel, walk_nodes
 from .recorder import Recording, record
+from .steps import BackwardSteps
 
 __all__ = [
+    "BackwardSteps",
     "EVENT_KINDS",
     "GraphModel",
     "IdMap",

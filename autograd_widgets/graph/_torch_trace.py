@@ -107,7 +107,7 @@ class StepFeed:
         self.executed: list = []
         self.ok = True
         steps._on_event("backward_start", {})
-        self._pass = steps._open[-1] if steps._open else None
+        self._pass = steps.current()
 
     def node(self, fn, grad_inputs, grad_outputs) -> None:
         """A drawn node ran: it received ``grad_outputs`` and sent ``grad_inputs``."""
@@ -160,6 +160,5 @@ class StepFeed:
 
     def drop(self) -> None:
         """The pass failed, or could not be traced: forget it."""
-        opened = self.steps._open
-        if self._pass is not None and opened and opened[-1] is self._pass:
-            opened.pop()
+        if self._pass is not None:
+            self.steps.discard(self._pass)

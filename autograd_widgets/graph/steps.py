@@ -206,6 +206,17 @@ class BackwardSteps:
                 return
             self._keep(cur)
 
+    def current(self):
+        """The pass running now in this thread (None outside a pass)."""
+        stack = self._open.get(threading.get_ident())
+        return stack[-1] if stack else None
+
+    def discard(self, cur) -> None:
+        """Forget ``cur``, a pass of this thread that will not end (it failed)."""
+        stack = self._open.get(threading.get_ident())
+        if stack and stack[-1] is cur:
+            stack.pop()
+
     @property
     def passes(self) -> list:
         """The passes kept, oldest first (the wire format of the module docstring)."""

@@ -262,7 +262,7 @@ class _RecordingSource:
 
     def __init__(self, recording: Any) -> None:
         # lazy: the graph layer loads when a recording is shown
-        from ..graph import LiveGraph
+        from ..graph import BackwardSteps, LiveGraph
 
         self._make = lambda callback: LiveGraph(
             recording=recording, callback=callback, follow=False
@@ -270,8 +270,6 @@ class _RecordingSource:
         self.graph = self._make(None)
         self.graph.close()  # GraphWidget subscribes while it is live
         self.max_nodes: Callable[[], int | None] = lambda: None
-        from ..graph.steps import BackwardSteps
-
         # later backward passes through the drawing, node by node (step-through backward)
         self.steps = BackwardSteps(self.graph.ids, contains=self._contains)
         self.steps.close()

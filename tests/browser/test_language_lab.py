@@ -50,6 +50,8 @@ def test_zh_notebook_draws_a_chinese_widget_and_the_trait_switches_it(lab, lab_p
     details = page.locator(".aw-graph .aw-details")
     details.wait_for(state="visible")
     assert "类型" in details.inner_text() and "反向节点 (grad_fn)" in details.inner_text()
+    page.mouse.move(0, 0)
+    lab.screenshot(page.locator(".aw-graph"), "graph-zh.png")  # for the README
     lab.run_cell(page, 1)
     assert "language: zh" in lab.output_text(page, 1)
 
