@@ -89,9 +89,10 @@ def test_fifty_reruns_and_two_thousand_steps_stay_flat(lab, lab_page):
     (ARTIFACTS / "soak.json").write_text(json.dumps(chunks, indent=1))
     print("soak, per 500 steps:", json.dumps(chunks))
 
-    # bus listeners: the two shown widgets' only (4 each), the same after every chunk
+    # bus listeners: the two shown widgets' only (6 each: the live graph's 4, the backward
+    # steps' 1, the error watch's 1, as test_hardening_lab counts), the same after every chunk
     assert {c["listeners"] for c in chunks} == {chunks[0]["listeners"]}
-    assert chunks[0]["listeners"] <= 8
+    assert chunks[0]["listeners"] <= 12
     # kernel memory: flat after the first chunk (generous: 40 MB)
     assert chunks[-1]["rss_mb"] - chunks[0]["rss_mb"] < 40, chunks
     # websocket: what two throttled widgets send, not 50 (the leak sent 21 MB per 500 steps)
