@@ -315,21 +315,34 @@ def _check_step_through(page) -> None:
 
 
 def _check_errors_marked(page, lang: str) -> None:
-    """Tutorial 06, section 4: each failed backward is marked on the graph drawn before it,
-    where the text says (the in-place error on SigmoidBackward0, bumped by ``s.mul_(2)``)."""
+    """Tutorial 06: section 4's three failed backward passes are each marked on the graph
+    drawn before them, where the text says (the in-place error on SigmoidBackward0, bumped
+    by ``s.mul_(2)``); section 3's pinned graph, one step forward (claims_06 clicks ▶),
+    explains its failed pass too. No other graph shows an error."""
     page.wait_for_function(
-        "() => document.querySelectorAll('.aw-graph g.node.aw-error').length >= 3",
+        "() => document.querySelectorAll('.aw-graph g.node.aw-error').length >= 4",
         timeout=60_000,
     )
-    boxes = page.locator(".aw-graph .aw-error-box:not([hidden])")
-    kinds = [boxes.nth(i).get_attribute("data-kind") for i in range(boxes.count())]
-    assert kinds == ["inplace", "non_scalar", "freed"], kinds
-    marked = page.eval_on_selector_all(
-        ".aw-graph g.node.aw-error", "els => els.map(e => e.textContent)"
+    shown = page.eval_on_selector_all(
+        ".aw-graph",
+        """els => els.map((g) => {
+            const box = g.querySelector('.aw-error-box');
+            return box && !box.hidden ? box.dataset.kind : null;
+        })""",
     )
-    assert len(marked) == 3, marked
-    assert "SigmoidBackward0" in marked[0] and "MulBackward0" in marked[2], marked
-    inplace = boxes.nth(0).inner_text()
-    assert "MulBackward0" in inplace and "`s.mul_(2)`" in inplace, inplace
-    said = "为反向传播保存的张量被原地修改了" if lang == "zh" else "changed in place"
-    assert said in inplace, inplace
+    last = len(shown) - 3
+    boxes = {i: kind for i, kind in enumerate(shown) if kind}
+    assert boxes == {4: "inplace", last: "inplace", last + 1: "non_scalar", last + 2: "freed"}
+    marked = [
+        page.eval_on_selector_all(
+            ".aw-graph", "(els, i) => els[i].querySelector('g.node.aw-error')?.textContent", i
+        )
+        for i in (4, last, last + 1, last + 2)
+    ]
+    assert all(marked), marked
+    assert "SigmoidBackward0" in marked[1] and "MulBackward0" in marked[3], marked
+    for i in (4, last):
+        inplace = page.locator(".aw-graph").nth(i).locator(".aw-error-box").inner_text()
+        assert "MulBackward0" in inplace and "`s.mul_(2)`" in inplace, inplace
+        said = "为反向传播保存的张量被原地修改了" if lang == "zh" else "changed in place"
+        assert said in inplace, inplace

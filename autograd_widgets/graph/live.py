@@ -166,6 +166,10 @@ class LiveGraph:
         self.last_change: str | None = None
         self.changes = 0
         self.steps = None  # a BackwardSteps a torch graph's hooks feed (set by draw())
+        # the roots when a backward pass through the graph ended, held until the next build:
+        # `y.sum().backward()` in a cell drops its root at once, and a throttled update
+        # would otherwise draw the pass without the node it started from
+        self._pass_roots: list = []
         self._refresh()
         self._sub = self._listen()
         self.errors = ErrorWatch(self)  # a failed backward through the graph, explained
@@ -284,6 +288,7 @@ class LiveGraph:
             self.errors.annotate(m._data, self.ids)
             return m
         roots = self.roots
+        self._pass_roots = []
         m = GraphModel.from_tensors(
             *roots,
             names=self._current_names() or None,
@@ -375,6 +380,7 @@ class LiveGraph:
                     if r is None:
                         mine.append((i, _wref(n)))  # a leaf drawn without its AccumulateGrad
         if mine:
+            self._pass_roots = self.roots
             self._record_pass(mine, leaves)
         self._check_roots()
 

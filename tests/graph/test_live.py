@@ -259,3 +259,20 @@ def test_followed_ops_bring_their_new_leaves_into_the_bookkeeping():
     assert len(leaves) == 2 and all(n["executed_order"] is not None for n in leaves)
     assert sorted(n["tensor"]["grad"] for n in leaves) == ["tensor([15., 15.])", "tensor([9.])"]
     live.close()
+
+
+def test_a_pass_from_a_dropped_temporary_is_drawn_after_the_temporary_is_gone():
+    # `y.sum().backward()` in a cell: the sum is dropped as soon as backward returns, and a
+    # throttled update builds later; the pass it started must still show where it began
+    x = aw.ones(2, 2, requires_grad=True)
+    y = x + 2
+    out = (y * y).mean()
+    live = LiveGraph(out, callback=lambda: None, namespace=None)
+    y.sum().backward()
+    gc.collect()
+    graph = live.to_json()
+    assert "SumBackward0" in [n["label"] for n in graph["nodes"]]
+    gc.collect()
+    # held for that one build only: the next one is of what is alive
+    assert "SumBackward0" not in [n["label"] for n in live.to_json()["nodes"]]
+    live.close()
