@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,7 +28,10 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert 'bash -c "$TEST_CMD"' in ci
 
 
-def test_readme_image_exists():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for img in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
+@pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
+def test_readme_image_exists(readme):
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert len(images) >= 5, images  # the graph, step-through, error, timeline, Chinese widget
+    for img in images:
         assert (ROOT / img).exists(), img
