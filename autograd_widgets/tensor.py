@@ -287,7 +287,9 @@ class Tensor(metaclass=_TensorType):
         """Accumulate gradients of this tensor into the ``.grad`` of graph leaves."""
 
         if inputs is not None:
-            inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+            # a tensor, a graph.GradientEdge (a named tuple with output_nr), or a sequence
+            one = isinstance(inputs, Tensor) or hasattr(inputs, "output_nr")
+            inputs = [inputs] if one else list(inputs)
             if not inputs:
                 raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         run_backward(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .. import zeros_like
 from ..tensor import Tensor
 from .engine import run_backward
+from .graph import GradientEdge
 
 
 def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - legacy API
@@ -21,7 +22,7 @@ def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - legacy 
 def _as_seq(x):
     if x is None:
         return None
-    if isinstance(x, Tensor):
+    if isinstance(x, (Tensor, GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -48,7 +49,6 @@ def grad(
     materialize_grads=False,
 ):
     """``torch.autograd.grad``: return the gradients of ``outputs`` w.r.t. ``inputs``."""
-    single = isinstance(inputs, Tensor)
     outputs = _as_seq(outputs)
     inputs = _as_seq(inputs)
     if not inputs:
@@ -74,5 +74,4 @@ def grad(
     )
     if materialize_grads:
         result = tuple(r if r is not None else zeros_like(i) for r, i in zip(result, inputs))
-    del single
     return result

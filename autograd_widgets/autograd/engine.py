@@ -12,6 +12,8 @@ No recursion anywhere, so a 100,000-node chain is fine.
 from __future__ import annotations
 
 import heapq
+import itertools
+import threading
 from heapq import heappop, heappush
 
 import numpy as np
@@ -23,6 +25,42 @@ from .node import AccumulateGrad, core, unpack_hooked
 from .node import hooks_used as _hooks_used
 
 _ACC_PRIORITY = -(1 << 62)  # AccumulateGrad runs as soon as it is ready, as in PyTorch
+
+
+class GraphTask:
+    """One running backward pass, as hooks may ask about it (``register_multi_grad_hook``)."""
+
+    __slots__ = ("id", "reachable", "needed", "targets", "accumulate")
+
+    def __init__(self, id_, reachable, needed, targets, accumulate) -> None:
+        self.id = id_
+        self.reachable = reachable  # every node reachable from the roots
+        self.needed = needed  # with inputs=: the nodes that lead to one (else None: all)
+        self.targets = targets  # with inputs=: the nodes whose gradients are captured
+        self.accumulate = accumulate  # False under autograd.grad
+
+    def will_execute(self, node) -> bool:
+        """True when this pass runs ``node`` (or captures its gradient, as autograd.grad)."""
+        if not self.accumulate and type(node) is AccumulateGrad:
+            raise RuntimeError(
+                "A leaf node was passed to _will_engine_execute_node but we are currently "
+                "running autograd.grad(). This is currently not supported."
+            )
+        if node not in self.reachable:
+            return False
+        return self.needed is None or node in self.needed or node in self.targets
+
+
+_task_ids = itertools.count(1)
+_local = threading.local()
+
+
+def running_tasks() -> list:
+    """This thread's running backward passes, innermost last (a hook may call backward)."""
+    tasks = getattr(_local, "tasks", None)
+    if tasks is None:
+        tasks = _local.tasks = []
+    return tasks
 
 
 def _root_node(t):
@@ -102,6 +140,9 @@ def run_backward(
     if inputs is not None:
         capture = {}
         for i, t in enumerate(inputs):
+            if isinstance(t, tuple) and hasattr(t, "output_nr"):  # a graph.GradientEdge
+                capture.setdefault((t.node, t.output_nr), []).append(i)
+                continue
             if not isinstance(t, core.Tensor):
                 raise TypeError(
                     f"expected Tensor as element {i} in argument 1, but got {type(t).__name__}"
@@ -136,6 +177,7 @@ def run_backward(
 
     # With inputs=, only nodes that lead to a target need to run.
     needed = None
+    target_nodes = ()
     if capture is not None:
         target_nodes = {n for n, _ in capture}
         needed = set()
@@ -177,6 +219,8 @@ def run_backward(
     check_nan = anomaly.enabled and anomaly.check_nan
     prev_mode = _grad_state.enabled
     _grad_state.enabled = bool(create_graph)
+    tasks = running_tasks()
+    tasks.append(GraphTask(next(_task_ids), deps, needed, target_nodes, accumulate))
     try:
         # `solo`: a node that became ready while the queue was empty and alone (a chain's
         # next node); it runs next without a trip through the heap, as it would from it.
@@ -209,11 +253,14 @@ def run_backward(
                     idxs = capture.get((node, i))
                     if idxs:
                         for k in idxs:
-                            if accumulate:
+                            target = inputs[k]
+                            if not isinstance(target, core.Tensor):  # a GradientEdge
+                                results[k] = g
+                            elif accumulate:
                                 if type(node) is not AccumulateGrad:
-                                    _accumulate_nonleaf(inputs[k], g)
+                                    _accumulate_nonleaf(target, g)
                             else:
-                                if g is not None and g._data.dtype != inputs[k]._data.dtype:
+                                if g is not None and g._data.dtype != target._data.dtype:
                                     g = g._to_dtype(inputs[k].dtype)
                                 results[k] = g
                 run_it = node in needed and (accumulate or type(node) is not AccumulateGrad)
@@ -295,6 +342,7 @@ def run_backward(
         raise
     finally:
         _grad_state.enabled = prev_mode
+        tasks.pop()
     if listening:
         events.emit("backward_end", roots=tuple(root_nodes), executed=executed)
 

@@ -1,17 +1,146 @@
-"""``torch.autograd.graph``: the public Node type and saved-tensor hooks."""
+"""``torch.autograd.graph``: the public Node type, gradient edges, saved-tensor hooks and
+hooks over several tensors."""
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+from . import engine as _engine
 from . import node as _node
-from .node import Node
+from .node import Node, RemovableHandle
 
 __all__ = [
     "Node",
+    "GradientEdge",
+    "get_gradient_edge",
     "saved_tensors_hooks",
     "save_on_cpu",
     "disable_saved_tensors_hooks",
     "increment_version",
+    "register_multi_grad_hook",
 ]
+
+
+class GradientEdge(NamedTuple):
+    """Where the gradient of a tensor is computed: ``node``'s input ``output_nr``.
+
+    ``autograd.grad(loss, get_gradient_edge(x))`` equals ``autograd.grad(loss, x)``; an edge
+    can be passed wherever ``inputs`` takes a tensor.
+    """
+
+    node: Node
+    output_nr: int
+    ownership_token: Node | None = None
+
+
+def _node_of(tensor) -> Node:
+    """A tensor's ``grad_fn``, or a leaf's ``AccumulateGrad``."""
+    return tensor.grad_fn if tensor.grad_fn is not None else tensor._grad_accumulator()
+
+
+def get_gradient_edge(tensor) -> GradientEdge:
+    """The :class:`GradientEdge` of ``tensor`` (its ``grad_fn`` and ``output_nr``)."""
+    if not tensor.requires_grad:
+        raise RuntimeError(
+            "It is not possible to get the gradient edge for a Tensor "
+            "that does not require gradients"
+        )
+    return GradientEdge(_node_of(tensor), tensor.output_nr)
+
+
+def _current_graph_task_id() -> int:
+    """The id of this thread's running backward pass (``-1`` outside one)."""
+    tasks = _engine.running_tasks()
+    return tasks[-1].id if tasks else -1
+
+
+def _will_engine_execute_node(node) -> bool:
+    """Whether the running backward pass will run ``node`` (or capture its gradient)."""
+    tasks = _engine.running_tasks()
+    if not tasks:
+        raise RuntimeError(
+            "_get_should_execute_nodes should only be called during the backward pass"
+        )
+    if isinstance(node, GradientEdge):
+        node = node.node
+    return tasks[-1].will_execute(node)
+
+
+class _MultiHandle(RemovableHandle):
+    """Removes the hooks ``register_multi_grad_hook`` put on each tensor."""
+
+    __slots__ = ("handles",)
+
+    def __init__(self, handles) -> None:
+        super().__init__(None)
+        self.handles = tuple(handles)
+
+    def remove(self) -> None:
+        for handle in self.handles:
+            handle.remove()
+
+    def __getstate__(self):
+        return self.handles
+
+    def __setstate__(self, state) -> None:
+        self.handles = state
+
+
+def register_multi_grad_hook(
+    tensors: Sequence[Any], fn: Callable[..., None], *, mode: str = "all"
+) -> RemovableHandle:
+    """Call ``fn`` once per backward pass over the gradients of several tensors.
+
+    ``mode="all"``: ``fn(grads)`` after the pass has computed the gradient of every tensor in
+    ``tensors`` that it computes at all; ``grads`` holds one entry per tensor, ``None`` for
+    those the pass does not reach. ``mode="any"``: ``fn(grad)`` with the first of them
+    computed. ``fn`` must not modify what it is given; ``handle.remove()`` removes the hook.
+    """
+    modes = ("all", "any")
+    if mode not in modes:
+        raise ValueError(f"Expects mode to be one of {modes} but got {mode}")
+    lock = threading.Lock()
+    tensors = tuple(tensors)
+    if mode == "any":
+        seen: set = set()  # ids of the passes that called fn
+
+        @functools.wraps(fn)
+        def first_only(grad) -> None:
+            task = _current_graph_task_id()
+            with lock:
+                if task in seen:
+                    return
+                seen.add(task)
+            fn(grad)
+
+        handles = [t.register_hook(first_only) for t in tensors if t.requires_grad]
+        return _MultiHandle(handles)
+
+    nodes = [_node_of(t) for t in tensors]  # held: a leaf's AccumulateGrad stays the same one
+    pending: dict = {}  # pass id -> [gradients so far, how many are still to come]
+
+    def hook_for(index: int):
+        def collect(grad) -> None:
+            task = _current_graph_task_id()
+            with lock:
+                entry = pending.get(task)
+                if entry is None:
+                    expected = sum(map(_will_engine_execute_node, nodes))
+                    entry = pending[task] = [[None] * len(tensors), expected]
+                entry[0][index] = grad
+                entry[1] -= 1
+                done = entry[1] <= 0
+                if done:
+                    del pending[task]
+            if done:
+                fn(entry[0])
+
+        return collect
+
+    return _MultiHandle([t.register_hook(hook_for(i)) for i, t in enumerate(tensors)])
 
 
 class saved_tensors_hooks:
@@ -80,4 +209,7 @@ class disable_saved_tensors_hooks:
 
 
 def increment_version(tensor) -> None:
-    tensor._vc.v += 1
+    """Bump the version counter of ``tensor`` (or of each tensor of an iterable), as an
+    in-place change made outside autograd's sight would have to."""
+    for t in (tensor,) if hasattr(tensor, "_vc") else tensor:
+        t._vc.v += 1
