@@ -935,6 +935,37 @@ def _slice_iadd(m, x, w):
 case("setitem_imul", _getitem_imul, [(3, 4)])
 case("setitem_slice_iadd", _slice_iadd, [(3, 4), (2,)])
 
+# --- special functions (ops/_special_fns.py) ------------------------------------------------
+case("xlogy", lambda m, x, y: m.xlogy(x, y), *BINARY_SHAPES[:5], gen=positive)
+case("xlogy_zero_self", lambda m, x, y: m.xlogy(x * (x > 1), y), [(3, 4), (4,)], gen=positive)
+case("xlogy_number_self", lambda m, y: m.xlogy(2.0, y), [(3, 4)], gen=positive)
+case("xlogy_number_other", lambda m, x: x.xlogy(3.0), [(3, 4)], gen=positive)
+case("xlogy_", lambda m, x, y: (x * 1).xlogy_(y), [(3, 4), (4,)], gen=positive)
+case("special_xlog1py", lambda m, x, y: m.special.xlog1py(x, y), [(3, 4), (4,)], gen=positive)
+case("special_xlog1py_number_self", lambda m, y: m.special.xlog1py(2.0, y), [(3,)], gen=positive)
+case("special_xlog1py_number_other", lambda m, x: m.special.xlog1py(x, 2.0), [(3,)])
+case("sgn", lambda m, x: m.sgn(x), [(3, 4)], gen=away_from_int)
+case("logit", lambda m, x: m.logit(x), *UNARY_SHAPES, gen=lambda r, s: r.uniform(0.05, 0.95, s))
+case("logit_eps", lambda m, x: x.logit(eps=0.2), [(3, 4)], gen=lambda r, s: r.uniform(0, 1, s))
+case("logit_", lambda m, x: (x * 1).logit_(0.1), [(5,)], gen=lambda r, s: r.uniform(0.2, 0.8, s))
+case("lgamma", lambda m, x: m.lgamma(x), *UNARY_SHAPES, gen=away_from_int)
+case("digamma", lambda m, x: x.digamma(), [(3, 4)], gen=away_from_int)
+case("polygamma", lambda m, x: m.polygamma(1, x), [(3, 4)], gen=away_from_int)
+case("polygamma_method", lambda m, x: x.polygamma(2), [(5,)], gen=positive)
+case("erfinv", lambda m, x: m.erfinv(x), *UNARY_SHAPES, gen=unit)
+case("sinc", lambda m, x: m.sinc(x), *UNARY_SHAPES)
+case("sinc_at_zero", lambda m, x: (x * 0).sinc(), [(3,)], fd=False)
+case("copysign", lambda m, x, y: m.copysign(x, y), *BINARY_SHAPES[:5])
+case("copysign_number", lambda m, x: x.copysign(-1.0), [(3, 4)])
+case("special_ndtr", lambda m, x: m.special.ndtr(x), [(3, 4)])
+case("special_expit", lambda m, x: m.special.expit(x), [(3, 4)])
+case("special_gammaln", lambda m, x: m.special.gammaln(x), [(3, 4)], gen=positive)
+case("special_psi", lambda m, x: m.special.psi(x), [(3, 4)], gen=positive)
+case("special_logsumexp", lambda m, x: m.special.logsumexp(x, 1), [(3, 4)])
+case("special_log_softmax", lambda m, x: m.special.log_softmax(x, 0), [(3, 4)])
+case("special_round", lambda m, x: m.special.round(x, decimals=1), [(3, 4)], gen=away_from_int)
+case("special_entr", lambda m, x: m.special.entr(x), [(3, 4)], gen=positive)
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]
