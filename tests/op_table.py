@@ -964,6 +964,10 @@ case("special_psi", lambda m, x: m.special.psi(x), [(3, 4)], gen=positive)
 case("special_logsumexp", lambda m, x: m.special.logsumexp(x, 1), [(3, 4)])
 case("special_log_softmax", lambda m, x: m.special.log_softmax(x, 0), [(3, 4)])
 case("special_round", lambda m, x: m.special.round(x, decimals=1), [(3, 4)], gen=away_from_int)
+case("msort", lambda m, x: m.msort(x), [(3, 4)], gen=distinct)
+case("ravel_fn", lambda m, x: m.ravel(x * 1), [(3, 4)])
+case("broadcast_tensors", lambda m, x, y: m.broadcast_tensors(x * 1, y)[1], [(3, 4), (4,)])
+case("positive", lambda m, x: m.positive(x * 1), [(3,)])
 case("special_entr", lambda m, x: m.special.entr(x), [(3, 4)], gen=positive)
 
 # sanity: every id unique

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._dtype import get_default_dtype
 from ..autograd.node import Node, node_class
+from ..tensor import Size
 from ._core import (
     METHODS,
     Tensor,
@@ -25,7 +26,14 @@ from ._core import (
 from .pointwise import BinaryNode, exp, log, sign, where
 
 __all__ = [
+    "broadcast_shapes",
+    "broadcast_tensors",
     "copysign",
+    "detach",
+    "is_same_size",
+    "msort",
+    "positive",
+    "ravel",
     "digamma",
     "erfinv",
     "lgamma",
@@ -35,7 +43,9 @@ __all__ = [
     "sinc",
     "xlogy",
 ]
-TENSOR_METHODS = "copysign digamma erfinv lgamma logit polygamma sgn sinc xlogy".split()
+TENSOR_METHODS = (
+    "copysign digamma erfinv lgamma logit polygamma sgn sinc xlogy positive msort is_same_size"
+).split()
 INPLACE_METHODS = "copysign digamma erfinv lgamma logit polygamma sgn sinc xlogy".split()
 
 _make = Tensor._make
@@ -513,3 +523,40 @@ def copysign(input, other, *, out=None):
 
 def _out(out, result, name):
     return result if out is None else write_out(name, out, result)
+
+
+# --- small composites PyTorch defines in terms of other ops ---------------------------------
+def positive(input):
+    """``torch.positive``: the input itself (PyTorch refuses bool)."""
+    if input._data.dtype.kind == "b":
+        raise TypeError(
+            "The `+` operator, on a bool tensor is not supported.",
+        )
+    return input
+
+
+def msort(input):
+    return input.sort(0)[0]
+
+
+def ravel(input):
+    return input.reshape(-1)
+
+
+def broadcast_shapes(*shapes):
+    return Size(
+        np.broadcast_shapes(*(tuple(s) if not isinstance(s, int) else (s,) for s in shapes))
+    )
+
+
+def broadcast_tensors(*tensors):
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if tuple(t.shape) == tuple(shape) else t.expand(shape) for t in tensors)
+
+
+def is_same_size(input, other) -> bool:
+    return input.shape == other.shape
+
+
+def detach(input):
+    return input.detach()
