@@ -209,6 +209,7 @@ _LAZY_SUBMODULES = {
     "cuda",
     "backends",
     "special",
+    "random",
     "fft",
     "accelerator",
 }

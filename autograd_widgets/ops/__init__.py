@@ -13,6 +13,7 @@ from . import (
     _einsum,
     _histogram,
     _nan_reductions,
+    _special_fns,
     composite,
     indexing,
     inplace,
@@ -29,6 +30,7 @@ from ._core import METHODS
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
+from ._special_fns import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -171,6 +173,7 @@ _FAMILIES = (
     _histogram,
     _nan_reductions,
     _aminmax,
+    _special_fns,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ

@@ -26,6 +26,7 @@ from ...ops._core import (
     unbroadcast,
 )
 from ...ops._shown import torch_int
+from ...ops._special_fns import xlogy
 from ...ops.pointwise import DivBackward1, MulBackward1
 
 _make = Tensor._make
@@ -148,27 +149,6 @@ def _scalar_op(t: Tensor, other: float, cls) -> Tensor:
     out = _make(np.asarray(res, dtype=d.dtype))
     if needs_grad(t):
         record(cls, out, (t,), None, {"other": other})
-    return out
-
-
-def _xlogy_backward(n, grad):
-    self, other = n.saved("self"), n.saved("other")
-    zero = _make((self._data == 0) & (other._data <= 0))
-    return (grad * other.log()).masked_fill(zero, 0.0), grad * self / other
-
-
-XlogyBackward0 = node_class("XlogyBackward0", _xlogy_backward, saved=("self", "other"))
-
-
-def _xlogy(self: Tensor, other: Tensor) -> Tensor:
-    """``self * log(other)``, 0 where ``self == 0`` (``torch.xlogy``)."""
-    a, b = self._data, other._data
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = np.where(a == 0, 0, a * np.log(b))
-    res = np.where(np.isnan(b), np.nan, res).astype(a.dtype)
-    out = _make(res)
-    if needs_grad(self, other):
-        record(XlogyBackward0, out, (self, other), {"self": self, "other": other})
     return out
 
 
@@ -592,7 +572,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        xlogy_t = _xlogy(target, target)
+        xlogy_t = xlogy(target, target)
         loss = xlogy_t - target * input
     if reduction == "batchmean":
         if input.dim() == 0:
