@@ -140,6 +140,10 @@ def is_signed(input) -> _builtin_bool:
     return input.is_signed()
 
 
+def is_inference(input) -> _builtin_bool:
+    return input.is_inference()
+
+
 def is_nonzero(input) -> _builtin_bool:
     return _builtin_bool(input)
 

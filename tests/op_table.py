@@ -416,6 +416,26 @@ case(
     lambda m, x: (x * m.tensor([1.0, 1.0, 0.0, 1.0], dtype=x.dtype)).cumprod(0),
     [(4,)],
 )
+case("cummax", lambda m, x: x.cummax(1).values, R3, gen=distinct)
+case("cummax_neg_dim", lambda m, x: m.cummax(x, -1)[0], R3, gen=distinct)
+case("cummax_0d", lambda m, x: m.cummax(x, 0).values, [()])
+case("cummin", lambda m, x: m.cummin(x, 0).values, R3, gen=distinct)
+case("cummin_1d", lambda m, x: x.cummin(-1)[0], [(6,)], gen=distinct)
+case("logcumsumexp", lambda m, x: m.logcumsumexp(x, 1), R3)
+case("logcumsumexp_1d", lambda m, x: m.logcumsumexp(x, 0), [(5,)])
+case("logcumsumexp_neg_dim", lambda m, x: x.logcumsumexp(-1), R3, low=-30.0, high=30.0)
+case("logcumsumexp_0d", lambda m, x: m.logcumsumexp(x, 0), [()])
+case("diagflat", lambda m, x: m.diagflat(x), [(3,)], [(2, 2)])
+case("diagflat_offset", lambda m, x: x.diagflat(-1), [(3,)])
+case("combinations", lambda m, x: m.combinations(x), [(4,)])
+case(
+    "combinations_r3_replacement", lambda m, x: m.combinations(x, 3, with_replacement=True), [(3,)]
+)
+case("row_stack", lambda m, x, y: m.row_stack([x, y]), [(3,), (2, 3)])
+case("hsplit", lambda m, x: m.hsplit(x, 2)[1], [(2, 4)], [(6,)])
+case("hsplit_indices", lambda m, x: x.hsplit([1, 3])[2], [(2, 5)])
+case("vsplit", lambda m, x: m.vsplit(x, [1])[0], [(3, 2)])
+case("dsplit", lambda m, x: x.dsplit(2)[0], [(2, 2, 4)])
 case("softmax", lambda m, x: m.softmax(x, 1), R3)
 case("softmax_1d", lambda m, x: m.softmax(x, 0), [(4,)])
 case("softmax_method", lambda m, x: x.softmax(dim=-1), [(3, 4)])

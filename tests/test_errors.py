@@ -703,6 +703,47 @@ def aminmax_over_empty_dim(m):
     m.aminmax(m.ones(2, 0), dim=1)
 
 
+# --- splits, combinations, index sets -------------------------------------------------------
+@error
+def hsplit_not_divisible(m):
+    m.hsplit(m.ones(4, 6), 4)
+
+
+@error
+def hsplit_zero_dim(m):
+    m.hsplit(m.tensor(1.0), 2)
+
+
+@error
+def vsplit_one_dim(m):
+    m.ones(4).vsplit(2)
+
+
+@error
+def dsplit_not_divisible(m):
+    m.dsplit(m.ones(4, 3, 3), 2)
+
+
+@error
+def combinations_of_a_matrix(m):
+    m.combinations(m.ones(2, 2))
+
+
+@error
+def combinations_negative_r(m):
+    m.combinations(m.ones(3), -1)
+
+
+@error
+def tril_indices_negative_row(m):
+    m.tril_indices(-1, 3)
+
+
+@error
+def cummax_dim_out_of_range(m):
+    m.cummax(m.ones(2, 3), 2)
+
+
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_error_matches_torch(name):
     torch = require_torch()

@@ -14,6 +14,7 @@ import math
 
 import pytest
 
+import autograd_widgets as aw
 from tests._oracle import assert_raises_like_torch, require_torch
 from tests._signatures import NO_DEFAULT, NUMPY_ALIASES, Ours, parser_default, torch_forms
 
@@ -119,8 +120,15 @@ def shared(space: str):
             yield name, theirs, ours, False
 
 
+# c10::ScalarType codes, as a dtype default (tril_indices' dtype=torch.long) reads back
+_SCALAR_TYPES = {"uint8": 0, "int8": 1, "int16": 2, "int32": 3, "int64": 4, "float16": 5}
+_SCALAR_TYPES.update({"float32": 6, "float64": 7, "bool": 11})
+
+
 def _same_default(theirs, ours, parser: bool) -> bool:
     value = parser_default(theirs) if parser and isinstance(theirs, str) else theirs
+    if isinstance(ours, aw.dtype) and isinstance(value, int):
+        return _SCALAR_TYPES.get(str(ours).removeprefix("torch.")) == value
     if value is NO_DEFAULT or not isinstance(value, (type(None), bool, int, float, str)):
         return True  # not a plain constant: nothing to compare
     if isinstance(ours, (list, tuple)) and value == ():

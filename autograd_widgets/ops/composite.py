@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtype import get_default_dtype
+from .._dtype import get_default_dtype, int64
 from ..autograd import no_grad
 from ..autograd.node import node_class
 from ._core import Tensor, needs_grad, promote, record, unbroadcast, wrap_dim
-from .indexing import slice_dim
+from .indexing import masked_select, slice_dim
 from .linalg import mm
+from .matrix import diag_embed
 from .pointwise import _div_scalar, _mul_scalar, sign, where
 from .pointwise import abs as _abs
-from .shape import cat, stack
+from .shape import cat, stack, vstack
 
 _make = Tensor._make
 
@@ -38,11 +39,20 @@ __all__ = [
     "block_diag",
     "trapezoid",
     "trapz",
+    "row_stack",
+    "hsplit",
+    "vsplit",
+    "dsplit",
+    "diagflat",
+    "combinations",
+    "tril_indices",
+    "triu_indices",
+    "scalar_tensor",
 ]
 
 # ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
 TENSOR_METHODS = """
-repeat_interleave diff rot90 dist
+repeat_interleave diff rot90 dist hsplit vsplit dsplit diagflat
 """.split()
 
 
@@ -354,3 +364,110 @@ def _trapezoid_x(y, x, dim):
 def trapz(y, x=None, *, dx=None, dim=-1):
     """``torch.trapz``: an alias of :func:`trapezoid`."""
     return trapezoid(y, x, dx=dx, dim=dim)
+
+
+# --- splits, stacks and index sets PyTorch builds from other ops -----------------------------
+def row_stack(tensors):
+    """``torch.row_stack``: ``vstack`` under its older name (one ``CatBackward0``)."""
+    return vstack(tensors)
+
+
+def _split_along(name: str, input, sections, dim: int, min_ndim: int):
+    """``hsplit``/``vsplit``/``dsplit``: ``tensor_split`` along ``dim``; an int must divide
+    the dimension evenly."""
+    nd = input._data.ndim
+    if nd < min_ndim:
+        raise RuntimeError(
+            f"torch.{name} requires a tensor with at least {min_ndim} dimension, but got a "
+            f"tensor with {nd} dimensions!"
+        )
+    if isinstance(sections, int) and not isinstance(sections, bool):
+        size = input._data.shape[dim]
+        if sections == 0 or size % sections:
+            raise RuntimeError(
+                f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                f"dimension {size} is not divisible by the split_size {sections}!"
+            )
+    return input.tensor_split(sections, dim)
+
+
+def _sections(sections, indices):
+    """PyTorch's two overloads in one: ``sections`` (an int, or a list given positionally)
+    or ``indices=`` (a list)."""
+    if sections is None and indices is None:
+        raise TypeError("missing 1 required positional argument: 'sections' (or 'indices')")
+    return sections if sections is not None else indices
+
+
+def hsplit(input, sections=None, *, indices=None):
+    """``torch.hsplit``: along dim 1 (dim 0 of a 1-D tensor); one ``SliceBackward0`` each."""
+    dim = 0 if input._data.ndim == 1 else 1
+    return _split_along("hsplit", input, _sections(sections, indices), dim, 1)
+
+
+def vsplit(input, sections=None, *, indices=None):
+    """``torch.vsplit``: along dim 0 of a tensor with at least 2 dimensions."""
+    return _split_along("vsplit", input, _sections(sections, indices), 0, 2)
+
+
+def dsplit(input, sections=None, *, indices=None):
+    """``torch.dsplit``: along dim 2 of a tensor with at least 3 dimensions."""
+    return _split_along("dsplit", input, _sections(sections, indices), 2, 3)
+
+
+def diagflat(input, offset=0):
+    """``torch.diagflat``: the flattened input on diagonal ``offset`` of a square matrix
+    (a ``ViewBackward0`` to 1-D, then one ``DiagEmbedBackward0``)."""
+    return diag_embed(input.contiguous().view(-1), offset)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """``torch.combinations``: the length-``r`` combinations of a 1-D tensor's elements, as
+    rows, in itertools' order; built as PyTorch builds it (meshgrid, masked_select, stack)."""
+    d = input._data
+    if d.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(d.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _make(np.empty(0, dtype=d.dtype))
+    n = d.shape[0]
+    grids = meshgrid(*([input] * r), indexing="ij")
+    idx = np.indices((n,) * r) if n else np.zeros((r,) + (0,) * r, dtype=np.int64)
+    mask = np.ones((n,) * r, dtype=bool)
+    for a, b in zip(idx[:-1], idx[1:]):  # each index after the one before it (or equal)
+        mask &= (a <= b) if with_replacement else (a < b)
+    keep = _make(mask)
+    return stack([masked_select(g, keep) for g in grids], 1)
+
+
+def _tri_indices(row: int, col: int, offset: int, dtype, upper: bool):
+    for what, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{what} must be non-negative, got{v}")
+    r, c = np.indices((row, col)) if row and col else (np.zeros(0, int), np.zeros(0, int))
+    keep = (c - r >= offset) if upper else (c - r <= offset)
+    rows, cols = r[keep], c[keep]  # row-major order, as PyTorch lists them
+    dt = (dtype or int64).np  # (None: the default, as PyTorch's parser reads it)
+    return _make(np.stack([rows, cols]).astype(dt).reshape(2, -1))
+
+
+def tril_indices(row, col, offset=0, *, dtype=int64, device=None, layout=None):
+    """``torch.tril_indices``: the ``(2, N)`` coordinates of the lower triangle."""
+    return _tri_indices(row, col, offset, dtype, upper=False)
+
+
+def triu_indices(row, col, offset=0, *, dtype=int64, device=None, layout=None):
+    """``torch.triu_indices``: the ``(2, N)`` coordinates of the upper triangle."""
+    return _tri_indices(row, col, offset, dtype, upper=True)
+
+
+def scalar_tensor(
+    s, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False
+):
+    """``torch.scalar_tensor``: a 0-d tensor of the default dtype (or ``dtype``)."""
+    dt = (dtype or get_default_dtype()).np
+    out = _make(np.asarray(s, dtype=dt).reshape(()))
+    if requires_grad:
+        out.requires_grad_(True)
+    return out

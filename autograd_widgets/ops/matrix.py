@@ -189,7 +189,11 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
             (input,),
             None,
             {"dim1": dim1, "dim2": dim2, "offset": offset},
-            shown={"dim1": raw[0], "dim2": raw[1]} if _shown.negative(raw) else None,
+            shown=(
+                {"dim1": raw[0], "dim2": raw[1], "offset": offset}
+                if _shown.negative((*raw, offset))
+                else None
+            ),
         )
     return out
 

@@ -58,12 +58,15 @@ __all__ = [
     "sum",
     "var",
     "var_mean",
+    "cummax",
+    "cummin",
+    "logcumsumexp",
 ]
 
 # ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
 TENSOR_METHODS = """
 sum mean prod amax amin argmax argmin all any var std logsumexp cumsum cumprod softmax
-log_softmax count_nonzero sort argsort
+log_softmax count_nonzero sort argsort cummax cummin logcumsumexp
 """.split()
 
 _make = Tensor._make
@@ -80,7 +83,7 @@ def _return_type(name, fields=("values", "indices")):
     return cls
 
 
-_RETURN_TYPES = {n: _return_type(n) for n in ("max", "min", "sort", "mode")}
+_RETURN_TYPES = {n: _return_type(n) for n in ("max", "min", "sort", "mode", "cummax", "cummin")}
 values_indices = _RETURN_TYPES["max"]
 
 
@@ -1118,6 +1121,119 @@ def cumprod(input, dim, *, dtype=None):
             "result",
             shown={"dim": dim} if dim < 0 else None,
             extra=_input_dtype_extra(out._data, input),
+        )
+    return out
+
+
+def _cum_extreme_backward(node, grad):
+    """cummax/cummin: each gradient goes back to the element that held the running extreme."""
+    self, indices = node.saved("self"), node.saved("indices")
+    if grad._data.ndim == 0:
+        return grad
+    return _zeros_like(self).scatter_add(node._attrs["dim"], indices, grad)
+
+
+CummaxBackward0 = node_class(
+    "CummaxBackward0", _cum_extreme_backward, saved=("self", "indices"), attrs=("dim",)
+)
+CumminBackward0 = node_class(
+    "CumminBackward0", _cum_extreme_backward, saved=("self", "indices"), attrs=("dim",)
+)
+
+
+def _zeros_like(t):
+    return _make(np.zeros_like(t._data))
+
+
+def _cum_extreme(name: str, input, dim, better):
+    """The running extreme along ``dim`` and where it was last reached (a NaN, once met,
+    stays: each later NaN takes over), as ``torch.return_types.<name>``."""
+    d = input._data
+    ax = wrap_dim(dim, d.ndim or 1)
+    if d.ndim == 0 or d.size == 0:
+        values, idx = d.copy(), np.zeros(d.shape, dtype=np.int64)
+    else:
+        v = np.moveaxis(d, ax, -1)
+        values = np.empty_like(v)
+        idx = np.empty(v.shape, dtype=np.int64)
+        cur, at = v[..., 0], np.zeros(v.shape[:-1], dtype=np.int64)
+        for j in range(v.shape[-1]):
+            x = v[..., j]
+            with np.errstate(invalid="ignore"):
+                take = better(x, cur) | np.isnan(x) if v.dtype.kind == "f" else better(x, cur)
+            cur = np.where(take, x, cur)
+            at = np.where(take, j, at)
+            values[..., j], idx[..., j] = cur, at
+        values, idx = np.moveaxis(values, -1, ax), np.moveaxis(idx, -1, ax)
+    # (np.ascontiguousarray would make a 0-d array 1-d)
+    out, indices = _make(np.array(values, order="C")), _make(np.array(idx, order="C"))
+    if needs_grad(input):
+        record(
+            CummaxBackward0 if name == "cummax" else CumminBackward0,
+            out,
+            (input,),
+            {"self": input, "indices": indices},
+            {"dim": ax},
+            shown={"dim": dim} if dim < 0 else None,
+        )
+    return _RETURN_TYPES[name](out, indices)
+
+
+def cummax(input, dim):
+    """``torch.cummax``: ``(values, indices)`` of the running maximum along ``dim``."""
+    return _cum_extreme("cummax", input, dim, np.greater_equal)
+
+
+def cummin(input, dim):
+    """``torch.cummin``: ``(values, indices)`` of the running minimum along ``dim``."""
+    return _cum_extreme("cummin", input, dim, np.less_equal)
+
+
+def _logcumsumexp_backward(node, grad):
+    """d out_j / d x_i = exp(x_i - out_j) for i <= j, summed in log space with the gradient
+    split by sign, so that nothing overflows (the lowest float stands in for log 0)."""
+    dim = node._attrs["dim"]
+    self, result = node.saved("self"), node.saved("result")
+    g = grad._data
+    if g.ndim == 0 or g.size == 0:
+        return grad
+    lowest = _make(np.full(g.shape, np.finfo(g.dtype).min, dtype=g.dtype))
+    log_abs = _abs(grad).log()
+
+    def from_the_end(x):
+        return flip(logcumsumexp(flip(x, [dim]), dim), [dim])
+
+    pos = (from_the_end(where(grad > 0, log_abs, lowest) - result) + self).exp()
+    neg = (from_the_end(where(grad < 0, log_abs, lowest) - result) + self).exp()
+    return pos - neg
+
+
+LogcumsumexpBackward0 = node_class(
+    "LogcumsumexpBackward0",
+    _logcumsumexp_backward,
+    saved=("self", "result"),
+    attrs=("dim",),
+)
+
+
+def logcumsumexp(input, dim):
+    """``torch.logcumsumexp``: ``log(cumsum(exp(x)))`` along ``dim``, without overflow."""
+    d = input._data
+    ax = wrap_dim(dim, d.ndim or 1)
+    if d.dtype.kind != "f":
+        d = d.astype(get_default_dtype().np)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        res = np.logaddexp.accumulate(d, axis=ax) if d.ndim and d.size else d.copy()
+    out = _make(np.asarray(res, dtype=d.dtype))
+    if needs_grad(input):
+        record(
+            LogcumsumexpBackward0,
+            out,
+            (input,),
+            {"self": input},
+            {"dim": ax},
+            "result",
+            shown={"dim": dim} if dim < 0 else None,
         )
     return out
 

@@ -739,7 +739,7 @@ def hstack(tensors):
 
 
 def vstack(tensors):
-    return cat([t if t._data.ndim >= 2 else t.reshape(1, -1) for t in tensors], 0)
+    return cat([atleast_2d(t) for t in tensors], 0)  # (1-D inputs: unsqueeze, as PyTorch)
 
 
 def _split_backward(node, grads):
