@@ -211,6 +211,7 @@ _LAZY_SUBMODULES = {
     "special",
     "fft",
     "accelerator",
+    "distributions",
 }
 _LAZY_ATTRS = {
     "draw": ("widgets", "draw"),
