@@ -75,6 +75,9 @@ VALUE_CASES = [
     "c.enumerate_support(), c.enumerate_support(False)",
     "c.batch_shape, c.event_shape, c.param_shape",
     "c.expand((4, 2)).log_prob(torch.tensor([2, 0]))",
+    "cl.expand((3, 2)).probs, cl.expand((3, 2)).batch_shape, repr(cl.expand((3, 2)))",
+    "bl.expand((2, 3)).logits, b.expand((2, 3)).entropy(), repr(b.expand((2, 3)))",
+    "oh.expand((4, 2)).sample().shape, ind.expand((5, 2)).batch_shape, e.expand((3, 2)).rate",
     # Uniform, Exponential
     "u.log_prob(torch.tensor([0.5, 2.0], dtype=f64))",
     "u.log_prob(torch.tensor([[0.5, 2.0], [0.9, -0.5]], dtype=f64))",

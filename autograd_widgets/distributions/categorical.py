@@ -8,7 +8,13 @@ from ..ops import clamp
 from ..tensor import Size
 from . import constraints
 from .distribution import Distribution
-from .utils import _broadcast_tensors, lazy_property, logits_to_probs, probs_to_logits
+from .utils import (
+    _broadcast_tensors,
+    _expand_probs_logits,
+    lazy_property,
+    logits_to_probs,
+    probs_to_logits,
+)
 
 __all__ = ["Categorical"]
 
@@ -41,12 +47,7 @@ class Categorical(Distribution):
         new = self._get_checked_instance(Categorical, _instance)
         batch_shape = Size(batch_shape)
         param_shape = Size(tuple(batch_shape) + (self._num_events,))
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(param_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(param_shape)
-            new._param = new.logits
+        _expand_probs_logits(self, new, param_shape)
         new._num_events = self._num_events
         super(Categorical, new).__init__(batch_shape, validate_args=False)
         new._validate_args = self._validate_args

@@ -65,6 +65,15 @@ def _sum_rightmost(value, dim: int):
     return value.reshape(tuple(value.shape[: value.dim() - dim]) + (-1,)).sum(-1)
 
 
+def _expand_probs_logits(old, new, param_shape) -> None:
+    """Expand whichever of ``probs``/``logits`` ``old`` holds (computed or given) onto ``new``;
+    the last one set is ``new._param``, as in PyTorch."""
+    for name in ("probs", "logits"):
+        if name in old.__dict__:
+            setattr(new, name, getattr(old, name).expand(param_shape))
+            new._param = getattr(new, name)
+
+
 def logits_to_probs(logits, is_binary: bool = False):
     if is_binary:
         return _ops.sigmoid(logits)
