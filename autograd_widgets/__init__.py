@@ -216,6 +216,7 @@ _LAZY_SUBMODULES = {
     "random",
     "fft",
     "accelerator",
+    "distributions",
 }
 _LAZY_ATTRS = {
     "draw": ("widgets", "draw"),

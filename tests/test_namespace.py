@@ -41,7 +41,7 @@ def _public(module_names) -> set:
 
 def test_top_level_names_are_torch_names():
     # Load the lazy subpackages first: importing them binds their names on the package.
-    for sub in ("graph", "widgets", "nn", "optim", "utils", "notebook"):
+    for sub in ("graph", "widgets", "nn", "optim", "utils", "notebook", "distributions"):
         importlib.import_module(f"autograd_widgets.{sub}")
     ours = _public(dir(aw)) | aw._LAZY_SUBMODULES | set(aw._LAZY_ATTRS)
     extra = sorted(n for n in ours if not hasattr(torch, n) and n not in OWN_NAMES)
@@ -77,3 +77,20 @@ def test_every_torch_function_defined_in_an_op_family_is_exported():
             if name not in mod.__all__:
                 missing.append(f"{mod.__name__}.{name}")
     assert missing == [], f"add to the family's __all__: {missing}"
+
+
+_DIST_MODULES = "bernoulli categorical constraints distribution exp_family exponential independent"
+_DIST_MODULES += " kl normal one_hot_categorical uniform utils"
+
+
+@pytest.mark.parametrize(
+    "sub", ["distributions"] + [f"distributions.{m}" for m in _DIST_MODULES.split()]
+)
+def test_distributions_names_are_torch_names(sub):
+    ours = importlib.import_module(f"autograd_widgets.{sub}")
+    theirs = importlib.import_module(f"torch.{sub}")
+    # the package: everything public; a submodule: its declared API (it imports helpers)
+    names = _public(dir(ours)) if sub == "distributions" else set(ours.__all__)
+    extra = sorted(n for n in names if not hasattr(theirs, n))
+    assert extra == [], f"autograd_widgets.{sub} has names torch.{sub} lacks: {extra}"
+    assert aw.distributions is importlib.import_module("autograd_widgets.distributions")

@@ -85,7 +85,15 @@ NUMPY_INPUT_NAMES = {alias for k in ("input", "other") for alias in NUMPY_ALIASE
 def _spaces():
     require_torch()
     spaces = {"torch": ("torch", "autograd_widgets")}
-    for space in ("nn.functional", "nn.init", "nn", "optim", "optim.lr_scheduler", "utils.data"):
+    for space in (
+        "nn.functional",
+        "nn.init",
+        "nn",
+        "optim",
+        "optim.lr_scheduler",
+        "utils.data",
+        "distributions",
+    ):
         spaces[space] = (f"torch.{space}", f"autograd_widgets.{space}")
     return {k: tuple(importlib.import_module(m) for m in pair) for k, pair in spaces.items()}
 
@@ -176,6 +184,7 @@ def problems(space: str, name: str, theirs, ours, method: bool) -> list[str]:
 
 SPACES = ["torch", "Tensor", "nn", "nn.functional", "nn.init", "optim", "optim.lr_scheduler"]
 SPACES.append("utils.data")
+SPACES.append("distributions")
 
 
 @pytest.mark.parametrize("space", SPACES)
