@@ -935,6 +935,60 @@ def _slice_iadd(m, x, w):
 case("setitem_imul", _getitem_imul, [(3, 4)])
 case("setitem_slice_iadd", _slice_iadd, [(3, 4), (2,)])
 
+
+# take, index_fill/copy/put, masked_scatter, the *_scatter ops, scatter_reduce
+TIDX = C(np.array([[0, -1, 5], [5, 2, 11]]))
+case("take", lambda m, x, i: m.take(x, i), [(3, 4), TIDX])
+case("take_method", lambda m, x, i: x.take(i), [(), C(np.array([0, 0]))])
+case("index_fill", lambda m, x, i: m.index_fill(x, 1, i, -1.5), [(3, 4), IDX2])
+case("index_fill_neg_dim", lambda m, x, i: x.index_fill(-2, i, 2.0), [(3, 4), IDX])
+case("index_fill_tensor", lambda m, x, i, v: x.index_fill(0, i, v), [(3, 4), IDX, ()])
+case("index_fill_", lambda m, x, i: (x * 1).index_fill_(0, i, 0.5), [(3, 4), IDX])
+case("index_copy_", lambda m, x, i, s: (x * 1).index_copy_(1, i, s), [(3, 4), IDX, (3, 2)])
+case("index_copy", lambda m, x, i, s: m.index_copy(x, 0, i, s), [(3, 4), IDX, (2, 4)])
+case("index_copy_neg_dim", lambda m, x, i, s: x.index_copy(-1, i, s), [(3, 4), IDX, (3, 2)])
+case("index_put", lambda m, x, i, v: m.index_put(x, (i,), v), [(3, 4), IDX, (4,)])
+case(
+    "index_put_2d",
+    lambda m, x, i, j, v: x.index_put((i, j), v),
+    [(3, 4), IDX, C(np.array([1, 3])), (2,)],
+)
+case(
+    "index_put_accumulate",
+    lambda m, x, i, v: m.index_put(x, (i,), v, accumulate=True),
+    [(3, 4), IDX2, (3, 4)],
+)
+case("index_put_", lambda m, x, i, v: (x * 1).index_put_((i,), v), [(3, 4), IDX, ()])
+case("masked_scatter", lambda m, x, b, s: m.masked_scatter(x, b, s), [(3, 4), MASK2, (3, 4)])
+case("masked_scatter_bcast", lambda m, x, b, s: x.masked_scatter(b, s), [(4, 3), MASK, (10,)])
+case("masked_scatter_", lambda m, x, b, s: (x * 1).masked_scatter_(b, s), [(3, 4), MASK2, (8,)])
+case("select_scatter", lambda m, x, s: m.select_scatter(x, s, 0, 1), [(3, 4), (4,)])
+case("select_scatter_neg", lambda m, x, s: x.select_scatter(s, -1, -2), [(3, 4), (3,)])
+case("slice_scatter", lambda m, x, s: m.slice_scatter(x, s, 0, 1, 3), [(3, 4), (2, 4)])
+case("slice_scatter_step", lambda m, x, s: x.slice_scatter(s, -1, step=2), [(3, 4), (3, 2)])
+case("diagonal_scatter", lambda m, x, s: m.diagonal_scatter(x, s), [(3, 4), (3,)])
+case(
+    "diagonal_scatter_offset",
+    lambda m, x, s: x.diagonal_scatter(s, -1, -1, 0),
+    [(4, 3), (2,)],
+)
+RIDX = C(np.array([[0, 1, 0, 1], [2, 2, 0, 1]]))
+for _r in ("sum", "prod", "mean", "amax", "amin"):
+    for _inc in (True, False):
+        case(
+            f"scatter_reduce[{_r},{_inc}]",
+            (lambda r, inc: lambda m, x, i, s: m.scatter_reduce(x, 0, i, s, r, include_self=inc))(
+                _r, _inc
+            ),
+            [(3, 4), RIDX, (2, 4)],
+            gradgrad=_r not in ("amax", "amin"),
+        )
+case(
+    "scatter_reduce_",
+    lambda m, x, i, s: (x * 1).scatter_reduce_(-1, i, s, "sum"),
+    [(3, 4), C(np.array([[0, 0], [3, 1], [2, 2]])), (3, 2)],
+)
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]
