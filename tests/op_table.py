@@ -989,6 +989,42 @@ case(
     [(3, 4), C(np.array([[0, 0], [3, 1], [2, 2]])), (3, 2)],
 )
 
+
+# renorm, quantile / nanquantile (ATen's composite graph: sort, view, gather, lerp_, squeeze_)
+case("renorm", lambda m, x: m.renorm(x, 2, 0, 1.0), [(3, 4)])
+case("renorm_p1_neg_dim", lambda m, x: x.renorm(1, -1, 0.8), [(3, 4)])
+case("renorm_p3", lambda m, x: m.renorm(x, 3, 1, 0.9), [(2, 3, 2)])
+case("renorm_inf", lambda m, x: x.renorm(float("inf"), 0, 0.9), [(3, 4)])
+case("renorm_", lambda m, x: (x * 1).renorm_(2, 1, 1.0), [(3, 4)])
+for _mode in ("linear", "lower", "higher", "midpoint", "nearest"):
+    case(
+        f"quantile[{_mode}]",
+        (lambda mode: lambda m, x: m.quantile(x, 0.3, interpolation=mode))(_mode),
+        [(3, 4)],
+    )
+    case(
+        f"quantile_dim_q[{_mode}]",
+        (
+            lambda mode: (
+                lambda m, x: x.quantile(
+                    m.tensor([0.25, 0.6, 1.0], dtype=x.dtype), 1, True, interpolation=mode
+                )
+            )
+        )(_mode),
+        [(2, 3, 4)],
+    )
+    case(
+        f"nanquantile[{_mode}]",
+        (lambda mode: lambda m, x: x.nanquantile(0.7, -1, interpolation=mode))(_mode),
+        [(3, 4)],
+    )
+case("quantile_keepdim_all", lambda m, x: m.quantile(x, 0.5, keepdim=True), [(2, 3)])
+case(
+    "nanquantile_q_dim0",
+    lambda m, x: m.nanquantile(x, m.tensor([0.1, 0.9], dtype=x.dtype), 0),
+    [(4, 3)],
+)
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]

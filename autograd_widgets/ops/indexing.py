@@ -682,7 +682,7 @@ def _check_index(index, name="gather"):
 def gather(input, dim, index, *, sparse_grad=False):
     _check_index(index)
     d = input._data
-    dim = wrap_dim(dim, d.ndim)
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
     idx = index._data
     if idx.ndim != d.ndim and (d.ndim or idx.ndim > 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -714,6 +714,7 @@ def gather(input, dim, index, *, sparse_grad=False):
             (input,),
             {"self": input, "index": index},
             {"dim": dim, "sparse_grad": sparse_grad},
+            shown={"dim": raw_dim} if raw_dim < 0 else None,
         )
     return out
 
