@@ -1025,6 +1025,34 @@ case(
     [(4, 3)],
 )
 
+
+# matrix_power, slogdet / logdet, pinverse / linalg.pinv, matrix_exp
+def well_conditioned(rng, shape):
+    """Square matrices near 2I (positive determinant, far from singular)."""
+    return 2 * np.eye(shape[-1]) + rng.uniform(-0.4, 0.4, shape)
+
+
+for _n in (0, 1, 2, 3, 5, -1, -2, -3):
+    case(
+        f"matrix_power[{_n}]",
+        (lambda k: lambda m, a: m.matrix_power(a, k))(_n),
+        [(3, 3)],
+        gen=well_conditioned,
+    )
+case("matrix_power_batched", lambda m, a: a.matrix_power(6), [(2, 3, 3)], gen=well_conditioned)
+case("slogdet", lambda m, a: m.slogdet(a)[1], [(3, 3)], [(2, 3, 3)], gen=well_conditioned)
+case(
+    "slogdet_sign_neg", lambda m, a: m.linalg.slogdet(-a).logabsdet, [(3, 3)], gen=well_conditioned
+)
+case("logdet", lambda m, a: m.logdet(a), [(3, 3)], [(2, 4, 4)], gen=well_conditioned)
+case("logdet_method", lambda m, a: (a * 2).logdet(), [(2, 2)], gen=well_conditioned)
+case("pinverse", lambda m, a: m.pinverse(a), [(3, 3)], [(3, 4)], [(4, 2)], [(2, 2, 3)])
+case("linalg_pinv", lambda m, a: m.linalg.pinv(a), [(4, 3)])
+case("pinverse_method", lambda m, a: a.pinverse(1e-10), [(2, 3)])
+case("matrix_exp", lambda m, a: m.matrix_exp(a), [(3, 3)], [(2, 2, 2)])
+case("matrix_exp_large", lambda m, a: m.linalg.matrix_exp(3 * a), [(3, 3)])
+case("matrix_exp_method", lambda m, a: a.matrix_exp(), [(1, 1)])
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]
