@@ -986,10 +986,9 @@ _unused = (_as_view,)
 
 
 # --- take / index_fill / index_copy / index_put ---------------------------------------------
-def _check_long(index, name, what="index"):
+def _check_long(index, name):
     if not isinstance(index, Tensor) or index._data.dtype != np.int64:
-        got = scalar_type_name(index._data.dtype) if isinstance(index, Tensor) else "?"
-        raise IndexError(f"{name}(): Expected a long tensor for {what} but got {got}")
+        raise IndexError(f"{name}(): Expected dtype int64 for index.")
 
 
 def _take_backward(n, grad):
@@ -1032,7 +1031,7 @@ def take(input, index):
     return out
 
 
-def _index_key(d, dim, index, name):
+def _index_key(d, dim, index, name, prefix=""):
     idx = index._data
     if idx.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector")
@@ -1041,7 +1040,8 @@ def _index_key(d, dim, index, name):
     bad = (flat < -size) | (flat >= size)
     if bad.any():
         raise IndexError(
-            f"index {int(flat[bad][0])} is out of bounds for dimension {dim} with size {size}"
+            f"{prefix}index {int(flat[bad][0])} is out of bounds for dimension {dim} "
+            f"with size {size}"
         )
     flat = np.where(flat < 0, flat + size, flat)
     if d.ndim == 0:
@@ -1122,7 +1122,11 @@ IndexCopyBackward0 = node_class(
 
 
 def index_copy(input, dim, index, source):
-    _check_long(index, "index_copy_")
+    if index._data.dtype != np.int64:
+        raise RuntimeError(
+            "index_copy_(): Expected a long tensor for index, but got "
+            + scalar_type_name(index._data.dtype)
+        )
     d, s = input._data, source._data
     raw_dim, dim = dim, wrap_dim(dim, d.ndim)
     if s.dtype != d.dtype:
@@ -1130,7 +1134,12 @@ def index_copy(input, dim, index, source):
             "index_copy_(): self and source expected to have the same dtype, but got (self) "
             f"{scalar_type_name(d.dtype)} and (source) {scalar_type_name(s.dtype)}"
         )
-    key = _index_key(d, dim, index, "index_copy_")
+    if s.ndim and index._data.size != s.shape[dim if s.ndim == d.ndim else 0]:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({index._data.size}) should be equal to "
+            f"source.size(dim) ({s.shape[dim if s.ndim == d.ndim else 0]})"
+        )
+    key = _index_key(d, dim, index, "index_copy_", "index_copy_(): ")
     res = d.copy()
     if d.ndim == 0:
         res[()] = s.reshape(())
@@ -1229,7 +1238,7 @@ def masked_scatter(input, mask, source):
     if m.dtype != np.bool_:
         raise RuntimeError(
             "masked_scatter_ only supports boolean masks, but got mask with dtype "
-            + _C_TYPE_NAMES.get(m.dtype.name, m.dtype.name)
+            + scalar_type_name(m.dtype)
         )
     d, s = input._data, source._data
     if s.dtype != d.dtype:
@@ -1408,6 +1417,8 @@ _REDUCE_UFUNCS = {
     "mean": np.add,
     "amax": np.maximum,
     "amin": np.minimum,
+    "max": np.maximum,  # (PyTorch takes these two spellings too)
+    "min": np.minimum,
 }
 
 
@@ -1420,10 +1431,14 @@ def _scatter_reduce_np(d, dim, idx, sv, reduce, include_self):
         elif reduce == "prod":
             init = 1
         elif d.dtype.kind == "f":
-            init = -np.inf if reduce == "amax" else np.inf
+            init = -np.inf if reduce.endswith("max") else np.inf
         else:
             info = np.iinfo(d.dtype) if d.dtype.kind in "iu" else None
-            init = (info.min if reduce == "amax" else info.max) if info else reduce == "amin"
+            init = (
+                (info.min if reduce.endswith("max") else info.max)
+                if info
+                else reduce.endswith("min")
+            )
         res[pos] = init
     _REDUCE_UFUNCS[reduce].at(res, pos, sv)
     if reduce == "mean":

@@ -557,8 +557,8 @@ LinalgSlogdetBackward0 = node_class(
 
 def _slogdet(name, input, fields):
     d = input._data
-    _check_square(name, d)
-    _check_float(name, d)
+    _check_square("linalg.slogdet", d)
+    _check_float("linalg.slogdet", d)
     sign, logabsdet = np.linalg.slogdet(d)
     result = _return_type(name.replace(".", "_"), fields)(
         _make(np.asarray(sign, dtype=d.dtype)), _make(np.asarray(logabsdet, dtype=d.dtype))
@@ -686,8 +686,9 @@ LinalgMatrixExpBackward0 = node_class(
 )
 
 
-def matrix_exp(A):
-    """``torch.matrix_exp`` / ``torch.linalg.matrix_exp``."""
+def matrix_exp(input):
+    """``torch.matrix_exp``: the exponential of (batches of) square matrices."""
+    A = input
     d = A._data
     _check_square("linalg.matrix_exp", d)
     _check_float("linalg.matrix_exp", d)
@@ -695,3 +696,13 @@ def matrix_exp(A):
     if needs_grad(A):
         record(LinalgMatrixExpBackward0, out, (A,), {"self": A})
     return out
+
+
+def _linalg_matrix_exp(A):
+    """``torch.linalg.matrix_exp``."""
+    return matrix_exp(A)
+
+
+def _linalg_matrix_power(A, n):
+    """``torch.linalg.matrix_power``."""
+    return matrix_power(A, n)
