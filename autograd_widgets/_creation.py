@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
+import sys
+import warnings
 
 import numpy as np
 
@@ -126,8 +129,6 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     """``torch.tensor``: always copies ``data``."""
     _check_device(device)
     if isinstance(data, Tensor):
-        import warnings
-
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
             "or sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
@@ -286,10 +287,161 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     return _finish(data, requires_grad)
 
 
-def range_(start, end, step=1, *, dtype=None, requires_grad=False) -> Tensor:
-    dt = as_dtype(dtype).np if dtype is not None else get_default_dtype().np
-    n = int(np.floor((end - start) / step)) + 1
-    return _finish((start + np.arange(n) * step).astype(dt), requires_grad)
+@_accepts_out
+def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A001
+    """``torch.range`` (deprecated in PyTorch, with its warning): ``[start, end]``, both ends
+    included, in the default float dtype unless ``dtype`` is given."""
+    if end is None:
+        raise TypeError('range() missing 1 required positional arguments: "end"')
+    warnings.warn(
+        "torch.range is deprecated and will be removed in a future release because its "
+        "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
+        "which produces values in [start, end).",
+        UserWarning,
+        stacklevel=_user_stacklevel(),
+    )
+    _check_device(device)
+    vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if vals[2] == 0:
+        raise RuntimeError("step must be nonzero")
+    if (vals[2] > 0 and vals[1] < vals[0]) or (vals[2] < 0 and vals[1] > vals[0]):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    dt = _dt(dtype)
+    n = int(np.floor((vals[1] - vals[0]) / vals[2])) + 1
+    data = vals[0] + np.arange(n, dtype=np.float64) * vals[2]
+    return _finish(data.astype(dt), requires_grad)
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` of the first caller outside this package (wrappers add frames)."""
+    pkg = os.path.dirname(__file__)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(pkg):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def empty_strided(
+    size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
+    """``torch.empty_strided``: uninitialised (here: zero) memory laid out with ``stride``."""
+    _check_device(device)
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    size = _size((size,))
+    dt = np.dtype(_dt(dtype))
+    extent = 1 + sum((n - 1) * st for n, st in zip(size, stride)) if all(size) else 0
+    buf = np.zeros(max(extent, 0), dtype=dt)
+    data = np.lib.stride_tricks.as_strided(
+        buf, size, tuple(st * dt.itemsize for st in stride), writeable=True
+    )
+    return _finish(data, requires_grad)
+
+
+def _window(name, window_length, periodic, dtype, requires_grad, fill):
+    """The window functions' common part: checks, ``periodic`` (one more point, then dropped)."""
+    dt = as_dtype(dtype) if dtype is not None else get_default_dtype()
+    if not dt.is_floating_point:
+        raise RuntimeError(
+            f"{name} expects floating point dtypes, got: TensorOptions(dtype={_c_name(dt)}, "
+            "device=cpu, layout=Strided (default), requires_grad=false (default), "
+            "pinned_memory=false, memory_format=(nullopt))"
+        )
+    if window_length < 0:
+        raise RuntimeError(
+            f"{name} requires non-negative window_length, got window_length={window_length}"
+        )
+    if window_length == 0:
+        return _finish(np.zeros(0, dtype=dt.np), requires_grad)
+    if window_length == 1:
+        return _finish(np.ones(1, dtype=dt.np), requires_grad)
+    n = window_length + 1 if periodic else window_length
+    data = fill(np.arange(n, dtype=dt.np), n, dt.np.type)
+    return _finish(np.ascontiguousarray(data[:window_length], dtype=dt.np), requires_grad)
+
+
+def _c_name(dt) -> str:
+    return {"float16": "c10::Half", "int64": "long int", "int32": "int", "int16": "short int"}.get(
+        dt.np.name,
+        {"int8": "signed char", "uint8": "unsigned char", "bool": "bool"}.get(
+            dt.np.name, dt.np.name
+        ),
+    )
+
+
+def _cosine_sum(*coeffs):
+    """``sum_k (-1)^k a_k cos(2 pi k n / (N - 1))`` in the window's dtype, as ATen writes it."""
+
+    def fill(n, length, f):
+        step = n * f(2 * np.pi / (length - 1))
+        out = np.full(n.shape, f(coeffs[0]), dtype=n.dtype)
+        for k, a in enumerate(coeffs[1:], 1):
+            out = out + f(-a if k % 2 else a) * np.cos(step * f(k))
+        return out
+
+    return fill
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    return _window(
+        "hann_window", window_length, periodic, dtype, requires_grad, _cosine_sum(0.5, 0.5)
+    )
+
+
+def hamming_window(
+    window_length,
+    periodic=True,
+    alpha=0.54,
+    beta=0.46,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
+    _check_device(device)
+    return _window(
+        "hamming_window", window_length, periodic, dtype, requires_grad, _cosine_sum(alpha, beta)
+    )
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    return _window(
+        "blackman_window",
+        window_length,
+        periodic,
+        dtype,
+        requires_grad,
+        _cosine_sum(0.42, 0.5, 0.08),
+    )
+
+
+def _bartlett(n, length, f):
+    w = n * f(2.0 / (length - 1))
+    first_half = (length - 1) // 2 + 1
+    w[first_half:] = f(2) - w[first_half:]
+    return w
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    return _window("bartlett_window", window_length, periodic, dtype, requires_grad, _bartlett)
+
+
+def kaiser_window(
+    window_length, periodic=True, beta=12.0, *, dtype=None, device=None, requires_grad=False
+):
+    _check_device(device)
+
+    def fill(n, length, f):
+        alpha = (length - 1) / 2.0
+        x = np.sqrt(np.maximum(1 - ((n.astype(np.float64) - alpha) / alpha) ** 2, 0))
+        return (np.i0(beta * x) / np.i0(beta)).astype(n.dtype)
+
+    return _window("kaiser_window", window_length, periodic, dtype, requires_grad, fill)
 
 
 @_accepts_out

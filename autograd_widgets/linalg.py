@@ -7,6 +7,10 @@ import numpy as np
 from .ops.linalg import _multi_dot as multi_dot
 from .ops.linalg import matmul
 from .ops.matrix import _linalg_cross as cross
+from .ops.matrix import _linalg_matrix_exp as matrix_exp
+from .ops.matrix import _linalg_matrix_power as matrix_power
+from .ops.matrix import _linalg_pinv as pinv
+from .ops.matrix import _linalg_slogdet as slogdet
 from .ops.matrix import _linalg_svd as svd
 from .ops.matrix import _svd, det
 from .ops.matrix import inverse as inv
@@ -25,6 +29,10 @@ __all__ = [
     "cross",
     "svd",
     "svdvals",
+    "slogdet",
+    "pinv",
+    "matrix_exp",
+    "matrix_power",
 ]
 
 

@@ -990,6 +990,123 @@ case("broadcast_tensors", lambda m, x, y: m.broadcast_tensors(x * 1, y)[1], [(3,
 case("positive", lambda m, x: m.positive(x * 1), [(3,)])
 case("special_entr", lambda m, x: m.special.entr(x), [(3, 4)], gen=positive)
 
+# take, index_fill/copy/put, masked_scatter, the *_scatter ops, scatter_reduce
+TIDX = C(np.array([[0, -1, 5], [5, 2, 11]]))
+case("take", lambda m, x, i: m.take(x, i), [(3, 4), TIDX])
+case("take_method", lambda m, x, i: x.take(i), [(), C(np.array([0, 0]))])
+case("index_fill", lambda m, x, i: m.index_fill(x, 1, i, -1.5), [(3, 4), IDX2])
+case("index_fill_neg_dim", lambda m, x, i: x.index_fill(-2, i, 2.0), [(3, 4), IDX])
+case("index_fill_tensor", lambda m, x, i, v: x.index_fill(0, i, v), [(3, 4), IDX, ()])
+case("index_fill_", lambda m, x, i: (x * 1).index_fill_(0, i, 0.5), [(3, 4), IDX])
+case("index_copy_", lambda m, x, i, s: (x * 1).index_copy_(1, i, s), [(3, 4), IDX, (3, 2)])
+case("index_copy", lambda m, x, i, s: m.index_copy(x, 0, i, s), [(3, 4), IDX, (2, 4)])
+case("index_copy_neg_dim", lambda m, x, i, s: x.index_copy(-1, i, s), [(3, 4), IDX, (3, 2)])
+case("index_put", lambda m, x, i, v: m.index_put(x, (i,), v), [(3, 4), IDX, (4,)])
+case(
+    "index_put_2d",
+    lambda m, x, i, j, v: x.index_put((i, j), v),
+    [(3, 4), IDX, C(np.array([1, 3])), (2,)],
+)
+case(
+    "index_put_accumulate",
+    lambda m, x, i, v: m.index_put(x, (i,), v, accumulate=True),
+    [(3, 4), IDX2, (3, 4)],
+)
+case("index_put_", lambda m, x, i, v: (x * 1).index_put_((i,), v), [(3, 4), IDX, ()])
+case("masked_scatter", lambda m, x, b, s: m.masked_scatter(x, b, s), [(3, 4), MASK2, (3, 4)])
+case("masked_scatter_bcast", lambda m, x, b, s: x.masked_scatter(b, s), [(4, 3), MASK, (10,)])
+case("masked_scatter_", lambda m, x, b, s: (x * 1).masked_scatter_(b, s), [(3, 4), MASK2, (8,)])
+case("select_scatter", lambda m, x, s: m.select_scatter(x, s, 0, 1), [(3, 4), (4,)])
+case("select_scatter_neg", lambda m, x, s: x.select_scatter(s, -1, -2), [(3, 4), (3,)])
+case("slice_scatter", lambda m, x, s: m.slice_scatter(x, s, 0, 1, 3), [(3, 4), (2, 4)])
+case("slice_scatter_step", lambda m, x, s: x.slice_scatter(s, -1, step=2), [(3, 4), (3, 2)])
+case("diagonal_scatter", lambda m, x, s: m.diagonal_scatter(x, s), [(3, 4), (3,)])
+case(
+    "diagonal_scatter_offset",
+    lambda m, x, s: x.diagonal_scatter(s, -1, -1, 0),
+    [(4, 3), (2,)],
+)
+RIDX = C(np.array([[0, 1, 0, 1], [2, 2, 0, 1]]))
+for _r in ("sum", "prod", "mean", "amax", "amin"):
+    for _inc in (True, False):
+        case(
+            f"scatter_reduce[{_r},{_inc}]",
+            (lambda r, inc: lambda m, x, i, s: m.scatter_reduce(x, 0, i, s, r, include_self=inc))(
+                _r, _inc
+            ),
+            [(3, 4), RIDX, (2, 4)],
+            gradgrad=_r not in ("amax", "amin"),
+        )
+case(
+    "scatter_reduce_",
+    lambda m, x, i, s: (x * 1).scatter_reduce_(-1, i, s, "sum"),
+    [(3, 4), C(np.array([[0, 0], [3, 1], [2, 2]])), (3, 2)],
+)
+
+
+# renorm, quantile / nanquantile (ATen's composite graph: sort, view, gather, lerp_, squeeze_)
+case("renorm", lambda m, x: m.renorm(x, 2, 0, 1.0), [(3, 4)])
+case("renorm_p1_neg_dim", lambda m, x: x.renorm(1, -1, 0.8), [(3, 4)])
+case("renorm_p3", lambda m, x: m.renorm(x, 3, 1, 0.9), [(2, 3, 2)])
+case("renorm_inf", lambda m, x: x.renorm(float("inf"), 0, 0.9), [(3, 4)])
+case("renorm_", lambda m, x: (x * 1).renorm_(2, 1, 1.0), [(3, 4)])
+for _mode in ("linear", "lower", "higher", "midpoint", "nearest"):
+    case(
+        f"quantile[{_mode}]",
+        (lambda mode: lambda m, x: m.quantile(x, 0.3, interpolation=mode))(_mode),
+        [(3, 4)],
+    )
+    case(
+        f"quantile_dim_q[{_mode}]",
+        (
+            lambda mode: (
+                lambda m, x: x.quantile(
+                    m.tensor([0.25, 0.6, 1.0], dtype=x.dtype), 1, True, interpolation=mode
+                )
+            )
+        )(_mode),
+        [(2, 3, 4)],
+    )
+    case(
+        f"nanquantile[{_mode}]",
+        (lambda mode: lambda m, x: x.nanquantile(0.7, -1, interpolation=mode))(_mode),
+        [(3, 4)],
+    )
+case("quantile_keepdim_all", lambda m, x: m.quantile(x, 0.5, keepdim=True), [(2, 3)])
+case(
+    "nanquantile_q_dim0",
+    lambda m, x: m.nanquantile(x, m.tensor([0.1, 0.9], dtype=x.dtype), 0),
+    [(4, 3)],
+)
+
+
+# matrix_power, slogdet / logdet, pinverse / linalg.pinv, matrix_exp
+def well_conditioned(rng, shape):
+    """Square matrices near 2I (positive determinant, far from singular)."""
+    return 2 * np.eye(shape[-1]) + rng.uniform(-0.4, 0.4, shape)
+
+
+for _n in (0, 1, 2, 3, 5, -1, -2, -3):
+    case(
+        f"matrix_power[{_n}]",
+        (lambda k: lambda m, a: m.matrix_power(a, k))(_n),
+        [(3, 3)],
+        gen=well_conditioned,
+    )
+case("matrix_power_batched", lambda m, a: a.matrix_power(6), [(2, 3, 3)], gen=well_conditioned)
+case("slogdet", lambda m, a: m.slogdet(a)[1], [(3, 3)], [(2, 3, 3)], gen=well_conditioned)
+case(
+    "slogdet_sign_neg", lambda m, a: m.linalg.slogdet(-a).logabsdet, [(3, 3)], gen=well_conditioned
+)
+case("logdet", lambda m, a: m.logdet(a), [(3, 3)], [(2, 4, 4)], gen=well_conditioned)
+case("logdet_method", lambda m, a: (a * 2).logdet(), [(2, 2)], gen=well_conditioned)
+case("pinverse", lambda m, a: m.pinverse(a), [(3, 3)], [(3, 4)], [(4, 2)], [(2, 2, 3)])
+case("linalg_pinv", lambda m, a: m.linalg.pinv(a), [(4, 3)])
+case("pinverse_method", lambda m, a: a.pinverse(1e-10), [(2, 3)])
+case("matrix_exp", lambda m, a: m.matrix_exp(a), [(3, 3)], [(2, 2, 2)])
+case("matrix_exp_large", lambda m, a: m.linalg.matrix_exp(3 * a), [(3, 3)])
+case("matrix_exp_method", lambda m, a: a.matrix_exp(), [(1, 1)])
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]

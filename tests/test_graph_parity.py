@@ -78,6 +78,25 @@ case("tensordot lists", lambda m, x, y: m.tensordot(x, y, ([0, 2], [1, 0])), (2,
 case("tensordot full", lambda m, x, y: m.tensordot(x, y, 2), (3, 4), (3, 4))
 case("inner 1d", lambda m, x, y: m.inner(x, y), (3,), (3,))
 case("inner 2d", lambda m, x, y: m.inner(x, y), (2, 3), (4, 3))
+
+# --- quantile, matrix_power, logdet: composites in PyTorch -------------------------------------
+case("median by quantile", lambda m, x: m.quantile(x.exp(), 0.5, dim=0).sum(), (4, 3))
+case(
+    "quantiles of a row",
+    lambda m, x: (x * 2).quantile(m.tensor([0.1, 0.9], dtype=x.dtype), dim=-1, keepdim=True),
+    (3, 5),
+)
+case("nanquantile lower", lambda m, x: m.nanquantile(x, 0.25, interpolation="lower"), (2, 3))
+case("matrix_power 4", lambda m, x: m.matrix_power(x + 2 * m.eye(3, dtype=x.dtype), 4), (3, 3))
+case("matrix_power -2", lambda m, x: m.matrix_power(x + 2 * m.eye(3, dtype=x.dtype), -2), (3, 3))
+case("logdet of A^T A", lambda m, x: m.logdet(x.mT @ x + m.eye(3, dtype=x.dtype)), (4, 3))
+case("renorm then sum", lambda m, x: x.renorm(2, 0, 1.0).sum(1), (3, 4))
+case(
+    "scatter_reduce amax",
+    lambda m, x, s: m.scatter_reduce(x, 0, m.tensor([[0, 1, 0]]), s, "amax") * 2,
+    (2, 3),
+    (1, 3),
+)
 case("kron 2d", lambda m, x, y: m.kron(x, y), (2, 2), (2, 3))
 case("kron 1d-2d", lambda m, x, y: m.kron(x, y), (2,), (2, 3))
 case("linear", lambda m, x, w, b: _f(m).linear(x, w, b), (2, 3), (4, 3), (4,))

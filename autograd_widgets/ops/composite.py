@@ -48,6 +48,8 @@ __all__ = [
     "tril_indices",
     "triu_indices",
     "scalar_tensor",
+    "unravel_index",
+    "vander",
 ]
 
 # ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
@@ -471,3 +473,50 @@ def scalar_tensor(
     if requires_grad:
         out.requires_grad_(True)
     return out
+
+
+def vander(x, N=None, increasing=False):
+    """``torch.vander`` as ATen builds it: ones, ``x`` copied into columns 1.., a cumprod
+    copied over them (two ``CopySlices``), then a flip unless ``increasing``. As in
+    PyTorch, backward through it fails: the second copy overwrites what cumprod saved."""
+    d = x._data
+    if d.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = d.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dt = d.dtype if d.dtype.kind in "fc" else np.dtype(np.int64)
+    result = _make(np.empty((d.shape[0], n), dtype=dt))
+    if n > 0:
+        result.fill_(1)  # (in place, as ATen: the version counter PyTorch's error reports)
+    if n > 1:
+        slice_dim(result, 1, 1, None).copy_(x.unsqueeze(1))
+        tail = slice_dim(result, 1, 1, None)
+        tail.copy_(tail.cumprod(1))
+    return result if increasing else result.flip(1)
+
+
+def unravel_index(indices, shape):
+    """``torch.unravel_index``: the coordinates of flat ``indices`` in ``shape`` (int64)."""
+    if not isinstance(indices, Tensor):
+        indices = _make(np.asarray(indices))
+    d = indices._data
+    if d.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    elif isinstance(shape, (tuple, list)):
+        for s in shape:
+            if not isinstance(s, (int, np.integer)):
+                raise TypeError(
+                    f"expected 'shape' sequence to only contain ints, but got {type(s)}"
+                )
+        shape = tuple(int(s) for s in shape)
+    else:
+        raise TypeError(f"expected 'shape' to be int or sequence of ints, but got {type(shape)}")
+    if any(s < 0 for s in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    coefs = np.cumprod((shape[1:] + (1,))[::-1], dtype=np.int64)[::-1]
+    flat = d.astype(np.int64)[..., None]
+    coords = np.floor_divide(flat, coefs) % np.asarray(shape, dtype=np.int64)
+    return tuple(_make(np.array(coords[..., k])) for k in range(len(shape)))

@@ -25,31 +25,42 @@ from ._core import (
 )
 from .inplace import apply_inplace, check_inplace
 from .pointwise import where
-from .shape import _as_view, _unary_view, expand
+from .shape import _as_view, _unary_view, cat, expand
 
 # The ``torch.*`` functions defined here (the package namespace is the union of these lists).
 __all__ = [
     "argwhere",
+    "diagonal_scatter",
     "gather",
     "index_add",
+    "index_copy",
+    "index_fill",
+    "index_put",
     "index_select",
     "masked_fill",
+    "masked_scatter",
     "masked_select",
     "nonzero",
     "scatter",
     "scatter_add",
+    "scatter_reduce",
     "select",
+    "select_scatter",
+    "slice_scatter",
+    "take",
     "take_along_dim",
 ]
 
 # ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
 TENSOR_METHODS = """
 select gather take_along_dim scatter scatter_add index_select masked_fill masked_select
-nonzero argwhere index_add
+nonzero argwhere index_add take index_fill index_copy index_put masked_scatter select_scatter
+slice_scatter diagonal_scatter scatter_reduce
 """.split()
 # ``Tensor.<name>_``: the in-place variant (``inplace._make_inplace``).
 INPLACE_METHODS = """
-masked_fill scatter scatter_add index_add
+masked_fill scatter scatter_add index_add index_fill index_copy index_put masked_scatter
+scatter_reduce
 """.split()
 
 _make = Tensor._make
@@ -468,10 +479,12 @@ def _index_put_backward(n, grad):
     key = n._attrs["indices"]
     if len(n.next_functions) == 1:  # a gradient embedded into zeros (see ``_embed``)
         return (grad[key],)
-    mask = np.ones(grad._data.shape, dtype=bool)
-    mask[key] = False
-
-    g_self = where(_make(mask), grad, _make(np.zeros((), grad._data.dtype)))  # masked: no -0.
+    if n._attrs["accumulate"]:
+        g_self = grad
+    else:
+        mask = np.ones(grad._data.shape, dtype=bool)
+        mask[key] = False
+        g_self = where(_make(mask), grad, _make(np.zeros((), grad._data.dtype)))  # no -0.
     vshape = n.values_shape
     if vshape is None:
         return g_self, None
@@ -669,7 +682,7 @@ def _check_index(index, name="gather"):
 def gather(input, dim, index, *, sparse_grad=False):
     _check_index(index)
     d = input._data
-    dim = wrap_dim(dim, d.ndim)
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
     idx = index._data
     if idx.ndim != d.ndim and (d.ndim or idx.ndim > 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -701,6 +714,7 @@ def gather(input, dim, index, *, sparse_grad=False):
             (input,),
             {"self": input, "index": index},
             {"dim": dim, "sparse_grad": sparse_grad},
+            shown={"dim": raw_dim} if raw_dim < 0 else None,
         )
     return out
 
@@ -969,3 +983,554 @@ IndexAddBackward0 = node_class(
 
 
 _unused = (_as_view,)
+
+
+# --- take / index_fill / index_copy / index_put ---------------------------------------------
+def _check_long(index, name):
+    if not isinstance(index, Tensor) or index._data.dtype != np.int64:
+        raise IndexError(f"{name}(): Expected dtype int64 for index.")
+
+
+def _take_backward(n, grad):
+    shape = n.saved("self")._data.shape
+    flat = _embed(grad.reshape(-1), (int(np.prod(shape)),), (n.flat_index,), "index", True)
+    return flat.reshape(shape)
+
+
+TakeBackward0 = node_class(
+    "TakeBackward0", _take_backward, saved=("index", "self"), fields=("flat_index",)
+)
+
+
+def take(input, index):
+    if index._data.dtype != np.int64:
+        raise RuntimeError(
+            f"take(): Expected a long tensor for index, but got {scalar_type_name(index._data.dtype)}"
+        )
+    d = input._data
+    numel = d.size
+    idx = index._data
+    bad = (idx < -numel) | (idx >= numel)
+    if bad.any():
+        i = int(idx[bad][0])
+        if numel == 0:
+            raise IndexError("take(): tried to take from an empty tensor")
+        raise IndexError(
+            f"out of range: tried to access index {i} on a tensor of {numel} elements."
+        )
+    flat_index = np.where(idx < 0, idx + numel, idx).reshape(-1)
+    out = _make(d.reshape(-1)[flat_index].reshape(idx.shape))
+    if needs_grad(input):
+        record(
+            TakeBackward0,
+            out,
+            (input,),
+            {"index": index, "self": input},
+            fields={"flat_index": flat_index},
+        )
+    return out
+
+
+def _index_key(d, dim, index, name, prefix=""):
+    idx = index._data
+    if idx.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    size = d.shape[dim] if d.ndim else 1
+    flat = idx.reshape(-1)
+    bad = (flat < -size) | (flat >= size)
+    if bad.any():
+        raise IndexError(
+            f"{prefix}index {int(flat[bad][0])} is out of bounds for dimension {dim} "
+            f"with size {size}"
+        )
+    flat = np.where(flat < 0, flat + size, flat)
+    if d.ndim == 0:
+        return ()
+    return (slice(None),) * dim + (flat,)
+
+
+def _index_fill_backward(n, grad):
+    dim, index = n.dim, n.saved("index")
+    g_self = index_fill(grad, dim, index, 0)
+    if len(n.next_functions) == 1:
+        return g_self
+    g_value = index_select(grad, dim, index).sum() if grad._data.ndim else grad
+    return g_self, g_value
+
+
+IndexFillBackward0 = node_class(
+    "IndexFillBackward0", _index_fill_backward, saved=("index",), attrs=("dim",), fields=("dim",)
+)
+IndexFillBackward1 = node_class(
+    "IndexFillBackward1", _index_fill_backward, saved=("index",), attrs=("dim",), fields=("dim",)
+)
+
+
+def index_fill(input, dim, index, value):
+    _check_long(index, "index_fill_")
+    d = input._data
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
+    v_t = value if isinstance(value, Tensor) else None
+    if v_t is not None and v_t._data.ndim:
+        raise RuntimeError(
+            "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{v_t._data.ndim} dimension(s)."
+        )
+    key = _index_key(d, dim, index, "index_fill_")
+    res = d.copy()
+    v = v_t._data if v_t is not None else value
+    if type(v) is int:
+        v = checked_int(v, d.dtype)
+    if d.ndim == 0:
+        if index._data.size:
+            res[()] = v
+    else:
+        res[key] = np.asarray(v).astype(d.dtype)
+    out = _make(res)
+    if needs_grad(input, v_t):
+        cls, inputs = (
+            (IndexFillBackward1, (input, v_t))
+            if v_t is not None
+            else (IndexFillBackward0, (input,))
+        )
+        record(
+            cls,
+            out,
+            inputs,
+            {"index": index},
+            {"dim": dim},
+            fields={"dim": dim},
+            shown={"dim": raw_dim} if raw_dim < 0 else None,
+        )
+    return out
+
+
+def _index_copy_backward(n, grad):
+    dim, index = n.dim, n.saved("index")
+    g_self = index_fill(grad, dim, index, 0)
+    g_source = index_select(grad, dim, index) if grad._data.ndim else grad
+    return g_self, g_source.reshape(n.saved("source")._data.shape)
+
+
+IndexCopyBackward0 = node_class(
+    "IndexCopyBackward0",
+    _index_copy_backward,
+    saved=("index", "source"),
+    attrs=("dim", "source_dim"),
+    fields=("dim",),
+)
+
+
+def index_copy(input, dim, index, source):
+    if index._data.dtype != np.int64:
+        raise RuntimeError(
+            "index_copy_(): Expected a long tensor for index, but got "
+            + scalar_type_name(index._data.dtype)
+        )
+    d, s = input._data, source._data
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
+    if s.dtype != d.dtype:
+        raise RuntimeError(
+            "index_copy_(): self and source expected to have the same dtype, but got (self) "
+            f"{scalar_type_name(d.dtype)} and (source) {scalar_type_name(s.dtype)}"
+        )
+    if s.ndim and index._data.size != s.shape[dim if s.ndim == d.ndim else 0]:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({index._data.size}) should be equal to "
+            f"source.size(dim) ({s.shape[dim if s.ndim == d.ndim else 0]})"
+        )
+    key = _index_key(d, dim, index, "index_copy_", "index_copy_(): ")
+    res = d.copy()
+    if d.ndim == 0:
+        res[()] = s.reshape(())
+    else:
+        want = d.shape[:dim] + (index._data.size,) + d.shape[dim + 1 :]
+        if s.shape != want and not (s.ndim == 0 and want == (1,)):
+            raise RuntimeError(
+                f"index_copy_(): Source/destination tensor must have same slice shapes. "
+                f"Destination slice shape: {list(want)} at dimension {dim} and source slice "
+                f"shape: {list(s.shape)} at dimension 0."
+            )
+        res[key] = s.reshape(want)
+    out = _make(res)
+    if needs_grad(input, source):
+        record(
+            IndexCopyBackward0,
+            out,
+            (input, source),
+            {"index": index, "source": source},
+            {"dim": dim, "source_dim": s.ndim},
+            fields={"dim": dim},
+            shown={"dim": raw_dim} if raw_dim < 0 else None,
+        )
+    return out
+
+
+def index_put(input, indices, values, accumulate=False):
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(
+            "index_put(): argument 'indices' (position 2) must be tuple of Tensors, not "
+            + type(indices).__name__
+        )
+    d = input._data
+    if len(indices) > d.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {d.ndim} (got {len(indices)})")
+    key = tuple(slice(None) if i is None else i._data for i in indices)
+    key = _check_bounds(key, d.shape)
+    v = values._data
+    if v.dtype != d.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{scalar_type_name(d.dtype)} for the destination and "
+            f"{scalar_type_name(v.dtype)} for the source."
+        )
+    res = d.copy()
+    target = res[key].shape
+    try:
+        vb = np.broadcast_to(v, target)
+    except ValueError:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to "
+            f"indexing result of shape {list(target)}"
+        ) from None
+    if accumulate:
+        np.add.at(res, key, vb)
+    else:
+        res[key] = vb
+    out = _make(res)
+    if needs_grad(input, values):
+        record(
+            IndexPutBackward0,
+            out,
+            (input, values),
+            None,
+            {"accumulate": bool(accumulate), "indices": key},
+            fields={"values_shape": v.shape},
+        )
+    return out
+
+
+# --- masked_scatter / select_scatter / slice_scatter / diagonal_scatter ---------------------
+def _masked_scatter_backward(n, grad):
+    mask = n.saved("mask")
+    zero = _make(np.zeros((), dtype=grad._data.dtype))
+    g_self = where(mask, zero, grad)
+    if n.next_functions[1][0] is None:
+        return g_self, None
+    size = int(np.prod(n._attrs["source_sym_sizes"]))
+    picked = masked_select(grad, mask)
+    k = picked._data.size
+    if k < size:
+        picked = cat([picked, _make(np.zeros(size - k, dtype=grad._data.dtype))])
+    return g_self, picked.reshape(n._attrs["source_sym_sizes"])
+
+
+MaskedScatterBackward0 = node_class(
+    "MaskedScatterBackward0",
+    _masked_scatter_backward,
+    saved=("mask",),
+    attrs=("source_sym_sizes",),
+)
+
+
+def masked_scatter(input, mask, source):
+    m = mask._data
+    if m.dtype != np.bool_:
+        raise RuntimeError(
+            "masked_scatter_ only supports boolean masks, but got mask with dtype "
+            + scalar_type_name(m.dtype)
+        )
+    d, s = input._data, source._data
+    if s.dtype != d.dtype:
+        raise RuntimeError(
+            "masked_scatter: expected self and source to have same dtypes but got "
+            f"{scalar_type_name(d.dtype)} and {scalar_type_name(s.dtype)}"
+        )
+    shape = np.broadcast_shapes(m.shape, d.shape)
+    mb = np.broadcast_to(m, shape)
+    k = int(mb.sum())
+    if k > s.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    res = np.broadcast_to(d, shape).copy()
+    res[mb] = s.reshape(-1)[:k]
+    out = _make(res)
+    if needs_grad(input, source):
+        record(
+            MaskedScatterBackward0,
+            out,
+            (input, source),
+            {"mask": mask},
+            {"source_sym_sizes": s.shape},
+        )
+    return out
+
+
+def _zeros_as(t):
+    return _make(np.zeros(t._data.shape, dtype=t._data.dtype))
+
+
+def _select_scatter_backward(n, grad):
+    dim, index = n.dim, n.index
+    src = _make(np.zeros(n.src_shape, dtype=grad._data.dtype))
+    return select_scatter(grad, src, dim, index), grad.select(dim, index)
+
+
+SelectScatterBackward0 = node_class(
+    "SelectScatterBackward0",
+    _select_scatter_backward,
+    attrs=("dim", "index"),
+    fields=("dim", "index", "src_shape"),
+)
+
+
+def _check_scatter_src(src_shape, want):
+    if tuple(src_shape) != tuple(want):
+        raise RuntimeError(
+            "expected src to have a size equal to the slice of self. src size = "
+            f"{list(src_shape)}, slice size = {list(want)}"
+        )
+
+
+def select_scatter(input, src, dim, index):
+    d, s = input._data, src._data
+    if d.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
+    size = d.shape[dim]
+    raw_index = index = int(index)
+    if index < -size or index >= size:
+        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+    index %= size
+    key = (slice(None),) * dim + (index,)
+    _check_scatter_src(s.shape, d[key].shape)
+    res = d.copy()
+    res[key] = s
+    out = _make(res)
+    if needs_grad(input, src):
+        shown = {}
+        if raw_dim < 0:
+            shown["dim"] = raw_dim
+        if raw_index < 0:
+            shown["index"] = raw_index
+        record(
+            SelectScatterBackward0,
+            out,
+            (input, src),
+            None,
+            {"dim": dim, "index": index},
+            fields={"dim": dim, "index": index, "src_shape": s.shape},
+            shown=shown or None,
+        )
+    return out
+
+
+def _slice_scatter_backward(n, grad):
+    dim, (start, end, step) = n.dim, n.bounds
+    src = _make(np.zeros(n.src_shape, dtype=grad._data.dtype))
+    return slice_scatter(grad, src, dim, start, end, step), slice_dim(grad, dim, start, end, step)
+
+
+SliceScatterBackward0 = node_class(
+    "SliceScatterBackward0",
+    _slice_scatter_backward,
+    attrs=("dim", "end", "start", "step"),
+    fields=("dim", "bounds", "src_shape"),
+)
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    d, s = input._data, src._data
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    size = d.shape[dim]
+    b0, b1, _ = slice(start, end, step).indices(size)
+    b1 = max(b1, b0)
+    key = (slice(None),) * dim + (slice(b0, b1, step),)
+    _check_scatter_src(s.shape, d[key].shape)
+    res = d.copy()
+    res[key] = s
+    out = _make(res)
+    if needs_grad(input, src):
+        record(
+            SliceScatterBackward0,
+            out,
+            (input, src),
+            None,
+            {"dim": dim, "end": end, "start": start, "step": step},
+            fields={"dim": dim, "bounds": (b0, b1, step), "src_shape": s.shape},
+            shown={"dim": raw_dim} if raw_dim < 0 else None,
+        )
+    return out
+
+
+def _diagonal_scatter_backward(n, grad):
+    offset, dim1, dim2 = n.diag
+    src = _make(np.zeros(n.src_shape, dtype=grad._data.dtype))
+    return (
+        diagonal_scatter(grad, src, offset, dim1, dim2),
+        grad.diagonal(offset, dim1, dim2),
+    )
+
+
+DiagonalScatterBackward0 = node_class(
+    "DiagonalScatterBackward0",
+    _diagonal_scatter_backward,
+    attrs=("dim1", "dim2", "offset"),
+    fields=("diag", "src_shape"),
+)
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    d, s = input._data, src._data
+    raw = (offset, dim1, dim2)
+    dim1, dim2 = wrap_dim(dim1, d.ndim), wrap_dim(dim2, d.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {raw[1]}, {raw[2]}")
+    res = d.copy()
+    view = np.diagonal(res, offset, dim1, dim2)  # read-only view: its shape only
+    _check_scatter_src(s.shape, view.shape)
+    n_diag = view.shape[-1]
+    if n_diag:
+        idx = np.arange(n_diag)
+        rows, cols = idx + max(-offset, 0), idx + max(offset, 0)
+        np.moveaxis(res, (dim1, dim2), (-2, -1))[..., rows, cols] = s
+    out = _make(res)
+    if needs_grad(input, src):
+        shown = {k: v for k, v in zip(("offset", "dim1", "dim2"), raw) if v < 0}
+        record(
+            DiagonalScatterBackward0,
+            out,
+            (input, src),
+            None,
+            {"dim1": dim1, "dim2": dim2, "offset": offset},
+            fields={"diag": (offset, dim1, dim2), "src_shape": s.shape},
+            shown=shown or None,
+        )
+    return out
+
+
+# --- scatter_reduce ------------------------------------------------------------------------
+_REDUCE_UFUNCS = {
+    "sum": np.add,
+    "prod": np.multiply,
+    "mean": np.add,
+    "amax": np.maximum,
+    "amin": np.minimum,
+    "max": np.maximum,  # (PyTorch takes these two spellings too)
+    "min": np.minimum,
+}
+
+
+def _scatter_reduce_np(d, dim, idx, sv, reduce, include_self):
+    res = d.copy()
+    pos = _scatter_positions(d, dim, idx)
+    if not include_self:
+        if reduce in ("sum", "mean"):
+            init = 0
+        elif reduce == "prod":
+            init = 1
+        elif d.dtype.kind == "f":
+            init = -np.inf if reduce.endswith("max") else np.inf
+        else:
+            info = np.iinfo(d.dtype) if d.dtype.kind in "iu" else None
+            init = (
+                (info.min if reduce.endswith("max") else info.max)
+                if info
+                else reduce.endswith("min")
+            )
+        res[pos] = init
+    _REDUCE_UFUNCS[reduce].at(res, pos, sv)
+    if reduce == "mean":
+        count = np.full(d.shape, 1 if include_self else 0, dtype=np.int64)
+        np.add.at(count, pos, 1)
+        count = np.maximum(count, 1)
+        res = (res // count if d.dtype.kind in "biu" else res / count).astype(d.dtype)
+    return res
+
+
+def _scatter_reduce_backward(n, grad):
+    a = n._attrs
+    dim, reduce, include_self = a["dim"], a["reduce"], a["include_self"]
+    self, src, index = n.saved("self"), n.saved("src"), n.saved("index")
+    result = n.saved("result")
+    dt = grad._data.dtype
+    if reduce == "sum":
+        g_self, g_src = grad, grad.gather(dim, index)
+    elif reduce == "prod":
+        masked_self = self.masked_fill(self == 0, 1)
+        masked_self_result = scatter_reduce(
+            masked_self, dim, index, src, reduce, include_self=include_self
+        )
+        g_self = grad * masked_self_result / masked_self
+        src_zero = src == 0
+        zeros = _make(np.zeros(self._data.shape, dtype=dt))
+        src_num_zeros = scatter_add(zeros, dim, index, src_zero.to(self.dtype)).gather(dim, index)
+        src_single_zero = src_zero & (src_num_zeros == 1)
+        masked_src = src.masked_fill(src_single_zero, 1)
+        masked_src_result = scatter_reduce(
+            self, dim, index, masked_src, reduce, include_self=include_self
+        )
+        g_src = where(
+            src_single_zero,
+            (grad * masked_src_result).gather(dim, index),
+            (grad * result).gather(dim, index) / src.masked_fill(src_zero, 1),
+        )
+    elif reduce == "mean":
+        count = _make(np.full(grad._data.shape, 1 if include_self else 0, dtype=dt))
+        count = scatter_add(count, dim, index, _make(np.ones(src._data.shape, dtype=dt)))
+        count = count.masked_fill(count == 0, 1)
+        g_self = grad / count
+        g_src = grad.gather(dim, index) / count.gather(dim, index)
+    else:  # amax / amin: split the gradient evenly among the elements equal to the result
+        value = result.gather(dim, index)
+        self_is_result = (self == result).to(self.dtype)
+        src_is_result = (src == value).to(self.dtype)
+        n_to_distribute = scatter_add(self_is_result, dim, index, src_is_result)
+        distributed = grad / n_to_distribute
+        g_self = self_is_result * distributed
+        g_src = src_is_result * distributed.gather(dim, index)
+    if not include_self:
+        g_self = scatter(g_self, dim, index, 0.0)
+    return g_self, g_src
+
+
+ScatterReduceBackward0 = node_class(
+    "ScatterReduceBackward0",
+    _scatter_reduce_backward,
+    saved=("index", "result", "self", "src"),
+    attrs=("dim", "include_self", "reduce"),
+)
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    if reduce not in _REDUCE_UFUNCS:
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    _check_index(index, "scatter")
+    d, s, idx = input._data, src._data, index._data
+    if s.dtype != d.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
+    if idx.ndim != d.ndim and (d.ndim or idx.ndim > 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    size = d.shape[dim] if d.ndim else 1
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():
+        raise RuntimeError(
+            f"index {int(idx[bad][0])} is out of bounds for dimension {dim} with size {size}"
+        )
+    sv = s[tuple(slice(0, k) for k in idx.shape)]
+    out = _make(_scatter_reduce_np(d, dim, idx, sv, reduce, include_self))
+    if needs_grad(input, src):
+        record(
+            ScatterReduceBackward0,
+            out,
+            (input, src),
+            {"index": index, "self": input, "src": src},
+            {"dim": dim, "include_self": bool(include_self), "reduce": reduce},
+            "result",
+            shown={"dim": raw_dim} if raw_dim < 0 else None,
+        )
+    return out

@@ -10,9 +10,18 @@ import numpy as np
 
 from ..autograd.node import node_class
 from . import _shown
-from ._core import Tensor, check_broadcast, needs_grad, record, wrap_dim, write_out
-from .linalg import _unsafe_view
-from .pointwise import BinaryNode
+from ._core import (
+    Tensor,
+    check_broadcast,
+    needs_grad,
+    record,
+    record_multi,
+    scalar_type_name,
+    wrap_dim,
+    write_out,
+)
+from .linalg import _unsafe_view, matmul
+from .pointwise import BinaryNode, where
 from .reduction import _return_type
 from .shape import _as_view, cat
 
@@ -32,11 +41,17 @@ __all__ = [
     "svd",
     "tensordot",
     "inner",
+    "logdet",
+    "matrix_exp",
+    "matrix_power",
+    "pinverse",
+    "slogdet",
 ]
 
 # ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
 TENSOR_METHODS = """
-inner tril triu diagonal diag diag_embed trace inverse det kron cross
+inner tril triu diagonal diag diag_embed trace inverse det kron cross logdet matrix_exp
+matrix_power pinverse slogdet
 """.split()
 
 
@@ -254,7 +269,9 @@ def inverse(input):
             "linalg.inv: The diagonal element 2 is zero, the inversion could not be completed "
             "because the input matrix is singular."
         ) from None
-    out = _make(res.astype(d.dtype))
+    # Column-major matrices, as LAPACK writes them (PyTorch's strides: (1, n) for n x n).
+    res = np.swapaxes(np.ascontiguousarray(np.swapaxes(res.astype(d.dtype), -1, -2)), -1, -2)
+    out = _make(res)
     if needs_grad(input):
         record(LinalgInvExBackward0, out, (input,), None, None, "inverse")
     return out
@@ -459,3 +476,237 @@ def inner(input, other):
             f"{list(input.shape)} and {list(other.shape)}"
         )
     return tensordot(input, other, ([-1], [-1]))
+
+
+# --- matrix_power / slogdet / logdet / pinv / matrix_exp ------------------------------------
+def _check_square(name, d):
+    if d.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if d.shape[-1] != d.shape[-2]:
+        raise RuntimeError(
+            f"{name}: A must be batches of square matrices, but they are "
+            f"{d.shape[-2]} by {d.shape[-1]} matrices"
+        )
+
+
+def _check_float(name, d):
+    if d.dtype.kind != "f":
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got "
+            + scalar_type_name(d.dtype)
+        )
+
+
+def matrix_power(input, n):
+    """``torch.matrix_power`` as ATen computes it: ``clone`` (n = 1), ``copy_`` of the
+    identity (n = 0), ``inv`` first for n < 0, then matmuls by binary decomposition."""
+    d = input._data
+    _check_square("linalg.matrix_power", d)
+    if n == 0:
+        eye = _make(np.broadcast_to(np.eye(d.shape[-1], dtype=d.dtype), d.shape))
+        return input.clone().copy_(eye)
+    if n == 1:
+        return input.clone()
+    if n == -1:
+        return inverse(input)
+    a = input
+    if n < 0:
+        a, n = inverse(input), -n
+    if n == 2:
+        return matmul(a, a)
+    if n == 3:
+        return matmul(matmul(a, a), a)
+    z = result = None
+    while n > 0:
+        bit, n = n % 2, n // 2
+        z = a if z is None else matmul(z, z)
+        if bit:
+            result = z if result is None else matmul(result, z)
+    return result
+
+
+def _lu_factor(d):
+    """LAPACK ``getrf``: ``(LU, pivots)`` with partial pivoting, pivots 1-based (int32)."""
+    n = d.shape[-1]
+    lu = d.reshape((-1, n, n)).copy()
+    piv = np.zeros((lu.shape[0], n), dtype=np.int32)
+    for b in range(lu.shape[0]):
+        m = lu[b]
+        for k in range(n):
+            p = k + int(np.argmax(np.abs(m[k:, k])))
+            piv[b, k] = p + 1
+            if p != k:
+                m[[k, p]] = m[[p, k]]
+            if m[k, k] != 0:
+                m[k + 1 :, k] /= m[k, k]
+                m[k + 1 :, k + 1 :] -= np.outer(m[k + 1 :, k], m[k, k + 1 :])
+    return lu.reshape(d.shape), piv.reshape(d.shape[:-1])
+
+
+def _slogdet_backward(n, grads):
+    g_logabsdet = grads[1]
+    if g_logabsdet is None:
+        return (None,)
+    A = n.saved("A")
+    return (g_logabsdet.unsqueeze(-1).unsqueeze(-1) * inverse(A).mT,)
+
+
+LinalgSlogdetBackward0 = node_class(
+    "LinalgSlogdetBackward0",
+    _slogdet_backward,
+    saved=("A", "LU", "pivots", "sign"),
+    all_grads=True,
+)
+
+
+def _slogdet(name, input, fields):
+    d = input._data
+    _check_square("linalg.slogdet", d)
+    _check_float("linalg.slogdet", d)
+    sign, logabsdet = np.linalg.slogdet(d)
+    result = _return_type(name.replace(".", "_"), fields)(
+        _make(np.asarray(sign, dtype=d.dtype)), _make(np.asarray(logabsdet, dtype=d.dtype))
+    )
+    if needs_grad(input):
+        lu, piv = _lu_factor(d)
+        saved = {"A": input, "LU": _make(lu), "pivots": _make(piv), "sign": result[0]}
+        record_multi(LinalgSlogdetBackward0, list(result), (input,), saved)
+    return result
+
+
+def slogdet(input):
+    """``torch.slogdet``: ``(sign, logabsdet)``."""
+    return _slogdet("slogdet", input, ("sign", "logabsdet"))
+
+
+def _linalg_slogdet(A):
+    """``torch.linalg.slogdet``: ``(sign, logabsdet)``."""
+    return _slogdet("linalg.slogdet", A, ("sign", "logabsdet"))
+
+
+def logdet(input):
+    """``torch.logdet``: ``log(det(A))``, NaN where the determinant is negative (ATen's
+    ``where(sign == -1, nan, logabsdet)`` over ``linalg_slogdet``)."""
+    d = input._data
+    _check_square("logdet", d)
+    _check_float("logdet", d)
+    sign, logabsdet = _slogdet("linalg.slogdet", input, ("sign", "logabsdet"))
+    nan = _make(np.asarray(np.nan, dtype=d.dtype))
+    return where(_make(sign._data == -1), nan, logabsdet)
+
+
+def _pinv_backward(n, grad):
+    """PyTorch's ``pinv_backward`` (real case)."""
+    A, pinvA = n.saved("self"), n.saved("result")
+    m, k = A._data.shape[-2:]
+    pinvAh, gradh = pinvA.mT, grad.mT
+    if m <= k:
+        K = matmul(gradh, pinvA)
+        KpinvAh = matmul(K, pinvAh)
+        return (
+            -matmul(pinvA, K).mT
+            + KpinvAh
+            - matmul(matmul(A, pinvA), KpinvAh)
+            + matmul(matmul(pinvAh, pinvA), gradh - matmul(K, A))
+        )
+    K = matmul(pinvA, gradh)
+    pinvAhK = matmul(pinvAh, K)
+    return (
+        -matmul(K, pinvA).mT
+        + matmul(matmul(gradh - matmul(A, K), pinvA), pinvAh)
+        + pinvAhK
+        - matmul(matmul(pinvAhK, pinvA), A)
+    )
+
+
+LinalgPinvBackward0 = node_class("LinalgPinvBackward0", _pinv_backward, saved=("result", "self"))
+
+
+def _pinv(name, input, atol, rtol, hermitian):
+    d = input._data
+    if d.ndim < 2 or d.dtype.kind != "f":
+        raise RuntimeError(
+            f"{name}({scalar_type_name(d.dtype)[:1].upper()}{scalar_type_name(d.dtype)[1:]}"
+            f"{{{list(d.shape)}}}): expected a tensor with 2 or more dimensions of float, "
+            "double, cfloat or cdouble types"
+        )
+    m, k = d.shape[-2:]
+    if d.size == 0:
+        res = np.zeros(d.shape[:-2] + (k, m), dtype=d.dtype)
+    else:
+        u, s, vh = np.linalg.svd(d, full_matrices=False)
+        smax = s[..., :1]
+        if atol is None and rtol is None:
+            rtol = np.finfo(d.dtype).eps * max(m, k)
+        tol = np.maximum(0.0 if atol is None else atol, (0.0 if rtol is None else rtol) * smax)
+        s_inv = np.where(s > tol, 1 / np.where(s == 0, 1, s), 0)
+        res = np.matmul(np.swapaxes(vh, -1, -2) * s_inv[..., None, :], np.swapaxes(u, -1, -2))
+    out = _make(np.asarray(res, dtype=d.dtype))
+    if needs_grad(input):
+        record(LinalgPinvBackward0, out, (input,), {"self": input}, None, "result")
+    return out
+
+
+def pinverse(input, rcond=1e-15):
+    """``torch.pinverse``: ``linalg.pinv(input, rtol=rcond)``."""
+    return _pinv("linalg.pinv", input, None, rcond, False)
+
+
+def _linalg_pinv(A, *, atol=None, rtol=None, hermitian=False):
+    """``torch.linalg.pinv``: the Moore-Penrose pseudo-inverse from the SVD."""
+    return _pinv("linalg.pinv", A, atol, rtol, hermitian)
+
+
+def _expm_np(a):
+    """``exp`` of (batches of) square matrices: scaling and squaring over a Taylor series."""
+    norm = np.abs(a).sum(-2).max(-1, initial=0).max(initial=0) if a.size else 0.0
+    s = max(0, int(np.ceil(np.log2(norm))) + 1) if norm > 0 else 0
+    x = a / (2.0**s)
+    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    result, term = eye.copy(), eye.copy()
+    for k in range(1, 30):
+        term = np.matmul(term, x) / k
+        result = result + term
+        if np.abs(term).max(initial=0) <= np.finfo(a.dtype).eps * np.abs(result).max(initial=0):
+            break
+    for _ in range(s):
+        result = np.matmul(result, result)
+    return result
+
+
+def _matrix_exp_backward(n, grad):
+    """PyTorch's ``linalg_matrix_exp_differential(A, grad, adjoint=True)``: the upper-right
+    block of ``exp([[A^T, G], [0, A^T]])``."""
+    A = n.saved("self")
+    k = A._data.shape[-1]
+    At = A.mT
+    zeros = _make(np.zeros(A._data.shape, dtype=A._data.dtype))
+    big = cat([cat([At, grad], -1), cat([zeros, At], -1)], -2)
+    return matrix_exp(big)[..., :k, k:]
+
+
+LinalgMatrixExpBackward0 = node_class(
+    "LinalgMatrixExpBackward0", _matrix_exp_backward, saved=("self",)
+)
+
+
+def matrix_exp(input):
+    """``torch.matrix_exp``: the exponential of (batches of) square matrices."""
+    A = input
+    d = A._data
+    _check_square("linalg.matrix_exp", d)
+    _check_float("linalg.matrix_exp", d)
+    out = _make(np.asarray(_expm_np(d.astype(np.float64)), dtype=d.dtype))
+    if needs_grad(A):
+        record(LinalgMatrixExpBackward0, out, (A,), {"self": A})
+    return out
+
+
+def _linalg_matrix_exp(A):
+    """``torch.linalg.matrix_exp``."""
+    return matrix_exp(A)
+
+
+def _linalg_matrix_power(A, n):
+    """``torch.linalg.matrix_power``."""
+    return matrix_power(A, n)

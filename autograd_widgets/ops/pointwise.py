@@ -1785,6 +1785,8 @@ def _lerp_backward(node, grad):
     w = node._attrs.get("weight") if node._attrs else None
     if w is None:
         w = node.saved("weight")
+        if node.next_functions[2][0] is None:  # (self and end saved only for weight's grad)
+            return grad * (1 - w), grad * w, None
         start, end = node.saved("self"), node.saved("end")
         return grad * (1 - w), grad * w, grad * (end - start)
     return grad * (1 - w), grad * w
@@ -1805,7 +1807,10 @@ def lerp(input, end, weight):
                 LerpBackward1,
                 out,
                 (input, end, weight),
-                {"self": input, "end": end, "weight": weight},
+                # PyTorch saves self and end only when weight needs a gradient.
+                {"self": input, "end": end, "weight": weight}
+                if weight._requires_grad
+                else {"self": None, "end": None, "weight": weight},
                 fields={"input_shapes": (input._data.shape, end._data.shape, weight._data.shape)},
             )
         return out

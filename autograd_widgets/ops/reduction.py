@@ -28,6 +28,7 @@ from ._core import (
 )
 from ._sum_order import torch_sum
 from .indexing import _scatter_into_zeros
+from .linalg import SqueezeBackward4
 from .pointwise import UNARY, _fast, _saved_np, exp, maximum, minimum, sign, where
 from .pointwise import abs as _abs
 from .shape import cat, flip, movedim, stack
@@ -50,7 +51,10 @@ __all__ = [
     "mean",
     "min",
     "norm",
+    "nanquantile",
     "prod",
+    "quantile",
+    "renorm",
     "softmax",
     "sort",
     "std",
@@ -66,8 +70,10 @@ __all__ = [
 # ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
 TENSOR_METHODS = """
 sum mean prod amax amin argmax argmin all any var std logsumexp cumsum cumprod softmax
-log_softmax count_nonzero sort argsort cummax cummin logcumsumexp
+log_softmax count_nonzero sort argsort cummax cummin logcumsumexp renorm quantile
+nanquantile
 """.split()
+INPLACE_METHODS = ["renorm"]
 
 _make = Tensor._make
 
@@ -1394,3 +1400,207 @@ def sort(input, dim=-1, descending=False, stable=False):
 
 def argsort(input, dim=-1, descending=False, stable=False):
     return sort(input, dim, descending, stable).indices.detach()
+
+
+# --- renorm ----------------------------------------------------------------------------------
+def _renorm_np(d, p, dim, maxnorm):
+    """(norm over every dim but ``dim``, kept; the scale factor), in ``d``'s dtype."""
+    axes = tuple(k for k in range(d.ndim) if k != dim)
+    ad = np.abs(d)
+    if p == float("inf"):
+        norm = np.max(ad, axis=axes, keepdims=True, initial=0)
+    elif p == 2:
+        norm = np.sqrt(np.sum(d * d, axis=axes, keepdims=True))
+    elif p == 1:
+        norm = np.sum(ad, axis=axes, keepdims=True)
+    else:
+        f = d.dtype.type
+        norm = np.sum(ad ** f(p), axis=axes, keepdims=True) ** f(1.0 / p)
+    norm = np.asarray(norm, dtype=d.dtype)
+    f = d.dtype.type
+    factor = np.where(norm > f(maxnorm), f(maxnorm) / (norm + f(1e-7)), f(1)).astype(d.dtype)
+    return norm, factor, axes
+
+
+def _renorm_backward(n, grad):
+    """ATen's ``renorm_backward``: the scaled rows' gradient minus the norm's own part."""
+    a = n._attrs
+    self = n.saved("self")
+    p, maxnorm, axes = a["p"], a["maxnorm"], n.axes
+    dt = self._data.dtype
+    norm = vector_norm(self, p, list(axes), True)
+    go = (self * grad).sum(list(axes), keepdim=True) if axes else self * grad
+    zero = _make(np.zeros((), dtype=dt))
+    if p == 1:
+        nb = sign(self) * go
+    elif p == float("inf"):
+        is_max = (_abs(self) == norm).to(self.dtype)
+        count = is_max.sum(list(axes), keepdim=True) if axes else is_max
+        nb = sign(self) * is_max * go / count
+    elif p == 2:
+        nb = where(norm == 0, zero, self * (go / norm))
+    else:
+        scale = go / norm.pow(p - 1)
+        nb = where(norm == 0, zero, self * _abs(self).pow(p - 2) * scale)
+    invnorm = (norm + 1e-7).reciprocal()
+    factor = invnorm * maxnorm
+    return where(norm > maxnorm, factor * (grad - invnorm * nb), grad)
+
+
+RenormBackward0 = node_class(
+    "RenormBackward0",
+    _renorm_backward,
+    saved=("self",),
+    attrs=("dim", "maxnorm", "p"),
+    fields=("dim", "axes"),
+)
+
+
+def renorm(input, p, dim, maxnorm):
+    d = input._data
+    if d.dtype.kind != "f":
+        raise RuntimeError(f"\"renorm_out\" not implemented for '{scalar_type_name(d.dtype)}'")
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if d.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {d.ndim} dimensions")
+    raw_dim, dim = dim, wrap_dim(dim, d.ndim)
+    _, factor, axes = _renorm_np(d, p, dim, maxnorm)
+    out = _make(d * factor)
+    if needs_grad(input):
+        record(
+            RenormBackward0,
+            out,
+            (input,),
+            {"self": input},
+            {"dim": dim, "maxnorm": maxnorm, "p": p},
+            fields={"dim": dim, "axes": axes},
+            shown={"dim": raw_dim} if raw_dim < 0 else None,
+        )
+    return out
+
+
+# --- quantile / nanquantile --------------------------------------------------------------------
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    """ATen's ``quantile_compute``, with the same graph: sort (after a flatten or a
+    transpose), a view, gathers at the ranks below/above, ``lerp_``, then in-place
+    squeeze/unsqueeze/transpose to the output shape."""
+    d = input._data
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(
+            "quantile() interpolation must be one of linear, lower, higher, midpoint or "
+            f"nearest, but got {interpolation}"
+        )
+    if not isinstance(q, Tensor):
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q}")
+        q = _make(np.asarray(q, dtype=d.dtype))
+    qd = q._data
+    if d.size == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if qd.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if d.dtype not in (np.float32, np.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if qd.dtype != d.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if not ((qd >= 0) & (qd <= 1)).all():
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    wdim = wrap_dim(0 if dim is None else dim, d.ndim)
+    if dim is not None and d.ndim:
+        out_shape = list(d.shape)
+        if keepdim:
+            out_shape[wdim] = 1
+        else:
+            del out_shape[wdim]
+    else:
+        out_shape = [1] * d.ndim if keepdim else []
+    out_shape.insert(0, qd.size)
+    if dim is None:
+        sorted_ = input.flatten().sort()[0]
+    elif wdim == d.ndim - 1 or not d.ndim:
+        sorted_ = input.sort()[0]
+    else:
+        sorted_ = input.unsqueeze(-1).transpose(wdim, -1).sort()[0]
+    in_shape = out_shape[1:] + [sorted_._data.shape[-1] if sorted_._data.ndim else 1]
+    sorted_ = sorted_.view(in_shape)
+    s = sorted_._data
+    f = d.dtype.type
+    q1 = qd.reshape(-1)
+    if ignore_nan:
+        valid = (~np.isnan(s)).sum(-1, keepdims=True)
+        ranks = q1 * (valid - 1).astype(d.dtype)
+        ranks = np.where(ranks < 0, f(0), ranks)
+    else:
+        last = s.shape[-1] - 1
+        ranks = q1 * f(last)
+        ranks = np.where(np.isnan(s).any(-1, keepdims=True), f(last), ranks)
+    if interpolation == "lower":
+        ranks = np.floor(ranks)
+    elif interpolation == "higher":
+        ranks = np.ceil(ranks)
+    elif interpolation == "nearest":
+        ranks = np.round(ranks)
+    ranks = np.asarray(ranks, dtype=d.dtype)
+    below = ranks.astype(np.int64)
+    values = sorted_.gather(-1, _make(below))
+    if interpolation in ("linear", "midpoint"):
+        weights = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        above = sorted_.gather(-1, _make(np.ceil(ranks).astype(np.int64)))
+        values.lerp_(above, _make(np.asarray(weights, dtype=d.dtype)))
+    if qd.ndim:
+        values = _transpose_first_last_(_unsqueeze_first_(values))
+    return _squeeze_last_(values)
+
+
+def _unsqueeze1_backward(n, grad):
+    return grad.squeeze(n._attrs["dim"])
+
+
+def _transpose1_backward(n, grad):
+    return grad.transpose(n._attrs["dim0"], n._attrs["dim1"])
+
+
+# The in-place ``unsqueeze_``/``transpose_`` that ATen's quantile applies to a fresh result.
+UnsqueezeBackward1 = node_class("UnsqueezeBackward1", _unsqueeze1_backward, attrs=("dim",))
+TransposeBackward1 = node_class("TransposeBackward1", _transpose1_backward, attrs=("dim0", "dim1"))
+
+
+def _unsqueeze_first_(t):
+    out = _make(t._data[None])
+    if needs_grad(t):
+        record(UnsqueezeBackward1, out, (t,), None, {"dim": 0})
+    return out
+
+
+def _transpose_first_last_(t):
+    d = t._data
+    out = _make(np.swapaxes(d, 0, -1))
+    if needs_grad(t):
+        attrs = {"dim0": 0, "dim1": d.ndim - 1}
+        record(TransposeBackward1, out, (t,), None, attrs, shown={"dim1": -1})
+    return out
+
+
+def _squeeze_last_(t):
+    """``t.squeeze_(-1)`` on a fresh result (ATen's ``squeeze_.dim``: ``SqueezeBackward4``)."""
+    d = t._data
+    out = _make(np.squeeze(d, -1))
+    if needs_grad(t):
+        dim = d.ndim - 1
+        attrs = {"dim": dim, "self_sym_sizes": d.shape}
+        record(SqueezeBackward4, out, (t,), None, attrs, shown={"dim": -1})
+    return out
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    return _quantile(input, q, dim, keepdim, interpolation, True)
