@@ -357,7 +357,10 @@ def _xlogy_self_backward(self, other, grad, log_fn):
     nz = self != 0
     if isinstance(nz, bool):
         nz = _make(np.asarray(nz))
-    return grad * _xlog(log_fn, nz, other)
+    g = grad * _xlog(log_fn, nz, other)
+    # (a bool mask and a Python number make the default float: the engine gives the
+    # gradient its input's dtype, as PyTorch's does)
+    return g if g.dtype == self.dtype else g.to(self.dtype)
 
 
 def _xlog_backward_pair(log_fn, shift):

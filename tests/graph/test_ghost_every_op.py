@@ -26,6 +26,9 @@ _INPLACE = {
     "setitem_mask", "setitem_scalar", "setitem_into_const", "view_inplace_mul_",
     "view_inplace_t_zero_", "view_inplace_saved_result_error", "view_of_view_inplace",
     "addcmul_inplace", "diagonal_view_inplace", "setitem_imul", "setitem_slice_iadd",
+    "xlogy_", "logit_", "index_fill_", "index_copy_", "index_put_", "masked_scatter_",
+    "scatter_reduce_", "renorm_",
+    "matrix_power[0]",  # ATen's n = 0: clone().copy_(identity), an in-place copy
 }  # fmt: skip
 _GAPS = {**dict.fromkeys(_INPLACE, "in-place op: no ghost event yet"),
          "clamp_min_fn": "ghost named ClampBackward1",
