@@ -5,7 +5,7 @@ from numbers import Number
 
 from .. import _creation
 from ..autograd import no_grad
-from ..ops import erf, log
+from ..ops import erf, erfinv, log
 from ..tensor import Size
 from . import constraints
 from .exp_family import ExponentialFamily
@@ -76,6 +76,9 @@ class Normal(ExponentialFamily):
         if self._validate_args:
             self._validate_sample(value)
         return 0.5 * (1 + erf((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)))
+
+    def icdf(self, value):
+        return self.loc + self.scale * erfinv(2 * value - 1) * math.sqrt(2)
 
     def entropy(self):
         return 0.5 + 0.5 * math.log(2 * math.pi) + log(self.scale)
