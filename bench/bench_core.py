@@ -155,7 +155,10 @@ def _torch_api(lib, workload: str):
 def _hips(workload: str):
     import autograd.numpy as anp
     from autograd import grad
-    from autograd.scipy.special import logsumexp
+
+    def logsumexp(z, axis, keepdims):  # (autograd.scipy would need SciPy just for this)
+        m = anp.max(z, axis=axis, keepdims=True)
+        return m + anp.log(anp.sum(anp.exp(z - m), axis=axis, keepdims=keepdims))
 
     d = _data(workload)
     if workload == "mlp":
