@@ -19,14 +19,26 @@ _warnings.filterwarnings(
     module=r"autograd_widgets\.",
 )
 
-from . import _dtype, _malloc
+from . import _malloc
+from .core import _dtype
 
 _malloc.tune()
-from . import _creation as _creation_mod  # noqa: E402
 from . import _parser_spellings  # noqa: E402
 from . import _sampling as _sampling_mod  # noqa: E402
 from . import ops as _ops  # noqa: E402
-from ._creation import (
+from ._language import set_language
+from ._sampling import multinomial, randint, randint_like
+from .autograd import (
+    enable_grad,
+    inference_mode,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .core import _creation as _creation_mod  # noqa: E402
+from .core._creation import (
     Generator,
     _check_device,  # noqa: E402
     arange,
@@ -66,7 +78,7 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._dtype import (
+from .core._dtype import (
     dtype,
     finfo,
     float16,
@@ -82,25 +94,14 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
-from ._dtype import from_numpy_dtype as _from_numpy_dtype  # noqa: E402
-from ._dtype import result_type as _result_type  # noqa: E402
-from ._dtype import scalar_kind as _scalar_kind  # noqa: E402
-from ._language import set_language
-from ._printing import set_printoptions
-from ._sampling import multinomial, randint, randint_like
-from .autograd import (
-    enable_grad,
-    inference_mode,
-    is_anomaly_enabled,
-    is_grad_enabled,
-    is_inference_mode_enabled,
-    no_grad,
-    set_grad_enabled,
-)
+from .core._dtype import from_numpy_dtype as _from_numpy_dtype  # noqa: E402
+from .core._dtype import result_type as _result_type  # noqa: E402
+from .core._dtype import scalar_kind as _scalar_kind  # noqa: E402
+from .core._printing import set_printoptions
+from .core.tensor import Size, Tensor, device, is_tensor
 from .ops import *  # noqa: F403
 from .ops import _core as _ops_core
 from .serialization import load, save
-from .tensor import Size, Tensor, device, is_tensor
 
 # PyTorch's parser spellings (axis=, keepdims=, size=, out=) for every op and factory.
 _parser_spellings.apply(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtype
-from .tensor import Size, Tensor
+from .core import _dtype
+from .core.tensor import Size, Tensor
 
 
 class tensortype(type):  # noqa: N801 - PyTorch's name (type(torch.FloatTensor) is torch.tensortype)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ._dtype import check_result_cast
 from .autograd.grad_mode import state as grad_state
+from .core._dtype import check_result_cast
 
 
 def write_out(name: str, out, result):

@@ -24,7 +24,7 @@ import functools
 import inspect
 
 from ._out import write_out
-from .tensor import Tensor
+from .core.tensor import Tensor
 
 # NumPy spelling -> PyTorch parameter (python_arg_parser.cpp, numpy_compatibility_arg_names).
 NUMPY_SPELLINGS = {"axis": "dim", "keepdims": "keepdim"}

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._creation import _accepts_out, _check_device, _finish, _like, _rng, bernoulli
-from ._dtype import as_dtype, int64, scalar_type_name
+from .core._creation import _accepts_out, _check_device, _finish, _like, _rng, bernoulli
+from .core._dtype import as_dtype, int64, scalar_type_name
+from .core.tensor import Tensor
 from .ops.selection import _topk_indices
-from .tensor import Tensor
 
 _make = Tensor._make
 

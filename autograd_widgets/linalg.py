@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .core.tensor import Tensor
 from .ops.linalg import _multi_dot as multi_dot
 from .ops.linalg import matmul
 from .ops.matrix import _linalg_cross as cross
@@ -15,7 +16,6 @@ from .ops.matrix import _linalg_svd as svd
 from .ops.matrix import _svd, det
 from .ops.matrix import inverse as inv
 from .ops.reduction import vector_norm
-from .tensor import Tensor
 
 __all__ = [
     "vector_norm",

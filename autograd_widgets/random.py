@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from ._creation import (
+from .core._creation import (
     Generator,
     default_generator,
     get_rng_state,

@@ -12,7 +12,7 @@ import io
 import os
 import pickle
 
-from ._creation import _check_device
+from .core._creation import _check_device
 
 _TORCH_ZIP_MAGIC = b"PK\x03\x04"
 
@@ -24,12 +24,12 @@ _SAFE_GLOBALS = {
     ("builtins", "slice"),
     ("builtins", "complex"),
     ("_codecs", "encode"),
-    ("autograd_widgets.tensor", "_rebuild"),
-    ("autograd_widgets.tensor", "Size"),
+    ("autograd_widgets.core.tensor", "_rebuild"),
+    ("autograd_widgets.core.tensor", "Size"),
     ("autograd_widgets.nn.parameter", "Parameter"),
-    ("autograd_widgets.tensor", "Tensor"),
-    ("autograd_widgets._dtype", "dtype"),
-    ("autograd_widgets._dtype", "_by_name"),
+    ("autograd_widgets.core.tensor", "Tensor"),
+    ("autograd_widgets.core._dtype", "dtype"),
+    ("autograd_widgets.core._dtype", "_by_name"),
     ("numpy", "dtype"),
     ("numpy", "ndarray"),
     ("numpy.core.multiarray", "_reconstruct"),
@@ -40,8 +40,23 @@ _SAFE_GLOBALS = {
 _SAFE_PREFIXES = ("numpy.dtypes",)
 
 
-class _WeightsOnlyUnpickler(pickle.Unpickler):
+# Where the tensor core lived before it got its folder: files saved then name these.
+_MOVED_MODULES = {
+    "autograd_widgets.tensor": "autograd_widgets.core.tensor",
+    "autograd_widgets._dtype": "autograd_widgets.core._dtype",
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads files saved before the core moved to ``autograd_widgets/core``."""
+
     def find_class(self, module, name):
+        return super().find_class(_MOVED_MODULES.get(module, module), name)
+
+
+class _WeightsOnlyUnpickler(_Unpickler):
+    def find_class(self, module, name):
+        module = _MOVED_MODULES.get(module, module)
         if (module, name) in _SAFE_GLOBALS or module.startswith(_SAFE_PREFIXES):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(
@@ -97,4 +112,6 @@ def load(
                 "Can not safely load weights when explicit pickle_module is specified"
             )
         return _WeightsOnlyUnpickler(io.BytesIO(data), **pickle_load_args).load()
-    return (pickle_module or pickle).loads(data, **pickle_load_args)
+    if pickle_module is None or pickle_module is pickle:
+        return _Unpickler(io.BytesIO(data), **pickle_load_args).load()
+    return pickle_module.loads(data, **pickle_load_args)

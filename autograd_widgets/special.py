@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 from . import ops as _ops
-from ._dtype import get_default_dtype
 from ._out import write_out
+from .core._dtype import get_default_dtype
+from .core.tensor import Tensor
 from .ops._special_fns import entr, xlog1py
 from .ops.pointwise import _add_scalar, _mul_scalar
-from .tensor import Tensor
 
 __all__ = [
     "digamma",

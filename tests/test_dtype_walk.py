@@ -26,7 +26,7 @@ import pytest
 
 import autograd_widgets as aw
 from autograd_widgets.autograd import events
-from autograd_widgets.tensor import WrappedNumber
+from autograd_widgets.core.tensor import WrappedNumber
 from tests._oracle import require_torch
 from tests.nn.test_optim import OPTIMIZERS
 from tests.op_table import TABLE, C

@@ -84,7 +84,7 @@ def test_unload_removes_every_hook_and_magic(shell):
     pre = len(shell.events.callbacks["pre_run_cell"])
     post = len(shell.events.callbacks["post_run_cell"])
     ok(shell, "%autograd_display html")
-    from autograd_widgets.tensor import Tensor
+    from autograd_widgets.core.tensor import Tensor
 
     assert Tensor in shell.display_formatter.mimebundle_formatter.type_printers
     ok(shell, "%unload_ext autograd_widgets")

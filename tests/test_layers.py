@@ -35,7 +35,8 @@ def test_widgets_and_graph_never_import_the_notebook_layer():
 # The autograd substrate, the tensor core and the op machinery (docs/ARCHITECTURE.md).
 SUBSTRATE = ("autograd.node", "autograd.engine", "autograd.grad_mode", "autograd.events")
 SUBSTRATE += ("autograd.anomaly_mode",)
-CORE = SUBSTRATE + ("tensor", "_dtype", "_creation", "_printing", "_random", "_malloc", "ops._core")
+TENSOR_CORE = tuple(f"core.{m}" for m in ("tensor", "_dtype", "_creation", "_printing", "_random"))
+CORE = SUBSTRATE + TENSOR_CORE + ("_malloc", "ops._core")
 
 
 def _module_path(name: str) -> Path:
@@ -74,6 +75,24 @@ def test_no_import_cycles_among_core_modules():
         visit(name)
 
 
+def test_the_tensor_core_has_its_folder_and_never_imports_the_ops_or_above():
+    """The core files live in ``core/`` (none left at the package root) and import only the
+    substrate, each other and the small helpers below the ops."""
+    assert sorted(p.stem for p in (PKG / "core").glob("*.py")) == sorted(
+        ["__init__", *(m.removeprefix("core.") for m in TENSOR_CORE)]
+    )
+    for m in TENSOR_CORE:
+        assert not (PKG / f"{m.removeprefix('core.')}.py").exists(), m
+    above = ("ops", "nn", "optim", "graph", "widgets", "notebook", "distributions")
+    for m in TENSOR_CORE:
+        bad = sorted(
+            i
+            for i in _imports(_module_path(m))
+            if i.startswith(tuple(f"autograd_widgets.{a}" for a in above))
+        )
+        assert bad == [], f"{m} imports {bad}"
+
+
 def test_the_substrate_never_imports_the_tensor_core():
     for name in SUBSTRATE:
         path = _module_path(name)
@@ -81,7 +100,11 @@ def test_the_substrate_never_imports_the_tensor_core():
             m
             for m in _imports(path)
             if m.startswith(
-                ("autograd_widgets.tensor", "autograd_widgets._creation", "autograd_widgets.ops")
+                (
+                    "autograd_widgets.core.tensor",
+                    "autograd_widgets.core._creation",
+                    "autograd_widgets.ops",
+                )
             )
         )
         assert bad == [], f"{name} imports {bad}"

@@ -30,6 +30,7 @@ OWN_NAMES = {
     "graph",  # subpackages of the above
     "widgets",
     "notebook",  # the IPython layer (%load_ext autograd_widgets)
+    "core",  # the tensor core's folder (Tensor, dtypes, factories, printing)
     "load_ipython_extension",
     "unload_ipython_extension",
 }

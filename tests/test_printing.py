@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd_widgets import _dtype
-from autograd_widgets._printing import (
+from autograd_widgets.core import _dtype
+from autograd_widgets.core._printing import (
     get_printoptions,
     parameter_repr,
     printoptions,
@@ -497,7 +497,7 @@ def test_large_tensor_repr_formats_only_the_edges(shape, monkeypatch):
     Checked by what reaches the formatter (at most 2 x edgeitems per dimension),
     not by a timing: tests never assert on speed.
     """
-    from autograd_widgets import _printing
+    from autograd_widgets.core import _printing
 
     seen = []
     summarize = _printing._summarize

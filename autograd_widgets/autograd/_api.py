@@ -7,7 +7,7 @@ Above the ops (it takes tensors), so the package loads it on first use (see
 from __future__ import annotations
 
 from .. import zeros_like
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .engine import run_backward
 from .graph import GradientEdge
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..ops._core import edge
-from ..tensor import Tensor
 from . import events
 from .grad_mode import state as _grad_state
 from .node import FREED_MESSAGE, Node, SavedTensor, new_node

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..ops.shape import stack
-from ..tensor import Tensor
 from . import grad
 from .grad_mode import enable_grad
 

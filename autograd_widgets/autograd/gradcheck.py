@@ -6,8 +6,8 @@ import warnings
 
 import numpy as np
 
-from .._printing import tensor_repr
-from ..tensor import Tensor
+from ..core._printing import tensor_repr
+from ..core.tensor import Tensor
 from . import grad as agrad
 from .grad_mode import enable_grad, no_grad
 

@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
+from ..core._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from . import events
 from .grad_mode import inference_seen, state
 

@@ -3,11 +3,11 @@
 import math
 from numbers import Number
 
-from .. import _creation
 from ..autograd import no_grad
+from ..core import _creation
+from ..core.tensor import Size
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops import log, log1p
-from ..tensor import Size
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import (

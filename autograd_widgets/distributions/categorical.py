@@ -2,10 +2,10 @@
 
 import math
 
-from .. import _creation, _dtype
 from .._sampling import multinomial
+from ..core import _creation, _dtype
+from ..core.tensor import Size
 from ..ops import clamp
-from ..tensor import Size
 from . import constraints
 from .distribution import Distribution
 from .utils import (

@@ -3,8 +3,8 @@
 import warnings
 
 from ..autograd import no_grad
+from ..core.tensor import Size, Tensor
 from ..ops import exp
-from ..tensor import Size, Tensor
 from . import constraints
 from .utils import _size, lazy_property
 

@@ -2,9 +2,9 @@
 
 from numbers import Number
 
-from .._creation import zeros_like
+from ..core._creation import zeros_like
+from ..core.tensor import Size
 from ..ops import exp, log, log1p
-from ..tensor import Size
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all

@@ -1,6 +1,6 @@
 """``Independent(base, n)``: the rightmost ``n`` batch dims of ``base`` become event dims."""
 
-from ..tensor import Size
+from ..core.tensor import Size
 from . import constraints
 from .distribution import Distribution
 from .utils import _sum_rightmost

@@ -3,9 +3,9 @@
 import math
 import warnings
 
-from .. import _creation
 from .. import ops as _ops
 from ..autograd import _api
+from ..core import _creation
 from ..nn import functional as _F
 from .bernoulli import Bernoulli
 from .categorical import Categorical

@@ -3,10 +3,10 @@
 import math
 from numbers import Number
 
-from .. import _creation
 from ..autograd import no_grad
+from ..core import _creation
+from ..core.tensor import Size
 from ..ops import erf, erfinv, log
-from ..tensor import Size
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all

@@ -1,8 +1,8 @@
 """``OneHotCategorical``: a Categorical whose samples are one-hot vectors."""
 
-from .. import _creation
+from ..core import _creation
+from ..core.tensor import Size
 from ..nn.functional import one_hot
-from ..tensor import Size
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution

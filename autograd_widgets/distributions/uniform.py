@@ -3,9 +3,9 @@
 import math
 from numbers import Number
 
-from .. import _creation
+from ..core import _creation
+from ..core.tensor import Size
 from ..ops import log
-from ..tensor import Size
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all

@@ -3,11 +3,11 @@
 import functools as _functools
 from numbers import Number
 
-from .. import _creation, _dtype
 from .. import ops as _ops
+from ..core import _creation, _dtype
+from ..core.tensor import Size as _Size
+from ..core.tensor import Tensor
 from ..nn import functional as F
-from ..tensor import Size as _Size
-from ..tensor import Tensor
 
 __all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits"]
 

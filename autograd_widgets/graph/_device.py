@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _printing
+from ..core import _printing
 from . import _tensors as T
 
 

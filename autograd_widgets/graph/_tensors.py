@@ -13,8 +13,8 @@ import warnings
 
 import numpy as np
 
-from .. import _printing
-from ..tensor import Tensor
+from ..core import _printing
+from ..core.tensor import Tensor
 from ._device import device_info
 
 #: tensors with more elements than this are previewed summarised (``...``), like

@@ -14,12 +14,12 @@ import numpy as np
 
 from .. import _parser_spellings as _spellings
 from .. import ops as _ops
-from .._creation import _rng
 from ..autograd import no_grad
+from ..core._creation import _rng
+from ..core.tensor import Tensor
 from ..ops import inplace as _inplace
 from ..ops._einsum import _trilinear
 from ..ops.linalg import _c_name as c
-from ..tensor import Tensor
 from ._functional.activation import (
     elu,
     gelu,

@@ -12,8 +12,8 @@ import warnings
 
 import numpy as np
 
-from .._creation import _rng
-from ..tensor import Tensor
+from ..core._creation import _rng
+from ..core.tensor import Tensor
 
 __all__ = [
     "calculate_gain",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .._dtype import as_dtype, from_numpy_dtype, get_default_dtype
-from .._printing import parameter_repr
-from ..tensor import Size, Tensor
+from ..core._dtype import as_dtype, from_numpy_dtype, get_default_dtype
+from ..core._printing import parameter_repr
+from ..core.tensor import Size, Tensor
 
 __all__ = [
     "Parameter",
@@ -97,7 +97,7 @@ def _using_op() -> str:
     while frame is not None:
         code, module = frame.f_code, frame.f_globals.get("__name__", "")
         public = not code.co_name.startswith("_") and code.co_name != "<lambda>"
-        if public and module.startswith(("autograd_widgets.ops", "autograd_widgets.tensor")):
+        if public and module.startswith(("autograd_widgets.ops", "autograd_widgets.core.tensor")):
             return f"<method '{code.co_name}' of 'torch._C.TensorBase' objects>"
         frame = frame.f_back
     return "a tensor operation"

@@ -184,7 +184,7 @@ def torch_namespace(namespace: dict, torch, lost: set | None = None) -> dict:
     those that had a ``grad_fn``, whose history is lost, are added to ``lost``).
     """
     # lazy: %%compare_torch loads the core and graph only when it runs
-    from ..tensor import Tensor
+    from ..core.tensor import Tensor
 
     memo: dict = {}
 

@@ -328,7 +328,7 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
 def set_rich_display(shell: Any, on: bool) -> None:
     """Turn the HTML summary of tensors that require grad on or off for ``shell``."""
     # lazy: the core loads with the first rich display, not with %load_ext
-    from ..tensor import Tensor
+    from ..core.tensor import Tensor
 
     hooks = ensure_cell_hooks(shell) if on else hooks_for(shell)
     formatter = shell.display_formatter.mimebundle_formatter

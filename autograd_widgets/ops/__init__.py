@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._creation import _check_device, _size
-from .._dtype import as_dtype, get_default_dtype
-from ..tensor import Tensor, WrappedNumber
+from ..core._creation import _check_device, _size
+from ..core._dtype import as_dtype, get_default_dtype
+from ..core.tensor import Tensor, WrappedNumber
 from . import (
     _aminmax,
     _cdist,

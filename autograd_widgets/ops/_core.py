@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtype
-from .._dtype import (
+from .._out import write_out
+from ..autograd import events
+from ..autograd.anomaly_mode import anomaly, capture_trace
+from ..autograd.grad_mode import state as grad_state
+from ..autograd.node import Node, SavedTensor, bind_core, new_node, saved_hooks, undeclared
+from ..core import _dtype
+from ..core._dtype import (
     _FLOAT,
     _INT,
     check_result_cast,
@@ -24,12 +29,7 @@ from .._dtype import (
     scalar_type_name,
     wrap_int,
 )
-from .._out import write_out
-from ..autograd import events
-from ..autograd.anomaly_mode import anomaly, capture_trace
-from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import Node, SavedTensor, bind_core, new_node, saved_hooks, undeclared
-from ..tensor import Tensor, WrappedNumber, _wrap_dim
+from ..core.tensor import Tensor, WrappedNumber, _wrap_dim
 from ._shown import torch_int
 from ._sum_order import torch_sum
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._creation import linspace
-from .._dtype import from_numpy_dtype
+from ..core._creation import linspace
+from ..core._dtype import from_numpy_dtype
 from ._core import Tensor, grad_state, not_implemented_for, record_multi
 from .pointwise import NotImplemented_
 from .reduction import _return_type

@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 
-from .._dtype import get_default_dtype
 from ..autograd.node import Node, node_class
-from ..tensor import Size
+from ..core._dtype import get_default_dtype
+from ..core.tensor import Size
 from ._core import (
     METHODS,
     Tensor,

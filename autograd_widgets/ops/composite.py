@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtype import get_default_dtype, int64
 from ..autograd import no_grad
 from ..autograd.node import node_class
+from ..core._dtype import get_default_dtype, int64
 from ._core import Tensor, needs_grad, promote, record, unbroadcast, wrap_dim
 from .indexing import masked_select, slice_dim
 from .linalg import mm

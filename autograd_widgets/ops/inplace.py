@@ -14,10 +14,10 @@ import re
 
 import numpy as np
 
-from .._creation import _rng
-from .._random import _CPP_NAMES, check_std, cpp_double
 from ..autograd import events
 from ..autograd.node import new_node, node_class
+from ..core._creation import _rng
+from ..core._random import _CPP_NAMES, check_std, cpp_double
 from ._core import (
     Tensor,
     check_broadcast,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ..autograd import events
 from ..autograd.node import Node, node_class
+from ..core._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ._core import (
     Tensor,
     grad_state,

@@ -11,12 +11,13 @@ import math
 
 import numpy as np
 
-from .. import _dtype, _threads
-from .._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
-from .._random import fma
+from .. import _threads
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.node import Node, SavedTensor, new_node, node_class
+from ..core import _dtype
+from ..core._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
+from ..core._random import fma
 from . import _f32_math
 from ._core import (
     METHODS,

@@ -7,11 +7,11 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .._dtype import as_dtype, get_default_dtype, scalar_like
 from .._parser_spellings import ABSENT, numpy_dim
 from ..autograd import events
 from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node, SavedTensor, node_class
+from ..core._dtype import as_dtype, get_default_dtype, scalar_like
 from . import _shown
 from ._core import (
     Tensor,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtype import scalar_like
-from ..tensor import Tensor
+from ..core._dtype import scalar_like
+from ..core.tensor import Tensor
 from .optimizer import Optimizer, _check
 
 __all__ = ["Adam", "AdamW"]

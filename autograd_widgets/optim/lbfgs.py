@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import functools
 
-from .. import _creation
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..core import _creation
+from ..core.tensor import Tensor
 from ..ops import cat
-from ..tensor import Tensor
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["LBFGS"]

@@ -12,11 +12,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from .._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ..autograd import events
 from ..autograd.grad_mode import enable_grad
 from ..autograd.node import _HookDict, add_hook
-from ..tensor import Tensor
+from ..core._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
+from ..core.tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
 

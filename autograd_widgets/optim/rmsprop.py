@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._dtype import scalar_like
-from ..tensor import Tensor
+from ..core._dtype import scalar_like
+from ..core.tensor import Tensor
 from .optimizer import Optimizer, _check, _check_lr
 
 __all__ = ["RMSprop", "Adagrad", "Adadelta"]

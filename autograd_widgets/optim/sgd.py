@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .._dtype import scalar_like
-from ..tensor import Tensor
+from ..core._dtype import scalar_like
+from ..core.tensor import Tensor
 from .optimizer import Optimizer, _check
 
 __all__ = ["SGD"]

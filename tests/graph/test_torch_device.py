@@ -121,7 +121,7 @@ def test_cpu_and_our_tensors_have_no_note(torch):
 
 
 def test_no_edge_items_copy_nothing(torch, monkeypatch):
-    from autograd_widgets import _printing
+    from autograd_widgets.core import _printing
 
     monkeypatch.setattr(_printing._OPTS, "edgeitems", 0)
     t = torch.randn(50, 50)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ... import _creation, _dtype
+from ...core import _creation, _dtype
 
 
 def scaled_dot_product_attention(

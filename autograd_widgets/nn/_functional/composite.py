@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import _creation
-from ..._creation import _rng
+from ...core import _creation
+from ...core._creation import _rng
+from ...core.tensor import Tensor
 from ...ops import shape as _shape
 from ...ops.pointwise import _add_scalar, where
 from ...ops.reduction import _aten_norm
-from ...tensor import Tensor
 from .normalization import group_norm  # noqa: F401 - re-exported (one node, as in PyTorch)
 
 _make = Tensor._make

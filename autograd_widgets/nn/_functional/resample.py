@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
+from ...core.tensor import Tensor
 from ...ops import shape as _shape
-from ...tensor import Tensor
 from .conv import conv2d
 
 _make = Tensor._make

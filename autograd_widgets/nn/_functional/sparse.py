@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ...autograd.grad_mode import state as grad_state
 from ...autograd.node import node_class
+from ...core._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ...ops._core import Tensor, needs_grad, record
 from ...ops._shown import torch_int
 

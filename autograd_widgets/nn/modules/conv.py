@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ... import _creation
+from ...core import _creation
 from .. import functional as F
 from ..parameter import Parameter
 from .linear import reset_weight_and_bias

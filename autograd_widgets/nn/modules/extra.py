@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ... import _creation
+from ...core import _creation
 from .. import functional as F
 from .. import init
 from .._functional import composite as C

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as grad_state
-from ...tensor import Tensor
+from ...core.tensor import Tensor
 from . import module as _m
 
 

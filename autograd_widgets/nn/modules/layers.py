@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._creation import empty
-from ..._dtype import get_default_dtype
-from ...tensor import Tensor
+from ...core._creation import empty
+from ...core._dtype import get_default_dtype
+from ...core.tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter

@@ -9,8 +9,8 @@ becomes ``Linear``), as in PyTorch. Loading a ``state_dict`` materialises them t
 
 from __future__ import annotations
 
-from ..._creation import tensor as _tensor
-from ..._dtype import int64
+from ...core._creation import tensor as _tensor
+from ...core._dtype import int64
 from ..parameter import UninitializedBuffer, UninitializedParameter, is_lazy
 from .conv import Conv1d, Conv2d
 from .layers import BatchNorm1d, BatchNorm2d

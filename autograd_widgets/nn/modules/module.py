@@ -7,10 +7,10 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from ..._dtype import _DTYPE_TO_TYPE_STRING, as_dtype, from_numpy_dtype
 from ...autograd.grad_mode import no_grad
 from ...autograd.node import RemovableHandle, _HookDict, add_hook
-from ...tensor import Tensor, _Device, _is_device, _no_such_device
+from ...core._dtype import _DTYPE_TO_TYPE_STRING, as_dtype, from_numpy_dtype
+from ...core.tensor import Tensor, _Device, _is_device, _no_such_device
 from ..parameter import Parameter, is_lazy
 from .hooks import call_with_hooks
 

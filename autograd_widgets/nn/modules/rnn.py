@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from ... import _creation
+from ...core import _creation
 from ...ops import shape as _shape
 from .. import functional as F
 from .. import init

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import math
 
-from ... import _creation, _dtype
+from ...core import _creation, _dtype
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ...tensor import Tensor
+from ...core.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...core.tensor import Tensor
 from ...ops import cat
-from ...tensor import Tensor
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ... import _creation
+from ...core import _creation
 
 __all__ = [
     "pad_sequence",

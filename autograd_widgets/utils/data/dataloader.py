@@ -7,10 +7,10 @@ import numbers
 
 import numpy as np
 
-from ... import _creation
-from ..._dtype import float64
+from ...core import _creation
+from ...core._dtype import float64
+from ...core.tensor import Tensor
 from ...ops import index_select, stack
-from ...tensor import Tensor
 from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 

@@ -6,8 +6,8 @@ import bisect
 import math
 import warnings
 
-from ... import _creation
-from ...tensor import Tensor
+from ...core import _creation
+from ...core.tensor import Tensor
 
 __all__ = [
     "Dataset",

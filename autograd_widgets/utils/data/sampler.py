@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ... import _creation, _dtype, _sampling
+from ... import _sampling
+from ...core import _creation, _dtype
 
 __all__ = [
     "Sampler",

@@ -11,13 +11,13 @@ import warnings
 
 import numpy as np
 
+from ..autograd import events
+from ..autograd.engine import run_backward
+from ..autograd.grad_mode import state as _grad_state
+from ..autograd.node import AccumulateGrad, _HookDict, add_hook, bind_core, new_node
 from . import _dtype
 from ._dtype import as_dtype, from_numpy_dtype, get_default_dtype
 from ._printing import tensor_repr
-from .autograd import events
-from .autograd.engine import run_backward
-from .autograd.grad_mode import state as _grad_state
-from .autograd.node import AccumulateGrad, _HookDict, add_hook, bind_core, new_node
 
 _new_obj = object.__new__
 

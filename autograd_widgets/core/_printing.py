@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from autograd_widgets import _dtype
+from . import _dtype
 
 __all__ = [
     "tensor_repr",

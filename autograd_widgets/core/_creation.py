@@ -9,6 +9,8 @@ import warnings
 
 import numpy as np
 
+from .._out import write_out
+from ..autograd.node import bind_core
 from ._dtype import (
     as_dtype,
     bool_,
@@ -18,9 +20,7 @@ from ._dtype import (
     get_default_dtype,
     int64,
 )
-from ._out import write_out
 from ._random import TorchMT, check_std
-from .autograd.node import bind_core
 from .tensor import Tensor, _no_such_device
 
 _make = Tensor._make
