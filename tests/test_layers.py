@@ -116,7 +116,7 @@ def test_the_substrate_never_imports_the_tensor_core():
 # that each need the other) or to keep a heavy layer lazy (IPython, anywidget, torch), and says
 # which with a ``# cycle:`` or ``# lazy:`` comment on its line or the line above. The number may
 # go down, never up without a reason added here.
-MAX_FUNCTION_LEVEL_IMPORTS = 26
+MAX_FUNCTION_LEVEL_IMPORTS = 17
 
 
 def _function_level_imports():

@@ -37,6 +37,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import autograd_widgets as aw  # (this module loads with the first %%compare_torch)
+
+from ..core.tensor import Tensor
+from ..graph import GraphModel
+from ..graph import dot as D
+from ..graph._tensors import dtype_str, grad_of, to_numpy
+
 _PKG = "autograd_widgets"
 #: widget entry points: in the PyTorch run they return None (nothing is drawn twice)
 _WIDGETS = ("draw", "TensorView", "GradModeToggle", "GraphWidget", "compare_torch")
@@ -183,8 +190,6 @@ def torch_namespace(namespace: dict, torch, lost: set | None = None) -> dict:
     any other tensor becomes a new ``torch`` leaf with the same values (the ids of
     those that had a ``grad_fn``, whose history is lost, are added to ``lost``).
     """
-    # lazy: %%compare_torch loads the core and graph only when it runs
-    from ..core.tensor import Tensor
 
     memo: dict = {}
 
@@ -276,8 +281,6 @@ def _tensors(namespace: dict, is_tensor) -> dict:
 
 
 def _values(t) -> np.ndarray:
-    # lazy: the graph layer loads when a comparison runs (to_numpy: ours and torch's)
-    from ..graph._tensors import to_numpy
 
     return np.asarray(to_numpy(t))
 
@@ -297,8 +300,6 @@ def _brief(t) -> str:
 
 def compare_tensors(ours: dict, theirs: dict, rtol: float, atol: float) -> list:
     """``(what, ours, theirs)`` for each tensor whose values, grad or kind differ."""
-    # lazy: the graph layer loads when a comparison runs
-    from ..graph._tensors import dtype_str, grad_of
 
     out = []
     for name in sorted(ours.keys() | theirs.keys()):
@@ -332,8 +333,6 @@ def compare_tensors(ours: dict, theirs: dict, rtol: float, atol: float) -> list:
 
 
 def _graph(tensors: dict) -> dict:
-    # lazy: the graph layer loads when a comparison runs
-    from ..graph import GraphModel
 
     roots = {k: v for k, v in tensors.items() if v.grad_fn is not None}
     if not roots:
@@ -425,8 +424,6 @@ def compare_torch(
         import torch
     except ImportError as exc:
         raise ModuleNotFoundError(TORCH_MISSING, name="torch") from exc
-    # lazy: the package under comparison, once torch is known to import
-    import autograd_widgets as aw
 
     ns = {} if namespace is None else namespace
     ns.setdefault("__builtins__", __builtins__)
@@ -477,8 +474,6 @@ def compare_torch(
 def _svg(graph: dict, bad: set) -> str | None:
     if not graph["nodes"]:
         return None
-    # lazy: the graph layer loads when a comparison runs
-    from ..graph import dot as D
 
     if D.dot_executable() is None:
         return None

@@ -24,6 +24,8 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 
 from .._language import chosen_language, set_language
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..core.tensor import Tensor
+from ..graph import BackwardSteps, LiveGraph, record
 from ..widgets._cells import ensure_cell_hooks, hooks_for
 
 try:  # IPython >= 8.9: a trailing ';' silences a cell magic's value, as in any cell
@@ -152,8 +154,6 @@ class GradModeMagics(Magics):
         the notebook variables that refer to their tensors.
         """
         __tracebackhide__ = True
-        # lazy: the graph layer loads when %%autograd_graph runs
-        from ..graph import record
 
         args = parse_argstring(self.autograd_graph, line)
         # lazy: the widgets layer loads when %%autograd_graph runs
@@ -261,8 +261,6 @@ class _RecordingSource:
     """
 
     def __init__(self, recording: Any) -> None:
-        # lazy: the graph layer loads when a recording is shown
-        from ..graph import BackwardSteps, LiveGraph
 
         self._make = lambda callback: LiveGraph(
             recording=recording, callback=callback, follow=False
@@ -327,8 +325,6 @@ def show_recording(recorder: Any, shell: Any, args: Any) -> Any:
 
 def set_rich_display(shell: Any, on: bool) -> None:
     """Turn the HTML summary of tensors that require grad on or off for ``shell``."""
-    # lazy: the core loads with the first rich display, not with %load_ext
-    from ..core.tensor import Tensor
 
     hooks = ensure_cell_hooks(shell) if on else hooks_for(shell)
     formatter = shell.display_formatter.mimebundle_formatter
