@@ -225,6 +225,8 @@ _LAZY_SUBMODULES = {
     "fft",
     "accelerator",
     "distributions",
+    "amp",
+    "cpu",
 }
 _LAZY_ATTRS = {
     "draw": ("widgets", "draw"),
@@ -234,6 +236,22 @@ _LAZY_ATTRS = {
     "GraphModel": ("graph", "GraphModel"),
     "record": ("graph", "record"),
     "compare_torch": ("notebook.compare", "compare_torch"),
+    "autocast": ("amp", "autocast"),
+    # the autocast state (torch.is_autocast_enabled & co.)
+    **{
+        name: ("amp.autocast_mode", name)
+        for name in (
+            "is_autocast_enabled",
+            "set_autocast_enabled",
+            "get_autocast_dtype",
+            "set_autocast_dtype",
+            "is_autocast_cache_enabled",
+            "set_autocast_cache_enabled",
+            "autocast_increment_nesting",
+            "autocast_decrement_nesting",
+            "clear_autocast_cache",
+        )
+    },
 }
 
 

@@ -1,5 +1,6 @@
-"""``torch.utils`` for autograd_widgets: ``data`` (datasets and loaders)."""
+"""``torch.utils`` for autograd_widgets: ``data`` (datasets and loaders) and ``checkpoint``
+(activation checkpointing)."""
 
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]

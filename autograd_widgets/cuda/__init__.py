@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._legacy import CUDA_TYPES
+from .._legacy import CUDA_TYPES
+from . import amp
 
 
 def is_available() -> bool:
