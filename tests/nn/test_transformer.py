@@ -8,7 +8,7 @@ import pytest
 
 import autograd_widgets as aw
 from tests._oracle import require_torch
-from tests.nn._compare import assert_close, copy_weights, to_aw
+from tests.nn._compare import error_of, run_both
 
 pytestmark = pytest.mark.oracle
 
@@ -66,38 +66,18 @@ DECODER_CASES = [
 
 def _run(torch, make, dtype, batch_first, fwd, unbatched=False, train=True):
     T, S, N, E = 5, 4, 3, 8
-    tdt = getattr(torch, dtype)
-    torch.manual_seed(0)
-    tm = make(torch.nn).to(tdt)
-    om = make(aw.nn).to(getattr(aw, dtype))
-    copy_weights(tm, om)
-    tm.train(train)
-    om.train(train)
     torch.manual_seed(3)
     if unbatched:
         shapes = [(T, E), (S, E)]
     else:
         shapes = [(N, T, E), (N, S, E)] if batch_first else [(T, N, E), (S, N, E)]
-    t_in = [torch.randn(*s, dtype=tdt, requires_grad=True) for s in shapes]
-    o_in = [to_aw(x) for x in t_in]
+    inputs = [torch.randn(*s, dtype=torch.float64) for s in shapes]
 
     def kwargs(lib):
         kw = fwd(lib, T, S, N)
         return {k: (v.to(getattr(lib, dtype)) if _is_float(v) else v) for k, v in kw.items()}
 
-    t_out, o_out = tm(*t_in, **kwargs(torch)), om(*o_in, **kwargs(aw))
-    assert_close(o_out, t_out, dtype, "output")
-    torch.manual_seed(1)
-    weights = torch.randn(t_out.shape, dtype=tdt)
-    (t_out * weights).sum().backward()
-    (o_out * to_aw(weights)).sum().backward()
-    for i, (a, b) in enumerate(zip(o_in, t_in)):
-        assert_close(a.grad, b.grad, dtype, f"grad of input {i}")
-    tparams, oparams = dict(tm.named_parameters()), dict(om.named_parameters())
-    assert list(oparams) == list(tparams)
-    for name, p in tparams.items():
-        assert_close(oparams[name].grad, p.grad, dtype, f"grad of {name}")
-    assert repr(om) == repr(tm)
+    run_both(torch, make, inputs, dtype, train=train, kwargs=kwargs, graph=False)
 
 
 def _is_float(v):
@@ -147,14 +127,6 @@ def test_decoder_without_norm_and_defaults():
     _run(torch, make, "float64", False, lambda lib, T, S, N: {"tgt_mask": _bool_causal(lib, T)})
 
 
-def _error(fn):
-    try:
-        fn()
-    except Exception as exc:  # noqa: BLE001
-        return type(exc).__name__, str(exc)
-    return None
-
-
 def test_decoder_errors_match_torch():
     torch = require_torch()
     cases = [
@@ -165,6 +137,6 @@ def test_decoder_errors_match_torch():
         ),
     ]
     for case in cases:
-        expected = _error(lambda c=case: c(torch))
+        expected = error_of(lambda c=case: c(torch))
         assert expected is not None
-        assert _error(lambda c=case: c(aw)) == expected
+        assert error_of(lambda c=case: c(aw)) == expected

@@ -380,6 +380,16 @@ def max_pool2d(
     return (res, ind) if return_indices else res
 
 
+_AVG_POOL_ATTRS = (
+    "kernel_size",
+    "stride",
+    "padding",
+    "ceil_mode",
+    "count_include_pad",
+    "divisor_override",
+)
+
+
 def _avg_pool_backward(n, grad):
     _no_double_backward(grad, "avg_pool2d")
     a = n._attrs
@@ -403,14 +413,7 @@ AvgPool2DBackward0 = node_class(
     "AvgPool2DBackward0",
     _avg_pool_backward,
     saved=("self",),
-    attrs=(
-        "kernel_size",
-        "stride",
-        "padding",
-        "ceil_mode",
-        "count_include_pad",
-        "divisor_override",
-    ),
+    attrs=_AVG_POOL_ATTRS,
     fields=("divisor", "unbatched", "in_shape", "extra"),
 )
 
@@ -518,14 +521,7 @@ AvgPool3DBackward0 = node_class(
     "AvgPool3DBackward0",
     _avg_pool_depth_backward,
     saved=("self",),
-    attrs=(
-        "kernel_size",
-        "stride",
-        "padding",
-        "ceil_mode",
-        "count_include_pad",
-        "divisor_override",
-    ),
+    attrs=_AVG_POOL_ATTRS,
     fields=("in_shape",),
 )
 

@@ -214,6 +214,41 @@ def _activation(activation):
 class _TransformerLayer(Module):
     """What encoder and decoder layers share: the self-attention and feed-forward blocks."""
 
+    def _build(
+        self,
+        d_model,
+        nhead,
+        dim_ff,
+        dropout,
+        activation,
+        eps,
+        batch_first,
+        norm_first,
+        bias,
+        blocks,
+    ):
+        """Register the submodules in PyTorch's order, so seeded weights and state_dicts line up:
+        ``blocks`` residual blocks, each with its ``norm<i>`` and ``dropout<i>`` (self-attention,
+        the decoder's attention over ``memory``, feed-forward)."""
+        names = ("self_attn", "multihead_attn")[: blocks - 1]
+        for name in names:
+            setattr(
+                self,
+                name,
+                MultiheadAttention(
+                    d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
+                ),
+            )
+        self.linear1 = Linear(d_model, dim_ff, bias=bias)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_ff, d_model, bias=bias)
+        self.norm_first = norm_first
+        for i in range(1, blocks + 1):
+            setattr(self, f"norm{i}", LayerNorm(d_model, eps=eps, bias=bias))
+        for i in range(1, blocks + 1):
+            setattr(self, f"dropout{i}", Dropout(dropout))
+        self.activation = _activation(activation)
+
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
         return self.dropout1(
             self._attend(self.self_attn, x, x, attn_mask, key_padding_mask, is_causal)
@@ -233,11 +268,13 @@ class _TransformerLayer(Module):
 
     def _ff_block(self, x):
         x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self._ff_dropout(x)
+        return getattr(self, self._ff_dropout_name)(x)
 
 
 class TransformerEncoderLayer(_TransformerLayer):
     """``torch.nn.TransformerEncoderLayer`` (post-norm by default, ``norm_first`` supported)."""
+
+    _ff_dropout_name = "dropout2"
 
     def __init__(
         self,
@@ -254,22 +291,18 @@ class TransformerEncoderLayer(_TransformerLayer):
         dtype=None,
     ) -> None:
         super().__init__()
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
+        self._build(
+            d_model,
+            nhead,
+            dim_feedforward,
+            dropout,
+            activation,
+            layer_norm_eps,
+            batch_first,
+            norm_first,
+            bias,
+            blocks=2,
         )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.activation = _activation(activation)
-
-    @property
-    def _ff_dropout(self):
-        return self.dropout2
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
@@ -286,6 +319,8 @@ class TransformerDecoderLayer(_TransformerLayer):
     """``torch.nn.TransformerDecoderLayer``: self-attention, attention over ``memory`` and a
     feed-forward block (post-norm by default, ``norm_first`` supported)."""
 
+    _ff_dropout_name = "dropout3"
+
     def __init__(
         self,
         d_model,
@@ -301,27 +336,18 @@ class TransformerDecoderLayer(_TransformerLayer):
         dtype=None,
     ) -> None:
         super().__init__()
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, batch_first=batch_first, bias=bias
+        self._build(
+            d_model,
+            nhead,
+            dim_feedforward,
+            dropout,
+            activation,
+            layer_norm_eps,
+            batch_first,
+            norm_first,
+            bias,
+            blocks=3,
         )
-        self.multihead_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, batch_first=batch_first, bias=bias
-        )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
-        self.activation = _activation(activation)
-
-    @property
-    def _ff_dropout(self):
-        return self.dropout3
 
     def forward(
         self,
