@@ -214,22 +214,26 @@ def _activation(activation):
 class _TransformerLayer(Module):
     """What encoder and decoder layers share: the self-attention and feed-forward blocks."""
 
-    def _build(
+    _blocks = 2  # residual blocks: self-attention, (the decoder's) cross-attention, feed-forward
+
+    def __init__(
         self,
         d_model,
         nhead,
-        dim_ff,
-        dropout,
-        activation,
-        eps,
-        batch_first,
-        norm_first,
-        bias,
-        blocks,
-    ):
-        """Register the submodules in PyTorch's order, so seeded weights and state_dicts line up:
-        ``blocks`` residual blocks, each with its ``norm<i>`` and ``dropout<i>`` (self-attention,
-        the decoder's attention over ``memory``, feed-forward)."""
+        dim_feedforward=2048,
+        dropout=0.1,
+        activation=F.relu,
+        layer_norm_eps=1e-5,
+        batch_first=False,
+        norm_first=False,
+        bias=True,
+        device=None,
+        dtype=None,
+    ) -> None:
+        """Register the submodules in PyTorch's order, so seeded weights and state_dicts line
+        up: each residual block has its ``norm<i>`` and ``dropout<i>``."""
+        super().__init__()
+        blocks = self._blocks
         names = ("self_attn", "multihead_attn")[: blocks - 1]
         for name in names:
             setattr(
@@ -239,12 +243,12 @@ class _TransformerLayer(Module):
                     d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
                 ),
             )
-        self.linear1 = Linear(d_model, dim_ff, bias=bias)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
         self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_ff, d_model, bias=bias)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
         self.norm_first = norm_first
         for i in range(1, blocks + 1):
-            setattr(self, f"norm{i}", LayerNorm(d_model, eps=eps, bias=bias))
+            setattr(self, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias))
         for i in range(1, blocks + 1):
             setattr(self, f"dropout{i}", Dropout(dropout))
         self.activation = _activation(activation)
@@ -268,41 +272,11 @@ class _TransformerLayer(Module):
 
     def _ff_block(self, x):
         x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return getattr(self, self._ff_dropout_name)(x)
+        return getattr(self, f"dropout{self._blocks}")(x)
 
 
 class TransformerEncoderLayer(_TransformerLayer):
     """``torch.nn.TransformerEncoderLayer`` (post-norm by default, ``norm_first`` supported)."""
-
-    _ff_dropout_name = "dropout2"
-
-    def __init__(
-        self,
-        d_model,
-        nhead,
-        dim_feedforward=2048,
-        dropout=0.1,
-        activation=F.relu,
-        layer_norm_eps=1e-5,
-        batch_first=False,
-        norm_first=False,
-        bias=True,
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__()
-        self._build(
-            d_model,
-            nhead,
-            dim_feedforward,
-            dropout,
-            activation,
-            layer_norm_eps,
-            batch_first,
-            norm_first,
-            bias,
-            blocks=2,
-        )
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
@@ -319,35 +293,7 @@ class TransformerDecoderLayer(_TransformerLayer):
     """``torch.nn.TransformerDecoderLayer``: self-attention, attention over ``memory`` and a
     feed-forward block (post-norm by default, ``norm_first`` supported)."""
 
-    _ff_dropout_name = "dropout3"
-
-    def __init__(
-        self,
-        d_model,
-        nhead,
-        dim_feedforward=2048,
-        dropout=0.1,
-        activation=F.relu,
-        layer_norm_eps=1e-5,
-        batch_first=False,
-        norm_first=False,
-        bias=True,
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__()
-        self._build(
-            d_model,
-            nhead,
-            dim_feedforward,
-            dropout,
-            activation,
-            layer_norm_eps,
-            batch_first,
-            norm_first,
-            bias,
-            blocks=3,
-        )
+    _blocks = 3
 
     def forward(
         self,
