@@ -21,9 +21,23 @@ def _check_adam_args(lr, eps, betas, weight_decay) -> None:
     _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
 
 
-def _scalar_state(value: float) -> Tensor:
-    """A 0-d float32 state entry (``step``, ``mu_product``...), as PyTorch keeps them."""
-    return Tensor._make(np.array(value, dtype=np.float32))
+def _stepped_state(opt: Optimizer, p: Tensor, **init) -> tuple[dict, float]:
+    """``opt.state[p]``, created on the parameter's first step with ``step`` then ``init``'s
+    entries in PyTorch's order (a float: a 0-d float32 tensor, as PyTorch keeps ``step`` and
+    ``mu_product``; None: zeros like the parameter; a function: what it returns); and the step
+    count, incremented."""
+    state = opt.state[p]
+    if len(state) == 0:
+        state["step"] = Tensor._make(np.zeros((), dtype=np.float32))
+        for key, value in init.items():
+            if value is None:
+                value = np.zeros_like(p._data)
+            elif isinstance(value, float):
+                value = np.array(value, dtype=np.float32)
+            else:
+                value = value()
+            state[key] = Tensor._make(value)
+    return state, opt._step_count(state)
 
 
 def _moments(state: dict, d: np.ndarray, g: np.ndarray, beta1: float, beta2: float):
@@ -69,12 +83,7 @@ class Adamax(Optimizer):
         beta1, beta2 = group["betas"]
         for p, g in self._grads(group):
             d = p._data
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _scalar_state(0.0)
-                state["exp_avg"] = Tensor._make(np.zeros_like(d))
-                state["exp_inf"] = Tensor._make(np.zeros_like(d))
-            step = self._step_count(state)
+            state, step = _stepped_state(self, p, exp_avg=None, exp_inf=None)
             t = d.dtype.type
             if wd != 0:
                 g = g + t(wd) * d
@@ -127,13 +136,7 @@ class NAdam(Optimizer):
         momentum_decay = group["momentum_decay"]
         for p, g in self._grads(group):
             d = p._data
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _scalar_state(0.0)
-                state["mu_product"] = _scalar_state(1.0)
-                state["exp_avg"] = Tensor._make(np.zeros_like(d))
-                state["exp_avg_sq"] = Tensor._make(np.zeros_like(d))
-            step = self._step_count(state)
+            state, step = _stepped_state(self, p, mu_product=1.0, exp_avg=None, exp_avg_sq=None)
             t = d.dtype.type
             bias_correction2 = 1 - beta2**step
             if wd != 0:
@@ -190,12 +193,7 @@ class RAdam(Optimizer):
         beta1, beta2 = group["betas"]
         for p, g in self._grads(group):
             d = p._data
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _scalar_state(0.0)
-                state["exp_avg"] = Tensor._make(np.zeros_like(d))
-                state["exp_avg_sq"] = Tensor._make(np.zeros_like(d))
-            step = self._step_count(state)
+            state, step = _stepped_state(self, p, exp_avg=None, exp_avg_sq=None)
             t = d.dtype.type
             if wd != 0:
                 if group["decoupled_weight_decay"]:

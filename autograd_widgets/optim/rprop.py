@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.tensor import Tensor
-from .adam_variants import _scalar_state
+from .adam_variants import _stepped_state
 from .optimizer import Optimizer, _check, _check_lr
 
 __all__ = ["Rprop", "ASGD"]
@@ -45,12 +44,9 @@ class Rprop(Optimizer):
         for p, g in self._grads(group):
             d = p._data
             t = d.dtype.type
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _scalar_state(0.0)
-                state["prev"] = Tensor._make(np.zeros_like(d))
-                state["step_size"] = Tensor._make(np.full_like(d, float(group["lr"])))
-            self._step_count(state)
+            state, _ = _stepped_state(
+                self, p, prev=None, step_size=lambda d=d: np.full_like(d, float(group["lr"]))
+            )
             prev, step_size = state["prev"]._data, state["step_size"]._data
             sign = np.sign(g * prev)
             factor = np.where(sign > 0, t(etaplus), np.where(sign < 0, t(etaminus), t(1)))
@@ -97,13 +93,7 @@ class ASGD(Optimizer):
         for p, g in self._grads(group):
             d = p._data
             t = d.dtype.type
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _scalar_state(0.0)
-                state["eta"] = _scalar_state(lr)
-                state["mu"] = _scalar_state(1.0)
-                state["ax"] = Tensor._make(np.zeros_like(d))
-            step = self._step_count(state)
+            state, step = _stepped_state(self, p, eta=lr, mu=1.0, ax=None)
             if wd != 0:
                 g = g + t(wd) * d
             eta_arr, mu_arr = state["eta"]._data, state["mu"]._data
