@@ -52,6 +52,7 @@ from ._functional.composite import (
     group_norm,
     gumbel_softmax,
     instance_norm,
+    local_response_norm,
     pairwise_distance,
     prelu,
     softsign,
@@ -65,9 +66,11 @@ from ._functional.loss import (
     huber_loss,
     kl_div,
     l1_loss,
+    margin_ranking_loss,
     mse_loss,
     nll_loss,
     smooth_l1_loss,
+    triplet_margin_loss,
 )
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.resample import conv_transpose2d, interpolate
@@ -88,6 +91,7 @@ __all__ = [
     "group_norm",
     "instance_norm",
     "pairwise_distance",
+    "local_response_norm",
     "prelu",
     "softsign",
     "threshold",
@@ -147,6 +151,8 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "kl_div",
+    "margin_ranking_loss",
+    "triplet_margin_loss",
     "cosine_similarity",
 ]
 

@@ -33,6 +33,15 @@ def assert_close(ours, theirs, dtype: str, what: str = "") -> None:
     np.testing.assert_allclose(a, b, err_msg=what, **TOL[dtype])
 
 
+def error_of(fn):
+    """``(exception type name, message)`` raised by ``fn()``, or None."""
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001
+        return type(exc).__name__, str(exc)
+    return None
+
+
 def graph_names(t) -> list:
     """``grad_fn`` class names in breadth-first order, to compare graph shapes across libraries."""
     names, seen, queue = [], set(), [t.grad_fn]
@@ -46,10 +55,14 @@ def graph_names(t) -> list:
     return names
 
 
-def run_both(torch, make, inputs, dtype: str, train: bool = True, reduce_fn=None):
+def run_both(
+    torch, make, inputs, dtype: str, train: bool = True, reduce_fn=None, kwargs=None, graph=True
+):
     """Build the module on both sides, copy weights, run forward + backward, compare everything.
 
-    ``make(nn)`` builds the module from either ``nn`` namespace; ``inputs`` are torch tensors.
+    ``make(nn)`` builds the module from either ``nn`` namespace; ``inputs`` are torch tensors;
+    ``kwargs(lib)``, if given, the forward's keyword arguments on either side; ``graph=False``
+    skips the ``grad_fn`` names (PyTorch's fused attention kernels have their own nodes).
     Returns ``(ours_module, torch_module, ours_out, torch_out)``.
     """
     tdt = getattr(torch, dtype)
@@ -61,8 +74,9 @@ def run_both(torch, make, inputs, dtype: str, train: bool = True, reduce_fn=None
     om.train(train)
     t_in = [x.to(tdt).requires_grad_() if x.is_floating_point() else x for x in inputs]
     o_in = [to_aw(x) for x in t_in]
-    t_out, o_out = tm(*t_in), om(*o_in)
-    assert graph_names(o_out) == graph_names(t_out)
+    t_kw, o_kw = (kwargs(torch), kwargs(aw)) if kwargs else ({}, {})
+    t_out, o_out = tm(*t_in, **t_kw), om(*o_in, **o_kw)
+    assert not graph or graph_names(o_out) == graph_names(t_out)
     assert_close(o_out, t_out, dtype, "output")
     torch.manual_seed(1)
     weights = torch.randn(t_out.shape, dtype=t_out.dtype)

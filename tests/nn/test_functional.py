@@ -133,6 +133,39 @@ CASES = [
         ["x", "t"],
     ),
     ("kl_div_none", lambda F, d: F.kl_div(d["x"], d["soft"], reduction="none"), ["x", "soft"]),
+    (
+        "margin_ranking",
+        lambda F, d: F.margin_ranking_loss(d["x"], d["t"], d["pt"].round() * 2 - 1, margin=0.2),
+        ["x", "t"],
+    ),
+    (
+        "margin_ranking_none",
+        lambda F, d: F.margin_ranking_loss(d["x"], d["t"], d["p"], reduction="none"),
+        ["x", "t", "p"],
+    ),
+    (
+        "margin_ranking_legacy",
+        lambda F, d: F.margin_ranking_loss(d["x"], d["t"], d["p"], reduce=False),
+        ["x"],
+    ),
+    ("triplet", lambda F, d: F.triplet_margin_loss(d["x"], d["t"], d["p"]), ["x", "t", "p"]),
+    (
+        "triplet_swap",
+        lambda F, d: F.triplet_margin_loss(
+            d["x"], d["t"], d["p"], 0.5, 3, swap=True, reduction="sum"
+        ),
+        ["x", "t", "p"],
+    ),
+    (
+        "triplet_none_inf",
+        lambda F, d: F.triplet_margin_loss(
+            d["x"], d["t"], d["p"], p=float("inf"), reduction="none"
+        ),
+        ["x", "p"],
+    ),
+    ("lrn_4d", lambda F, d: F.local_response_norm(d["img"], 2), ["img"]),
+    ("lrn_3d", lambda F, d: F.local_response_norm(d["x4"][0], 5, 0.5, 0.9, 0.5), ["x4"]),
+    ("lrn_size1", lambda F, d: F.local_response_norm(d["x4"], 1, alpha=1.0), ["x4"]),
 ]
 
 
@@ -172,6 +205,10 @@ def test_loss_modules_match_functional():
         ("BCEWithLogitsLoss", {}, "x", "pt"),
         ("KLDivLoss", {"reduction": "batchmean"}, "x", "soft"),
     ]
+    for name, kw in [("MarginRankingLoss", {"margin": 0.1}), ("TripletMarginLoss", {"swap": True})]:
+        tl, ol = getattr(torch.nn, name)(**kw), getattr(aw.nn, name)(**kw)
+        assert repr(ol) == repr(tl)
+        assert_close(ol(od["x"], od["t"], od["p"]), tl(td["x"], td["t"], td["p"]), "float64", name)
     for name, kw, a, b in pairs:
         tl, ol = getattr(torch.nn, name)(**kw), getattr(aw.nn, name)(**kw)
         assert repr(ol) == repr(tl)
@@ -293,6 +330,32 @@ ERRORS = [
     ("one_hot_dtype", lambda torch: torch.nn.functional.one_hot(torch.tensor([1.0, 4]))),
     ("pad_odd", lambda torch: torch.nn.functional.pad(torch.randn(3), (1, 2, 3))),
     ("softmax_dim", lambda torch: torch.nn.functional.softmax(torch.randn(3), dim=2)),
+    (
+        "margin_ranking_dims",
+        lambda torch: torch.nn.functional.margin_ranking_loss(
+            torch.randn(3), torch.randn(3, 1), torch.ones(3)
+        ),
+    ),
+    (
+        "margin_ranking_reduction",
+        lambda torch: torch.nn.functional.margin_ranking_loss(
+            torch.randn(3), torch.randn(3), torch.ones(3), reduction="avg"
+        ),
+    ),
+    (
+        "triplet_margin",
+        lambda torch: torch.nn.functional.triplet_margin_loss(*[torch.randn(2, 3)] * 3, margin=0),
+    ),
+    (
+        "triplet_dims",
+        lambda torch: torch.nn.functional.triplet_margin_loss(
+            torch.randn(2, 3), torch.randn(3), torch.randn(2, 3)
+        ),
+    ),
+    ("triplet_module_margin", lambda torch: torch.nn.TripletMarginLoss(margin=-1.0)),
+    ("lrn_rank", lambda torch: torch.nn.functional.local_response_norm(torch.randn(2, 3), 2)),
+    ("softmax2d_rank", lambda torch: torch.nn.Softmax2d()(torch.randn(2, 3))),
+    ("pixel_shuffle_module", lambda torch: torch.nn.PixelShuffle(2)(torch.randn(1, 3, 2, 2))),
 ]
 
 

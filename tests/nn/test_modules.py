@@ -108,6 +108,35 @@ CASES = [
     ),
     ("dropout_eval", lambda nn: nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5)), [(3, 4)]),
     ("modulelist", lambda nn: _Stack(nn), [(3, 4)]),
+    ("margin_ranking", lambda nn: nn.MarginRankingLoss(), [(6,), (6,), (6,)]),
+    (
+        "margin_ranking_sum",
+        lambda nn: nn.MarginRankingLoss(margin=0.3, reduction="sum"),
+        [(4, 3), (4, 3), (4, 3)],
+    ),
+    ("margin_ranking_none", lambda nn: nn.MarginRankingLoss(0.5, reduction="none"), [(5,)] * 3),
+    ("triplet", lambda nn: nn.TripletMarginLoss(), [(5, 4)] * 3),
+    (
+        "triplet_swap_p1",
+        lambda nn: nn.TripletMarginLoss(margin=0.5, p=1, eps=1e-3, swap=True, reduction="sum"),
+        [(5, 4)] * 3,
+    ),
+    ("triplet_none_1d", lambda nn: nn.TripletMarginLoss(reduction="none"), [(4,)] * 3),
+    ("softmax2d", lambda nn: nn.Sequential(nn.Conv2d(2, 3, 1), nn.Softmax2d()), [(2, 2, 3, 3)]),
+    ("softmax2d_3d", lambda nn: nn.Softmax2d(), [(3, 2, 4)]),
+    (
+        "pixel_shuffle",
+        lambda nn: nn.Sequential(nn.Conv2d(2, 8, 1), nn.PixelShuffle(2)),
+        [(2, 2, 3, 3)],
+    ),
+    ("pixel_unshuffle", lambda nn: nn.PixelUnshuffle(2), [(2, 3, 4, 6)]),
+    ("unfold", lambda nn: nn.Unfold(2, padding=1, stride=(1, 2)), [(2, 3, 4, 5)]),
+    ("unfold_dilation", lambda nn: nn.Unfold((2, 3), dilation=2), [(1, 2, 6, 7)]),
+    ("fold", lambda nn: nn.Fold((4, 5), 2), [(2, 12, 12)]),
+    ("fold_unbatched", lambda nn: nn.Fold(5, (2, 2), padding=1, stride=2), [(8, 9)]),
+    ("lrn", lambda nn: nn.Sequential(nn.Conv2d(2, 6, 1), nn.LocalResponseNorm(3)), [(2, 2, 4, 4)]),
+    ("lrn_3d", lambda nn: nn.LocalResponseNorm(2, alpha=0.1, beta=0.5, k=2.0), [(2, 5, 7)]),
+    ("lrn_5d", lambda nn: nn.LocalResponseNorm(4, alpha=0.3), [(2, 6, 3, 2, 2)]),
 ]
 
 

@@ -33,6 +33,23 @@ OPTIMIZERS = [
     ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.05)),
     ("Adadelta", dict(lr=2.0, maximize=True)),
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.02, initial_accumulator_value=0.1)),
+    ("Adamax", dict()),
+    ("Adamax", dict(lr=0.01, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.05)),
+    ("Adamax", dict(lr=0.01, maximize=True)),
+    ("NAdam", dict()),
+    ("NAdam", dict(lr=0.01, betas=(0.85, 0.99), weight_decay=0.05, momentum_decay=0.01)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("NAdam", dict(lr=0.005, maximize=True, eps=1e-6)),
+    ("RAdam", dict()),
+    ("RAdam", dict(lr=0.01, betas=(0.9, 0.9), weight_decay=0.05)),
+    ("RAdam", dict(lr=0.01, betas=(0.8, 0.8), weight_decay=0.1, decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.01, maximize=True)),
+    ("Rprop", dict()),
+    ("Rprop", dict(lr=0.001, etas=(0.3, 1.5), step_sizes=(1e-4, 0.01))),
+    ("Rprop", dict(lr=0.01, maximize=True)),
+    ("ASGD", dict()),
+    ("ASGD", dict(lr=0.05, lambd=1e-3, alpha=0.5, t0=5, weight_decay=0.01)),
+    ("ASGD", dict(lr=0.05, t0=0, maximize=True)),
 ]
 
 
@@ -95,9 +112,14 @@ def test_optimizer_matches_torch(case, dtype):
         for key, v in tstate.items():
             if isinstance(v, torch.Tensor):
                 assert osd["state"][k][key].dtype.__repr__() == repr(v.dtype), key
+                ours = osd["state"][k][key].numpy()
+                np.testing.assert_allclose(ours, v.numpy(), err_msg=key, rtol=1e-3, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad", "Adadelta"])
+@pytest.mark.parametrize(
+    "name",
+    ["SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD"],
+)
 def test_state_dict_round_trip(name):
     kwargs = {"SGD": dict(lr=0.05, momentum=0.9)}.get(name, dict(lr=0.01))
     aw.manual_seed(0)
@@ -193,6 +215,20 @@ ERRORS = [
     lambda t: t.optim.Adadelta([t.ones(2)], rho=1.5),
     lambda t: t.optim.Adadelta([t.ones(2)], eps=-1),
     lambda t: t.optim.SGD([{"params": [t.nn.Parameter(t.ones(1))]}, {"params": 3}], lr=0.1),
+    lambda t: t.optim.Adamax([t.ones(2)], lr=-0.1),
+    lambda t: t.optim.Adamax([t.ones(2)], betas=(0.9, 1.0)),
+    lambda t: t.optim.Adamax([t.ones(2)], eps=-1),
+    lambda t: t.optim.Adamax([t.ones(2)], weight_decay=-1),
+    lambda t: t.optim.NAdam([t.ones(2)], momentum_decay=-1),
+    lambda t: t.optim.NAdam([t.ones(2)], betas=(-0.1, 0.9)),
+    lambda t: t.optim.NAdam([t.ones(2)], lr=t.ones(2)),
+    lambda t: t.optim.RAdam([t.ones(2)], weight_decay=-0.5),
+    lambda t: t.optim.RAdam([t.ones(2)], eps=-1e-8),
+    lambda t: t.optim.Rprop([t.ones(2)], etas=(1.5, 1.2)),
+    lambda t: t.optim.Rprop([t.ones(2)], etas=(0.5, 0.9)),
+    lambda t: t.optim.Rprop([t.ones(2)], lr=-1),
+    lambda t: t.optim.ASGD([t.ones(2)], weight_decay=-1),
+    lambda t: t.optim.ASGD([t.ones(2)], lr=-0.01),
 ]
 
 

@@ -2,7 +2,8 @@
 
 ``group_norm``/``instance_norm`` normalise over reshaped groups, ``prelu``/
 ``softsign``/``threshold`` are pointwise compositions, ``dropout2d`` zeroes whole
-channels, ``pairwise_distance`` is a norm of a difference.
+channels, ``pairwise_distance`` is a norm of a difference, ``local_response_norm`` divides by
+a moving average of squares across channels.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from ...core.tensor import Tensor
 from ...ops import shape as _shape
 from ...ops.pointwise import _add_scalar, where
 from ...ops.reduction import _aten_norm
+from .conv import _avg_pool_depth, avg_pool2d
 from .normalization import group_norm  # noqa: F401 - re-exported (one node, as in PyTorch)
+from .sparse import pad
 
 _make = Tensor._make
 
@@ -176,6 +179,31 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
     innermost = max(x1.dim(), x2.dim()) - 1
     return _aten_norm(_add_scalar(x1 - x2, eps), p, innermost, keepdim)
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """``input / (k + alpha * mean of squares over a window of `size` channels) ** beta``,
+    composed as PyTorch composes it (pad, then average pooling across channels)."""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(
+            f"Expected 3D or higher dimensionality                          input (got {dim} dimensions)"
+        )
+    if input.numel() == 0:
+        return input
+    div = input.mul(input)
+    if dim == 3:
+        div = div.unsqueeze(1)
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.shape
+        div = div.view(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = _avg_pool_depth(div, size).squeeze(1)
+        div = div.view(sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div
 
 
 _unused = (_shape,)

@@ -380,6 +380,16 @@ def max_pool2d(
     return (res, ind) if return_indices else res
 
 
+_AVG_POOL_ATTRS = (
+    "kernel_size",
+    "stride",
+    "padding",
+    "ceil_mode",
+    "count_include_pad",
+    "divisor_override",
+)
+
+
 def _avg_pool_backward(n, grad):
     _no_double_backward(grad, "avg_pool2d")
     a = n._attrs
@@ -403,14 +413,7 @@ AvgPool2DBackward0 = node_class(
     "AvgPool2DBackward0",
     _avg_pool_backward,
     saved=("self",),
-    attrs=(
-        "kernel_size",
-        "stride",
-        "padding",
-        "ceil_mode",
-        "count_include_pad",
-        "divisor_override",
-    ),
+    attrs=_AVG_POOL_ATTRS,
     fields=("divisor", "unbatched", "in_shape", "extra"),
 )
 
@@ -500,3 +503,52 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
         input.unsqueeze(-2), (1, k), (1, s), (0, _one(padding)), ceil_mode, count_include_pad
     )
     return out.squeeze(-2)
+
+
+# --- avg_pool3d over the depth only (local_response_norm's window across channels) ------------------
+def _avg_pool_depth_backward(n, grad):
+    _no_double_backward(grad, "avg_pool3d")
+    size = n._attrs["kernel_size"][0]
+    g = grad._data / grad._data.dtype.type(size)
+    depth = g.shape[2]
+    gx = np.zeros(n.in_shape, dtype=g.dtype)
+    for i in range(size):
+        gx[:, :, i : i + depth] += g
+    return _make(gx)
+
+
+AvgPool3DBackward0 = node_class(
+    "AvgPool3DBackward0",
+    _avg_pool_depth_backward,
+    saved=("self",),
+    attrs=_AVG_POOL_ATTRS,
+    fields=("in_shape",),
+)
+
+
+def _avg_pool_depth(input, size: int):
+    """``avg_pool3d(input, (size, 1, 1), stride=1)`` on a 5-d input: a moving mean along dim 2,
+    as ``local_response_norm`` calls it (PyTorch's node, ``AvgPool3DBackward0``)."""
+    x = input._data
+    depth = x.shape[2] - size + 1
+    acc = x[:, :, :depth].copy()
+    for i in range(1, size):
+        acc += x[:, :, i : i + depth]
+    res = _make(acc / x.dtype.type(size))
+    if needs_grad(input):
+        record(
+            AvgPool3DBackward0,
+            res,
+            (input,),
+            {"self": input},
+            {
+                "kernel_size": [size, 1, 1],
+                "stride": [1, 1, 1],
+                "padding": [0, 0, 0],
+                "ceil_mode": False,
+                "count_include_pad": True,
+                "divisor_override": None,
+            },
+            fields={"in_shape": x.shape},
+        )
+    return res

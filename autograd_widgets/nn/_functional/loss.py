@@ -2,7 +2,8 @@
 
 Losses PyTorch computes in one kernel (``mse_loss``, ``nll_loss``,
 ``binary_cross_entropy``...) get one node here too; the others (``l1_loss``,
-``kl_div``, soft-label ``cross_entropy``) are composed from ops, as in PyTorch.
+``kl_div``, soft-label ``cross_entropy``, ``margin_ranking_loss``, ``triplet_margin_loss``)
+are composed from ops, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from ...ops._core import (
 )
 from ...ops._shown import torch_int
 from ...ops._special_fns import xlogy
-from ...ops.pointwise import DivBackward1, MulBackward1
+from ...ops.pointwise import DivBackward1, MulBackward1, _add_scalar, minimum
+from .composite import pairwise_distance
 
 _make = Tensor._make
 
@@ -41,6 +43,8 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "kl_div",
+    "margin_ranking_loss",
+    "triplet_margin_loss",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -579,3 +583,49 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
             return loss.sum()
         return loss.sum() / input.shape[0]
     return _reduce(loss, reduction)
+
+
+# --- margin losses (composite, as ATen) -------------------------------------------------------------
+def margin_ranking_loss(
+    input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"
+):
+    """``max(0, -target * (input1 - input2) + margin)`` then the reduction."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} "
+        )
+    return _reduce(_add_scalar(-target * (input1 - input2), margin).clamp_min(0), reduction)
+
+
+def triplet_margin_loss(
+    anchor,
+    positive,
+    negative,
+    margin=1.0,
+    p=2,
+    eps=1e-6,
+    swap=False,
+    size_average=None,
+    reduce=None,
+    reduction="mean",
+):
+    """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` with ``pairwise_distance``;
+    ``swap`` takes the smaller of ``d(anchor, negative)`` and ``d(positive, negative)``."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a_dim, p_dim, n_dim = anchor.dim(), positive.dim(), negative.dim()
+    if not a_dim == p_dim == n_dim:
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number of "
+            f"dimensions, but got: anchor {a_dim}D, positive {p_dim}D, and negative {n_dim}D inputs"
+        )
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        dist_neg = minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce((_add_scalar(dist_pos, margin) - dist_neg).clamp_min(0), reduction)

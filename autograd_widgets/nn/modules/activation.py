@@ -18,6 +18,7 @@ __all__ = [
     "Tanh",
     "Sigmoid",
     "Softmax",
+    "Softmax2d",
     "LogSoftmax",
     "Softmin",
     "LogSigmoid",
@@ -167,6 +168,17 @@ class _DimModule(Module):
 class Softmax(_DimModule):
     def forward(self, input):
         return F.softmax(input, self.dim, _stacklevel=5)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels (dim ``-3``) of a 3-d or 4-d input."""
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise ValueError(
+                f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead"
+            )
+        return F.softmax(input, -3, _stacklevel=5)
 
 
 class Softmin(_DimModule):

@@ -1,4 +1,5 @@
-"""Attention: ``MultiheadAttention``, ``TransformerEncoderLayer``, ``TransformerEncoder``.
+"""Attention: ``MultiheadAttention``, ``TransformerEncoderLayer``, ``TransformerEncoder``,
+``TransformerDecoderLayer``, ``TransformerDecoder``.
 
 Written from differentiable ops following ``torch.nn.functional.multi_head_attention_forward``
 (packed in-projection, per-head ``bmm``, head-averaged weights when ``need_weights``) and
@@ -26,6 +27,8 @@ __all__ = [
     "MultiheadAttention",
     "TransformerEncoderLayer",
     "TransformerEncoder",
+    "TransformerDecoderLayer",
+    "TransformerDecoder",
 ]
 
 
@@ -146,7 +149,10 @@ class MultiheadAttention(Module):
                 f"was expecting embedding dimension of {self.embed_dim}, but got {embed_dim}"
             )
         if is_causal and attn_mask is None:
-            attn_mask = _creation.ones(tgt_len, src_len, dtype=_bool()).triu(1)
+            raise RuntimeError(
+                "Need attn_mask if specifying the is_causal hint. You may use the Transformer "
+                "module method `generate_square_subsequent_mask` to create this mask."
+            )
         w, b = self.in_proj_weight, self.in_proj_bias
         E = embed_dim
         if query is key and key is value:
@@ -196,8 +202,19 @@ class MultiheadAttention(Module):
         return out, weights
 
 
-class TransformerEncoderLayer(Module):
-    """``torch.nn.TransformerEncoderLayer`` (post-norm by default, ``norm_first`` supported)."""
+def _activation(activation):
+    """PyTorch's legacy string spellings of the feed-forward activation."""
+    if isinstance(activation, str):
+        if activation not in ("relu", "gelu"):
+            raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+        return F.relu if activation == "relu" else F.gelu
+    return activation
+
+
+class _TransformerLayer(Module):
+    """What encoder and decoder layers share: the self-attention and feed-forward blocks."""
+
+    _blocks = 2  # residual blocks: self-attention, (the decoder's) cross-attention, feed-forward
 
     def __init__(
         self,
@@ -213,23 +230,53 @@ class TransformerEncoderLayer(Module):
         device=None,
         dtype=None,
     ) -> None:
+        """Register the submodules in PyTorch's order, so seeded weights and state_dicts line
+        up: each residual block has its ``norm<i>`` and ``dropout<i>``."""
         super().__init__()
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
-        )
+        blocks = self._blocks
+        names = ("self_attn", "multihead_attn")[: blocks - 1]
+        for name in names:
+            setattr(
+                self,
+                name,
+                MultiheadAttention(
+                    d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
+                ),
+            )
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
         self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        if isinstance(activation, str):
-            if activation not in ("relu", "gelu"):
-                raise RuntimeError(f"activation should be relu/gelu, not {activation}")
-            activation = F.relu if activation == "relu" else F.gelu
-        self.activation = activation
+        for i in range(1, blocks + 1):
+            setattr(self, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias))
+        for i in range(1, blocks + 1):
+            setattr(self, f"dropout{i}", Dropout(dropout))
+        self.activation = _activation(activation)
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        return self.dropout1(
+            self._attend(self.self_attn, x, x, attn_mask, key_padding_mask, is_causal)
+        )
+
+    @staticmethod
+    def _attend(attn, x, mem, attn_mask, key_padding_mask, is_causal):
+        return attn(
+            x,
+            mem,
+            mem,
+            attn_mask=attn_mask,
+            key_padding_mask=key_padding_mask,
+            need_weights=False,
+            is_causal=is_causal,
+        )[0]
+
+    def _ff_block(self, x):
+        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return getattr(self, f"dropout{self._blocks}")(x)
+
+
+class TransformerEncoderLayer(_TransformerLayer):
+    """``torch.nn.TransformerEncoderLayer`` (post-norm by default, ``norm_first`` supported)."""
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
@@ -241,21 +288,43 @@ class TransformerEncoderLayer(Module):
             x = self.norm2(x + self._ff_block(x))
         return x
 
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
-        x = self.self_attn(
-            x,
-            x,
-            x,
-            attn_mask=attn_mask,
-            key_padding_mask=key_padding_mask,
-            need_weights=False,
-            is_causal=is_causal,
-        )[0]
-        return self.dropout1(x)
 
-    def _ff_block(self, x):
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout2(x)
+class TransformerDecoderLayer(_TransformerLayer):
+    """``torch.nn.TransformerDecoderLayer``: self-attention, attention over ``memory`` and a
+    feed-forward block (post-norm by default, ``norm_first`` supported)."""
+
+    _blocks = 3
+
+    def forward(
+        self,
+        tgt,
+        memory,
+        tgt_mask=None,
+        memory_mask=None,
+        tgt_key_padding_mask=None,
+        memory_key_padding_mask=None,
+        tgt_is_causal=False,
+        memory_is_causal=False,
+    ):
+        x = tgt
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
+            x = x + self._mha_block(
+                self.norm2(x), memory, memory_mask, memory_key_padding_mask, memory_is_causal
+            )
+            x = x + self._ff_block(self.norm3(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+            x = self.norm2(
+                x
+                + self._mha_block(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal)
+            )
+            x = self.norm3(x + self._ff_block(x))
+        return x
+
+    def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal):
+        out = self._attend(self.multihead_attn, x, mem, attn_mask, key_padding_mask, is_causal)
+        return self.dropout2(out)
 
 
 class TransformerEncoder(Module):
@@ -281,6 +350,53 @@ class TransformerEncoder(Module):
         if self.norm is not None:
             out = self.norm(out)
         return out
+
+
+def _detect_is_causal_mask(mask, is_causal, size) -> bool:
+    """PyTorch's guess: with no hint, a mask equal to the square subsequent mask is causal."""
+    if is_causal is None and mask is not None:
+        causal = Transformer.generate_square_subsequent_mask(size, dtype=mask.dtype)
+        return mask.shape == causal.shape and bool((mask == causal).all())
+    return is_causal is True
+
+
+class TransformerDecoder(Module):
+    """``torch.nn.TransformerDecoder``: ``num_layers`` deep copies of ``decoder_layer``."""
+
+    def __init__(self, decoder_layer, num_layers, norm=None) -> None:
+        super().__init__()
+        self.layers = ModuleList([copy.deepcopy(decoder_layer) for _ in range(num_layers)])
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(
+        self,
+        tgt,
+        memory,
+        tgt_mask=None,
+        memory_mask=None,
+        tgt_key_padding_mask=None,
+        memory_key_padding_mask=None,
+        tgt_is_causal=None,
+        memory_is_causal=False,
+    ):
+        seq_len = tgt.shape[0 if tgt.dim() == 2 or not self.layers[0].self_attn.batch_first else 1]
+        tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal, seq_len)
+        output = tgt
+        for mod in self.layers:
+            output = mod(
+                output,
+                memory,
+                tgt_mask=tgt_mask,
+                memory_mask=memory_mask,
+                tgt_key_padding_mask=tgt_key_padding_mask,
+                memory_key_padding_mask=memory_key_padding_mask,
+                tgt_is_causal=tgt_is_causal,
+                memory_is_causal=memory_is_causal,
+            )
+        if self.norm is not None:
+            output = self.norm(output)
+        return output
 
 
 class Transformer(Module):

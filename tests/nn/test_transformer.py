@@ -1,0 +1,142 @@
+"""Transformer decoder layers against PyTorch: same weights (copied through state_dict), same
+outputs and gradients of the inputs and of every parameter, same repr."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from tests._oracle import require_torch
+from tests.nn._compare import error_of, run_both
+
+pytestmark = pytest.mark.oracle
+
+LAYER_KW = dict(d_model=8, nhead=2, dim_feedforward=16, dropout=0.0)
+
+
+def _causal(lib, T):
+    return lib.nn.Transformer.generate_square_subsequent_mask(T)
+
+
+def _bool_causal(lib, T):
+    return lib.ones(T, T, dtype=lib.bool).triu(1)
+
+
+def _padding(lib, N, L):
+    mask = np.zeros((N, L), dtype=bool)
+    mask[0, -1] = True
+    return lib.from_numpy(mask)
+
+
+# (id, constructor kwargs, forward kwargs over (lib, tgt len, memory len, batch))
+DECODER_CASES = [
+    ("post_norm", dict(), lambda lib, T, S, N: {}),
+    ("norm_first", dict(norm_first=True), lambda lib, T, S, N: {}),
+    ("batch_first", dict(batch_first=True), lambda lib, T, S, N: {}),
+    ("gelu", dict(activation="gelu"), lambda lib, T, S, N: {}),
+    ("callable_act", dict(activation=lambda x: x.tanh()), lambda lib, T, S, N: {}),
+    ("no_bias", dict(bias=False, layer_norm_eps=1e-3), lambda lib, T, S, N: {}),
+    ("tgt_mask", dict(), lambda lib, T, S, N: {"tgt_mask": _causal(lib, T)}),
+    (
+        "tgt_is_causal",
+        dict(norm_first=True),
+        lambda lib, T, S, N: {"tgt_mask": _causal(lib, T), "tgt_is_causal": True},
+    ),
+    ("bool_mask", dict(), lambda lib, T, S, N: {"tgt_mask": _bool_causal(lib, T)}),
+    (
+        "padding_masks",
+        dict(batch_first=True),
+        lambda lib, T, S, N: {
+            "tgt_key_padding_mask": _padding(lib, N, T),
+            "memory_key_padding_mask": _padding(lib, N, S),
+        },
+    ),
+    (
+        "memory_mask",
+        dict(),
+        lambda lib, T, S, N: {
+            "memory_mask": lib.from_numpy(np.linspace(-1, 1, T * S).reshape(T, S)),
+            "tgt_mask": _causal(lib, T),
+            "tgt_key_padding_mask": _padding(lib, N, T),
+        },
+    ),
+]
+
+
+def _run(torch, make, dtype, batch_first, fwd, unbatched=False, train=True):
+    T, S, N, E = 5, 4, 3, 8
+    torch.manual_seed(3)
+    if unbatched:
+        shapes = [(T, E), (S, E)]
+    else:
+        shapes = [(N, T, E), (N, S, E)] if batch_first else [(T, N, E), (S, N, E)]
+    inputs = [torch.randn(*s, dtype=torch.float64) for s in shapes]
+
+    def kwargs(lib):
+        kw = fwd(lib, T, S, N)
+        return {k: (v.to(getattr(lib, dtype)) if _is_float(v) else v) for k, v in kw.items()}
+
+    run_both(torch, make, inputs, dtype, train=train, kwargs=kwargs, graph=False)
+
+
+def _is_float(v):
+    return hasattr(v, "is_floating_point") and v.is_floating_point()
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", DECODER_CASES, ids=[c[0] for c in DECODER_CASES])
+def test_decoder_layer_matches_torch(case, dtype):
+    torch = require_torch()
+    _, kw, fwd = case
+    _run(
+        torch,
+        lambda nn: nn.TransformerDecoderLayer(**LAYER_KW, **kw),
+        dtype,
+        kw.get("batch_first", False),
+        fwd,
+    )
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_decoder_stack_matches_torch(dtype, norm_first):
+    torch = require_torch()
+
+    def make(nn):
+        layer = nn.TransformerDecoderLayer(**LAYER_KW, norm_first=norm_first, batch_first=True)
+        return nn.TransformerDecoder(layer, num_layers=2, norm=nn.LayerNorm(8))
+
+    _run(torch, make, dtype, True, lambda lib, T, S, N: {"tgt_mask": _causal(lib, T)})
+
+
+def test_decoder_layer_unbatched_and_eval_with_dropout():
+    torch = require_torch()
+
+    def make(nn):
+        return nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.3)
+
+    _run(torch, make, "float64", False, lambda lib, T, S, N: {}, unbatched=True, train=False)
+
+
+def test_decoder_without_norm_and_defaults():
+    torch = require_torch()
+    make = lambda nn: nn.TransformerDecoder(  # noqa: E731
+        nn.TransformerDecoderLayer(8, 4, dim_feedforward=12, dropout=0.0), num_layers=3
+    )
+    _run(torch, make, "float64", False, lambda lib, T, S, N: {"tgt_mask": _bool_causal(lib, T)})
+
+
+def test_decoder_errors_match_torch():
+    torch = require_torch()
+    cases = [
+        lambda t: t.nn.TransformerDecoderLayer(8, 2, activation="tanh"),
+        lambda t: t.nn.TransformerDecoderLayer(8, 3),
+        lambda t: t.nn.TransformerDecoderLayer(8, 2, dropout=0.0)(
+            t.zeros(3, 2, 8), t.zeros(4, 2, 8), tgt_is_causal=True
+        ),
+    ]
+    for case in cases:
+        expected = error_of(lambda c=case: c(torch))
+        assert expected is not None
+        assert error_of(lambda c=case: c(aw)) == expected
