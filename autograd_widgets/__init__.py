@@ -227,6 +227,7 @@ _LAZY_SUBMODULES = {
     "distributions",
     "amp",
     "cpu",
+    "func",
 }
 _LAZY_ATTRS = {
     "draw": ("widgets", "draw"),
@@ -237,6 +238,7 @@ _LAZY_ATTRS = {
     "record": ("graph", "record"),
     "compare_torch": ("notebook.compare", "compare_torch"),
     "autocast": ("amp", "autocast"),
+    "vmap": ("func", "vmap"),
     # the autocast state (torch.is_autocast_enabled & co.)
     **{
         name: ("amp.autocast_mode", name)
