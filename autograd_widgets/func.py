@@ -14,7 +14,8 @@ transform's own copies is detached before it is returned, as PyTorch returns it.
 ``vmap`` is a loop, not a batching rule: it calls ``func`` once per index along the mapped
 dimension and stacks the results. It therefore supports any function, at Python speed;
 ``randomness`` is validated but each call draws its own random numbers (as ``"different"``)
-and ``chunk_size`` changes nothing.
+and ``chunk_size`` changes nothing. An ``out_dims`` of None returns the first call's
+output (PyTorch refuses it for an output that depends on the mapped inputs).
 """
 
 from __future__ import annotations
