@@ -74,7 +74,7 @@ from ._functional.loss import (
 )
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.resample import conv_transpose2d, interpolate
-from ._functional.sparse import embedding, one_hot, pad
+from ._functional.sparse import embedding, embedding_bag, one_hot, pad
 
 _make = Tensor._make
 pdist = _ops.pdist
@@ -131,6 +131,7 @@ __all__ = [
     "fold",
     "dropout",
     "embedding",
+    "embedding_bag",
     "layer_norm",
     "batch_norm",
     "conv1d",

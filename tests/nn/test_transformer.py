@@ -140,3 +140,124 @@ def test_decoder_errors_match_torch():
         expected = error_of(lambda c=case: c(torch))
         assert expected is not None
         assert error_of(lambda c=case: c(aw)) == expected
+
+
+# nn.Transformer: (id, constructor kwargs, forward kwargs over (lib, src len, tgt len, batch))
+MODEL_KW = dict(
+    d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=2, dim_feedforward=16, dropout=0.0
+)
+MODEL_CASES = [
+    ("post_norm", dict(), lambda lib, S, T, N: {}),
+    ("norm_first", dict(norm_first=True), lambda lib, S, T, N: {}),
+    (
+        "batch_first_masks",
+        dict(batch_first=True, activation="gelu"),
+        lambda lib, S, T, N: {
+            "tgt_mask": _causal(lib, T),
+            "src_key_padding_mask": _padding(lib, N, S),
+            "tgt_key_padding_mask": _padding(lib, N, T),
+            "memory_key_padding_mask": _padding(lib, N, S),
+        },
+    ),
+    (
+        "all_masks_causal",
+        dict(bias=False, layer_norm_eps=1e-3),
+        lambda lib, S, T, N: {
+            "src_mask": _bool_causal(lib, S),
+            "tgt_mask": _causal(lib, T),
+            "memory_mask": lib.from_numpy(np.linspace(-1, 1, T * S).reshape(T, S)),
+            "src_is_causal": True,
+            "tgt_is_causal": True,
+        },
+    ),
+]
+
+
+def _run_model(torch, make, dtype, batch_first, fwd, unbatched=False, train=True):
+    S, T, N, E = 4, 5, 3, 8
+    torch.manual_seed(4)
+    if unbatched:
+        shapes = [(S, E), (T, E)]
+    else:
+        shapes = [(N, S, E), (N, T, E)] if batch_first else [(S, N, E), (T, N, E)]
+    inputs = [torch.randn(*s, dtype=torch.float64) for s in shapes]
+
+    def kwargs(lib):
+        kw = fwd(lib, S, T, N)
+        return {k: (v.to(getattr(lib, dtype)) if _is_float(v) else v) for k, v in kw.items()}
+
+    return run_both(torch, make, inputs, dtype, train=train, kwargs=kwargs, graph=False)
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", MODEL_CASES, ids=[c[0] for c in MODEL_CASES])
+def test_transformer_matches_torch(case, dtype):
+    torch = require_torch()
+    _, kw, fwd = case
+    make = lambda nn: nn.Transformer(**MODEL_KW, **kw)  # noqa: E731
+    _run_model(torch, make, dtype, kw.get("batch_first", False), fwd)
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+def test_transformer_unbatched_eval_and_custom_parts():
+    torch = require_torch()
+
+    def make(nn):
+        enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 4, 12, dropout=0.2), 1)
+        return nn.Transformer(8, 4, num_decoder_layers=1, dim_feedforward=12, custom_encoder=enc)
+
+    _run_model(torch, make, "float64", False, lambda lib, S, T, N: {}, unbatched=True, train=False)
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+def test_transformer_seeded_init_matches_torch():
+    torch = require_torch()
+    torch.manual_seed(7)
+    tm = torch.nn.Transformer(**MODEL_KW)
+    aw.manual_seed(7)
+    om = aw.nn.Transformer(**MODEL_KW)
+    theirs, ours = tm.state_dict(), om.state_dict()
+    assert list(ours) == list(theirs)
+    for name, value in theirs.items():
+        np.testing.assert_array_equal(ours[name].numpy(), value.numpy(), err_msg=name)
+    assert (om.d_model, om.nhead, om.batch_first) == (tm.d_model, tm.nhead, tm.batch_first)
+    assert repr(om) == repr(tm)
+
+
+def test_square_subsequent_mask_matches_torch():
+    torch = require_torch()
+    for kw in ({}, {"dtype": "float32"}):
+        theirs = torch.nn.Transformer.generate_square_subsequent_mask(
+            4, **{k: getattr(torch, v) for k, v in kw.items()}
+        )
+        ours = aw.nn.Transformer.generate_square_subsequent_mask(
+            4, device=None, **{k: getattr(aw, v) for k, v in kw.items()}
+        )
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        assert ours.dtype.__repr__() == theirs.dtype.__repr__()
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+def test_transformer_errors_match_torch():
+    torch = require_torch()
+
+    def call(t, batch_first, src, tgt, **kw):
+        torch.manual_seed(0)
+        model = t.nn.Transformer(8, 2, 1, 1, 16, 0.0, batch_first=batch_first)
+        return model(t.zeros(*src), t.zeros(*tgt), **kw)
+
+    cases = [
+        lambda t: call(t, False, (4, 2, 8), (5, 3, 8)),
+        lambda t: call(t, True, (2, 4, 8), (3, 5, 8)),
+        lambda t: call(t, False, (4, 2, 6), (5, 2, 6)),
+        lambda t: call(t, True, (2, 4, 8), (2, 5, 4)),
+        lambda t: call(t, False, (4, 8), (5, 6)),
+        lambda t: call(t, False, (4, 2, 8), (5, 2, 8), tgt_is_causal=True),
+        lambda t: t.nn.Transformer(8, 3),
+        lambda t: t.nn.Transformer(8, 2, activation="tanh"),
+    ]
+    for case in cases:
+        expected = error_of(lambda c=case: c(torch))
+        assert expected is not None
+        assert error_of(lambda c=case: c(aw)) == expected

@@ -1,4 +1,5 @@
-"""``embedding`` (one ``EmbeddingBackward0`` node), ``one_hot`` and constant ``pad``."""
+"""``embedding`` (one ``EmbeddingBackward0`` node), ``embedding_bag`` (one
+``EmbeddingBagBackward0``), ``one_hot`` and constant ``pad``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ...ops._shown import torch_int
 
 _make = Tensor._make
 
-__all__ = ["embedding", "one_hot", "pad"]
+__all__ = ["embedding", "embedding_bag", "one_hot", "pad"]
 
 
 def _index_type_error(t: Tensor, what: str) -> str:
@@ -76,12 +77,7 @@ def embedding(
     if idx.size and (idx.min() < 0 or idx.max() >= V):
         raise IndexError("index out of range in self")
     if max_norm is not None:
-        rows = np.unique(idx)
-        w = weight._data
-        norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
-        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
-        w[rows] = w[rows] * scale[:, None].astype(w.dtype)
-        weight._vc.v += 1
+        _renorm(weight, idx, max_norm, norm_type)
     out = _make(weight._data[idx])
     if needs_grad(weight):
         record(
@@ -97,6 +93,227 @@ def embedding(
             },
         )
     return out
+
+
+def _renorm(weight, idx, max_norm, norm_type) -> None:
+    """``embedding_renorm_`` without autograd: rows used by ``idx`` scaled to ``max_norm``."""
+    rows = np.unique(idx)
+    w = weight._data
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+    w[rows] = w[rows] * scale[:, None].astype(w.dtype)
+    weight._vc.v += 1
+
+
+# --- embedding_bag ---------------------------------------------------------------------------
+_BAG_MODES = {"sum": 0, "mean": 1, "max": 2}
+
+
+def _embedding_bag_backward(n, grad):
+    """Sum/mean: each bag's gradient (scaled) back to its rows; max: to the arg-max rows."""
+    a = n._attrs
+    idx = n.saved("indices")._data.ravel().astype(np.int64, copy=False)
+    o2b = n.saved("result1")._data
+    bag_size = n.saved("result2")._data
+    V, D = a["weight_sym_argsize_0"], grad._data.shape[-1]
+    dt = grad._data.dtype
+    zeros = _make(np.zeros(V * D if a["mode"] == 2 else (V, D), dtype=dt))
+    if a["mode"] == 2:
+        bags = np.flatnonzero(bag_size > 0)
+        targets = n.saved("result3")._data[bags] * D + np.arange(D)
+        g = grad.index_select(0, _make(bags)).reshape(-1)
+        return zeros.index_add(0, _make(targets.ravel()), g).view(V, D), None
+    coeff = n.keep.astype(dt)  # no padding, nor past a float32 last offset
+    if a["mode"] == 1:
+        coeff /= np.maximum(bag_size, 1)[o2b]
+    plain = coeff.copy()  # the per_sample_weights gradient is not scaled by frequency
+    if a["scale_grad_by_freq"]:
+        # NOTE: PyTorch's CPU kernel divides the k-th distinct row (in sorted order) by the
+        # count of the k-th *sorted index*, not of that row; we divide as it does.
+        ordered = np.sort(idx)
+        rank = np.searchsorted(np.unique(ordered), idx)
+        coeff /= np.bincount(idx, minlength=V)[ordered[rank]]
+    rows = grad.index_select(0, _make(o2b)) * _make(coeff[:, None])
+    psw = n.saved("per_sample_weights")
+    if psw is None:
+        return zeros.index_add(0, _make(idx), rows), None
+    rows_psw = grad.index_select(0, _make(o2b)) * _make(plain[:, None])
+    grad_psw = (rows_psw * n.saved("weight").index_select(0, _make(idx))).sum(1)
+    return zeros.index_add(0, _make(idx), rows * psw.unsqueeze(1)), grad_psw
+
+
+EmbeddingBagBackward0 = node_class(
+    "EmbeddingBagBackward0",
+    _embedding_bag_backward,
+    saved=(
+        "indices",
+        "offsets",
+        "per_sample_weights",
+        "weight",
+        "result1",
+        "result2",
+        "result3",
+    ),
+    attrs=("mode", "padding_idx", "scale_grad_by_freq", "sparse", "weight_sym_argsize_0"),
+    fields=("keep",),
+)
+
+
+def _bag_inputs(input, offsets, per_sample_weights, include_last_offset):
+    """PyTorch's argument checks; a 2-d ``input`` becomes fixed-length bags."""
+    if per_sample_weights is not None and input.shape != per_sample_weights.shape:
+        raise ValueError(
+            f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, "
+            f"then it must have the same shape as the input ({input.shape})"
+        )
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError(
+                "if input is 2D, then offsets has to be None, as input is treated is a "
+                "mini-batch of fixed length sequences. However, found offsets of type "
+                f"{type(offsets)}"
+            )
+        n, length = input.shape
+        offsets = _make(np.arange(0, n * length, max(length, 1), dtype=input._data.dtype))
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+        return input, offsets, per_sample_weights, False
+    if input.dim() != 1:
+        raise ValueError(
+            f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}"
+        )
+    if offsets is None:
+        raise ValueError("offsets has to be a 1D Tensor but got None")
+    if offsets.dim() != 1:
+        raise ValueError("offsets has to be a 1D Tensor")
+    return input, offsets, per_sample_weights, include_last_offset
+
+
+def embedding_bag(
+    input,
+    weight,
+    offsets=None,
+    max_norm=None,
+    norm_type=2,
+    scale_grad_by_freq=False,
+    mode="mean",
+    sparse=False,
+    per_sample_weights=None,
+    include_last_offset=False,
+    padding_idx=None,
+):
+    """Sums, means or maxima of bags of ``weight`` rows: bag ``b`` holds the indices from
+    ``offsets[b]`` up to the next offset (2-d ``input``: one bag per row)."""
+    if weight.dim() != 2:
+        raise ValueError(
+            f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}"
+        )
+    input, offsets, per_sample_weights, include_last_offset = _bag_inputs(
+        input, offsets, per_sample_weights, include_last_offset
+    )
+    if mode not in _BAG_MODES:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
+    idx = input._data
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(_index_type_error(input, "embedding_bag"))
+    if max_norm is not None:
+        _renorm(weight, idx, max_norm, norm_type)
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+            f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+            "GitHub."
+        )
+    V, D = weight._data.shape
+    idx = idx.astype(np.int64, copy=False)
+    offs = offsets._data.astype(np.int64)
+    N = idx.shape[0]
+    if offs.size and offs[0] != 0:
+        kind = _DTYPE_TO_TYPE_STRING[from_numpy_dtype(offsets._data.dtype)]
+        raise RuntimeError(
+            "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
+            f"from position 0. However, got {offs[0]}\n[ {kind}{{}} ]"
+        )
+    if offs.size and offs[-1] > N:
+        raise RuntimeError(
+            f"offsets[-1] can not be greater than input's length {N} but got offsets[-1] of "
+            f"{offs[-1]}"
+        )
+    bad = idx[(idx < 0) | (idx >= V)]
+    if bad.size:
+        raise RuntimeError(
+            f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {bad[0]}"
+        )
+    if padding_idx is not None:
+        if not -V <= padding_idx < V:
+            raise RuntimeError(
+                f"padding_idx must be within the number of embeddings, -{V} through {V - 1}, "
+                f"but got {padding_idx}"
+            )
+        padding_idx %= V
+    B = max(offs.size - (1 if include_last_offset else 0), 0)
+    # Each position's bag: a running count of the bag starts (empty bags are skipped).
+    o2b = np.zeros(N, dtype=np.int64)
+    starts = offs[1:B]
+    np.add.at(o2b, starts[starts < N], 1)
+    o2b = np.cumsum(o2b)
+    keep = idx != padding_idx if padding_idx is not None else np.ones(N, dtype=bool)
+    bag_size = np.bincount(o2b[keep], minlength=B)[:B].astype(np.int64)
+    if include_last_offset and mode != "max" and weight._data.dtype.itemsize <= 4 and B:
+        # PyTorch's reduced-precision kernels end the last bag at the last offset; its
+        # double kernel runs it to the end of ``input`` (a mean divides by that length).
+        keep &= np.arange(N) < offs[B]
+    w = weight._data
+    rows = w[idx]
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights._data[:, None]
+    if mode == "max":
+        out = np.zeros((B, D), dtype=w.dtype)
+        max_indices = np.zeros((B, D), dtype=np.int64)
+        for b in np.flatnonzero(bag_size):
+            sel = np.flatnonzero(keep & (o2b == b))
+            arg = rows[sel].argmax(axis=0)
+            out[b] = rows[sel[arg], np.arange(D)]
+            max_indices[b] = idx[sel[arg]]
+        result3 = max_indices
+    else:
+        out = np.zeros((B, D), dtype=w.dtype)
+        np.add.at(out, o2b[keep], rows[keep])
+        if mode == "mean":
+            out /= np.maximum(bag_size, 1).astype(w.dtype)[:, None]
+            result3 = bag_size
+        else:
+            bag_size = result3 = np.zeros(B, dtype=np.int64)
+    result = _make(out)
+    if needs_grad(weight) or (per_sample_weights is not None and needs_grad(per_sample_weights)):
+        record(
+            EmbeddingBagBackward0,
+            result,
+            (weight, per_sample_weights),
+            {
+                "indices": input,
+                "offsets": offsets,
+                "per_sample_weights": per_sample_weights,
+                "weight": weight if per_sample_weights is not None else None,
+                "result1": _make(o2b),
+                "result2": _make(bag_size),
+                "result3": _make(result3),
+            },
+            {
+                "mode": _BAG_MODES[mode],
+                "padding_idx": torch_int(-1 if padding_idx is None else padding_idx),
+                "scale_grad_by_freq": scale_grad_by_freq,
+                "sparse": sparse,
+                "weight_sym_argsize_0": V,
+            },
+            fields={"keep": keep},
+        )
+    return result
 
 
 def one_hot(input, num_classes=-1):
