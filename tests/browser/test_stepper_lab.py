@@ -46,6 +46,19 @@ def _expected(torch) -> list[dict]:
         torch.set_printoptions(threshold=old)
 
 
+def _wait_current(page, label: str) -> None:
+    """Wait until the SVG marks the node being executed and it is ``label`` (the bar's
+    ``data-step`` changes at once; the marks land when the SVG's redraw is done)."""
+    page.wait_for_function(
+        """(label) => {
+            const cur = document.querySelector('.aw-graph g.node.aw-step-current');
+            return cur && cur.textContent.includes(label);
+        }""",
+        arg=label,
+        timeout=30_000,
+    )
+
+
 def _state(page) -> dict:
     return page.evaluate(
         """() => {
@@ -97,6 +110,7 @@ def test_seed_steps_node_by_node_like_torch(lab, lab_page):
         page.wait_for_function(
             f"() => document.querySelector('.aw-graph').dataset.step === '{k}'", timeout=10_000
         )
+        _wait_current(page, want["label"])
         s = _state(page)
         assert s["current"] == s["stepNode"] and s["current"]
         assert want["label"] in s["currentText"], (k, s)
@@ -118,7 +132,7 @@ def test_seed_steps_node_by_node_like_torch(lab, lab_page):
     page.locator(".aw-graph g.node", has_text="MeanBackward0").click()
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '3'")
-    assert "PowBackward0" in _state(page)["currentText"]
+    _wait_current(page, "PowBackward0")
 
     # hover an edge: its gradient's values (Mean -> Mul carried 0.25 everywhere)
     edge = page.locator(".aw-graph g.edge.aw-step-edge", has_text="[2, 2]").first
@@ -132,7 +146,7 @@ def test_seed_steps_node_by_node_like_torch(lab, lab_page):
     assert "step 3 pass -1" in lab.output_text(page, 2)
     lab.run_cell(page, 3)
     page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '2'")
-    assert "MulBackward0" in _state(page)["currentText"]
+    _wait_current(page, "MulBackward0")
     lab.screenshot(page.locator(".aw-graph"), "stepper.png")
 
 
@@ -188,6 +202,7 @@ def test_two_passes_and_a_hook(lab, lab_page):
         page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '1'")
         page.keyboard.press("ArrowRight")  # MulBackward0: its incoming gradient was hooked
         page.wait_for_function("() => document.querySelector('.aw-graph').dataset.step === '2'")
+        _wait_current(page, "MulBackward0")
         state = _state(page)
         assert "MulBackward0" in state["currentText"]
         assert page.locator(".aw-graph g.node.aw-step-current.aw-step-hooked").count() == 1
