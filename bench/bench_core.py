@@ -272,7 +272,15 @@ def _numpy(workload: str):
 
 # --- one worker: one backend, one workload, in its own process ------------------------------------
 def _threads() -> int:
-    """The BLAS thread count numpy uses here (PyTorch is given the same)."""
+    """The BLAS thread count numpy uses here (PyTorch is given the same).
+
+    The orchestrator's ``--threads N`` reaches the workers as ``OPENBLAS_NUM_THREADS`` (and
+    OMP/MKL): that value wins, so PyTorch never runs on more threads than numpy was given,
+    with or without threadpoolctl installed.
+    """
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(var, "").isdigit() and int(os.environ[var]) > 0:
+            return int(os.environ[var])
     try:
         from threadpoolctl import threadpool_info
 
@@ -338,6 +346,7 @@ def worker(backend: str, workload: str, quick: bool) -> dict:
         import torch as lib
 
         lib.set_num_threads(threads)
+        threads = lib.get_num_threads()  # what PyTorch really runs on, for the record
         step, grads = _torch_api(lib, workload)
     elif backend == "hips":
         step, grads = _hips(workload)
@@ -478,6 +487,11 @@ def main(argv=None) -> int:
         meta["autograd"] = __import__("importlib.metadata").metadata.version("autograd")
     except Exception:  # noqa: BLE001 - metadata is informational
         pass
+    for w, per in results.items():  # a table row compares like with like, or says it does not
+        for b, r in per.items():
+            if r.get("threads") not in (None, meta["threads"]):
+                problems.append(f"{BACKEND_NAMES[b]} / {w} ran on {r['threads']} threads, "
+                                f"not {meta['threads']}")
     md = table(results, meta["threads"])
     from machine import describe  # bench/ is on sys.path when run as a script
 
