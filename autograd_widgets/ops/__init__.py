@@ -336,6 +336,7 @@ Tensor.t_ = lambda self: _inplace_view(self, shape.t)
 Tensor.unsqueeze_ = lambda self, dim: _inplace_view(self, shape.unsqueeze, dim)
 Tensor.squeeze_ = lambda self, dim=None: _inplace_view(self, shape.squeeze, dim)
 Tensor.transpose_ = lambda self, dim0, dim1: _inplace_view(self, shape.transpose, dim0, dim1)
+Tensor.swapaxes_ = Tensor.swapdims_ = Tensor.transpose_
 
 Tensor.tril_ = inplace._make_inplace("tril", matrix.tril)
 Tensor.triu_ = inplace._make_inplace("triu", matrix.triu)
@@ -362,10 +363,18 @@ Tensor.addcdiv = pointwise.addcdiv
 
 
 def _inplace_view(self, fn, *args):
+    """``unsqueeze_``/``squeeze_``/``transpose_``/``t_``/``swapaxes_``: ``self`` takes the
+    view's shape and grad_fn (under the in-place node's name) and its version is bumped."""
+    inplace.check_inplace(self)
     r = fn(self, *args)
+    node = r._grad_fn
+    if node is not None:
+        twin = shape.INPLACE_VIEW_NODES.get(type(node))
+        if twin is not None:
+            node.__class__ = twin  # the same formula and attributes, PyTorch's in-place name
+        self._grad_fn, self._output_nr = node, r._output_nr
     self._data = r._data
-    if r._grad_fn is not None:
-        self._grad_fn, self._output_nr = r._grad_fn, r._output_nr
+    inplace._bump(self)
     return self
 
 

@@ -22,7 +22,7 @@ from ._core import (
     write_out,
 )
 from .indexing import _C_TYPE_NAMES
-from .shape import UnsafeViewBackward0
+from .shape import SqueezeBackward4, UnsafeViewBackward0
 
 # The ``torch.*`` functions defined here (the package namespace is the union of these lists).
 __all__ = [
@@ -243,17 +243,6 @@ ger = outer
 
 
 # --- matmul ---------------------------------------------------------------------------------
-def _squeeze4_backward(n, grad):
-    return grad.unsqueeze(n._attrs["dim"])
-
-
-SqueezeBackward4 = node_class(
-    "SqueezeBackward4",
-    _squeeze4_backward,
-    attrs=("dim", "self_sym_sizes"),
-)
-
-
 def _squeeze_(t: Tensor, dim: int) -> Tensor:
     """``squeeze_(dim)`` on a fresh result, as matmul does (``SqueezeBackward4``)."""
     d = t._data

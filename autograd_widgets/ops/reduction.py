@@ -28,10 +28,17 @@ from ._core import (
 )
 from ._sum_order import torch_sum
 from .indexing import _scatter_into_zeros
-from .linalg import SqueezeBackward4
 from .pointwise import UNARY, _fast, _saved_np, exp, maximum, minimum, sign, where
 from .pointwise import abs as _abs
-from .shape import cat, flip, movedim, stack
+from .shape import (
+    SqueezeBackward4,
+    TransposeBackward1,
+    UnsqueezeBackward1,
+    cat,
+    flip,
+    movedim,
+    stack,
+)
 
 # The ``torch.*`` functions defined here (the package namespace is the union of these lists).
 __all__ = [
@@ -1558,19 +1565,8 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     return _squeeze_last_(values)
 
 
-def _unsqueeze1_backward(n, grad):
-    return grad.squeeze(n._attrs["dim"])
-
-
-def _transpose1_backward(n, grad):
-    return grad.transpose(n._attrs["dim0"], n._attrs["dim1"])
-
-
-# The in-place ``unsqueeze_``/``transpose_`` that ATen's quantile applies to a fresh result.
-UnsqueezeBackward1 = node_class("UnsqueezeBackward1", _unsqueeze1_backward, attrs=("dim",))
-TransposeBackward1 = node_class("TransposeBackward1", _transpose1_backward, attrs=("dim0", "dim1"))
-
-
+# The in-place ``unsqueeze_``/``transpose_``/``squeeze_`` that ATen's quantile applies to a
+# fresh result (their nodes are declared with the other views in shape.py).
 def _unsqueeze_first_(t):
     out = _make(t._data[None])
     if needs_grad(t):

@@ -505,6 +505,34 @@ SqueezeBackward2 = node_class(
 )
 
 
+# The in-place spellings (``unsqueeze_``, ``squeeze_``, ``transpose_``, ``t_``) record the
+# same formulas under the names PyTorch gives their in-place overloads.
+UnsqueezeBackward1 = node_class("UnsqueezeBackward1", _unsqueeze_backward, attrs=("dim",))
+SqueezeBackward3 = node_class(
+    "SqueezeBackward3", _to_self_sizes_backward, attrs=("self_sym_sizes",)
+)
+SqueezeBackward4 = node_class(
+    "SqueezeBackward4", _to_self_sizes_backward, attrs=("dim", "self_sym_sizes")
+)
+SqueezeBackward5 = node_class(
+    "SqueezeBackward5", _to_self_sizes_backward, attrs=("dim", "self_sym_sizes")
+)
+TransposeBackward1 = node_class(
+    "TransposeBackward1", _transpose_backward, attrs=("dim0", "dim1")
+)
+TBackward1 = node_class("TBackward1", _t_backward)
+
+#: out-of-place view node -> the node its in-place spelling records
+INPLACE_VIEW_NODES = {
+    UnsqueezeBackward0: UnsqueezeBackward1,
+    SqueezeBackward0: SqueezeBackward3,
+    SqueezeBackward1: SqueezeBackward4,
+    SqueezeBackward2: SqueezeBackward5,
+    TransposeBackward0: TransposeBackward1,
+    TBackward0: TBackward1,
+}
+
+
 def unsqueeze(input, dim):
     d = input._data
     raw, dim = dim, wrap_dim(dim, d.ndim + 1)
