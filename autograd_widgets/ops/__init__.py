@@ -336,7 +336,8 @@ Tensor.t_ = lambda self: _inplace_view(self, shape.t)
 Tensor.unsqueeze_ = lambda self, dim: _inplace_view(self, shape.unsqueeze, dim)
 Tensor.squeeze_ = lambda self, dim=None: _inplace_view(self, shape.squeeze, dim)
 Tensor.transpose_ = lambda self, dim0, dim1: _inplace_view(self, shape.transpose, dim0, dim1)
-Tensor.swapaxes_ = Tensor.swapdims_ = Tensor.transpose_
+Tensor.swapdims_ = Tensor.transpose_
+Tensor.swapaxes_ = lambda self, axis0, axis1: _inplace_view(self, shape.transpose, axis0, axis1)
 
 Tensor.tril_ = inplace._make_inplace("tril", matrix.tril)
 Tensor.triu_ = inplace._make_inplace("triu", matrix.triu)

@@ -18,6 +18,7 @@ from ...ops import shape as _shape
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
@@ -124,7 +125,98 @@ class RNNBase(Module):
     def _step(self, x_proj, state, w_hh, b_hh):
         raise NotImplementedError
 
+    def _cell(self, x_proj, h, c, w_hh, b_hh):
+        """One step of the layer: ``(h, c)`` for an LSTM, ``(h, None)`` otherwise."""
+        if self.mode == "LSTM":
+            return _lstm_cell(x_proj, h, c, w_hh, b_hh)
+        return self._step(x_proj, h, w_hh, b_hh), None
+
+    def _run_packed(self, data, batch_sizes, h0, c0):
+        """The layers over a packed batch: at step ``t`` only the first ``batch_sizes[t]``
+        sequences (the batch is sorted by length) run; the others keep their state."""
+        is_lstm = self.mode == "LSTM"
+        sizes = [int(n) for n in batch_sizes._data]
+        starts = [0]
+        for n in sizes:
+            starts.append(starts[-1] + n)
+        dirs = 2 if self.bidirectional else 1
+        layer_input, h_n, c_n = data, [], []
+        for layer in range(self.num_layers):
+            outs = []
+            for direction in range(dirs):
+                w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
+                idx = layer * dirs + direction
+                x_proj = F.linear(layer_input, w_ih, b_ih)
+                seq = [None] * len(sizes)
+                if direction == 0:
+                    h, c = h0[idx], (c0[idx] if is_lstm else None)
+                    for t, n in enumerate(sizes):
+                        xp = x_proj[starts[t] : starts[t] + n]
+                        done = n < h.shape[0]  # finished sequences keep their last state
+                        new_h, new_c = self._cell(
+                            xp, h[:n] if done else h, c[:n] if done and is_lstm else c, w_hh, b_hh
+                        )
+                        if is_lstm:
+                            c = _shape.cat([new_c, c[n:]], 0) if done else new_c
+                        h = _shape.cat([new_h, h[n:]], 0) if done else new_h
+                        seq[t] = new_h
+                else:
+                    full_h = h0[idx]
+                    full_c = c0[idx] if is_lstm else None
+                    h = c = None
+                    for t in range(len(sizes) - 1, -1, -1):
+                        n = sizes[t]
+                        if h is None:  # the longest sequences' last steps start the pass
+                            h = full_h[:n]
+                            c = full_c[:n] if is_lstm else None
+                        elif n > h.shape[0]:  # sequences that end here join with h0
+                            h = _shape.cat([h, full_h[h.shape[0] : n]], 0)
+                            if is_lstm:
+                                c = _shape.cat([c, full_c[c.shape[0] : n]], 0)
+                        h, c = self._cell(x_proj[starts[t] : starts[t] + n], h, c, w_hh, b_hh)
+                        seq[t] = h
+                outs.append(_shape.cat(seq, 0))
+                h_n.append(h)
+                if is_lstm:
+                    c_n.append(c)
+            layer_input = outs[0] if dirs == 1 else _shape.cat(outs, 1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                layer_input = F.dropout(layer_input, self.dropout, True)
+        return layer_input, h_n, c_n
+
+    def _forward_packed(self, input, hx):
+        is_lstm = self.mode == "LSTM"
+        data, batch_sizes, sorted_indices, unsorted_indices = input
+        if data.shape[-1] != self.input_size:
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                f"got {data.shape[-1]}"
+            )
+        batch = int(batch_sizes._data[0])
+        dirs = 2 if self.bidirectional else 1
+        if hx is None:
+            zeros = _creation.zeros(self.num_layers * dirs, batch, self.hidden_size, dtype=data.dtype)
+            hx = (zeros, zeros) if is_lstm else zeros
+        elif sorted_indices is not None:  # the caller's states are in the batch's own order
+            hx = (
+                tuple(h.index_select(1, sorted_indices) for h in hx)
+                if is_lstm
+                else hx.index_select(1, sorted_indices)
+            )
+        h0 = hx[0] if is_lstm else hx
+        c0 = hx[1] if is_lstm else None
+        out, h_n, c_n = self._run_packed(data, batch_sizes, h0, c0)
+        h_n = _shape.stack(h_n, 0)
+        c_n = _shape.stack(c_n, 0) if is_lstm else None
+        if unsorted_indices is not None:
+            h_n = h_n.index_select(1, unsorted_indices)
+            c_n = c_n.index_select(1, unsorted_indices) if is_lstm else None
+        output = PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices)
+        return (output, (h_n, c_n)) if is_lstm else (output, h_n)
+
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         is_lstm = self.mode == "LSTM"
         batched = input.dim() == 3
         if input.dim() not in (2, 3):
@@ -164,10 +256,7 @@ class RNNBase(Module):
                 order = range(steps - 1, -1, -1) if direction == 1 else range(steps)
                 seq = [None] * steps
                 for t in order:
-                    if is_lstm:
-                        h, c = _lstm_cell(x_proj[t], h, c, w_hh, b_hh)
-                    else:
-                        h = self._step(x_proj[t], h, w_hh, b_hh)
+                    h, c = self._cell(x_proj[t], h, c, w_hh, b_hh)
                     seq[t] = h
                 outs.append(_shape.stack(seq, 0))
                 h_n.append(h)
