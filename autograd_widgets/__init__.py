@@ -228,6 +228,7 @@ _LAZY_SUBMODULES = {
     "amp",
     "cpu",
     "func",
+    "jit",
 }
 _LAZY_ATTRS = {
     "draw": ("widgets", "draw"),
