@@ -147,7 +147,12 @@ def _by_double_vjp(node, output, inputs, tangents):
         meta = [(output._data.shape, output._data.dtype)]
     nr = output._output_nr if node._out_meta is not None else 0
     gs = tuple(Tensor._make(np.zeros(shape, dtype=dt), True) for shape, dt in meta)
-    grads = node.apply(gs)
+    try:
+        grads = node.apply(gs)
+    except NotImplementedError as exc:
+        if "double backward" not in str(exc):
+            raise
+        return _by_rows(node, meta, nr, tangents)
     outs, cots = [], []
     for g, t in zip(grads, tangents):
         if t is not None and isinstance(g, Tensor) and g._requires_grad:
@@ -160,6 +165,32 @@ def _by_double_vjp(node, output, inputs, tangents):
     if jt is None:
         return _zeros(output._data.shape, output._data.dtype)
     return Tensor._make(jt._data)
+
+
+def _by_rows(node, meta, nr, tangents):
+    """The tangent for a formula with no graph of its own (no double backward): ``J t`` one
+    element at a time, each the dot product of a row of ``J`` (a vjp with a basis
+    cotangent, at numpy speed) with the tangents. One formula call per output element."""
+    Tensor = _node.core.Tensor
+    shape, dtype = meta[nr]
+    out = np.zeros(int(np.prod(shape)), dtype=dtype)
+    grads_off = [Tensor._make(np.zeros(s, dtype=d)) for s, d in meta]
+    prev = grad_state.enabled
+    grad_state.enabled = False
+    try:
+        for k in range(out.size):
+            basis = np.zeros(out.size, dtype=dtype)
+            basis[k] = 1
+            grads_off[nr] = Tensor._make(basis.reshape(shape))
+            row = node.apply(tuple(grads_off))
+            out[k] = sum(
+                np.vdot(g._data, t._data)
+                for g, t in zip(row, tangents)
+                if t is not None and isinstance(g, Tensor)
+            )
+    finally:
+        grad_state.enabled = prev
+    return Tensor._make(out.reshape(shape))
 
 
 def _by_function_jvp(node, output, inputs, tangents):

@@ -115,8 +115,9 @@ def unpack_dual(tensor, *, level=None):
     tangent (None for a tensor with none, or outside a level)."""
     if not isinstance(tensor, Tensor) or _dual.state.level is None:
         return UnpackedDualTensor(tensor, None)
-    _check_level(level, "_fw_primal")
     tangent = _dual.tangent_of(tensor)
+    if tangent is not None:
+        _check_level(level, "_fw_primal")
     if tensor._requires_grad and not _dual.is_hidden(tensor):
         with _dual.suspended():
             primal = tensor.view_as(tensor)
