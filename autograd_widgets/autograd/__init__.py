@@ -36,7 +36,7 @@ _API = {
     "gradgradcheck": "gradcheck",
     "GradcheckError": "gradcheck",
 }
-_API_MODULES = {"functional", "function", "_api"}
+_API_MODULES = {"functional", "function", "_api", "forward_ad"}
 
 
 def __getattr__(name):
@@ -66,6 +66,7 @@ __all__ = [
     "gradgradcheck",
     "GradcheckError",
     "functional",
+    "forward_ad",
     "graph",
     "no_grad",
     "enable_grad",

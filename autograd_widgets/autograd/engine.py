@@ -63,6 +63,11 @@ def running_tasks() -> list:
     return tasks
 
 
+def _dual_leaf(t) -> bool:
+    """A dual tensor that requires grad only for forward AD (``_dual.py``): not a root."""
+    return t._grad_fn is None and bool(t.__dict__) and "_fw_hidden" in t.__dict__
+
+
 def _root_node(t):
     if t._grad_fn is not None:
         return t._grad_fn, t._output_nr
@@ -119,7 +124,7 @@ def run_backward(
                 raise TypeError(
                     f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
                 )
-            if not t._requires_grad:
+            if not t._requires_grad or _dual_leaf(t):
                 raise RuntimeError(
                     f"element {i} of tensors does not require grad and does not have a grad_fn"
                 )

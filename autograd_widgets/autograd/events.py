@@ -62,6 +62,8 @@ listeners: list = []
 _table: dict = {k: () for k in KINDS}
 _kinds_of: dict = {}
 _everyone: tuple = ()
+# listeners whose exceptions propagate (add_listener(strict=True))
+_strict: set = set()
 # serialises writers only (subscribe, unsubscribe); emit never takes it
 _lock = threading.RLock()
 
@@ -83,9 +85,15 @@ def _publish(new_listeners: list, new_kinds: dict) -> None:
     listeners = new_listeners
 
 
-def add_listener(fn, kinds=None) -> None:
-    """Listen to every event, or only to ``kinds`` (then other kinds cost it nothing)."""
+def add_listener(fn, kinds=None, strict=False) -> None:
+    """Listen to every event, or only to ``kinds`` (then other kinds cost it nothing).
+
+    ``strict``: an exception ``fn`` raises reaches the code that emitted the event (forward
+    AD's tangent propagation raises the op's error) instead of removing ``fn``.
+    """
     with _lock:
+        if strict:
+            _strict.add(fn)
         if fn in listeners:
             return
         new_kinds = dict(_kinds_of)
@@ -95,6 +103,7 @@ def add_listener(fn, kinds=None) -> None:
 
 def remove_listener(fn) -> None:
     with _lock:
+        _strict.discard(fn)
         if fn not in listeners:
             return
         new_listeners = list(listeners)
@@ -115,6 +124,8 @@ def emit(kind: str, **payload) -> None:
         try:
             fn(kind, payload)
         except Exception as exc:  # noqa: BLE001 - a broken listener must never break user code
+            if fn in _strict:
+                raise
             remove_listener(fn)
             warnings.warn(
                 f"autograd_widgets: graph listener {fn!r} raised {type(exc).__name__}: {exc}; "

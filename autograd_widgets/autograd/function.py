@@ -33,6 +33,8 @@ class FunctionCtx:
 
     @property
     def saved_tensors(self):
+        if getattr(self, "_in_jvp", False):  # forward AD's jvp sees save_for_forward's
+            return tuple(getattr(self, "_to_save_fwd", ()))
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
@@ -127,6 +129,13 @@ class Function(metaclass=_FunctionMeta):
         )
 
     vjp = backward
+
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with "
+            "forward mode AD."
+        )
 
     @staticmethod
     def setup_context(ctx, inputs, output):

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core._printing import tensor_repr
 from ..core.tensor import Tensor
+from . import forward_ad as fwad
 from . import grad as agrad
 from .grad_mode import enable_grad, no_grad
 
@@ -44,6 +45,28 @@ def _numerical_jacobian(fn, inputs, idx, eps):
     return jac
 
 
+def _forward_jacobian(fn, inputs, idx):
+    """The Jacobians of every output w.r.t. ``inputs[idx]`` by forward AD, one basis tangent
+    per input element: list of (n_in, n_out) arrays."""
+    x = inputs[idx]
+    cols = []
+    for k in range(x._data.size):
+        basis = np.zeros(x._data.shape, dtype=x._data.dtype)
+        basis.reshape(-1)[k] = 1
+        with fwad.dual_level():
+            args = list(inputs)
+            args[idx] = fwad.make_dual(x, Tensor._make(basis))
+            outs = _tensors(fn(*args))
+            col = []
+            for o in outs:
+                t = fwad.unpack_dual(o).tangent
+                col.append(
+                    np.zeros(o._data.size) if t is None else t._data.astype(np.float64).reshape(-1)
+                )
+        cols.append(col)
+    return [np.stack([c[j] for c in cols], 0) for j in range(len(cols[0]))] if cols else []
+
+
 def _analytical_jacobian(outputs, inputs, idx):
     jac = []
     for out in outputs:
@@ -74,10 +97,17 @@ def gradcheck(
     check_undefined_grad: bool = True,
     check_grad_dtypes: bool = False,
     check_batched_grad: bool = False,
+    check_batched_forward_grad: bool = False,
+    check_forward_ad: bool = False,
+    check_backward_ad: bool = True,
     fast_mode: bool = False,
     masked=None,
 ) -> bool:
-    """Compare gradients from autograd with central finite differences (``torch.autograd.gradcheck``)."""
+    """Compare gradients from autograd with central finite differences (``torch.autograd.gradcheck``).
+
+    ``check_backward_ad`` checks reverse mode (``autograd.grad``), ``check_forward_ad`` forward
+    mode (``forward_ad`` dual tensors), each against the same finite differences.
+    """
 
     inputs = _tensors(inputs)
     diff_idx = [
@@ -95,18 +125,23 @@ def gradcheck(
                 "floating point or complex. ",
                 stacklevel=2,
             )
-    outputs = _tensors(func(*inputs))
+    outputs = _tensors(func(*inputs)) if check_backward_ad else ()
     for i in diff_idx:
-        analytical = _analytical_jacobian(outputs, inputs, i)
         numerical = _numerical_jacobian(func, inputs, i, eps)
-        for j, (a, n) in enumerate(zip(analytical, numerical)):
-            if a.shape != n.shape or not np.allclose(a, n, rtol=rtol, atol=atol):
-                if not raise_exception:
-                    return False
-                raise GradcheckError(
-                    f"Jacobian mismatch for output {j} with respect to input {i},\n"
-                    f"numerical:{_fmt(n)}\nanalytical:{_fmt(a)}\n"
-                )
+        modes = []
+        if check_backward_ad:
+            modes.append(("", _analytical_jacobian(outputs, inputs, i)))
+        if check_forward_ad:
+            modes.append(("computed with forward mode ", _forward_jacobian(func, inputs, i)))
+        for mode, analytical in modes:
+            for j, (a, n) in enumerate(zip(analytical, numerical)):
+                if a.shape != n.shape or not np.allclose(a, n, rtol=rtol, atol=atol):
+                    if not raise_exception:
+                        return False
+                    raise GradcheckError(
+                        f"Jacobian {mode}mismatch for output {j} with respect to input {i},\n"
+                        f"numerical:{_fmt(n)}\nanalytical:{_fmt(a)}\n"
+                    )
     return True
 
 

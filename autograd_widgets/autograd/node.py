@@ -441,8 +441,11 @@ class AccumulateGrad(Node):
 
 
 def accumulate_grad(var, grad) -> None:
-    """Add ``grad`` into ``var.grad`` (``AccumulateGrad``), running the leaf's hooks first."""
-    if grad is None:
+    """Add ``grad`` into ``var.grad`` (``AccumulateGrad``), running the leaf's hooks first.
+
+    A dual tensor that requires grad only for forward AD (``autograd/_dual.py``) gets none.
+    """
+    if grad is None or (var.__dict__ and "_fw_hidden" in var.__dict__):
         return
     hooks = var._hooks
     if hooks:

@@ -301,6 +301,7 @@ def tensor_repr(
     grad_fn_name: str | None = None,
     prefix: str = "tensor(",
     tensor_contents: str | None = None,
+    tangent: str | None = None,
 ) -> str:
     """``repr`` of a CPU tensor holding ``data``, exactly as PyTorch writes it.
 
@@ -319,6 +320,8 @@ def tensor_repr(
         Text before the values; its length sets the continuation indent.
     tensor_contents : str, optional
         Use this text instead of the formatted values.
+    tangent : str, optional
+        A dual tensor's tangent as shown (``tangent=...``, forward AD).
     """
     data, dtype = _resolve(data, dtype)
     opts = _OPTS
@@ -343,6 +346,8 @@ def tensor_repr(
         suffixes.append(f"grad_fn=<{grad_fn_name}>")
     elif requires_grad:
         suffixes.append("requires_grad=True")
+    if tangent is not None:
+        suffixes.append(f"tangent={tangent}")
     return _add_suffixes(prefix + tensor_contents, suffixes, indent, opts.linewidth)
 
 

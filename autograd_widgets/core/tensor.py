@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from ..autograd import events
+from ..autograd import _dual, events
 from ..autograd.engine import run_backward
 from ..autograd.grad_mode import state as _grad_state
 from ..autograd.node import AccumulateGrad, _HookDict, add_hook, bind_core, new_node
@@ -168,10 +168,16 @@ class Tensor(metaclass=_TensorType):
     # -- autograd state ---------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        if self._requires_grad and self.__dict__ and _dual.is_hidden(self):
+            return False  # a dual tensor that requires grad only for forward AD
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
+        if self.__dict__ and _dual.is_hidden(self):
+            if value:  # the dual tensor now really requires grad
+                del self.__dict__[_dual.HIDDEN]
+            return
         if self._grad_fn is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use a "
@@ -462,12 +468,16 @@ class Tensor(metaclass=_TensorType):
 
     def __repr__(self, *, tensor_contents=None) -> str:
         fn = self._grad_fn
+        tangent = _dual.tangent_of(self) if self.__dict__ else None
+        if tangent is not None:
+            tangent = repr(tangent.item()) if tangent._data.ndim == 0 else repr(tangent)
         return tensor_repr(
             self._data,
             dtype=from_numpy_dtype(self._data.dtype),
-            requires_grad=self._requires_grad and fn is None,
+            requires_grad=fn is None and self.requires_grad,
             grad_fn_name=fn.name() if fn is not None else None,
             tensor_contents=tensor_contents,
+            tangent=tangent,
         )
 
     def __format__(self, spec: str) -> str:

@@ -340,6 +340,8 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
     node.input_shapes = _PAIRS.get(key) or _shapes_pair(key)
     if ad.dtype is not adt or (b_is_t and bd.dtype is not b._data.dtype):
         node._x()["in_dtypes"] = (a.dtype, b.dtype if b_is_t else None)
+    if "result" in cls._declared_saved:  # pow, hypot: the output too, before anyone hears
+        node._saved["result"] = SavedTensor(out, is_output=True)
     if anomaly.enabled:
         node._x()["trace"] = capture_trace()
     if events.listeners:
@@ -495,7 +497,9 @@ def _mul_backward(node, grad):
         ):
             mul = np.multiply if g.size < _threads.BIG else _threads.multiply
             return (
-                None if o is None else _make(mul(g, o if type(o) is np.ndarray else scalar_like(o, g))),
+                None
+                if o is None
+                else _make(mul(g, o if type(o) is np.ndarray else scalar_like(o, g))),
                 None if s is None else _make(mul(g, s)),
             )
     g_self = grad * node.saved("other") if nf[0][0] is not None else None
@@ -511,7 +515,9 @@ def _div_backward(node, grad):
         o = _saved_np(node, "other")
         if type(o) is float or (type(o) is np.ndarray and o.dtype == g.dtype):
             if nf[1][0] is None:
-                return _make(np.true_divide(g, o if type(o) is np.ndarray else scalar_like(o, g))), None
+                return _make(
+                    np.true_divide(g, o if type(o) is np.ndarray else scalar_like(o, g))
+                ), None
             s = _saved_np(node, "self")
             if type(o) is np.ndarray and type(s) is np.ndarray and s.dtype == g.dtype:
                 g_other = _make(np.true_divide(np.multiply(np.negative(g), s), o * o))
@@ -821,10 +827,7 @@ def pow(input, exponent):
     if isinstance(exponent, Tensor):
         if input._data.dtype == np.bool_ and exponent._data.dtype == np.bool_:
             raise not_implemented_for("pow", np.dtype(np.bool_))
-        out = _binary(_power_np, PowBackward1, input, exponent, ("self", "exponent"))
-        if out._grad_fn is not None:
-            out._grad_fn._saved["result"] = _saved_output(out)
-        return out
+        return _binary(_power_np, PowBackward1, input, exponent, ("self", "exponent"))
     ad, _, dt = binary_operands(input, exponent)
     if ad.dtype.kind in "iu" and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -865,10 +868,6 @@ def _power_np(a, b):
         r[neg] = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0))[neg]
         return r
     return np.power(a, b)
-
-
-def _saved_output(out):
-    return SavedTensor(out, is_output=True)
 
 
 def _rpow(exponent: Tensor, base):
@@ -1970,10 +1969,7 @@ def hypot(input, other):
     dt = binary_operands(input, other)[2]
     if dt.kind != "f":
         raise not_implemented_for("hypot_cpu", dt)
-    out = _binary(np.hypot, HypotBackward0, input, other, ("self", "other"))
-    if out._grad_fn is not None:
-        out._grad_fn._saved["result"] = _saved_output(out)
-    return out
+    return _binary(np.hypot, HypotBackward0, input, other, ("self", "other"))
 
 
 def _logaddexp_backward(base):
