@@ -210,7 +210,10 @@ def _by_function_jvp(node, output, inputs, tangents):
             result = (result,)
         state.jvp_cache = (node, result)
     t = result[output._output_nr] if output._output_nr < len(result) else None
-    return t if t is not None else _zeros(output._data.shape, output._data.dtype)
+    if t is None:
+        return _zeros(output._data.shape, output._data.dtype)
+    # tangents carry no graph here (see _by_double_vjp): the jvp's own ops are not kept
+    return _node.core.Tensor._make(t._data) if t._grad_fn is not None else t
 
 
 def _on_node_created(kind, payload) -> None:
