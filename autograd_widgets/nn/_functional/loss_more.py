@@ -17,8 +17,8 @@ from ...autograd.node import node_class
 from ...ops import pointwise as _pw
 from ...ops._core import Tensor, needs_grad, record, scalar_type_name
 from ...ops.pointwise import _add_scalar, _mul_scalar, _sub_scalar, where
+from ._common import no_double_backward
 from .activation import logsigmoid
-from .conv import _no_double_backward
 from .loss import _ENUM, _MEAN, _NONE, _check_reduction, _legacy_reduction, _reduce
 
 _make = Tensor._make
@@ -155,7 +155,7 @@ def _margin_terms(x: np.ndarray, t: np.ndarray, p: int, margin: float, w):
 
 
 def _multi_margin_backward(n, grad):
-    _no_double_backward(grad, "multi_margin_loss")
+    no_double_backward(grad, "multi_margin_loss")
     a = n._attrs
     x = n.saved("self")._data
     w = n.saved("weight")
