@@ -958,6 +958,19 @@ case("setitem_slice_iadd", _slice_iadd, [(3, 4), (2,)])
 # --- special functions (ops/_special_fns.py) ------------------------------------------------
 case("xlogy", lambda m, x, y: m.xlogy(x, y), *BINARY_SHAPES[:5], gen=positive)
 case("xlogy_zero_self", lambda m, x, y: m.xlogy(x * (x > 1), y), [(3, 4), (4,)], gen=positive)
+# self exactly 0 with a gradient path: d/dself is log(other) there (PyTorch 2.13)
+case(
+    "xlogy_at_zero_self",
+    lambda m, x, y: m.xlogy(x, y.abs() + 0.5),
+    [(3, 4), (4,)],
+    gen=lambda r, s: r.uniform(0.5, 2, s) * (r.uniform(size=s) < 0.5),
+)
+case(
+    "xlog1py_at_zero_self",
+    lambda m, x, y: m.special.xlog1py(x, y.abs() - 0.5),
+    [(3, 4), (4,)],
+    gen=lambda r, s: r.uniform(0.5, 2, s) * (r.uniform(size=s) < 0.5),
+)
 case("xlogy_number_self", lambda m, y: m.xlogy(2.0, y), [(3, 4)], gen=positive)
 case("xlogy_number_other", lambda m, x: x.xlogy(3.0), [(3, 4)], gen=positive)
 case("xlogy_", lambda m, x, y: (x * 1).xlogy_(y), [(3, 4), (4,)], gen=positive)

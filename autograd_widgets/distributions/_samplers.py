@@ -43,10 +43,12 @@ def _p_series(a, x):
     """``P(a, x) = x**a e**-x / Gamma(a) * sum_n x**n / (a (a+1) ... (a+n))``."""
     term = 1.0 / a
     total = term.copy()
+    active = np.arange(a.size)
     for n in range(1, 100000):
-        term = term * x / (a + n)
-        total = total + term
-        if np.all(np.abs(term) <= np.abs(total) * 1e-17):
+        term[active] *= x[active] / (a[active] + n)
+        total[active] += term[active]
+        active = active[np.abs(term[active]) > np.abs(total[active]) * 1e-17]
+        if not active.size:
             break
     return np.exp(_log_prefactor(a, x)) * total
 
@@ -54,20 +56,23 @@ def _p_series(a, x):
 def _q_fraction(a, x):
     """``Q(a, x)`` by the modified Lentz evaluation of its continued fraction (``x > a + 1``)."""
     b = x + 1.0 - a
-    c = np.full_like(b, 1.0 / 1e-300)
+    c = np.full_like(b, 1e300)
     d = 1.0 / b
     h = d.copy()
+    active = np.arange(a.size)
     for i in range(1, 100000):
-        an = -i * (i - a)
-        b = b + 2.0
-        d = an * d + b
-        d = np.where(np.abs(d) < 1e-300, 1e-300, d)
-        c = b + an / c
-        c = np.where(np.abs(c) < 1e-300, 1e-300, c)
-        d = 1.0 / d
-        delta = d * c
-        h = h * delta
-        if np.all(np.abs(delta - 1.0) <= 1e-16):
+        an = -i * (i - a[active])
+        b[active] += 2.0
+        d_new = an * d[active] + b[active]
+        d_new = np.where(np.abs(d_new) < 1e-300, 1e-300, d_new)
+        c_new = b[active] + an / c[active]
+        c_new = np.where(np.abs(c_new) < 1e-300, 1e-300, c_new)
+        d[active] = 1.0 / d_new
+        c[active] = c_new
+        delta = d[active] * c_new
+        h[active] *= delta
+        active = active[np.abs(delta - 1.0) > 1e-15]
+        if not active.size:
             break
     return np.exp(_log_prefactor(a, x)) * h
 

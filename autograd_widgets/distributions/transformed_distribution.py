@@ -33,7 +33,7 @@ class TransformedDistribution(Distribution):
         if len(base_shape) < transform.domain.event_dim:
             raise ValueError(
                 f"base_distribution needs to have shape with size at least "
-                f"{transform.domain.event_dim}, but got {len(base_shape)}."
+                f"{transform.domain.event_dim}, but got {Size(base_shape)}."
             )
         forward_shape = tuple(transform.forward_shape(Size(base_shape)))
         expanded_base_shape = tuple(transform.inverse_shape(Size(forward_shape)))
