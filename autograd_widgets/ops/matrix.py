@@ -733,21 +733,11 @@ LinalgCholeskyExBackward0 = node_class(
 )
 
 
-def _check_square_batch(name, d) -> None:
-    if d.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    if d.shape[-1] != d.shape[-2]:
-        raise RuntimeError(
-            f"{name}: A must be batches of square matrices, but they are "
-            f"{d.shape[-2]} by {d.shape[-1]} matrices"
-        )
-
-
 def _linalg_cholesky(A, *, upper=False):
     """``torch.linalg.cholesky``: the lower (or ``upper``) triangular ``L`` with
     ``A = L L^T``; reads only the lower triangle of ``A``."""
     d = A._data
-    _check_square_batch("linalg.cholesky", d)
+    _check_square("linalg.cholesky", d)
     lower = np.tril(d)
     sym = lower + np.swapaxes(np.tril(d, -1), -1, -2)
     try:
@@ -799,7 +789,7 @@ def _linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     ``left=False``), ``A`` triangular (only its ``upper`` or lower triangle is read; its
     diagonal taken as ones when ``unitriangular``); batch dimensions broadcast."""
     a, b = A._data, B._data
-    _check_square_batch("linalg.solve_triangular", a)
+    _check_square("linalg.solve_triangular", a)
     tri = np.triu(a) if upper else np.tril(a)
     if unitriangular:
         eye = np.eye(a.shape[-1], dtype=bool)
