@@ -7,11 +7,13 @@ import numpy as np
 from .core.tensor import Tensor
 from .ops.linalg import _multi_dot as multi_dot
 from .ops.linalg import matmul
+from .ops.matrix import _linalg_cholesky as cholesky
 from .ops.matrix import _linalg_cross as cross
 from .ops.matrix import _linalg_matrix_exp as matrix_exp
 from .ops.matrix import _linalg_matrix_power as matrix_power
 from .ops.matrix import _linalg_pinv as pinv
 from .ops.matrix import _linalg_slogdet as slogdet
+from .ops.matrix import _linalg_solve_triangular as solve_triangular
 from .ops.matrix import _linalg_svd as svd
 from .ops.matrix import _svd, det
 from .ops.matrix import inverse as inv
@@ -26,6 +28,8 @@ __all__ = [
     "det",
     "inv",
     "solve",
+    "solve_triangular",
+    "cholesky",
     "cross",
     "svd",
     "svdvals",

@@ -955,9 +955,50 @@ def _slice_iadd(m, x, w):
 case("setitem_imul", _getitem_imul, [(3, 4)])
 case("setitem_slice_iadd", _slice_iadd, [(3, 4), (2,)])
 
+
+# --- linalg.cholesky / linalg.solve_triangular (ops/matrix.py) ---------------------------------
+def _spd(m, x):
+    return x @ x.mT + m.eye(x.shape[-1], dtype=x.dtype)
+
+
+case("linalg_cholesky", lambda m, x: m.linalg.cholesky(_spd(m, x)), [(3, 3)], [(2, 4, 4)])
+case("linalg_cholesky_upper", lambda m, x: m.linalg.cholesky(_spd(m, x), upper=True), [(3, 3)])
+case(
+    "linalg_solve_triangular",
+    lambda m, a, b: m.linalg.solve_triangular(a + 3 * m.eye(3, dtype=a.dtype), b, upper=False),
+    [(3, 3), (3, 2)],
+    [(2, 3, 3), (3, 1)],
+)
+case(
+    "linalg_solve_triangular_upper_right",
+    lambda m, a, b: m.linalg.solve_triangular(
+        a + 3 * m.eye(3, dtype=a.dtype), b, upper=True, left=False
+    ),
+    [(3, 3), (2, 3)],
+)
+case(
+    "linalg_solve_triangular_unit",
+    lambda m, a, b: m.linalg.solve_triangular(a, b, upper=True, unitriangular=True),
+    [(3, 3), (3, 2)],
+)
+
+
 # --- special functions (ops/_special_fns.py) ------------------------------------------------
 case("xlogy", lambda m, x, y: m.xlogy(x, y), *BINARY_SHAPES[:5], gen=positive)
 case("xlogy_zero_self", lambda m, x, y: m.xlogy(x * (x > 1), y), [(3, 4), (4,)], gen=positive)
+# self exactly 0 with a gradient path: d/dself is log(other) there (PyTorch 2.13)
+case(
+    "xlogy_at_zero_self",
+    lambda m, x, y: m.xlogy(x, y.abs() + 0.5),
+    [(3, 4), (4,)],
+    gen=lambda r, s: r.uniform(0.5, 2, s) * (r.uniform(size=s) < 0.5),
+)
+case(
+    "xlog1py_at_zero_self",
+    lambda m, x, y: m.special.xlog1py(x, y.abs() - 0.5),
+    [(3, 4), (4,)],
+    gen=lambda r, s: r.uniform(0.5, 2, s) * (r.uniform(size=s) < 0.5),
+)
 case("xlogy_number_self", lambda m, y: m.xlogy(2.0, y), [(3, 4)], gen=positive)
 case("xlogy_number_other", lambda m, x: x.xlogy(3.0), [(3, 4)], gen=positive)
 case("xlogy_", lambda m, x, y: (x * 1).xlogy_(y), [(3, 4), (4,)], gen=positive)

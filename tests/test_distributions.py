@@ -280,17 +280,17 @@ GRAD_CASES = [
 ]  # fmt: skip
 
 
-def _grad_setup(params: str) -> tuple[str, list]:
+def _grad_setup(params: str, extra: str = "") -> tuple[str, list]:
     names = [part.split("=")[0].strip() for part in params.split(";")]
     lines = [
         f"{name} = torch.tensor({value.strip()}, dtype=torch.float64, requires_grad=True)"
         for name, value in (map(str.strip, part.split("=", 1)) for part in params.split(";"))
     ]
-    return "D = torch.distributions\nf64 = torch.float64\n" + "\n".join(lines), names
+    return "D = torch.distributions\nf64 = torch.float64\n" + "\n".join(lines) + extra, names
 
 
-def _grads(module, params, loss):
-    setup, names = _grad_setup(params)
+def _grads(module, params, loss, extra=""):
+    setup, names = _grad_setup(params, extra)
     module.manual_seed(0)
     namespace = {"torch": module}
     exec(setup, namespace)
@@ -309,9 +309,9 @@ def test_gradients_match_pytorch(label, params, loss):
         np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize(("label", "params", "loss"), GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
-def test_gradients_match_finite_differences(label, params, loss):
-    setup, names = _grad_setup(params)
+def _gradcheck(params, loss, extra=""):
+    """``gradcheck`` of the loss as a function of the parameters (finite differences)."""
+    setup, names = _grad_setup(params, extra)
     namespace = {"torch": aw}
     exec(setup, namespace)
     inputs = tuple(namespace[n] for n in names)
@@ -321,7 +321,12 @@ def test_gradients_match_finite_differences(label, params, loss):
         scope = dict(namespace, **dict(zip(names, args)))
         return eval(loss, scope)
 
-    assert aw.autograd.gradcheck(fn, inputs)
+    return aw.autograd.gradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize(("label", "params", "loss"), GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
+def test_gradients_match_finite_differences(label, params, loss):
+    assert _gradcheck(params, loss)
 
 
 def test_sample_has_no_graph_and_rsample_has_one():
@@ -376,6 +381,10 @@ ERROR_CASES = [
 @pytest.mark.filterwarnings("ignore:.*does not define `arg_constraints`")
 @pytest.mark.parametrize("code", ERROR_CASES)
 def test_errors_match_pytorch(code):
+    _raises_like_torch(code)
+
+
+def _raises_like_torch(code):
     def call(module):
         namespace = {"torch": module, "D": module.distributions}
         eval(code, namespace)

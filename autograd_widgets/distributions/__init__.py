@@ -9,31 +9,64 @@ the underlying random function (``normal``, ``rand``, ``bernoulli``, ``exponenti
 ``multinomial``) reproduces PyTorch's stream.
 """
 
-from . import constraints, kl, utils
+from . import constraints, kl, transforms, utils
 from .bernoulli import Bernoulli
+from .beta import Beta
+from .binomial import Binomial
 from .categorical import Categorical
+from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .exponential import Exponential
+from .gamma import Gamma
 from .independent import Independent
 from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .log_normal import LogNormal
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
+from .poisson import Poisson
+from .transformed_distribution import TransformedDistribution
+from .transforms import (
+    AffineTransform,
+    ComposeTransform,
+    ExpTransform,
+    SigmoidTransform,
+    TanhTransform,
+    Transform,
+    identity_transform,
+)
 from .uniform import Uniform
 
 __all__ = [
+    "AffineTransform",
     "Bernoulli",
+    "Beta",
+    "Binomial",
     "Categorical",
+    "ComposeTransform",
+    "Dirichlet",
     "Distribution",
+    "ExpTransform",
     "Exponential",
     "ExponentialFamily",
+    "Gamma",
     "Independent",
+    "Laplace",
+    "LogNormal",
     "Normal",
     "OneHotCategorical",
+    "Poisson",
+    "SigmoidTransform",
+    "TanhTransform",
+    "Transform",
+    "TransformedDistribution",
     "Uniform",
     "constraints",
     "kl",
     "kl_divergence",
+    "identity_transform",
     "register_kl",
+    "transforms",
     "utils",
 ]

@@ -4,6 +4,10 @@ Each constraint has ``check(value)``, a bool tensor of the value's batch shape, 
 PyTorch prints it (``GreaterThan(lower_bound=0.0)``), since the validation errors show it.
 """
 
+import numpy as np
+
+from ..core import _creation
+
 __all__ = [
     "Constraint",
     "boolean",
@@ -16,9 +20,13 @@ __all__ = [
     "interval",
     "is_dependent",
     "less_than",
+    "lower_cholesky",
     "nonnegative",
+    "nonnegative_integer",
     "one_hot",
     "positive",
+    "positive_definite",
+    "positive_integer",
     "real",
     "real_vector",
     "simplex",
@@ -150,6 +158,19 @@ class _IntegerInterval(Constraint):
         return f"lower_bound={self.lower_bound}, upper_bound={self.upper_bound}"
 
 
+class _IntegerGreaterThan(Constraint):
+    is_discrete = True
+
+    def __init__(self, lower_bound):
+        self.lower_bound = lower_bound
+
+    def check(self, value):
+        return (value % 1 == 0) & (value >= self.lower_bound)
+
+    def _bounds(self) -> str:
+        return f"lower_bound={self.lower_bound}"
+
+
 class _Real(Constraint):
     def check(self, value):
         return value == value  # False only for nan
@@ -201,6 +222,30 @@ class _Simplex(Constraint):
         return (value >= 0).all(-1) & ((value.sum(-1) - 1).abs() < 1e-6)
 
 
+class _LowerCholesky(Constraint):
+    """Lower-triangular square matrices with a positive diagonal."""
+
+    event_dim = 2
+
+    def check(self, value):
+        lower = (value.tril() == value).reshape(tuple(value.shape[:-2]) + (-1,)).min(-1).values
+        positive = (value.diagonal(dim1=-2, dim2=-1) > 0).min(-1).values
+        return lower & positive
+
+
+class _PositiveDefinite(Constraint):
+    """Symmetric matrices whose eigenvalues are all positive (a Cholesky factor exists)."""
+
+    event_dim = 2
+
+    def check(self, value):
+        data = value.detach().numpy()
+        symmetric = np.isclose(data, np.swapaxes(data, -1, -2), atol=1e-6).all((-2, -1))
+        with np.errstate(invalid="ignore"):
+            positive = (np.linalg.eigvalsh(data) > 0).all(-1) if data.size else symmetric
+        return _creation.tensor(symmetric & positive)
+
+
 dependent = _Dependent()
 dependent_property = _DependentProperty
 independent = _IndependentConstraint
@@ -210,6 +255,10 @@ integer_interval = _IntegerInterval
 real = _Real()
 real_vector = independent(real, 1)
 positive = _GreaterThan(0.0)
+nonnegative_integer = _IntegerGreaterThan(0)
+positive_integer = _IntegerGreaterThan(1)
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 nonnegative = _GreaterThanEq(0.0)
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq

@@ -72,6 +72,14 @@ from ._functional.loss import (
     smooth_l1_loss,
     triplet_margin_loss,
 )
+from ._functional.loss_more import (
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+)
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.resample import conv_transpose2d, interpolate
 from ._functional.sparse import embedding, embedding_bag, one_hot, pad
@@ -154,6 +162,12 @@ __all__ = [
     "kl_div",
     "margin_ranking_loss",
     "triplet_margin_loss",
+    "gaussian_nll_loss",
+    "poisson_nll_loss",
+    "cosine_embedding_loss",
+    "hinge_embedding_loss",
+    "multi_margin_loss",
+    "multilabel_soft_margin_loss",
     "cosine_similarity",
 ]
 

@@ -10,10 +10,12 @@ outputs identical to PyTorch's. That is the default, ``"torch"``.
 
 The price is numpy's float64 kernel. On AVX-512 numpy has SIMD code for float64 tanh
 and exp (~7x slower than float32's); on AVX2 it has none and calls libm element by
-element (~6x slower again: 13 ms for 2M tanh, against 2.5 ms in float32). Large
+element (~6x slower again: 14.5 ms for 2M tanh, against 2.4 ms in float32). Large
 evaluations are split across ``torch.set_num_threads`` threads (``_threads``).
-No cheaper exact route was found in numpy (bench/README.md, "float32 math"), so the
-trade-off is a setting: ``set_float32_math("numpy")`` uses numpy's float32 kernels
+On x86 CPUs without AVX-512, large float32 ``tanh`` takes ``_f32_tanh`` instead: a table
+and float64 arithmetic that give the same float32 values bit for bit (every float32
+checked, bench/README.md "float32 math"), ~1.45x faster than libm there. For the other
+functions no cheaper exact route was found, so the trade-off is a setting: ``set_float32_math("numpy")`` uses numpy's float32 kernels
 (fast, last-bit differences from PyTorch), ``"torch"`` restores the default. The
 environment variable ``AUTOGRAD_WIDGETS_FLOAT32_MATH`` sets it at import.
 """
@@ -25,6 +27,7 @@ import os
 import numpy as np
 
 from .. import _threads
+from . import _f32_tanh
 
 MODES = ("torch", "numpy")
 _CHUNK = 1 << 15  # elements per float64 scratch block: 256 KB, stays in the L2 cache
@@ -33,6 +36,11 @@ _CHUNK = 1 << 15  # elements per float64 scratch block: 256 KB, stays in the L2 
 _LIBM_GRAIN = 1 << 15
 
 _numpy_kernels = False  # True in "numpy" mode (read on every call: a plain global)
+# float32 tanh by table + float64 arithmetic (_f32_tanh) where libm would be called per
+# element (x86 without AVX-512), from this many elements on: below, its ~17 numpy calls
+# per block cost more than they save (the two cross at ~8K elements).
+_tanh_arithmetic = _f32_tanh.faster_than_libm()
+_TANH_MIN = 1 << 14
 
 
 def set_float32_math(mode: str) -> None:
@@ -64,14 +72,17 @@ def f64_rounded(np_fn, d: np.ndarray) -> np.ndarray:
 
     numpy casts each buffer-sized block to double and writes float32 straight back (no
     double-size temporary); large arrays are cut across threads. Errors are ignored
-    by the caller's ``np.errstate``.
+    by the caller's ``np.errstate``. Large tanh on x86 without AVX-512: ``_f32_tanh``
+    (same values).
     """
     out = np.empty_like(d)
+    if np_fn is np.tanh and _tanh_arithmetic and d.size >= _TANH_MIN:
+        fn = _f32_tanh.tanh_into  # same values, without libm's per-element float64 tanh
+    else:
+        fn = lambda o, x: np_fn(x, out=o, dtype=np.float64)  # noqa: E731
     if _threads.parts_for(d.size, _LIBM_GRAIN) == 1:
-        return np_fn(d, out=out, dtype=np.float64)
-    return _threads.elementwise(
-        lambda o, x: np_fn(x, out=o, dtype=np.float64), out, d, grain=_LIBM_GRAIN
-    )
+        return fn(out, d)
+    return _threads.elementwise(fn, out, d, grain=_LIBM_GRAIN)
 
 
 def _one_minus_square_block(out: np.ndarray, r: np.ndarray) -> None:

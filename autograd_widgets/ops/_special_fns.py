@@ -353,14 +353,20 @@ def entr(input, *, out=None):
 
 # --- xlogy / xlog1py / copysign: tensor-tensor, number-tensor, tensor-number nodes ----------
 def _xlogy_self_backward(self, other, grad, log_fn):
-    """``grad * xlogy(self != 0, other)`` (``xlog1py`` for log1p)."""
-    nz = self != 0
-    if isinstance(nz, bool):
-        nz = _make(np.asarray(nz))
+    """``grad * xlogy(self != 0 | other > 0, other)`` (``xlog1py`` and ``other > -1`` for
+    log1p): PyTorch 2.13's, whose derivative at ``self == 0`` is ``log(other)`` wherever
+    that is finite (what ``xlogy(concentration - 1, value)`` at concentration 1 needs)."""
+    floor = -1 if log_fn == "xlog1py" else 0
+    nz = np.asarray(_data(self) != 0) | np.asarray(_data(other) > floor)
+    nz = _make(nz)
     g = grad * _xlog(log_fn, nz, other)
     # (a bool mask and a Python number make the default float: the engine gives the
     # gradient its input's dtype, as PyTorch's does)
     return g if g.dtype == self.dtype else g.to(self.dtype)
+
+
+def _data(value):
+    return value._data if isinstance(value, Tensor) else value
 
 
 def _xlog_backward_pair(log_fn, shift):

@@ -17,6 +17,7 @@ from ._core import (
     record,
     record_multi,
     scalar_type_name,
+    unbroadcast,
     wrap_dim,
     write_out,
 )
@@ -710,3 +711,111 @@ def _linalg_matrix_exp(A):
 def _linalg_matrix_power(A, n):
     """``torch.linalg.matrix_power``."""
     return matrix_power(A, n)
+
+
+# --- Cholesky factor and triangular solves (MultivariateNormal) -------------------------------
+def _cholesky_backward(n, grad):
+    """``A = L L^T``: ``gA = L^-T sym(Phi(L^T gL)) L^-1``, ``Phi`` the lower triangle with
+    the diagonal halved (the part of ``L^T dL``'s perturbation a lower ``dL`` can make)."""
+    L = n.saved("L")
+    upper = n._attrs["upper"]
+    if upper:  # A = U^T U with U = L^T
+        L, grad = L.mT, grad.mT
+    P = (L.mT @ grad).tril()
+    P = P - 0.5 * P.diagonal(dim1=-2, dim2=-1).diag_embed()
+    P = 0.5 * (P + P.mT)
+    Y = _linalg_solve_triangular(L.mT, P, upper=True)  # L^-T P
+    return _linalg_solve_triangular(L.mT, Y.mT, upper=True).mT  # ... L^-1
+
+
+LinalgCholeskyExBackward0 = node_class(
+    "LinalgCholeskyExBackward0", _cholesky_backward, saved=("L",), attrs=("upper",)
+)
+
+
+def _linalg_cholesky(A, *, upper=False):
+    """``torch.linalg.cholesky``: the lower (or ``upper``) triangular ``L`` with
+    ``A = L L^T``; reads only the lower triangle of ``A``."""
+    d = A._data
+    _check_square("linalg.cholesky", d)
+    lower = np.tril(d)
+    sym = lower + np.swapaxes(np.tril(d, -1), -1, -2)
+    try:
+        res = np.linalg.cholesky(sym.astype(np.float64)).astype(d.dtype)
+    except np.linalg.LinAlgError:
+        minors = [
+            np.linalg.det(sym.reshape(-1, *d.shape[-2:])[..., :k, :k])
+            for k in range(1, d.shape[-1] + 1)
+        ]
+        order = next(k + 1 for k, m in enumerate(minors) if (m <= 0).any())
+        raise RuntimeError(
+            "linalg.cholesky: The factorization could not be completed because the input is "
+            f"not positive-definite (the leading minor of order {order} is not "
+            "positive-definite)."
+        ) from None
+    if upper:
+        res = np.ascontiguousarray(np.swapaxes(res, -1, -2))
+    result = _make(res)
+    if needs_grad(A):
+        record(LinalgCholeskyExBackward0, result, (A,), {"L": result}, {"upper": upper})
+    return result
+
+
+def _solve_triangular_backward(n, grad):
+    A, X = n.saved("self"), n.saved("result")
+    upper, left, unit = n._attrs["upper"], n._attrs["left"], n._attrs["unitriangular"]
+    if left:  # X = A^-1 B
+        gB = _linalg_solve_triangular(A.mT, grad, upper=not upper, unitriangular=unit)
+        gA = -(gB @ X.mT)
+    else:  # X = B A^-1
+        gB = _linalg_solve_triangular(A.mT, grad, upper=not upper, left=False, unitriangular=unit)
+        gA = -(X.mT @ gB)
+    shift = 1 if unit else 0
+    gA = gA.triu(shift) if upper else gA.tril(-shift)
+    return unbroadcast(gA, A._data.shape), unbroadcast(gB, n.b_shape)
+
+
+LinalgSolveTriangularBackward0 = node_class(
+    "LinalgSolveTriangularBackward0",
+    _solve_triangular_backward,
+    saved=("self", "result"),
+    attrs=("upper", "left", "unitriangular"),
+    fields=("b_shape",),
+)
+
+
+def _linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """``torch.linalg.solve_triangular``: ``X`` with ``A X = B`` (``X A = B`` when
+    ``left=False``), ``A`` triangular (only its ``upper`` or lower triangle is read; its
+    diagonal taken as ones when ``unitriangular``); batch dimensions broadcast."""
+    a, b = A._data, B._data
+    _check_square("linalg.solve_triangular", a)
+    tri = np.triu(a) if upper else np.tril(a)
+    if unitriangular:
+        eye = np.eye(a.shape[-1], dtype=bool)
+        tri = np.where(eye, 1, tri)
+    dt = np.result_type(a.dtype, b.dtype)
+    with np.errstate(all="ignore"):
+        if left:
+            res = np.linalg.solve(tri.astype(np.float64), b.astype(np.float64))
+        else:
+            res = np.swapaxes(
+                np.linalg.solve(
+                    np.swapaxes(tri, -1, -2).astype(np.float64),
+                    np.swapaxes(b, -1, -2).astype(np.float64),
+                ),
+                -1,
+                -2,
+            )
+    result = _make(np.asarray(res, dtype=dt))
+    if needs_grad(A, B):
+        record(
+            LinalgSolveTriangularBackward0,
+            result,
+            (A, B),
+            {"self": A},
+            {"upper": upper, "left": left, "unitriangular": unitriangular},
+            "result",
+            fields={"b_shape": b.shape},
+        )
+    return result

@@ -780,6 +780,17 @@ def _add_scalar(t: Tensor, s) -> Tensor:
     return out
 
 
+SubBackward1 = node_class("SubBackward1", same_grad)
+
+
+def _sub_scalar(t: Tensor, s) -> Tensor:
+    """``at::sub(Tensor, Scalar)``, as ATen's composites call it (``SubBackward1``)."""
+    out = _make(np.asarray(t._data - scalar_like(s, t._data), dtype=t._data.dtype))
+    if needs_grad(t):
+        record(SubBackward1, out, (t,))
+    return out
+
+
 def _div1_backward(node, grad):
     return _div_scalar(grad, node._attrs["other"])
 

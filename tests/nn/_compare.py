@@ -95,3 +95,22 @@ def run_both(
             assert_close(dict(om.named_buffers())[name], b, dtype, f"buffer {name}")
     assert repr(om) == repr(tm)
     return om, tm, o_out, t_out
+
+
+def check_functional(torch, inputs, fn, diff, dtype: str) -> None:
+    """``fn(F, d)`` on both sides from the torch tensors ``inputs`` (a dict): graph names, value,
+    and the gradient of every input named in ``diff`` for a random output gradient."""
+    td = dict(inputs)
+    for k in diff:
+        td[k] = td[k].clone().requires_grad_()
+    od = {k: to_aw(v) for k, v in td.items()}
+    t_out = fn(torch.nn.functional, td)
+    o_out = fn(aw.nn.functional, od)
+    assert graph_names(o_out) == graph_names(t_out)
+    assert_close(o_out, t_out, dtype, "value")
+    torch.manual_seed(4)
+    g = torch.randn(t_out.shape, dtype=t_out.dtype)
+    t_out.backward(g)
+    o_out.backward(to_aw(g))
+    for k in diff:
+        assert_close(od[k].grad, td[k].grad, dtype, f"grad of {k}")

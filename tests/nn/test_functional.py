@@ -6,7 +6,7 @@ import pytest
 
 import autograd_widgets as aw
 from tests._oracle import require_torch
-from tests.nn._compare import assert_close, graph_names, to_aw
+from tests.nn._compare import assert_close, check_functional, to_aw
 
 pytestmark = pytest.mark.oracle
 
@@ -174,20 +174,7 @@ CASES = [
 def test_functional_matches_torch(case, dtype):
     torch = require_torch()
     _, fn, diff = case
-    td = _inputs(torch, dtype)
-    for k in diff:
-        td[k] = td[k].clone().requires_grad_()
-    od = {k: to_aw(v) for k, v in td.items()}
-    t_out = fn(torch.nn.functional, td)
-    o_out = fn(aw.nn.functional, od)
-    assert graph_names(o_out) == graph_names(t_out)
-    assert_close(o_out, t_out, dtype, "value")
-    torch.manual_seed(4)
-    g = torch.randn(t_out.shape, dtype=t_out.dtype)
-    t_out.backward(g)
-    o_out.backward(to_aw(g))
-    for k in diff:
-        assert_close(od[k].grad, td[k].grad, dtype, f"grad of {k}")
+    check_functional(torch, _inputs(torch, dtype), fn, diff, dtype)
 
 
 def test_loss_modules_match_functional():

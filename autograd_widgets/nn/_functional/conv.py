@@ -14,7 +14,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ...autograd.node import node_class
-from ...ops._core import Tensor, grad_state, needs_grad, record
+from ...ops._core import Tensor, needs_grad, record
+from ._common import no_double_backward as _no_double_backward
 from .sparse import pad
 
 _make = Tensor._make
@@ -32,14 +33,6 @@ def _tuple(v, n: int, name: str = "") -> tuple:
             )
         return tuple(int(x) for x in v)
     return (int(v),) * n
-
-
-def _no_double_backward(grad: Tensor, name: str) -> None:
-    # The backward runs with grad mode on exactly when create_graph=True.
-    if grad_state.enabled or grad._requires_grad:
-        raise NotImplementedError(
-            f"double backward (create_graph=True) through {name} is not supported by autograd_widgets"
-        )
 
 
 # --- convolution ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from ...autograd.node import node_class
 from ...core._dtype import _DTYPE_TO_TYPE_STRING, from_numpy_dtype
 from ...ops._core import Tensor, needs_grad, record
 from ...ops._shown import torch_int
+from . import padding as _padding
 
 _make = Tensor._make
 
@@ -345,7 +346,7 @@ ConstantPadNdBackward0 = node_class("ConstantPadNdBackward0", _pad_backward, att
 
 
 def pad(input, pad, mode="constant", value=None):
-    """``torch.nn.functional.pad``; ``mode='constant'`` only (negative widths crop)."""
+    """``torch.nn.functional.pad``: constant (negative widths crop), reflect, replicate, circular."""
     pad = [int(p) for p in pad]
     nd = input._data.ndim
     if len(pad) % 2 != 0:
@@ -356,7 +357,10 @@ def pad(input, pad, mode="constant", value=None):
             f"padding length {len(pad)} and input of dimension {nd}"
         )
     if mode != "constant":
-        raise NotImplementedError(f"F.pad(mode='{mode}') is not supported by autograd_widgets yet")
+        _padding.check_mode(mode, pad, nd, value)
+        if mode == "circular":
+            return _padding.circular(input, pad)
+        return _padding.reflect_or_replicate(input, pad, mode)
     x = input._data
     crop = [slice(None)] * nd
     widths = [(0, 0)] * nd

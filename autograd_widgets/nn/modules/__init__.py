@@ -9,6 +9,7 @@ from . import (
     lazy,
     linear,
     loss,
+    padding,
     pooling,
     resample,
     rnn,
@@ -23,6 +24,7 @@ from .lazy import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .module import Module
+from .padding import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .resample import *  # noqa: F403
 from .rnn import *  # noqa: F403
@@ -37,6 +39,7 @@ _SUBMODULES = (
     lazy,
     linear,
     loss,
+    padding,
     pooling,
     resample,
     rnn,

@@ -1,0 +1,323 @@
+"""Gaussian/Poisson NLL, the embedding losses and the multi-class margin losses against PyTorch:
+values, gradients (PyTorch and finite differences), graph names, module reprs and errors."""
+
+from __future__ import annotations
+
+import pytest
+
+import autograd_widgets as aw
+from tests._oracle import require_torch
+from tests.nn._compare import assert_close, check_functional, error_of, to_aw
+
+pytestmark = [
+    pytest.mark.oracle,
+    pytest.mark.filterwarnings("ignore:size_average and reduce args will be deprecated"),
+]
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def _inputs(torch, dtype):
+    torch.manual_seed(7)
+    dt = getattr(torch, dtype)
+    return {
+        "x": torch.randn(6, 4, dtype=dt),
+        "x2": torch.randn(6, 4, dtype=dt),
+        "t": torch.randn(6, 4, dtype=dt),
+        "v": torch.rand(6, 4, dtype=dt) + 0.1,
+        "v_row": torch.rand(6, dtype=dt) + 0.1,
+        "v_col": torch.rand(6, 1, dtype=dt) + 0.1,
+        "v_tiny": torch.rand(6, 4, dtype=dt) * 1e-3,
+        "rate": torch.rand(6, 4, dtype=dt) * 3 + 0.1,
+        "count": torch.randint(0, 6, (6, 4)).to(dt),
+        "sign": torch.tensor([1, -1, 1, -1, -1, 1], dtype=dt),
+        "sign_full": torch.randint(0, 2, (6, 4)).to(dt) * 2 - 1,
+        "cls": torch.tensor([0, 3, 1, 2, 3, 0]),
+        "labels": torch.randint(0, 2, (6, 4)).to(dt),
+        "w": torch.rand(4, dtype=dt) + 0.5,
+    }
+
+
+def _cases():
+    cases = []
+    for r in REDUCTIONS:
+        cases += [
+            (
+                f"gauss_{r}",
+                lambda F, d, r=r: F.gaussian_nll_loss(d["x"], d["t"], d["v"], reduction=r),
+                ["x", "t", "v"],
+            ),
+            (
+                f"gauss_full_{r}",
+                lambda F, d, r=r: F.gaussian_nll_loss(
+                    d["x"], d["t"], d["v"], full=True, reduction=r
+                ),
+                ["x", "v"],
+            ),
+            (
+                f"gauss_row_{r}",
+                lambda F, d, r=r: F.gaussian_nll_loss(d["x"], d["t"], d["v_row"], reduction=r),
+                ["x", "v_row"],
+            ),
+            (
+                f"gauss_col_{r}",
+                lambda F, d, r=r: F.gaussian_nll_loss(d["x"], d["t"], d["v_col"], reduction=r),
+                ["x", "t", "v_col"],
+            ),
+            (
+                f"poisson_{r}",
+                lambda F, d, r=r: F.poisson_nll_loss(d["x"], d["count"], reduction=r),
+                ["x"],
+            ),
+            (
+                f"poisson_rate_full_{r}",
+                lambda F, d, r=r: F.poisson_nll_loss(
+                    d["rate"], d["count"], log_input=False, full=True, eps=1e-3, reduction=r
+                ),
+                ["rate"],
+            ),
+            (
+                f"cosine_{r}",
+                lambda F, d, r=r: F.cosine_embedding_loss(d["x"], d["x2"], d["sign"], reduction=r),
+                ["x", "x2"],
+            ),
+            (
+                f"cosine_margin_{r}",
+                lambda F, d, r=r: F.cosine_embedding_loss(
+                    d["x"], d["x2"], d["sign"], margin=-0.3, reduction=r
+                ),
+                ["x", "x2"],
+            ),
+            (
+                f"hinge_{r}",
+                lambda F, d, r=r: F.hinge_embedding_loss(d["x"], d["sign_full"], reduction=r),
+                ["x"],
+            ),
+            (
+                f"hinge_margin_{r}",
+                lambda F, d, r=r: F.hinge_embedding_loss(
+                    d["x"], d["sign"][:, None], margin=0.4, reduction=r
+                ),
+                ["x"],
+            ),
+            (
+                f"multi_margin_{r}",
+                lambda F, d, r=r: F.multi_margin_loss(d["x"], d["cls"], reduction=r),
+                ["x"],
+            ),
+            (
+                f"multi_margin_p2_weight_{r}",
+                lambda F, d, r=r: F.multi_margin_loss(
+                    d["x"], d["cls"], p=2, margin=0.7, weight=d["w"], reduction=r
+                ),
+                ["x"],
+            ),
+            (
+                f"multilabel_{r}",
+                lambda F, d, r=r: F.multilabel_soft_margin_loss(d["x"], d["labels"], reduction=r),
+                ["x"],
+            ),
+            (
+                f"multilabel_weight_{r}",
+                lambda F, d, r=r: F.multilabel_soft_margin_loss(
+                    d["x"], d["labels"], weight=d["w"], reduction=r
+                ),
+                ["x", "labels", "w"],
+            ),
+        ]
+    cases += [
+        ("gauss_float_var", lambda F, d: F.gaussian_nll_loss(d["x"], d["t"], 0.5), ["x", "t"]),
+        (
+            "gauss_clamped",
+            lambda F, d: F.gaussian_nll_loss(d["x"], d["t"], d["v_tiny"], eps=1e-2),
+            ["x", "v_tiny"],
+        ),
+        (
+            "poisson_target_grad_full",
+            lambda F, d: F.poisson_nll_loss(d["x"], d["rate"], full=True),
+            ["x", "rate"],
+        ),
+        (
+            "poisson_legacy",
+            lambda F, d: F.poisson_nll_loss(d["x"], d["count"], reduce=False),
+            ["x"],
+        ),
+        (
+            "cosine_1d",
+            lambda F, d: F.cosine_embedding_loss(d["x"][0], d["x2"][0], d["sign"][1]),
+            ["x", "x2"],
+        ),
+        ("multi_margin_1d", lambda F, d: F.multi_margin_loss(d["x"][1], d["cls"][1]), ["x"]),
+        (
+            "multi_margin_1d_none",
+            lambda F, d: F.multi_margin_loss(d["x"][2], d["cls"][2:3], p=2, reduction="none"),
+            ["x"],
+        ),
+        (
+            "multilabel_1d",
+            lambda F, d: F.multilabel_soft_margin_loss(d["x"][0], d["labels"][0]),
+            ["x"],
+        ),
+    ]
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_loss_matches_torch(case, dtype):
+    torch = require_torch()
+    _, fn, diff = case
+    check_functional(torch, _inputs(torch, dtype), fn, diff, dtype)
+
+
+# gauss_clamped: PyTorch clamps var under no_grad, so its gradient is not the derivative of the
+# (flat) clamped function by design; the PyTorch comparison above covers it.
+FD_CASES = [c for c in CASES if c[0] != "gauss_clamped"]
+
+
+@pytest.mark.parametrize("case", FD_CASES, ids=[c[0] for c in FD_CASES])
+def test_loss_gradients_match_finite_differences(case):
+    torch = require_torch()
+    _, fn, diff = case
+    od = {k: to_aw(v) for k, v in _inputs(torch, "float64").items()}
+
+    def f(*xs):
+        return fn(aw.nn.functional, {**od, **dict(zip(diff, xs))})
+
+    xs = [od[k].detach().requires_grad_() for k in diff]
+    assert aw.autograd.gradcheck(f, xs)
+
+
+def test_multi_margin_loss_node_and_no_double_backward():
+    torch = require_torch()
+    x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([1, 0, 3])
+    w = torch.rand(4, dtype=torch.float64)
+    t_out = torch.nn.functional.multi_margin_loss(x, y, p=2, margin=0.5, weight=w)
+    o_out = aw.nn.functional.multi_margin_loss(to_aw(x), to_aw(y), p=2, margin=0.5, weight=to_aw(w))
+    for name in ("_saved_p", "_saved_margin", "_saved_reduction"):
+        assert getattr(o_out.grad_fn, name) == getattr(t_out.grad_fn, name)
+    assert_close(o_out.grad_fn._saved_weight, t_out.grad_fn._saved_weight, "float64")
+
+
+MODULES = [
+    ("GaussianNLLLoss", {}, ("x", "t", "v")),
+    ("GaussianNLLLoss", {"full": True, "eps": 1e-3, "reduction": "sum"}, ("x", "t", "v_row")),
+    ("PoissonNLLLoss", {}, ("x", "count")),
+    ("PoissonNLLLoss", {"log_input": False, "full": True, "reduction": "none"}, ("rate", "count")),
+    ("CosineEmbeddingLoss", {"margin": 0.2}, ("x", "x2", "sign")),
+    ("HingeEmbeddingLoss", {"margin": 2.0, "reduction": "sum"}, ("x", "sign_full")),
+    ("MultiMarginLoss", {}, ("x", "cls")),
+    ("MultiMarginLoss", {"p": 2, "margin": 0.3, "reduction": "none"}, ("x", "cls")),
+    ("MultiLabelSoftMarginLoss", {"reduction": "sum"}, ("x", "labels")),
+    ("MultiLabelSoftMarginLoss", {"size_average": False}, ("x", "labels")),
+]
+
+
+@pytest.mark.filterwarnings("ignore:size_average and reduce")
+@pytest.mark.parametrize("case", MODULES, ids=[f"{c[0]}-{i}" for i, c in enumerate(MODULES)])
+def test_loss_modules_match_torch(case):
+    torch = require_torch()
+    name, kw, args = case
+    td = _inputs(torch, "float64")
+    od = {k: to_aw(v) for k, v in td.items()}
+    tl, ol = getattr(torch.nn, name)(**kw), getattr(aw.nn, name)(**kw)
+    assert repr(ol) == repr(tl)
+    assert ol.reduction == tl.reduction
+    assert_close(ol(*[od[a] for a in args]), tl(*[td[a] for a in args]), "float64", name)
+
+
+@pytest.mark.parametrize("name", ["MultiMarginLoss", "MultiLabelSoftMarginLoss"])
+def test_weighted_loss_modules_keep_weight_buffer(name):
+    torch = require_torch()
+    td = _inputs(torch, "float64")
+    od = {k: to_aw(v) for k, v in td.items()}
+    tl, ol = getattr(torch.nn, name)(weight=td["w"]), getattr(aw.nn, name)(weight=od["w"])
+    assert list(ol.state_dict()) == list(tl.state_dict()) == ["weight"]
+    target = "cls" if name == "MultiMarginLoss" else "labels"
+    assert_close(ol(od["x"], od[target]), tl(td["x"], td[target]), "float64", name)
+
+
+def _e(torch, fn):
+    return fn(torch.nn.functional, torch)
+
+
+ERRORS = [
+    (
+        "gauss_var_size",
+        lambda F, t: F.gaussian_nll_loss(t.zeros(4, 3), t.zeros(4, 3), t.ones(4, 2)),
+    ),
+    ("gauss_var_3", lambda F, t: F.gaussian_nll_loss(t.zeros(4, 3), t.zeros(4, 3), t.ones(3))),
+    (
+        "gauss_var_neg",
+        lambda F, t: F.gaussian_nll_loss(t.zeros(4, 3), t.zeros(4, 3), -t.ones(4, 3)),
+    ),
+    ("gauss_var_neg_float", lambda F, t: F.gaussian_nll_loss(t.zeros(2), t.zeros(2), -1.0)),
+    (
+        "gauss_reduction",
+        lambda F, t: F.gaussian_nll_loss(t.zeros(2), t.zeros(2), t.ones(2), reduction="avg"),
+    ),
+    ("poisson_reduction", lambda F, t: F.poisson_nll_loss(t.zeros(2), t.zeros(2), reduction="x")),
+    ("poisson_broadcast", lambda F, t: F.poisson_nll_loss(t.zeros(4, 3), t.zeros(4, 2))),
+    (
+        "cosine_target_2d",
+        lambda F, t: F.cosine_embedding_loss(t.ones(4, 3), t.ones(4, 3), t.ones(4, 1)),
+    ),
+    (
+        "cosine_1d_target_dims",
+        lambda F, t: F.cosine_embedding_loss(t.ones(3), t.ones(4, 3), t.ones(4)),
+    ),
+    (
+        "cosine_0d_target_dims",
+        lambda F, t: F.cosine_embedding_loss(t.ones(4, 3), t.ones(4, 3), t.tensor(1.0)),
+    ),
+    (
+        "cosine_reduction",
+        lambda F, t: F.cosine_embedding_loss(t.ones(4, 3), t.ones(4, 3), t.ones(4), reduction="a"),
+    ),
+    ("hinge_reduction", lambda F, t: F.hinge_embedding_loss(t.ones(3), t.ones(3), reduction="a")),
+    ("mm_target_range", lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([0, 1, 2, 3]))),
+    ("mm_target_negative", lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([0, 1, 2, -1]))),
+    ("mm_target_size", lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([0, 1, 2]))),
+    ("mm_target_2d", lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([[0, 1, 2, 1]]))),
+    ("mm_target_float", lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([0, 1, 2, 1.0]))),
+    ("mm_input_3d", lambda F, t: F.multi_margin_loss(t.ones(2, 3, 4), t.tensor([0, 1]))),
+    ("mm_input_empty", lambda F, t: F.multi_margin_loss(t.ones(4, 0), t.tensor([0, 1, 2, 1]))),
+    ("mm_p", lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([0, 1, 2, 1]), p=3)),
+    (
+        "mm_weight_2d",
+        lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([0, 1, 2, 1]), weight=t.ones(3, 1)),
+    ),
+    (
+        "mm_weight_size",
+        lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([0, 1, 2, 1]), weight=t.ones(4)),
+    ),
+    (
+        "mm_weight_dtype",
+        lambda F, t: F.multi_margin_loss(
+            t.ones(4, 3, dtype=t.float64), t.tensor([0, 1, 2, 1]), weight=t.ones(3)
+        ),
+    ),
+    (
+        "mm_reduction",
+        lambda F, t: F.multi_margin_loss(t.ones(4, 3), t.tensor([0, 1, 2, 1]), reduction="avg"),
+    ),
+    ("mm_module_p", lambda F, t: t.nn.MultiMarginLoss(p=3)),
+    ("mm_module_weight", lambda F, t: t.nn.MultiMarginLoss(weight=t.ones(3, 1))),
+    (
+        "multilabel_reduction",
+        lambda F, t: F.multilabel_soft_margin_loss(t.ones(4, 3), t.ones(4, 3), reduction="avg"),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=[c[0] for c in ERRORS])
+def test_errors_match_torch(case):
+    torch = require_torch()
+    _, fn = case
+    expected = error_of(lambda: _e(torch, fn))
+    assert expected is not None
+    assert error_of(lambda: _e(aw, fn)) == expected
