@@ -784,10 +784,14 @@ LinalgSolveTriangularBackward0 = node_class(
 )
 
 
-def _linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+def _linalg_solve_triangular(A, B, *, upper=None, left=True, unitriangular=False):
     """``torch.linalg.solve_triangular``: ``X`` with ``A X = B`` (``X A = B`` when
     ``left=False``), ``A`` triangular (only its ``upper`` or lower triangle is read; its
     diagonal taken as ones when ``unitriangular``); batch dimensions broadcast."""
+    if upper is None:
+        raise TypeError(
+            'linalg_solve_triangular() missing 1 required positional arguments: "upper"'
+        )
     a, b = A._data, B._data
     _check_square("linalg.solve_triangular", a)
     tri = np.triu(a) if upper else np.tril(a)

@@ -495,7 +495,9 @@ def _mul_backward(node, grad):
         ):
             mul = np.multiply if g.size < _threads.BIG else _threads.multiply
             return (
-                None if o is None else _make(mul(g, o if type(o) is np.ndarray else scalar_like(o, g))),
+                None
+                if o is None
+                else _make(mul(g, o if type(o) is np.ndarray else scalar_like(o, g))),
                 None if s is None else _make(mul(g, s)),
             )
     g_self = grad * node.saved("other") if nf[0][0] is not None else None
@@ -511,7 +513,9 @@ def _div_backward(node, grad):
         o = _saved_np(node, "other")
         if type(o) is float or (type(o) is np.ndarray and o.dtype == g.dtype):
             if nf[1][0] is None:
-                return _make(np.true_divide(g, o if type(o) is np.ndarray else scalar_like(o, g))), None
+                return _make(
+                    np.true_divide(g, o if type(o) is np.ndarray else scalar_like(o, g))
+                ), None
             s = _saved_np(node, "self")
             if type(o) is np.ndarray and type(s) is np.ndarray and s.dtype == g.dtype:
                 g_other = _make(np.true_divide(np.multiply(np.negative(g), s), o * o))
