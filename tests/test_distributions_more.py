@@ -39,6 +39,11 @@ u3 = torch.tensor([0.1, 0.5, 0.95], dtype=f64)
 tanh_n = D.TransformedDistribution(D.Normal(loc, scale), [T.TanhTransform()])
 aff = D.TransformedDistribution(D.Normal(loc, scale), [T.AffineTransform(1.0, -2.0), T.ExpTransform()])
 sig = D.TransformedDistribution(D.Normal(loc, scale), T.SigmoidTransform())
+cov = torch.tensor([[2.0, 0.5, 0.1], [0.5, 1.0, -0.3], [0.1, -0.3, 1.5]], dtype=f64)
+mloc = torch.tensor([[0.0, 1.0, -1.0], [1.0, -1.0, 0.5]], dtype=f64)
+mvn = D.MultivariateNormal(mloc, cov)
+mvp = D.MultivariateNormal(mloc[0], precision_matrix=cov)
+mvs = D.MultivariateNormal(torch.zeros(3, dtype=f64), scale_tril=torch.linalg.cholesky(cov).expand(2, 3, 3))
 """
 
 VALUE_CASES = [
@@ -97,6 +102,16 @@ VALUE_CASES = [
     "D.TransformedDistribution(D.Normal(torch.zeros(3, dtype=f64), 1.0), T.AffineTransform(0.0, 2.0, event_dim=1)).event_shape",
     "D.TransformedDistribution(D.Normal(torch.zeros(3, dtype=f64), 1.0), T.AffineTransform(0.0, 2.0, event_dim=1)).log_prob(x3)",
     "D.TransformedDistribution(D.Normal(0.0, 1.0), T.AffineTransform(torch.zeros(2, dtype=f64), 2.0)).batch_shape",
+    # MultivariateNormal: the three parameterisations, batch broadcasting
+    "mvn.log_prob(torch.tensor([0.5, 0.2, -0.1], dtype=f64)), mvn.entropy(), mvn.mean, mvn.mode, mvn.variance, mvn.stddev",
+    "mvn.batch_shape, mvn.event_shape, mvn.scale_tril, mvn.precision_matrix, mvn.covariance_matrix.shape",
+    "mvp.covariance_matrix, mvp.scale_tril, mvp.log_prob(mloc), mvp.entropy(), mvp.batch_shape",
+    "mvs.log_prob(mloc), mvs.entropy(), mvs.covariance_matrix, mvs.batch_shape",
+    "mvn.log_prob(torch.zeros(4, 1, 3, dtype=f64)), mvn.expand((4, 2)).log_prob(mloc), mvn.expand((4, 2)).batch_shape",
+    "repr(mvn), repr(mvp), repr(mvs), repr(mvn.support), repr(mvn.expand((4, 2)))",
+    "[repr(c) for c in D.MultivariateNormal.arg_constraints.values()], mvn.has_rsample",
+    "D.kl_divergence(mvn, mvp), D.kl_divergence(mvp, mvs), D.kl_divergence(mvs, mvs)",
+    "torch.linalg.cholesky(cov), torch.linalg.solve_triangular(torch.linalg.cholesky(cov), mloc.mT, upper=False)",
     # KL divergences
     "D.kl_divergence(g, D.Gamma(rate, conc)), D.kl_divergence(be, D.Beta(rate, conc))",
     "D.kl_divergence(la, D.Laplace(x3, u3)), D.kl_divergence(po, D.Poisson(conc))",
@@ -119,6 +134,10 @@ SAMPLE_CASES = [  # the stream-sharing ones: LogNormal (normal), Laplace (unifor
     "D.Laplace(0.0, 1.0).sample((5,))",
     "tanh_n.sample((3,))",
     "aff.rsample((2,))",
+    "mvn.sample()",
+    "mvn.rsample((3,))",
+    "mvp.sample((2,))",
+    "D.MultivariateNormal(torch.zeros(2), torch.eye(2)).sample((5,))",
 ]
 
 
@@ -173,6 +192,16 @@ GRAD_CASES = [
     ("tanh-squashed policy (SAC)", "a=[0.5, -1.0, 0.2]; s=[1.0, 0.3, 0.5]",
      "(lambda d: (lambda y: d.log_prob(y).sum() + y.sum())(d.rsample((2,))))"
      "(D.TransformedDistribution(D.Normal(a, s), [T.TanhTransform(cache_size=1)]))"),
+    ("MultivariateNormal rsample (covariance)", "a=[0.5, -1.0]; m=[[1.0, 0.2], [0.3, 0.8]]",
+     "D.MultivariateNormal(a, m @ m.mT + torch.eye(2, dtype=f64)).rsample((3,)).pow(2).sum()"),
+    ("MultivariateNormal log_prob and entropy (scale_tril)", "a=[0.5, -1.0, 0.2]; m=[[1.0, 0.0, 0.0], [0.3, 0.8, 0.0], [-0.2, 0.1, 1.5]]",
+     "D.MultivariateNormal(a, scale_tril=m.tril()).log_prob(torch.tensor([[0.1, 0.5, 0.9], [1.0, 0.0, -1.0]], dtype=f64)).sum()"
+     " + D.MultivariateNormal(a, scale_tril=m.tril()).entropy()"),
+    ("MultivariateNormal log_prob (precision)", "a=[0.5, -1.0]; m=[[1.0, 0.2], [0.3, 0.8]]",
+     "D.MultivariateNormal(a, precision_matrix=m @ m.mT + torch.eye(2, dtype=f64)).log_prob(torch.tensor([0.1, 0.5], dtype=f64))"),
+    ("MultivariateNormal KL (a VAE's full-covariance posterior)", "a=[0.5, -1.0]; m=[[1.0, 0.2], [0.3, 0.8]]",
+     "D.kl_divergence(D.MultivariateNormal(a, m @ m.mT + 0.5 * torch.eye(2, dtype=f64)),"
+     " D.MultivariateNormal(torch.zeros(2, dtype=f64), torch.tensor([[2.0, 0.3], [0.3, 1.0]], dtype=f64)))"),
     ("affine, sigmoid and exp transforms", "a=[0.5, -1.0, 0.2]; s=[1.0, 0.3, 0.5]",
      "D.TransformedDistribution(D.Normal(a, s), [T.AffineTransform(a, s), T.SigmoidTransform()]).log_prob(torch.tensor([0.1, 0.5, 0.95], dtype=f64)).sum()"
      " + D.TransformedDistribution(D.Normal(a, s), T.ComposeTransform([T.AffineTransform(1.0, s), T.ExpTransform()])).log_prob(torch.tensor([0.3, 1.5, 4.0], dtype=f64)).sum()"),
@@ -344,9 +373,44 @@ ERROR_CASES = [
     "D.kl_divergence(D.TransformedDistribution(D.Normal(0.0, 1.0), D.transforms.TanhTransform()), D.LogNormal(0.0, 1.0))",
     "D.kl_divergence(D.Gamma(1.0, 1.0), D.Laplace(0.0, 1.0))",
     "D.transforms.Transform()(torch.zeros(1))",
+    "D.MultivariateNormal(torch.tensor(0.0), torch.eye(1))",
+    "D.MultivariateNormal(torch.zeros(2))",
+    "D.MultivariateNormal(torch.zeros(2), torch.eye(2), scale_tril=torch.eye(2))",
+    "D.MultivariateNormal(torch.zeros(2), torch.ones(2))",
+    "D.MultivariateNormal(torch.zeros(2), scale_tril=torch.ones(2))",
+    "D.MultivariateNormal(torch.zeros(2), torch.tensor([[1.0, 2.0], [2.0, 1.0]]))",
+    "D.MultivariateNormal(torch.zeros(2), scale_tril=torch.tensor([[1.0, 0.0], [0.5, -1.0]]))",
+    "D.MultivariateNormal(torch.zeros(2), torch.eye(2)).log_prob(torch.zeros(3))",
+    "D.MultivariateNormal(torch.zeros(2), torch.eye(2)).log_prob(torch.tensor([0.0, float('nan')]))",
+    "D.kl_divergence(D.MultivariateNormal(torch.zeros(2), torch.eye(2)), D.MultivariateNormal(torch.zeros(3), torch.eye(3)))",
+    "torch.linalg.solve_triangular(torch.eye(2), torch.ones(2, 1))",
+    "torch.linalg.cholesky(torch.ones(2, 3))",
+    "torch.linalg.cholesky(torch.ones(3))",
 ]
 
 
 @pytest.mark.parametrize("code", ERROR_CASES)
 def test_errors_match_pytorch(code):
     _raises_like_torch(code)
+
+
+def test_cholesky_of_a_matrix_that_is_not_positive_definite():
+    """PyTorch raises its ``LinAlgError`` (a ``RuntimeError``); ours is a ``RuntimeError`` with
+    the same text."""
+    torch = require_torch()
+    bad = [[1.0, 2.0], [2.0, 1.0]]
+    with pytest.raises(RuntimeError) as theirs:
+        torch.linalg.cholesky(torch.tensor(bad))
+    with pytest.raises(RuntimeError) as ours:
+        aw.linalg.cholesky(aw.tensor(bad))
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_multivariate_normal_samples_follow_the_covariance():
+    aw.manual_seed(4)
+    cov = aw.tensor([[2.0, 0.8], [0.8, 1.0]], dtype=aw.float64)
+    s = aw.distributions.MultivariateNormal(aw.tensor([1.0, -2.0], dtype=aw.float64), cov).sample(
+        (40000,)
+    )
+    np.testing.assert_allclose(s.mean(0).numpy(), [1.0, -2.0], atol=0.03)
+    np.testing.assert_allclose(np.cov(s.numpy().T), cov.numpy(), atol=0.04)

@@ -1,12 +1,16 @@
 """``torch.distributions``: probability distributions whose sampling, log-densities,
 entropies and KL divergences are built from the library's differentiable ops.
 
-``Normal``, ``Uniform`` and ``Exponential`` have ``rsample`` (reparameterized: gradients
-reach the parameters, as in a VAE); ``log_prob`` of any distribution is differentiable
-in its parameters (the score-function estimator of policy gradients). Samples come from
-the library's generator, so after ``torch.manual_seed(s)`` they are PyTorch's wherever
-the underlying random function (``normal``, ``rand``, ``bernoulli``, ``exponential_``,
-``multinomial``) reproduces PyTorch's stream.
+``Normal``, ``LogNormal``, ``Laplace``, ``Uniform``, ``Exponential``, ``MultivariateNormal``,
+``Gamma``, ``Beta``, ``Dirichlet`` and ``TransformedDistribution`` (of such a base) have
+``rsample`` (reparameterized: gradients reach the parameters, as in a VAE; Gamma's, and so
+Beta's and Dirichlet's, by the implicit gradient); ``log_prob`` of any distribution is
+differentiable in its parameters (the score-function estimator of policy gradients). Samples
+come from the library's generator, so after ``torch.manual_seed(s)`` they are PyTorch's
+wherever the underlying random function (``normal``, ``rand``, ``uniform_``, ``bernoulli``,
+``exponential_``, ``multinomial``) reproduces PyTorch's stream; Gamma, Beta, Dirichlet,
+Poisson and Binomial use numpy's samplers instead of PyTorch's rejection samplers (same
+distribution, repeatable under ``manual_seed``, different values).
 """
 
 from . import constraints, kl, transforms, utils
@@ -23,6 +27,7 @@ from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .multivariate_normal import MultivariateNormal
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .poisson import Poisson
@@ -54,6 +59,7 @@ __all__ = [
     "Independent",
     "Laplace",
     "LogNormal",
+    "MultivariateNormal",
     "Normal",
     "OneHotCategorical",
     "Poisson",

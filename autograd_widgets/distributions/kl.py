@@ -3,6 +3,7 @@
 import math
 import warnings
 
+from .. import linalg as _linalg
 from .. import ops as _ops
 from ..autograd import _api
 from ..core import _creation
@@ -18,6 +19,7 @@ from .exponential import Exponential
 from .gamma import Gamma
 from .independent import Independent
 from .laplace import Laplace
+from .multivariate_normal import MultivariateNormal, _batch_mahalanobis, _half_log_det
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .poisson import Poisson
@@ -269,3 +271,19 @@ def _kl_transformed_transformed(p, q):
     if p.transforms != q.transforms or p.event_shape != q.event_shape:
         raise NotImplementedError
     return kl_divergence(p.base_dist, q.base_dist)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_multivariatenormal_multivariatenormal(p, q):
+    """``log|Lq| - log|Lp| + (tr(Sq^-1 Sp) + |Lq^-1 (mq - mp)|^2 - n) / 2``, the trace being
+    ``|Lq^-1 Lp|_F^2``."""
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            "KL-divergence between two Multivariate Normals with"
+            "                          different event shapes cannot be computed"  # PyTorch's
+        )
+    Lp, Lq = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+    n = p.event_shape[0]
+    trace = _linalg.solve_triangular(Lq, Lp, upper=False).pow(2).sum((-2, -1))
+    mahalanobis = _batch_mahalanobis(Lq, q.loc - p.loc)
+    return _half_log_det(Lq) - _half_log_det(Lp) + 0.5 * (trace + mahalanobis - n)

@@ -784,10 +784,14 @@ LinalgSolveTriangularBackward0 = node_class(
 )
 
 
-def _linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+def _linalg_solve_triangular(A, B, *, upper=None, left=True, unitriangular=False):
     """``torch.linalg.solve_triangular``: ``X`` with ``A X = B`` (``X A = B`` when
     ``left=False``), ``A`` triangular (only its ``upper`` or lower triangle is read; its
     diagonal taken as ones when ``unitriangular``); batch dimensions broadcast."""
+    if upper is None:
+        raise TypeError(
+            'linalg_solve_triangular() missing 1 required positional arguments: "upper"'
+        )
     a, b = A._data, B._data
     _check_square("linalg.solve_triangular", a)
     tri = np.triu(a) if upper else np.tril(a)
@@ -795,18 +799,16 @@ def _linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False):
         eye = np.eye(a.shape[-1], dtype=bool)
         tri = np.where(eye, 1, tri)
     dt = np.result_type(a.dtype, b.dtype)
+    if not left:  # X A = B  <=>  A^T X^T = B^T
+        tri, b = np.swapaxes(tri, -1, -2), np.swapaxes(b, -1, -2)
+    # Batches broadcast explicitly, so that numpy 1.x never reads b as a stack of vectors.
+    batch = np.broadcast_shapes(tri.shape[:-2], b.shape[:-2])
+    tri = np.broadcast_to(tri, batch + tri.shape[-2:]).astype(np.float64)
+    b = np.broadcast_to(b, batch + b.shape[-2:]).astype(np.float64)
     with np.errstate(all="ignore"):
-        if left:
-            res = np.linalg.solve(tri.astype(np.float64), b.astype(np.float64))
-        else:
-            res = np.swapaxes(
-                np.linalg.solve(
-                    np.swapaxes(tri, -1, -2).astype(np.float64),
-                    np.swapaxes(b, -1, -2).astype(np.float64),
-                ),
-                -1,
-                -2,
-            )
+        res = np.linalg.solve(tri, b)
+    if not left:
+        res = np.swapaxes(res, -1, -2)
     result = _make(np.asarray(res, dtype=dt))
     if needs_grad(A, B):
         record(
@@ -816,6 +818,6 @@ def _linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False):
             {"self": A},
             {"upper": upper, "left": left, "unitriangular": unitriangular},
             "result",
-            fields={"b_shape": b.shape},
+            fields={"b_shape": B._data.shape},
         )
     return result
