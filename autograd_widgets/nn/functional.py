@@ -38,12 +38,14 @@ from ._functional.activation_more import (
     hardshrink,
     hardsigmoid,
     hardswish,
+    rrelu,
+    rrelu_,
     selu,
     softshrink,
 )
 from ._functional.adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
 from ._functional.attention import scaled_dot_product_attention
-from ._functional.blocks import fold, pixel_shuffle, pixel_unshuffle, unfold
+from ._functional.blocks import channel_shuffle, fold, pixel_shuffle, pixel_unshuffle, unfold
 from ._functional.composite import (
     alpha_dropout,
     dropout1d,
@@ -135,6 +137,9 @@ __all__ = [
     "pdist",
     "pixel_shuffle",
     "pixel_unshuffle",
+    "channel_shuffle",
+    "rrelu",
+    "rrelu_",
     "unfold",
     "fold",
     "dropout",

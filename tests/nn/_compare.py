@@ -114,3 +114,10 @@ def check_functional(torch, inputs, fn, diff, dtype: str) -> None:
     o_out.backward(to_aw(g))
     for k in diff:
         assert_close(od[k].grad, td[k].grad, dtype, f"grad of {k}")
+
+
+def assert_same_error(torch, fn) -> None:
+    """``fn(torch)`` raises, and ``fn(autograd_widgets)`` raises the same type and message."""
+    expected = error_of(lambda: fn(torch))
+    assert expected is not None
+    assert error_of(lambda: fn(aw)) == expected

@@ -7,7 +7,7 @@ import pytest
 
 import autograd_widgets as aw
 from tests._oracle import require_torch
-from tests.nn._compare import assert_close, check_functional, error_of, to_aw
+from tests.nn._compare import assert_close, assert_same_error, check_functional, to_aw
 
 pytestmark = [
     pytest.mark.oracle,
@@ -318,6 +318,4 @@ ERRORS = [
 def test_errors_match_torch(case):
     torch = require_torch()
     _, fn = case
-    expected = error_of(lambda: _e(torch, fn))
-    assert expected is not None
-    assert error_of(lambda: _e(aw, fn)) == expected
+    assert_same_error(torch, lambda t: _e(t, fn))

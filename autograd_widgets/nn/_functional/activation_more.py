@@ -6,12 +6,22 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.node import node_class
-from ...ops._core import Tensor, not_implemented_for, scalar_type_name
+from ...core._creation import _rng
+from ...ops._core import Tensor, needs_grad, not_implemented_for, record, scalar_type_name
 from .activation import EluBackward0, EluBackward1, _maybe_inplace, _unary
 
 _make = Tensor._make
 
-__all__ = ["selu", "celu", "hardswish", "hardsigmoid", "softshrink", "hardshrink"]
+__all__ = [
+    "selu",
+    "celu",
+    "hardswish",
+    "hardsigmoid",
+    "softshrink",
+    "hardshrink",
+    "rrelu",
+    "rrelu_",
+]
 
 # SELU's constants (Klambauer et al. 2017), as ATen spells them.
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -156,3 +166,82 @@ def hardshrink(input, lambd=0.5):
     t = d.dtype.type
     res = np.where((d > t(lambd)) | (d < -t(lambd)), d, t(0))
     return _unary(input, res.astype(d.dtype, copy=False), HardshrinkBackward0, {"lambd": lambd})
+
+
+# --- rrelu ----------------------------------------------------------------------------------------
+def _rrelu_backward(n, grad):
+    a = n._attrs
+    if a["training"]:
+        return grad * n.saved("noise")
+    ref = n.saved("result" if type(n) is RreluWithNoiseBackward1 else "self")._data
+    slope = (a["lower"] + a["upper"]) / 2
+    return grad * _make(np.where(ref > 0, 1.0, slope).astype(grad._data.dtype))
+
+
+RreluWithNoiseBackward0 = node_class(
+    "RreluWithNoiseBackward0",
+    _rrelu_backward,
+    saved=("self", "noise"),
+    attrs=("lower", "upper", "training"),
+)
+# In place: PyTorch keeps the result instead of the input.
+RreluWithNoiseBackward1 = node_class(
+    "RreluWithNoiseBackward1",
+    _rrelu_backward,
+    saved=("result", "noise"),
+    attrs=("lower", "upper", "training"),
+)
+
+
+def _rrelu_noise(d: np.ndarray, lower: float, upper: float, generator) -> np.ndarray:
+    """ATen's training kernel: one ``uniform_real_distribution<double>(lower, upper)`` draw
+    per element <= 0, in order, from the default generator (so the values are PyTorch's);
+    1 elsewhere. ``lower``/``upper`` are first rounded to the input's dtype."""
+    t = d.dtype.type
+    neg = d <= 0
+    noise = np.ones(d.shape, dtype=d.dtype)
+    lo, hi = float(t(lower)), float(t(upper))
+    # NOTE: this scalar loop is not contracted to a fused multiply-add (unlike uniform_).
+    draws = _rng(generator).random(int(neg.sum()), dtype=np.float64) * (hi - lo) + lo
+    noise[neg] = draws.astype(d.dtype)
+    return noise
+
+
+def _rrelu(input, lower, upper, training, inplace, generator=None):
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    d = input._data
+    if d.dtype.kind != "f":
+        raise not_implemented_for(
+            "rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu", d.dtype
+        )
+    t = d.dtype.type
+    if training:
+        noise = _rrelu_noise(d, lower, upper, generator)
+        res = np.asarray(d * noise, dtype=d.dtype)
+    else:
+        noise = np.zeros_like(d)  # PyTorch leaves it uninitialised
+        res = np.where(d > 0, d, d * t((lower + upper) / 2)).astype(d.dtype)
+
+    def f(x):
+        out = _make(res)
+        if needs_grad(x):
+            at = {"lower": lower, "upper": upper, "training": training}
+            if inplace:
+                record(RreluWithNoiseBackward1, out, (x,), {"noise": _make(noise)}, at, "result")
+            else:
+                record(RreluWithNoiseBackward0, out, (x,), {"self": x, "noise": _make(noise)}, at)
+        return out
+
+    return _maybe_inplace(input, f, inplace)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """``F.rrelu``: in training, each element <= 0 times a slope drawn from
+    ``U(lower, upper)``; in eval, ``leaky_relu`` with slope ``(lower + upper) / 2``."""
+    return _rrelu(input, lower, upper, training, inplace)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    """In-place version of :func:`rrelu` (PyTorch's binding also takes a ``generator``)."""
+    return _rrelu(input, lower, upper, training, True, generator)

@@ -15,7 +15,7 @@ from .conv import _im2col, _tuple
 
 _make = Tensor._make
 
-__all__ = ["pixel_shuffle", "pixel_unshuffle", "unfold", "fold"]
+__all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "unfold", "fold"]
 
 
 # --- pixel_shuffle / pixel_unshuffle ---------------------------------------------------------------
@@ -51,6 +51,42 @@ def _check_pixel(input, factor, name, word):
     if factor <= 0:
         raise RuntimeError(f"{name} expects a positive {word}, but got {factor}")
     return d
+
+
+# --- channel_shuffle ----------------------------------------------------------------------------------
+def _channel_shuffle_backward(n, grad):
+    # Shuffling by g groups is undone by shuffling by C / g groups.
+    return channel_shuffle(grad, grad._data.shape[1] // n._attrs["groups"])
+
+
+ChannelShuffleBackward0 = node_class(
+    "ChannelShuffleBackward0", _channel_shuffle_backward, attrs=("groups",)
+)
+
+
+def channel_shuffle(input, groups):
+    """``F.channel_shuffle``: ``(N, g * k, *)`` to ``(N, k * g, *)``, channel ``i * k + j`` moving
+    to ``j * g + i``."""
+    d = input._data
+    if d.ndim <= 2:
+        raise RuntimeError(
+            f"channel_shuffle expects input with > 2 dims, but got input with sizes {list(d.shape)}"
+        )
+    g = int(groups)
+    if g <= 0:
+        raise RuntimeError(
+            f"Number of groups to divide channels in must be positive. Value of groups:{g}"
+        )
+    c = d.shape[1]
+    if c % g:
+        raise RuntimeError(
+            f"Number of channels must be divisible by groups. Got {c} channels and {g} groups."
+        )
+    split = d.reshape((d.shape[0], g, c // g) + d.shape[2:])
+    out = _make(np.ascontiguousarray(split.swapaxes(1, 2)).reshape(d.shape))
+    if needs_grad(input):
+        record(ChannelShuffleBackward0, out, (input,), None, {"groups": g})
+    return out
 
 
 def pixel_shuffle(input, upscale_factor):

@@ -29,6 +29,7 @@ __all__ = [
     "Hardsigmoid",
     "Softshrink",
     "Hardshrink",
+    "RReLU",
 ]
 
 
@@ -228,3 +229,16 @@ class Softshrink(_Shrink):
 class Hardshrink(_Shrink):
     def forward(self, input):
         return F.hardshrink(input, self.lambd)
+
+
+class RReLU(Module):
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False):
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input):
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        inplace_str = ", inplace=True" if self.inplace else ""
+        return f"lower={self.lower}, upper={self.upper}{inplace_str}"

@@ -31,6 +31,7 @@ __all__ = [
     "ConstantPad2d",
     "PixelShuffle",
     "PixelUnshuffle",
+    "ChannelShuffle",
     "Fold",
     "Unfold",
     "LocalResponseNorm",
@@ -254,6 +255,18 @@ class PixelShuffle(Module):
 
     def extra_repr(self) -> str:
         return f"upscale_factor={self.upscale_factor}"
+
+
+class ChannelShuffle(Module):
+    def __init__(self, groups) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"
 
 
 class PixelUnshuffle(Module):
