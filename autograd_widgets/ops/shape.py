@@ -67,7 +67,7 @@ __all__ = [
 TENSOR_METHODS = """
 reshape view view_as reshape_as flatten unflatten clone contiguous t transpose swapaxes
 swapdims permute movedim moveaxis expand expand_as broadcast_to repeat tile unsqueeze
-squeeze flip fliplr flipud roll narrow chunk tensor_split unbind
+squeeze flip fliplr flipud roll narrow chunk tensor_split unbind unfold
 """.split()
 
 _make = Tensor._make
@@ -639,6 +639,68 @@ def roll(input, shifts, dims=None):
             else None,
         )
     return out
+
+
+# --- unfold (Tensor.unfold: sliding windows, a view) ---------------------------------------------
+def _unfold_backward(n, grad):
+    # Every window's gradient goes back to the positions it covers (overlaps add up).
+    if grad_state.enabled or grad._requires_grad:
+        raise NotImplementedError(
+            "double backward (create_graph=True) through unfold is not supported by autograd_widgets"
+        )
+    a = n._attrs
+    dim, size, step = a["dimension"], a["size"], a["step"]
+    shape = a["self_sym_sizes"]
+    g = grad._data
+    if not shape:  # a 0-dim input: its (size 0 or 1) window
+        return _make(np.asarray(g.sum(), dtype=g.dtype))
+    out = np.zeros(shape, dtype=g.dtype)
+    count = g.shape[dim]
+    moved = np.moveaxis(out, dim, -1)
+    windows = np.moveaxis(g, dim, -2)  # (..., count, size)
+    for j in range(size):
+        moved[..., j : j + step * (count - 1) + 1 : step] += windows[..., j]
+    return _make(out)
+
+
+UnfoldBackward0 = node_class(
+    "UnfoldBackward0", _unfold_backward, attrs=("dimension", "self_sym_sizes", "size", "step")
+)
+
+
+def unfold(input, dimension, size, step):
+    """``Tensor.unfold``: every window of ``size`` elements along ``dimension``, ``step`` apart,
+    as a new last dimension; a strided view of the input, as in PyTorch."""
+    d = input._data
+    raw, dim = dimension, wrap_dim(dimension, max(d.ndim, 1))
+    size, step = int(size), int(step)
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    base = d.reshape(1) if d.ndim == 0 else d
+    if size > base.shape[dim]:
+        raise RuntimeError(
+            f"maximum size for tensor at dimension {dim} is {base.shape[dim]} but size is {size}"
+        )
+    if d.ndim == 0:  # no window dimension: the element itself, or nothing
+        res = base[:size]
+    else:
+        shape = list(base.shape)
+        shape[dim] = (base.shape[dim] - size) // step + 1
+        strides = list(base.strides)
+        strides[dim] = base.strides[dim] * step
+        res = np.lib.stride_tricks.as_strided(
+            base, tuple(shape) + (size,), tuple(strides) + (base.strides[dim],)
+        )
+    return _unary_view(
+        input,
+        res,
+        UnfoldBackward0,
+        {"dimension": dim, "self_sym_sizes": d.shape, "size": size, "step": step},
+        lambda b: b.unfold(dim, size, step),
+        shown={"dimension": raw} if raw < 0 else None,
+    )
 
 
 def narrow(input, dim, start, length):
