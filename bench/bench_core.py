@@ -490,8 +490,9 @@ def main(argv=None) -> int:
     for w, per in results.items():  # a table row compares like with like, or says it does not
         for b, r in per.items():
             if r.get("threads") not in (None, meta["threads"]):
-                problems.append(f"{BACKEND_NAMES[b]} / {w} ran on {r['threads']} threads, "
-                                f"not {meta['threads']}")
+                problems.append(
+                    f"{BACKEND_NAMES[b]} / {w} ran on {r['threads']} threads, not {meta['threads']}"
+                )
     md = table(results, meta["threads"])
     from machine import describe  # bench/ is on sys.path when run as a script
 

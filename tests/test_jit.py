@@ -28,13 +28,18 @@ def _program(torch):
             return self.fc(x)
 
     net = Net()
-    traced = torch.jit.trace(net, torch.randn(4, 3))  
+    traced = torch.jit.trace(net, torch.randn(4, 3))
     x = torch.randn(4, 3, requires_grad=True)
     y = scaled(traced(x), 2.0).sum()
     y.backward()
     fut = torch.jit.fork(lambda a: a + 1, torch.ones(2))
-    return [y.item(), x.grad.numpy(), torch.jit.wait(fut).numpy(), torch.jit.annotate(int, 3),
-            torch.jit.is_tracing()]
+    return [
+        y.item(),
+        x.grad.numpy(),
+        torch.jit.wait(fut).numpy(),
+        torch.jit.annotate(int, 3),
+        torch.jit.is_tracing(),
+    ]
 
 
 def test_scripted_and_traced_code_gives_pytorchs_results():

@@ -81,7 +81,9 @@ def test_every_torch_function_defined_in_an_op_family_is_exported():
 
 
 _DIST_MODULES = "bernoulli categorical constraints distribution exp_family exponential independent"
-_DIST_MODULES += " kl normal one_hot_categorical uniform utils beta binomial dirichlet gamma laplace"
+_DIST_MODULES += (
+    " kl normal one_hot_categorical uniform utils beta binomial dirichlet gamma laplace"
+)
 _DIST_MODULES += " log_normal multivariate_normal poisson transformed_distribution transforms"
 
 

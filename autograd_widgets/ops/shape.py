@@ -517,9 +517,7 @@ SqueezeBackward4 = node_class(
 SqueezeBackward5 = node_class(
     "SqueezeBackward5", _to_self_sizes_backward, attrs=("dim", "self_sym_sizes")
 )
-TransposeBackward1 = node_class(
-    "TransposeBackward1", _transpose_backward, attrs=("dim0", "dim1")
-)
+TransposeBackward1 = node_class("TransposeBackward1", _transpose_backward, attrs=("dim0", "dim1"))
 TBackward1 = node_class("TBackward1", _t_backward)
 
 #: out-of-place view node -> the node its in-place spelling records

@@ -24,16 +24,18 @@ def _run(lib, mode, lengths, *, layers, bidir, batch_first, enforce, with_hx, se
     feat, hidden = 3, 4
     arrays = _inputs(lengths, feat, seed)
     seqs = [lib.tensor(a, requires_grad=True) for a in arrays]
-    rnn = getattr(lib.nn, mode)(feat, hidden, num_layers=layers, bidirectional=bidir,
-                                batch_first=batch_first).double()
+    rnn = getattr(lib.nn, mode)(
+        feat, hidden, num_layers=layers, bidirectional=bidir, batch_first=batch_first
+    ).double()
     rng = np.random.default_rng(seed + 1)
     with lib.no_grad():
         for p in rnn.parameters():
             p.copy_(lib.tensor(rng.standard_normal(tuple(p.shape)) * 0.5))
     rnn_u = lib.nn.utils.rnn
     padded = rnn_u.pad_sequence(seqs, batch_first=batch_first)
-    packed = rnn_u.pack_padded_sequence(padded, lengths, batch_first=batch_first,
-                                        enforce_sorted=enforce)
+    packed = rnn_u.pack_padded_sequence(
+        padded, lengths, batch_first=batch_first, enforce_sorted=enforce
+    )
     hx = None
     dirs = 2 if bidir else 1
     if with_hx:
@@ -52,8 +54,11 @@ def _run(lib, mode, lengths, *, layers, bidir, batch_first, enforce, with_hx, se
     grads = [s.grad.numpy() for s in seqs] + [p.grad.numpy() for p in rnn.parameters()]
     if with_hx:
         grads += [h.grad.numpy() for h in (hx if mode == "LSTM" else (hx,))]
-    names = (type(out.data.grad_fn).__name__, type(h_n.grad_fn).__name__,
-             type(unpacked.grad_fn).__name__)
+    names = (
+        type(out.data.grad_fn).__name__,
+        type(h_n.grad_fn).__name__,
+        type(unpacked.grad_fn).__name__,
+    )
     return {
         "out": out.data.detach().numpy(),
         "batch_sizes": out.batch_sizes.tolist(),
@@ -78,14 +83,17 @@ CONFIGS = [
 @pytest.mark.parametrize(
     "mode,lengths,layers,bidir,batch_first,enforce,with_hx",
     CONFIGS,
-    ids=[f"{c[0]}-{c[1]}-l{c[2]}-{'bi' if c[3] else 'uni'}-{'bf' if c[4] else 'tf'}"
-         f"-{'sorted' if c[5] else 'unsorted'}{'-hx' if c[6] else ''}" for c in CONFIGS],
+    ids=[
+        f"{c[0]}-{c[1]}-l{c[2]}-{'bi' if c[3] else 'uni'}-{'bf' if c[4] else 'tf'}"
+        f"-{'sorted' if c[5] else 'unsorted'}{'-hx' if c[6] else ''}"
+        for c in CONFIGS
+    ],
 )
-def test_rnn_on_packed_batch_matches_pytorch(mode, lengths, layers, bidir, batch_first,
-                                              enforce, with_hx):
+def test_rnn_on_packed_batch_matches_pytorch(
+    mode, lengths, layers, bidir, batch_first, enforce, with_hx
+):
     torch = require_torch()
-    kw = dict(layers=layers, bidir=bidir, batch_first=batch_first, enforce=enforce,
-              with_hx=with_hx)
+    kw = dict(layers=layers, bidir=bidir, batch_first=batch_first, enforce=enforce, with_hx=with_hx)
     ours = _run(aw, mode, LENGTHS[lengths], **kw)
     theirs = _run(torch, mode, LENGTHS[lengths], **kw)
     assert ours["batch_sizes"] == theirs["batch_sizes"]
@@ -117,8 +125,12 @@ def test_pack_padded_sequence_gradient_and_node():
         x = lib.tensor(np.arange(24.0).reshape(4, 3, 2), requires_grad=True)
         p = lib.nn.utils.rnn.pack_padded_sequence(x, lib.tensor([4, 3, 1]))
         node = p.data.grad_fn
-        seen = (type(node).__name__, node._saved_batch_first, tuple(node._saved_input_sym_sizes),
-                node._saved_result1.tolist())
+        seen = (
+            type(node).__name__,
+            node._saved_batch_first,
+            tuple(node._saved_input_sym_sizes),
+            node._saved_result1.tolist(),
+        )
         (p.data * lib.arange(p.data.numel(), dtype=x.dtype).reshape(p.data.shape)).sum().backward()
         got.append(seen + (x.grad.numpy(),))
     assert got[0][:4] == got[1][:4]
@@ -127,7 +139,9 @@ def test_pack_padded_sequence_gradient_and_node():
 
 def test_unpack_and_unpad_give_the_sequences_back():
     seqs = [aw.tensor(a) for a in _inputs([3, 1, 2], 2)]
-    back = aw.nn.utils.rnn.unpack_sequence(aw.nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False))
+    back = aw.nn.utils.rnn.unpack_sequence(
+        aw.nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False)
+    )
     for a, b in zip(seqs, back):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
     padded = aw.nn.utils.rnn.pad_sequence(seqs)
@@ -139,9 +153,12 @@ def test_unpack_and_unpad_give_the_sequences_back():
     "call",
     [
         lambda m: m.nn.utils.rnn.pack_padded_sequence(m.zeros(3, 2, 1), [1, 3]),
-        lambda m: m.nn.utils.rnn.pack_padded_sequence(m.zeros(3, 2, 1), [2, 0], enforce_sorted=False),
+        lambda m: m.nn.utils.rnn.pack_padded_sequence(
+            m.zeros(3, 2, 1), [2, 0], enforce_sorted=False
+        ),
         lambda m: m.nn.utils.rnn.pad_packed_sequence(
-            m.nn.utils.rnn.pack_padded_sequence(m.zeros(3, 2, 1), [3, 2]), total_length=2),
+            m.nn.utils.rnn.pack_padded_sequence(m.zeros(3, 2, 1), [3, 2]), total_length=2
+        ),
     ],
     ids=["unsorted", "zero_length", "total_length"],
 )

@@ -195,7 +195,9 @@ class RNNBase(Module):
         batch = int(batch_sizes._data[0])
         dirs = 2 if self.bidirectional else 1
         if hx is None:
-            zeros = _creation.zeros(self.num_layers * dirs, batch, self.hidden_size, dtype=data.dtype)
+            zeros = _creation.zeros(
+                self.num_layers * dirs, batch, self.hidden_size, dtype=data.dtype
+            )
             hx = (zeros, zeros) if is_lstm else zeros
         elif sorted_indices is not None:  # the caller's states are in the batch's own order
             hx = (

@@ -77,7 +77,9 @@ class PackedSequence(
         if unsorted_indices is None and sorted_indices is not None:
             unsorted_indices = _invert(sorted_indices)
         if batch_sizes is None:
-            raise RuntimeError("PackedSequence needs batch_sizes: make it with pack_padded_sequence")
+            raise RuntimeError(
+                "PackedSequence needs batch_sizes: make it with pack_padded_sequence"
+            )
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs):
@@ -134,8 +136,10 @@ def _pack_padded_backward(n, grad):
     sizes = n._attrs["input_sym_sizes"]
     batch_first = n._attrs["batch_first"]
     t_idx, b_idx = _packed_rows(n.saved("result1")._data)
-    index = (_creation.tensor(b_idx), _creation.tensor(t_idx)) if batch_first else (
-        _creation.tensor(t_idx), _creation.tensor(b_idx)
+    index = (
+        (_creation.tensor(b_idx), _creation.tensor(t_idx))
+        if batch_first
+        else (_creation.tensor(t_idx), _creation.tensor(b_idx))
     )
     out = _creation.zeros(sizes, dtype=grad.dtype)
     out[index] = grad
