@@ -14,7 +14,7 @@ element (~6x slower again: 14.5 ms for 2M tanh, against 2.4 ms in float32). Larg
 evaluations are split across ``torch.set_num_threads`` threads (``_threads``).
 On x86 CPUs without AVX-512, large float32 ``tanh`` takes ``_f32_tanh`` instead: a table
 and float64 arithmetic that give the same float32 values bit for bit (every float32
-checked, bench/README.md "float32 math"), ~1.45x faster than libm there. For the other
+checked, bench/README.md "float32 math"), ~1.6x faster than libm there. For the other
 functions no cheaper exact route was found, so the trade-off is a setting: ``set_float32_math("numpy")`` uses numpy's float32 kernels
 (fast, last-bit differences from PyTorch), ``"torch"`` restores the default. The
 environment variable ``AUTOGRAD_WIDGETS_FLOAT32_MATH`` sets it at import.
