@@ -4,7 +4,9 @@ Runs the four workloads of issue 2 ("Speed") with the same torch-API code on
 autograd_widgets and PyTorch, the equivalent ``autograd.grad`` code on HIPS
 autograd, and a hand-written numpy forward+backward (the floor for any
 numpy-backed library) where that makes sense. Every (backend, workload) pair
-runs in a fresh process; each reports the median time of one step. All
+runs in its own fresh process; the processes take turns, round after round
+(paired rounds), and each ratio is the median of the per-round ratios, so a
+machine whose speed drifts (a shared VM) still gives steady ratios. All
 backends start from the same numpy-generated data, and the orchestrator checks
 that their gradients agree before it prints a ratio.
 
@@ -25,6 +27,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -335,7 +338,8 @@ def _time(step, quick: bool) -> dict:
     }
 
 
-def worker(backend: str, workload: str, quick: bool) -> dict:
+def _setup(backend: str, workload: str):
+    """``(threads, step, grads)`` for one backend: what a worker process measures."""
     assert sys.getrecursionlimit() == 1000, "workloads run at Python's default recursion limit"
     threads = _threads()
     if backend == "aw":
@@ -354,26 +358,149 @@ def worker(backend: str, workload: str, quick: bool) -> dict:
         step, grads = _numpy(workload)
     else:
         raise ValueError(backend)
+    return threads, step, grads
+
+
+def worker(backend: str, workload: str, quick: bool) -> dict:
+    """One process, one backend: its own warm-up and rounds (``--sequential``)."""
+    threads, step, grads = _setup(backend, workload)
     check = [np.asarray(g, dtype=np.float64).tolist() for g in grads()]
     out = {"backend": backend, "workload": workload, "threads": threads, "grads": check}
     out.update(_time(step, quick))
     return out
 
 
+def serve(backend: str, workload: str) -> None:
+    """One process, one backend, timed on request (the paired rounds).
+
+    Prints a JSON line (threads, gradients, a warm-up estimate of one step), then for
+    every line ``N`` read from stdin runs ``N`` steps and prints their total seconds;
+    an empty line or end of input ends it. The orchestrator asks each backend in turn,
+    so only one process runs at a time.
+    """
+    threads, step, grads = _setup(backend, workload)
+    check = [np.asarray(g, dtype=np.float64).tolist() for g in grads()]
+    t0 = time.perf_counter()
+    step()  # warm-up (and a first estimate)
+    first = time.perf_counter() - t0
+    for _ in range(2 if first < 0.05 else 1):
+        step()
+    head = {"backend": backend, "workload": workload, "threads": threads, "grads": check}
+    head["per_step"] = first
+    print(json.dumps(head), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        n = int(line)
+        t = time.perf_counter()
+        for _ in range(n):
+            step()
+        print(repr(time.perf_counter() - t), flush=True)
+
+
 # --- orchestrator -------------------------------------------------------------------------------
-def _run_worker(backend: str, workload: str, quick: bool, threads: int | None) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", backend, workload]
-    if quick:
-        cmd.append("--quick")
+def _worker_env(threads: int | None) -> dict:
     env = dict(os.environ)
     if threads:
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env[var] = str(threads)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH")]))
+    return env
+
+
+def _run_worker(backend: str, workload: str, quick: bool, threads: int | None) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", backend, workload]
+    if quick:
+        cmd.append("--quick")
+    env = _worker_env(threads)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1200)
     if proc.returncode != 0:
         return {"backend": backend, "workload": workload, "error": proc.stderr.strip()[-2000:]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _run_paired(backends, workload: str, quick: bool, threads: int | None, rounds=None) -> dict:
+    """Time every backend of ``workload`` in rounds that take turns (see ``serve``).
+
+    One process per backend, all started before the first round and each warmed up; then
+    round after round, every backend runs enough steps to last ``min_round`` seconds, one
+    backend at a time, in an order that rotates each round. A machine that slows down for a
+    while slows every backend's round of that moment alike, so the per-round ratios
+    (``paired``) stay put where medians taken minutes apart would not.
+    Returns ``{backend: result}``; a result has ``samples`` (seconds per step, one per
+    round) or ``error``.
+    """
+    min_round = 0.02 if quick else 0.05
+    rounds = rounds or (9 if quick else 21)
+    env = _worker_env(threads)
+    script = str(Path(__file__).resolve())
+    procs, logs, results = {}, {}, {}
+    try:
+        for b in backends:
+            logs[b] = tempfile.TemporaryFile(mode="w+")  # stderr: a full pipe would block
+            procs[b] = subprocess.Popen(
+                [sys.executable, script, "--serve", b, workload],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=logs[b],
+                text=True,
+                env=env,
+            )
+        live = []
+        for b in backends:  # (the servers warm up one after the other: each blocks on its pipe)
+            line = procs[b].stdout.readline()
+            if not line:
+                results[b] = {"backend": b, "workload": workload, "error": _log(procs[b], logs[b])}
+                continue
+            r = json.loads(line)
+            r["number"] = max(1, int(min_round / max(r.pop("per_step"), 1e-7)))
+            r["samples"] = []
+            results[b] = r
+            live.append(b)
+        for i in range(-1, rounds):  # round -1 calibrates ``number`` and is not kept
+            for b in live[i % len(live) :] + live[: i % len(live)] if live else ():
+                r = results[b]
+                if "error" in r:
+                    continue
+                p = procs[b]
+                p.stdin.write(f"{r['number']}\n")
+                p.stdin.flush()
+                line = p.stdout.readline()
+                if not line:
+                    r["error"] = _log(p, logs[b])
+                    continue
+                per = float(line) / r["number"]
+                if i < 0:
+                    r["number"] = max(1, int(min_round / max(per, 1e-7)))
+                else:
+                    r["samples"].append(per)
+    finally:
+        for b, p in procs.items():
+            try:
+                p.stdin.write("\n")
+                p.stdin.flush()
+            except OSError:
+                pass
+            try:
+                p.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+            logs[b].close()
+    for r in results.values():
+        if "error" not in r:
+            r["median"] = statistics.median(r["samples"])
+            r["min"] = min(r["samples"])
+            r["rounds"] = len(r["samples"])
+    return results
+
+
+def _log(proc, log) -> str:
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.seek(0)
+    return (log.read().strip() or f"exited with {proc.returncode}")[-2000:]
 
 
 def _grads_agree(ref: list, other: list) -> bool:
@@ -393,8 +520,16 @@ def _fmt_ms(sec) -> str:
     return f"{ms:.3f}" if ms < 1 else (f"{ms:.2f}" if ms < 100 else f"{ms:.0f}")
 
 
-def _ratio(a, b) -> str:
-    return "-" if a is None or b is None else f"{a / b:.2f}x"
+def _x(ratio) -> str:
+    return "-" if ratio is None else f"{ratio:.2f}x"
+
+
+def _row_ratio(per: dict, med: dict, b: str, ref: str):
+    """``b``'s time over ``ref``'s: the paired rounds' median ratio, else the ratio of medians."""
+    if med[b] is None or med[ref] is None:
+        return None
+    paired = per[b].get("paired", {}).get(ref)
+    return paired if paired is not None else med[b] / med[ref]
 
 
 def table(results: dict, threads: int = 1) -> str:
@@ -407,13 +542,17 @@ def table(results: dict, threads: int = 1) -> str:
     for w in (w for w in WORKLOADS if w in results):
         med = {b: results[w].get(b, {}).get("median") for b in BACKENDS}
         aw, pt, hips, floor = med["aw"], med["torch"], med["hips"], med["numpy"]
+
+        def ratio(b, ref, per=results[w], med=med):
+            return _row_ratio(per, med, b, ref)
+
         target = TARGETS[w] if threads == 1 else MANY_THREADS_TARGETS.get(w, TARGETS[w])
-        ok = aw is not None and pt is not None and aw / pt <= target
-        ok = ok and (hips is None or aw < hips)
+        r_pt, r_hips = ratio("aw", "torch"), ratio("aw", "hips")
+        ok = r_pt is not None and r_pt <= target and (hips is None or (r_hips or 0) < 1)
+        cells = [_x(r_pt), _x(ratio("hips", "torch")), _x(ratio("numpy", "torch")), _x(r_hips)]
         lines.append(
             f"| {TITLES[w]} | {_fmt_ms(aw)} | {_fmt_ms(pt)} | {_fmt_ms(hips)} | {_fmt_ms(floor)} "
-            f"| {_ratio(aw, pt)} | {_ratio(hips, pt)} | {_ratio(floor, pt)} | {_ratio(aw, hips)} "
-            f"| <= {target}x {'met' if ok else 'MISSED'} |"
+            f"| {' | '.join(cells)} | <= {target}x {'met' if ok else 'MISSED'} |"
         )
     return "\n".join(lines)
 
@@ -436,11 +575,24 @@ def main(argv=None) -> int:
         help="run every (backend, workload) process this many times, interleaved; report the "
         "median of their medians",
     )
+    ap.add_argument(
+        "--sequential",
+        action="store_true",
+        help="time each backend's process on its own, one after the other (the method before "
+        "paired rounds; on a machine whose speed drifts its ratios move run to run)",
+    )
+    ap.add_argument(
+        "--rounds", type=int, help="paired rounds per process set (default 21, 9 with --quick)"
+    )
     ap.add_argument("--worker", nargs=2, metavar=("BACKEND", "WORKLOAD"), help=argparse.SUPPRESS)
+    ap.add_argument("--serve", nargs=2, metavar=("BACKEND", "WORKLOAD"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.worker:
         print(json.dumps(worker(*args.worker, args.quick)))
+        return 0
+    if args.serve:
+        serve(*args.serve)
         return 0
 
     workloads = args.only or list(WORKLOADS)
@@ -448,21 +600,33 @@ def main(argv=None) -> int:
     problems = []
     for w in workloads:
         runs: dict = {}
+        ratios: dict = {}  # (backend, reference) -> per-round ratios, over all repeats
+        backends = [b for b in args.backends if b != "numpy" or w in HAS_FLOOR]
         for _ in range(max(1, args.repeat)):
-            for b in args.backends:
-                if b == "numpy" and w not in HAS_FLOOR:
-                    continue
-                r = _run_worker(b, w, args.quick, args.threads)
+            if args.sequential:
+                got = {b: _run_worker(b, w, args.quick, args.threads) for b in backends}
+            else:
+                got = _run_paired(backends, w, args.quick, args.threads, args.rounds)
+            for b, r in got.items():
                 if "error" in r:
                     problems.append(f"{BACKEND_NAMES[b]} / {w} failed:\n{r['error']}")
                     print(f"  {w:10s} {b:6s} FAILED", file=sys.stderr)
                     continue
                 print(f"  {w:10s} {b:6s} {r['median'] * 1e3:9.3f} ms", file=sys.stderr)
                 runs.setdefault(b, []).append(r)
+            for b in got:
+                for ref in ("torch", "hips"):
+                    sb, sr = got[b].get("samples"), got.get(ref, {}).get("samples")
+                    if sb and sr and len(sb) == len(sr):
+                        ratios.setdefault((b, ref), []).extend(x / y for x, y in zip(sb, sr))
         for b, rs in runs.items():
             r = dict(rs[0])
             r["runs"] = [x["median"] for x in rs]
             r["median"] = statistics.median(r["runs"])
+            r.pop("samples", None)
+            r["paired"] = {
+                ref: statistics.median(v) for (bb, ref), v in ratios.items() if bb == b and v
+            }
             results.setdefault(w, {})[b] = r
         ref = results.get(w, {}).get("torch", {}).get("grads")
         for b, r in results.get(w, {}).items():
@@ -479,6 +643,8 @@ def main(argv=None) -> int:
         "blas": _blas_info(),
         "threads": args.threads or _threads(),
         "repeat": args.repeat,
+        "method": "sequential" if args.sequential else "paired",
+        "rounds": args.rounds or (9 if args.quick else 21),
         "cpus": os.cpu_count(),
         "env": env_note,
     }
@@ -497,8 +663,15 @@ def main(argv=None) -> int:
     from machine import describe  # bench/ is on sys.path when run as a script
 
     machine_line = describe(with_torch="torch" in args.backends).replace("\n", "; ")
+    machine_line += f" (threads: this process's defaults; the workers ran on {meta['threads']})"
     header = (
-        f"Medians of one step, {meta['date']}; Python {meta['python']}, numpy {meta['numpy']}, "
+        (
+            "Medians of one step; each ratio is the median of per-round ratios (paired rounds, "
+            f"{meta['rounds']} per process set)"
+            if not args.sequential
+            else "Medians of one step (each backend timed on its own: --sequential)"
+        )
+        + f", {meta['date']}; Python {meta['python']}, numpy {meta['numpy']}, "
         f"PyTorch {meta.get('torch', '?')}, HIPS autograd {meta.get('autograd', '?')}; "
         f"BLAS {meta['blas']}, {meta['threads']} thread(s); "
         + ", ".join(f"{k}={v}" for k, v in env_note.items())

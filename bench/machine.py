@@ -10,17 +10,51 @@ from __future__ import annotations
 import os
 import platform
 
+# AMD's x86 families by (family, first model) -> core generation, for CPUs a virtual
+# machine names only "AMD EPYC": the generation decides the SIMD units (Zen 1 splits
+# each 256-bit AVX2 operation in two 128-bit halves).
+_AMD_CORES = (
+    (23, 0x00, "Zen"),
+    (23, 0x08, "Zen+"),
+    (23, 0x30, "Zen 2"),
+    (25, 0x00, "Zen 3"),
+    (25, 0x10, "Zen 4"),
+    (25, 0x20, "Zen 3"),
+    (25, 0x60, "Zen 4"),
+    (26, 0x00, "Zen 5"),
+)
+
 
 def cpu_model() -> str:
-    """The CPU's model name from ``/proc/cpuinfo`` (or the platform's guess elsewhere)."""
+    """The CPU's model name from ``/proc/cpuinfo`` (or the platform's guess elsewhere).
+
+    A bare name (a VM's "AMD EPYC") gets its family and model, and for AMD the core
+    generation: ``AMD EPYC (family 23 model 1, Zen)``.
+    """
+    fields: dict = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key in ("model name", "cpu family", "model", "vendor_id") and key not in fields:
+                    fields[key] = value.strip()
+                if not line.strip() and fields:
+                    break
     except OSError:
         pass
-    return platform.processor() or platform.machine()
+    name = fields.get("model name")
+    if not name:
+        return platform.processor() or platform.machine()
+    if any(ch.isdigit() for ch in name.replace("EPYC", "")) or "cpu family" not in fields:
+        return name  # a full name already says which CPU it is
+    family, model = int(fields["cpu family"]), int(fields.get("model", "0"))
+    core = ""
+    if fields.get("vendor_id") == "AuthenticAMD":
+        for fam, first, gen in _AMD_CORES:
+            if family == fam and model >= first:
+                core = f", {gen}"
+    return f"{name} (family {family} model {model}{core})"
 
 
 def simd_level() -> str:
