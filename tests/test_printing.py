@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import autograd_widgets as aw
 from autograd_widgets.core import _dtype
 from autograd_widgets.core._printing import (
     get_printoptions,
@@ -547,3 +548,27 @@ def test_package_tensor_repr_matches_torch(data, default):
         assert repr(ours * 2) == repr(theirs * 2)
         assert str(ours.sum()) == str(theirs.sum())
         assert repr(aw.nn.Parameter(ours.detach())) == repr(torch.nn.Parameter(theirs.detach()))
+
+
+@pytest.mark.filterwarnings("ignore:__array_wrap__ must accept")  # (PyTorch's, on numpy 2)
+def test_numpy_ufuncs_of_a_tensor_give_a_tensor():
+    """``np.sin(t)`` is a tensor in PyTorch (``Tensor.__array_wrap__``); bools become uint8."""
+    torch = require_torch()
+    cases = [
+        lambda lib: np.exp(lib.ones(2)),
+        lambda lib: np.add(lib.ones(2), 1),
+        lambda lib: np.equal(lib.ones(2), lib.ones(2)),
+        lambda lib: np.exp(lib.tensor(1.0)),
+        lambda lib: np.maximum(lib.ones(2), np.zeros(2)),
+        lambda lib: np.sqrt(lib.tensor([4])),
+        lambda lib: np.divmod(lib.ones(2), 2),
+    ]
+    for case in cases:
+        ours, theirs = case(aw), case(torch)
+        assert repr(ours) == repr(theirs)
+        first = ours[0] if isinstance(ours, tuple) else ours
+        assert type(first) is aw.Tensor
+    out = np.empty(2, np.float32)
+    assert np.add(aw.ones(2), aw.ones(2), out=out) is out  # out= stays numpy's
+    with pytest.raises(RuntimeError, match="Can't call numpy"):
+        np.exp(aw.ones(2, requires_grad=True))

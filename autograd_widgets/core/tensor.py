@@ -430,6 +430,14 @@ class Tensor(metaclass=_TensorType):
             arr = arr.astype(dtype)
         return arr
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """A numpy ufunc of a tensor gives a tensor, as with PyTorch (``np.sin(t)``); a bool
+        result becomes uint8 (PyTorch's ``np.greater(t, 0)`` is a ByteTensor), and a 0-d
+        result stays a 0-d tensor."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._make(np.asarray(array))  # a plain tensor, as torch.from_numpy gives
+
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

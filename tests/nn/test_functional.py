@@ -166,6 +166,11 @@ CASES = [
     ("lrn_4d", lambda F, d: F.local_response_norm(d["img"], 2), ["img"]),
     ("lrn_3d", lambda F, d: F.local_response_norm(d["x4"][0], 5, 0.5, 0.9, 0.5), ["x4"]),
     ("lrn_size1", lambda F, d: F.local_response_norm(d["x4"], 1, alpha=1.0), ["x4"]),
+    # prelu: one PreluKernelBackward0 node (the weight viewed to broadcast), as ATen's kernel.
+    ("prelu_channels", lambda F, d: F.prelu(d["x"], d["w"] - 0.75), ["x", "w"]),
+    ("prelu_one_weight", lambda F, d: F.prelu(d["img"], d["w"][:1]), ["img", "w"]),
+    ("prelu_0d_weight", lambda F, d: F.prelu(d["x4"], d["w"][0]), ["x4", "w"]),
+    ("prelu_1d_input", lambda F, d: F.prelu(d["x"][0], d["w"][:1]), ["x", "w"]),
 ]
 
 
@@ -343,6 +348,16 @@ ERRORS = [
     ("lrn_rank", lambda torch: torch.nn.functional.local_response_norm(torch.randn(2, 3), 2)),
     ("softmax2d_rank", lambda torch: torch.nn.Softmax2d()(torch.randn(2, 3))),
     ("pixel_shuffle_module", lambda torch: torch.nn.PixelShuffle(2)(torch.randn(1, 3, 2, 2))),
+    ("prelu_channels", lambda torch: torch.nn.functional.prelu(torch.randn(2, 3), torch.ones(2))),
+    ("prelu_0d_input", lambda torch: torch.nn.functional.prelu(torch.tensor(1.0), torch.ones(2))),
+    (
+        "prelu_weight_ndim",
+        lambda torch: torch.nn.functional.prelu(torch.randn(2, 2), torch.ones(1, 2)),
+    ),
+    (
+        "prelu_dtypes",
+        lambda torch: torch.nn.functional.prelu(torch.randn(2), torch.ones(1, dtype=torch.float64)),
+    ),
 ]
 
 

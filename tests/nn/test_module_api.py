@@ -271,3 +271,25 @@ def test_import_styles():
     assert aw.optim is optim and aw.utils.data.DataLoader is DataLoader
     assert importlib.import_module("autograd_widgets.nn.functional") is aw.nn.functional
     assert aw.nn.utils.clip_grad_norm_ is not None
+
+
+def _container_reprs(lib):
+    nn_ = lib.nn
+    d = nn_.ParameterDict({"a": nn_.Parameter(lib.ones(2, 3)), "b": lib.ones(1, dtype=lib.float64)})
+    params = nn_.ParameterList([lib.ones(2), nn_.Parameter(lib.ones(3), requires_grad=False)])
+    one = nn_.ParameterList([nn_.Parameter(lib.ones(2))])
+    return [
+        repr(d),
+        repr(params),
+        repr(nn_.ParameterList()),
+        repr(nn_.ParameterDict()),
+        repr(nn_.Sequential(one, nn_.ParameterDict({"x": nn_.Parameter(lib.ones(2, 2))}))),
+    ]
+
+
+def test_parameter_containers_print_as_pytorch():
+    torch = require_torch()
+    ours = _container_reprs(aw)
+    assert ours == _container_reprs(torch)
+    # PyTorch's ParameterList shows the dtype, its ParameterDict the tensor type.
+    assert "[torch.float32 of size 2]" in ours[1] and "[torch.DoubleTensor of size 1]" in ours[0]

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...autograd.node import node_class
 from ...core import _creation
 from ...core._creation import _rng
 from ...core.tensor import Tensor
 from ...ops import shape as _shape
+from ...ops._core import needs_grad, record, scalar_type_name, unbroadcast
 from ...ops.pointwise import _add_scalar, where
 from ...ops.reduction import _aten_norm
 from .conv import _avg_pool_depth, avg_pool2d
@@ -41,12 +43,53 @@ def instance_norm(
     return group_norm(input, input.shape[1], weight, bias, eps)
 
 
+def _prelu_backward(node, grad):
+    """ATen's ``_prelu_kernel_backward``: ``x > 0 ? grad : weight * grad`` for the input,
+    ``x > 0 ? 0 : x * grad`` for the weight, summed back to the weight's shape."""
+    self, weight = node.saved("self"), node.saved("weight")
+    positive = self > 0
+    g_self = where(positive, grad, weight * grad)
+    zero = Tensor._make(np.zeros((), dtype=grad._data.dtype))
+    g_weight = unbroadcast(where(positive, zero, self * grad), weight._data.shape)
+    return g_self, g_weight
+
+
+PreluKernelBackward0 = node_class("PreluKernelBackward0", _prelu_backward, saved=("self", "weight"))
+
+
 def prelu(input, weight):
-    """``torch.nn.functional.prelu``: ``max(0, x) + weight * min(0, x)`` per channel."""
+    """``torch.nn.functional.prelu``: ``x > 0 ? x : weight * x``, one weight per channel (dim 1)
+    or one for all; PyTorch's checks, then ``weight`` viewed to broadcast and one
+    ``PreluKernelBackward0`` node (ATen's ``_prelu_kernel``)."""
+    if input._data.dtype != weight._data.dtype:
+        raise RuntimeError(
+            "prelu: Type promoting not supported. Got "
+            f"{scalar_type_name(input._data.dtype)} and {scalar_type_name(weight._data.dtype)}"
+        )
+    nd = input.dim()
+    if weight.numel() != 1:
+        if nd == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if nd > 1 else 1
+        if channels != weight.numel():
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter numbers "
+                f"= {weight.numel()} and channel size = {channels}."
+            )
+    if weight.dim() > 1:
+        raise RuntimeError(
+            f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.dim()}"
+        )
     w = weight
-    if weight.numel() > 1 and input.dim() > 1:
-        w = weight.reshape((1, -1) + (1,) * (input.dim() - 2))
-    return input.clamp(min=0) + w * input.clamp(max=0)
+    if nd != weight.dim():
+        w = weight.reshape(tuple(weight.numel() if i == 1 else 1 for i in range(nd)))
+    x, wd = input._data, w._data
+    with np.errstate(all="ignore"):
+        res = np.where(x > 0, x, wd * x).astype(x.dtype, copy=False)
+    out = Tensor._make(res)
+    if needs_grad(input, w):
+        record(PreluKernelBackward0, out, (input, w), {"self": input, "weight": w})
+    return out
 
 
 def softsign(input):

@@ -276,7 +276,8 @@ class ParameterList(Module):
         lines = []
         for k, p in enumerate(self):
             size_str = "x".join(str(s) for s in p.size())
-            lines.append(f"  ({k}): Parameter containing: [{p.type()} of size {size_str}]")
+            # (PyTorch's ParameterList shows the dtype; its ParameterDict the tensor type)
+            lines.append(f"  ({k}): Parameter containing: [{p.dtype} of size {size_str}]")
         return "\n".join(lines)
 
 
@@ -315,3 +316,10 @@ class ParameterDict(Module):
 
     def values(self):
         return self._parameters.values()
+
+    def extra_repr(self) -> str:
+        lines = []
+        for k, p in self._parameters.items():
+            size_str = "x".join(str(s) for s in p.size())
+            lines.append(f"  ({k}): Parameter containing: [{p.type()} of size {size_str}]")
+        return "\n".join(lines)
