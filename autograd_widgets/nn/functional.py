@@ -79,8 +79,10 @@ from ._functional.loss_more import (
     gaussian_nll_loss,
     hinge_embedding_loss,
     multi_margin_loss,
+    multilabel_margin_loss,
     multilabel_soft_margin_loss,
     poisson_nll_loss,
+    soft_margin_loss,
 )
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.resample import conv_transpose2d, interpolate
@@ -173,6 +175,8 @@ __all__ = [
     "hinge_embedding_loss",
     "multi_margin_loss",
     "multilabel_soft_margin_loss",
+    "soft_margin_loss",
+    "multilabel_margin_loss",
     "cosine_similarity",
 ]
 

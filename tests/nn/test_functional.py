@@ -22,6 +22,17 @@ def _inputs(torch, dtype):
         "pt": torch.rand(6, 4, dtype=dt),
         "y": torch.tensor([0, 3, 1, 2, 3, 0]),
         "y_ign": torch.tensor([0, -100, 1, 2, 3, -100]),
+        "sign": torch.randint(0, 2, (6, 4)).to(dt) * 2 - 1,
+        "labels": torch.tensor(
+            [
+                [3, 0, -1, 1],
+                [0, 1, 2, 3],
+                [-1, 0, 0, 0],
+                [2, 2, -1, 3],
+                [1, -1, 2, 2],
+                [0, 3, 1, -1],
+            ]
+        ),
         "soft": torch.softmax(torch.randn(6, 4, dtype=dt), 1),
         "w": torch.rand(4, dtype=dt) + 0.5,
         "x4": torch.randn(2, 3, 4, 5, dtype=dt),
@@ -171,6 +182,24 @@ CASES = [
     ("prelu_one_weight", lambda F, d: F.prelu(d["img"], d["w"][:1]), ["img", "w"]),
     ("prelu_0d_weight", lambda F, d: F.prelu(d["x4"], d["w"][0]), ["x4", "w"]),
     ("prelu_1d_input", lambda F, d: F.prelu(d["x"][0], d["w"][:1]), ["x", "w"]),
+    # One SoftMarginLossBackward0 / MultilabelMarginLossBackward0 node each, as ATen.
+    ("soft_margin", lambda F, d: F.soft_margin_loss(d["x"], d["sign"]), ["x"]),
+    (
+        "soft_margin_none",
+        lambda F, d: F.soft_margin_loss(d["x"], d["sign"], reduction="none"),
+        ["x"],
+    ),
+    ("multilabel_margin", lambda F, d: F.multilabel_margin_loss(d["x"], d["labels"]), ["x"]),
+    (
+        "multilabel_margin_sum",
+        lambda F, d: F.multilabel_margin_loss(d["x"] * 0.3, d["labels"], reduction="sum"),
+        ["x"],
+    ),
+    (
+        "multilabel_margin_none_1d",
+        lambda F, d: F.multilabel_margin_loss(d["x"][1], d["labels"][0], reduction="none"),
+        ["x"],
+    ),
 ]
 
 
@@ -196,6 +225,8 @@ def test_loss_modules_match_functional():
         ("BCELoss", {}, "p", "pt"),
         ("BCEWithLogitsLoss", {}, "x", "pt"),
         ("KLDivLoss", {"reduction": "batchmean"}, "x", "soft"),
+        ("SoftMarginLoss", {}, "x", "sign"),
+        ("MultiLabelMarginLoss", {"reduction": "none"}, "x", "labels"),
     ]
     for name, kw in [("MarginRankingLoss", {"margin": 0.1}), ("TripletMarginLoss", {"swap": True})]:
         tl, ol = getattr(torch.nn, name)(**kw), getattr(aw.nn, name)(**kw)
@@ -353,6 +384,36 @@ ERRORS = [
     (
         "prelu_weight_ndim",
         lambda torch: torch.nn.functional.prelu(torch.randn(2, 2), torch.ones(1, 2)),
+    ),
+    (
+        "multilabel_target_size",
+        lambda torch: torch.nn.functional.multilabel_margin_loss(
+            torch.randn(3, 4), torch.zeros(3, 3, dtype=torch.long)
+        ),
+    ),
+    (
+        "multilabel_target_range",
+        lambda torch: torch.nn.functional.multilabel_margin_loss(
+            torch.randn(3, 4), torch.full((3, 4), 4)
+        ),
+    ),
+    (
+        "multilabel_target_dtype",
+        lambda torch: torch.nn.functional.multilabel_margin_loss(
+            torch.randn(3, 4), torch.ones(3, 4)
+        ),
+    ),
+    (
+        "multilabel_rank",
+        lambda torch: torch.nn.functional.multilabel_margin_loss(
+            torch.randn(2, 3, 4), torch.zeros(2, 3, 4, dtype=torch.long)
+        ),
+    ),
+    (
+        "soft_margin_reduction",
+        lambda torch: torch.nn.functional.soft_margin_loss(
+            torch.randn(3), torch.ones(3), reduction="bad"
+        ),
     ),
     (
         "prelu_dtypes",

@@ -30,6 +30,8 @@ __all__ = [
     "hinge_embedding_loss",
     "multi_margin_loss",
     "multilabel_soft_margin_loss",
+    "soft_margin_loss",
+    "multilabel_margin_loss",
 ]
 
 
@@ -270,3 +272,140 @@ def multilabel_soft_margin_loss(
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(reduction + " is not valid")
     return _reduce(loss, reduction)
+
+
+# --- soft_margin_loss (one ATen kernel) --------------------------------------------------------------
+def _soft_margin_backward(n, grad):
+    """ATen's ``soft_margin_loss_backward``: ``-norm * target * z / (1 + z) * grad`` with
+    ``z = exp(-target * input)``, in its order (Tensor ops: create_graph works)."""
+    x, y = n.saved("self"), n.saved("target")
+    norm = 1.0 / x.numel() if n._attrs["reduction"] == _MEAN else 1.0
+    z = (x.neg() * y).exp()
+    g = _mul_scalar(y * z, -norm)
+    return g / _add_scalar(z, 1) * grad
+
+
+SoftMarginLossBackward0 = node_class(
+    "SoftMarginLossBackward0",
+    _soft_margin_backward,
+    saved=("self", "target"),
+    attrs=("reduction",),
+)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """``log(1 + exp(-target * input))``, averaged or summed: one ``SoftMarginLossBackward0``."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    with no_grad():  # ATen: neg(input).mul_(target).exp_().log1p_(), then the reduction
+        prod = input.neg()
+        prod.mul_(target)
+        loss = _reduce(prod.exp().log1p(), reduction)
+    out = _make(loss._data)
+    if needs_grad(input):
+        record(
+            SoftMarginLossBackward0,
+            out,
+            (input,),
+            {"self": input, "target": target},
+            {"reduction": _ENUM[reduction]},
+        )
+    return out
+
+
+# --- multilabel_margin_loss (one ATen kernel) ---------------------------------------------------------
+def _multilabel_terms(x: np.ndarray, t: np.ndarray):
+    """``(is_target, z, active)`` for samples ``x`` (N, C) and targets ``t`` (N, C), laid out
+    as ATen's kernel visits them: a sample's targets are its entries before the first ``-1``;
+    ``z[p, i, n] = (1 - x[n, t[n, p]]) + x[n, i]`` for target position ``p`` and class ``i``,
+    ``active`` where ``p`` holds a target, ``i`` is none of the sample's targets and
+    ``z > 0``."""
+    n, c = x.shape
+    valid = np.cumprod(t >= 0, axis=1).astype(bool)  # up to the first -1
+    rows = np.repeat(np.arange(n), c).reshape(n, c)
+    is_target = np.zeros((n, c), dtype=x.dtype)
+    is_target[rows[valid], t[valid]] = 1
+    xj = x[rows, np.where(valid, t, 0)]  # (N, P): x at each target position
+    one = x.dtype.type(1)
+    z = ((one - xj).T[:, None, :] + x.T[None, :, :]).astype(x.dtype, copy=False)  # (P, C, N)
+    active = valid.T[:, None, :] & (is_target.T[None, :, :] == 0) & (z > 0)
+    return is_target, z, active
+
+
+def _multilabel_backward(n, grad):
+    """ATen's ``multilabel_margin_loss_backward``: each active pair adds ``g`` to ``x[i]`` and
+    takes it from ``x[target]``, ``g = 1 / C`` (``1 / (N C)`` for the mean); times the
+    incoming gradient."""
+    no_double_backward(grad, "multilabel_margin_loss")
+    x = n.saved("self")._data
+    t = n.saved("target")._data
+    xs, ts = (x.reshape(1, -1), t.reshape(1, -1)) if x.ndim <= 1 else (x, t)
+    nframe, dim = xs.shape
+    _, _, active = _multilabel_terms(xs, ts)
+    red = n._attrs["reduction"]
+    g = xs.dtype.type(1.0 / (nframe * dim) if red == _MEAN else 1.0 / dim)
+    plus = active.sum(axis=0).T  # (N, C): how often each class is the non-target of a pair
+    minus = np.zeros((nframe, dim), dtype=np.int64)
+    rows = np.repeat(np.arange(nframe), dim).reshape(nframe, dim)
+    np.add.at(minus, (rows, np.where(ts >= 0, ts, 0)), active.sum(axis=1).T)
+    d = (plus - minus).astype(xs.dtype) * g
+    go = grad._data.astype(xs.dtype, copy=False)
+    d = d * (go.reshape(-1, 1) if red == _NONE and x.ndim > 1 else go)
+    return _make(np.ascontiguousarray(d.reshape(x.shape)))
+
+
+MultilabelMarginLossBackward0 = node_class(
+    "MultilabelMarginLossBackward0",
+    _multilabel_backward,
+    saved=("self", "target", "is_target"),
+    attrs=("reduction",),
+)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """``sum_{j in targets, i not} max(0, 1 - (x[j] - x[i])) / C`` per sample; a sample's
+    targets are the class indices before its first ``-1``."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    x, t = input._data, target._data
+    if not ((x.ndim <= 1) or (x.ndim == 2 and x.shape[1] > 0)):
+        raise RuntimeError(
+            "Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+            f"{list(x.shape)}"
+        )
+    if x.ndim <= 1:
+        if t.ndim > 1 or t.size != max(x.size, 1):
+            raise RuntimeError(
+                f"inconsistent target size: {list(t.shape)} for input of size: {list(x.shape)}"
+            )
+    elif t.shape != x.shape:
+        raise RuntimeError(
+            f"inconsistent target size: {list(t.shape)} for input of size: {list(x.shape)}"
+        )
+    if t.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {scalar_type_name(t.dtype)}")
+    xs = x.reshape(1, -1) if x.ndim <= 1 else x
+    ts = t.reshape(1, -1) if x.ndim <= 1 else t
+    if ((ts < -1) | (ts >= xs.shape[1])).any():
+        raise RuntimeError("argument #2 'target' is out of range")
+    is_target, z, active = _multilabel_terms(xs, ts)
+    nframe, dim = xs.shape
+    # One running sum per sample over (target position, class) in ATen's loop order: numpy
+    # adds along a non-inner axis one row after another.
+    terms = np.where(active, z, 0).astype(x.dtype).reshape(dim * dim, nframe)
+    per_sample = (np.add.reduce(terms, axis=0) / x.dtype.type(dim)).astype(x.dtype)
+    if reduction == "none":
+        res = per_sample.reshape(()) if x.ndim <= 1 else per_sample
+    else:  # accumulated over samples in double (ATen's accscalar_t), rounded once
+        total = np.add.reduce(per_sample.astype(np.float64))
+        res = total / nframe if reduction == "mean" else total
+    out = _make(np.asarray(res, dtype=x.dtype))
+    if needs_grad(input):
+        record(
+            MultilabelMarginLossBackward0,
+            out,
+            (input,),
+            {"self": input, "target": target, "is_target": _make(is_target.reshape(x.shape))},
+            {"reduction": _ENUM[reduction]},
+        )
+    return out

@@ -24,6 +24,8 @@ __all__ = [
     "HingeEmbeddingLoss",
     "MultiMarginLoss",
     "MultiLabelSoftMarginLoss",
+    "SoftMarginLoss",
+    "MultiLabelMarginLoss",
 ]
 
 
@@ -266,3 +268,13 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
         return F.multilabel_soft_margin_loss(
             input, target, weight=self.weight, reduction=self.reduction
         )
+
+
+class SoftMarginLoss(_Loss):
+    def forward(self, input, target):
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    def forward(self, input, target):
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
