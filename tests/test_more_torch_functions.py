@@ -156,3 +156,50 @@ def test_logdet_negative_determinant_is_nan():
     a = [[0.0, 1.0], [1.0, 0.0]]
     assert repr(aw.logdet(aw.tensor(a))) == repr(torch.logdet(torch.tensor(a)))
     assert repr(aw.slogdet(aw.tensor(a))) == repr(torch.slogdet(torch.tensor(a)))
+
+
+def _outcome(fn):
+    try:
+        return repr(fn())
+    except Exception as e:  # noqa: BLE001 - the type and text are what is compared
+        return f"{type(e).__name__}: {e}"
+
+
+SHIFTS = [
+    lambda t: t.tensor([5]) >> 1,
+    lambda t: t.tensor([-5]) >> 1,
+    lambda t: t.tensor([5]) << 70,  # a count of the width or more: 0
+    lambda t: t.tensor([5]) << -1,
+    lambda t: t.tensor([-16]) >> 70,  # signed: the sign fill
+    lambda t: t.tensor([200], dtype=t.uint8) >> 9,  # unsigned: 0
+    lambda t: t.tensor([200], dtype=t.uint8) >> 7,
+    lambda t: t.tensor([5], dtype=t.uint8) << 5,  # wraps in 8 bits
+    lambda t: t.tensor([2**62]) << 2,
+    lambda t: t.tensor([5], dtype=t.int8) << t.tensor([2]),  # promotes
+    lambda t: t.tensor([True]) << 1,
+    lambda t: 1 << t.tensor([2]),
+    lambda t: 64 >> t.tensor([1, 2]),
+    lambda t: t.bitwise_right_shift(t.tensor([16]), t.tensor([2, 3])),
+    lambda t: t.tensor([1.5]) << 1,
+    lambda t: t.tensor([16.0]) >> 2,
+    lambda t: t.tensor([True, False]) << t.tensor([True, True]),
+    lambda t: t.tensor([1, 2]) << t.tensor([1, 2, 3]),
+    lambda t: t.tensor([6]).bitwise_and(3),
+    lambda t: t.tensor([6]).bitwise_or_(1),
+    lambda t: t.tensor([3]).bitwise_not_(),
+    lambda t: t.tensor([True]).logical_and_(t.tensor([False])),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SHIFTS)))
+def test_shifts_and_bitwise_methods_match_torch(case):
+    torch = require_torch()
+    assert _outcome(lambda: SHIFTS[case](aw)) == _outcome(lambda: SHIFTS[case](torch))
+
+
+def test_shift_assignment_operators():
+    t = aw.tensor([3])
+    t <<= 2
+    assert t.tolist() == [12]
+    t >>= 1
+    assert t.tolist() == [6]

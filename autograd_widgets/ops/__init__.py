@@ -271,6 +271,10 @@ Tensor.__rand__ = pointwise.bitwise_and
 Tensor.__ror__ = pointwise.bitwise_or
 Tensor.__rxor__ = pointwise.bitwise_xor
 Tensor.__invert__ = pointwise._invert
+Tensor.__lshift__ = pointwise.bitwise_left_shift
+Tensor.__rshift__ = pointwise.bitwise_right_shift
+Tensor.__rlshift__ = lambda self, other: pointwise.bitwise_left_shift(other, self)
+Tensor.__rrshift__ = lambda self, other: pointwise.bitwise_right_shift(other, self)
 
 # In-place variants: ``x.add_(y)`` is ``add`` plus version/graph bookkeeping.
 for _mod in _FAMILIES:
@@ -323,6 +327,8 @@ Tensor.__ifloordiv__ = inplace._make_inplace("floor_divide", pointwise.floor_div
 Tensor.__iand__ = inplace._make_inplace("bitwise_and", pointwise.bitwise_and)
 Tensor.__ior__ = inplace._make_inplace("bitwise_or", pointwise.bitwise_or)
 Tensor.__ixor__ = inplace._make_inplace("bitwise_xor", pointwise.bitwise_xor)
+Tensor.__ilshift__ = Tensor.bitwise_left_shift_
+Tensor.__irshift__ = Tensor.bitwise_right_shift_
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_
 Tensor.fill_diagonal_ = inplace.fill_diagonal_

@@ -65,8 +65,10 @@ __all__ = [
     "atan2",
     "atanh",
     "bitwise_and",
+    "bitwise_left_shift",
     "bitwise_not",
     "bitwise_or",
+    "bitwise_right_shift",
     "bitwise_xor",
     "ceil",
     "clamp",
@@ -161,14 +163,15 @@ hypot eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_n
 isinf isfinite nan_to_num allclose isclose equal float_power round greater greater_equal
 less less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit true_divide
 divide multiply subtract asinh acosh atanh arcsinh arccosh arctanh erfc deg2rad rad2deg
-logaddexp logaddexp2
+logaddexp logaddexp2 bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift
 """.split()
 # ``Tensor.<name>_``: the in-place variant (``inplace._make_inplace``).
 INPLACE_METHODS = """
 add sub mul div pow clamp clip clamp_min clamp_max neg abs exp log sqrt sin cos tanh sigmoid
 relu floor ceil round trunc frac sign reciprocal rsqrt square remainder fmod lerp log1p
 expm1 exp2 log2 log10 tan atan asin acos sinh cosh erf nan_to_num asinh acosh atanh erfc
-deg2rad rad2deg
+deg2rad rad2deg bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift
+bitwise_right_shift logical_and logical_or logical_xor logical_not
 """.split()
 
 _make = Tensor._make
@@ -2073,6 +2076,46 @@ logical_xor = _logic(np.logical_xor, "logical_xor")
 bitwise_and = _logic(np.bitwise_and, "bitwise_and", True)
 bitwise_or = _logic(np.bitwise_or, "bitwise_or", True)
 bitwise_xor = _logic(np.bitwise_xor, "bitwise_xor", True)
+
+
+def _shift(name: str, left: bool):
+    """ATen's ``lshift``/``rshift`` kernels: integer dtypes after promotion; a shift by a
+    negative count or by the width or more gives 0 (left), or the sign fill (right: the
+    width minus one for signed types, 0 for unsigned)."""
+
+    def op(input, other):
+        if not isinstance(input, Tensor):
+            input = _make(np.asarray(input))  # ``1 << t``
+        ad, bd, dt = binary_operands(input, other)
+        if isinstance(other, Tensor) and np.shape(ad) != np.shape(bd):
+            check_broadcast(np.shape(ad), np.shape(bd))
+        if dt.kind not in "iu":
+            raise not_implemented_for(f"{'l' if left else 'r'}shift_cpu", dt)
+        a, b = np.asarray(ad, dtype=dt), np.asarray(bd).astype(np.int64)
+        width = dt.itemsize * 8
+        signed = dt.kind == "i"
+        with np.errstate(over="ignore"):
+            if left:
+                bad = (b < 0) | (b >= width)
+                res = np.left_shift(a, np.where(bad, 0, b).astype(dt))
+                res = np.where(bad, dt.type(0), res)
+            else:
+                top = width - 1 if signed else width
+                bad = (b < 0) | (b >= top)
+                if signed:
+                    res = np.right_shift(a, np.where(bad, top, b).astype(dt))
+                else:
+                    res = np.where(
+                        bad, dt.type(0), np.right_shift(a, np.where(bad, 0, b).astype(dt))
+                    )
+        return _make(np.asarray(res, dtype=dt))
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+bitwise_left_shift = _shift("bitwise_left_shift", True)
+bitwise_right_shift = _shift("bitwise_right_shift", False)
 
 
 def logical_not(input):
