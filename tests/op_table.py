@@ -309,6 +309,7 @@ case("hypot", lambda m, x, y: m.hypot(x, y), [(3, 4), (3, 4)], gen=positive)
 R3 = [(2, 3, 4)]
 case("logaddexp", lambda m, x, y: m.logaddexp(x, y), *BINARY_SHAPES)
 case("logaddexp2", lambda m, x, y: x.logaddexp2(y), [(3, 4), (4,)])
+case("ldexp", lambda m, x, y: m.ldexp(x, y), *BINARY_SHAPES)
 
 
 def with_nans(rng, shape):

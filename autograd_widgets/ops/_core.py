@@ -8,6 +8,8 @@ formulas are written with Tensor ops, so they are themselves differentiable
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from .._out import write_out
@@ -351,3 +353,14 @@ def as_float_input(t: Tensor) -> np.ndarray:
     if d.dtype.kind != "f":
         return d.astype(get_default_dtype().np)
     return d
+
+
+# PyTorch's ``torch.return_types.max`` etc.: namedtuples named after the op.
+def return_type(name, fields=("values", "indices")):
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    cls = type(name, (namedtuple(name, fields),), {"__slots__": (), "__repr__": __repr__})
+    cls.__module__ = "torch.return_types"
+    return cls

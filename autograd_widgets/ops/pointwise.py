@@ -34,6 +34,7 @@ from ._core import (
     not_implemented_for,
     promote,
     record,
+    return_type,
     same_grad,
     scalar_type_name,
     unbroadcast,
@@ -71,6 +72,8 @@ __all__ = [
     "bitwise_right_shift",
     "bitwise_xor",
     "ceil",
+    "frexp",
+    "ldexp",
     "clamp",
     "clamp_max",
     "clamp_min",
@@ -163,7 +166,7 @@ hypot eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_n
 isinf isfinite nan_to_num allclose isclose equal float_power round greater greater_equal
 less less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit true_divide
 divide multiply subtract asinh acosh atanh arcsinh arccosh arctanh erfc deg2rad rad2deg
-logaddexp logaddexp2 bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift
+logaddexp logaddexp2 frexp ldexp bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift
 """.split()
 # ``Tensor.<name>_``: the in-place variant (``inplace._make_inplace``).
 INPLACE_METHODS = """
@@ -171,7 +174,7 @@ add sub mul div pow clamp clip clamp_min clamp_max neg abs exp log sqrt sin cos 
 relu floor ceil round trunc frac sign reciprocal rsqrt square remainder fmod lerp log1p
 expm1 exp2 log2 log10 tan atan asin acos sinh cosh erf nan_to_num asinh acosh atanh erfc
 deg2rad rad2deg bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift
-bitwise_right_shift logical_and logical_or logical_xor logical_not
+bitwise_right_shift logical_and logical_or logical_xor logical_not ldexp
 """.split()
 
 _make = Tensor._make
@@ -2189,6 +2192,60 @@ def equal(input, other) -> bool:
     return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
 
 
+# --- ldexp / frexp -----------------------------------------------------------------------------
+def _ldexp_backward(node, grad):
+    """``grad * 2**other`` for the input, ``grad * result * ln 2`` for the exponent."""
+    nf = node.next_functions
+    other = node.saved("other")
+    g_self = grad * exp2(other) if nf[0][0] is not None else None
+    g_other = (
+        _mul_scalar(grad * node.saved("result"), math.log(2.0)) if nf[1][0] is not None else None
+    )
+    return g_self, g_other
+
+
+LdexpBackward0 = node_class(
+    "LdexpBackward0", _ldexp_backward, saved=("other", "result"), base=BinaryNode
+)
+
+
+def ldexp(input, other, *, out=None):
+    """``torch.ldexp``: ``input * 2**other``, ``2**other`` made first in the result's dtype
+    (the default float dtype when both are integers)."""
+    if out is not None:
+        return write_out("ldexp", out, ldexp(input, other))
+    _tensor_other("ldexp", other)
+    dt = binary_operands(input, other)[2]
+    if dt.kind != "f":
+        dt = get_default_dtype().np
+
+    def kernel(a, b):
+        with np.errstate(over="ignore"):
+            power = np.power(dt.type(2), np.asarray(b, dtype=dt))
+            return np.multiply(np.asarray(a, dtype=dt), power)
+
+    return _binary(kernel, LdexpBackward0, input, other, ("other",), result_dtype=dt)
+
+
+_FREXP = return_type("frexp", ("mantissa", "exponent"))
+
+
+def frexp(input, *, out=None):
+    """``torch.frexp``: ``input = mantissa * 2**exponent`` with ``0.5 <= |mantissa| < 1``
+    (zero, inf and NaN keep exponent 0); the exponent is int32."""
+    d = input._data
+    if d.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    mantissa, exponent = np.frexp(d)
+    exponent = np.where(np.isfinite(d), exponent, 0).astype(np.int32)
+    res = _FREXP(_make(np.asarray(mantissa, dtype=d.dtype)), _make(np.asarray(exponent)))
+    if out is not None:
+        write_out("frexp", out[0], res.mantissa)
+        write_out("frexp", out[1], res.exponent)
+        return _FREXP(out[0], out[1])
+    return res
+
+
 def _tensor_other_method(name, fn):
     """The method form of an op with no Scalar overload: the parser counts from ``other``."""
 
@@ -2207,6 +2264,6 @@ def _tensor_other_method(name, fn):
 
 for _name in (
     "maximum minimum fmax fmin atan2 arctan2 hypot logical_and logical_or logical_xor logaddexp "
-    "logaddexp2"
+    "logaddexp2 ldexp"
 ).split():
     METHODS[_name] = _tensor_other_method(_name, globals()[_name])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from contextlib import contextmanager
 
 import numpy as np
@@ -26,6 +25,7 @@ from ._core import (
     wrap_dim,
     write_out,
 )
+from ._core import return_type as _return_type
 from ._sum_order import torch_sum
 from .indexing import _scatter_into_zeros
 from .pointwise import UNARY, _fast, _saved_np, exp, maximum, minimum, sign, where
@@ -83,17 +83,6 @@ nanquantile
 INPLACE_METHODS = ["renorm"]
 
 _make = Tensor._make
-
-
-# PyTorch's ``torch.return_types.max`` etc.: namedtuples named after the op.
-def _return_type(name, fields=("values", "indices")):
-    def __repr__(self):
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
-        return f"torch.return_types.{name}(\n{body})"
-
-    cls = type(name, (namedtuple(name, fields),), {"__slots__": (), "__repr__": __repr__})
-    cls.__module__ = "torch.return_types"
-    return cls
 
 
 _RETURN_TYPES = {n: _return_type(n) for n in ("max", "min", "sort", "mode", "cummax", "cummin")}
