@@ -203,3 +203,18 @@ def test_shift_assignment_operators():
     assert t.tolist() == [12]
     t >>= 1
     assert t.tolist() == [6]
+
+
+FREXP = [
+    lambda t: t.frexp(t.tensor([-0.0, float("nan"), 5e-45, 3.4e38, float("-inf"), 8.0])),
+    lambda t: t.frexp(t.tensor([1.5], dtype=t.float16)),
+    lambda t: t.tensor([6.0], dtype=t.float64).frexp(),
+    lambda t: t.frexp(t.tensor([3])),
+    lambda t: t.frexp(t.tensor([12.0]), out=(t.empty(1), t.empty(1, dtype=t.int32))),
+]
+
+
+@pytest.mark.parametrize("case", range(len(FREXP)))
+def test_frexp_matches_torch(case):
+    torch = require_torch()
+    assert _outcome(lambda: FREXP[case](aw)) == _outcome(lambda: FREXP[case](torch))

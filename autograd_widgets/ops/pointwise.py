@@ -72,8 +72,6 @@ __all__ = [
     "bitwise_right_shift",
     "bitwise_xor",
     "ceil",
-    "frexp",
-    "ldexp",
     "clamp",
     "clamp_max",
     "clamp_min",
@@ -96,6 +94,7 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "frac",
     "ge",
     "greater",
@@ -108,6 +107,7 @@ __all__ = [
     "isnan",
     "isneginf",
     "isposinf",
+    "ldexp",
     "le",
     "lerp",
     "less",
@@ -2095,22 +2095,14 @@ def _shift(name: str, left: bool):
         if dt.kind not in "iu":
             raise not_implemented_for(f"{'l' if left else 'r'}shift_cpu", dt)
         a, b = np.asarray(ad, dtype=dt), np.asarray(bd).astype(np.int64)
-        width = dt.itemsize * 8
-        signed = dt.kind == "i"
+        sign_fill = not left and dt.kind == "i"  # signed >> keeps the sign
+        top = dt.itemsize * 8 - sign_fill
+        bad = (b < 0) | (b >= top)
+        count = np.where(bad, top if sign_fill else 0, b).astype(dt)
         with np.errstate(over="ignore"):
-            if left:
-                bad = (b < 0) | (b >= width)
-                res = np.left_shift(a, np.where(bad, 0, b).astype(dt))
-                res = np.where(bad, dt.type(0), res)
-            else:
-                top = width - 1 if signed else width
-                bad = (b < 0) | (b >= top)
-                if signed:
-                    res = np.right_shift(a, np.where(bad, top, b).astype(dt))
-                else:
-                    res = np.where(
-                        bad, dt.type(0), np.right_shift(a, np.where(bad, 0, b).astype(dt))
-                    )
+            res = (np.left_shift if left else np.right_shift)(a, count)
+        if not sign_fill:
+            res = np.where(bad, dt.type(0), res)
         return _make(np.asarray(res, dtype=dt))
 
     op.__name__ = op.__qualname__ = name
@@ -2228,6 +2220,7 @@ def ldexp(input, other, *, out=None):
 
 
 _FREXP = return_type("frexp", ("mantissa", "exponent"))
+_FREXP_OUT = return_type("frexp_out", ("mantissa", "exponent"))  # (what out= gives)
 
 
 def frexp(input, *, out=None):
@@ -2242,7 +2235,7 @@ def frexp(input, *, out=None):
     if out is not None:
         write_out("frexp", out[0], res.mantissa)
         write_out("frexp", out[1], res.exponent)
-        return _FREXP(out[0], out[1])
+        return _FREXP_OUT(out[0], out[1])
     return res
 
 

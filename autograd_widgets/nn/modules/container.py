@@ -273,12 +273,8 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        lines = []
-        for k, p in enumerate(self):
-            size_str = "x".join(str(s) for s in p.size())
-            # (PyTorch's ParameterList shows the dtype; its ParameterDict the tensor type)
-            lines.append(f"  ({k}): Parameter containing: [{p.dtype} of size {size_str}]")
-        return "\n".join(lines)
+        # (PyTorch's ParameterList shows the dtype; its ParameterDict the tensor type)
+        return _parameter_lines((k, p, p.dtype) for k, p in enumerate(self))
 
 
 class ParameterDict(Module):
@@ -318,8 +314,12 @@ class ParameterDict(Module):
         return self._parameters.values()
 
     def extra_repr(self) -> str:
-        lines = []
-        for k, p in self._parameters.items():
-            size_str = "x".join(str(s) for s in p.size())
-            lines.append(f"  ({k}): Parameter containing: [{p.type()} of size {size_str}]")
-        return "\n".join(lines)
+        return _parameter_lines((k, p, p.type()) for k, p in self._parameters.items())
+
+
+def _parameter_lines(entries) -> str:
+    """``extra_repr`` of the parameter containers: one line per ``(key, parameter, type)``."""
+    return "\n".join(
+        f"  ({k}): Parameter containing: [{kind} of size {'x'.join(str(s) for s in p.size())}]"
+        for k, p, kind in entries
+    )
