@@ -12,7 +12,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core._random import fma as _fma64
+
 CUBIC_A = -0.75  # ATen's cubic convolution coefficient
+
+
+def fma(a, b, c):
+    """``a * b + c`` rounded once, as the 2-D kernel's compiled (FMA-contracted) code does.
+
+    float32 goes through float64, where the product is exact; float64 takes Dekker's
+    exact product (``core._random.fma``).
+    """
+    dt = np.result_type(a, b, c)
+    if dt == np.float64:
+        return _fma64(a, b, c)
+    f64 = np.float64
+    return (np.asarray(a, f64) * np.asarray(b, f64) + np.asarray(c, f64)).astype(dt)
 
 
 # --- coordinates, vectorised (2-D) form -------------------------------------------------------
@@ -35,7 +50,7 @@ def _reflect_vec(x, size, align_corners):
         low, twice_span = dt(-0.5), dt(size) * dt(2)
     neg = x < low
     a = np.abs(x - low) if not align_corners else np.abs(x)
-    extra = a - np.trunc(a / twice_span) * twice_span
+    extra = fma(-np.trunc(a / twice_span), twice_span, a)
     flipped = twice_span - extra
     more = extra > flipped
     res = np.where(more, flipped, extra)
@@ -51,7 +66,7 @@ def unnormalize_vec(g, size, align_corners):
         scale = dt(size - 1) / dt(2)
         return (g + dt(1)) * scale, scale
     scale = dt(size) / dt(2)
-    return (g + dt(1)) * scale - dt(0.5), scale
+    return fma(g + dt(1), scale, dt(-0.5)), scale
 
 
 def pad_vec(x, size, padding_mode, align_corners):
@@ -129,29 +144,38 @@ def gather(inp, flat, mask):
 
 
 def scatter_add(shape, dtype, contributions):
-    """Sum ``(flat, mask, values)`` contributions into a zero (N, C, S) array."""
+    """Sum ``(flat, mask, values)`` taps into a zero (N, C, S) array, in the input's dtype.
+
+    The additions run point by point, each point's taps in order: ATen's scalar (3-D)
+    kernel's order exactly; the 2-D kernel groups points by SIMD width first, so a float32
+    sum there can differ from PyTorch's in the last bit.
+    """
     N, C, S = shape
-    base = (np.arange(N * C, dtype=np.int64) * S).reshape(N, C, 1)
-    idx, weights = [], []
-    for flat, mask, values in contributions:
-        idx.append((base + flat[:, None, :])[np.broadcast_to(mask[:, None, :], values.shape)])
-        weights.append(values[np.broadcast_to(mask[:, None, :], values.shape)])
-    if not idx:
-        return np.zeros(shape, dtype=dtype)
-    total = np.bincount(np.concatenate(idx), np.concatenate(weights), minlength=N * C * S)
-    return total.astype(dtype, copy=False).reshape(shape)
+    flat = np.stack([f for f, _, _ in contributions], axis=-1)[:, None]  # (N, 1, P, T)
+    mask = np.stack([m for _, m, _ in contributions], axis=-1)[:, None]
+    values = np.stack([v for _, _, v in contributions], axis=-1)  # (N, C, P, T)
+    idx = np.arange(N * C, dtype=np.int64).reshape(N, C, 1, 1) * S + flat
+    keep = np.broadcast_to(mask, values.shape)
+    out = np.zeros(N * C * S, dtype=dtype)
+    np.add.at(out, idx[keep], values[keep].astype(dtype, copy=False))
+    return out.reshape(shape)
 
 
 def cubic_coefficients(t):
-    """The four cubic-convolution weights for fractional offsets ``t`` (ATen's order of ops)."""
+    """The four cubic-convolution weights for fractional offsets ``t``, in ATen's order.
+
+    NOTE: the compiled kernel fuses ``p * q + r`` when ``r`` is not itself a product, so
+    only the ``+ 1`` of the inner polynomial is one rounding (the others add exact
+    constants like ``8 * A``, which compile to a fused product of constants).
+    """
     dt = t.dtype.type
     A = dt(CUBIC_A)
 
-    def outer(x):
+    def outer(x):  # ((A x - 5A) x + 8A) x - 4A, for 1 < |x| < 2
         return ((A * x - dt(5) * A) * x + dt(8) * A) * x - dt(4) * A
 
-    def inner(x):
-        return ((A + dt(2)) * x - (A + dt(3))) * x * x + dt(1)
+    def inner(x):  # ((A + 2) x - (A + 3)) x x + 1, for |x| <= 1
+        return fma(((A + dt(2)) * x - (A + dt(3))) * x, x, dt(1))
 
     return [outer(t + dt(1)), inner(t), inner(dt(1) - t), outer(dt(2) - t)]
 
@@ -167,3 +191,21 @@ def cubic_coefficients_grad(t):
         (dt(3) * (A + dt(2)) * x2 - dt(2) * (A + dt(3))) * x2,
         (dt(3) * A * x3 - dt(10) * A) * x3 + dt(8) * A,
     ]
+
+
+def cubic_sum_x(weights, values):
+    """One row of the bicubic forward: ``w0 v0 + w1 v1 + w2 v2 + w3 v3``.
+
+    NOTE: measured against PyTorch 2.13's x86 build (GCC, FMA contraction): the first
+    product is fused into the first addition, the last two additions are not fused.
+    """
+    out = fma(weights[0], values[0], weights[1] * values[1])
+    return out + weights[2] * values[2] + weights[3] * values[3]
+
+
+def cubic_sum_y(weights, values):
+    """The bicubic column sum: every addition fused with the product that follows it."""
+    out = weights[0] * values[0]
+    for w, v in zip(weights[1:], values[1:]):
+        out = fma(w, v, out)
+    return out

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from ...autograd.node import node_class
+from ...core._creation import linspace
 from ...core._dtype import not_implemented_for, scalar_type_name
 from ...ops._core import Tensor, needs_grad, record
 from . import _grid_math as gm
@@ -37,13 +38,7 @@ def _linspace(n, align_corners, dtype):
     dt = dtype.type
     if n <= 1:
         return np.zeros(1, dtype=dtype)
-    step = (dt(1) - dt(-1)) / dt(n - 1)
-    i = np.arange(n)
-    # ATen fills the first half from the start and the second half from the end.
-    r = np.where(
-        i < n // 2, dt(-1) + step * i.astype(dtype), dt(1) - step * (n - 1 - i).astype(dtype)
-    )
-    r = r.astype(dtype, copy=False)
+    r = linspace(-1, 1, n, dtype=dtype)._data
     if not align_corners:
         r = r * dt(n - 1) / dt(n)
     return r
@@ -118,7 +113,11 @@ def affine_grid(theta, size, align_corners=None):
         )
     th = theta._data
     base = _base_grid(size, bool(align_corners), th.dtype)
-    out = _make(np.matmul(base, th.transpose(0, 2, 1)).reshape((N, *size[2:], k)))
+    # One product at a time, as ATen's small-matrix bmm kernel adds them (unfused).
+    res = np.zeros((N, base.shape[0], k), dtype=th.dtype)
+    for j in range(k + 1):
+        res = res + base[None, :, j, None] * th[:, None, :, j]
+    out = _make(res.reshape((N, *size[2:], k)))
     if needs_grad(theta):
         record(
             AffineGridGeneratorBackward0,
@@ -213,22 +212,21 @@ def _forward(inp, plan):
     src = inp.reshape(N, C, -1)
     if plan.mode == "bicubic":
         taps, cx, cy, _ = plan.cubic_taps()
-        rows = []
-        for j in range(4):
-            v = [gm.gather(src, *taps[i, j]) for i in range(4)]
-            rows.append(
-                cx[0][:, None] * v[0]
-                + cx[1][:, None] * v[1]
-                + cx[2][:, None] * v[2]
-                + cx[3][:, None] * v[3]
-            )
-        cy = [c[:, None] for c in cy]
-        return cy[0] * rows[0] + cy[1] * rows[1] + cy[2] * rows[2] + cy[3] * rows[3]
+        cx = [c[:, None] for c in cx]
+        rows = [
+            gm.cubic_sum_x(cx, [gm.gather(src, *taps[i, j]) for i in range(4)]) for j in range(4)
+        ]
+        return gm.cubic_sum_y([c[:, None] for c in cy], rows)
     out = None
+    fused = len(plan.sizes) == 2  # the 2-D kernel's sum is FMA-contracted, the 3-D one's is not
     for flat, mask, weight in plan.taps:
         v = gm.gather(src, flat, mask)
-        term = v if weight is None else v * weight[:, None]
-        out = term if out is None else out + term
+        if weight is None:
+            out = v
+        elif out is None:
+            out = v * weight[:, None]
+        else:
+            out = gm.fma(v, weight[:, None], out) if fused else out + v * weight[:, None]
     return out
 
 
@@ -239,15 +237,24 @@ def _seq_sum(terms):
     return stacked.reshape(stacked.shape[0], -1, stacked.shape[-1]).sum(axis=1)
 
 
+def _fused_channel_sum(terms, gout):
+    """``acc = fma(terms[:, c], gout[:, c], acc)`` over the channels, as the 2-D kernel does."""
+    acc = terms[:, 0] * gout[:, 0]
+    for c in range(1, terms.shape[1]):
+        acc = gm.fma(terms[:, c], gout[:, c], acc)
+    return acc
+
+
 def _grid_grad_linear(src, gout, plan):
     """d(loss)/d(grid) for bilinear (2-D, ATen's vectorised formula) or trilinear (3-D)."""
     vals = [gm.gather(src, f, m) for f, m, _ in plan.taps]
     if len(plan.sizes) == 2:
         n, s, w, e = (d[:, None] for d in plan.dist)
         nw, ne, sw, se = vals
-        gx = _seq_sum([((ne - nw) * s + (se - sw) * n) * gout])
-        gy = _seq_sum([((sw - nw) * e + (se - ne) * w) * gout])
-        return [gx, gy]
+        # gx += ((ne - nw) s + (se - sw) n) gOut, channel after channel, with ATen's fused ops
+        tx = gm.fma(se - sw, n, (ne - nw) * s)
+        ty = gm.fma(se - ne, w, (sw - nw) * e)
+        return [_fused_channel_sum(tx, gout), _fused_channel_sum(ty, gout)]
     dist = [(a[:, None], b[:, None]) for a, b in plan.dist]
     out = []
     for axis in range(3):  # gix, giy, giz
@@ -261,15 +268,19 @@ def _grid_grad_linear(src, gout, plan):
 
 
 def _grid_grad_cubic(src, gout, plan, taps, cx, cy, frac):
+    """``gx -= val * gOut * cx'[i] * cy[j]`` (and the same for y) over channels and taps,
+    each step one fused multiply-subtract, in ATen's loop order (channel, i, j)."""
     cxg, cyg = gm.cubic_coefficients_grad(frac[0]), gm.cubic_coefficients_grad(frac[1])
-    tx, ty = [], []
-    for i in range(4):
-        for j in range(4):
-            vg = gm.gather(src, *taps[i, j]) * gout
-            tx.append(vg * cxg[i][:, None] * cy[j][:, None])
-            ty.append(vg * cyg[j][:, None] * cx[i][:, None])
+    vg = {ij: gm.gather(src, *taps[ij]) * gout for ij in taps}
+    gx = np.zeros_like(gout[:, 0])
+    gy = np.zeros_like(gx)
+    for c in range(gout.shape[1]):
+        for i, j in taps:
+            v = vg[i, j][:, c]
+            gx = gm.fma(-(v * cxg[i]), cy[j], gx)
+            gy = gm.fma(-(v * cyg[j]), cx[i], gy)
     (_, sx), (_, sy) = plan.unnorm
-    return [-_seq_sum(tx) * sx, -_seq_sum(ty) * sy]
+    return [gx * sx, gy * sy]
 
 
 def _grid_sampler_backward(node, grad):
