@@ -370,3 +370,14 @@ def test_stn_tutorial_network_matches_torch():
     oparams = dict(om.named_parameters())
     for name, p in tm.named_parameters():
         assert_close(oparams[name].grad, p.grad, "float32", f"grad of {name}")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("shapes", [((0, 2, 3, 4), (0, 2, 2, 2)), ((2, 0, 3, 4), (2, 2, 2, 2))])
+def test_grid_sample_empty(mode, shapes):
+    x = aw.zeros(*shapes[0], requires_grad=True)
+    g = aw.zeros(*shapes[1], requires_grad=True)
+    out = F.grid_sample(x, g, mode=mode, align_corners=False)
+    assert tuple(out.shape) == shapes[0][:2] + shapes[1][1:3]
+    out.sum().backward()
+    assert x.grad.shape == x.shape and g.grad.abs().sum().item() == 0

@@ -10,6 +10,7 @@ backward for it). The coordinate arithmetic is in :mod:`._grid_math`.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -169,7 +170,7 @@ class _Plan:
     def __init__(self, input_shape, grid, mode, padding_mode, align_corners):
         self.mode, self.sizes = mode, tuple(input_shape[2:])
         N = grid.shape[0]
-        g = grid.reshape(N, -1, grid.shape[-1])
+        g = grid.reshape(N, math.prod(grid.shape[1:-1]), grid.shape[-1])
         coords = [g[:, :, k] for k in range(grid.shape[-1])]  # x, y[, z]
         sizes = self.sizes[::-1]  # W, H[, D]
         if mode == "bicubic":
@@ -209,7 +210,7 @@ class _Plan:
 
 def _forward(inp, plan):
     N, C = inp.shape[:2]
-    src = inp.reshape(N, C, -1)
+    src = inp.reshape(N, C, math.prod(inp.shape[2:]))
     if plan.mode == "bicubic":
         taps, cx, cy, _ = plan.cubic_taps()
         cx = [c[:, None] for c in cx]
@@ -234,13 +235,14 @@ def _forward(inp, plan):
 def _seq_sum(terms):
     """Sum (N, C, P) arrays over C and the list, channel by channel, as ATen's loop does."""
     stacked = np.stack(terms, axis=2)  # (N, C, T, P)
-    return stacked.reshape(stacked.shape[0], -1, stacked.shape[-1]).sum(axis=1)
+    N, C, T, P = stacked.shape
+    return stacked.reshape(N, C * T, P).sum(axis=1)
 
 
 def _fused_channel_sum(terms, gout):
     """``acc = fma(terms[:, c], gout[:, c], acc)`` over the channels, as the 2-D kernel does."""
-    acc = terms[:, 0] * gout[:, 0]
-    for c in range(1, terms.shape[1]):
+    acc = np.zeros_like(gout[:, 0])
+    for c in range(terms.shape[1]):
         acc = gm.fma(terms[:, c], gout[:, c], acc)
     return acc
 
@@ -289,12 +291,15 @@ def _grid_sampler_backward(node, grad):
     x = inp._data
     g = grad._data
     N, C = x.shape[:2]
-    gout = g.reshape(N, C, -1)
+    gout = g.reshape(N, C, math.prod(g.shape[2:]))
     plan = node.plan
-    src = x.reshape(N, C, -1)
+    src = x.reshape(N, C, math.prod(x.shape[2:]))
     g_inp = g_grid = None
     want_inp = node.next_functions[0][0] is not None
     want_grid = node.next_functions[1][0] is not None
+    if x.size == 0 or gout.size == 0:  # empty: zero gradients
+        zi, zg = _make(np.zeros_like(x)), _make(np.zeros_like(grid._data))
+        return (zi if want_inp else None), (zg if want_grid else None)
     if plan.mode == "bicubic":
         taps, cx, cy, frac = plan.cubic_taps()
         if want_inp:
@@ -392,7 +397,10 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     align = bool(align_corners)
     plan = _Plan(x.shape, grid._data, mode, padding_mode, align)
     N, C = x.shape[:2]
-    res = _forward(x, plan).astype(x.dtype, copy=False)
+    if x.size == 0 or grid._data.size == 0:  # nothing to read or nowhere to write
+        res = np.zeros((N, C, math.prod(grid.shape[1:-1])), dtype=x.dtype)
+    else:
+        res = _forward(x, plan).astype(x.dtype, copy=False)
     out = _make(res.reshape((N, C) + grid.shape[1:-1]))
     if needs_grad(input, grid):
         cls = GridSampler2DBackward0 if x.ndim == 4 else GridSampler3DBackward0
