@@ -1149,6 +1149,44 @@ case("matrix_exp", lambda m, a: m.matrix_exp(a), [(3, 3)], [(2, 2, 2)])
 case("matrix_exp_large", lambda m, a: m.linalg.matrix_exp(3 * a), [(3, 3)])
 case("matrix_exp_method", lambda m, a: a.matrix_exp(), [(1, 1)])
 
+# affine_grid / grid_sample; the grids reach outside [-1, 1] (low/high = -2, 2)
+case(
+    "affine_grid",
+    lambda m, t: m.nn.functional.affine_grid(t, (2, 1, 3, 4), align_corners=False),
+    [(2, 2, 3)],
+)
+case(
+    "affine_grid_3d",
+    lambda m, t: m.nn.functional.affine_grid(t, (1, 2, 2, 3, 2), align_corners=True),
+    [(1, 3, 4)],
+)
+for _mode, _pad, _ac in (
+    ("bilinear", "zeros", False),
+    ("bilinear", "border", True),
+    ("bilinear", "reflection", False),
+    ("nearest", "reflection", True),
+    ("bicubic", "zeros", True),
+    ("bicubic", "reflection", False),
+):
+    case(
+        f"grid_sample[{_mode}-{_pad}-{_ac}]",
+        (
+            lambda mode, pad, ac: (
+                lambda m, x, g: m.nn.functional.grid_sample(
+                    x, g, mode=mode, padding_mode=pad, align_corners=ac
+                )
+            )
+        )(_mode, _pad, _ac),
+        [(2, 2, 3, 4), (2, 3, 2, 2)],
+        gradgrad=False,  # PyTorch has no derivative for grid_sampler_2d_backward either
+    )
+case(
+    "grid_sample_3d",
+    lambda m, x, g: m.nn.functional.grid_sample(x, g, padding_mode="border", align_corners=False),
+    [(1, 2, 2, 3, 2), (1, 2, 1, 2, 3)],
+    gradgrad=False,
+)
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]

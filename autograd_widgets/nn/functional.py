@@ -61,6 +61,7 @@ from ._functional.composite import (
     threshold,
 )
 from ._functional.conv import avg_pool1d, avg_pool2d, conv1d, conv2d, max_pool1d, max_pool2d
+from ._functional.grid import affine_grid, grid_sample
 from ._functional.loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -94,6 +95,8 @@ pdist = _ops.pdist
 __all__ = [
     "conv_transpose2d",
     "interpolate",
+    "affine_grid",
+    "grid_sample",
     "alpha_dropout",
     "dropout1d",
     "dropout2d",
