@@ -1,10 +1,12 @@
 """``torch.nn.utils``: gradient clipping and parameter/vector conversion."""
 
-from . import rnn
+from . import parametrizations, parametrize, rnn
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 
 __all__ = [
+    "parametrizations",
+    "parametrize",
     "rnn",
     "clip_grad_norm_",
     "clip_grad_norm",
