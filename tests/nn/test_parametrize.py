@@ -104,3 +104,25 @@ def test_errors():
         lambda lib: lib.nn.utils.parametrize.remove_parametrizations(lib.nn.Linear(3, 2), "weight"),
     )
     assert_same_error(torch, lambda lib: lib.nn.utils.parametrizations.spectral_norm(lib.nn.ReLU()))
+
+
+def test_old_weight_norm_api():
+    torch = require_torch()
+    mods = []
+    for lib in (torch, aw):
+        lib.manual_seed(0)
+        with pytest.warns(FutureWarning, match="parametrizations.weight_norm"):
+            mods.append(lib.nn.utils.weight_norm(lib.nn.Linear(3, 4)))
+    tm, om = mods
+    assert list(om.state_dict()) == list(tm.state_dict()) == ["bias", "weight_g", "weight_v"]
+    assert graph_names(om.weight) == graph_names(tm.weight)
+    x = torch.randn(2, 3)
+    tm(x).sum().backward()
+    om(to_aw(x)).sum().backward()
+    for name in ("weight_g", "weight_v", "bias"):
+        assert_close(getattr(om, name).grad, getattr(tm, name).grad, "float32", name)
+    torch.nn.utils.remove_weight_norm(tm)
+    aw.nn.utils.remove_weight_norm(om)
+    assert list(om.state_dict()) == ["bias", "weight"]
+    assert_close(om.weight, tm.weight, "float32", "weight")
+    assert_same_error(torch, lambda lib: lib.nn.utils.remove_weight_norm(lib.nn.Linear(3, 4)))
