@@ -465,6 +465,23 @@ case("mm_method", lambda m, x, y: x.mm(y), [(4, 3), (3, 1)])
 case("bmm", lambda m, x, y: m.bmm(x, y), [(5, 2, 3), (5, 3, 4)])
 case("mv", lambda m, x, y: m.mv(x, y), [(2, 3), (3,)])
 case("dot", lambda m, x, y: m.dot(x, y), [(3,), (3,)])
+case("vdot", lambda m, x, y: m.vdot(x, y), [(3,), (3,)])
+for _d in (0, 1, 2, -1, -2):
+    case(
+        f"norm_except_dim[dim={_d}]",
+        (lambda d: lambda m, v: m.norm_except_dim(v, 2, d))(_d),
+        [(4, 3, 2)],
+        low=0.5,
+    )
+_G_SHAPES = {0: (4, 1, 1), 1: (1, 3, 1), 2: (1, 1, 2), -1: (), -2: (1, 3, 1)}
+for _d, _g in _G_SHAPES.items():  # fused (WeightNormInterfaceBackward0) for dims 0 and 2
+    case(
+        f"_weight_norm[dim={_d}]",
+        (lambda d: lambda m, v, g: m._weight_norm(v, g, d))(_d),
+        [(4, 3, 2), _g],
+        low=0.5,
+    )
+case("_weight_norm_2d", lambda m, v, g: m._weight_norm(v, g, 0), [(4, 3), (4, 1)], [(5,), (5,)])
 case("outer", lambda m, x, y: m.outer(x, y), [(3,), (4,)])
 case("addmm", lambda m, b, x, y: m.addmm(b, x, y), [(2, 4), (2, 3), (3, 4)], [(4,), (2, 3), (3, 4)])
 case(

@@ -297,6 +297,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """``input / max(||input||_p, eps)`` along ``dim``, composed as PyTorch composes it."""
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is not None:  # written into ``out`` (spectral norm keeps its u/v buffers this way)
+        return _ops.div(input, denom, out=out)
     return input / denom
 
 

@@ -14,6 +14,7 @@ from . import (
     _histogram,
     _nan_reductions,
     _special_fns,
+    _weightnorm,
     composite,
     indexing,
     inplace,
@@ -31,6 +32,7 @@ from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
+from ._weightnorm import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -174,6 +176,7 @@ _FAMILIES = (
     _nan_reductions,
     _aminmax,
     _special_fns,
+    _weightnorm,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ

@@ -214,8 +214,8 @@ def _dot_backward(n, grad):
 DotBackward0 = node_class("DotBackward0", _dot_backward, saved=("self", "tensor"))
 
 
-def dot(input, tensor):
-    a, b = input._data, tensor._data
+def _dot_value(input, other, name: str) -> np.ndarray:
+    a, b = input._data, other._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     if a.shape[0] != b.shape[0]:
@@ -223,16 +223,30 @@ def dot(input, tensor):
             f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
             f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
         )
-    _same_dtype(input, tensor, "dot")
-    out = _make(np.asarray(np.dot(a, b)))
+    _same_dtype(input, other, name)
+    return np.asarray(np.dot(a, b))
+
+
+def dot(input, tensor):
+    out = _make(_dot_value(input, tensor, "dot"))
     if needs_grad(input, tensor):
         record(DotBackward0, out, (input, tensor), {"self": input, "tensor": tensor})
     return out
 
 
+def _vdot_backward(n, grad):
+    return grad * n.saved("other"), grad * n.saved("self")
+
+
+VdotBackward0 = node_class("VdotBackward0", _vdot_backward, saved=("self", "other"))
+
+
 def vdot(input, other):
     """``torch.vdot``: ``dot`` of real vectors (no conjugation without complex dtypes)."""
-    return dot(input, other)
+    out = _make(_dot_value(input, other, "vdot"))
+    if needs_grad(input, other):
+        record(VdotBackward0, out, (input, other), {"self": input, "other": other})
+    return out
 
 
 def outer(input, vec2):

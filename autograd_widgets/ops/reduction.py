@@ -878,8 +878,9 @@ def _norm_backward(node, grad):
     self, result = node.saved("self"), node.saved("result")
     p = a["ord"] if "ord" in a else a["p"]  # linalg.vector_norm's ord, at::norm's p
     axes = node.dims
-    g = _expand_back(grad, self._data.shape, axes, a["keepdim"])
-    r = _expand_back(result, self._data.shape, axes, a["keepdim"])
+    keepdim = a.get("keepdim", False)  # at::norm(self, p) (NormBackward0) has none
+    g = _expand_back(grad, self._data.shape, axes, keepdim)
+    r = _expand_back(result, self._data.shape, axes, keepdim)
 
     zero = _make(np.zeros((), dtype=g._data.dtype))
     if p == 2:
@@ -971,6 +972,23 @@ def _aten_norm(input, p, dim, keepdim=False):
             "result",
             fields={"dims": _dims(dim, input._data.ndim)},
         )
+    return out
+
+
+# ``at::norm(self, p)``: the whole tensor's norm, as ``norm_except_dim(v, p, -1)`` takes it.
+NormBackward0 = node_class(
+    "NormBackward0", _norm_backward, saved=("self", "result"), attrs=("p",), fields=("dims",)
+)
+
+
+def _full_norm(input, p):
+    """``at::norm`` of the whole tensor with a Scalar ``p``: one ``NormBackward0``."""
+    with no_grad():
+        res = vector_norm(input, p)
+    out = _make(res._data)
+    if needs_grad(input):
+        dims = tuple(range(input._data.ndim))
+        record(NormBackward0, out, (input,), {"self": input}, {"p": p}, "result", {"dims": dims})
     return out
 
 

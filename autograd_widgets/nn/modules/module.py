@@ -470,8 +470,9 @@ class Module:
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
+        local_metadata = {"version": self._version}
         if hasattr(destination, "_metadata"):
-            destination._metadata[prefix[:-1]] = {"version": self._version}
+            destination._metadata[prefix[:-1]] = local_metadata
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
@@ -479,7 +480,7 @@ class Module:
                     destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars
                 )
         for hook in self._state_dict_hooks.values():
-            result = hook(self, destination, prefix, {})
+            result = hook(self, destination, prefix, local_metadata)
             if result is not None:
                 destination = result
         return destination
@@ -591,6 +592,17 @@ class Module:
     def register_load_state_dict_pre_hook(self, hook) -> RemovableHandle:
         return add_hook(self._load_state_dict_pre_hooks, hook)
 
+    def _register_state_dict_hook(self, hook) -> RemovableHandle:
+        """``hook(module, state_dict, prefix, local_metadata)`` after ``state_dict``."""
+        return add_hook(self._state_dict_hooks, hook)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False) -> RemovableHandle:
+        """``hook(state_dict, prefix, local_metadata, strict, missing, unexpected, errors)``
+        (with ``module`` first when ``with_module``) before the module loads its state."""
+        if with_module:
+            return add_hook(self._load_state_dict_pre_hooks, hook)
+        return add_hook(self._load_state_dict_pre_hooks, _WithoutModule(hook))
+
     def register_load_state_dict_post_hook(self, hook) -> RemovableHandle:
         return add_hook(self._load_state_dict_post_hooks, hook)
 
@@ -669,6 +681,16 @@ class Module:
             else:
                 main_str += "\n  " + "\n  ".join(lines) + "\n"
         return main_str + ")"
+
+
+class _WithoutModule:
+    """A load_state_dict pre-hook registered without ``with_module``: called without it."""
+
+    def __init__(self, hook) -> None:
+        self.hook = hook
+
+    def __call__(self, module, *args):
+        return self.hook(*args)
 
 
 def _add_ordered(hooks: _HookDict, fn, prepend: bool) -> RemovableHandle:
