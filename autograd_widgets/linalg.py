@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .core.tensor import Tensor
+from .ops._decomp import _linalg_eigh as eigh
+from .ops._decomp import _linalg_eigvalsh as eigvalsh
+from .ops._decomp import _linalg_qr as qr
 from .ops.linalg import _multi_dot as multi_dot
 from .ops.linalg import matmul
 from .ops.matrix import _linalg_cholesky as cholesky
@@ -33,6 +36,9 @@ __all__ = [
     "cross",
     "svd",
     "svdvals",
+    "qr",
+    "eigh",
+    "eigvalsh",
     "slogdet",
     "pinv",
     "matrix_exp",

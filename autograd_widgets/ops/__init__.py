@@ -10,6 +10,7 @@ from ..core.tensor import Tensor, WrappedNumber
 from . import (
     _aminmax,
     _cdist,
+    _decomp,
     _einsum,
     _histogram,
     _nan_reductions,
@@ -28,6 +29,7 @@ from . import (
 from ._aminmax import *  # noqa: F403
 from ._cdist import *  # noqa: F403
 from ._core import METHODS
+from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
@@ -177,6 +179,7 @@ _FAMILIES = (
     _aminmax,
     _special_fns,
     _weightnorm,
+    _decomp,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
