@@ -60,7 +60,7 @@ from ._functional.composite import (
     softsign,
     threshold,
 )
-from ._functional.conv import avg_pool1d, avg_pool2d, conv1d, conv2d, max_pool1d, max_pool2d
+from ._functional.conv import avg_pool1d, avg_pool2d, conv1d, conv2d, conv3d, max_pool1d, max_pool2d
 from ._functional.loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -149,6 +149,7 @@ __all__ = [
     "batch_norm",
     "conv1d",
     "conv2d",
+    "conv3d",
     "max_pool1d",
     "max_pool2d",
     "avg_pool1d",

@@ -20,7 +20,7 @@ from .sparse import pad
 
 _make = Tensor._make
 
-__all__ = ["conv1d", "conv2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d"]
+__all__ = ["conv1d", "conv2d", "conv3d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d"]
 
 
 def _tuple(v, n: int, name: str = "") -> tuple:
@@ -36,67 +36,60 @@ def _tuple(v, n: int, name: str = "") -> tuple:
 
 
 # --- convolution ------------------------------------------------------------------------------
-def _im2col(xp: np.ndarray, k, stride, dilation, out_hw) -> np.ndarray:
-    """(N, C, H, W) -> (N, C, OH, OW, kh, kw) strided view of every receptive field."""
-    kh, kw = k
-    ekh, ekw = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
-    win = sliding_window_view(xp, (ekh, ekw), axis=(2, 3))
-    win = win[:, :, :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
-    return win[:, :, : out_hw[0], : out_hw[1]]
+def _im2col(xp: np.ndarray, k, stride, dilation, out) -> np.ndarray:
+    """(N, C, *S) -> (N, C, *out, *k) strided view of every receptive field (any number of
+    spatial dims: ``len(k)``)."""
+    n = len(k)
+    ek = tuple(d * (kk - 1) + 1 for d, kk in zip(dilation, k))
+    win = sliding_window_view(xp, ek, axis=tuple(range(2, 2 + n)))
+    win = win[
+        (slice(None),) * 2
+        + tuple(slice(None, None, s) for s in stride)
+        + tuple(slice(None, None, d) for d in dilation)
+    ]
+    return win[(slice(None),) * 2 + tuple(slice(None, o) for o in out)]
 
 
 def _conv_backward(n, grad):
     _no_double_backward(grad, "convolution")
     a = n._attrs
-    _x, w = n.saved("input"), n.saved("weight")
-    g = grad._data
-    if n.dims == 1:
-        g = g[..., None, :]
-    if n.unbatched:
-        g = g[None]
-    wd = w._data if n.dims == 2 else w._data[:, :, None, :]
-    N, O, OH, OW = g.shape
-    groups, (kh, kw) = a["groups"], wd.shape[2:]
+    w = n.saved("weight")
+    g, wd = grad._data, w._data
+    N, O, out = g.shape[0], g.shape[1], g.shape[2:]
+    k, nsp, groups = wd.shape[2:], len(out), a["groups"]
     og, cg = O // groups, wd.shape[1]
-    gm = g.transpose(0, 2, 3, 1).reshape(N * OH * OW, O)
-    cols = n.cols
+    # (N, O, *out) -> (N * prod(out), O): one row per output position, as the forward's cols.
+    gm = g.transpose(0, *range(2, 2 + nsp), 1).reshape(-1, O)
     gx = gw = gb = None
     if n.next_functions[1][0] is not None:
         gw = np.concatenate(
             [
-                (gm[:, i * og : (i + 1) * og].T @ cols[i]).reshape(og, cg, kh, kw)
+                (gm[:, i * og : (i + 1) * og].T @ n.cols[i]).reshape(og, cg, *k)
                 for i in range(groups)
             ]
         )
-        if n.dims == 1:
-            gw = gw[:, :, 0, :]
-        gw = _make(gw.astype(w._data.dtype, copy=False))
+        gw = _make(gw.astype(wd.dtype, copy=False))
     if n.next_functions[2][0] is not None:
-        gb = _make(g.sum(axis=(0, 2, 3)).astype(g.dtype, copy=False))
+        gb = _make(g.sum(axis=(0, *range(2, 2 + nsp))).astype(g.dtype, copy=False))
     if n.next_functions[0][0] is not None:
-        pt, pb, pl, pr = n.pads
-        hp, wp = n.padded_hw
-        sh, sw = n.stride2
-        dh, dw = n.dilation2
-        gxp = np.zeros((N, cg * groups, hp, wp), dtype=g.dtype)
+        stride, dil = a["stride"], a["dilation"]
+        gxp = np.zeros((N, cg * groups, *n.padded), dtype=g.dtype)
+        # (N, *out, cg, *k) -> (N, cg, *k, *out): each kernel offset adds one strided slab (col2im).
+        order = (0, nsp + 1, *range(nsp + 2, 2 * nsp + 2), *range(1, nsp + 1))
         for i in range(groups):
             gc = gm[:, i * og : (i + 1) * og] @ wd[i * og : (i + 1) * og].reshape(og, -1)
-            gc = gc.reshape(N, OH, OW, cg, kh, kw).transpose(0, 3, 4, 5, 1, 2)
+            gc = gc.reshape(N, *out, cg, *k).transpose(order)
             dst = gxp[:, i * cg : (i + 1) * cg]
-            for p in range(kh):
-                for q in range(kw):
-                    dst[
-                        :,
-                        :,
-                        p * dh : p * dh + sh * (OH - 1) + 1 : sh,
-                        q * dw : q * dw + sw * (OW - 1) + 1 : sw,
-                    ] += gc[:, :, p, q]
-        gxd = gxp[:, :, pt : hp - pb, pl : wp - pr]
-        if n.unbatched:
-            gxd = gxd[0]
-        if n.dims == 1:
-            gxd = gxd[..., 0, :]
-        gx = _make(np.ascontiguousarray(gxd))
+            for off in np.ndindex(*k):
+                dst[
+                    (slice(None),) * 2
+                    + tuple(
+                        slice(o * d, o * d + s * (L - 1) + 1, s)
+                        for o, d, s, L in zip(off, dil, stride, out)
+                    )
+                ] += gc[(slice(None),) * 2 + off]
+        crop = tuple(slice(lo, P - hi) for (lo, hi), P in zip(n.pads, n.padded))
+        gx = _make(np.ascontiguousarray(gxp[(slice(None),) * 2 + crop]))
     return gx, gw, gb
 
 
@@ -113,15 +106,15 @@ ConvolutionBackward0 = node_class(
         "groups",
         "bias_sym_sizes_opt",
     ),
-    fields=("cols", "dims", "unbatched", "pads", "padded_hw", "stride2", "dilation2"),
+    fields=("cols", "pads", "padded"),
 )
 
 
 def _conv_pads(padding, k, dilation, stride, dims):
-    """(top, bottom, left, right) from an int/tuple or the strings 'same'/'valid'."""
+    """((lo, hi) per spatial dim, the value PyTorch saves) from an int/tuple or 'same'/'valid'."""
     if isinstance(padding, str):
         if padding == "valid":
-            return (0, 0, 0, 0), "valid"
+            return ((0, 0),) * dims, "valid"
         if padding != "same":
             raise ValueError(
                 f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}"
@@ -129,10 +122,9 @@ def _conv_pads(padding, k, dilation, stride, dims):
         if any(s != 1 for s in stride):
             raise ValueError("padding='same' is not supported for strided convolutions")
         tot = [d * (kk - 1) for d, kk in zip(dilation, k)]
-        return (tot[0] // 2, tot[0] - tot[0] // 2, tot[1] // 2, tot[1] - tot[1] // 2), "same"
+        return tuple((t // 2, t - t // 2) for t in tot), "same"
     p = _tuple(padding, dims, "padding")
-    p2 = (0,) + p if dims == 1 else p
-    return (p2[0], p2[0], p2[1], p2[1]), p
+    return tuple((q, q) for q in p), p
 
 
 def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
@@ -161,59 +153,40 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
         return _convnd(
             input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, dims
         ).squeeze(0)
-    unbatched = False
     stride_t, dil_t = _tuple(stride, dims, "stride"), _tuple(dilation, dims, "dilation")
-    if unbatched:
-        x = x[None]
-    if dims == 1:
-        x, w = x[:, :, None, :], w[:, :, None, :]
-    stride2, dil2 = ((1,) + stride_t, (1,) + dil_t) if dims == 1 else (stride_t, dil_t)
-    pads, pad_attr = _conv_pads(padding, w.shape[2:], dil2, stride2, dims)
-    N, C, H, W = x.shape
-    O, cg, kh, kw = w.shape
+    pads, pad_attr = _conv_pads(padding, w.shape[2:], dil_t, stride_t, dims)
+    N, C, sizes = x.shape[0], x.shape[1], x.shape[2:]
+    O, cg, k = w.shape[0], w.shape[1], w.shape[2:]
     if C != cg * groups:
         raise RuntimeError(
             f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
-            f"{list(input.shape) if not unbatched else [1] + list(input.shape)} to have "
-            f"{cg * groups} channels, but got {C} channels instead"
+            f"{list(input.shape)} to have {cg * groups} channels, but got {C} channels instead"
         )
-    hp, wp = H + pads[0] + pads[1], W + pads[2] + pads[3]
-    ekh, ekw = dil2[0] * (kh - 1) + 1, dil2[1] * (kw - 1) + 1
-    if hp < ekh or wp < ekw:
-        if dims == 1:
-            raise RuntimeError(
-                f"Calculated padded input size per channel: ({wp}). Kernel size: ({ekw}). Kernel "
-                "size can't be greater than actual input size"
-            )
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(sizes, pads))
+    ek = tuple(d * (kk - 1) + 1 for d, kk in zip(dil_t, k))
+    if any(p < e for p, e in zip(padded, ek)):
         raise RuntimeError(
-            f"Calculated padded input size per channel: ({hp} x {wp}). Kernel size: ({ekh} x {ekw}). "
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, ek))}). "
             "Kernel size can't be greater than actual input size"
         )
     dt = np.result_type(x.dtype, w.dtype)
-    xp = np.pad(x, ((0, 0), (0, 0), pads[:2], pads[2:])) if any(pads) else x
-    OH, OW = (hp - ekh) // stride2[0] + 1, (wp - ekw) // stride2[1] + 1
-    win = _im2col(xp, (kh, kw), stride2, dil2, (OH, OW))
-    og = O // groups
+    xp = np.pad(x, ((0, 0), (0, 0), *pads)) if any(map(any, pads)) else x
+    out_sz = tuple((p - e) // s + 1 for p, e, s in zip(padded, ek, stride_t))
+    win = _im2col(xp, k, stride_t, dil_t, out_sz)
+    og, rows, kn = O // groups, N * int(np.prod(out_sz)), cg * int(np.prod(k))
+    # (N, cg, *out, *k) -> (N * prod(out), cg * prod(k)): one receptive field per row.
+    order = (0, *range(2, 2 + dims), 1, *range(2 + dims, 2 + 2 * dims))
     cols, outs = [], []
     for i in range(groups):
-        c = (
-            win[:, i * cg : (i + 1) * cg]
-            .transpose(0, 2, 3, 1, 4, 5)
-            .reshape(N * OH * OW, cg * kh * kw)
-        )
+        c = win[:, i * cg : (i + 1) * cg].transpose(order).reshape(rows, kn)
         cols.append(c)
         outs.append(c @ w[i * og : (i + 1) * og].reshape(og, -1).T)
     out = outs[0] if groups == 1 else np.concatenate(outs, axis=1)
     if bias is not None:
         out += bias._data
-    res = np.ascontiguousarray(out.reshape(N, OH, OW, O).transpose(0, 3, 1, 2)).astype(
-        dt, copy=False
-    )
-    if dims == 1:
-        res = res[:, :, 0, :]
-    if unbatched:
-        res = res[0]
-    t = _make(res)
+    res = out.reshape(N, *out_sz, O).transpose(0, dims + 1, *range(1, dims + 1))
+    t = _make(np.ascontiguousarray(res).astype(dt, copy=False))
     if needs_grad(input, weight, bias):
         attrs = {
             "stride": stride_t,
@@ -230,15 +203,7 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             (input, weight, bias),
             {"input": input, "weight": weight},
             attrs,
-            fields={
-                "cols": cols,
-                "dims": dims,
-                "unbatched": unbatched,
-                "pads": pads,
-                "padded_hw": (hp, wp),
-                "stride2": stride2,
-                "dilation2": dil2,
-            },
+            fields={"cols": cols, "pads": pads, "padded": padded},
         )
     return t
 
@@ -249,8 +214,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """``torch.nn.functional.conv1d``: ``conv2d`` over a height of one."""
+    """``torch.nn.functional.conv1d`` (the same im2col over one spatial dim)."""
     return _convnd(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """``torch.nn.functional.conv3d`` (the same im2col over depth, height and width)."""
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 3)
 
 
 # --- pooling ----------------------------------------------------------------------------------
