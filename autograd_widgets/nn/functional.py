@@ -60,7 +60,7 @@ from ._functional.composite import (
     softsign,
     threshold,
 )
-from ._functional.conv import avg_pool1d, avg_pool2d, conv1d, conv2d, conv3d, max_pool1d, max_pool2d
+from ._functional.conv import conv1d, conv2d, conv3d
 from ._functional.loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -83,6 +83,14 @@ from ._functional.loss_more import (
     poisson_nll_loss,
 )
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
+from ._functional.pooling import (
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)
 from ._functional.resample import conv_transpose2d, interpolate
 from ._functional.sparse import embedding, embedding_bag, one_hot, pad
 
@@ -152,8 +160,10 @@ __all__ = [
     "conv3d",
     "max_pool1d",
     "max_pool2d",
+    "max_pool3d",
     "avg_pool1d",
     "avg_pool2d",
+    "avg_pool3d",
     "pad",
     "one_hot",
     "normalize",
