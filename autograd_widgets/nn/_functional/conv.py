@@ -115,11 +115,9 @@ def _conv_pads(padding, k, dilation, stride, dims):
         if padding == "valid":
             return ((0, 0),) * dims, "valid"
         if padding != "same":
-            raise ValueError(
-                f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}"
-            )
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
         if any(s != 1 for s in stride):
-            raise ValueError("padding='same' is not supported for strided convolutions")
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
         tot = [d * (kk - 1) for d, kk in zip(dilation, k)]
         return tuple((t // 2, t - t // 2) for t in tot), "same"
     p = _tuple(padding, dims, "padding")
@@ -144,7 +142,7 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             for t in reversed(total):
                 extra += [0, t % 2]
             if any(s != 1 for s in _tuple(stride, dims, "stride")):
-                raise ValueError("padding='same' is not supported for strided convolutions")
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
             left = tuple(t // 2 for t in total)
             return _convnd(pad(input, extra), weight, bias, stride, left, dilation, groups, dims)
     if x.ndim == dims + 1:
@@ -194,7 +192,7 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             "transposed": False,
             "output_padding": (0,) * dims,
             "groups": groups,
-            "bias_sym_sizes_opt": None if bias is None else list(bias.shape),
+            "bias_sym_sizes_opt": None if bias is None else tuple(bias.shape),
         }
         record(
             ConvolutionBackward0,

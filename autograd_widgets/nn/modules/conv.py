@@ -50,7 +50,8 @@ class _ConvNd(Module):
                 )
             if padding == "same" and any(s != 1 for s in _ntuple(stride, n)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
-        modes = ["zeros", "reflect", "replicate", "circular"]
+        # A set, as PyTorch's: the message shows it in this process's set order.
+        modes = {"zeros", "reflect", "replicate", "circular"}
         if padding_mode not in modes:
             raise ValueError(
                 f"padding_mode must be one of {modes}, but got padding_mode='{padding_mode}'"
