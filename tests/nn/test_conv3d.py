@@ -246,3 +246,27 @@ def test_tiny_3d_cnn_training_step(dtype):
             opt.step()
     for (name, tp), (_, op) in zip(tm.named_parameters(), om.named_parameters()):
         assert_close(op, tp, dtype, name)
+
+
+@pytest.mark.parametrize(
+    "spec", ["BatchNorm3d(2)", "InstanceNorm3d(2)", "InstanceNorm3d(2, affine=True)"]
+)
+@pytest.mark.parametrize("shape", [(2, 2, 3, 4, 3), (2, 3, 4, 3)])
+def test_norm3d_layers_match_torch(spec, shape):
+    """Values, gradients and running stats; InstanceNorm's graph differs (one group_norm node here)."""
+    torch = require_torch()
+    if spec.startswith("Batch") and len(shape) == 4:
+        assert_same_error(torch, lambda m: m.nn.BatchNorm3d(2)(m.randn(*shape)))
+        return
+    tm, om = eval(f"torch.nn.{spec}").double(), eval(f"aw.nn.{spec}").double()  # noqa: S307
+    assert str(om) == str(tm)
+    copy_weights(tm, om)
+    x = np.random.default_rng(4).standard_normal(shape)
+    tx, ox = torch.tensor(x, requires_grad=True), aw.tensor(x, requires_grad=True)
+    t, o = tm(tx), om(ox)
+    assert_close(o, t, "float64", "value")
+    (t * t).sum().backward()
+    (o * o).sum().backward()
+    assert_close(ox.grad, tx.grad, "float64", "grad")
+    for ob, tb in zip(om.buffers(), tm.buffers()):
+        assert_close(ob, tb, "float64", "buffer")
