@@ -91,7 +91,7 @@ from ._functional.pooling import (
     max_pool2d,
     max_pool3d,
 )
-from ._functional.resample import conv_transpose2d, interpolate
+from ._functional.resample import conv_transpose2d, conv_transpose3d, interpolate
 from ._functional.sparse import embedding, embedding_bag, one_hot, pad
 
 _make = Tensor._make
@@ -99,6 +99,7 @@ pdist = _ops.pdist
 
 __all__ = [
     "conv_transpose2d",
+    "conv_transpose3d",
     "interpolate",
     "alpha_dropout",
     "dropout1d",

@@ -270,3 +270,32 @@ def test_norm3d_layers_match_torch(spec, shape):
     assert_close(ox.grad, tx.grad, "float64", "grad")
     for ob, tb in zip(om.buffers(), tm.buffers()):
         assert_close(ob, tb, "float64", "buffer")
+
+
+TRANSPOSED = [
+    "ConvTranspose3d(2, 4, 3)",
+    "ConvTranspose3d(2, 4, (1, 2, 3), stride=(2, 1, 2), padding=1, output_padding=(1, 0, 1), "
+    "groups=2, bias=False)",
+    "ConvTranspose3d(2, 2, 2, dilation=2, stride=2, padding=(0, 1, 0))",
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("spec", TRANSPOSED)
+@pytest.mark.parametrize("shape", [(2, 2, 3, 4, 3), (2, 3, 4, 3)])
+def test_conv_transpose3d_matches_torch(spec, dtype, shape):
+    """Values and gradients; the graph below ConvolutionBackward0 is composed here (as 2-d)."""
+    torch = require_torch()
+    tm = eval(f"torch.nn.{spec}").to(getattr(torch, dtype))  # noqa: S307
+    om = eval(f"aw.nn.{spec}").to(getattr(aw, dtype))  # noqa: S307
+    assert str(om) == str(tm)
+    copy_weights(tm, om)
+    x = np.random.default_rng(5).standard_normal(shape).astype(dtype)
+    tx, ox = torch.tensor(x, requires_grad=True), aw.tensor(x, requires_grad=True)
+    t, o = tm(tx), om(ox)
+    assert type(o.grad_fn).__name__ == type(t.grad_fn).__name__
+    assert_close(o, t, dtype, "value")
+    (t * t).sum().backward()
+    (o * o).sum().backward()
+    assert_close(ox.grad, tx.grad, dtype, "grad")
+    assert_close(om.weight.grad, tm.weight.grad, dtype, "weight grad")
