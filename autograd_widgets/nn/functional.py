@@ -43,7 +43,13 @@ from ._functional.activation_more import (
     selu,
     softshrink,
 )
-from ._functional.adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
+from ._functional.adaptive import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+)
 from ._functional.attention import scaled_dot_product_attention
 from ._functional.blocks import channel_shuffle, fold, pixel_shuffle, pixel_unshuffle, unfold
 from ._functional.composite import (
@@ -118,6 +124,8 @@ __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "adaptive_max_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool3d",
     "linear",
     "bilinear",
     "relu",

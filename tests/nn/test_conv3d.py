@@ -299,3 +299,22 @@ def test_conv_transpose3d_matches_torch(spec, dtype, shape):
     (o * o).sum().backward()
     assert_close(ox.grad, tx.grad, dtype, "grad")
     assert_close(om.weight.grad, tm.weight.grad, dtype, "weight grad")
+
+
+@pytest.mark.parametrize("name", ["adaptive_avg_pool3d", "adaptive_max_pool3d"])
+@pytest.mark.parametrize("size", [1, 2, (3, None, 2), (4, 5, 3)])
+@pytest.mark.parametrize("shape", [(2, 2, 5, 6, 4), (2, 5, 6, 4)])
+def test_adaptive_pool3d_matches_torch(name, size, shape):
+    torch = require_torch()
+    x = np.random.default_rng(6).integers(0, 3, shape).astype("float64")  # ties
+    kw = {"return_indices": True} if "max" in name else {}
+    _pool_both(torch, name, dict(kw, output_size=size), x, "float64")
+
+
+@pytest.mark.parametrize("spec", ["AdaptiveAvgPool3d((2, 1, 3))", "AdaptiveMaxPool3d(2)"])
+def test_adaptive_pool3d_layers(spec):
+    torch = require_torch()
+    tm, om = eval(f"torch.nn.{spec}"), eval(f"aw.nn.{spec}")  # noqa: S307
+    assert str(om) == str(tm)
+    x = np.random.default_rng(7).standard_normal((1, 2, 4, 5, 3))
+    assert_close(om(aw.tensor(x)), tm(torch.tensor(x)), "float64", "value")
