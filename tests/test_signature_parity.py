@@ -72,7 +72,9 @@ DIFFERENT = {
 }
 
 # nn.functional's few C++-bound functions take ``out=`` only as an artefact of the binding.
-_F_WITH_OUT = "adaptive_avg_pool1d avg_pool1d avg_pool2d gelu linear pixel_shuffle pixel_unshuffle"
+_F_WITH_OUT = (
+    "adaptive_avg_pool1d avg_pool1d avg_pool2d avg_pool3d gelu linear pixel_shuffle pixel_unshuffle"
+)
 _F_WITH_OUT += " channel_shuffle"
 for _name in (_F_WITH_OUT + " softplus hardshrink softshrink").split():
     DIFFERENT[f"nn.functional.{_name}"] = ({"out"}, "out= in nn.functional is a binding artefact")

@@ -43,7 +43,13 @@ from ._functional.activation_more import (
     selu,
     softshrink,
 )
-from ._functional.adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
+from ._functional.adaptive import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+)
 from ._functional.attention import scaled_dot_product_attention
 from ._functional.blocks import channel_shuffle, fold, pixel_shuffle, pixel_unshuffle, unfold
 from ._functional.composite import (
@@ -60,7 +66,7 @@ from ._functional.composite import (
     softsign,
     threshold,
 )
-from ._functional.conv import avg_pool1d, avg_pool2d, conv1d, conv2d, max_pool1d, max_pool2d
+from ._functional.conv import conv1d, conv2d, conv3d
 from ._functional.grid import affine_grid, grid_sample
 from ._functional.loss import (
     binary_cross_entropy,
@@ -86,7 +92,15 @@ from ._functional.loss_more import (
     soft_margin_loss,
 )
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
-from ._functional.resample import conv_transpose2d, interpolate
+from ._functional.pooling import (
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)
+from ._functional.resample import conv_transpose2d, conv_transpose3d, interpolate
 from ._functional.sparse import embedding, embedding_bag, one_hot, pad
 
 _make = Tensor._make
@@ -94,6 +108,7 @@ pdist = _ops.pdist
 
 __all__ = [
     "conv_transpose2d",
+    "conv_transpose3d",
     "interpolate",
     "affine_grid",
     "grid_sample",
@@ -114,6 +129,8 @@ __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "adaptive_max_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool3d",
     "linear",
     "bilinear",
     "relu",
@@ -154,10 +171,13 @@ __all__ = [
     "batch_norm",
     "conv1d",
     "conv2d",
+    "conv3d",
     "max_pool1d",
     "max_pool2d",
+    "max_pool3d",
     "avg_pool1d",
     "avg_pool2d",
+    "avg_pool3d",
     "pad",
     "one_hot",
     "normalize",

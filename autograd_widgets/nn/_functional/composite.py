@@ -18,8 +18,8 @@ from ...ops import shape as _shape
 from ...ops._core import needs_grad, record, scalar_type_name, unbroadcast
 from ...ops.pointwise import _add_scalar, where
 from ...ops.reduction import _aten_norm
-from .conv import _avg_pool_depth, avg_pool2d
 from .normalization import group_norm  # noqa: F401 - re-exported (one node, as in PyTorch)
+from .pooling import avg_pool2d, avg_pool3d
 from .sparse import pad
 
 _make = Tensor._make
@@ -243,7 +243,7 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
         sizes = input.shape
         div = div.view(sizes[0], 1, sizes[1], sizes[2], -1)
         div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
-        div = _avg_pool_depth(div, size).squeeze(1)
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
         div = div.view(sizes)
     div = div.mul(alpha).add(k).pow(beta)
     return input / div

@@ -1,7 +1,7 @@
-"""``conv_transpose2d`` and ``interpolate`` (nearest / bilinear), composed from ops.
+"""``conv_transpose2d/3d`` and ``interpolate`` (nearest / bilinear), composed from ops.
 
 A transposed convolution is a convolution of the zero-stuffed, re-padded input with the
-spatially flipped, channel-swapped kernel; it ends in ``conv2d``'s ``ConvolutionBackward0``
+spatially flipped, channel-swapped kernel; it ends in the convolution's ``ConvolutionBackward0``
 as PyTorch's does. Interpolation gathers source rows/columns with ``index_select`` and
 blends them with fixed weights (separable, one axis at a time).
 """
@@ -14,13 +14,9 @@ import numpy as np
 
 from ...core.tensor import Tensor
 from ...ops import shape as _shape
-from .conv import conv2d
+from .conv import _convnd, _tuple
 
 _make = Tensor._make
-
-
-def _pair(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 
 def _stuff(x, axis, s):
@@ -55,25 +51,41 @@ def _pad_axis(x, axis, lo, hi):
     return _shape.cat(parts, axis) if len(parts) > 1 else x
 
 
+def _conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, n):
+    s, p = _tuple(stride, n, "stride"), _tuple(padding, n, "padding")
+    op, d = _tuple(output_padding, n, "output_padding"), _tuple(dilation, n, "dilation")
+    unbatched = input.dim() == n + 1
+    x = input.unsqueeze(0) if unbatched else input
+    cin = weight.shape[0]
+    k = weight.shape[2:]
+    for ax in range(n):
+        x = _stuff(x, 2 + ax, s[ax])
+        edge = d[ax] * (k[ax] - 1) - p[ax]
+        x = _pad_axis(x, 2 + ax, edge, edge + op[ax])
+    # (Cin, Cout/g, *k) -> (Cout, Cin/g, *k), flipped in space.
+    g = groups
+    w = weight.reshape(g, cin // g, *weight.shape[1:]).transpose(1, 2)
+    w = w.reshape(g * weight.shape[1], cin // g, *k).flip(*range(2, 2 + n))
+    out = _convnd(x, w, bias, 1, 0, d, g, n)
+    return out.squeeze(0) if unbatched else out
+
+
 def conv_transpose2d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ):
     """``torch.nn.functional.conv_transpose2d``."""
-    s, p, op, d = _pair(stride), _pair(padding), _pair(output_padding), _pair(dilation)
-    unbatched = input.dim() == 3
-    x = input.unsqueeze(0) if unbatched else input
-    cin = weight.shape[0]
-    k = weight.shape[2:]
-    for ax in (0, 1):
-        x = _stuff(x, 2 + ax, s[ax])
-        edge = d[ax] * (k[ax] - 1) - p[ax]
-        x = _pad_axis(x, 2 + ax, edge, edge + op[ax])
-    # (Cin, Cout/g, kh, kw) -> (Cout, Cin/g, kh, kw), flipped in space.
-    g = groups
-    w = weight.reshape(g, cin // g, *weight.shape[1:]).transpose(1, 2)
-    w = w.reshape(g * weight.shape[1], cin // g, *k).flip(2, 3)
-    out = conv2d(x, w, bias, 1, 0, d, g)
-    return out.squeeze(0) if unbatched else out
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 2
+    )
+
+
+def conv_transpose3d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """``torch.nn.functional.conv_transpose3d``."""
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 3
+    )
 
 
 def _nearest_index(n_in, n_out, scale):

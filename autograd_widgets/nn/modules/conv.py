@@ -1,4 +1,4 @@
-"""``Conv1d``, ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``."""
+"""``Conv1d/2d/3d``, ``MaxPool2d/3d``, ``AvgPool2d/3d``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ..parameter import Parameter
 from .linear import reset_weight_and_bias
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "MaxPool2d", "MaxPool3d", "AvgPool2d", "AvgPool3d"]
 
 
 def _ntuple(v, n):
@@ -50,9 +50,11 @@ class _ConvNd(Module):
                 )
             if padding == "same" and any(s != 1 for s in _ntuple(stride, n)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
-        if padding_mode != "zeros":
-            raise NotImplementedError(
-                f"padding_mode={padding_mode!r} is not supported by autograd_widgets yet"
+        # A set, as PyTorch's: the message shows it in this process's set order.
+        modes = {"zeros", "reflect", "replicate", "circular"}
+        if padding_mode not in modes:
+            raise ValueError(
+                f"padding_mode must be one of {modes}, but got padding_mode='{padding_mode}'"
             )
         self.in_channels = in_channels
         self.out_channels = out_channels
@@ -64,6 +66,21 @@ class _ConvNd(Module):
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
+        # F.pad's order (last dim first) for a padding_mode other than zeros, as PyTorch keeps it.
+        rpad = []
+        for d, k, p in reversed(
+            list(zip(self.dilation, self.kernel_size, _ntuple(padding, n)))
+            if not isinstance(padding, str)
+            else [(d, k, None) for d, k in zip(self.dilation, self.kernel_size)]
+        ):
+            if padding == "valid":
+                rpad += [0, 0]
+            elif padding == "same":
+                total = d * (k - 1)
+                rpad += [total // 2, total - total // 2]
+            else:
+                rpad += [p, p]
+        self._reversed_padding_repeated_twice = rpad
         # A transposed convolution's weight is (in, out // groups, *k) (ConvTranspose2d).
         w_shape = (
             (in_channels, out_channels // groups)
@@ -79,6 +96,16 @@ class _ConvNd(Module):
 
     def reset_parameters(self) -> None:
         reset_weight_and_bias(self.weight, self.bias)
+
+    def forward(self, input):
+        # A padding_mode other than zeros pads with F.pad first, then convolves unpadded.
+        padding = self.padding
+        if self.padding_mode != "zeros":
+            rpad = self._reversed_padding_repeated_twice
+            input, padding = F.pad(input, rpad, mode=self.padding_mode), 0
+        return type(self)._conv(
+            input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
+        )
 
     def extra_repr(self) -> str:
         n = self._dims
@@ -100,20 +127,17 @@ class _ConvNd(Module):
 
 class Conv1d(_ConvNd):
     _dims = 1
-
-    def forward(self, input):
-        return F.conv1d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
-        )
+    _conv = staticmethod(F.conv1d)
 
 
 class Conv2d(_ConvNd):
     _dims = 2
+    _conv = staticmethod(F.conv2d)
 
-    def forward(self, input):
-        return F.conv2d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
-        )
+
+class Conv3d(_ConvNd):
+    _dims = 3
+    _conv = staticmethod(F.conv3d)
 
 
 class _MaxPoolNd(Module):
@@ -154,7 +178,13 @@ class MaxPool2d(_MaxPoolNd):
     _pool = staticmethod(F.max_pool2d)
 
 
+class MaxPool3d(_MaxPoolNd):
+    _pool = staticmethod(F.max_pool3d)
+
+
 class AvgPool2d(Module):
+    _pool = staticmethod(F.avg_pool2d)
+
     def __init__(
         self,
         kernel_size,
@@ -173,7 +203,7 @@ class AvgPool2d(Module):
         self.divisor_override = divisor_override
 
     def forward(self, input):
-        return F.avg_pool2d(
+        return type(self)._pool(
             input,
             self.kernel_size,
             self.stride,
@@ -185,3 +215,7 @@ class AvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool3d(AvgPool2d):
+    _pool = staticmethod(F.avg_pool3d)

@@ -15,6 +15,7 @@ __all__ = [
     "GroupNorm",
     "InstanceNorm1d",
     "InstanceNorm2d",
+    "InstanceNorm3d",
     "PReLU",
     "GLU",
     "Softsign",
@@ -105,6 +106,10 @@ class InstanceNorm1d(_InstanceNorm):
 
 class InstanceNorm2d(_InstanceNorm):
     _dims = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    _dims = 3
 
 
 class PReLU(Module):

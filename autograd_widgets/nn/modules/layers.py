@@ -1,4 +1,4 @@
-"""``Dropout``, ``Embedding``, ``EmbeddingBag``, ``LayerNorm``, ``BatchNorm1d/2d``."""
+"""``Dropout``, ``Embedding``, ``EmbeddingBag``, ``LayerNorm``, ``BatchNorm1d/2d/3d``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ __all__ = [
     "RMSNorm",
     "BatchNorm1d",
     "BatchNorm2d",
+    "BatchNorm3d",
 ]
 
 
@@ -413,3 +414,7 @@ class BatchNorm1d(_BatchNorm):
 
 class BatchNorm2d(_BatchNorm):
     _expected_dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    _expected_dims = (5,)

@@ -1,4 +1,4 @@
-"""``ConvTranspose2d`` and ``Upsample`` (decoders, GANs, U-Nets)."""
+"""``ConvTranspose2d/3d`` and ``Upsample`` (decoders, GANs, U-Nets)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ from .. import functional as F
 from .conv import _ConvNd, _ntuple
 from .module import Module
 
-__all__ = ["ConvTranspose2d", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
+__all__ = [
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "Upsample",
+    "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
+]
 
 
 class ConvTranspose2d(_ConvNd):
@@ -14,6 +20,7 @@ class ConvTranspose2d(_ConvNd):
 
     _dims = 2
     _transposed = True
+    _conv = staticmethod(F.conv_transpose2d)
 
     def __init__(
         self,
@@ -39,14 +46,14 @@ class ConvTranspose2d(_ConvNd):
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
             padding_mode, device, dtype,
         )  # fmt: skip
-        self.output_padding = _ntuple(output_padding, 2)
+        self.output_padding = _ntuple(output_padding, self._dims)
 
     def forward(self, input, output_size=None):
         if output_size is not None:
             raise NotImplementedError(
-                "ConvTranspose2d(output_size=...) is not supported by autograd_widgets"
+                f"{type(self).__name__}(output_size=...) is not supported by autograd_widgets"
             )
-        return F.conv_transpose2d(
+        return type(self)._conv(
             input,
             self.weight,
             self.bias,
@@ -56,6 +63,13 @@ class ConvTranspose2d(_ConvNd):
             self.groups,
             self.dilation,
         )
+
+
+class ConvTranspose3d(ConvTranspose2d):
+    """``torch.nn.ConvTranspose3d``: weight of shape (in, out // groups, kd, kh, kw)."""
+
+    _dims = 3
+    _conv = staticmethod(F.conv_transpose3d)
 
 
 class Upsample(Module):
