@@ -77,6 +77,7 @@ def conv_transpose2d(
 
 
 _SPATIAL = {"linear": 3, "bilinear": 4, "trilinear": 5}
+_KERNEL = dict(_SPATIAL, bicubic=4)
 
 
 def _per_dim(value, spatial, names):
@@ -105,7 +106,8 @@ def interpolate(
 ):
     """``torch.nn.functional.interpolate``: PyTorch's argument handling, then its kernel.
 
-    ``bicubic`` and ``antialias=True`` are not supported yet (``NotImplementedError``).
+    ``antialias=True``, ``lanczos`` and 5-d ``area`` are not supported yet
+    (``NotImplementedError``).
     """
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
@@ -145,13 +147,13 @@ def interpolate(
     if mode == "area" and nd in (3, 4):
         pool = adaptive_avg_pool1d if nd == 3 else adaptive_avg_pool2d
         return pool(input, output_size)
-    if _SPATIAL.get(mode) == nd:
+    if _KERNEL.get(mode) == nd:
         if antialias:
             raise NotImplementedError(
                 "interpolate(antialias=True) is not supported by autograd_widgets"
             )
         return upsample(input, mode, output_size, scale_factors, align_corners)
-    if mode in ("bicubic", "lanczos", "area") and nd in (3, 4, 5):
+    if (mode == "area" and nd == 5) or (mode == "lanczos" and nd == 4):
         raise NotImplementedError(
             f"interpolate(mode='{mode}') on a {nd}D input is not supported by autograd_widgets"
         )

@@ -1,5 +1,5 @@
 """Upsampling kernels: ``upsample_nearest{1,2,3}d``, ``_upsample_nearest_exact{1,2,3}d``,
-``upsample_linear1d``, ``upsample_bilinear2d``, ``upsample_trilinear3d``.
+``upsample_linear1d``, ``upsample_bilinear2d``, ``upsample_trilinear3d``, ``upsample_bicubic2d``.
 
 Each call records the one node PyTorch records (``UpsampleBilinear2DBackward0``...). The
 source indices and weights are computed per spatial dim as ATen's CPU kernels compute them
@@ -78,6 +78,29 @@ def _linear_taps(n_in, n_out, scale, align_corners, ft):
     return i0, i1, l0, l1
 
 
+def _cubic_taps(n_in, n_out, scale, align_corners, ft):
+    """Four clamped indices and Keys' cubic weights (``A = -0.75``) for one dim, as ATen."""
+    dst = np.arange(n_out, dtype=ft)
+    if align_corners:
+        ratio = ft(n_in - 1) / ft(n_out - 1) if n_out > 1 else ft(0)
+        src = (ratio * dst).astype(ft)
+    else:  # no clamp at 0 for the cubic kernel
+        src = _fma(_scale_value(scale, n_in, n_out, ft), dst + ft(0.5), ft(-0.5))
+    base = np.floor(src)
+    t = (src - base).astype(ft)
+    A = ft(-0.75)
+
+    def near(x):  # |x| <= 1
+        return ((A + ft(2)) * x - (A + ft(3))) * x * x + ft(1)
+
+    def far(x):  # 1 < |x| < 2
+        return ((A * x - ft(5) * A) * x + ft(8) * A) * x - ft(4) * A
+
+    weights = (far(t + ft(1)), near(t), near(ft(1) - t), far((ft(1) - t) + ft(1)))
+    base = base.astype(np.int64)
+    return [(np.clip(base - 1 + j, 0, n_in - 1), w.astype(ft)) for j, w in enumerate(weights)]
+
+
 def _nearest_taps(n_in, n_out, scale, exact):
     """Source index for one dim (ATen computes it in float even for double input)."""
     f = np.float32
@@ -97,6 +120,8 @@ def _taps(spec, in_sizes):
     for n_in, n_out, s in zip(in_sizes, out_sizes, scales):
         if mode in ("nearest", "nearest-exact"):
             taps.append([(_nearest_taps(n_in, n_out, s, mode == "nearest-exact"), None)])
+        elif mode == "bicubic":
+            taps.append(_cubic_taps(n_in, n_out, s, align_corners, ft))
         else:
             i0, i1, l0, l1 = _linear_taps(n_in, n_out, s, align_corners, ft)
             taps.append([(i0, l0), (i1, l1)])
@@ -118,8 +143,12 @@ def _apply(d, spec):
                 terms.append(w.reshape(shape).astype(d.dtype))
         if len(terms) == 1:
             out = terms[0]
-        else:  # t0 * w0 + t1 * w1 with the first product fused: fma(t0, w0, t1 * w1)
+        elif len(terms) == 4:  # t0 * w0 + t1 * w1 with the first product fused
             out = _fma(terms[0], terms[1], terms[2] * terms[3])
+        else:  # out = t0 * w0, then out += tj * wj (fused), as ATen's generic loop
+            out = terms[0] * terms[1]
+            for j in range(2, len(terms), 2):
+                out = _fma(terms[j], terms[j + 1], out)
     return np.ascontiguousarray(out, dtype=d.dtype)
 
 
@@ -181,6 +210,7 @@ def _names(mode, nsp):
         "linear": "UpsampleLinear",
         "bilinear": "UpsampleBilinear",
         "trilinear": "UpsampleTrilinear",
+        "bicubic": "UpsampleBicubic",
     }[mode]
     return f"{base}{nsp}D"
 
@@ -210,6 +240,7 @@ for _mode, _dims in (
     ("linear", (1,)),
     ("bilinear", (2,)),
     ("trilinear", (3,)),
+    ("bicubic", (2,)),
 ):
     for _n in _dims:
         _base = _names(_mode, _n)
