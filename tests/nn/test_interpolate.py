@@ -184,3 +184,22 @@ def test_antialias_not_supported_yet():
     x = aw.zeros(1, 1, 4, 4)
     with pytest.raises(NotImplementedError, match="antialias"):
         AF.interpolate(x, size=2, mode="bilinear", antialias=True)
+
+
+@pytest.mark.parametrize("mode,nd", MODES)
+def test_integer_input_errors(mode, nd):
+    torch = require_torch()
+    a = np.ones((2, 3) + (2,) * (nd - 2), np.int64)
+    assert_same_error(
+        torch, lambda m: m.nn.functional.interpolate(m.tensor(a), scale_factor=2, mode=mode)
+    )
+
+
+def test_float16_runs():
+    torch = require_torch()
+    a = np.random.default_rng(4).standard_normal((1, 2, 3, 3)).astype(np.float16)
+    for mode in ("nearest", "bilinear"):
+        ours = AF.interpolate(aw.tensor(a), scale_factor=2, mode=mode)
+        theirs = torch.nn.functional.interpolate(torch.tensor(a), scale_factor=2, mode=mode)
+        assert ours.dtype == aw.float16
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=2e-3, atol=2e-3)

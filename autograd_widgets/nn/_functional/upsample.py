@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from ...autograd.node import node_class
+from ...core._dtype import not_implemented_for
 from ...ops._core import Tensor, needs_grad, record
 
 _make = Tensor._make
@@ -34,9 +35,9 @@ def _fma(a, b, c):
     multiply-add in the last bit only when the sum lands on a rounding tie.
     """
     dt = np.result_type(a, b, c)
-    if dt == np.float32:
+    if dt != np.float64:  # float32 (exact but for double rounding); float16 approximately
         wide = np.asarray(a, np.float64) * np.asarray(b, np.float64) + np.asarray(c, np.float64)
-        return wide.astype(np.float32)
+        return wide.astype(dt)
     a, b, c = np.asarray(a, dt), np.asarray(b, dt), np.asarray(c, dt)
     p = a * b
     split = dt.type(134217729.0)  # 2**27 + 1
@@ -283,6 +284,13 @@ def _upsample_grad(grad, spec, in_shape):
 def upsample(input, mode, output_size, scales, align_corners):
     """Run PyTorch's ``upsample_<mode><n>d`` kernel; ``scales`` is a list (``None`` entries)."""
     nsp = input.dim() - 2
+    dt = input._data.dtype
+    if dt.kind != "f" and dt != np.uint8:
+        if nsp == 2 and mode != "bicubic":
+            kind = "bilinear" if mode == "bilinear" else "nearest"
+            raise not_implemented_for(f"upsample_{kind}2d_channels_last", dt)
+        kind = {"bicubic": "cubic"}.get(mode, "nearest" if mode.startswith("nearest") else "linear")
+        raise not_implemented_for(f"compute_indices_weights_{kind}", dt)
     if output_size is None:
         output_size = [int(math.floor(n * s)) for n, s in zip(input.shape[2:], scales)]
     if scales is None:
