@@ -85,7 +85,13 @@ from ._functional.loss_more import (
     soft_margin_loss,
 )
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
-from ._functional.resample import conv_transpose2d, interpolate
+from ._functional.resample import (
+    conv_transpose2d,
+    interpolate,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 from ._functional.sparse import embedding, embedding_bag, one_hot, pad
 
 _make = Tensor._make
@@ -94,6 +100,9 @@ pdist = _ops.pdist
 __all__ = [
     "conv_transpose2d",
     "interpolate",
+    "upsample",
+    "upsample_bilinear",
+    "upsample_nearest",
     "alpha_dropout",
     "dropout1d",
     "dropout2d",

@@ -203,3 +203,15 @@ def test_float16_runs():
         theirs = torch.nn.functional.interpolate(torch.tensor(a), scale_factor=2, mode=mode)
         assert ours.dtype == aw.float16
         np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=2e-3, atol=2e-3)
+
+
+@pytest.mark.parametrize("name", ["upsample", "upsample_nearest", "upsample_bilinear"])
+def test_deprecated_upsample_functions(name):
+    torch = require_torch()
+    a = np.random.default_rng(5).standard_normal((1, 2, 3, 3)).astype(np.float32)
+    with pytest.warns(UserWarning) as ours_w:
+        ours = getattr(AF, name)(aw.tensor(a), scale_factor=2)
+    with pytest.warns(UserWarning) as theirs_w:
+        theirs = getattr(torch.nn.functional, name)(torch.tensor(a), scale_factor=2)
+    assert str(ours_w[0].message) == str(theirs_w[0].message)
+    _assert_values(ours.numpy(), theirs.numpy(), "bilinear", np.float32)

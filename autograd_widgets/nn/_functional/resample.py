@@ -8,13 +8,15 @@ in ``upsample.py`` (or adaptive average pooling for ``area``), as ``torch.nn.fun
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ...core.tensor import Tensor
 from ...ops import shape as _shape
 from .adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d
 from .conv import conv2d
-from .upsample import upsample
+from .upsample import upsample as _kernel
 
 _make = Tensor._make
 
@@ -143,7 +145,7 @@ def interpolate(
         )
     nd = input.dim()
     if mode in ("nearest", "nearest-exact") and nd in (3, 4, 5):
-        return upsample(input, mode, output_size, scale_factors, False)
+        return _kernel(input, mode, output_size, scale_factors, False)
     if mode == "area" and nd in (3, 4):
         pool = adaptive_avg_pool1d if nd == 3 else adaptive_avg_pool2d
         return pool(input, output_size)
@@ -152,7 +154,7 @@ def interpolate(
             raise NotImplementedError(
                 "interpolate(antialias=True) is not supported by autograd_widgets"
             )
-        return upsample(input, mode, output_size, scale_factors, align_corners)
+        return _kernel(input, mode, output_size, scale_factors, align_corners)
     if (mode == "area" and nd == 5) or (mode == "lanczos" and nd == 4):
         raise NotImplementedError(
             f"interpolate(mode='{mode}') on a {nd}D input is not supported by autograd_widgets"
@@ -165,3 +167,26 @@ def interpolate(
         f" (got {nd}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | "
         f"lanczos | area | nearest-exact (got {mode})"
     )
+
+
+def _deprecated(name):
+    msg = f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead."
+    warnings.warn(msg, stacklevel=3)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """``torch.nn.functional.upsample`` (deprecated): ``interpolate`` with a warning."""
+    _deprecated("upsample")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """``torch.nn.functional.upsample_nearest`` (deprecated): nearest ``interpolate``."""
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """``torch.nn.functional.upsample_bilinear`` (deprecated): ``align_corners=True``."""
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
