@@ -173,6 +173,21 @@ for _name in ("relu", "leaky_relu", "elu", "silu", "hardtanh", "sigmoid", "softs
 case("logsigmoid", lambda m, x: _f(m).logsigmoid(x), (3,))
 case("softmin", lambda m, x: _f(m).softmin(x, dim=1), (2, 3))
 case("glu", lambda m, x: _f(m).glu(x), (2, 4))
+for _mode, _shape, _kw in [
+    ("nearest", (1, 2, 3), {"scale_factor": 2}),
+    ("nearest", (1, 2, 3, 2), {"size": (4, 5)}),
+    ("nearest-exact", (1, 1, 2, 2, 3), {"scale_factor": 1.5}),
+    ("linear", (1, 2, 4), {"size": 7, "align_corners": True}),
+    ("bilinear", (1, 2, 3, 4), {"scale_factor": 1.5}),
+    ("bicubic", (1, 1, 3, 4), {"size": (5, 2)}),
+    ("trilinear", (1, 1, 2, 3, 2), {"scale_factor": 2, "recompute_scale_factor": True}),
+    ("area", (1, 2, 5, 4), {"size": (3, 2)}),
+]:
+    case(
+        f"interpolate {_mode} {len(_shape) - 2}d",
+        (lambda md, kw: lambda m, x: _f(m).interpolate(x, mode=md, **kw))(_mode, _kw),
+        _shape,
+    )
 
 # --- shapes, views, indexing ---------------------------------------------------------------------
 case("x.T", lambda m, x: x.T, (3, 4))

@@ -100,7 +100,14 @@ from ._functional.pooling import (
     max_pool2d,
     max_pool3d,
 )
-from ._functional.resample import conv_transpose2d, conv_transpose3d, interpolate
+from ._functional.resample import (
+    conv_transpose2d,
+    conv_transpose3d,
+    interpolate,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 from ._functional.sparse import embedding, embedding_bag, one_hot, pad
 
 _make = Tensor._make
@@ -110,6 +117,9 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "interpolate",
+    "upsample",
+    "upsample_bilinear",
+    "upsample_nearest",
     "affine_grid",
     "grid_sample",
     "alpha_dropout",

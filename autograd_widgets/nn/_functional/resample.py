@@ -1,20 +1,22 @@
-"""``conv_transpose2d/3d`` and ``interpolate`` (nearest / bilinear), composed from ops.
+"""``conv_transpose2d/3d`` (composed from ops) and ``interpolate`` (one upsample kernel).
 
 A transposed convolution is a convolution of the zero-stuffed, re-padded input with the
 spatially flipped, channel-swapped kernel; it ends in the convolution's ``ConvolutionBackward0``
-as PyTorch's does. Interpolation gathers source rows/columns with ``index_select`` and
-blends them with fixed weights (separable, one axis at a time).
+as PyTorch's does. ``interpolate`` follows PyTorch's argument handling and calls the kernel
+in ``upsample.py`` (or adaptive average pooling for ``area``), as ``torch.nn.functional`` does.
 """
 
 from __future__ import annotations
 
-import math
+import warnings
 
 import numpy as np
 
 from ...core.tensor import Tensor
 from ...ops import shape as _shape
+from .adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 from .conv import _convnd, _tuple
+from .upsample import upsample as _kernel
 
 _make = Tensor._make
 
@@ -88,21 +90,23 @@ def conv_transpose3d(
     )
 
 
-def _nearest_index(n_in, n_out, scale):
-    idx = np.floor(np.arange(n_out, dtype=np.float32) * np.float32(scale)).astype(np.int64)
-    return np.minimum(idx, n_in - 1)
+_SPATIAL = {"linear": 3, "bilinear": 4, "trilinear": 5}
+_KERNEL = dict(_SPATIAL, bicubic=4)
 
 
-def _linear_weights(n_in, n_out, scale, align_corners):
-    dst = np.arange(n_out, dtype=np.float32)
-    if align_corners:
-        src = dst * np.float32((n_in - 1) / (n_out - 1) if n_out > 1 else 0.0)
-    else:
-        src = np.maximum((dst + np.float32(0.5)) * np.float32(scale) - np.float32(0.5), 0)
-    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
-    i1 = np.minimum(i0 + 1, n_in - 1)
-    lam = (src - i0).astype(np.float32)
-    return i0, i1, lam
+def _per_dim(value, spatial, names):
+    """``size`` or ``scale_factor`` as one value per spatial dim, checked as PyTorch does."""
+    if not isinstance(value, (list, tuple)):
+        return [value] * len(spatial)
+    if len(value) != len(spatial):
+        what, got, fmt, letter = names
+        raise ValueError(
+            f"Input and {what} must have the same number of spatial dimensions, but got "
+            f"input with spatial dimensions of {spatial} and {got} {value}. "
+            "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+            f"{fmt} in ({letter}1, {letter}2, ...,{letter}K) format."
+        )
+    return list(value)
 
 
 def interpolate(
@@ -114,41 +118,87 @@ def interpolate(
     recompute_scale_factor=None,
     antialias=False,
 ):
-    """``torch.nn.functional.interpolate`` for ``nearest``, ``linear`` and ``bilinear``."""
-    if mode not in ("nearest", "bilinear", "linear"):
-        raise NotImplementedError(
-            f"interpolate(mode='{mode}') is not supported by autograd_widgets"
-        )
-    if mode == "nearest" and align_corners is not None:
-        raise ValueError(
-            "align_corners option can only be set with the interpolating modes: linear | "
-            "bilinear | bicubic | trilinear"
-        )
-    nsp = input.dim() - 2
-    in_sizes = input.shape[2:]
+    """``torch.nn.functional.interpolate``: PyTorch's argument handling, then its kernel.
+
+    ``antialias=True``, ``lanczos`` and 5-d ``area`` are not supported yet
+    (``NotImplementedError``).
+    """
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError(
+                "align_corners option can only be set with the interpolating modes: "
+                "linear | bilinear | bicubic | trilinear"
+            )
+    elif align_corners is None:
+        align_corners = False
+    spatial = list(input.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
-        out_sizes = (size,) * nsp if isinstance(size, int) else tuple(size)
-        scales = [i / o for i, o in zip(in_sizes, out_sizes)]
+        scale_factors = None
+        output_size = _per_dim(size, spatial, ("output", "output size of", "output size", "o"))
+    elif scale_factor is not None:
+        output_size = None
+        names = ("scale_factor", "scale_factor of shape", "scale_factor", "s")
+        scale_factors = [float(s) for s in _per_dim(scale_factor, spatial, names)]
     else:
-        sf = (scale_factor,) * nsp if not isinstance(scale_factor, (tuple, list)) else scale_factor
-        out_sizes = tuple(int(math.floor(i * f)) for i, f in zip(in_sizes, sf))
-        scales = [
-            (i / o) if recompute_scale_factor else 1.0 / f
-            for i, o, f in zip(in_sizes, out_sizes, sf)
-        ]
-    x = input
-    for k in range(nsp):
-        axis = 2 + k
-        n_in, n_out = in_sizes[k], out_sizes[k]
-        if mode == "nearest":
-            idx = _make(_nearest_index(n_in, n_out, scales[k]))
-            x = x.index_select(axis, idx)
-        else:
-            i0, i1, lam = _linear_weights(n_in, n_out, scales[k], bool(align_corners))
-            shape = [1] * x.dim()
-            shape[axis] = n_out
-            lam_t = _make(lam.reshape(shape).astype(x._data.dtype))
-            a = x.index_select(axis, _make(i0))
-            b = x.index_select(axis, _make(i1))
-            x = a * (1 - lam_t) + b * lam_t
-    return x
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor:
+        output_size = [int(n * s) for n, s in zip(spatial, scale_factors)]
+        scale_factors = None
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+            "requires a 4-D tensor as input"
+        )
+    nd = input.dim()
+    if mode in ("nearest", "nearest-exact") and nd in (3, 4, 5):
+        return _kernel(input, mode, output_size, scale_factors, False)
+    if mode == "area" and nd in (3, 4, 5):
+        pool = {3: adaptive_avg_pool1d, 4: adaptive_avg_pool2d, 5: adaptive_avg_pool3d}[nd]
+        return pool(input, output_size)
+    if _KERNEL.get(mode) == nd:
+        if antialias:
+            raise NotImplementedError(
+                "interpolate(antialias=True) is not supported by autograd_widgets"
+            )
+        return _kernel(input, mode, output_size, scale_factors, align_corners)
+    if mode == "lanczos" and nd == 4:
+        raise NotImplementedError(
+            f"interpolate(mode='{mode}') on a {nd}D input is not supported by autograd_widgets"
+        )
+    need = _SPATIAL.get(mode)
+    if need is not None and nd in (3, 4, 5):
+        raise NotImplementedError(f"Got {nd}D input, but {mode} mode needs {need}D input")
+    raise NotImplementedError(
+        "Input Error: Only 3D, 4D and 5D input Tensors supported"
+        f" (got {nd}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | "
+        f"lanczos | area | nearest-exact (got {mode})"
+    )
+
+
+def _deprecated(name):
+    msg = f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead."
+    warnings.warn(msg, stacklevel=3)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """``torch.nn.functional.upsample`` (deprecated): ``interpolate`` with a warning."""
+    _deprecated("upsample")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """``torch.nn.functional.upsample_nearest`` (deprecated): nearest ``interpolate``."""
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """``torch.nn.functional.upsample_bilinear`` (deprecated): ``align_corners=True``."""
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

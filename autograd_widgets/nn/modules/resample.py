@@ -73,14 +73,21 @@ class ConvTranspose3d(ConvTranspose2d):
 
 
 class Upsample(Module):
-    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, **kw):
+    def __init__(
+        self,
+        size=None,
+        scale_factor=None,
+        mode="nearest",
+        align_corners=None,
+        recompute_scale_factor=None,
+    ):
         super().__init__()
         self.name = type(self).__name__
         self.size = size
         self.scale_factor = float(scale_factor) if isinstance(scale_factor, int) else scale_factor
         self.mode = mode
         self.align_corners = align_corners
-        self.recompute_scale_factor = kw.get("recompute_scale_factor")
+        self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, input):
         return F.interpolate(
