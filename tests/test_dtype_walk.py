@@ -188,6 +188,8 @@ def test_dtypes_do_not_drift(case, dtype, create_graph):
         try:
             bad = _walk(case, dtype, create_graph)
         except (RuntimeError, NotImplementedError, TypeError) as e:
+            if create_graph and not case.gradgrad and isinstance(e, NotImplementedError):
+                pytest.skip(f"no double backward here (the case says so): {e}")
             if _torch_supports(case, dtype):
                 raise
             pytest.skip(f"PyTorch raises too (in {dtype}): {e}")

@@ -99,13 +99,25 @@ def outputs(source: str) -> tuple[list[str], list[str], int | None]:
         watches.append(BlasWatch(stream))
         return watches[-1]
 
-    expected = run_program(source, "torch", book, watch)
-    book.start_replay()
     import autograd_widgets
 
-    autograd_widgets.manual_seed(0)
-    ours = run_program(source, "autograd_widgets", book)
+    try:
+        expected = run_program(source, "torch", book, watch)
+        book.start_replay()
+        autograd_widgets.manual_seed(0)
+        ours = run_program(source, "autograd_widgets", book)
+    finally:
+        for lib in (torch, autograd_widgets):
+            _reset_globals(lib)
     return expected, ours, watches[0].first_line
+
+
+def _reset_globals(lib) -> None:
+    """Undo what a program may set for the whole process (the default device and dtype,
+    grad mode): later tests must not run under a program's choices."""
+    lib.set_default_device(None)
+    lib.set_default_dtype(lib.float32)
+    lib.set_grad_enabled(True)
 
 
 if __name__ == "__main__":  # python -m tests.conformance._harness programs/x.py: show the diff
