@@ -213,18 +213,17 @@ ConvolutionBackwardBackward0.materialize_grads = False
 
 
 def _conv_pads(padding, k, dilation, stride, dims):
-    """((lo, hi) per spatial dim, the value PyTorch saves) from an int/tuple or 'same'/'valid'."""
+    """(lo, hi) per spatial dim from an int/tuple or 'same'/'valid'."""
     if isinstance(padding, str):
         if padding == "valid":
-            return ((0, 0),) * dims, "valid"
+            return ((0, 0),) * dims
         if padding != "same":
             raise RuntimeError(f"Invalid padding string: '{padding}'")
         if any(s != 1 for s in stride):
             raise RuntimeError("padding='same' is not supported for strided convolutions")
         tot = [d * (kk - 1) for d, kk in zip(dilation, k)]
-        return tuple((t // 2, t - t // 2) for t in tot), "same"
-    p = _tuple(padding, dims, "padding")
-    return tuple((q, q) for q in p), p
+        return tuple((t // 2, t - t // 2) for t in tot)
+    return tuple((q, q) for q in _tuple(padding, dims, "padding"))
 
 
 def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
@@ -254,7 +253,7 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, dims
         ).squeeze(0)
     stride_t, dil_t = _tuple(stride, dims, "stride"), _tuple(dilation, dims, "dilation")
-    pads, pad_attr = _conv_pads(padding, w.shape[2:], dil_t, stride_t, dims)
+    pads = _conv_pads(padding, w.shape[2:], dil_t, stride_t, dims)
     C, sizes = x.shape[1], x.shape[2:]
     cg, k = w.shape[1], w.shape[2:]
     if C != cg * groups:
@@ -279,12 +278,12 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
         "groups": groups,
         "pads": pads,
     }
-    return _conv_core(input, weight, bias, geo, pad_attr)
+    return _conv_core(input, weight, bias, geo)
 
 
-def _conv_core(input, weight, bias, geo, padding=None):
-    """Convolve checked arguments; ``geo`` holds the geometry (and the node's attributes).
-    ``padding`` is the value the node shows (``'same'``, ``'valid'``), else the numbers."""
+def _conv_core(input, weight, bias, geo):
+    """Convolve checked arguments; ``geo`` holds the geometry (and the node's attributes:
+    PyTorch shows ``padding='same'`` or ``'valid'`` as the numbers it became)."""
     x, w = input._data, weight._data
     out, cols = _conv_np(x, w, geo)
     if bias is not None:
@@ -294,9 +293,8 @@ def _conv_core(input, weight, bias, geo, padding=None):
     if needs_grad(input, weight, bias):
         geo = {**geo, "in_shape": x.shape, "w_shape": w.shape, "w_dtype": w.dtype}
         attrs = {k: geo[k] for k in _CONV_ATTRS}
-        if padding is not None:
-            attrs["padding"] = padding
-        attrs["bias_sym_sizes_opt"] = None if bias is None else tuple(bias.shape)
+        # PyTorch shows (0,) for a convolution without bias.
+        attrs["bias_sym_sizes_opt"] = (0,) if bias is None else tuple(bias.shape)
         record(
             ConvolutionBackward0,
             t,
