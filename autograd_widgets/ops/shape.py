@@ -491,9 +491,17 @@ SqueezeBackward0 = node_class(
 )
 
 
+def _squeeze_dim_backward(n, grad):
+    # PyTorch's unsqueeze_to: an UnsqueezeBackward0 in a create_graph graph, as there.
+    dim, sizes = n._attrs["dim"], n._attrs["self_sym_sizes"]
+    if grad.dim() == len(sizes) - 1:
+        return grad.unsqueeze(dim)
+    return grad.reshape(sizes)
+
+
 SqueezeBackward1 = node_class(
     "SqueezeBackward1",
-    _to_self_sizes_backward,
+    _squeeze_dim_backward,
     attrs=("dim", "self_sym_sizes"),
 )
 
