@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...autograd.node import node_class
 from ...ops._core import Tensor, grad_state, needs_grad, record
+from ...ops.pointwise import NotImplemented_
 
 _make = Tensor._make
 
@@ -42,3 +43,15 @@ def _double_of_linear(n, gg):
 def double_node(name: str, saved=(), attrs=()):
     """Declare the ``...BackwardBackward0`` node of a linear backward (see ``linear_backward``)."""
     return node_class(name, _double_of_linear, saved=saved, attrs=attrs, fields=("again",))
+
+
+def without_double_backward(n, grad, gx, op: str) -> Tensor:
+    """The first backward's result ``gx`` (an array); under ``create_graph`` it is the output
+    of PyTorch's ``NotImplemented`` node (inputs ``grad_output`` and ``self``), which raises
+    ``derivative for aten::<op> is not implemented`` if a gradient reaches it."""
+    t = _make(gx)
+    if grad_state.enabled:
+        x = n.saved("self")
+        if needs_grad(grad, x):
+            record(NotImplemented_, t, (grad, x), fields={"op": op})
+    return t
