@@ -1206,6 +1206,70 @@ case(
     gradgrad=False,
 )
 
+
+# --- convolution, pooling and padding: numpy kernels with their own double backward ---------------
+# (ConvolutionBackwardBackward0, MaxPool2DWithIndicesBackwardBackward0, ...). A square after a
+# pooling or padding makes the second derivative go through the double backward node: their
+# first backward is linear in the gradient, so with a constant one it would be zero.
+def _nnf(name, *args, square=False, **kw):
+    def fn(m, *ts):
+        out = getattr(m.nn.functional, name)(*ts, *args, **kw)
+        return out.pow(2) if square else out
+
+    return fn
+
+
+for _name, _shapes, _kw in (
+    ("conv1d", [(2, 3, 7), (4, 3, 3), (4,)], dict(stride=2, padding=1)),
+    ("conv1d", [(2, 4, 9), (6, 2, 2)], dict(dilation=3, groups=2)),
+    ("conv1d", [(2, 3, 7), (4, 3, 4)], dict(padding="same")),
+    (
+        "conv2d",
+        [(2, 4, 5, 6), (6, 2, 3, 2), (6,)],
+        dict(stride=(2, 1), padding=(1, 0), dilation=(1, 2), groups=2),
+    ),
+    ("conv2d", [(1, 2, 5, 5), (3, 2, 3, 3)], dict(padding="same")),
+    ("conv2d", [(3, 5, 5), (2, 3, 2, 2), (2,)], dict(padding=1)),
+    ("conv3d", [(1, 2, 4, 5, 4), (3, 2, 2, 3, 2), (3,)], dict(stride=(1, 2, 1), padding=(1, 0, 1))),
+    ("conv3d", [(1, 4, 3, 5, 3), (4, 2, 2, 2, 2)], dict(dilation=(1, 2, 1), groups=2)),
+):
+    _label = "-".join(f"{k}={v}" for k, v in _kw.items()) or "plain"
+    case(f"{_name}[{_label}]", _nnf(_name, **_kw), _shapes)
+    case(f"{_name}[{_label}]^2", _nnf(_name, square=True, **_kw), _shapes)
+case(
+    "conv_transpose2d",
+    _nnf("conv_transpose2d", stride=2, padding=1, output_padding=1),
+    [(1, 3, 3, 4), (3, 2, 3, 3), (2,)],
+    graph=False,  # composed from conv2d here (a flipped kernel), one node in PyTorch
+)
+for _name, _shape, _args, _kw in (
+    ("max_pool1d", (2, 3, 9), (3, 2, 1), {}),
+    ("max_pool2d", (2, 2, 7, 6), (3, 2, 1), dict(ceil_mode=True)),
+    ("max_pool2d", (2, 6, 6), (2,), dict(dilation=2)),
+    ("max_pool3d", (1, 2, 4, 4, 3), (2, 1, 1), {}),
+    ("avg_pool1d", (2, 3, 9), (3, 2, 1), {}),
+    ("avg_pool2d", (2, 2, 7, 6), (3, 2, 1), dict(ceil_mode=True, count_include_pad=False)),
+    ("avg_pool2d", (2, 6, 6), (2,), dict(divisor_override=3)),
+    ("avg_pool3d", (1, 2, 4, 4, 3), (2, 1, 1), {}),
+    ("adaptive_avg_pool1d", (2, 3, 7), (3,), {}),
+    ("adaptive_avg_pool2d", (2, 3, 7, 5), ((3, 2),), {}),
+    ("adaptive_avg_pool3d", (1, 2, 5, 4, 3), ((2, 3, 2),), {}),
+    ("adaptive_max_pool2d", (2, 3, 7, 5), ((3, 2),), {}),
+    ("adaptive_max_pool3d", (1, 2, 5, 4, 3), ((2, 3, 2),), {}),
+):
+    _label = "-".join([*map(str, _args), *(f"{k}={v}" for k, v in _kw.items())])
+    case(f"{_name}[{_label}]^2", _nnf(_name, *_args, square=True, **_kw), [_shape])
+for _mode, _shape, _pad in (
+    ("reflect", (2, 3, 6), (2, 1)),
+    ("reflect", (3, 6, 5), (2, 1, 1, 2)),
+    ("reflect", (1, 2, 4, 3, 5), (1, 1, 2, 0, 1, 2)),
+    ("replicate", (2, 3, 6), (2, 1)),
+    ("replicate", (1, 2, 4, 3), (2, 1, 1, 2)),
+    ("replicate", (1, 2, 4, 3, 5), (2, 1, 1, 2, 0, 1)),
+    ("circular", (1, 2, 4, 3), (2, 1, 1, 2)),
+):
+    case(f"pad_{_mode}{_pad}^2", _nnf("pad", _pad, mode=_mode, square=True), [_shape])
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]

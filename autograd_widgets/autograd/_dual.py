@@ -146,7 +146,7 @@ def _by_double_vjp(node, output, inputs, tangents):
     if meta is None:
         meta = [(output._data.shape, output._data.dtype)]
     nr = output._output_nr if node._out_meta is not None else 0
-    gs = tuple(Tensor._make(np.zeros(shape, dtype=dt), True) for shape, dt in meta)
+    gs = tuple(None if m is None else Tensor._make(np.zeros(*m), True) for m in meta)
     try:
         grads = node.apply(gs)
     except NotImplementedError as exc:

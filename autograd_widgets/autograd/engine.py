@@ -273,7 +273,7 @@ def run_backward(
                 run_it = True
 
             if run_it and (grads[0] is not None or any(g is not None for g in grads)):
-                if meta is not None:
+                if meta is not None and node.materialize_grads:
                     grads = tuple(_materialize(node, grads))
                 # a leaf's .grad is added to in place: keep what it was for node_executed
                 before = _leaf_grad_before(node) if hears_exec else None
@@ -464,11 +464,11 @@ def _accumulate_nonleaf(t, g) -> None:
 
 
 def _materialize(node, grads):
-    """Zero-fill missing gradients of a multi-output node."""
+    """Zero-fill missing gradients of a multi-output node (not of outputs it never made)."""
     Tensor = core.Tensor
     out = []
-    for g, (shape, dt) in zip(grads, node._out_meta):
-        out.append(g if g is not None else Tensor._make(np.zeros(shape, dtype=dt)))
+    for g, meta in zip(grads, node._out_meta):
+        out.append(g if g is not None or meta is None else Tensor._make(np.zeros(*meta)))
     return out
 
 

@@ -326,6 +326,9 @@ class Node:
     saved_tensor_names: tuple = ()
     saved_attr_names: tuple = ()
     field_names: tuple = ()
+    # A multi-output node gets zeros for outputs no gradient reached, unless it says it
+    # handles ``None`` itself (double backward nodes: a zero there is a whole conv saved).
+    materialize_grads: bool = True
     _declared_saved = _declared_attrs = _declared_fields = frozenset()
 
     def name(self) -> str:

@@ -163,10 +163,15 @@ def record(
 def record_multi(
     cls, outs: list, inputs: tuple, saved=None, attrs=None, fields=None, shown=None, extra=None
 ):
-    """Like :func:`record` for ops with several differentiable outputs (split, unbind)."""
+    """Like :func:`record` for ops with several differentiable outputs (split, unbind).
+
+    An entry of ``outs`` may be ``None``: an output the op did not compute (a double
+    backward node's gradient nobody asked for); the others keep their positions.
+    """
     if not grad_state.enabled:  # a recorder listens (needs_grad): one ghost per output
         for o in outs:
-            no_grad_event(cls.__name__, o, inputs)
+            if o is not None:
+                no_grad_event(cls.__name__, o, inputs)
         return outs
     if saved is not None:
         for k, v in saved.items():
@@ -179,8 +184,10 @@ def record_multi(
         node._x()["shown"] = {k: torch_int(v) for k, v in shown.items()}
     if extra is not None:
         node._x().update(extra)
-    node._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
+    node._out_meta = [None if o is None else (o._data.shape, o._data.dtype) for o in outs]
     for i, o in enumerate(outs):
+        if o is None:
+            continue
         o._grad_fn = node
         o._output_nr = i
         o._requires_grad = True
@@ -188,7 +195,8 @@ def record_multi(
         node._x()["trace"] = capture_trace()
     if events.listeners:
         for o in outs:
-            events.emit("node_created", node=node, output=o, inputs=inputs)
+            if o is not None:
+                events.emit("node_created", node=node, output=o, inputs=inputs)
     return outs
 
 

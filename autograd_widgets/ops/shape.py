@@ -491,9 +491,17 @@ SqueezeBackward0 = node_class(
 )
 
 
+def _squeeze_dim_backward(n, grad):
+    # PyTorch's unsqueeze_to: an UnsqueezeBackward0 in a create_graph graph, as there.
+    dim, sizes = n._attrs["dim"], n._attrs["self_sym_sizes"]
+    if grad.dim() == len(sizes) - 1:
+        return grad.unsqueeze(dim)
+    return grad.reshape(sizes)
+
+
 SqueezeBackward1 = node_class(
     "SqueezeBackward1",
-    _to_self_sizes_backward,
+    _squeeze_dim_backward,
     attrs=("dim", "self_sym_sizes"),
 )
 
@@ -561,6 +569,7 @@ def squeeze(input, dim=None):
             SqueezeBackward2,
             {"dim": axes, "self_sym_sizes": d.shape},
             lambda b: b.squeeze(axes),
+            shown={"dim": tuple(dim)} if _shown.negative(tuple(dim)) else None,
         )
     ax = wrap_dim(dim, max(d.ndim, 1))
     res = d.reshape(tuple(s for i, s in enumerate(d.shape) if not (i == ax and s == 1)))
@@ -570,6 +579,7 @@ def squeeze(input, dim=None):
         SqueezeBackward1,
         {"dim": ax, "self_sym_sizes": d.shape},
         lambda b: b.squeeze(ax),
+        shown={"dim": dim} if dim < 0 else None,  # PyTorch shows the dim as given
     )
 
 

@@ -430,19 +430,3 @@ def test_errors_match_torch(case):
     assert expected is not None
     got = _error(lambda: fn(aw))
     assert got == expected
-
-
-@pytest.mark.parametrize("op", ["conv2d", "max_pool2d", "avg_pool2d"])
-def test_double_backward_through_conv_and_pool_is_declared(op):
-    x = aw.randn(1, 1, 6, 6, requires_grad=True)
-    w = aw.randn(1, 1, 3, 3, requires_grad=True)
-    F = aw.nn.functional
-    out = {
-        "conv2d": lambda: F.conv2d(x, w),
-        "max_pool2d": lambda: F.max_pool2d(x, 2),
-        "avg_pool2d": lambda: F.avg_pool2d(x, 2),
-    }[op]()
-    with pytest.raises(NotImplementedError, match="double backward"):
-        aw.autograd.grad(out.sum(), x, create_graph=True)
-    (g,) = aw.autograd.grad(out.sum(), x)
-    assert g.shape == x.shape

@@ -3,6 +3,7 @@ values, gradients (PyTorch and finite differences), graph names, module reprs an
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import autograd_widgets as aw
@@ -201,6 +202,39 @@ def test_multi_margin_loss_node_and_no_double_backward():
     for name in ("_saved_p", "_saved_margin", "_saved_reduction"):
         assert getattr(o_out.grad_fn, name) == getattr(t_out.grad_fn, name)
     assert_close(o_out.grad_fn._saved_weight, t_out.grad_fn._saved_weight, "float64")
+
+
+@pytest.mark.parametrize("which", ["multi_margin", "multilabel_margin"])
+def test_margin_losses_double_backward_is_pytorchs_not_implemented_node(which):
+    """PyTorch has no derivative for these backwards: under ``create_graph`` the gradient's
+    ``grad_fn`` is a ``NotImplemented`` node, which raises once a gradient reaches it."""
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    labels = [[0, 2, -1, 1], [1, -1, 0, 0], [3, 2, 1, 0]]
+
+    def run(m):
+        xt = m.tensor(x, requires_grad=True)
+        F = m.nn.functional
+        if which == "multi_margin":
+            loss = F.multi_margin_loss(xt, m.tensor([0, 2, 1]), p=2)
+        else:
+            loss = F.multilabel_margin_loss(xt, m.tensor(labels))
+        (g,) = m.autograd.grad(loss * loss, xt, create_graph=True)
+        nodes, stack = [], [g.grad_fn]
+        while stack:  # the graph down to the NotImplemented nodes
+            f = stack.pop()
+            nodes.append((type(f).__name__, [type(e).__name__ for e, _ in f.next_functions]))
+            if type(f).__name__ != "NotImplemented":
+                stack.extend(e for e, _ in f.next_functions if e is not None)
+        with pytest.raises(RuntimeError) as err:
+            g.sum().backward()
+        return g, type(g.grad_fn).__name__, nodes, str(err.value)
+
+    (ga, *rest_a), (gt, *rest_t) = run(aw), run(torch)
+    assert rest_a == rest_t
+    assert ("NotImplemented", ["AddBackward0", "AccumulateGrad"]) in rest_a[1]
+    assert rest_a[2] == f"derivative for aten::{which}_loss_backward is not implemented"
+    assert_close(ga, gt, "float64")
 
 
 MODULES = [

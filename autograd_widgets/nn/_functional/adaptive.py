@@ -11,6 +11,8 @@ import numpy as np
 
 from ...autograd.node import node_class
 from ...ops._core import Tensor, needs_grad, record
+from ._common import double_node, linear_backward
+from .pooling import max_backward
 
 _make = Tensor._make
 
@@ -47,9 +49,22 @@ def _avg_backward(n, grad):
     for idx, sl in _cells(shape[-len(out) :], out):
         count = int(np.prod([s.stop - s.start for s in sl]))
         gx[(..., *sl)] += g[(..., *(slice(i, i + 1) for i in idx))] / count
-    return _make(gx)
+    dims = len(n.out)
+    sizes = {f"grad_output_sym_argsize_minus_{i + 1}": o for i, o in enumerate(reversed(n.out))}
+    return linear_backward(
+        n, grad, gx, _AVG_DOUBLE[dims], lambda gg: _adaptive_avg(gg, n.out, dims), attrs=sizes
+    )
 
 
+_AVG_DOUBLE = {
+    dims: double_node(
+        f"AdaptiveAvgPool{dims}DBackwardBackward0",
+        attrs=tuple(f"grad_output_sym_argsize_minus_{i}" for i in range(1, dims + 1)),
+    )
+    for dims in (2, 3)
+}
+AdaptiveAvgPool2DBackwardBackward0 = _AVG_DOUBLE[2]
+AdaptiveAvgPool3DBackwardBackward0 = _AVG_DOUBLE[3]
 _AVG_NODE = {
     dims: node_class(
         f"AdaptiveAvgPool{dims}DBackward0",
@@ -101,7 +116,8 @@ def adaptive_avg_pool1d(input, output_size):
 
 def _max_backward(n, grad):
     shape, dims = n.in_shape, len(n.out)
-    idx = n.saved("result1")._data
+    ind = n.saved("result1")
+    idx = ind._data
     g = grad._data
     lead = shape[:-dims]
     gx = np.zeros(lead + (int(np.prod(shape[-dims:])),), dtype=g.dtype)
@@ -109,9 +125,15 @@ def _max_backward(n, grad):
     flat_i = idx.reshape(lead + (-1,))
     rows = np.indices(flat_i.shape)[:-1]
     np.add.at(gx, (*rows, flat_i), flat_g)
-    return _make(gx.reshape(shape))
+    return max_backward(n, grad, gx.reshape(shape), ind, dims, _MAX_DOUBLE[dims])
 
 
+_MAX_DOUBLE = {
+    dims: double_node(f"AdaptiveMaxPool{dims}DBackwardBackward0", saved=("indices",))
+    for dims in (2, 3)
+}
+AdaptiveMaxPool2DBackwardBackward0 = _MAX_DOUBLE[2]
+AdaptiveMaxPool3DBackwardBackward0 = _MAX_DOUBLE[3]
 _MAX_NODE = {
     dims: node_class(
         f"AdaptiveMaxPool{dims}DBackward0",

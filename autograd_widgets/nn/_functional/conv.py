@@ -4,7 +4,10 @@ numpy has no convolution primitive, so ``conv2d`` gathers every receptive field
 into a matrix (im2col) and multiplies it by the flattened kernel; the backward
 pass multiplies by the same matrix and scatters the column gradients back
 (col2im). The same code serves one, two or three spatial dims; the node is PyTorch's
-``ConvolutionBackward0``. Pooling is in ``pooling.py``.
+``ConvolutionBackward0``. Under ``create_graph=True`` the backward's results are the outputs
+of a ``ConvolutionBackwardBackward0`` node whose formula (PyTorch's
+``_convolution_double_backward``) reuses the same three kernels, recording them again when
+differentiated further, so every order works. Pooling is in ``pooling.py``.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ...autograd.node import node_class
-from ...ops._core import Tensor, needs_grad, record
-from ._common import no_double_backward as _no_double_backward
+from ...ops._core import Tensor, grad_state, needs_grad, record, record_multi
 from .sparse import pad
 
 _make = Tensor._make
@@ -35,6 +37,9 @@ def _tuple(v, n: int, name: str = "") -> tuple:
 
 
 # --- convolution ------------------------------------------------------------------------------
+_CONV_ATTRS = ("stride", "padding", "dilation", "transposed", "output_padding", "groups")
+
+
 def _im2col(xp: np.ndarray, k, stride, dilation, out) -> np.ndarray:
     """(N, C, *S) -> (N, C, *out, *k) strided view of every receptive field (any number of
     spatial dims: ``len(k)``)."""
@@ -49,79 +54,176 @@ def _im2col(xp: np.ndarray, k, stride, dilation, out) -> np.ndarray:
     return win[(slice(None),) * 2 + tuple(slice(None, o) for o in out)]
 
 
-def _conv_backward(n, grad):
-    _no_double_backward(grad, "convolution")
-    a = n._attrs
-    w = n.saved("weight")
-    g, wd = grad._data, w._data
-    N, O, out = g.shape[0], g.shape[1], g.shape[2:]
-    k, nsp, groups = wd.shape[2:], len(out), a["groups"]
-    og, cg = O // groups, wd.shape[1]
-    # (N, O, *out) -> (N * prod(out), O): one row per output position, as the forward's cols.
-    gm = g.transpose(0, *range(2, 2 + nsp), 1).reshape(-1, O)
+# --- the three numpy kernels: forward, and the vjps for input and weight -------------------------
+def _columns(x, k, geo):
+    """im2col of array ``x`` for a kernel of spatial size ``k``: one matrix per group,
+    ``(N * prod(out), cg * prod(k))``, one receptive field per row; and the output size."""
+    stride, dil, groups, pads = geo["stride"], geo["dilation"], geo["groups"], geo["pads"]
+    nsp, N, cg = len(stride), x.shape[0], x.shape[1] // groups
+    xp = np.pad(x, ((0, 0), (0, 0), *pads)) if any(map(any, pads)) else x
+    ek = tuple(d * (kk - 1) + 1 for d, kk in zip(dil, k))
+    out_sz = tuple((p - e) // s + 1 for p, e, s in zip(xp.shape[2:], ek, stride))
+    win = _im2col(xp, k, stride, dil, out_sz)
+    rows, kn = N * int(np.prod(out_sz)), cg * int(np.prod(k))
+    # (N, cg, *out, *k) -> (N * prod(out), cg * prod(k))
+    order = (0, *range(2, 2 + nsp), 1, *range(2 + nsp, 2 + 2 * nsp))
+    cols = [win[:, i * cg : (i + 1) * cg].transpose(order).reshape(rows, kn) for i in range(groups)]
+    return cols, out_sz
+
+
+def _conv_np(x, w, geo):
+    """The convolution of arrays (no bias) -> (output, im2col columns per group)."""
+    groups, O = geo["groups"], w.shape[0]
+    cols, out_sz = _columns(x, w.shape[2:], geo)
+    og = O // groups
+    outs = [c @ w[i * og : (i + 1) * og].reshape(og, -1).T for i, c in enumerate(cols)]
+    out = outs[0] if groups == 1 else np.concatenate(outs, axis=1)
+    nsp = len(out_sz)
+    return out.reshape(x.shape[0], *out_sz, O).transpose(0, nsp + 1, *range(1, nsp + 1)), cols
+
+
+def _rows(g):
+    """(N, O, *out) -> (N * prod(out), O): one row per output position, as the columns."""
+    return g.transpose(0, *range(2, g.ndim), 1).reshape(-1, g.shape[1])
+
+
+def _grad_weight_np(g, cols, w_shape, groups):
+    """The weight's vjp: each group's output-gradient rows times its input columns."""
+    gm, og = _rows(g), w_shape[0] // groups
+    return np.concatenate(
+        [
+            (gm[:, i * og : (i + 1) * og].T @ cols[i]).reshape(og, *w_shape[1:])
+            for i in range(groups)
+        ]
+    )
+
+
+def _grad_input_np(g, w, geo):
+    """The input's vjp: columns from the output gradient, scattered back (col2im)."""
+    stride, dil, groups, pads = geo["stride"], geo["dilation"], geo["groups"], geo["pads"]
+    N, out = g.shape[0], g.shape[2:]
+    k, nsp, cg, og = w.shape[2:], len(out), w.shape[1], w.shape[0] // groups
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(geo["in_shape"][2:], pads))
+    gm = _rows(g)
+    gxp = np.zeros((N, cg * groups, *padded), dtype=g.dtype)
+    # (N, *out, cg, *k) -> (N, cg, *k, *out): each kernel offset adds one strided slab (col2im).
+    order = (0, nsp + 1, *range(nsp + 2, 2 * nsp + 2), *range(1, nsp + 1))
+    for i in range(groups):
+        gc = gm[:, i * og : (i + 1) * og] @ w[i * og : (i + 1) * og].reshape(og, -1)
+        gc = gc.reshape(N, *out, cg, *k).transpose(order)
+        dst = gxp[:, i * cg : (i + 1) * cg]
+        for off in np.ndindex(*k):
+            dst[
+                (slice(None),) * 2
+                + tuple(
+                    slice(o * d, o * d + s * (L - 1) + 1, s)
+                    for o, d, s, L in zip(off, dil, stride, out)
+                )
+            ] += gc[(slice(None),) * 2 + off]
+    crop = tuple(slice(lo, P - hi) for (lo, hi), P in zip(pads, padded))
+    return np.ascontiguousarray(gxp[(slice(None),) * 2 + crop])
+
+
+# --- backward and double backward ----------------------------------------------------------------
+def conv_backward(grad, input, weight, geo, mask, cols=None):
+    """``(grad_input, grad_weight, grad_bias)`` of a convolution, ``None`` where ``mask`` says.
+
+    The vjp is bilinear: the input's needs only ``grad`` and ``weight``, the weight's only
+    ``grad`` and ``input`` (or its im2col ``cols``). Under ``create_graph`` the three results
+    are the outputs of one ``ConvolutionBackwardBackward0`` node, as in PyTorch.
+    """
+    g = grad._data
+    nsp = g.ndim - 2
     gx = gw = gb = None
-    if n.next_functions[1][0] is not None:
-        gw = np.concatenate(
-            [
-                (gm[:, i * og : (i + 1) * og].T @ n.cols[i]).reshape(og, cg, *k)
-                for i in range(groups)
-            ]
-        )
-        gw = _make(gw.astype(wd.dtype, copy=False))
-    if n.next_functions[2][0] is not None:
+    if mask[0]:
+        gx = _make(_grad_input_np(g, weight._data, geo).astype(g.dtype, copy=False))
+    if mask[1]:
+        if cols is None:
+            cols = _columns(input._data, geo["w_shape"][2:], geo)[0]
+        gw = _grad_weight_np(g, cols, geo["w_shape"], geo["groups"])
+        gw = _make(gw.astype(geo["w_dtype"], copy=False))
+    if mask[2]:
         gb = _make(g.sum(axis=(0, *range(2, 2 + nsp))).astype(g.dtype, copy=False))
-    if n.next_functions[0][0] is not None:
-        stride, dil = a["stride"], a["dilation"]
-        gxp = np.zeros((N, cg * groups, *n.padded), dtype=g.dtype)
-        # (N, *out, cg, *k) -> (N, cg, *k, *out): each kernel offset adds one strided slab (col2im).
-        order = (0, nsp + 1, *range(nsp + 2, 2 * nsp + 2), *range(1, nsp + 1))
-        for i in range(groups):
-            gc = gm[:, i * og : (i + 1) * og] @ wd[i * og : (i + 1) * og].reshape(og, -1)
-            gc = gc.reshape(N, *out, cg, *k).transpose(order)
-            dst = gxp[:, i * cg : (i + 1) * cg]
-            for off in np.ndindex(*k):
-                dst[
-                    (slice(None),) * 2
-                    + tuple(
-                        slice(o * d, o * d + s * (L - 1) + 1, s)
-                        for o, d, s, L in zip(off, dil, stride, out)
-                    )
-                ] += gc[(slice(None),) * 2 + off]
-        crop = tuple(slice(lo, P - hi) for (lo, hi), P in zip(n.pads, n.padded))
-        gx = _make(np.ascontiguousarray(gxp[(slice(None),) * 2 + crop]))
+    if grad_state.enabled and needs_grad(grad, input, weight):
+        record_multi(
+            ConvolutionBackwardBackward0,
+            [gx, gw, gb],
+            (grad, input, weight),
+            {"grad_output": grad, "input": input, "weight": weight},
+            {k: geo[k] for k in ConvolutionBackwardBackward0.saved_attr_names},
+            fields={"geo": geo},
+        )
     return gx, gw, gb
+
+
+def _conv_backward(n, grad):
+    mask = [f is not None for f, _ in n.next_functions]
+    # The saved input is only needed to record the double backward node.
+    x = n.saved("input") if grad_state.enabled else None
+    return conv_backward(grad, x, n.saved("weight"), n.geo, mask, n.cols)
 
 
 ConvolutionBackward0 = node_class(
     "ConvolutionBackward0",
     _conv_backward,
     saved=("input", "weight"),
-    attrs=(
-        "stride",
-        "padding",
-        "dilation",
-        "transposed",
-        "output_padding",
-        "groups",
-        "bias_sym_sizes_opt",
-    ),
-    fields=("cols", "pads", "padded"),
+    attrs=_CONV_ATTRS + ("bias_sym_sizes_opt",),
+    fields=("cols", "geo"),
 )
 
 
+def _conv_double_backward(n, grads):
+    """PyTorch's ``_convolution_double_backward``: given the gradients ``ggI, ggW, ggb`` of
+    the first backward's results, ``gO' = conv(ggI, W) + conv(x, ggW) + ggb``, and the
+    bilinear vjp gives ``x' = vjp_input(gO, ggW)``, ``W' = vjp_weight(ggI, gO)``."""
+    ggi, ggw, ggb = grads
+    gO, x, w = (n.saved(k) for k in ("grad_output", "input", "weight"))
+    need = [f is not None for f, _ in n.next_functions]
+    geo = n.geo
+    g_go = None
+    if need[0]:
+        terms = []
+        if ggi is not None:
+            terms.append(_conv_core(ggi, w, None, geo))
+        if ggw is not None and x is not None:
+            terms.append(_conv_core(x, ggw, None, geo))
+        if ggb is not None:
+            shape = (1, -1) + (1,) * (gO.dim() - 2)
+            terms.append(ggb.reshape(shape).expand_as(gO) if not terms else ggb.reshape(shape))
+        if terms:
+            g_go = terms[0]
+            for t in terms[1:]:
+                g_go = g_go + t
+    mask = (need[1] and ggw is not None, need[2] and ggi is not None, False)
+    g_x = g_w = None
+    if mask[0] or mask[1]:
+        g_x, g_w, _ = conv_backward(gO, ggi, ggw, geo, mask)
+    return g_go, g_x, g_w
+
+
+ConvolutionBackwardBackward0 = node_class(
+    "ConvolutionBackwardBackward0",
+    _conv_double_backward,
+    saved=("grad_output", "input", "weight"),
+    attrs=_CONV_ATTRS,
+    fields=("geo",),
+    all_grads=True,
+)
+ConvolutionBackwardBackward0.materialize_grads = False
+
+
 def _conv_pads(padding, k, dilation, stride, dims):
-    """((lo, hi) per spatial dim, the value PyTorch saves) from an int/tuple or 'same'/'valid'."""
+    """(lo, hi) per spatial dim from an int/tuple or 'same'/'valid'."""
     if isinstance(padding, str):
         if padding == "valid":
-            return ((0, 0),) * dims, "valid"
+            return ((0, 0),) * dims
         if padding != "same":
             raise RuntimeError(f"Invalid padding string: '{padding}'")
         if any(s != 1 for s in stride):
             raise RuntimeError("padding='same' is not supported for strided convolutions")
         tot = [d * (kk - 1) for d, kk in zip(dilation, k)]
-        return tuple((t // 2, t - t // 2) for t in tot), "same"
-    p = _tuple(padding, dims, "padding")
-    return tuple((q, q) for q in p), p
+        return tuple((t // 2, t - t // 2) for t in tot)
+    return tuple((q, q) for q in _tuple(padding, dims, "padding"))
 
 
 def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
@@ -151,9 +253,9 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, dims
         ).squeeze(0)
     stride_t, dil_t = _tuple(stride, dims, "stride"), _tuple(dilation, dims, "dilation")
-    pads, pad_attr = _conv_pads(padding, w.shape[2:], dil_t, stride_t, dims)
-    N, C, sizes = x.shape[0], x.shape[1], x.shape[2:]
-    O, cg, k = w.shape[0], w.shape[1], w.shape[2:]
+    pads = _conv_pads(padding, w.shape[2:], dil_t, stride_t, dims)
+    C, sizes = x.shape[1], x.shape[2:]
+    cg, k = w.shape[1], w.shape[2:]
     if C != cg * groups:
         raise RuntimeError(
             f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -167,40 +269,39 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, dims):
             f"Kernel size: ({' x '.join(map(str, ek))}). "
             "Kernel size can't be greater than actual input size"
         )
-    dt = np.result_type(x.dtype, w.dtype)
-    xp = np.pad(x, ((0, 0), (0, 0), *pads)) if any(map(any, pads)) else x
-    out_sz = tuple((p - e) // s + 1 for p, e, s in zip(padded, ek, stride_t))
-    win = _im2col(xp, k, stride_t, dil_t, out_sz)
-    og, rows, kn = O // groups, N * int(np.prod(out_sz)), cg * int(np.prod(k))
-    # (N, cg, *out, *k) -> (N * prod(out), cg * prod(k)): one receptive field per row.
-    order = (0, *range(2, 2 + dims), 1, *range(2 + dims, 2 + 2 * dims))
-    cols, outs = [], []
-    for i in range(groups):
-        c = win[:, i * cg : (i + 1) * cg].transpose(order).reshape(rows, kn)
-        cols.append(c)
-        outs.append(c @ w[i * og : (i + 1) * og].reshape(og, -1).T)
-    out = outs[0] if groups == 1 else np.concatenate(outs, axis=1)
+    geo = {
+        "stride": stride_t,
+        "padding": tuple(lo for lo, _ in pads),
+        "dilation": dil_t,
+        "transposed": False,
+        "output_padding": (0,) * dims,
+        "groups": groups,
+        "pads": pads,
+    }
+    return _conv_core(input, weight, bias, geo)
+
+
+def _conv_core(input, weight, bias, geo):
+    """Convolve checked arguments; ``geo`` holds the geometry (and the node's attributes:
+    PyTorch shows ``padding='same'`` or ``'valid'`` as the numbers it became)."""
+    x, w = input._data, weight._data
+    out, cols = _conv_np(x, w, geo)
     if bias is not None:
-        out += bias._data
-    res = out.reshape(N, *out_sz, O).transpose(0, dims + 1, *range(1, dims + 1))
-    t = _make(np.ascontiguousarray(res).astype(dt, copy=False))
+        out += bias._data.reshape((-1,) + (1,) * (x.ndim - 2))
+    dt = np.result_type(x.dtype, w.dtype)
+    t = _make(np.ascontiguousarray(out).astype(dt, copy=False))
     if needs_grad(input, weight, bias):
-        attrs = {
-            "stride": stride_t,
-            "padding": pad_attr,
-            "dilation": dil_t,
-            "transposed": False,
-            "output_padding": (0,) * dims,
-            "groups": groups,
-            "bias_sym_sizes_opt": None if bias is None else tuple(bias.shape),
-        }
+        geo = {**geo, "in_shape": x.shape, "w_shape": w.shape, "w_dtype": w.dtype}
+        attrs = {k: geo[k] for k in _CONV_ATTRS}
+        # PyTorch shows (0,) for a convolution without bias.
+        attrs["bias_sym_sizes_opt"] = (0,) if bias is None else tuple(bias.shape)
         record(
             ConvolutionBackward0,
             t,
             (input, weight, bias),
             {"input": input, "weight": weight},
             attrs,
-            fields={"cols": cols, "pads": pads, "padded": padded},
+            fields={"cols": cols, "geo": geo},
         )
     return t
 

@@ -17,7 +17,7 @@ from ...autograd.node import node_class
 from ...ops import pointwise as _pw
 from ...ops._core import Tensor, needs_grad, record, scalar_type_name
 from ...ops.pointwise import _add_scalar, _mul_scalar, _sub_scalar, where
-from ._common import no_double_backward
+from ._common import without_double_backward
 from .activation import logsigmoid
 from .loss import _ENUM, _MEAN, _NONE, _check_reduction, _legacy_reduction, _reduce
 
@@ -157,7 +157,6 @@ def _margin_terms(x: np.ndarray, t: np.ndarray, p: int, margin: float, w):
 
 
 def _multi_margin_backward(n, grad):
-    no_double_backward(grad, "multi_margin_loss")
     a = n._attrs
     x = n.saved("self")._data
     w = n.saved("weight")
@@ -171,7 +170,8 @@ def _multi_margin_backward(n, grad):
     else:
         d = d * (g / xs.shape[0] if a["reduction"] == _MEAN else g)
     d[np.arange(xs.shape[0]), t] = -d.sum(axis=1)
-    return _make(np.ascontiguousarray(d.reshape(x.shape)))
+    d = np.ascontiguousarray(d.reshape(x.shape))
+    return without_double_backward(n, grad, d, "multi_margin_loss_backward")
 
 
 MultiMarginLossBackward0 = node_class(
@@ -336,7 +336,6 @@ def _multilabel_backward(n, grad):
     """ATen's ``multilabel_margin_loss_backward``: each active pair adds ``g`` to ``x[i]`` and
     takes it from ``x[target]``, ``g = 1 / C`` (``1 / (N C)`` for the mean); times the
     incoming gradient."""
-    no_double_backward(grad, "multilabel_margin_loss")
     x = n.saved("self")._data
     t = n.saved("target")._data
     xs, ts = (x.reshape(1, -1), t.reshape(1, -1)) if x.ndim <= 1 else (x, t)
@@ -351,7 +350,8 @@ def _multilabel_backward(n, grad):
     d = (plus - minus).astype(xs.dtype) * g
     go = grad._data.astype(xs.dtype, copy=False)
     d = d * (go.reshape(-1, 1) if red == _NONE and x.ndim > 1 else go)
-    return _make(np.ascontiguousarray(d.reshape(x.shape)))
+    d = np.ascontiguousarray(d.reshape(x.shape))
+    return without_double_backward(n, grad, d, "multilabel_margin_loss_backward")
 
 
 MultilabelMarginLossBackward0 = node_class(

@@ -14,7 +14,7 @@ import numpy as np
 from ...autograd.node import node_class
 from ...ops._core import Tensor, needs_grad, record
 from ...ops._shown import torch_int
-from ._common import no_double_backward
+from ._common import double_node, linear_backward
 
 _make = Tensor._make
 
@@ -54,7 +54,6 @@ def _pairs(pad) -> list:
 
 
 def _pad_backward(n, grad):
-    no_double_backward(grad, type(n).__name__)
     g = grad._data
     for back, lo, hi in reversed(_pairs(n._attrs["padding"])):
         axis = g.ndim - back
@@ -63,7 +62,16 @@ def _pad_backward(n, grad):
         onehot = np.zeros((idx.size, size), dtype=g.dtype)
         onehot[np.arange(idx.size), idx] = 1
         g = np.moveaxis(np.tensordot(g, onehot, axes=([axis], [0])), -1, axis)
-    return _make(np.ascontiguousarray(g))
+    pad = n._attrs["padding"]
+    return linear_backward(
+        n,
+        grad,
+        np.ascontiguousarray(g),
+        DOUBLE[n.mode, len(pad) // 2],
+        lambda gg: reflect_or_replicate(gg, list(pad), n.mode),
+        attrs={"padding": pad},
+        shown={"padding": pad},
+    )
 
 
 def _declare(kind: str, d: int):
@@ -76,9 +84,11 @@ def _declare(kind: str, d: int):
     )
 
 
-NODES = {
-    (mode, d): _declare(kind, d)
-    for mode, kind in (("reflect", "Reflection"), ("replicate", "Replication"))
+_KINDS = (("reflect", "Reflection"), ("replicate", "Replication"))
+NODES = {(mode, d): _declare(kind, d) for mode, kind in _KINDS for d in (1, 2, 3)}
+DOUBLE = {
+    (mode, d): double_node(f"{kind}Pad{d}DBackwardBackward0", attrs=("padding",))
+    for mode, kind in _KINDS
     for d in (1, 2, 3)
 }
 ReflectionPad1DBackward0 = NODES["reflect", 1]

@@ -2,7 +2,8 @@
 
 Each window is a strided view (``_im2col`` of ``conv.py``); the 1-d pools are 2-d pools of
 height one, as in ATen. The nodes carry PyTorch's names: ``MaxPool2DWithIndicesBackward0``,
-``MaxPool3DWithIndicesBackward0``, ``AvgPool2DBackward0``, ``AvgPool3DBackward0``.
+``MaxPool3DWithIndicesBackward0``, ``AvgPool2DBackward0``, ``AvgPool3DBackward0``, and their
+double backward nodes (``...BackwardBackward0``, see ``_common.linear_backward``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 
 from ...autograd.node import node_class
 from ...ops._core import Tensor, needs_grad, record
-from ._common import no_double_backward as _no_double_backward
+from ._common import double_node, linear_backward
 from .conv import _im2col
 
 _make = Tensor._make
@@ -99,9 +100,16 @@ def _pool_setup(
     return x, k, s, p, d, out, extra, unbatched
 
 
+def gather_at(t, indices, dims: int):
+    """``t``'s cells at ``indices`` (flat into each plane of the last ``dims`` dims): the max
+    pools' double backward, made of differentiable ops (``MaxPool...BackwardBackward0``)."""
+    flat = t.flatten(-dims) if dims > 1 else t
+    return flat.gather(-1, indices.flatten(-dims) if dims > 1 else indices).view(indices.shape)
+
+
 def _max_pool_backward(n, grad):
-    _no_double_backward(grad, f"max_pool{len(n.in_shape) - 2}d")
-    idx = n.saved("result1")._data
+    ind = n.saved("result1")
+    idx = ind._data
     g = grad._data
     if n.unbatched:
         g, idx = g[None], idx[None]
@@ -115,9 +123,23 @@ def _max_pool_backward(n, grad):
     else:
         gx = np.bincount(flat, weights=g.ravel(), minlength=N * C * plane).astype(g.dtype)
     gx = gx.reshape(n.in_shape)
-    return _make(gx[0] if n.unbatched else gx)
+    dims = len(n.in_shape) - 2
+    return max_backward(n, grad, gx[0] if n.unbatched else gx, ind, dims, _MAX_POOL_DOUBLE[dims])
 
 
+def max_backward(n, grad, gx, indices, dims, double_cls):
+    """A max pool's input gradient ``gx`` (scattered to ``indices``, flat into each plane of
+    the last ``dims`` dims), whose double backward gathers ``ggI`` back at ``indices``."""
+    again = lambda gg: gather_at(gg, indices, dims)  # noqa: E731
+    return linear_backward(n, grad, gx, double_cls, again, {"indices": indices})
+
+
+_MAX_POOL_DOUBLE = {
+    dims: double_node(f"MaxPool{dims}DWithIndicesBackwardBackward0", saved=("indices",))
+    for dims in (2, 3)
+}
+MaxPool2DWithIndicesBackwardBackward0 = _MAX_POOL_DOUBLE[2]
+MaxPool3DWithIndicesBackwardBackward0 = _MAX_POOL_DOUBLE[3]
 _MAX_POOL_NODE = {
     dims: node_class(
         f"MaxPool{dims}DWithIndicesBackward0",
@@ -207,7 +229,6 @@ _AVG_POOL_ATTRS = (
 
 def _avg_pool_backward(n, grad):
     dims = len(n.k)
-    _no_double_backward(grad, f"avg_pool{dims}d")
     g = grad._data
     if n.unbatched:
         g = g[None]
@@ -223,9 +244,24 @@ def _avg_pool_backward(n, grad):
         ] += g
     crop = tuple(slice(p, p + L) for p, L in zip(n.p, sizes))
     gx = np.ascontiguousarray(gxp[(slice(None),) * 2 + crop])
-    return _make(gx[0] if n.unbatched else gx)
+    a = n._attrs
+    return linear_backward(
+        n,
+        grad,
+        gx[0] if n.unbatched else gx,
+        _AVG_POOL_DOUBLE[dims],
+        lambda gg: _avg_poolnd(
+            gg, n.k, n.s, n.p, a["ceil_mode"], a["count_include_pad"], a["divisor_override"], dims
+        ),
+        attrs=dict(a),
+    )
 
 
+_AVG_POOL_DOUBLE = {
+    dims: double_node(f"AvgPool{dims}DBackwardBackward0", attrs=_AVG_POOL_ATTRS) for dims in (2, 3)
+}
+AvgPool2DBackwardBackward0 = _AVG_POOL_DOUBLE[2]
+AvgPool3DBackwardBackward0 = _AVG_POOL_DOUBLE[3]
 _AVG_POOL_NODE = {
     dims: node_class(
         f"AvgPool{dims}DBackward0",
