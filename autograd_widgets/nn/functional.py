@@ -33,6 +33,15 @@ from ._functional.activation import (
     softplus,
     tanhshrink,
 )
+from ._functional.activation_inplace import (
+    celu_,
+    elu_,
+    hardtanh_,
+    leaky_relu_,
+    selu_,
+    threshold,
+    threshold_,
+)
 from ._functional.activation_more import (
     celu,
     hardshrink,
@@ -56,6 +65,7 @@ from ._functional.composite import (
     alpha_dropout,
     dropout1d,
     dropout2d,
+    dropout3d,
     feature_alpha_dropout,
     group_norm,
     gumbel_softmax,
@@ -64,7 +74,6 @@ from ._functional.composite import (
     pairwise_distance,
     prelu,
     softsign,
-    threshold,
 )
 from ._functional.conv import conv1d, conv2d, conv3d
 from ._functional.grid import affine_grid, grid_sample
@@ -101,6 +110,7 @@ from ._functional.pooling import (
     max_pool3d,
 )
 from ._functional.resample import (
+    conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
     interpolate,
@@ -114,6 +124,7 @@ _make = Tensor._make
 pdist = _ops.pdist
 
 __all__ = [
+    "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
     "interpolate",
@@ -125,6 +136,13 @@ __all__ = [
     "alpha_dropout",
     "dropout1d",
     "dropout2d",
+    "dropout3d",
+    "threshold_",
+    "elu_",
+    "selu_",
+    "celu_",
+    "leaky_relu_",
+    "hardtanh_",
     "feature_alpha_dropout",
     "gumbel_softmax",
     "glu",
