@@ -178,8 +178,9 @@ def test_lazy_modules(cls, args, shape):
         y = mod(x)
         y.pow(2).sum().backward()
         after = [type(mod).__name__, repr(mod), [tuple(p.shape) for p in mod.parameters()]]
-        bufs = {k: v for k, v in mod.named_buffers()}
-        return before + after + [y if "Norm" in cls else y.shape, x.grad if "Norm" in cls else 0]
+        bufs = [(k, v) for k, v in mod.named_buffers()]
+        out = [y if "Norm" in cls else y.shape, x.grad if "Norm" in cls else 0]
+        return before + after + out + [bufs]
 
     ours = same(run)
     assert ours[3] == cls.removeprefix("Lazy")
