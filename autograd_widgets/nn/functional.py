@@ -20,6 +20,7 @@ from ..core.tensor import Tensor
 from ..ops import inplace as _inplace
 from ..ops._einsum import _trilinear
 from ..ops.linalg import _c_name as c
+from ._functional import pooling_more as _pooling_more
 from ._functional.activation import (
     elu,
     gelu,
@@ -124,6 +125,7 @@ _make = Tensor._make
 pdist = _ops.pdist
 
 __all__ = [
+    *_pooling_more.__all__,
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",

@@ -12,8 +12,16 @@ import numpy as np
 
 from ...autograd.node import node_class
 from ...ops._core import Tensor, not_implemented_for
-from .activation import _maybe_inplace, _unary, elu, hardtanh, leaky_relu
-from .activation_more import celu, selu
+from .activation import (
+    EluBackward1,
+    _maybe_inplace,
+    _unary,
+    _unary_result,
+    elu,
+    hardtanh,
+    leaky_relu,
+)
+from .activation_more import _elu_values, celu, selu
 
 _make = Tensor._make
 
@@ -55,9 +63,21 @@ def threshold_(input, threshold, value):
     return globals()["threshold"](input, threshold, value, inplace=True)
 
 
-def elu_(input, alpha=1.0):
-    """``F.elu_``: in-place ``elu`` (``EluBackward1``)."""
-    return elu(input, alpha, inplace=True)
+def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
+    """``F.elu_``: in-place ``elu`` (``EluBackward1``); ``scale``/``input_scale`` as ATen's
+    ``elu_`` takes them (``scale * (x if x > 0 else alpha * expm1(x * input_scale))``)."""
+    if scale == 1.0 and input_scale == 1.0:
+        return elu(input, alpha, inplace=True)
+
+    def f(x):
+        d = x._data
+        if d.dtype.kind != "f":
+            raise not_implemented_for("elu_cpu", d.dtype)
+        attrs = {"alpha": alpha, "scale": scale, "input_scale": input_scale}
+        res = _elu_values(d, alpha, scale, input_scale)
+        return _unary_result(x, res, EluBackward1, attrs)
+
+    return _maybe_inplace(input, f, True)
 
 
 def selu_(input):
