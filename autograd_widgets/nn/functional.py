@@ -110,6 +110,7 @@ from ._functional.pooling import (
     max_pool2d,
     max_pool3d,
 )
+from ._functional.pooling_more import *  # noqa: F403 - listed in __all__ below
 from ._functional.resample import (
     conv_transpose1d,
     conv_transpose2d,
