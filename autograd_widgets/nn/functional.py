@@ -100,6 +100,7 @@ from ._functional.loss_more import (
     multilabel_soft_margin_loss,
     poisson_nll_loss,
     soft_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.pooling import (
@@ -223,6 +224,7 @@ __all__ = [
     "kl_div",
     "margin_ranking_loss",
     "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
     "gaussian_nll_loss",
     "poisson_nll_loss",
     "cosine_embedding_loss",

@@ -158,3 +158,41 @@ def test_top_level_names_do_not_load_nn_at_import():
         "aw.dropout; assert 'autograd_widgets.nn' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("swap", [False, True])
+def test_triplet_margin_with_distance_loss(reduction, swap):
+    def run(m):
+        F = m.nn.functional
+        a, p, n = _x(m, 4, 3), _x(m, 4, 3, shift=0.5), _x(m, 4, 3, shift=1.0)
+
+        def cos(x, y):
+            return 1.0 - F.cosine_similarity(x, y)
+
+        out = []
+        for dist in (None, cos, m.nn.PairwiseDistance(p=1.0)):
+            loss = F.triplet_margin_with_distance_loss(
+                a, p, n, distance_function=dist, margin=0.7, swap=swap, reduction=reduction
+            )
+            loss.sum().backward()
+            out += [loss, names(loss), a.grad, p.grad, n.grad]
+        mod = m.nn.TripletMarginWithDistanceLoss(swap=swap, reduction=reduction)
+        return out + [repr(mod), mod(a, p, n)]
+
+    same(run)
+
+
+def test_triplet_margin_with_distance_loss_errors():
+    def run(m):
+        F = m.nn.functional
+        a = _x(m, 2, 3)
+        return [
+            error(lambda: F.triplet_margin_with_distance_loss(a, a, a, margin=0.0)),
+            error(lambda: F.triplet_margin_with_distance_loss(a, a, a, reduction="avg")),
+            error(lambda: F.triplet_margin_with_distance_loss(a, a, a[0])),
+            error(lambda: m.nn.TripletMarginWithDistanceLoss(margin=-1)),
+            repr(m.nn.TripletMarginWithDistanceLoss(distance_function=m.nn.CosineSimilarity())),
+        ]
+
+    same(run)
