@@ -11,7 +11,7 @@ from .. import functional as F
 from .. import init
 from .._functional import composite as C
 from ..parameter import Parameter
-from .layers import _BatchNorm
+from .layers import _NormBase
 from .module import Module
 
 __all__ = [
@@ -73,8 +73,8 @@ class GroupNorm(Module):
         )
 
 
-class _InstanceNorm(_BatchNorm):
-    """``torch.nn.modules.instancenorm._InstanceNorm``: ``_BatchNorm``'s parameters and
+class _InstanceNorm(_NormBase):
+    """``torch.nn.modules.instancenorm._InstanceNorm``: ``_NormBase``'s parameters and
     running statistics (off by default), normalised per sample with ``F.instance_norm``."""
 
     def __init__(
