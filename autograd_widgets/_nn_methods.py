@@ -1,26 +1,28 @@
 """``Tensor.hardshrink`` and ``Tensor.prelu``: PyTorch's Tensor methods that are nn ops.
 
-Their kernels live in ``nn._functional``; importing it on the first call keeps
-``import autograd_widgets`` from loading ``nn``.
+They call ``torch.hardshrink``/``torch.prelu``, which the package loads lazily from ``nn``
+on first use (``_LAZY_ATTRS``), so ``import autograd_widgets`` does not load ``nn``.
 """
 
 from __future__ import annotations
 
+import sys
+
 from .core.tensor import Tensor
 
 
-def hardshrink(self, lambd=0.5):
-    """``Tensor.hardshrink``: ``torch.nn.functional.hardshrink(self, lambd)``."""
-    from .nn._functional.activation_more import hardshrink as _hardshrink
+def _package():
+    return sys.modules[__package__]
 
-    return _hardshrink(self, lambd)
+
+def hardshrink(self, lambd=0.5):
+    """``Tensor.hardshrink``: ``torch.hardshrink(self, lambd)``."""
+    return _package().hardshrink(self, lambd)
 
 
 def prelu(self, weight):
-    """``Tensor.prelu``: ``torch.nn.functional.prelu(self, weight)``."""
-    from .nn._functional.composite import prelu as _prelu
-
-    return _prelu(self, weight)
+    """``Tensor.prelu``: ``torch.prelu(self, weight)``."""
+    return _package().prelu(self, weight)
 
 
 Tensor.hardshrink = hardshrink

@@ -19,7 +19,10 @@ from ...ops._core import needs_grad, record, scalar_type_name, unbroadcast
 from ...ops.inplace import apply_inplace
 from ...ops.pointwise import _add_scalar, where
 from ...ops.reduction import _aten_norm
-from .normalization import group_norm  # noqa: F401 - re-exported (one node, as in PyTorch)
+from .normalization import (
+    batch_norm,
+    group_norm,  # noqa: F401 - re-exported (one node, as in PyTorch)
+)
 from .pooling import avg_pool2d, avg_pool3d
 from .sparse import pad
 
@@ -56,8 +59,6 @@ def instance_norm(
 
 def _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps):
     """ATen's ``instance_norm`` (``torch.instance_norm``), without F's spatial-size check."""
-    from .normalization import batch_norm
-
     if not use_input_stats and (running_mean is None or running_var is None):
         raise RuntimeError(
             "Expected running_mean and running_var to be defined when use_input_stats is false"
