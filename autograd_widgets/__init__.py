@@ -23,7 +23,10 @@ from . import _malloc
 from .core import _dtype
 
 _malloc.tune()
-from . import _parser_spellings  # noqa: E402
+from . import (
+    _nn_methods,  # noqa: E402,F401 - Tensor.hardshrink / Tensor.prelu
+    _parser_spellings,  # noqa: E402
+)
 from . import _sampling as _sampling_mod  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from ._language import set_language
@@ -240,6 +243,20 @@ _LAZY_ATTRS = {
     "compare_torch": ("notebook.compare", "compare_torch"),
     "autocast": ("amp", "autocast"),
     "vmap": ("func", "vmap"),
+    # nn ops PyTorch also exposes at the top level, with its C++ signatures (torch.dropout...)
+    **{
+        name: ("nn._torch_functions", name)
+        for name in (
+            "conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d dropout "
+            "dropout_ alpha_dropout feature_alpha_dropout layer_norm group_norm instance_norm "
+            "batch_norm embedding max_pool1d max_pool2d max_pool3d max_pool1d_with_indices "
+            "avg_pool1d adaptive_avg_pool1d adaptive_max_pool1d pixel_shuffle pixel_unshuffle "
+            "selu selu_ celu celu_ rrelu rrelu_ prelu bilinear kl_div pairwise_distance "
+            "cosine_embedding_loss hinge_embedding_loss margin_ranking_loss poisson_nll_loss "
+            "binary_cross_entropy_with_logits triplet_margin_loss rms_norm constant_pad_nd "
+            "hardshrink threshold threshold_"
+        ).split()
+    },
     # the autocast state (torch.is_autocast_enabled & co.)
     **{
         name: ("amp.autocast_mode", name)

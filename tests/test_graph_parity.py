@@ -265,9 +265,7 @@ case("sum(dim=(0, 1))", lambda m, x: x.sum(dim=(0, 1)), (3, 4))
 case("to(float32)", lambda m, x: x.float(), (3,))
 
 # Known differences, left for later (the DAG itself differs, or the op is missing).
-XFAIL = {
-    "instance_norm": "one NativeGroupNormBackward0 here; PyTorch reshapes into one batch_norm",
-}
+XFAIL: dict = {}
 _ids = [c.id for c in CASES]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]
 

@@ -20,6 +20,7 @@ from ..core.tensor import Tensor
 from ..ops import inplace as _inplace
 from ..ops._einsum import _trilinear
 from ..ops.linalg import _c_name as c
+from ._functional import pooling_more as _pooling_more
 from ._functional.activation import (
     elu,
     gelu,
@@ -32,6 +33,15 @@ from ._functional.activation import (
     silu,
     softplus,
     tanhshrink,
+)
+from ._functional.activation_inplace import (
+    celu_,
+    elu_,
+    hardtanh_,
+    leaky_relu_,
+    selu_,
+    threshold,
+    threshold_,
 )
 from ._functional.activation_more import (
     celu,
@@ -56,6 +66,7 @@ from ._functional.composite import (
     alpha_dropout,
     dropout1d,
     dropout2d,
+    dropout3d,
     feature_alpha_dropout,
     group_norm,
     gumbel_softmax,
@@ -64,7 +75,6 @@ from ._functional.composite import (
     pairwise_distance,
     prelu,
     softsign,
-    threshold,
 )
 from ._functional.conv import conv1d, conv2d, conv3d
 from ._functional.grid import affine_grid, grid_sample
@@ -90,6 +100,7 @@ from ._functional.loss_more import (
     multilabel_soft_margin_loss,
     poisson_nll_loss,
     soft_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.pooling import (
@@ -100,7 +111,9 @@ from ._functional.pooling import (
     max_pool2d,
     max_pool3d,
 )
+from ._functional.pooling_more import *  # noqa: F403 - listed in __all__ below
 from ._functional.resample import (
+    conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
     interpolate,
@@ -114,6 +127,8 @@ _make = Tensor._make
 pdist = _ops.pdist
 
 __all__ = [
+    *_pooling_more.__all__,
+    "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
     "interpolate",
@@ -125,6 +140,13 @@ __all__ = [
     "alpha_dropout",
     "dropout1d",
     "dropout2d",
+    "dropout3d",
+    "threshold_",
+    "elu_",
+    "selu_",
+    "celu_",
+    "leaky_relu_",
+    "hardtanh_",
     "feature_alpha_dropout",
     "gumbel_softmax",
     "glu",
@@ -202,6 +224,7 @@ __all__ = [
     "kl_div",
     "margin_ranking_loss",
     "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
     "gaussian_nll_loss",
     "poisson_nll_loss",
     "cosine_embedding_loss",

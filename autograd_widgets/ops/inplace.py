@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from ..autograd import events
-from ..autograd.node import new_node, node_class
+from ..autograd.node import SavedTensor, new_node, node_class
 from ..core._creation import _rng
 from ..core._random import _CPP_NAMES, check_std, cpp_double
 from ._core import (
@@ -156,7 +156,18 @@ def apply_inplace(t: Tensor, compute, others=(), overlap_ok=False) -> Tensor:
     if t._retains_grad and t._grad_fn is not None:
         t._grad_fn._set_retain_grad(t._output_nr, t)
     _bump(t)
+    _adopt_saved_result(t, r)
     return t
+
+
+def _adopt_saved_result(t: Tensor, r: Tensor) -> None:
+    """A node that saved its result (``elu_``, ``celu_``...) keeps ``t``, where the result now
+    lives, at its new version: modifying ``t`` again then fails its backward, as in PyTorch."""
+    fn = r._grad_fn
+    saved = getattr(fn, "_saved", None) if fn is not None else None
+    for sv in (saved or {}).values():
+        if isinstance(sv, SavedTensor) and sv.hooks is None and sv.data is r._data:
+            sv.data, sv.counter, sv.version = t._data, t._vc, t._vc.v
 
 
 # --- views: rewrite the base's history ---------------------------------------------------------

@@ -1,7 +1,7 @@
 """``torch.optim`` for autograd_widgets: SGD, ASGD, Adam, AdamW, Adamax, NAdam, RAdam, RMSprop,
 Rprop, Adagrad, Adadelta, LBFGS and the schedulers."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adam import Adam, AdamW
 from .adam_variants import Adamax, NAdam, RAdam
 from .lbfgs import LBFGS
@@ -25,4 +25,5 @@ __all__ = [
     "Adadelta",
     "LBFGS",
     "lr_scheduler",
+    "swa_utils",
 ]

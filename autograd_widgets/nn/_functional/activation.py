@@ -36,6 +36,14 @@ def _unary(input: Tensor, res: np.ndarray, cls, attrs=None) -> Tensor:
     return out
 
 
+def _unary_result(input: Tensor, res: np.ndarray, cls, attrs=None) -> Tensor:
+    """An in-place activation's node: PyTorch keeps the result, not the overwritten input."""
+    out = _make(res)
+    if needs_grad(input):
+        record(cls, out, (input,), None, attrs, output_saved="result")
+    return out
+
+
 def _maybe_inplace(input, fn, inplace):
     if inplace:
         return _inplace.apply_inplace(input, fn)
@@ -49,24 +57,32 @@ def _leaky_relu_backward(n, grad):
     return grad * _make(np.where(x._data > 0, 1.0, slope).astype(grad._data.dtype))
 
 
+def _leaky_relu_backward_result(n, grad):
+    r = n.saved("result")
+    slope = n._attrs["negative_slope"]
+    return grad * _make(np.where(r._data > 0, 1.0, slope).astype(grad._data.dtype))
+
+
 LeakyReluBackward0 = node_class(
     "LeakyReluBackward0", _leaky_relu_backward, saved=("self",), attrs=("negative_slope",)
 )
-# In-place variants carry PyTorch's "...Backward1" names (same formula here).
+# In-place variants carry PyTorch's "...Backward1" names and keep the result instead.
 LeakyReluBackward1 = node_class(
-    "LeakyReluBackward1", _leaky_relu_backward, saved=("self",), attrs=("negative_slope",)
+    "LeakyReluBackward1",
+    _leaky_relu_backward_result,
+    saved=("result",),
+    attrs=("negative_slope",),
 )
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     def f(x):
         d = as_float_input(x)
-        return _unary(
-            x,
-            np.where(d > 0, d, d * d.dtype.type(negative_slope)),
-            LeakyReluBackward1 if inplace else LeakyReluBackward0,
-            {"negative_slope": negative_slope},
-        )
+        res = np.where(d > 0, d, d * d.dtype.type(negative_slope))
+        attrs = {"negative_slope": negative_slope}
+        if inplace:
+            return _unary_result(x, res, LeakyReluBackward1, attrs)
+        return _unary(x, res, LeakyReluBackward0, attrs)
 
     return _maybe_inplace(input, f, inplace)
 
@@ -152,8 +168,22 @@ def _elu_backward(n, grad):
 EluBackward0 = node_class(
     "EluBackward0", _elu_backward, saved=("self",), attrs=("alpha", "scale", "input_scale")
 )
+
+
+def _elu_backward_result(n, grad):
+    # From the result: below 0 the derivative is input_scale * (result + alpha * scale).
+    r = n.saved("result")
+    a = n._attrs
+    pos = _make((r._data > 0).astype(grad._data.dtype))
+    neg = (r + a["alpha"] * a["scale"]) * a["input_scale"]
+    return grad * (pos * a["scale"] + (1 - pos) * neg)
+
+
 EluBackward1 = node_class(
-    "EluBackward1", _elu_backward, saved=("self",), attrs=("alpha", "scale", "input_scale")
+    "EluBackward1",
+    _elu_backward_result,
+    saved=("result",),
+    attrs=("alpha", "scale", "input_scale"),
 )
 
 
@@ -163,8 +193,10 @@ def elu(input, alpha=1.0, inplace=False):
         if d.dtype.kind != "f":
             raise not_implemented_for("elu_cpu", d.dtype)
         res = np.where(d > 0, d, alpha * np.expm1(np.minimum(d, 0))).astype(d.dtype)
-        cls = EluBackward1 if inplace else EluBackward0
-        return _unary(x, res, cls, {"alpha": alpha, "scale": 1, "input_scale": 1})
+        attrs = {"alpha": alpha, "scale": 1, "input_scale": 1}
+        if inplace:
+            return _unary_result(x, res, EluBackward1, attrs)
+        return _unary(x, res, EluBackward0, attrs)
 
     return _maybe_inplace(input, f, inplace)
 

@@ -8,7 +8,7 @@ import numpy as np
 from ...autograd.node import node_class
 from ...core._creation import _rng
 from ...ops._core import Tensor, needs_grad, not_implemented_for, record, scalar_type_name
-from .activation import EluBackward0, EluBackward1, _maybe_inplace, _unary
+from .activation import EluBackward0, EluBackward1, _maybe_inplace, _unary, _unary_result
 
 _make = Tensor._make
 
@@ -50,21 +50,39 @@ def selu(input, inplace=False):
     def f(x):
         d = _floats(x, "elu")
         attrs = {"alpha": SELU_ALPHA, "scale": SELU_SCALE, "input_scale": 1}
-        cls = EluBackward1 if inplace else EluBackward0
-        return _unary(x, _elu_values(d, SELU_ALPHA, SELU_SCALE, 1.0), cls, attrs)
+        res = _elu_values(d, SELU_ALPHA, SELU_SCALE, 1.0)
+        if inplace:
+            return _unary_result(x, res, EluBackward1, attrs)
+        return _unary(x, res, EluBackward0, attrs)
 
     return _maybe_inplace(input, f, inplace)
+
+
+def _celu_inv_alpha(alpha) -> float:
+    # NOTE: PyTorch's formula takes 1.0 / alpha.toFloat(): the float32 rounding of alpha.
+    return 1.0 / float(np.float32(alpha))
 
 
 def _celu_backward(n, grad):
     x = n.saved("self")
     alpha = n._attrs["alpha"]
+    inv = _celu_inv_alpha(alpha)
     pos = _make((x._data > 0).astype(grad._data.dtype))
-    return grad * (pos + (1 - pos) * (x / alpha).exp())
+    return grad * (pos + (1 - pos) * (x * inv).exp() * (alpha * inv))
+
+
+def _celu_backward_result(n, grad):
+    # In place the input is gone: the derivative below 0 is (result + alpha) / alpha.
+    r = n.saved("result")
+    alpha = n._attrs["alpha"]
+    pos = _make((r._data > 0).astype(grad._data.dtype))
+    return grad * (pos + (1 - pos) * (r + alpha) * _celu_inv_alpha(alpha))
 
 
 CeluBackward0 = node_class("CeluBackward0", _celu_backward, saved=("self",), attrs=("alpha",))
-CeluBackward1 = node_class("CeluBackward1", _celu_backward, saved=("self",), attrs=("alpha",))
+CeluBackward1 = node_class(
+    "CeluBackward1", _celu_backward_result, saved=("result",), attrs=("alpha",)
+)
 
 
 def celu(input, alpha=1.0, inplace=False):
@@ -74,8 +92,10 @@ def celu(input, alpha=1.0, inplace=False):
 
     def f(x):
         d = _floats(x, "elu")
-        cls = CeluBackward1 if inplace else CeluBackward0
-        return _unary(x, _elu_values(d, alpha, 1.0, 1.0 / alpha), cls, {"alpha": alpha})
+        res = _elu_values(d, alpha, 1.0, 1.0 / alpha)
+        if inplace:
+            return _unary_result(x, res, CeluBackward1, {"alpha": alpha})
+        return _unary(x, res, CeluBackward0, {"alpha": alpha})
 
     return _maybe_inplace(input, f, inplace)
 
@@ -171,9 +191,10 @@ def hardshrink(input, lambd=0.5):
 # --- rrelu ----------------------------------------------------------------------------------------
 def _rrelu_backward(n, grad):
     a = n._attrs
+    # Unpacked first, as PyTorch unpacks every saved tensor (so the version check runs).
+    ref = n.saved("result" if type(n) is RreluWithNoiseBackward1 else "self")._data
     if a["training"]:
         return grad * n.saved("noise")
-    ref = n.saved("result" if type(n) is RreluWithNoiseBackward1 else "self")._data
     slope = (a["lower"] + a["upper"]) / 2
     return grad * _make(np.where(ref > 0, 1.0, slope).astype(grad._data.dtype))
 

@@ -1,7 +1,7 @@
 """Functional layers PyTorch composes from other ops, composed the same way here.
 
 ``group_norm``/``instance_norm`` normalise over reshaped groups, ``prelu``/
-``softsign``/``threshold`` are pointwise compositions, ``dropout2d`` zeroes whole
+``softsign`` are pointwise compositions, ``dropout2d``/``dropout3d`` zero whole
 channels, ``pairwise_distance`` is a norm of a difference, ``local_response_norm`` divides by
 a moving average of squares across channels.
 """
@@ -16,9 +16,13 @@ from ...core._creation import _rng
 from ...core.tensor import Tensor
 from ...ops import shape as _shape
 from ...ops._core import needs_grad, record, scalar_type_name, unbroadcast
+from ...ops.inplace import apply_inplace
 from ...ops.pointwise import _add_scalar, where
 from ...ops.reduction import _aten_norm
-from .normalization import group_norm  # noqa: F401 - re-exported (one node, as in PyTorch)
+from .normalization import (
+    batch_norm,
+    group_norm,  # noqa: F401 - re-exported (one node, as in PyTorch)
+)
 from .pooling import avg_pool2d, avg_pool3d
 from .sparse import pad
 
@@ -35,12 +39,44 @@ def instance_norm(
     momentum=0.1,
     eps=1e-5,
 ):
-    """``torch.nn.functional.instance_norm`` (batch statistics per sample and channel)."""
-    if running_mean is not None or running_var is not None:
-        raise NotImplementedError(
-            "instance_norm with running statistics is not supported by autograd_widgets"
+    """``torch.nn.functional.instance_norm``: batch statistics per sample and channel.
+
+    Composed as ATen composes it: the ``(N, C, ...)`` input viewed as one sample of
+    ``N * C`` channels, one ``batch_norm`` with the parameters and running statistics
+    repeated ``N`` times, the statistics averaged back over the batch, the output viewed
+    back (``ViewBackward0`` over ``NativeBatchNormBackward0``).
+    """
+    if use_input_stats:
+        size = tuple(input.shape)
+        if int(np.prod(size[2:], dtype=np.int64)) == 1:
+            raise ValueError(
+                f"Expected more than 1 spatial element when training, got input size {input.shape}"
+            )
+    return _instance_norm(
+        input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps
+    )
+
+
+def _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps):
+    """ATen's ``instance_norm`` (``torch.instance_norm``), without F's spatial-size check."""
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError(
+            "Expected running_mean and running_var to be defined when use_input_stats is false"
         )
-    return group_norm(input, input.shape[1], weight, bias, eps)
+    shape = tuple(input.shape)
+    b, c = shape[0], shape[1]
+
+    def repeat(t):
+        return None if t is None else t.repeat(b)
+
+    rm, rv = repeat(running_mean), repeat(running_var)
+    x = input.contiguous().view((1, b * c) + shape[2:])
+    out = batch_norm(x, rm, rv, repeat(weight), repeat(bias), use_input_stats, momentum, eps)
+    for stat, repeated in ((running_mean, rm), (running_var, rv)):
+        if stat is not None:
+            stat._data[...] = repeated._data.reshape(b, c).mean(0)
+            stat._vc.v += 1
+    return out.view(shape)
 
 
 def _prelu_backward(node, grad):
@@ -96,12 +132,6 @@ def softsign(input):
     return input / (1 + input.abs())
 
 
-def threshold(input, threshold, value, inplace=False):
-    """``torch.nn.functional.threshold``: ``x if x > threshold else value``."""
-
-    return where(input > threshold, input, _make(np.asarray(value, dtype=input._data.dtype)))
-
-
 def _feature_noise(input, p: float):
     """ATen's ``make_feature_noise(input).bernoulli_(1 - p)``: one draw per (sample, channel),
     as double uniforms, shaped ``(N, C, 1, ...)``."""
@@ -144,12 +174,39 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     return _feature_dropout(input, p, training)
 
 
-def _feature_dropout(input, p, training):
+def _feature_dropout(input, p, training, inplace=False):
     if not training or p == 0.0:
         return input
     d = input._data
     scale = d.dtype.type(0) if p == 1.0 else d.dtype.type(1.0) / d.dtype.type(1.0 - p)
-    return input * _make(_feature_noise(input, p).astype(d.dtype) * scale)
+    mask = _make(_feature_noise(input, p).astype(d.dtype) * scale)
+    if inplace:
+        return apply_inplace(input, lambda t: t * mask)
+    return input * mask
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """``torch.nn.functional.dropout3d``: zero whole channels of ``(N, C, D, H, W)`` or
+    ``(C, D, H, W)`` input, with PyTorch's warning for other ranks."""
+    import warnings
+
+    _check_p(p)
+    nd = input.dim()
+    if nd not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {nd}-D input to dropout3d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout3d exists to provide "
+            "channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, "
+            "and an optional batch dimension (i.e. 4D or 5D inputs).",
+            stacklevel=2,
+        )
+    if nd != 4:
+        return _feature_dropout(input, p, training, inplace)
+    # Unbatched: PyTorch adds the batch dim (in place too, with unsqueeze_/squeeze_).
+    if inplace:
+        return _feature_dropout(input.unsqueeze_(0), p, training, True).squeeze_(0)
+    return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):

@@ -615,6 +615,21 @@ def triplet_margin_loss(
     """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` with ``pairwise_distance``;
     ``swap`` takes the smaller of ``d(anchor, negative)`` and ``d(positive, negative)``."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _triplet_loss(
+        anchor,
+        positive,
+        negative,
+        lambda a, b: pairwise_distance(a, b, p, eps),
+        margin,
+        swap,
+        reduction,
+    )
+
+
+def _triplet_loss(anchor, positive, negative, distance, margin, swap, reduction, python=False):
+    """``triplet_margin_loss`` and ``triplet_margin_with_distance_loss``: PyTorch's checks,
+    then ``clamp_min(margin + d(a, p) - d(a, n), 0)`` reduced. ``python``: the Python form
+    (``margin + t`` is ``AddBackward0`` there; ATen's Scalar add is ``AddBackward1``)."""
     _check_reduction(reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
@@ -624,8 +639,9 @@ def triplet_margin_loss(
             "The anchor, positive, and negative tensors are expected to have the same number of "
             f"dimensions, but got: anchor {a_dim}D, positive {p_dim}D, and negative {n_dim}D inputs"
         )
-    dist_pos = pairwise_distance(anchor, positive, p, eps)
-    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    dist_pos = distance(anchor, positive)
+    dist_neg = distance(anchor, negative)
     if swap:
-        dist_neg = minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
-    return _reduce((_add_scalar(dist_pos, margin) - dist_neg).clamp_min(0), reduction)
+        dist_neg = minimum(dist_neg, distance(positive, negative))
+    shifted = margin + dist_pos if python else _add_scalar(dist_pos, margin)
+    return _reduce((shifted - dist_neg).clamp_min(0), reduction)

@@ -19,11 +19,21 @@ from ...ops._core import Tensor, needs_grad, record, scalar_type_name
 from ...ops.pointwise import _add_scalar, _mul_scalar, _sub_scalar, where
 from ._common import without_double_backward
 from .activation import logsigmoid
-from .loss import _ENUM, _MEAN, _NONE, _check_reduction, _legacy_reduction, _reduce
+from .loss import (
+    _ENUM,
+    _MEAN,
+    _NONE,
+    _check_reduction,
+    _legacy_reduction,
+    _reduce,
+    _triplet_loss,
+    pairwise_distance,
+)
 
 _make = Tensor._make
 
 __all__ = [
+    "triplet_margin_with_distance_loss",
     "gaussian_nll_loss",
     "poisson_nll_loss",
     "cosine_embedding_loss",
@@ -409,3 +419,12 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
             {"reduction": _ENUM[reduction]},
         )
     return out
+
+
+def triplet_margin_with_distance_loss(
+    anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False, reduction="mean"
+):
+    """``F.triplet_margin_with_distance_loss``: the triplet loss with any distance
+    (``pairwise_distance`` by default), composed as PyTorch composes it."""
+    distance = pairwise_distance if distance_function is None else distance_function
+    return _triplet_loss(anchor, positive, negative, distance, margin, swap, reduction, True)

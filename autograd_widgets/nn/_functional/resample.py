@@ -1,4 +1,4 @@
-"""``conv_transpose2d/3d`` (composed from ops) and ``interpolate`` (one upsample kernel).
+"""``conv_transpose1d/2d/3d`` (composed from ops) and ``interpolate`` (one upsample kernel).
 
 A transposed convolution is a convolution of the zero-stuffed, re-padded input with the
 spatially flipped, channel-swapped kernel; it ends in the convolution's ``ConvolutionBackward0``
@@ -70,6 +70,15 @@ def _conv_transposend(input, weight, bias, stride, padding, output_padding, grou
     w = w.reshape(g * weight.shape[1], cin // g, *k).flip(*range(2, 2 + n))
     out = _convnd(x, w, bias, 1, 0, d, g, n)
     return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """``torch.nn.functional.conv_transpose1d``."""
+    return _conv_transposend(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 1
+    )
 
 
 def conv_transpose2d(

@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 from ...core import _creation
 from .. import functional as F
 from .. import init
 from .._functional import composite as C
 from ..parameter import Parameter
+from .layers import _NormBase
 from .module import Module
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "Threshold",
     "Dropout1d",
     "Dropout2d",
+    "Dropout3d",
     "AlphaDropout",
     "FeatureAlphaDropout",
     "CosineSimilarity",
@@ -69,47 +73,71 @@ class GroupNorm(Module):
         )
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_NormBase):
+    """``torch.nn.modules.instancenorm._InstanceNorm``: ``_NormBase``'s parameters and
+    running statistics (off by default), normalised per sample with ``F.instance_norm``."""
+
     def __init__(
-        self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, **kw
+        self,
+        num_features,
+        eps=1e-5,
+        momentum=0.1,
+        affine=False,
+        track_running_stats=False,
+        device=None,
+        dtype=None,
+        *,
+        bias=True,
     ) -> None:
-        super().__init__()
-        if track_running_stats:
-            raise NotImplementedError(
-                "InstanceNorm(track_running_stats=True) is not supported by autograd_widgets"
-            )
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(_creation.ones(num_features))
-            self.bias = Parameter(_creation.zeros(num_features))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        super().__init__(
+            num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias
+        )
+
+    def _apply_instance_norm(self, input):
+        return C.instance_norm(
+            input,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            self.training or not self.track_running_stats,
+            self.momentum if self.momentum is not None else 0.0,
+            self.eps,
+        )
 
     def forward(self, input):
-        unbatched = input.dim() == self._dims + 1
-        x = input.unsqueeze(0) if unbatched else input
-        out = C.instance_norm(x, weight=self.weight, bias=self.bias, eps=self.eps)
-        return out.squeeze(0) if unbatched else out
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"bias={self.affine}, track_running_stats={self.track_running_stats}"
-        )
+        self._check_input_dim(input)
+        feature_dim = input.dim() - (self._dims + 1)
+        if input.size(feature_dim) != self.num_features:
+            if self.affine:
+                raise ValueError(
+                    f"expected input's size at dim={feature_dim} to match num_features"
+                    f" ({self.num_features}), but got: {input.size(feature_dim)}."
+                )
+            warnings.warn(
+                f"input's size at dim={feature_dim} does not match num_features. "
+                "You can silence this warning by not passing in num_features, "
+                "which is not used because affine=False",
+                stacklevel=2,
+            )
+        if input.dim() == self._dims + 1:
+            return self._apply_instance_norm(input.unsqueeze(0)).squeeze(0)
+        return self._apply_instance_norm(input)
 
 
 class InstanceNorm1d(_InstanceNorm):
     _dims = 1
+    _expected_dims = (2, 3)
 
 
 class InstanceNorm2d(_InstanceNorm):
     _dims = 2
+    _expected_dims = (3, 4)
 
 
 class InstanceNorm3d(_InstanceNorm):
     _dims = 3
+    _expected_dims = (4, 5)
 
 
 class PReLU(Module):
@@ -152,7 +180,7 @@ class Threshold(Module):
         self.threshold, self.value, self.inplace = threshold, value, inplace
 
     def forward(self, input):
-        return C.threshold(input, self.threshold, self.value)
+        return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
         return f"threshold={self.threshold}, value={self.value}" + (
@@ -181,6 +209,11 @@ class Dropout1d(_DropoutNd):
 
 class Dropout2d(_DropoutNd):
     pass
+
+
+class Dropout3d(_DropoutNd):
+    def forward(self, input):
+        return C.dropout3d(input, self.p, self.training, self.inplace)
 
 
 class AlphaDropout(_DropoutNd):

@@ -318,7 +318,10 @@ class RMSNorm(_TrailingNorm):
         )
 
 
-class _BatchNorm(Module):
+class _NormBase(Module):
+    """``torch.nn.modules.batchnorm._NormBase``: the affine parameters and running statistics
+    shared by the batch and instance norms."""
+
     _version = 2
     _expected_dims: tuple = ()
 
@@ -380,6 +383,14 @@ class _BatchNorm(Module):
                 f"(got {input.dim()}D input)"
             )
 
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class _BatchNorm(_NormBase):
     def forward(self, input):
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
@@ -399,12 +410,6 @@ class _BatchNorm(Module):
             bn_training,
             factor,
             self.eps,
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
         )
 
 

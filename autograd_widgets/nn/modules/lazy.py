@@ -1,4 +1,5 @@
-"""Lazy modules: ``LazyLinear``, ``LazyConv1d/2d``, ``LazyBatchNorm1d/2d``.
+"""Lazy modules: ``LazyLinear``, ``LazyConv1d/2d/3d``, ``LazyConvTranspose1d/2d/3d``,
+``LazyBatchNorm1d/2d/3d``, ``LazyInstanceNorm1d/2d/3d``.
 
 A lazy module is built without its input size. Its parameters start as
 :class:`~autograd_widgets.nn.parameter.UninitializedParameter` objects; the first
@@ -12,17 +13,27 @@ from __future__ import annotations
 from ...core._creation import tensor as _tensor
 from ...core._dtype import int64
 from ..parameter import UninitializedBuffer, UninitializedParameter, is_lazy
-from .conv import Conv1d, Conv2d
-from .layers import BatchNorm1d, BatchNorm2d
+from .conv import Conv1d, Conv2d, Conv3d
+from .extra import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .layers import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from .linear import Linear
+from .resample import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
 __all__ = [
     "LazyModuleMixin",
     "LazyLinear",
     "LazyConv1d",
     "LazyConv2d",
+    "LazyConv3d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
     "LazyBatchNorm1d",
     "LazyBatchNorm2d",
+    "LazyBatchNorm3d",
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
 ]
 
 
@@ -162,7 +173,11 @@ class _LazyConvMixin(LazyModuleMixin):
             self.in_channels = self._in_channels_of(input)
             if self.in_channels % self.groups != 0:
                 raise ValueError("in_channels must be divisible by groups")
-            shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+            # A transposed convolution's weight is (in, out // groups, *k).
+            if self._transposed:
+                shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+            else:
+                shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
             self.weight.materialize(shape)
             if self.bias is not None:
                 self.bias.materialize((self.out_channels,))
@@ -179,6 +194,57 @@ class LazyConv2d(_LazyConvMixin, Conv2d):
     """``torch.nn.LazyConv2d``: a ``Conv2d`` whose ``in_channels`` comes from the input."""
 
     cls_to_become = Conv2d
+
+
+class LazyConv3d(_LazyConvMixin, Conv3d):
+    """``torch.nn.LazyConv3d``: a ``Conv3d`` whose ``in_channels`` comes from the input."""
+
+    cls_to_become = Conv3d
+
+
+class _LazyConvTransposeMixin(_LazyConvMixin):
+    """The lazy transposed convolutions: ``ConvTranspose``'s argument order."""
+
+    def __init__(
+        self,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ) -> None:
+        LazyModuleMixin.__init__(
+            self, 0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
+            padding_mode,
+        )  # fmt: skip
+        self.weight = UninitializedParameter(**_factory(device, dtype))
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(**_factory(device, dtype))
+
+
+class LazyConvTranspose1d(_LazyConvTransposeMixin, ConvTranspose1d):
+    """``torch.nn.LazyConvTranspose1d``: ``in_channels`` from the first input."""
+
+    cls_to_become = ConvTranspose1d
+
+
+class LazyConvTranspose2d(_LazyConvTransposeMixin, ConvTranspose2d):
+    """``torch.nn.LazyConvTranspose2d``: ``in_channels`` from the first input."""
+
+    cls_to_become = ConvTranspose2d
+
+
+class LazyConvTranspose3d(_LazyConvTransposeMixin, ConvTranspose3d):
+    """``torch.nn.LazyConvTranspose3d``: ``in_channels`` from the first input."""
+
+    cls_to_become = ConvTranspose3d
 
 
 class _LazyNormMixin(LazyModuleMixin):
@@ -231,3 +297,27 @@ class LazyBatchNorm2d(_LazyNormMixin, BatchNorm2d):
     """``torch.nn.LazyBatchNorm2d``: ``num_features`` from the first input."""
 
     cls_to_become = BatchNorm2d
+
+
+class LazyBatchNorm3d(_LazyNormMixin, BatchNorm3d):
+    """``torch.nn.LazyBatchNorm3d``: ``num_features`` from the first input."""
+
+    cls_to_become = BatchNorm3d
+
+
+class LazyInstanceNorm1d(_LazyNormMixin, InstanceNorm1d):
+    """``torch.nn.LazyInstanceNorm1d``: ``num_features`` from the first input."""
+
+    cls_to_become = InstanceNorm1d
+
+
+class LazyInstanceNorm2d(_LazyNormMixin, InstanceNorm2d):
+    """``torch.nn.LazyInstanceNorm2d``: ``num_features`` from the first input."""
+
+    cls_to_become = InstanceNorm2d
+
+
+class LazyInstanceNorm3d(_LazyNormMixin, InstanceNorm3d):
+    """``torch.nn.LazyInstanceNorm3d``: ``num_features`` from the first input."""
+
+    cls_to_become = InstanceNorm3d

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from .. import functional as F
 from .._functional.loss import _legacy_reduction
+from .extra import PairwiseDistance
 from .module import Module
 
 __all__ = [
+    "TripletMarginWithDistanceLoss",
     "MSELoss",
     "L1Loss",
     "SmoothL1Loss",
@@ -178,6 +180,35 @@ class TripletMarginLoss(_Loss):
             margin=self.margin,
             p=self.p,
             eps=self.eps,
+            swap=self.swap,
+            reduction=self.reduction,
+        )
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """``torch.nn.TripletMarginWithDistanceLoss``: the triplet loss with any distance
+    (a ``PairwiseDistance`` child module by default)."""
+
+    def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
+        super().__init__(None, None, reduction)
+        if margin <= 0:
+            raise ValueError(
+                "TripletMarginWithDistanceLoss: expected margin to be greater than 0, got "
+                f"{margin} instead"
+            )
+        if distance_function is None:
+            distance_function = PairwiseDistance()
+        self.distance_function = distance_function
+        self.margin = margin
+        self.swap = swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_with_distance_loss(
+            anchor,
+            positive,
+            negative,
+            distance_function=self.distance_function,
+            margin=self.margin,
             swap=self.swap,
             reduction=self.reduction,
         )

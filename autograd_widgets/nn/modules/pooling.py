@@ -1,4 +1,5 @@
-"""Adaptive and 1-d pooling layers (``torch.nn.AdaptiveAvgPool2d`` & co.)."""
+"""Adaptive, 1-d, unpooling and power-average pooling layers (``torch.nn.AdaptiveAvgPool2d``,
+``MaxUnpool2d``, ``LPPool2d`` & co.)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AdaptiveAvgPool3d",
+    "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
     "AdaptiveMaxPool3d",
     "MaxPool1d",
     "AvgPool1d",
+    "MaxUnpool1d",
+    "MaxUnpool2d",
+    "MaxUnpool3d",
+    "LPPool1d",
+    "LPPool2d",
+    "LPPool3d",
 ]
 
 
@@ -56,6 +64,10 @@ class AdaptiveMaxPool2d(_AdaptivePool):
         return type(self)._pool(input, self.output_size, self.return_indices)
 
 
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    _pool = staticmethod(F.adaptive_max_pool1d)
+
+
 class AdaptiveMaxPool3d(AdaptiveMaxPool2d):
     _pool = staticmethod(F.adaptive_max_pool3d)
 
@@ -88,3 +100,80 @@ class AvgPool1d(Module):
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class _MaxUnpoolNd(Module):
+    """``MaxUnpool1d/2d/3d``: the inverse of ``MaxPool`` given its indices."""
+
+    _dims = 2
+    _unpool = None  # the functional form, set by each subclass
+
+    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+        super().__init__()
+        n = self._dims
+
+        def tup(v):
+            return tuple(v) if isinstance(v, (list, tuple)) else (v,) * n
+
+        self.kernel_size = tup(kernel_size)
+        self.stride = tup(stride if stride is not None else kernel_size)
+        self.padding = tup(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return type(self)._unpool(
+            input, indices, self.kernel_size, self.stride, self.padding, output_size
+        )
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    _dims = 1
+    _unpool = staticmethod(F.max_unpool1d)
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    _dims = 2
+    _unpool = staticmethod(F.max_unpool2d)
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    _dims = 3
+    _unpool = staticmethod(F.max_unpool3d)
+
+
+class _LPPoolNd(Module):
+    """``LPPool1d/2d/3d``: the power-average pool (``F.lp_pool*d``)."""
+
+    _pool = None  # the functional form, set by each subclass
+
+    def __init__(self, norm_type, kernel_size, stride=None, ceil_mode=False) -> None:
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):
+        return type(self)._pool(
+            input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
+            f"ceil_mode={self.ceil_mode}"
+        )
+
+
+class LPPool1d(_LPPoolNd):
+    _pool = staticmethod(F.lp_pool1d)
+
+
+class LPPool2d(_LPPoolNd):
+    _pool = staticmethod(F.lp_pool2d)
+
+
+class LPPool3d(_LPPoolNd):
+    _pool = staticmethod(F.lp_pool3d)

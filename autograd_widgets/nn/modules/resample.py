@@ -1,4 +1,4 @@
-"""``ConvTranspose2d/3d`` and ``Upsample`` (decoders, GANs, U-Nets)."""
+"""``ConvTranspose1d/2d/3d`` and ``Upsample`` (decoders, GANs, U-Nets)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from .conv import _ConvNd, _ntuple
 from .module import Module
 
 __all__ = [
+    "ConvTranspose1d",
     "ConvTranspose2d",
     "ConvTranspose3d",
     "Upsample",
@@ -48,21 +49,52 @@ class ConvTranspose2d(_ConvNd):
         )  # fmt: skip
         self.output_padding = _ntuple(output_padding, self._dims)
 
-    def forward(self, input, output_size=None):
-        if output_size is not None:
-            raise NotImplementedError(
-                f"{type(self).__name__}(output_size=...) is not supported by autograd_widgets"
+    def _output_padding(self, input, output_size):
+        """``output_padding``, or the one that makes the output ``output_size`` (PyTorch's
+        checks: the size may be the spatial sizes alone or include the batch/channel dims)."""
+        if output_size is None:
+            return self.output_padding
+        n = self._dims
+        lead = 2 if input.dim() == n + 2 else 1
+        if len(output_size) == lead + n:
+            output_size = output_size[lead:]
+        if len(output_size) != n:
+            raise ValueError(
+                f"ConvTranspose{n}D: for {input.dim()}D input, output_size must have {n} "
+                f"or {lead + n} elements (got {len(output_size)})"
             )
+        smallest = [
+            (input.size(lead + i) - 1) * self.stride[i] - 2 * self.padding[i]
+            + self.dilation[i] * (self.kernel_size[i] - 1) + 1
+            for i in range(n)
+        ]  # fmt: skip
+        largest = [lo + s - 1 for lo, s in zip(smallest, self.stride)]
+        for size, lo, hi in zip(output_size, smallest, largest):
+            if size < lo or size > hi:
+                raise ValueError(
+                    f"requested an output size of {output_size}, but valid sizes range from "
+                    f"{smallest} to {largest} (for an input of {input.size()[2:]})"
+                )
+        return [size - lo for size, lo in zip(output_size, smallest)]
+
+    def forward(self, input, output_size=None):
         return type(self)._conv(
             input,
             self.weight,
             self.bias,
             self.stride,
             self.padding,
-            self.output_padding,
+            self._output_padding(input, output_size),
             self.groups,
             self.dilation,
         )
+
+
+class ConvTranspose1d(ConvTranspose2d):
+    """``torch.nn.ConvTranspose1d``: weight of shape (in, out // groups, k)."""
+
+    _dims = 1
+    _conv = staticmethod(F.conv_transpose1d)
 
 
 class ConvTranspose3d(ConvTranspose2d):
