@@ -1,6 +1,6 @@
 """``torch.nn.utils``: gradient clipping and parameter/vector conversion."""
 
-from . import parametrizations, parametrize, rnn
+from . import parametrizations, parametrize, prune, rnn
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 from .weight_norm import remove_weight_norm, weight_norm
@@ -8,6 +8,7 @@ from .weight_norm import remove_weight_norm, weight_norm
 __all__ = [
     "parametrizations",
     "parametrize",
+    "prune",
     "rnn",
     "clip_grad_norm_",
     "clip_grad_norm",
