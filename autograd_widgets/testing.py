@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import collections.abc
+import math
+import warnings
+
 import numpy as np
 
+from ._sampling import randint
+from .core._creation import empty
+from .core._dtype import bool_, finfo, iinfo, int64
 from .core.tensor import Tensor
 
 _TOL = {"float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}
@@ -52,9 +59,6 @@ def assert_close(
 
 def _ranges(dtype):
     """``(lowest inclusive, highest exclusive, default low, default high)`` for ``dtype``."""
-    from . import bool as bool_
-    from . import finfo, iinfo, int64
-
     if dtype is bool_:
         return 0, 2, 0, 2
     if dtype.is_floating_point:
@@ -67,9 +71,6 @@ def _ranges(dtype):
 
 def _low_high(dtype, low, high):
     """PyTorch's checks and clamping of ``low``/``high`` (integers: both rounded up)."""
-    import math
-    import warnings
-
     lowest, highest, default_low, default_high = _ranges(dtype)
     low = default_low if low is None else low
     high = default_high if high is None else high
@@ -114,11 +115,6 @@ def make_tensor(
     other column of a tensor twice as wide; ``exclude_zero`` replaces zeros by 1 (integers)
     or the dtype's smallest normal number.
     """
-    import collections.abc
-    import math
-
-    from . import empty, finfo, randint
-
     if len(shape) == 1 and isinstance(shape[0], collections.abc.Sequence):
         shape = shape[0]
     shape = tuple(shape)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+from ...func import functional_call as _functional_call
+
 __all__ = ["functional_call"]
 
 
@@ -18,8 +20,6 @@ def functional_call(
         FutureWarning,
         stacklevel=2,
     )
-    from ...func import functional_call as call  # torch.func sits above nn
-
-    return call(
+    return _functional_call(
         module, parameters_and_buffers, args, kwargs, tie_weights=tie_weights, strict=strict
     )
