@@ -232,6 +232,7 @@ _LAZY_SUBMODULES = {
     "cpu",
     "func",
     "jit",
+    "version",
 }
 _LAZY_ATTRS = {
     "draw": ("widgets", "draw"),

@@ -30,6 +30,7 @@ __all__ = [
     "grad_and_value",
     "vjp",
     "jvp",
+    "linearize",
     "jacrev",
     "jacfwd",
     "hessian",
@@ -372,6 +373,13 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             f"{_spec_repr(tangents)}"
         )
     pb = _Pullback(func, primals, has_aux, name="jvp")
+    result = (_finish(pb.out, pb.own), _pushforward(pb, flat_t))
+    return (*result, _finish(pb.aux, pb.own)) if has_aux else result
+
+
+def _pushforward(pb, flat_t):
+    """``J @ tangents`` at ``pb``'s point (flat tangents), shaped like the output: the vjp
+    with a dummy cotangent, differentiated with respect to that dummy."""
     with enable_grad():
         dummies = [o.detach().new_zeros(o.shape).requires_grad_(True) for o in pb.flat_out]
         grads = pb(dummies, create_graph=True)
@@ -382,8 +390,34 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             outs = _autograd_grad(gs, dummies, ts, create_graph=pb.create_graph, allow_unused=True)
     outs = [g if g is not None else d.detach() for g, d in zip(outs, dummies)]
     own = pb.own | {id(d) for d in dummies}
-    result = (_finish(pb.out, pb.own), _finish(_unflatten(outs, pb.out_spec), own))
-    return (*result, _finish(pb.aux, pb.own)) if has_aux else result
+    return _finish(_unflatten(outs, pb.out_spec), own)
+
+
+def linearize(func, *primals):
+    """``torch.func.linearize``: ``(func(*primals), jvp_fn)``; ``jvp_fn(*tangents)`` is the
+    jvp at ``primals``, reusing the graph built once (PyTorch traces it into an FX graph
+    instead)."""
+    pb = _Pullback(func, primals, False, name="linearize")
+    spec = _spec_repr(primals)
+    flat_p = pb.copies
+
+    def jvp_fn(*tangents):
+        if _spec_repr(tangents) != spec:
+            raise RuntimeError(
+                f"Expected the tangents {_spec_repr(tangents)} to have the same argspec as the "
+                f"primals {spec}"
+            )
+        flat_t, _ = _flatten(tangents)
+        for i, (t, p) in enumerate(zip(flat_t, flat_p)):
+            for what, got, want in (("shape", t.shape, p.shape), ("dtype", t.dtype, p.dtype)):
+                if got != want:
+                    raise RuntimeError(
+                        f"tangent:{i} with {what} {got} in flattened pytree doesn't match the "
+                        f"{what} {want} of the corresponding primal."
+                    )
+        return _pushforward(pb, flat_t)
+
+    return _finish(pb.out, pb.own), jvp_fn
 
 
 # --- vmap -----------------------------------------------------------------------------------------

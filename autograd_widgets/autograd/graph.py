@@ -3,6 +3,7 @@ hooks over several tensors."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ __all__ = [
     "disable_saved_tensors_hooks",
     "increment_version",
     "register_multi_grad_hook",
+    "allow_mutation_on_saved_tensors",
 ]
 
 
@@ -213,3 +215,80 @@ def increment_version(tensor) -> None:
     in-place change made outside autograd's sight would have to."""
     for t in (tensor,) if hasattr(tensor, "_vc") else tensor:
         t._vc.v += 1
+
+
+# --- allow_mutation_on_saved_tensors ----------------------------------------------------------------
+
+_mutation_context_active = []  # non-empty while allow_mutation_on_saved_tensors is entered
+
+_OUTSIDE_MUTATION_CONTEXT = (
+    "Trying to backward outside of the 'allow_mutation_on_saved_tensors' context"
+    "in which the graph was originally recorded."
+)
+
+
+class _Handle:
+    """What a tensor saved under ``allow_mutation_on_saved_tensors`` is packed into."""
+
+
+class _AllowMutationOnSavedContext:
+    """The state of one ``allow_mutation_on_saved_tensors`` block: for each saved tensor's
+    handle, the tensor (``original``), its version when saved, and its value then (``cloned``,
+    used once the tensor has been modified in place)."""
+
+    def __init__(self) -> None:
+        import weakref
+
+        self.original = weakref.WeakKeyDictionary()
+        self.cloned = weakref.WeakKeyDictionary()
+        self.version = weakref.WeakKeyDictionary()
+
+    def clear(self) -> None:
+        self.original.clear()
+        self.cloned.clear()
+        self.version.clear()
+
+
+class _SaveValueAtPack(saved_tensors_hooks):
+    def __init__(self, ctx: _AllowMutationOnSavedContext) -> None:
+        def pack_hook(tensor):
+            handle = _Handle()
+            ctx.original[handle] = tensor
+            ctx.version[handle] = tensor._version
+            # NOTE: PyTorch clones a saved tensor when an in-place op is about to modify it
+            # (a dispatch mode sees the write first). Our in-place ops have no such single
+            # point before the write, so the value is copied when saved; backward uses the
+            # tensor itself while its version is unchanged, and the copy once it has changed,
+            # which gives the same values and gradients (at the cost of the copies' memory).
+            ctx.cloned[handle] = tensor.detach().clone()
+            return handle
+
+        def unpack_hook(handle):
+            if not _mutation_context_active or handle not in ctx.original:
+                raise AssertionError(_OUTSIDE_MUTATION_CONTEXT)
+            tensor = ctx.original[handle]
+            if tensor._version == ctx.version[handle]:
+                return tensor
+            return ctx.cloned[handle]
+
+        super().__init__(pack_hook, unpack_hook)
+
+
+@contextlib.contextmanager
+def allow_mutation_on_saved_tensors():
+    """``torch.autograd.graph.allow_mutation_on_saved_tensors``: inside it, a tensor saved for
+    backward may be modified in place; backward uses its value from when it was saved.
+
+    Run both the forward and the backward inside the block. Yields the block's state, which is
+    cleared on exit. Blocks cannot be nested.
+    """
+    ctx = _AllowMutationOnSavedContext()
+    with _SaveValueAtPack(ctx):
+        try:
+            if _mutation_context_active:
+                raise RuntimeError("allow_mutation_on_saved_tensors contexts cannot be nested")
+            _mutation_context_active.append(ctx)
+            yield ctx
+        finally:
+            ctx.clear()
+            _mutation_context_active.clear()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
@@ -91,6 +92,10 @@ class _HookDict(dict):
     """An ordered dict of hooks that can be weakly referenced by handles."""
 
     __slots__ = ("__weakref__",)
+
+    def __repr__(self) -> str:
+        # PyTorch keeps hooks in an OrderedDict (``module._forward_pre_hooks`` prints as one)
+        return repr(OrderedDict(self))
 
 
 def add_hook(hooks: _HookDict, fn) -> RemovableHandle:

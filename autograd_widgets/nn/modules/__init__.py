@@ -14,6 +14,7 @@ from . import (
     resample,
     rnn,
     transformer,
+    utils,
 )
 from .activation import *  # noqa: F403
 from .container import *  # noqa: F403

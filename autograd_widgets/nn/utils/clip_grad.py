@@ -8,7 +8,13 @@ import numpy as np
 
 from ...core.tensor import Tensor
 
-__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm"]
+__all__ = [
+    "clip_grad_norm_",
+    "clip_grad_norm",
+    "clip_grad_value_",
+    "clip_grads_with_norm_",
+    "get_total_norm",
+]
 
 
 def _grads(parameters):
@@ -42,16 +48,27 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """Scale all gradients so their joint norm is at most ``max_norm``; returns the norm before."""
-    grads = _grads(parameters)
-    total = get_total_norm(grads, norm_type, error_if_nonfinite)
-    if not grads:
-        return total
-    clip_coef = float(max_norm) / (float(total._data) + 1e-6)
-    clip = min(clip_coef, 1.0)
-    for g in grads:
-        g._data *= g._data.dtype.type(clip)
-        g._vc.v += 1
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    parameters = list(parameters)
+    total = get_total_norm(_grads(parameters), norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(parameters, max_norm, total, foreach)
     return total
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None) -> None:
+    """Scale every gradient in place by ``min(max_norm / (total_norm + 1e-6), 1)``: the second
+    half of ``clip_grad_norm_``, with the norm given (``torch.nn.utils.clip_grads_with_norm_``).
+    The coefficient is computed in ``total_norm``'s dtype, as PyTorch computes it."""
+    grads = _grads(parameters)
+    if not grads:
+        return
+    total = np.asarray(total_norm._data)
+    kind = total.dtype.type
+    coef = np.minimum(kind(float(max_norm)) / (total + kind(1e-6)), kind(1.0))
+    for g in grads:
+        g._data *= coef.astype(g._data.dtype)
+        g._vc.v += 1
 
 
 def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
