@@ -152,10 +152,6 @@ def is_inference(input) -> _builtin_bool:
     return input.is_inference()
 
 
-def is_nonzero(input) -> _builtin_bool:
-    return _builtin_bool(input)
-
-
 def numel(input) -> int:
     return input.numel()
 
