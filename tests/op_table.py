@@ -579,6 +579,12 @@ case("roll", lambda m, x: x.roll(1, 0), [(3, 4)])
 case("roll_flat", lambda m, x: m.roll(x, 2), [(3, 4)])
 case("roll_dims", lambda m, x: x.roll((1, -1), (0, 1)), [(3, 4)])
 case("narrow", lambda m, x: x.narrow(1, 1, 2), [(3, 4)])
+case("put", lambda m, x, i, s: m.put(x, i, s), [(2, 3), C(np.array([0, 5, -2])), (3,)])
+case(
+    "put_accumulate",
+    lambda m, x, i, s: x.put(i, s, accumulate=True),
+    [(2, 3), C(np.array([[1, 1], [4, 0]])), (2, 2)],
+)
 case("narrow_copy", lambda m, x: x.narrow_copy(1, 1, 2), [(3, 4)])
 case("narrow_copy_neg", lambda m, x: m.narrow_copy(x, -2, -2, 1), [(3, 4)])
 case("split_with_sizes", lambda m, x: m.split_with_sizes(x, [1, 3], 1)[1], [(3, 4)])
@@ -691,6 +697,7 @@ case("sigmoid_", _ip("sigmoid_"), [(3, 4)])
 case("tanh_", _ip("tanh_"), [(3, 4)])
 case("exp_", _ip("exp_"), [(3, 4)])
 case("masked_fill_", _ip("masked_fill_", 0.0), [(3, 4), MASK2])
+case("put_", _ip("put_"), [(2, 3), C(np.array([2, 3])), (2,)])
 case("cumsum_", _ip("cumsum_", 1), [(3, 4)])
 case("cumprod_", _ip("cumprod_", 0), [(3, 4)])
 case("arccos_", _ip("arccos_"), [(3, 4)], low=-0.9, high=0.9)

@@ -368,3 +368,34 @@ def test_map_and_map2():
 )
 def test_map_errors(call):
     assert_raises_like_torch(call)
+
+
+# --- put ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.zeros(2, 3).put_(m.tensor([6]), m.tensor([1.0])),
+        lambda m: m.zeros(2, 3).put_(m.tensor([-7]), m.tensor([1.0])),
+        lambda m: m.zeros(2, 3).put_(m.tensor([1, 2]), m.tensor([1.0])),
+        lambda m: m.zeros(2, 3).put_(m.tensor([1.0]), m.tensor([1.0])),
+        lambda m: m.put(m.zeros(2, 3), m.tensor([1]), m.tensor([1])),
+        lambda m: m.zeros(2, requires_grad=True).put_(m.tensor([1]), m.tensor([1.0])),
+    ],
+)
+def test_put_errors(call):
+    assert_raises_like_torch(call)
+
+
+def test_put_duplicates_and_version():
+    torch = require_torch()
+    out = {}
+    for m in (aw, torch):
+        x = m.arange(6.0).view(2, 3).requires_grad_()
+        s = m.tensor([10.0, 20.0, 30.0], requires_grad=True)
+        y = x * 1
+        v = y._version
+        y.put_(m.tensor([5, -1, 0]), s)
+        z = m.put(x, m.tensor([0, 0, 0]), s, accumulate=True)
+        (y.sum() + z.sum()).backward()
+        out[m] = (y.tolist(), z.tolist(), y._version - v, x.grad.tolist(), s.grad.tolist())
+    assert out[aw] == out[torch]

@@ -15,6 +15,7 @@ from . import (
     _histogram,
     _inplace_more,
     _nan_reductions,
+    _put,
     _special_fns,
     _tensor_misc,
     _weightnorm,
@@ -35,6 +36,7 @@ from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
+from ._put import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
 from ._tensor_misc import *  # noqa: F403
 from ._weightnorm import *  # noqa: F403
@@ -184,6 +186,7 @@ _FAMILIES = (
     _weightnorm,
     _decomp,
     _tensor_misc,
+    _put,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
