@@ -11,6 +11,7 @@ from __future__ import annotations
 import platform
 import warnings
 
+from ._legacy import CPU_TYPES, CUDA_TYPES
 from .autograd.anomaly_mode import anomaly
 from .core import _dtype
 
@@ -131,8 +132,6 @@ def set_flush_denormal(mode) -> bool:
 def set_default_tensor_type(t) -> None:
     """Deprecated ``torch.set_default_tensor_type``: a floating legacy type
     (``torch.DoubleTensor`` or ``'torch.DoubleTensor'``) sets the default dtype."""
-    from ._legacy import CPU_TYPES, CUDA_TYPES
-
     if isinstance(t, str):
         module, _, name = t.rpartition(".")
         table = {"torch": CPU_TYPES, "torch.cuda": CUDA_TYPES}.get(module)

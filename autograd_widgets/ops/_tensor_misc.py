@@ -7,11 +7,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import node_class
+from ..core._creation import _check_device
 from ..core.tensor import Size
 from . import indexing, shape
 from ._core import Tensor, needs_grad, record, wrap_dim, zero_grad
 from ._inplace_more import c_name
-from .inplace import fill_
+from .inplace import _no_grad, fill_
 
 _make = Tensor._make
 
@@ -141,7 +142,7 @@ def fill(input, value):
     """``torch.fill``: a new tensor like ``input`` full of ``value`` (a number or a 0-d
     tensor); ``FillBackward0``/``FillBackward1``."""
     out = _make(input._data.copy())
-    with _NoGrad():
+    with _no_grad():
         fill_(out, value)
     v_t = value if isinstance(value, Tensor) else None
     if needs_grad(input, v_t):
@@ -150,17 +151,6 @@ def fill(input, value):
         else:
             record(FillBackward1, out, (input, v_t))
     return out
-
-
-class _NoGrad:
-    def __enter__(self):
-        from ..autograd.grad_mode import state
-
-        self.state, self.prev = state, state.enabled
-        state.enabled = False
-
-    def __exit__(self, *exc):
-        self.state.enabled = self.prev
 
 
 # --- flags trivial on real tensors -------------------------------------------------------------
@@ -209,8 +199,6 @@ def new(self, *args, **kwargs):
     if set(kwargs) - {"device"}:
         raise TypeError(_new_signature_error(args, kwargs))
     if "device" in kwargs:
-        from ..core._creation import _check_device
-
         _check_device(kwargs["device"])
     dt = self._data.dtype
     if len(args) == 1 and isinstance(args[0], Tensor):
