@@ -34,6 +34,7 @@ from ._sampling import multinomial, randint, randint_like
 from .autograd import (
     enable_grad,
     inference_mode,
+    is_anomaly_check_nan_enabled,
     is_anomaly_enabled,
     is_grad_enabled,
     is_inference_mode_enabled,
@@ -56,8 +57,10 @@ from .core._creation import (
     empty_strided,
     eye,
     from_numpy,
+    frombuffer,
     full,
     full_like,
+    get_device,
     get_rng_state,
     hamming_window,
     hann_window,
@@ -155,10 +158,6 @@ def is_inference(input) -> _builtin_bool:
     return input.is_inference()
 
 
-def is_nonzero(input) -> _builtin_bool:
-    return _builtin_bool(input)
-
-
 def numel(input) -> int:
     return input.numel()
 
@@ -175,11 +174,27 @@ def can_cast(from_, to) -> _builtin_bool:
     return _builtin_bool(_np.can_cast(from_.np, to.np, casting="same_kind"))
 
 
-def use_deterministic_algorithms(mode: _builtin_bool, *, warn_only: _builtin_bool = False) -> None:
-    """Accepted for compatibility: everything here is deterministic."""
-
-
-from ._threads import get_num_threads, set_num_threads  # noqa: E402
+from ._switches import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    is_warn_always_enabled,
+    set_anomaly_enabled,
+    set_default_tensor_type,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    set_flush_denormal,
+    set_warn_always,
+    use_deterministic_algorithms,
+)
+from ._threads import (  # noqa: E402
+    get_num_interop_threads,
+    get_num_threads,
+    init_num_threads,
+    set_num_interop_threads,
+    set_num_threads,
+)
 from .ops._f32_math import get_float32_math, set_float32_math  # noqa: E402
 
 

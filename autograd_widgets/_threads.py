@@ -61,6 +61,34 @@ def set_num_threads(n) -> None:
     _num_threads = n
 
 
+_interop_threads: int | None = None  # set once, as PyTorch allows
+
+
+def get_num_interop_threads() -> int:
+    """``torch.get_num_interop_threads``: the inter-op pool's size (recorded only: nothing
+    here runs ops in parallel with each other)."""
+    return _interop_threads if _interop_threads is not None else _default_threads()
+
+
+def set_num_interop_threads(n) -> None:
+    """``torch.set_num_interop_threads``: once per process, as in PyTorch."""
+    global _interop_threads
+    if type(n) is not int:
+        raise RuntimeError(f"set_num_interop_threads expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError("set_num_interop_threads expects a positive integer")
+    if _interop_threads is not None:
+        raise RuntimeError(
+            "Error: cannot set number of interop threads after parallel work has started or "
+            "set_num_interop_threads called"
+        )
+    _interop_threads = n
+
+
+def init_num_threads() -> None:
+    """``torch.init_num_threads``: nothing to initialise (the pool starts on first use)."""
+
+
 def _executor(size: int):
     global _pool, _pool_key
     key = (os.getpid(), size)

@@ -12,7 +12,12 @@ from __future__ import annotations
 import importlib
 
 from . import events, graph
-from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .anomaly_mode import (
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .grad_mode import (
     enable_grad,
     inference_mode,

@@ -182,6 +182,69 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return _make(ndarray)
 
 
+_REQUIRED = object()
+_warned_read_only = [False]
+
+
+def frombuffer(buffer, *, dtype=_REQUIRED, count=-1, offset=0, requires_grad=False) -> Tensor:
+    """``torch.frombuffer``: a 1-d tensor over the bytes of a buffer-protocol object,
+    sharing its memory (a read-only buffer is copied here, where PyTorch only warns)."""
+    if dtype is _REQUIRED:
+        raise TypeError('frombuffer() missing 1 required positional arguments: "dtype"')
+    try:
+        view = memoryview(buffer).cast("B")
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    dt = as_dtype(dtype).np
+    length = view.nbytes
+    if length == 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if not 0 <= offset < length:
+        raise ValueError(
+            f"offset ({offset} bytes) must be non-negative and no greater than buffer length "
+            f"({length} bytes) minus 1"
+        )
+    size = dt.itemsize
+    if count < 0:
+        if (length - offset) % size:
+            raise ValueError(
+                f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must be "
+                f"a multiple of element size ({size})"
+            )
+        count = (length - offset) // size
+    elif count * size > length - offset:
+        raise ValueError(
+            f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) "
+            f"must not be greater than actual buffer length ({length} bytes)"
+        )
+    data = np.frombuffer(view, dtype=dt, count=count, offset=offset)
+    if view.readonly:
+        if not _warned_read_only[0]:
+            _warned_read_only[0] = True
+            warnings.warn(
+                "The given buffer is not writable, and PyTorch does not support non-writable "
+                "tensors. This means you can write to the underlying (supposedly non-writable) "
+                "buffer using the tensor. You may want to copy the buffer to protect its data or "
+                "make it writable before converting it to a tensor. This type of warning will be "
+                "suppressed for the rest of this program.",
+                UserWarning,
+                stacklevel=2,
+            )
+        data = data.copy()
+    out = _make(data)
+    return out.requires_grad_(True) if requires_grad else out
+
+
+def get_device(input) -> int:
+    """``torch.get_device``: -1, the CPU's index."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            "get_device(): argument 'input' (position 1) must be Tensor, not "
+            f"{type(input).__name__}"
+        )
+    return -1
+
+
 def _check_device(device) -> None:
     if device is not None and str(device) not in ("cpu",) and not str(device).startswith("cpu:"):
         raise _no_such_device(device)

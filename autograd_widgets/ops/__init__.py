@@ -13,8 +13,11 @@ from . import (
     _decomp,
     _einsum,
     _histogram,
+    _inplace_more,
     _nan_reductions,
+    _put,
     _special_fns,
+    _tensor_misc,
     _weightnorm,
     composite,
     indexing,
@@ -33,7 +36,9 @@ from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
+from ._put import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
+from ._tensor_misc import *  # noqa: F403
 from ._weightnorm import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .indexing import *  # noqa: F403
@@ -180,6 +185,8 @@ _FAMILIES = (
     _special_fns,
     _weightnorm,
     _decomp,
+    _tensor_misc,
+    _put,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
@@ -288,15 +295,6 @@ for _mod in _FAMILIES:
         _fn = METHODS.get(_name) or getattr(_mod, _name)
         setattr(Tensor, _name + "_", inplace._make_inplace(_name, _fn))
 
-_C_TYPE = {
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
-
 
 def _clamp_inplace(method):
     """``clamp_`` with number bounds: PyTorch names the output type in C (``long int``)."""
@@ -309,7 +307,7 @@ def _clamp_inplace(method):
             tensor_bound = [b for b in (*args, *kwargs.values()) if isinstance(b, Tensor)]
             if "can't be cast to the desired output type" not in msg or tensor_bound:
                 raise
-            c_name = _C_TYPE[self._data.dtype.name]
+            c_name = _inplace_more.c_name(self._data.dtype)
             raise RuntimeError(msg.rsplit(" ", 1)[0] + " " + c_name) from None
 
     clamp_.__name__ = clamp_.__qualname__ = method.__name__
@@ -329,7 +327,9 @@ Tensor.__imod__ = Tensor.remainder_
 Tensor.__imatmul__ = lambda self, other: inplace.apply_inplace(
     self, lambda t: linalg.matmul(t, other), (other,)
 )
-Tensor.__ifloordiv__ = inplace._make_inplace("floor_divide", pointwise.floor_divide)
+for _name, _method in _inplace_more.INPLACE.items():
+    setattr(Tensor, _name, _method)
+Tensor.__ifloordiv__ = Tensor.floor_divide_
 Tensor.__iand__ = inplace._make_inplace("bitwise_and", pointwise.bitwise_and)
 Tensor.__ior__ = inplace._make_inplace("bitwise_or", pointwise.bitwise_or)
 Tensor.__ixor__ = inplace._make_inplace("bitwise_xor", pointwise.bitwise_xor)
@@ -396,7 +396,7 @@ def _inplace_view(self, fn, *args):
 _INPLACE_FUNCTIONS = (
     "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ "
     "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ "
-    "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ index_put_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ "
+    "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ index_put_ ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ "
     "negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ "
     "tan_ tanh_ trunc_ xlogy_ zero_"
 ).split()

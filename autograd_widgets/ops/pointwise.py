@@ -106,6 +106,7 @@ __all__ = [
     "isinf",
     "isnan",
     "isneginf",
+    "isreal",
     "isposinf",
     "ldexp",
     "le",
@@ -166,15 +167,16 @@ hypot eq ne lt le gt ge logical_and logical_or logical_xor logical_not bitwise_n
 isinf isfinite nan_to_num allclose isclose equal float_power round greater greater_equal
 less less_equal not_equal negative absolute arcsin arccos arctan arctan2 signbit true_divide
 divide multiply subtract asinh acosh atanh arcsinh arccosh arctanh erfc deg2rad rad2deg
-logaddexp logaddexp2 frexp ldexp bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift
+logaddexp logaddexp2 frexp ldexp isneginf isposinf isreal bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift
 """.split()
 # ``Tensor.<name>_``: the in-place variant (``inplace._make_inplace``).
 INPLACE_METHODS = """
 add sub mul div pow clamp clip clamp_min clamp_max neg abs exp log sqrt sin cos tanh sigmoid
 relu floor ceil round trunc frac sign reciprocal rsqrt square remainder fmod lerp log1p
-expm1 exp2 log2 log10 tan atan asin acos sinh cosh erf nan_to_num asinh acosh atanh erfc
+expm1 exp2 log2 log10 tan atan asin acos sinh cosh erf nan_to_num erfc
 deg2rad rad2deg bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift
-bitwise_right_shift logical_and logical_or logical_xor logical_not ldexp
+bitwise_right_shift logical_and logical_or logical_xor logical_not ldexp absolute negative
+arccos arcsin arctan arctan2 atan2 multiply divide subtract true_divide hypot
 """.split()
 
 _make = Tensor._make
@@ -2150,6 +2152,11 @@ def isposinf(input):
 
 def isneginf(input):
     return _make(np.isneginf(input._data))
+
+
+def isreal(input):
+    """``torch.isreal``: all True (every dtype here is real)."""
+    return _make(np.ones(input._data.shape, dtype=bool))
 
 
 def signbit(input):

@@ -15,6 +15,7 @@ from ..autograd.node import node_class
 from . import _topk_order
 from ._core import Tensor, needs_grad, record, wrap_dim
 from .indexing import scatter
+from .pointwise import NotImplemented_
 from .reduction import _return_type
 
 _make = Tensor._make
@@ -309,7 +310,17 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 
 
 def heaviside(input, values):
-    """``torch.heaviside``: 0 below zero, 1 above, ``values`` at zero (no gradient)."""
+    """``torch.heaviside``: 0 below zero, 1 above, ``values`` at zero. No derivative: with a
+    gradient wanted it records PyTorch's ``NotImplemented`` node, which raises in backward."""
+    if not isinstance(values, Tensor):
+        raise TypeError(
+            "heaviside(): argument 'values' (position 2) must be Tensor, not "
+            f"{type(values).__name__}"
+        )
+    if input._data.dtype != values._data.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    out = _make(np.heaviside(input._data, values._data).astype(input._data.dtype))
     if needs_grad(input, values):
-        raise NotImplementedError("the derivative for 'heaviside' is not implemented.")
-    return _make(np.heaviside(input._data, values._data).astype(input._data.dtype))
+        ins = tuple(t for t in (input, values) if t._requires_grad)
+        record(NotImplemented_, out, ins, fields={"op": "heaviside"})
+    return out

@@ -711,18 +711,30 @@ def unfold(input, dimension, size, step):
     )
 
 
+def narrow_start(size: int, start) -> int:
+    """``start`` of ``narrow``/``narrow_copy`` (a 0-d tensor allowed), wrapped once."""
+    start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
+        )
+    return start + size if start < 0 else start
+
+
+def check_narrow_end(size: int, start: int, length: int) -> None:
+    if start + length > size or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+
+
 def narrow(input, dim, start, length):
     d = input._data
     if d.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     raw_dim, dim = dim, wrap_dim(dim, d.ndim)
-    start = int(start)
-    if start < 0:
-        start += d.shape[dim]
-    if start + length > d.shape[dim]:
-        raise RuntimeError(
-            f"start ({start}) + length ({length}) exceeds dimension size ({d.shape[dim]})."
-        )
+    start = narrow_start(d.shape[dim], start)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    check_narrow_end(d.shape[dim], start, length)
     # cycle: indexing builds on shape's views
     from .indexing import slice_dim
 

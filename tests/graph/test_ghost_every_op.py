@@ -29,6 +29,11 @@ _INPLACE = {
     "xlogy_", "logit_", "index_fill_", "index_copy_", "index_put_", "masked_scatter_",
     "scatter_reduce_", "renorm_",
     "matrix_power[0]",  # ATen's n = 0: clone().copy_(identity), an in-place copy
+    "put_", "cumsum_", "cumprod_", "arccos_", "arcsinh_", "arctanh_", "arctan2_", "atan2_",
+    "absolute_", "negative_", "divide_", "true_divide_", "subtract_", "hypot_", "ldexp_",
+    "float_power_", "float_power_tensor_",
+    *(f"{c}{s}" for c in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_", "greater_", "less_equal_",
+                          "not_equal_") for s in ("", "tensor")),
 }  # fmt: skip
 _GAPS = {**dict.fromkeys(_INPLACE, "in-place op: no ghost event yet"),
          "clamp_min_fn": "ghost named ClampBackward1",
