@@ -13,16 +13,22 @@ Poisson and Binomial use numpy's samplers instead of PyTorch's rejection sampler
 distribution, repeatable under ``manual_seed``, different values).
 """
 
-from . import constraints, kl, transforms, utils
+# _kl_more registers the KL pairs of the distributions added after kl.py's
+from . import _kl_more, constraints, kl, transforms, utils
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
 from .categorical import Categorical
+from .cauchy import Cauchy
+from .chi2 import Chi2
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .exponential import Exponential
 from .gamma import Gamma
+from .gumbel import Gumbel
+from .half_cauchy import HalfCauchy
+from .half_normal import HalfNormal
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
@@ -31,11 +37,14 @@ from .multivariate_normal import MultivariateNormal
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .poisson import Poisson
+from .studentT import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import (
+    AbsTransform,
     AffineTransform,
     ComposeTransform,
     ExpTransform,
+    PowerTransform,
     SigmoidTransform,
     TanhTransform,
     Transform,
@@ -44,11 +53,14 @@ from .transforms import (
 from .uniform import Uniform
 
 __all__ = [
+    "AbsTransform",
     "AffineTransform",
     "Bernoulli",
     "Beta",
     "Binomial",
     "Categorical",
+    "Cauchy",
+    "Chi2",
     "ComposeTransform",
     "Dirichlet",
     "Distribution",
@@ -56,6 +68,9 @@ __all__ = [
     "Exponential",
     "ExponentialFamily",
     "Gamma",
+    "Gumbel",
+    "HalfCauchy",
+    "HalfNormal",
     "Independent",
     "Laplace",
     "LogNormal",
@@ -63,7 +78,9 @@ __all__ = [
     "Normal",
     "OneHotCategorical",
     "Poisson",
+    "PowerTransform",
     "SigmoidTransform",
+    "StudentT",
     "TanhTransform",
     "Transform",
     "TransformedDistribution",

@@ -15,12 +15,14 @@ __all__ = [
     "dependent_property",
     "greater_than",
     "greater_than_eq",
+    "half_open_interval",
     "independent",
     "integer_interval",
     "interval",
     "is_dependent",
     "less_than",
     "lower_cholesky",
+    "multinomial",
     "nonnegative",
     "nonnegative_integer",
     "one_hot",
@@ -215,6 +217,27 @@ class _Interval(Constraint):
         return f"lower_bound={self.lower_bound}, upper_bound={self.upper_bound}"
 
 
+class _HalfOpenInterval(_Interval):
+    """``[lower_bound, upper_bound)``."""
+
+    def check(self, value):
+        return (self.lower_bound <= value) & (value < self.upper_bound)
+
+
+class _Multinomial(Constraint):
+    """Non-negative counts summing to at most ``upper_bound`` (PyTorch checks this weaker
+    condition rather than the sum being exactly ``upper_bound``)."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def __init__(self, upper_bound):
+        self.upper_bound = upper_bound
+
+    def check(self, value):
+        return (value >= 0).all(dim=-1) & (value.sum(dim=-1) <= self.upper_bound)
+
+
 class _Simplex(Constraint):
     event_dim = 1
 
@@ -265,4 +288,6 @@ greater_than_eq = _GreaterThanEq
 less_than = _LessThan
 unit_interval = _Interval(0.0, 1.0)
 interval = _Interval
+half_open_interval = _HalfOpenInterval
+multinomial = _Multinomial
 simplex = _Simplex()

@@ -1,0 +1,103 @@
+"""KL divergences that involve the heavy-tailed, extreme-value and folded distributions
+(Cauchy, HalfNormal, Gumbel, ...): the pairs PyTorch registers, in its closed forms."""
+
+import math
+
+from ..core import _creation
+from .beta import Beta
+from .cauchy import Cauchy
+from .exponential import Exponential
+from .gamma import Gamma
+from .gumbel import Gumbel
+from .half_normal import HalfNormal
+from .kl import _kl_normal_normal, register_kl
+from .normal import Normal
+from .uniform import Uniform
+from .utils import euler_constant
+
+__all__: list = []
+
+
+def _infinite_like(tensor):
+    return _creation.full_like(tensor, math.inf)
+
+
+@register_kl(Cauchy, Cauchy)
+def _kl_cauchy_cauchy(p, q):
+    # log(((sp + sq)^2 + (mp - mq)^2) / (4 sp sq))
+    t1 = ((p.scale + q.scale).pow(2) + (p.loc - q.loc).pow(2)).log()
+    return t1 - (4 * p.scale * q.scale).log()
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p, q):
+    return _kl_normal_normal(p.base_dist, q.base_dist)
+
+
+@register_kl(Gumbel, Gumbel)
+def _kl_gumbel_gumbel(p, q):
+    ratio = p.scale / q.scale
+    q_loc, p_loc = q.loc / q.scale, p.loc / q.scale
+    t1 = -ratio.log() - q_loc + p_loc
+    t2 = ratio * euler_constant
+    t3 = (q_loc + (1 + ratio).lgamma() - p_loc).exp()
+    return t1 + t2 + t3 - (1 + euler_constant)
+
+
+@register_kl(Gumbel, Beta)
+@register_kl(Gumbel, Exponential)
+@register_kl(Gumbel, Gamma)
+@register_kl(Gumbel, Uniform)
+def _kl_gumbel_infinity(p, q):
+    """q has a bounded support that p's (the real line) leaves."""
+    return _infinite_like(p.loc)
+
+
+@register_kl(Gumbel, Normal)
+def _kl_gumbel_normal(p, q):
+    ratio = p.scale / q.scale
+    t1 = (ratio / math.sqrt(2 * math.pi)).log()
+    t2 = (math.pi * ratio * 0.5).pow(2) / 3
+    t3 = ((p.loc + p.scale * euler_constant - q.loc) / q.scale).pow(2) * 0.5
+    return -t1 + t2 + t3 - (euler_constant + 1)
+
+
+@register_kl(Normal, Gumbel)
+def _kl_normal_gumbel(p, q):
+    mean_ratio = p.loc / q.scale
+    var_ratio = (p.scale / q.scale).pow(2)
+    loc_ratio = q.loc / q.scale
+    t1 = var_ratio.log() * 0.5
+    t2 = mean_ratio - loc_ratio
+    t3 = (-mean_ratio + 0.5 * var_ratio + loc_ratio).exp()
+    return -t1 + t2 + t3 - (0.5 * (1 + math.log(2 * math.pi)))
+
+
+@register_kl(Exponential, Gumbel)
+def _kl_exponential_gumbel(p, q):
+    prod = p.rate * q.scale
+    loc_ratio = q.loc / q.scale
+    t1 = prod.log() - 1
+    t2 = loc_ratio.exp() * prod / (prod + 1)
+    return t1 - loc_ratio + t2 + prod.reciprocal()
+
+
+@register_kl(Gamma, Gumbel)
+def _kl_gamma_gumbel(p, q):
+    prod = p.rate * q.scale
+    loc_ratio = q.loc / q.scale
+    c = p.concentration
+    t1 = (c - 1) * c.digamma() - c.lgamma() - c
+    t2 = prod.log() + c / prod
+    t3 = loc_ratio.exp() * (1 + prod.reciprocal()).pow(-c) - loc_ratio
+    return t1 + t2 + t3
+
+
+@register_kl(Uniform, Gumbel)
+def _kl_uniform_gumbel(p, q):
+    common = q.scale / (p.high - p.low)
+    high = (p.high - q.loc) / q.scale
+    low = (p.low - q.loc) / q.scale
+    t1 = common.log() + 0.5 * (high + low)
+    t2 = common * ((-high).exp() - (-low).exp())
+    return t1 - t2
