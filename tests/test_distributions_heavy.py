@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from tests._distribution_oracle import _ks_statistic, _samples, oracle_tests
 from tests._oracle import require_torch
-from tests.test_distributions import _close, _gradcheck, _grads, _raises_like_torch, _run
+from tests.test_distributions import _raises_like_torch
 
 pytestmark = pytest.mark.oracle
 
@@ -96,22 +97,6 @@ SAMPLE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("code", VALUE_CASES)
-def test_values_match_pytorch(code):
-    torch = require_torch()
-    want = _run(torch, code, SETUP)
-    got = _run(aw, code, SETUP)
-    _close(got, want, rtol=2e-6, atol=1e-7)
-
-
-@pytest.mark.parametrize("code", SAMPLE_CASES)
-def test_seeded_samples_are_pytorchs(code):
-    torch = require_torch()
-    want = _run(torch, code, SETUP)
-    got = _run(aw, code, SETUP)
-    _close(got, want, rtol=1e-6, atol=0)
-
-
 # --- gradients ---------------------------------------------------------------------------------
 GRAD_CASES = [
     ("StudentT log_prob and entropy", "d=[0.8, 2.0, 5.0]; a=[0.5, -1.0, 2.0]; s=[1.0, 0.3, 2.5]",
@@ -153,37 +138,12 @@ GRAD_SETUP_EXTRA = "\nT = D.transforms"
 TRIGAMMA = {"StudentT log_prob and entropy", "Chi2 log_prob and entropy",
             "KL of Exponential, Gamma, Uniform to Gumbel"}  # fmt: skip
 
-
-@pytest.mark.parametrize(("label", "params", "loss"), GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
-def test_gradients_match_pytorch(label, params, loss):
-    torch = require_torch()
-    want_value, want = _grads(torch, params, loss, GRAD_SETUP_EXTRA)
-    got_value, got = _grads(aw, params, loss, GRAD_SETUP_EXTRA)
-    assert got_value == pytest.approx(want_value, rel=1e-12, abs=1e-12)
-    rtol = 2e-8 if label in TRIGAMMA else 1e-10
-    for g, w in zip(got, want):
-        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=rtol, atol=1e-12)
-
-
-@pytest.mark.parametrize(("label", "params", "loss"), GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
-def test_gradients_match_finite_differences(label, params, loss):
-    assert _gradcheck(params, loss, GRAD_SETUP_EXTRA)
+globals().update(
+    oracle_tests(SETUP, VALUE_CASES, SAMPLE_CASES, GRAD_CASES, TRIGAMMA, GRAD_SETUP_EXTRA)
+)
 
 
 # --- sampling by the gamma: the distribution of the samples ------------------------------------
-def _ks_statistic(a, b):
-    """The two-sample Kolmogorov-Smirnov statistic ``sup |F_a - F_b|`` (1-d arrays)."""
-    grid = np.sort(np.concatenate([a, b]))
-    fa = np.searchsorted(np.sort(a), grid, side="right") / a.size
-    fb = np.searchsorted(np.sort(b), grid, side="right") / b.size
-    return np.abs(fa - fb).max()
-
-
-def _samples(module, make, n, seed):
-    module.manual_seed(seed)
-    d = eval(make, {"torch": module, "D": module.distributions})
-    s = d.sample((n,))
-    return s.numpy().astype(np.float64).reshape(n, -1)
 
 
 # Each: ours against PyTorch's sampler (both seeded) and, as a control that the test can

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from tests._distribution_oracle import _ks_statistic, _samples, oracle_tests
 from tests._oracle import require_torch
-from tests.test_distributions import _close, _gradcheck, _grads, _raises_like_torch, _run
-from tests.test_distributions_heavy import _ks_statistic, _samples
+from tests.test_distributions import _raises_like_torch
 
 pytestmark = pytest.mark.oracle
 
@@ -103,22 +103,6 @@ SAMPLE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("code", VALUE_CASES)
-def test_values_match_pytorch(code):
-    torch = require_torch()
-    want = _run(torch, code, SETUP)
-    got = _run(aw, code, SETUP)
-    _close(got, want, rtol=2e-6, atol=1e-7)
-
-
-@pytest.mark.parametrize("code", SAMPLE_CASES)
-def test_seeded_samples_are_pytorchs(code):
-    torch = require_torch()
-    want = _run(torch, code, SETUP)
-    got = _run(aw, code, SETUP)
-    _close(got, want, rtol=1e-6, atol=1e-12)
-
-
 # --- gradients ---------------------------------------------------------------------------------
 GRAD_CASES = [
     ("FisherSnedecor log_prob and moments", "a=[1.0, 4.0, 10.0]; b=[5.0, 6.0, 12.0]",
@@ -150,21 +134,7 @@ GRAD_CASES = [
 TRIGAMMA = {"FisherSnedecor log_prob and moments",
             "Kumaraswamy log_prob, cdf, icdf, entropy, moments"}  # fmt: skip
 
-
-@pytest.mark.parametrize(("label", "params", "loss"), GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
-def test_gradients_match_pytorch(label, params, loss):
-    torch = require_torch()
-    want_value, want = _grads(torch, params, loss)
-    got_value, got = _grads(aw, params, loss)
-    assert got_value == pytest.approx(want_value, rel=1e-12, abs=1e-12)
-    rtol = 2e-8 if label in TRIGAMMA else 1e-10
-    for g, w in zip(got, want):
-        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=rtol, atol=1e-12)
-
-
-@pytest.mark.parametrize(("label", "params", "loss"), GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
-def test_gradients_match_finite_differences(label, params, loss):
-    assert _gradcheck(params, loss)
+globals().update(oracle_tests(SETUP, VALUE_CASES, SAMPLE_CASES, GRAD_CASES, TRIGAMMA))
 
 
 # --- sampling ----------------------------------------------------------------------------------
