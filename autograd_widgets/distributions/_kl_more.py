@@ -4,6 +4,8 @@ support misses part of p's, the divergence is inf."""
 
 import math
 
+from .. import linalg as _linalg
+from .. import ops as _ops
 from ..core import _creation
 from ..ops import where
 from .beta import Beta
@@ -16,10 +18,17 @@ from .gumbel import Gumbel
 from .half_normal import HalfNormal
 from .kl import _kl_normal_normal, register_kl
 from .laplace import Laplace
+from .lowrank_multivariate_normal import (
+    LowRankMultivariateNormal,
+    _batch_lowrank_logdet,
+    _batch_lowrank_mahalanobis,
+    _batch_trace_XXT,
+)
+from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
 from .normal import Normal
 from .pareto import Pareto
 from .uniform import Uniform
-from .utils import euler_constant
+from .utils import _broadcast_shape, euler_constant
 
 __all__: list = []
 
@@ -254,3 +263,71 @@ def _kl_continuous_bernoulli_uniform(p, q):
     result = -p.entropy() + (q.high - q.low).log()
     outside = (q.low >= p.support.lower_bound) | (q.high <= p.support.upper_bound)
     return where(outside, _creation.ones_like(result) * math.inf, result)
+
+
+def _check_event_shapes(p, q, what):
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            f"KL-divergence between two {what} with"
+            "                          different event shapes cannot be computed"  # PyTorch's
+        )
+
+
+def _q_lowrank_terms(p, q):
+    """``log |Sq|``, the Mahalanobis term of ``q.loc - p.loc``, and ``A = Cq^-1 Wq^T Dq^-1``
+    (so that ``Sq^-1 = Dq^-1 - A^T A``) for a low-rank ``q``."""
+    Wq, Dq, Cq = q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag, q._capacitance_tril
+    log_det = _batch_lowrank_logdet(Wq, Dq, Cq)
+    mahalanobis = _batch_lowrank_mahalanobis(Wq, Dq, q.loc - p.loc, Cq)
+    A = _linalg.solve_triangular(Cq, Wq.mT / Dq.unsqueeze(-2), upper=False)
+    return log_det, mahalanobis, A
+
+
+@register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
+def _kl_lowrank_lowrank(p, q):
+    _check_event_shapes(p, q, "Low Rank Multivariate Normals")
+    q_log_det, mahalanobis, A = _q_lowrank_terms(p, q)
+    Wp, Dp, Dq = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag, q._unbroadcasted_cov_diag
+    log_ratio = q_log_det - _batch_lowrank_logdet(Wp, Dp, p._capacitance_tril)
+    # trace(Sq^-1 Sp) = trace((Dq^-1 - A^T A)(Dp + Wp Wp^T))
+    trace = (
+        (Dp / Dq).sum(-1)
+        + _batch_trace_XXT(Wp * Dq.rsqrt().unsqueeze(-1))
+        - _batch_trace_XXT(A * Dp.sqrt().unsqueeze(-2))
+        - _batch_trace_XXT(A @ Wp)
+    )
+    return 0.5 * (log_ratio + trace + mahalanobis - p.event_shape[0])
+
+
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _kl_multivariatenormal_lowrank(p, q):
+    _check_event_shapes(p, q, "(Low Rank) Multivariate Normals")
+    q_log_det, mahalanobis, A = _q_lowrank_terms(p, q)
+    Lp = p._unbroadcasted_scale_tril
+    log_ratio = q_log_det - 2 * Lp.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    # trace(Sq^-1 Lp Lp^T) = |Dq^(-1/2) Lp|_F^2 - |A Lp|_F^2
+    trace = _batch_trace_XXT(
+        Lp * q._unbroadcasted_cov_diag.rsqrt().unsqueeze(-1)
+    ) - _batch_trace_XXT(A @ Lp)
+    return 0.5 * (log_ratio + trace + mahalanobis - p.event_shape[0])
+
+
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+def _kl_lowrank_multivariatenormal(p, q):
+    _check_event_shapes(p, q, "(Low Rank) Multivariate Normals")
+    Lq = q._unbroadcasted_scale_tril
+    Wp, Dp = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag
+    log_ratio = 2 * Lq.diagonal(dim1=-2, dim2=-1).log().sum(-1) - _batch_lowrank_logdet(
+        Wp, Dp, p._capacitance_tril
+    )
+    mahalanobis = _batch_mahalanobis(Lq, q.loc - p.loc)
+    # trace(Sq^-1 (Wp Wp^T + Dp)) = |Lq^-1 Wp|_F^2 + |Lq^-1 Dp^(1/2)|_F^2
+    batch = _broadcast_shape([Lq.shape[:-2], Wp.shape[:-2]])
+    n = p.event_shape[0]
+    Lq = Lq.expand(batch + (n, n))
+    Wp = Wp.expand(batch + (n, p.cov_factor.size(-1)))
+    sqrt_dp = _ops.diag_embed(Dp.sqrt()).expand(batch + (n, n))
+    trace = _batch_trace_XXT(_linalg.solve_triangular(Lq, Wp, upper=False)) + _batch_trace_XXT(
+        _linalg.solve_triangular(Lq, sqrt_dp, upper=False)
+    )
+    return 0.5 * (log_ratio + trace + mahalanobis - p.event_shape[0])
