@@ -7,11 +7,13 @@ PyTorch prints it (``GreaterThan(lower_bound=0.0)``), since the validation error
 import numpy as np
 
 from ..core import _creation
+from ..core._dtype import finfo
 
 __all__ = [
     "Constraint",
     "MixtureSameFamilyConstraint",
     "boolean",
+    "corr_cholesky",
     "dependent",
     "dependent_property",
     "greater_than",
@@ -287,6 +289,19 @@ class _LowerCholesky(Constraint):
         return lower & positive
 
 
+class _CorrCholesky(Constraint):
+    """Lower Cholesky factors of correlation matrices: ``lower_cholesky`` with rows of unit
+    norm (to ``10 n eps``)."""
+
+    event_dim = 2
+
+    def check(self, value):
+        tol = finfo(value.dtype).eps * value.size(-1) * 10
+        row_norm = value.detach().pow(2).sum(-1).sqrt()
+        unit_row_norm = (row_norm - 1.0).abs().le(tol).all(dim=-1)
+        return lower_cholesky.check(value) & unit_row_norm
+
+
 class _PositiveDefinite(Constraint):
     """Symmetric matrices whose eigenvalues are all positive (a Cholesky factor exists)."""
 
@@ -312,6 +327,7 @@ positive = _GreaterThan(0.0)
 nonnegative_integer = _IntegerGreaterThan(0)
 positive_integer = _IntegerGreaterThan(1)
 lower_cholesky = _LowerCholesky()
+corr_cholesky = _CorrCholesky()
 positive_definite = _PositiveDefinite()
 nonnegative = _GreaterThanEq(0.0)
 greater_than = _GreaterThan
