@@ -1,4 +1,4 @@
-"""The samplers behind Gamma, Beta, Dirichlet, Poisson and Binomial (``torch._standard_gamma``,
+"""The samplers behind Gamma, Beta, Dirichlet, Poisson, Binomial and Cauchy (``torch._standard_gamma``,
 ``torch.poisson``, ``torch.binomial``), and the implicit reparameterisation gradient of the
 gamma sample (``torch._standard_gamma_grad``).
 
@@ -16,6 +16,8 @@ import numpy as np
 
 from ..autograd.node import node_class
 from ..core._creation import _rng
+from ..core._creation import empty as _empty
+from ..core._dtype import float64
 from ..core.tensor import Tensor
 from ..ops._core import needs_grad, record
 from ..ops._special_fns import _lgamma_np
@@ -139,3 +141,11 @@ def _binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
     n = np.rint(count._data).astype(np.int64)
     draws = _numpy_generator(generator).binomial(n, prob._data.astype(np.float64))
     return _make(np.asarray(draws).astype(count._data.dtype).reshape(count.shape))
+
+
+def _standard_cauchy(shape, dtype) -> Tensor:
+    """``Tensor.cauchy_()``'s draw: ``tan(pi (u - 1/2))`` of a float64 uniform of the library's
+    stream, rounded to ``dtype`` (PyTorch's CPU kernel works in double the same way, so the
+    seeded values are PyTorch's)."""
+    u = _empty(shape, dtype=float64).uniform_()._data
+    return _make(np.tan(np.pi * (u - 0.5)).astype(dtype.np))

@@ -7,20 +7,25 @@ PyTorch prints it (``GreaterThan(lower_bound=0.0)``), since the validation error
 import numpy as np
 
 from ..core import _creation
+from ..core._dtype import finfo
 
 __all__ = [
     "Constraint",
+    "MixtureSameFamilyConstraint",
     "boolean",
+    "corr_cholesky",
     "dependent",
     "dependent_property",
     "greater_than",
     "greater_than_eq",
+    "half_open_interval",
     "independent",
     "integer_interval",
     "interval",
     "is_dependent",
     "less_than",
     "lower_cholesky",
+    "multinomial",
     "nonnegative",
     "nonnegative_integer",
     "one_hot",
@@ -128,6 +133,36 @@ class _IndependentConstraint(Constraint):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
+class MixtureSameFamilyConstraint(Constraint):
+    """The component distribution's support, checked with the components' dimension put
+    back (``MixtureSameFamily.support``)."""
+
+    def __init__(self, base_constraint):
+        if not isinstance(base_constraint, Constraint):
+            raise AssertionError(
+                f"base_constraint must be a Constraint, got {type(base_constraint).__name__}"
+            )
+        self.base_constraint = base_constraint
+
+    @property
+    def is_discrete(self):
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self):
+        return self.base_constraint.event_dim
+
+    def check(self, value):
+        result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
+        if value.dim() < self.event_dim:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
+        keep = value.dim() - self.event_dim
+        return result.reshape(tuple(result.shape[:keep]) + (-1,)).all(-1)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.base_constraint!r})"
+
+
 class _Boolean(Constraint):
     is_discrete = True
 
@@ -215,6 +250,27 @@ class _Interval(Constraint):
         return f"lower_bound={self.lower_bound}, upper_bound={self.upper_bound}"
 
 
+class _HalfOpenInterval(_Interval):
+    """``[lower_bound, upper_bound)``."""
+
+    def check(self, value):
+        return (self.lower_bound <= value) & (value < self.upper_bound)
+
+
+class _Multinomial(Constraint):
+    """Non-negative counts summing to at most ``upper_bound`` (PyTorch checks this weaker
+    condition rather than the sum being exactly ``upper_bound``)."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def __init__(self, upper_bound):
+        self.upper_bound = upper_bound
+
+    def check(self, value):
+        return (value >= 0).all(dim=-1) & (value.sum(dim=-1) <= self.upper_bound)
+
+
 class _Simplex(Constraint):
     event_dim = 1
 
@@ -231,6 +287,19 @@ class _LowerCholesky(Constraint):
         lower = (value.tril() == value).reshape(tuple(value.shape[:-2]) + (-1,)).min(-1).values
         positive = (value.diagonal(dim1=-2, dim2=-1) > 0).min(-1).values
         return lower & positive
+
+
+class _CorrCholesky(Constraint):
+    """Lower Cholesky factors of correlation matrices: ``lower_cholesky`` with rows of unit
+    norm (to ``10 n eps``)."""
+
+    event_dim = 2
+
+    def check(self, value):
+        tol = finfo(value.dtype).eps * value.size(-1) * 10
+        row_norm = value.detach().pow(2).sum(-1).sqrt()
+        unit_row_norm = (row_norm - 1.0).abs().le(tol).all(dim=-1)
+        return lower_cholesky.check(value) & unit_row_norm
 
 
 class _PositiveDefinite(Constraint):
@@ -258,6 +327,7 @@ positive = _GreaterThan(0.0)
 nonnegative_integer = _IntegerGreaterThan(0)
 positive_integer = _IntegerGreaterThan(1)
 lower_cholesky = _LowerCholesky()
+corr_cholesky = _CorrCholesky()
 positive_definite = _PositiveDefinite()
 nonnegative = _GreaterThanEq(0.0)
 greater_than = _GreaterThan
@@ -265,4 +335,6 @@ greater_than_eq = _GreaterThanEq
 less_than = _LessThan
 unit_interval = _Interval(0.0, 1.0)
 interval = _Interval
+half_open_interval = _HalfOpenInterval
+multinomial = _Multinomial
 simplex = _Simplex()
