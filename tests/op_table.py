@@ -813,6 +813,28 @@ case(
     [(3, 4), (2, 3, 5), (2, 5, 4)],
 )
 case("addmv", lambda m, b, x, y: m.addmv(b, x, y), [(3,), (3, 4), (4,)])
+# --- addr / addbmm and the in-place forms of the family (ops/_products.py) ----------------------
+case("addmv_method", lambda m, b, x, y: b.addmv(x, y, beta=2, alpha=0.5), [(1,), (3, 4), (4,)])
+case("addmv_", lambda m, b, x, y: m.addmv_(b * 1, x, y, alpha=3), [(3,), (3, 4), (4,)])
+case("addr", lambda m, b, x, y: m.addr(b, x, y), [(3, 4), (3,), (4,)], [(4,), (3,), (4,)])
+case("addr_scaled", lambda m, b, x, y: b.addr(x, y, beta=0.5, alpha=2), [(3, 1), (3,), (2,)])
+case("addr_", lambda m, b, x, y: (b * 1).addr_(x, y, beta=3), [(3, 4), (3,), (4,)])
+case("addbmm", lambda m, b, x, y: m.addbmm(b, x, y), [(3, 4), (2, 3, 5), (2, 5, 4)])
+case(
+    "addbmm_scaled",
+    lambda m, b, x, y: b.addbmm(x, y, beta=0.5, alpha=2),
+    [(4,), (2, 3, 5), (2, 5, 4)],
+)
+case("addbmm_", lambda m, b, x, y: (b * 1).addbmm_(x, y, alpha=2), [(3, 4), (2, 3, 5), (2, 5, 4)])
+case("addmm_", lambda m, b, x, y: (b * 1).addmm_(x, y, beta=2), [(2, 4), (2, 3), (3, 4)])
+case(
+    "baddbmm_",
+    lambda m, b, x, y: (b * 1).baddbmm_(x, y, alpha=0.5),
+    [(2, 3, 4), (2, 3, 5), (2, 5, 4)],
+)
+case(
+    "baddbmm_method", lambda m, b, x, y: b.baddbmm(x, y, beta=2), [(2, 3, 4), (2, 3, 5), (2, 5, 4)]
+)
 case("square_int", lambda m, i: m.square(i), [I64])
 case("abs_int", lambda m, i: (i.abs(), -i, i.sign()), [I64])
 case("sigmoid_extreme", lambda m, x: (x * 200).sigmoid(), [(5,)])

@@ -14,6 +14,7 @@ from . import (
     _einsum,
     _histogram,
     _nan_reductions,
+    _products,
     _special_fns,
     _weightnorm,
     composite,
@@ -33,6 +34,7 @@ from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
+from ._products import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
 from ._weightnorm import *  # noqa: F403
 from .composite import *  # noqa: F403
@@ -180,6 +182,7 @@ _FAMILIES = (
     _special_fns,
     _weightnorm,
     _decomp,
+    _products,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
