@@ -8,6 +8,7 @@ from .core.tensor import Tensor
 from .ops._decomp import _linalg_eigh as eigh
 from .ops._decomp import _linalg_eigvalsh as eigvalsh
 from .ops._decomp import _linalg_qr as qr
+from .ops._solvers import _linalg_vecdot as vecdot
 from .ops.linalg import _multi_dot as multi_dot
 from .ops.linalg import matmul
 from .ops.matrix import _linalg_cholesky as cholesky
@@ -43,6 +44,7 @@ __all__ = [
     "pinv",
     "matrix_exp",
     "matrix_power",
+    "vecdot",
 ]
 
 

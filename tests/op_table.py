@@ -1023,6 +1023,49 @@ case(
 )
 
 
+# --- torch.cholesky, cholesky_solve/inverse, triangular_solve, adjoint, vecdot (ops/_solvers.py) -
+def _chol(m, x, upper=False):
+    return m.linalg.cholesky(_spd(m, x), upper=upper)
+
+
+case("cholesky", lambda m, x: m.cholesky(_spd(m, x)), [(3, 3)], [(2, 3, 3)])
+case("cholesky_upper_method", lambda m, x: _spd(m, x).cholesky(upper=True), [(3, 3)])
+case("cholesky_solve", lambda m, b, x: m.cholesky_solve(b, _chol(m, x)), [(3, 2), (3, 3)])
+case(
+    "cholesky_solve_upper_bcast",
+    lambda m, b, x: b.cholesky_solve(_chol(m, x, True), upper=True),
+    [(2, 3, 2), (3, 3)],
+    [(3, 1), (2, 3, 3)],
+)
+case("cholesky_inverse", lambda m, x: m.cholesky_inverse(_chol(m, x)), [(3, 3)], [(2, 3, 3)])
+case("cholesky_inverse_upper", lambda m, x: _chol(m, x, True).cholesky_inverse(True), [(3, 3)])
+case(
+    "triangular_solve",
+    lambda m, b, a: m.triangular_solve(b, a + 3 * m.eye(3, dtype=a.dtype)),
+    [(3, 2), (3, 3)],
+    [(2, 3, 2), (3, 3)],
+)
+case(
+    "triangular_solve_lower_t",
+    lambda m, b, a: b.triangular_solve(a + 3 * m.eye(3, dtype=a.dtype), False, True),
+    [(3, 2), (2, 3, 3)],
+)
+case(
+    "triangular_solve_unit",
+    lambda m, b, a: m.triangular_solve(b, a, upper=False, unitriangular=True),
+    [(3, 2), (3, 3)],
+)
+case(
+    "triangular_solve_coef",
+    lambda m, b, a: m.triangular_solve(b, a + 3 * m.eye(3, dtype=a.dtype))[1] * 2,
+    [(3, 2), (3, 3)],
+)
+case("adjoint", lambda m, x: (m.adjoint(x), x.adjoint()), [(2, 3)], [(2, 3, 4)])
+case("linalg_vecdot", lambda m, x, y: m.linalg.vecdot(x, y), [(3, 4), (4,)], [(2, 3), (2, 3)])
+case("linalg_vecdot_dim", lambda m, x, y: m.linalg.vecdot(x, y, dim=0), [(3, 4), (3, 1)])
+case("cov_method", lambda m, x: x.cov(correction=0), [(3, 5)])
+case("corrcoef_method", lambda m, x: x.corrcoef(), [(3, 5)])
+
 # --- special functions (ops/_special_fns.py) ------------------------------------------------
 case("xlogy", lambda m, x, y: m.xlogy(x, y), *BINARY_SHAPES[:5], gen=positive)
 case("xlogy_zero_self", lambda m, x, y: m.xlogy(x * (x > 1), y), [(3, 4), (4,)], gen=positive)

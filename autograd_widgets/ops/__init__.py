@@ -15,6 +15,7 @@ from . import (
     _histogram,
     _nan_reductions,
     _products,
+    _solvers,
     _special_fns,
     _weightnorm,
     composite,
@@ -35,6 +36,7 @@ from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
 from ._products import *  # noqa: F403
+from ._solvers import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
 from ._weightnorm import *  # noqa: F403
 from .composite import *  # noqa: F403
@@ -183,6 +185,7 @@ _FAMILIES = (
     _weightnorm,
     _decomp,
     _products,
+    _solvers,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
