@@ -1066,6 +1066,60 @@ case("linalg_vecdot_dim", lambda m, x, y: m.linalg.vecdot(x, y, dim=0), [(3, 4),
 case("cov_method", lambda m, x: x.cov(correction=0), [(3, 5)])
 case("corrcoef_method", lambda m, x: x.corrcoef(), [(3, 5)])
 
+
+# --- SVD and what is built on it (ops/_svd.py): sign-invariant uses of U and V ----------------
+def _svd_uses(U, S, V):
+    return (U @ V.mT, S, (U * U).sum(-2), (V**3 * V).sum(-1))
+
+
+case("svd", lambda m, x: _svd_uses(*m.svd(x)), [(3, 3)], [(4, 3)], [(2, 3, 5)])
+case(
+    "svd_full_method",
+    lambda m, x: (lambda U, S, V: (S, (U[:, :3] ** 4).sum(-1), (V[:, :3] ** 4).sum(0)))(
+        *x.svd(some=False)
+    ),
+    [(4, 3)],
+    [(3, 4)],
+)
+case("svd_no_uv", lambda m, x: m.svd(x, compute_uv=False)[1], [(3, 4)])
+case(
+    "linalg_svd",
+    lambda m, x: (lambda U, S, Vh: (U @ Vh, S * 2))(*m.linalg.svd(x, full_matrices=False)),
+    [(4, 3)],
+    [(3, 4)],
+)
+case("linalg_svd_full_s", lambda m, x: m.linalg.svd(x)[1], [(4, 3)])
+case("linalg_svdvals", lambda m, x: m.linalg.svdvals(x), [(3, 4)], [(2, 4, 3)])
+for _o in ("fro", "nuc", 2, -2, 1, -1, float("inf"), float("-inf")):
+    case(
+        f"linalg_matrix_norm[{_o}]",
+        (lambda o: lambda m, x: m.linalg.matrix_norm(x, o))(_o),
+        [(3, 4)],
+        [(2, 3, 3)],
+    )
+    case(
+        f"linalg_matrix_norm_dims_keepdim[{_o}]",
+        (lambda o: lambda m, x: m.linalg.matrix_norm(x, o, dim=(2, 0), keepdim=True))(_o),
+        [(3, 2, 4)],
+    )
+for _o in (None, "nuc", 2, -2):
+    case(f"linalg_cond[{_o}]", (lambda o: lambda m, x: m.linalg.cond(x, o))(_o), [(3, 3)])
+# PyTorch 2.13's backward raises for these orders (its masked_fill_ modifies the saved inverse):
+# the table checks that ours raises the same error.
+for _o in ("fro", 1, -1, float("inf"), float("-inf")):
+    case(
+        f"linalg_cond[{_o}]",
+        (lambda o: lambda m, x: m.linalg.cond(x, o))(_o),
+        [(3, 3)],
+        fd=False,
+        gradgrad=False,
+    )
+case("linalg_norm_matrix_ord", lambda m, x: m.linalg.norm(x, "nuc"), [(3, 4)])
+case("nuclear_norm", lambda m, x: m.nuclear_norm(x), [(3, 4)])
+case("nuclear_norm_dims", lambda m, x: m.nuclear_norm(x, (0, 2), keepdim=True), [(3, 2, 4)])
+case("frobenius_norm", lambda m, x: m.frobenius_norm(x, (0, 1)), [(3, 4)])
+case("norm_nuc", lambda m, x: m.norm(x, "nuc"), [(3, 4)])
+
 # --- special functions (ops/_special_fns.py) ------------------------------------------------
 case("xlogy", lambda m, x, y: m.xlogy(x, y), *BINARY_SHAPES[:5], gen=positive)
 case("xlogy_zero_self", lambda m, x, y: m.xlogy(x * (x > 1), y), [(3, 4), (4,)], gen=positive)

@@ -17,6 +17,7 @@ from . import (
     _products,
     _solvers,
     _special_fns,
+    _svd,
     _weightnorm,
     composite,
     indexing,
@@ -38,6 +39,7 @@ from ._nan_reductions import *  # noqa: F403
 from ._products import *  # noqa: F403
 from ._solvers import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
+from ._svd import *  # noqa: F403
 from ._weightnorm import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .indexing import *  # noqa: F403
@@ -186,6 +188,7 @@ _FAMILIES = (
     _decomp,
     _products,
     _solvers,
+    _svd,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ

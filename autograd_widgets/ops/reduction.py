@@ -1000,7 +1000,10 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
-        raise NotImplementedError("norm(p='nuc') is not supported by autograd_widgets")
+        from ._svd import _linalg_matrix_norm  # (built on this module's reductions)
+
+        result = _linalg_matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim)
+        return result if out is None else write_out("norm", out, result)
     result = vector_norm(input, p, dim, keepdim)
     return result if out is None else write_out("norm", out, result)
 

@@ -561,6 +561,7 @@ def squeeze(input, dim=None):
             SqueezeBackward2,
             {"dim": axes, "self_sym_sizes": d.shape},
             lambda b: b.squeeze(axes),
+            shown={"dim": tuple(dim)} if _shown.negative(tuple(dim)) else None,
         )
     ax = wrap_dim(dim, max(d.ndim, 1))
     res = d.reshape(tuple(s for i, s in enumerate(d.shape) if not (i == ax and s == 1)))
@@ -570,6 +571,7 @@ def squeeze(input, dim=None):
         SqueezeBackward1,
         {"dim": ax, "self_sym_sizes": d.shape},
         lambda b: b.squeeze(ax),
+        shown={"dim": dim} if dim < 0 else None,
     )
 
 
