@@ -29,6 +29,9 @@ _INPLACE = {
     "xlogy_", "logit_", "index_fill_", "index_copy_", "index_put_", "masked_scatter_",
     "scatter_reduce_", "renorm_",
     "matrix_power[0]",  # ATen's n = 0: clone().copy_(identity), an in-place copy
+    "addmv_", "addr_", "addbmm_", "addmm_", "baddbmm_",
+    # linalg.cond(p=fro/1/inf): ATen ends with nan_to_num_, in place
+    "linalg_cond[fro]", "linalg_cond[1]", "linalg_cond[-1]", "linalg_cond[inf]", "linalg_cond[-inf]",
 }  # fmt: skip
 _GAPS = {**dict.fromkeys(_INPLACE, "in-place op: no ghost event yet"),
          "clamp_min_fn": "ghost named ClampBackward1",
