@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core.tensor import Tensor
+from .ops._core import write_out
 from .ops._decomp import _linalg_eigh as eigh
 from .ops._decomp import _linalg_eigvalsh as eigvalsh
 from .ops._decomp import _linalg_qr as qr
@@ -67,8 +68,6 @@ def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):  # noqa
     else:
         result = vector_norm(A, 2 if ord is None else ord, dim, keepdim)
     if out is not None:
-        from .ops._core import write_out
-
         return write_out("linalg_norm", out, result)
     return result
 

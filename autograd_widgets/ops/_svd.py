@@ -16,7 +16,7 @@ from ._core import Tensor, needs_grad, record_multi, scalar_type_name, wrap_dim,
 from ._decomp import _save_outputs
 from ._solvers import _deprecated
 from .matrix import _check_square, inverse
-from .reduction import _aten_norm, _return_type, amax, amin, vector_norm
+from .reduction import MATRIX_NORM, _aten_norm, _return_type, amax, amin, vector_norm
 
 _make = Tensor._make
 
@@ -209,6 +209,9 @@ def _linalg_matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None
         reduce = amax if ord > 0 else amin
         result = reduce(vector_norm(A, 1, dim0, keepdim), dim1, keepdim)
     return result if out is None else write_out("linalg_matrix_norm", out, result)
+
+
+MATRIX_NORM.append(_linalg_matrix_norm)
 
 
 def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
