@@ -5,9 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from .core.tensor import Tensor
+from .ops._core import write_out
 from .ops._decomp import _linalg_eigh as eigh
 from .ops._decomp import _linalg_eigvalsh as eigvalsh
 from .ops._decomp import _linalg_qr as qr
+from .ops._solvers import _linalg_vecdot as vecdot
+from .ops._svd import _linalg_cond as cond
+from .ops._svd import _linalg_matrix_norm as matrix_norm
+from .ops._svd import _linalg_matrix_rank as matrix_rank
+from .ops._svd import _linalg_svd as svd
+from .ops._svd import _linalg_svdvals as svdvals
 from .ops.linalg import _multi_dot as multi_dot
 from .ops.linalg import matmul
 from .ops.matrix import _linalg_cholesky as cholesky
@@ -17,8 +24,7 @@ from .ops.matrix import _linalg_matrix_power as matrix_power
 from .ops.matrix import _linalg_pinv as pinv
 from .ops.matrix import _linalg_slogdet as slogdet
 from .ops.matrix import _linalg_solve_triangular as solve_triangular
-from .ops.matrix import _linalg_svd as svd
-from .ops.matrix import _svd, det
+from .ops.matrix import det
 from .ops.matrix import inverse as inv
 from .ops.reduction import vector_norm
 
@@ -43,26 +49,27 @@ __all__ = [
     "pinv",
     "matrix_exp",
     "matrix_power",
+    "vecdot",
+    "cond",
+    "matrix_rank",
 ]
 
 
-def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
-    """``torch.linalg.norm``: vector 2-norm by default, Frobenius for matrices."""
-    if ord is None or ord == "fro":
-        return vector_norm(A, 2, dim, keepdim)
-    if A._data.ndim == 1 or dim is not None and isinstance(dim, int):
-        return vector_norm(A, ord, dim, keepdim)
-    raise NotImplementedError(
-        f"linalg.norm(ord={ord!r}) for matrices is not supported by autograd_widgets"
-    )
-
-
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False):
-    if ord != "fro":
-        raise NotImplementedError(
-            f"linalg.matrix_norm(ord={ord!r}) is not supported by autograd_widgets"
-        )
-    return vector_norm(A, 2, dim, keepdim)
+def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):  # noqa: A002
+    """``torch.linalg.norm``: ``matrix_norm`` when ``ord`` is given for a matrix (2-D input
+    or a 2-tuple ``dim``), else ``vector_norm`` (the 2-norm of the flattened input by default)."""
+    if dtype is not None:
+        A = A.to(dtype)
+    two_dims = isinstance(dim, (tuple, list)) and len(dim) == 2
+    if ord is not None and (two_dims or dim is None and A._data.ndim == 2):
+        result = matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim)
+    elif isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: Order {ord} not supported.")
+    else:
+        result = vector_norm(A, 2 if ord is None else ord, dim, keepdim)
+    if out is not None:
+        return write_out("linalg_norm", out, result)
+    return result
 
 
 def _no_grad_only(name, A):
@@ -76,11 +83,6 @@ def solve(A, B):
     _no_grad_only("solve", A)
     _no_grad_only("solve", B)
     return Tensor._make(np.linalg.solve(A._data, B._data))
-
-
-def svdvals(A):
-    """``torch.linalg.svdvals``: the singular values, largest first (forward only)."""
-    return _svd("linalg_svdvals", A, False)[1]
 
 
 def __getattr__(name):

@@ -847,6 +847,28 @@ case(
     [(3, 4), (2, 3, 5), (2, 5, 4)],
 )
 case("addmv", lambda m, b, x, y: m.addmv(b, x, y), [(3,), (3, 4), (4,)])
+# --- addr / addbmm and the in-place forms of the family (ops/_products.py) ----------------------
+case("addmv_method", lambda m, b, x, y: b.addmv(x, y, beta=2, alpha=0.5), [(1,), (3, 4), (4,)])
+case("addmv_", lambda m, b, x, y: m.addmv_(b * 1, x, y, alpha=3), [(3,), (3, 4), (4,)])
+case("addr", lambda m, b, x, y: m.addr(b, x, y), [(3, 4), (3,), (4,)], [(4,), (3,), (4,)])
+case("addr_scaled", lambda m, b, x, y: b.addr(x, y, beta=0.5, alpha=2), [(3, 1), (3,), (2,)])
+case("addr_", lambda m, b, x, y: (b * 1).addr_(x, y, beta=3), [(3, 4), (3,), (4,)])
+case("addbmm", lambda m, b, x, y: m.addbmm(b, x, y), [(3, 4), (2, 3, 5), (2, 5, 4)])
+case(
+    "addbmm_scaled",
+    lambda m, b, x, y: b.addbmm(x, y, beta=0.5, alpha=2),
+    [(4,), (2, 3, 5), (2, 5, 4)],
+)
+case("addbmm_", lambda m, b, x, y: (b * 1).addbmm_(x, y, alpha=2), [(3, 4), (2, 3, 5), (2, 5, 4)])
+case("addmm_", lambda m, b, x, y: (b * 1).addmm_(x, y, beta=2), [(2, 4), (2, 3), (3, 4)])
+case(
+    "baddbmm_",
+    lambda m, b, x, y: (b * 1).baddbmm_(x, y, alpha=0.5),
+    [(2, 3, 4), (2, 3, 5), (2, 5, 4)],
+)
+case(
+    "baddbmm_method", lambda m, b, x, y: b.baddbmm(x, y, beta=2), [(2, 3, 4), (2, 3, 5), (2, 5, 4)]
+)
 case("square_int", lambda m, i: m.square(i), [I64])
 case("abs_int", lambda m, i: (i.abs(), -i, i.sign()), [I64])
 case("sigmoid_extreme", lambda m, x: (x * 200).sigmoid(), [(5,)])
@@ -1034,6 +1056,103 @@ case(
     [(3, 3), (3, 2)],
 )
 
+
+# --- torch.cholesky, cholesky_solve/inverse, triangular_solve, adjoint, vecdot (ops/_solvers.py) -
+def _chol(m, x, upper=False):
+    return m.linalg.cholesky(_spd(m, x), upper=upper)
+
+
+case("cholesky", lambda m, x: m.cholesky(_spd(m, x)), [(3, 3)], [(2, 3, 3)])
+case("cholesky_upper_method", lambda m, x: _spd(m, x).cholesky(upper=True), [(3, 3)])
+case("cholesky_solve", lambda m, b, x: m.cholesky_solve(b, _chol(m, x)), [(3, 2), (3, 3)])
+case(
+    "cholesky_solve_upper_bcast",
+    lambda m, b, x: b.cholesky_solve(_chol(m, x, True), upper=True),
+    [(2, 3, 2), (3, 3)],
+    [(3, 1), (2, 3, 3)],
+)
+case("cholesky_inverse", lambda m, x: m.cholesky_inverse(_chol(m, x)), [(3, 3)], [(2, 3, 3)])
+case("cholesky_inverse_upper", lambda m, x: _chol(m, x, True).cholesky_inverse(True), [(3, 3)])
+case(
+    "triangular_solve",
+    lambda m, b, a: m.triangular_solve(b, a + 3 * m.eye(3, dtype=a.dtype)),
+    [(3, 2), (3, 3)],
+    [(2, 3, 2), (3, 3)],
+)
+case(
+    "triangular_solve_lower_t",
+    lambda m, b, a: b.triangular_solve(a + 3 * m.eye(3, dtype=a.dtype), False, True),
+    [(3, 2), (2, 3, 3)],
+)
+case(
+    "triangular_solve_unit",
+    lambda m, b, a: m.triangular_solve(b, a, upper=False, unitriangular=True),
+    [(3, 2), (3, 3)],
+)
+case(
+    "triangular_solve_coef",
+    lambda m, b, a: m.triangular_solve(b, a + 3 * m.eye(3, dtype=a.dtype))[1] * 2,
+    [(3, 2), (3, 3)],
+)
+case("adjoint", lambda m, x: (m.adjoint(x), x.adjoint()), [(2, 3)], [(2, 3, 4)])
+case("linalg_vecdot", lambda m, x, y: m.linalg.vecdot(x, y), [(3, 4), (4,)], [(2, 3), (2, 3)])
+case("linalg_vecdot_dim", lambda m, x, y: m.linalg.vecdot(x, y, dim=0), [(3, 4), (3, 1)])
+case("cov_method", lambda m, x: x.cov(correction=0), [(3, 5)])
+case("corrcoef_method", lambda m, x: x.corrcoef(), [(3, 5)])
+
+
+# --- SVD and what is built on it (ops/_svd.py): sign-invariant uses of U and V ----------------
+def _svd_uses(U, S, V):
+    return (U @ V.mT, S, (U * U).sum(-2), (V**3 * V).sum(-1))
+
+
+case("svd", lambda m, x: _svd_uses(*m.svd(x)), [(3, 3)], [(4, 3)], [(2, 3, 5)])
+case(
+    "svd_full_method",
+    lambda m, x: (lambda U, S, V: (S, (U[:, :3] ** 4).sum(-1), (V[:, :3] ** 4).sum(0)))(
+        *x.svd(some=False)
+    ),
+    [(4, 3)],
+    [(3, 4)],
+)
+case("svd_no_uv", lambda m, x: m.svd(x, compute_uv=False)[1], [(3, 4)])
+case(
+    "linalg_svd",
+    lambda m, x: (lambda U, S, Vh: (U @ Vh, S * 2))(*m.linalg.svd(x, full_matrices=False)),
+    [(4, 3)],
+    [(3, 4)],
+)
+case("linalg_svd_full_s", lambda m, x: m.linalg.svd(x)[1], [(4, 3)])
+case("linalg_svdvals", lambda m, x: m.linalg.svdvals(x), [(3, 4)], [(2, 4, 3)])
+for _o in ("fro", "nuc", 2, -2, 1, -1, float("inf"), float("-inf")):
+    case(
+        f"linalg_matrix_norm[{_o}]",
+        (lambda o: lambda m, x: m.linalg.matrix_norm(x, o))(_o),
+        [(3, 4)],
+        [(2, 3, 3)],
+    )
+    case(
+        f"linalg_matrix_norm_dims_keepdim[{_o}]",
+        (lambda o: lambda m, x: m.linalg.matrix_norm(x, o, dim=(2, 0), keepdim=True))(_o),
+        [(3, 2, 4)],
+    )
+for _o in (None, "nuc", 2, -2):
+    case(f"linalg_cond[{_o}]", (lambda o: lambda m, x: m.linalg.cond(x, o))(_o), [(3, 3)])
+# PyTorch 2.13's backward raises for these orders (its masked_fill_ modifies the saved inverse):
+# the table checks that ours raises the same error.
+for _o in ("fro", 1, -1, float("inf"), float("-inf")):
+    case(
+        f"linalg_cond[{_o}]",
+        (lambda o: lambda m, x: m.linalg.cond(x, o))(_o),
+        [(3, 3)],
+        fd=False,
+        gradgrad=False,
+    )
+case("linalg_norm_matrix_ord", lambda m, x: m.linalg.norm(x, "nuc"), [(3, 4)])
+case("nuclear_norm", lambda m, x: m.nuclear_norm(x), [(3, 4)])
+case("nuclear_norm_dims", lambda m, x: m.nuclear_norm(x, (0, 2), keepdim=True), [(3, 2, 4)])
+case("frobenius_norm", lambda m, x: m.frobenius_norm(x, (0, 1)), [(3, 4)])
+case("norm_nuc", lambda m, x: m.norm(x, "nuc"), [(3, 4)])
 
 # --- special functions (ops/_special_fns.py) ------------------------------------------------
 case("xlogy", lambda m, x, y: m.xlogy(x, y), *BINARY_SHAPES[:5], gen=positive)

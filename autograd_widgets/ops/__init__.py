@@ -15,8 +15,11 @@ from . import (
     _histogram,
     _inplace_more,
     _nan_reductions,
+    _products,
     _put,
+    _solvers,
     _special_fns,
+    _svd,
     _tensor_misc,
     _weightnorm,
     composite,
@@ -36,8 +39,11 @@ from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
+from ._products import *  # noqa: F403
 from ._put import *  # noqa: F403
+from ._solvers import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
+from ._svd import *  # noqa: F403
 from ._tensor_misc import *  # noqa: F403
 from ._weightnorm import *  # noqa: F403
 from .composite import *  # noqa: F403
@@ -187,6 +193,9 @@ _FAMILIES = (
     _decomp,
     _tensor_misc,
     _put,
+    _products,
+    _solvers,
+    _svd,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ

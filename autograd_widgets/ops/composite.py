@@ -54,7 +54,7 @@ __all__ = [
 
 # ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
 TENSOR_METHODS = """
-repeat_interleave diff rot90 dist hsplit vsplit dsplit diagflat
+repeat_interleave diff rot90 dist hsplit vsplit dsplit diagflat cov corrcoef
 """.split()
 
 

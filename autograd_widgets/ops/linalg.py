@@ -42,7 +42,7 @@ __all__ = [
 
 # ``Tensor.<name>`` for these names: the function itself (ops/__init__.py attaches them).
 TENSOR_METHODS = """
-matmul mm bmm mv dot outer ger addmm
+matmul mm bmm mv dot outer ger addmm addmv baddbmm
 """.split()
 
 _make = Tensor._make
@@ -402,16 +402,22 @@ AddmmBackward0 = node_class(
 AddmmBackward0.strides_of = ("mat1", "mat2")
 
 
+def _check_mat2_dtype(input, mat1, mat2):
+    """addmm's and addbmm's dtype check: ``input`` and ``mat1`` must have ``mat2``'s dtype."""
+    dt = mat2._data.dtype
+    for name, t in (("self", input), ("mat1", mat1)):
+        if t._data.dtype != dt:
+            raise RuntimeError(
+                f"{name} and mat2 must have the same dtype, but got "
+                f"{scalar_type_name(t._data.dtype)} and {scalar_type_name(dt)}"
+            )
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     a, b = mat1._data, mat2._data
     # ATen's addmm meta checks dtypes first: no promotion between the three (F.linear's
     # "mat1 and mat2 must have the same dtype" for float64 input to a float32 layer).
-    for name, t in (("self", input), ("mat1", mat1)):
-        if t._data.dtype != b.dtype:
-            raise RuntimeError(
-                f"{name} and mat2 must have the same dtype, but got "
-                f"{scalar_type_name(t._data.dtype)} and {scalar_type_name(b.dtype)}"
-            )
+    _check_mat2_dtype(input, mat1, mat2)
     if a.ndim != 2 or b.ndim != 2:
         raise RuntimeError(
             f"mat1 must be a matrix, got {a.ndim}-D tensor"
@@ -489,7 +495,13 @@ AddmvBackward0 = node_class(
 
 
 def _add_product(cls, input, prod, operands, saved, beta, alpha):
-    res = input._data * beta + prod * alpha if (beta != 1 or alpha != 1) else input._data + prod
+    if beta == 0:  # ATen ignores ``input``'s values then (NaN there does not propagate)
+        res = np.zeros(np.broadcast_shapes(input._data.shape, prod.shape), prod.dtype)
+        res = res + prod * alpha
+    elif beta != 1 or alpha != 1:
+        res = input._data * beta + prod * alpha
+    else:
+        res = input._data + prod
     out = _make(np.asarray(res, dtype=promote(input, *operands)))
     if needs_grad(input, *operands):
         record(
@@ -504,6 +516,13 @@ def _add_product(cls, input, prod, operands, saved, beta, alpha):
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``torch.baddbmm``: ``beta * input + alpha * batch1 @ batch2`` (one ``BaddbmmBackward0``)."""
+    dts = (input._data.dtype, batch1._data.dtype, batch2._data.dtype)
+    if len(set(dts)) > 1:
+        raise RuntimeError(
+            f"Input dtypes must be the same, got: input {_c_name(input)}, batch1: "
+            f"{_c_name(batch1)}, batch2: {_c_name(batch2)}"
+        )
     prod = bmm(batch1.detach(), batch2.detach())._data
     return _add_product(
         BaddbmmBackward0,
@@ -517,7 +536,21 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """``torch.addmv``: ``beta * input + alpha * mat @ vec`` (one ``AddmvBackward0``)."""
+    dts = (input._data.dtype, mat._data.dtype, vec._data.dtype)
+    if len(set(dts)) > 1:
+        raise RuntimeError(
+            "addmv input tensors must have the same dtype, but got "
+            f"{_type_name(input)}, {_type_name(mat)}, and {_type_name(vec)}"
+        )
     prod = mv(mat.detach(), vec.detach())._data
+    shape = input._data.shape
+    if len(shape) > 1 or shape and shape[0] not in (1, prod.shape[0]):
+        m = mat._data.shape
+        raise RuntimeError(
+            f"size mismatch, got input ({shape[0] if shape else 1}), mat ({m[0]}x{m[1]}), "
+            f"vec ({vec._data.shape[0]})"
+        )
     return _add_product(
         AddmvBackward0, input, prod, (mat, vec), {"mat": mat, "vec": vec}, beta, alpha
     )

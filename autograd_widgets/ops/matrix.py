@@ -39,7 +39,6 @@ __all__ = [
     "det",
     "kron",
     "cross",
-    "svd",
     "tensordot",
     "inner",
     "logdet",
@@ -381,34 +380,6 @@ def cross(input, other, dim=None):
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
     return _linalg_cross(input, other, dim=dim)
-
-
-def _svd(name, A, full_matrices):
-    d = A._data
-    if d.ndim < 2:
-        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
-    if needs_grad(A):
-        raise NotImplementedError(
-            f"the derivative for '{name}' is not implemented in autograd_widgets; call it on "
-            "a tensor that does not require grad (x.detach()) or under torch.no_grad()"
-        )
-    u, s, vh = np.linalg.svd(d, full_matrices=full_matrices)
-    return _make(u.astype(d.dtype)), _make(s.astype(d.dtype)), _make(vh.astype(d.dtype))
-
-
-def _linalg_svd(A, full_matrices=True):
-    """``torch.linalg.svd``: ``(U, S, Vh)`` (forward only: no derivative here)."""
-
-    return _return_type("linalg_svd", ("U", "S", "Vh"))(*_svd("linalg_svd", A, full_matrices))
-
-
-def svd(input, some=True, compute_uv=True):
-    """``torch.svd`` (deprecated in PyTorch for ``linalg.svd``): ``(U, S, V)``, V not transposed."""
-
-    u, s, vh = _svd("linalg_svd", input, not some)
-    if not compute_uv:
-        u, vh = u.new_zeros(u.shape), vh.new_zeros(vh.shape)
-    return _return_type("svd", ("U", "S", "V"))(u, s, vh.mT)
 
 
 def tensordot(a, b, dims=2, out=None):

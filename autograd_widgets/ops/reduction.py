@@ -992,6 +992,10 @@ def _full_norm(input, p):
     return out
 
 
+# ``linalg.matrix_norm``, which ``norm(p='nuc')`` needs; ops/_svd.py fills it at import.
+MATRIX_NORM: list = []
+
+
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if p == "fro" and isinstance(dim, (list, tuple)) and len(dim) > 2:
         raise RuntimeError(
@@ -1000,7 +1004,9 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
-        raise NotImplementedError("norm(p='nuc') is not supported by autograd_widgets")
+        matrix_norm = MATRIX_NORM[0]  # (set by ops/_svd.py, which is built on this module)
+        result = matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim)
+        return result if out is None else write_out("norm", out, result)
     result = vector_norm(input, p, dim, keepdim)
     return result if out is None else write_out("norm", out, result)
 
