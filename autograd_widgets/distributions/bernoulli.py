@@ -1,7 +1,6 @@
 """``Bernoulli(probs=...)`` or ``Bernoulli(logits=...)``: a coin with P(1) = probs."""
 
 import math
-from numbers import Number
 
 from ..autograd import no_grad
 from ..core import _creation
@@ -12,6 +11,7 @@ from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import (
     _expand_probs_logits,
+    _init_probs_or_logits,
     broadcast_all,
     lazy_property,
     logits_to_probs,
@@ -30,16 +30,7 @@ class Bernoulli(ExponentialFamily):
     _mean_carrier_measure = 0
 
     def __init__(self, probs=None, logits=None, validate_args=None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            is_scalar = isinstance(probs, Number)
-            (self.probs,) = broadcast_all(probs)
-        else:
-            is_scalar = isinstance(logits, Number)
-            (self.logits,) = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        batch_shape = Size() if is_scalar else self._param.size()
+        batch_shape = _init_probs_or_logits(self, probs, logits)
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):

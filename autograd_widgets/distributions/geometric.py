@@ -1,7 +1,5 @@
 """``Geometric(probs=...)`` or ``Geometric(logits=...)``: failures before the first success."""
 
-from numbers import Number
-
 from ..autograd import no_grad
 from ..core import _creation
 from ..core._dtype import finfo
@@ -11,6 +9,7 @@ from . import constraints
 from .distribution import Distribution
 from .utils import (
     _expand_probs_logits,
+    _init_probs_or_logits,
     broadcast_all,
     lazy_property,
     logits_to_probs,
@@ -29,14 +28,7 @@ class Geometric(Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, probs=None, logits=None, validate_args=None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-        else:
-            (self.logits,) = broadcast_all(logits)
-        given = probs if probs is not None else logits
-        batch_shape = Size() if isinstance(given, Number) else given.size()
+        batch_shape = _init_probs_or_logits(self, probs, logits)
         super().__init__(batch_shape, validate_args=validate_args)
         if self._validate_args and probs is not None:
             value = self.probs

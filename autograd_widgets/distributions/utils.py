@@ -74,6 +74,26 @@ def _expand_probs_logits(old, new, param_shape) -> None:
             new._param = getattr(new, name)
 
 
+def _init_probs_or_logits(dist, probs, logits, total_count=None):
+    """Store exactly one of ``probs``/``logits`` on ``dist`` (broadcast, with ``total_count``
+    when given, which then takes the parameter's dtype) and return the batch shape: the
+    Bernoulli family's shared constructor logic, with PyTorch's error when both or neither
+    are given. A Python number alone gives an empty batch shape."""
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+    name, given = ("probs", probs) if probs is not None else ("logits", logits)
+    if total_count is None:
+        (param,) = broadcast_all(given)
+        shape = _Size() if isinstance(given, Number) else param.size()
+    else:
+        total_count, param = broadcast_all(total_count, given)
+        dist.total_count = total_count.type_as(param)
+        shape = param.size()
+    setattr(dist, name, param)
+    dist._param = param
+    return shape
+
+
 def logits_to_probs(logits, is_binary: bool = False):
     if is_binary:
         return _ops.sigmoid(logits)
