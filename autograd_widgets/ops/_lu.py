@@ -111,7 +111,7 @@ def _lu_backward(gL, gU, P, L, U, pivot):
 
 
 def _linalg_lu_backward(node, grads):
-    _, gL, gU = grads
+    gL, gU = grads
     if gL is None and gU is None:
         return (None,)
     P, L, U = node.saved("P"), node.saved("L"), node.saved("U")
@@ -148,7 +148,7 @@ LinalgLuFactorExBackward0 = node_class(
 def _lu_unpack_backward(node, grads):
     """PyTorch's ``lu_unpack_backward``: L's strict lower and U's upper triangle, put back in
     the packed m x n layout."""
-    _, gL, gU = grads
+    gL, gU = grads
     m, n = node._attrs["LU_data_sym_argsize_minus_2"], node._attrs["LU_data_sym_argsize_minus_1"]
     k = min(m, n)
     parts = []
@@ -308,7 +308,7 @@ def _linalg_lu(A, *, pivot=True, out=None):
         _make(K.permutation_matrix(piv, d.shape[-2], d.dtype)), _make(L), _make(U)
     )
     if needs_grad(A):
-        outs = [None, result.L, result.U]
+        outs = [result.L, result.U]
         record_multi(LinalgLuBackward0, outs, (A,), {"P": result.P}, {"pivot": pivot})
         _save_outputs([result.L, result.U], ("L", "U"))
     if out is not None:
@@ -380,7 +380,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     result = lu_unpack_result(_make(P), L, U)
     if unpack_data and needs_grad(LU_data):
         attrs = {"LU_data_sym_argsize_minus_1": n, "LU_data_sym_argsize_minus_2": m}
-        record_multi(LuUnpackBackward0, [None, L, U], (LU_data,), None, attrs)
+        record_multi(LuUnpackBackward0, [L, U], (LU_data,), None, attrs)
     if out is not None:
         return _write_outs("lu_unpack", out, result, lu_unpack_result)
     return result

@@ -23,8 +23,8 @@ def getrf(a: np.ndarray):
     """
     *batch, m, n = a.shape
     k = min(m, n)
-    lu = a.reshape((-1, m, n)).copy()
-    nb = lu.shape[0]
+    nb = int(np.prod(batch, dtype=np.int64))
+    lu = a.reshape((nb, m, n)).copy()
     piv = np.empty((nb, k), dtype=np.int32)
     info = np.zeros(nb, dtype=np.int32)
     rows = np.arange(nb)
@@ -63,7 +63,7 @@ def permutation(piv: np.ndarray, m: int) -> np.ndarray:
     """``perm`` (``..., m``) with ``P^T A = A[perm]``: the row swaps of ``piv`` applied in
     order to ``0..m-1``."""
     batch = piv.shape[:-1]
-    flat = piv.reshape((-1, piv.shape[-1])).astype(np.intp) - 1
+    flat = piv.reshape((int(np.prod(batch, dtype=np.int64)), piv.shape[-1])).astype(np.intp) - 1
     perm = np.broadcast_to(np.arange(m), (flat.shape[0], m)).copy()
     rows = np.arange(flat.shape[0])
     for j in range(flat.shape[1]):
