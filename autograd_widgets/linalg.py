@@ -9,6 +9,7 @@ from .ops._core import write_out
 from .ops._decomp import _linalg_eigh as eigh
 from .ops._decomp import _linalg_eigvalsh as eigvalsh
 from .ops._decomp import _linalg_qr as qr
+from .ops._lstsq import _linalg_lstsq as lstsq
 from .ops._lu import _linalg_lu as lu
 from .ops._lu import _linalg_lu_factor as lu_factor
 from .ops._lu import _linalg_lu_factor_ex as lu_factor_ex
@@ -60,6 +61,7 @@ __all__ = [
     "lu_factor",
     "lu_factor_ex",
     "lu_solve",
+    "lstsq",
 ]
 
 

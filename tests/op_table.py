@@ -1136,6 +1136,30 @@ case("lu_solve_deprecated", lambda m, b, a: m.lu_solve(b, *m.linalg.lu_factor(a)
 case("tensor_lu_solve", lambda m, b, a: b.lu_solve(*m.lu(a)), [(2, 3, 1), (2, 3, 3)])
 
 
+# --- linalg.lstsq (ops/_lstsq.py): full-rank tall, wide and square, vector and batched B ------
+for _drv in (None, "gelsd", "gels"):
+    case(
+        f"linalg_lstsq[{_drv}]",
+        (lambda d: lambda m, a, b: m.linalg.lstsq(a, b, driver=d).solution)(_drv),
+        [(5, 3), (5, 2)],
+        [(3, 5), (3, 2)],
+        [(2, 4, 4), (2, 4, 1)],
+        [(4, 2), (4,)],
+        [(1, 5, 3), (2, 5, 2)],
+    )
+case(
+    "linalg_lstsq_residuals",
+    lambda m, a, b: m.linalg.lstsq(a, b, driver="gelsd")[:2],
+    [(5, 3), (5, 2)],
+    [(2, 4, 2), (2, 4)],
+)
+case(
+    "linalg_lstsq_residuals_only",
+    lambda m, a, b: m.linalg.lstsq(a, b, driver="gels")[1],
+    [(5, 3), (5, 2)],
+)
+
+
 # --- SVD and what is built on it (ops/_svd.py): sign-invariant uses of U and V ----------------
 def _svd_uses(U, S, V):
     return (U @ V.mT, S, (U * U).sum(-2), (V**3 * V).sum(-1))
