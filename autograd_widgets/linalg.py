@@ -9,6 +9,11 @@ from .ops._core import write_out
 from .ops._decomp import _linalg_eigh as eigh
 from .ops._decomp import _linalg_eigvalsh as eigvalsh
 from .ops._decomp import _linalg_qr as qr
+from .ops._lstsq import _linalg_lstsq as lstsq
+from .ops._lu import _linalg_lu as lu
+from .ops._lu import _linalg_lu_factor as lu_factor
+from .ops._lu import _linalg_lu_factor_ex as lu_factor_ex
+from .ops._lu import _linalg_lu_solve as lu_solve
 from .ops._solvers import _linalg_vecdot as vecdot
 from .ops._svd import _linalg_cond as cond
 from .ops._svd import _linalg_matrix_norm as matrix_norm
@@ -52,6 +57,11 @@ __all__ = [
     "vecdot",
     "cond",
     "matrix_rank",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
+    "lstsq",
 ]
 
 

@@ -14,6 +14,8 @@ from . import (
     _einsum,
     _histogram,
     _inplace_more,
+    _lstsq,
+    _lu,
     _nan_reductions,
     _products,
     _put,
@@ -38,6 +40,8 @@ from ._core import METHODS
 from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
+from ._lstsq import *  # noqa: F403
+from ._lu import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
 from ._products import *  # noqa: F403
 from ._put import *  # noqa: F403
@@ -196,6 +200,8 @@ _FAMILIES = (
     _products,
     _solvers,
     _svd,
+    _lu,
+    _lstsq,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
