@@ -259,15 +259,62 @@ def _inv_backward(n, grad):
 LinalgInvExBackward0 = node_class("LinalgInvExBackward0", _inv_backward, saved=("inverse",))
 
 
+class _LinAlgError(RuntimeError):
+    """``torch.linalg.LinAlgError``: a factorisation or solve failed on this input (a
+    ``RuntimeError``, so code catching that keeps working)."""
+
+
+_LinAlgError.__module__ = "torch._C"  # (how PyTorch's tracebacks name it)
+LinAlgError = _LinAlgError
+
+
+def _batch_prefix(d, index) -> str:
+    """PyTorch names the failing matrix of a batch: ``(Batch element 3): ``."""
+    return f"(Batch element {index}): " if d.ndim > 2 else ""
+
+
+def _first_failure(info: np.ndarray) -> tuple[int, int]:
+    """``(batch index, info value)`` of the first nonzero ``info``."""
+    flat = info.reshape(-1)
+    bad = int(np.flatnonzero(flat)[0])
+    return bad, int(flat[bad])
+
+
+def _singular(name: str, d, info) -> LinAlgError:
+    """PyTorch's error for an inverse whose LU (or triangular factor) has a zero pivot."""
+    bad, pivot = _first_failure(info)
+    return LinAlgError(
+        f"{name}: {_batch_prefix(d, bad)}The diagonal element {pivot} is zero, the inversion "
+        "could not be completed because the input matrix is singular."
+    )
+
+
+def _zero_pivots(lu: np.ndarray) -> np.ndarray:
+    """``getrf``'s ``info`` for each matrix: the 1-based index of its first zero pivot
+    (0 when there is none)."""
+    zero = np.diagonal(lu, axis1=-2, axis2=-1) == 0
+    return np.where(zero.any(-1), zero.argmax(-1) + 1, 0).astype(np.int32)
+
+
+def _check_inv_input(name, d):
+    _check_square(name, d)
+    _check_float(name, d)
+    if d.dtype.itemsize < 4:
+        raise RuntimeError(
+            f"{name}: Low precision dtypes not supported. Got {scalar_type_name(d.dtype)}"
+        )
+
+
 def inverse(input):
-    """``torch.inverse`` / ``torch.linalg.inv``."""
+    """``torch.inverse`` / ``torch.linalg.inv``: raises ``LinAlgError`` naming the first
+    zero pivot of ``A``'s LU factorisation when ``A`` is singular."""
     d = input._data
+    _check_inv_input("linalg.inv", d)
     try:
         res = np.linalg.inv(d)
     except np.linalg.LinAlgError:
-        raise RuntimeError(
-            "linalg.inv: The diagonal element 2 is zero, the inversion could not be completed "
-            "because the input matrix is singular."
+        raise _singular(
+            "linalg.inv", d, _zero_pivots(_lu_factor(d.astype(np.float64))[0])
         ) from None
     # Column-major matrices, as LAPACK writes them (PyTorch's strides: (1, n) for n x n).
     res = np.swapaxes(np.ascontiguousarray(np.swapaxes(res.astype(d.dtype), -1, -2)), -1, -2)
@@ -684,54 +731,7 @@ def _linalg_matrix_power(A, n):
     return matrix_power(A, n)
 
 
-# --- Cholesky factor and triangular solves (MultivariateNormal) -------------------------------
-def _cholesky_backward(n, grad):
-    """``A = L L^T``: ``gA = L^-T sym(Phi(L^T gL)) L^-1``, ``Phi`` the lower triangle with
-    the diagonal halved (the part of ``L^T dL``'s perturbation a lower ``dL`` can make)."""
-    L = n.saved("L")
-    upper = n._attrs["upper"]
-    if upper:  # A = U^T U with U = L^T
-        L, grad = L.mT, grad.mT
-    P = (L.mT @ grad).tril()
-    P = P - 0.5 * P.diagonal(dim1=-2, dim2=-1).diag_embed()
-    P = 0.5 * (P + P.mT)
-    Y = _linalg_solve_triangular(L.mT, P, upper=True)  # L^-T P
-    return _linalg_solve_triangular(L.mT, Y.mT, upper=True).mT  # ... L^-1
-
-
-LinalgCholeskyExBackward0 = node_class(
-    "LinalgCholeskyExBackward0", _cholesky_backward, saved=("L",), attrs=("upper",)
-)
-
-
-def _linalg_cholesky(A, *, upper=False):
-    """``torch.linalg.cholesky``: the lower (or ``upper``) triangular ``L`` with
-    ``A = L L^T``; reads only the lower triangle of ``A``."""
-    d = A._data
-    _check_square("linalg.cholesky", d)
-    lower = np.tril(d)
-    sym = lower + np.swapaxes(np.tril(d, -1), -1, -2)
-    try:
-        res = np.linalg.cholesky(sym.astype(np.float64)).astype(d.dtype)
-    except np.linalg.LinAlgError:
-        minors = [
-            np.linalg.det(sym.reshape(-1, *d.shape[-2:])[..., :k, :k])
-            for k in range(1, d.shape[-1] + 1)
-        ]
-        order = next(k + 1 for k, m in enumerate(minors) if (m <= 0).any())
-        raise RuntimeError(
-            "linalg.cholesky: The factorization could not be completed because the input is "
-            f"not positive-definite (the leading minor of order {order} is not "
-            "positive-definite)."
-        ) from None
-    if upper:
-        res = np.ascontiguousarray(np.swapaxes(res, -1, -2))
-    result = _make(res)
-    if needs_grad(A):
-        record(LinalgCholeskyExBackward0, result, (A,), {"L": result}, {"upper": upper})
-    return result
-
-
+# --- Triangular solves (MultivariateNormal, Cholesky backward) ------------------------------
 def _solve_triangular_backward(n, grad):
     A, X = n.saved("self"), n.saved("result")
     upper, left, unit = n._attrs["upper"], n._attrs["left"], n._attrs["unitriangular"]
