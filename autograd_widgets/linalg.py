@@ -9,6 +9,7 @@ from .ops._decomp import _linalg_qr as qr
 from .ops._linalg_solve import _linalg_inv_ex as inv_ex
 from .ops._linalg_solve import _linalg_solve as solve
 from .ops._linalg_solve import _linalg_solve_ex as solve_ex
+from .ops._linalg_solve import _linalg_solve_triangular as solve_triangular
 from .ops._solvers import _linalg_cholesky as cholesky
 from .ops._solvers import _linalg_cholesky_ex as cholesky_ex
 from .ops._solvers import _linalg_vecdot as vecdot
@@ -25,7 +26,6 @@ from .ops.matrix import _linalg_matrix_exp as matrix_exp
 from .ops.matrix import _linalg_matrix_power as matrix_power
 from .ops.matrix import _linalg_pinv as pinv
 from .ops.matrix import _linalg_slogdet as slogdet
-from .ops.matrix import _linalg_solve_triangular as solve_triangular
 from .ops.matrix import inverse as inv
 from .ops.reduction import vector_norm
 

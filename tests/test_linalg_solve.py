@@ -254,3 +254,72 @@ def test_inv_ex_of_an_invertible_matrix_has_the_inverse_graph():
     )
     assert repr(got) == repr(want)
     assert got.inverse.stride() == want.inverse.stride()
+
+
+# --- solve_triangular, matrix_power, multi_dot (checked against PyTorch while porting) ------------
+def _r(m, *shape):
+    return m.tensor(np.random.default_rng(len(shape)).standard_normal(shape))
+
+
+def _w(m, n, *batch):
+    return _r(m, *batch, n, n) + 3 * m.eye(n, dtype=m.float64)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.linalg.solve_triangular(_w(m, 3), _r(m, 3), upper=True),
+        lambda m: m.linalg.solve_triangular(m.ones(3), _r(m, 3, 2), upper=True),
+        lambda m: m.linalg.solve_triangular(_r(m, 2, 3), _r(m, 2, 2), upper=True),
+        lambda m: m.linalg.solve_triangular(_w(m, 3), _r(m, 2, 2), upper=True),
+        lambda m: m.linalg.solve_triangular(_w(m, 3), _r(m, 3, 2), upper=True, left=False),
+        lambda m: m.linalg.solve_triangular(_w(m, 3, 2), _r(m, 4, 3, 2), upper=False),
+        lambda m: m.linalg.solve_triangular(m.eye(2, dtype=m.int64), m.ones(2, 2), upper=True),
+        lambda m: m.linalg.solve_triangular(m.eye(2, dtype=m.float16), m.ones(2, 1), upper=True),
+        lambda m: m.linalg.solve_triangular(m.eye(2, dtype=m.int64), m.ones(2), upper=True),
+        lambda m: m.matrix_power(m.eye(2), 2.0),
+        lambda m: m.eye(2).matrix_power(2.0),
+        lambda m: m.linalg.matrix_power(m.eye(2), True),
+        lambda m: m.linalg.matrix_power(m.ones(2, 3), -1),
+        lambda m: m.linalg.multi_dot([_r(m, 3, 4), _r(m, 3, 4)]),
+        lambda m: m.linalg.multi_dot([]),
+        lambda m: m.linalg.multi_dot([_r(m, 3, 3), _r(m, 3), _r(m, 3, 1)]),
+    ],
+)
+def test_more_bad_input_errors(call):
+    assert_raises_like_torch(call)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.linalg.solve_triangular(m.zeros(2, 2), m.ones(2, 1), upper=True),
+        lambda m: m.linalg.solve_triangular(m.zeros(2, 2), m.zeros(2, 2), upper=True),
+        lambda m: m.linalg.solve_triangular(
+            m.tensor([[1.0, 0], [2, 0]]), m.ones(3, 2), upper=False, left=False
+        ),
+        lambda m: m.linalg.solve_triangular(
+            m.eye(2) * 2, m.ones(2, 2, dtype=m.float64), upper=True
+        ),
+        lambda m: m.linalg.solve_triangular(
+            m.eye(2, dtype=m.float64) * 2, m.ones(2, 2), upper=True
+        ),
+        lambda m: [
+            m.linalg.solve_triangular(m.eye(2) * 2, m.ones(*s), upper=True, left=left).stride()
+            for s, left in [((2, 3), True), ((3, 2), False), ((3, 2, 2), True), ((2, 3, 2), False)]
+        ],
+        lambda m: m.linalg.solve_triangular(_w(m, 3), _r(m, 3, 2), upper=True, unitriangular=True),
+        lambda m: m.linalg.matrix_power(_w(m, 3), -3),
+        lambda m: m.linalg.matrix_power(_w(m, 3, 2), -2),
+        lambda m: m.linalg.matrix_power(m.eye(2) * 2, m.tensor(-2)),
+        lambda m: m.linalg.matrix_power(m.eye(2) * 2, np.int64(3)),
+        lambda m: m.linalg.matrix_power(_w(m, 3).requires_grad_(), -4).grad_fn.next_functions[0][0],
+        lambda m: m.linalg.multi_dot([_r(m, 3), _r(m, 3, 4), _r(m, 4)]),
+    ],
+)
+def test_more_values(call):
+    want, got = _both(call)
+    if isinstance(got, aw.Tensor) and got.dtype == aw.float64:
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
+        got, want = (got.dtype, got.shape, got.stride()), (want.dtype, want.shape, want.stride())
+    assert repr(got).split(" object at")[0] == repr(want).split(" object at")[0]

@@ -251,3 +251,89 @@ def _linalg_inv_ex(A, *, check_errors=False, out=None):
         if needs_grad(A):  # (the gradient of a singular inverse is inf/nan, as in PyTorch)
             record(LinalgInvExBackward0, inv, (A,), None, None, "inverse")
     return linalg_inv_ex_result(inv, _make(info))
+
+
+# --- linalg.solve_triangular ------------------------------------------------------------------
+def _solve_triangular_backward(n, grad):
+    A, X = n.saved("self"), n.saved("result")
+    upper, left, unit = n._attrs["upper"], n._attrs["left"], n._attrs["unitriangular"]
+    if left:  # X = A^-1 B
+        gB = _linalg_solve_triangular(A.mT, grad, upper=not upper, unitriangular=unit)
+        gA = -(gB @ X.mT)
+    else:  # X = B A^-1
+        gB = _linalg_solve_triangular(A.mT, grad, upper=not upper, left=False, unitriangular=unit)
+        gA = -(X.mT @ gB)
+    shift = 1 if unit else 0
+    gA = gA.triu(shift) if upper else gA.tril(-shift)
+    return unbroadcast(gA, A._data.shape), unbroadcast(gB, n.b_shape)
+
+
+LinalgSolveTriangularBackward0 = node_class(
+    "LinalgSolveTriangularBackward0",
+    _solve_triangular_backward,
+    saved=("self", "result"),
+    attrs=("upper", "left", "unitriangular"),
+    fields=("b_shape",),
+)
+
+
+def _check_solve_triangular(a, b, left):
+    """PyTorch's checks, in its order: shapes first, then the dtype (``A``'s)."""
+    _check_square("linalg.solve_triangular", a)
+    if b.ndim < 2:
+        raise RuntimeError(
+            "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."
+        )
+    if (a.shape[-2] != b.shape[-2]) if left else (a.shape[-1] != b.shape[-1]):
+        raise RuntimeError(
+            "linalg.solve_triangular: Incompatible shapes of A and B for the equation "
+            f"{'AX = B' if left else 'XA = B'} ({a.shape[-2]}x{a.shape[-1]} and "
+            f"{b.shape[-2]}x{b.shape[-1]})"
+        )
+    check_broadcast(b.shape[:-2], a.shape[:-2])
+    if a.dtype.kind != "f" or a.dtype.itemsize < 4:
+        raise not_implemented_for("triangular_solve_cpu", a.dtype)
+
+
+def _linalg_solve_triangular(A, B, *, upper=None, left=True, unitriangular=False, out=None):
+    """``torch.linalg.solve_triangular``: ``X`` with ``A X = B`` (``X A = B`` when
+    ``left=False``), ``A`` triangular (only its ``upper`` or lower triangle is read; its
+    diagonal taken as ones when ``unitriangular``); batch dimensions broadcast; the result
+    has ``A``'s dtype; a zero on the diagonal gives ``trsm``'s ``inf``/``nan``."""
+    if upper is None:
+        raise TypeError(
+            'linalg_solve_triangular() missing 1 required positional arguments: "upper"'
+        )
+    if out is not None:
+        raise NotImplementedError("linalg.solve_triangular(out=...) is not supported")
+    a, b = A._data, B._data
+    _check_solve_triangular(a, b, left)
+    tri = np.triu(a) if upper else np.tril(a)
+    if unitriangular:
+        tri = np.where(np.eye(a.shape[-1], dtype=bool), 1, tri)
+    lower = not upper
+    if not left:  # X A = B  <=>  A^T X^T = B^T
+        tri, b, lower = np.swapaxes(tri, -1, -2), np.swapaxes(b, -1, -2), upper
+    # Batches broadcast explicitly, so that numpy 1.x never reads b as a stack of vectors.
+    batch = np.broadcast_shapes(tri.shape[:-2], b.shape[:-2])
+    tri = np.broadcast_to(tri, batch + tri.shape[-2:]).astype(np.float64)
+    b = np.broadcast_to(b, batch + b.shape[-2:]).astype(np.float64)
+    if (np.diagonal(tri, axis1=-2, axis2=-1) == 0).any():  # numpy refuses; trsm runs through
+        res = _substitute(tri, b.copy(), lower=lower)
+    else:
+        with np.errstate(all="ignore"):
+            res = np.linalg.solve(tri, b)
+    if not left:
+        res = np.swapaxes(res, -1, -2)
+    result = _make(_column_major(res, a.dtype))  # (PyTorch's strides: LAPACK's layout)
+    if needs_grad(A, B):
+        record(
+            LinalgSolveTriangularBackward0,
+            result,
+            (A, B),
+            {"self": A},
+            {"upper": upper, "left": left, "unitriangular": unitriangular},
+            "result",
+            fields={"b_shape": B._data.shape},
+        )
+    return result

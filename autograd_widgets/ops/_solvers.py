@@ -29,14 +29,13 @@ from ._core import (
     write_out,
 )
 from ._decomp import _save_outputs
-from ._linalg_solve import _substitute
+from ._linalg_solve import _linalg_solve_triangular, _substitute
 from .matrix import (
     LinAlgError,
     _batch_prefix,
     _check_float,
     _check_square,
     _first_failure,
-    _linalg_solve_triangular,
     _singular,
     _zero_pivots,
 )

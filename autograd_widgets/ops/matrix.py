@@ -11,13 +11,13 @@ import numpy as np
 from ..autograd.node import node_class
 from . import _shown
 from ._core import (
+    METHODS,
     Tensor,
     check_broadcast,
     needs_grad,
     record,
     record_multi,
     scalar_type_name,
-    unbroadcast,
     wrap_dim,
     write_out,
 )
@@ -516,9 +516,28 @@ def _check_float(name, d):
         )
 
 
+def _power_int(name: str, n, position: int) -> int:
+    """``n`` as PyTorch's parser takes an ``int`` argument (a 0-d integer tensor too)."""
+    if isinstance(n, Tensor) and n._data.ndim == 0 and n._data.dtype.kind in "iu":
+        return int(n._data)
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(
+            f"{name}(): argument 'n' (position {position}) must be int, not {type(n).__name__}"
+        )
+    return int(n)
+
+
+def _matrix_power_method(self, n):
+    return matrix_power(self, _power_int("matrix_power", n, 1))
+
+
+METHODS["matrix_power"] = _matrix_power_method
+
+
 def matrix_power(input, n):
     """``torch.matrix_power`` as ATen computes it: ``clone`` (n = 1), ``copy_`` of the
     identity (n = 0), ``inv`` first for n < 0, then matmuls by binary decomposition."""
+    n = _power_int("matrix_power", n, 2)
     d = input._data
     _check_square("linalg.matrix_power", d)
     if n == 0:
@@ -726,69 +745,8 @@ def _linalg_matrix_exp(A):
     return matrix_exp(A)
 
 
-def _linalg_matrix_power(A, n):
-    """``torch.linalg.matrix_power``."""
-    return matrix_power(A, n)
-
-
-# --- Triangular solves (MultivariateNormal, Cholesky backward) ------------------------------
-def _solve_triangular_backward(n, grad):
-    A, X = n.saved("self"), n.saved("result")
-    upper, left, unit = n._attrs["upper"], n._attrs["left"], n._attrs["unitriangular"]
-    if left:  # X = A^-1 B
-        gB = _linalg_solve_triangular(A.mT, grad, upper=not upper, unitriangular=unit)
-        gA = -(gB @ X.mT)
-    else:  # X = B A^-1
-        gB = _linalg_solve_triangular(A.mT, grad, upper=not upper, left=False, unitriangular=unit)
-        gA = -(X.mT @ gB)
-    shift = 1 if unit else 0
-    gA = gA.triu(shift) if upper else gA.tril(-shift)
-    return unbroadcast(gA, A._data.shape), unbroadcast(gB, n.b_shape)
-
-
-LinalgSolveTriangularBackward0 = node_class(
-    "LinalgSolveTriangularBackward0",
-    _solve_triangular_backward,
-    saved=("self", "result"),
-    attrs=("upper", "left", "unitriangular"),
-    fields=("b_shape",),
-)
-
-
-def _linalg_solve_triangular(A, B, *, upper=None, left=True, unitriangular=False):
-    """``torch.linalg.solve_triangular``: ``X`` with ``A X = B`` (``X A = B`` when
-    ``left=False``), ``A`` triangular (only its ``upper`` or lower triangle is read; its
-    diagonal taken as ones when ``unitriangular``); batch dimensions broadcast."""
-    if upper is None:
-        raise TypeError(
-            'linalg_solve_triangular() missing 1 required positional arguments: "upper"'
-        )
-    a, b = A._data, B._data
-    _check_square("linalg.solve_triangular", a)
-    tri = np.triu(a) if upper else np.tril(a)
-    if unitriangular:
-        eye = np.eye(a.shape[-1], dtype=bool)
-        tri = np.where(eye, 1, tri)
-    dt = np.result_type(a.dtype, b.dtype)
-    if not left:  # X A = B  <=>  A^T X^T = B^T
-        tri, b = np.swapaxes(tri, -1, -2), np.swapaxes(b, -1, -2)
-    # Batches broadcast explicitly, so that numpy 1.x never reads b as a stack of vectors.
-    batch = np.broadcast_shapes(tri.shape[:-2], b.shape[:-2])
-    tri = np.broadcast_to(tri, batch + tri.shape[-2:]).astype(np.float64)
-    b = np.broadcast_to(b, batch + b.shape[-2:]).astype(np.float64)
-    with np.errstate(all="ignore"):
-        res = np.linalg.solve(tri, b)
-    if not left:
-        res = np.swapaxes(res, -1, -2)
-    result = _make(np.asarray(res, dtype=dt))
-    if needs_grad(A, B):
-        record(
-            LinalgSolveTriangularBackward0,
-            result,
-            (A, B),
-            {"self": A},
-            {"upper": upper, "left": left, "unitriangular": unitriangular},
-            "result",
-            fields={"b_shape": B._data.shape},
-        )
-    return result
+def _linalg_matrix_power(A, n, *, out=None):
+    """``torch.linalg.matrix_power``: negative ``n`` through ``linalg.inv`` (which raises
+    ``LinAlgError`` on a singular ``A``)."""
+    result = matrix_power(A, _power_int("linalg_matrix_power", n, 2))
+    return result if out is None else write_out("linalg_matrix_power", out, result)
