@@ -121,6 +121,17 @@ LinalgSolveExBackward0 = node_class(
 )
 
 
+def _check_compatible(name, a_shape, b_shape, left):
+    """``A X = B`` (``X A = B``) needs matching rows (columns); batch dims broadcast."""
+    if (a_shape[-2] != b_shape[-2]) if left else (a_shape[-1] != b_shape[-1]):
+        raise RuntimeError(
+            f"{name}: Incompatible shapes of A and B for the equation "
+            f"{'AX = B' if left else 'XA = B'} ({a_shape[-2]}x{a_shape[-1]} and "
+            f"{b_shape[-2]}x{b_shape[-1]})"
+        )
+    check_broadcast(b_shape[:-2], a_shape[:-2])
+
+
 def _check_solve(a, b, left):
     """``_linalg_solve_ex``'s checks, in PyTorch's order; returns whether ``B`` is a vector."""
     _check_float("linalg.solve", a)
@@ -134,13 +145,7 @@ def _check_solve(a, b, left):
     shape = b.shape + (1,) if vector else b.shape
     if len(shape) < 2:
         raise RuntimeError("linalg.solve: The input tensor B must have at least 2 dimensions.")
-    if (a.shape[-2] != shape[-2]) if left else (a.shape[-1] != shape[-1]):
-        raise RuntimeError(
-            "linalg.solve: Incompatible shapes of A and B for the equation "
-            f"{'AX = B' if left else 'XA = B'} ({a.shape[-2]}x{a.shape[-1]} and "
-            f"{shape[-2]}x{shape[-1]})"
-        )
-    check_broadcast(shape[:-2], a.shape[:-2])
+    _check_compatible("linalg.solve", a.shape, shape, left)
     if not left and vector:
         raise RuntimeError(
             "linalg.solve: Vector broadcasting of the left hand side is not supported for "
@@ -284,13 +289,7 @@ def _check_solve_triangular(a, b, left):
         raise RuntimeError(
             "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."
         )
-    if (a.shape[-2] != b.shape[-2]) if left else (a.shape[-1] != b.shape[-1]):
-        raise RuntimeError(
-            "linalg.solve_triangular: Incompatible shapes of A and B for the equation "
-            f"{'AX = B' if left else 'XA = B'} ({a.shape[-2]}x{a.shape[-1]} and "
-            f"{b.shape[-2]}x{b.shape[-1]})"
-        )
-    check_broadcast(b.shape[:-2], a.shape[:-2])
+    _check_compatible("linalg.solve_triangular", a.shape, b.shape, left)
     if a.dtype.kind != "f" or a.dtype.itemsize < 4:
         raise not_implemented_for("triangular_solve_cpu", a.dtype)
 
