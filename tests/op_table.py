@@ -1057,6 +1057,42 @@ case(
 )
 
 
+# --- linalg.cholesky_ex (ops/_solvers.py), linalg.solve/solve_ex/inv_ex (ops/_linalg_solve.py) -
+def _shifted(m, a):
+    return a + 3 * m.eye(a.shape[-1], dtype=a.dtype)
+
+
+case("linalg_cholesky_ex", lambda m, x: m.linalg.cholesky_ex(_spd(m, x)).L, [(3, 3)])
+case(
+    "linalg_cholesky_ex_upper",
+    lambda m, x: m.linalg.cholesky_ex(_spd(m, x), upper=True)[0],
+    [(2, 3, 3)],
+)
+case(
+    "linalg_solve",
+    lambda m, a, b: m.linalg.solve(_shifted(m, a), b),
+    [(3, 3), (3, 2)],
+    [(3, 3), (3,)],
+    [(2, 3, 3), (3, 1)],
+    [(2, 3, 3), (2, 3)],
+    [(2, 3, 3), (3,)],
+    [(3, 3), (2, 3, 2)],
+    [(2, 1, 3, 3), (4, 3, 2)],
+)
+case(
+    "linalg_solve_left_false",
+    lambda m, a, b: m.linalg.solve(_shifted(m, a), b, left=False),
+    [(3, 3), (2, 3)],
+    [(2, 3, 3), (4, 3)],
+)
+case(
+    "linalg_solve_ex",
+    lambda m, a, b: m.linalg.solve_ex(_shifted(m, a), b).result,
+    [(3, 3), (3, 2)],
+)
+case("linalg_inv_ex", lambda m, a: m.linalg.inv_ex(_shifted(m, a)).inverse, [(2, 3, 3)])
+
+
 # --- torch.cholesky, cholesky_solve/inverse, triangular_solve, adjoint, vecdot (ops/_solvers.py) -
 def _chol(m, x, upper=False):
     return m.linalg.cholesky(_spd(m, x), upper=upper)

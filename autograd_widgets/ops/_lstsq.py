@@ -26,7 +26,7 @@ from ._core import (
     unbroadcast,
 )
 from ._decomp import _save_outputs
-from .matrix import _linalg_pinv, _pinv_backward
+from .matrix import LinAlgError, _linalg_pinv, _pinv_backward
 
 _make = Tensor._make
 
@@ -158,7 +158,7 @@ def _gels_check(a):
     if hit.size:
         b = int(hit[0])
         where = f"(Batch element {b}): " if bad.ndim > 1 else ""
-        raise RuntimeError(
+        raise LinAlgError(
             f"torch.linalg.lstsq: {where}The least squares solution could not be computed "
             "because the input matrix does not have full rank (error code: "
             f"{int(np.argmax(flat[b])) + 1})."
