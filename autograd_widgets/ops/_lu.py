@@ -27,8 +27,8 @@ from ._core import (
     write_out,
 )
 from ._decomp import _save_outputs
+from ._linalg_solve import _linalg_solve_triangular as solve_triangular
 from ._solvers import _deprecated
-from .matrix import _linalg_solve_triangular as solve_triangular
 from .shape import cat
 
 _make = Tensor._make
