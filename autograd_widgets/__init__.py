@@ -108,6 +108,7 @@ from .core.tensor import Size, Tensor, device, is_tensor
 from .ops import *  # noqa: F403
 from .ops import _core as _ops_core
 from .serialization import load, save
+from .storage import TypedStorage, UntypedStorage, is_storage, typename
 
 # PyTorch's parser spellings (axis=, keepdims=, size=, out=) for every op and factory.
 _parser_spellings.apply(

@@ -1238,6 +1238,23 @@ case(
     lambda m, x, s: x.diagonal_scatter(s, -1, -1, 0),
     [(4, 3), (2,)],
 )
+# as_strided: overlapping windows (the sliding-window trick), a view's storage read past the
+# view, an expanded (self-overlapping) input; as_strided_scatter's src (its input gradient is
+# PyTorch's known-wrong formula, tested against finite differences in test_strided.py).
+case("as_strided_windows", lambda m, x: x.as_strided((3, 4), (2, 1), 1), [(10,)])
+case("as_strided_unfold", lambda m, x: m.as_strided(x, (2, 3, 4), (8, 2, 1)), [(2, 8)])
+case(
+    "as_strided_of_view",
+    lambda m, x: (x * 1)[2:8].view(2, 3).t().as_strided((3, 3), (1, 1), 3),
+    [(12,)],
+)
+case("as_strided_expanded", lambda m, x: x.expand(2, 3).as_strided((2, 2), (1, 1)), [(3,)])
+case("as_strided_", lambda m, x: (x * 1).as_strided_((2, 2), (1, 2), 1), [(6,)])
+case(
+    "as_strided_scatter_src",
+    lambda m, x, s: m.as_strided_scatter(x, s, (2, 2), (1, 2), 1),
+    [C(np.arange(6.0)), (2, 2)],
+)
 RIDX = C(np.array([[0, 1, 0, 1], [2, 2, 0, 1]]))
 for _r in ("sum", "prod", "mean", "amax", "amin"):
     for _inc in (True, False):

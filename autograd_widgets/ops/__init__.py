@@ -19,6 +19,7 @@ from . import (
     _put,
     _solvers,
     _special_fns,
+    _strided,
     _svd,
     _tensor_misc,
     _weightnorm,
@@ -43,6 +44,7 @@ from ._products import *  # noqa: F403
 from ._put import *  # noqa: F403
 from ._solvers import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
+from ._strided import *  # noqa: F403
 from ._svd import *  # noqa: F403
 from ._tensor_misc import *  # noqa: F403
 from ._weightnorm import *  # noqa: F403
@@ -196,6 +198,7 @@ _FAMILIES = (
     _products,
     _solvers,
     _svd,
+    _strided,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
@@ -354,6 +357,7 @@ Tensor.bernoulli_ = inplace.bernoulli_
 Tensor.exponential_ = inplace.exponential_
 Tensor.random_ = inplace.random_
 Tensor.t_ = lambda self: _inplace_view(self, shape.t)
+Tensor.as_strided_ = _strided.as_strided_
 Tensor.unsqueeze_ = lambda self, dim: _inplace_view(self, shape.unsqueeze, dim)
 Tensor.squeeze_ = lambda self, dim=None: _inplace_view(self, shape.squeeze, dim)
 Tensor.transpose_ = lambda self, dim0, dim1: _inplace_view(self, shape.transpose, dim0, dim1)
