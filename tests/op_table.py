@@ -919,6 +919,27 @@ case("cartesian_prod", lambda m, x, y, z: m.cartesian_prod(x, y, z), [(2,), (3,)
 case("block_diag", lambda m, x, y, z: m.block_diag(x, y, z), [(2, 2), (3,), ()])
 case("trapezoid", lambda m, y: m.trapezoid(y, dx=0.5, dim=0), [(4, 3)])
 case("trapezoid_x", lambda m, y, x: m.trapezoid(y, x), [(2, 4), (4,)], [(3, 2, 4), (2, 4)])
+case("cumulative_trapezoid", lambda m, y: m.cumulative_trapezoid(y, dx=0.5, dim=0), [(4, 3)])
+case(
+    "cumulative_trapezoid_x",
+    lambda m, y, x: m.cumulative_trapezoid(y, x),
+    [(2, 4), (4,)],
+    [(3, 2, 4), (2, 4)],
+)
+case("gradient", lambda m, x: m.gradient(x), [(5,)], [(3, 4)])
+case("gradient_spacing", lambda m, x: m.gradient(x, spacing=[2.0, 0.5], edge_order=2), [(3, 4)])
+case("gradient_dim", lambda m, x: m.gradient(x, spacing=3, dim=-1, edge_order=2), [(2, 5)])
+COORDS = C(np.array([0.0, 0.5, 1.5, 1.75, 3.0]))
+case(
+    "gradient_coordinates",
+    lambda m, x, t: m.gradient(x, spacing=[t], dim=1),
+    [(2, 5), COORDS],
+)
+case(
+    "gradient_coordinates_order2",
+    lambda m, x, t: m.gradient(x, spacing=(t,), dim=0, edge_order=2),
+    [(5, 2), COORDS],
+)
 case("tanhshrink", lambda m, x: m.nn.functional.tanhshrink(x), [(3, 4)])
 case("logsigmoid", lambda m, x: m.nn.functional.logsigmoid(x), [(3, 4)])
 case("group_norm", lambda m, x: m.nn.functional.group_norm(x, 2), [(2, 4, 3)])
