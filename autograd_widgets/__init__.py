@@ -30,7 +30,7 @@ from . import (
 from . import _sampling as _sampling_mod  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from ._language import set_language
-from ._sampling import multinomial, randint, randint_like
+from ._sampling import binomial, multinomial, poisson, randint, randint_like
 from .autograd import (
     enable_grad,
     inference_mode,
