@@ -1,7 +1,7 @@
 """Integer and categorical sampling: ``randint``, ``randint_like``, ``multinomial``, ``poisson``
 and ``binomial``.
 
-Each draws PyTorch's numbers from the same seed: ``randint`` is ATen's
+randint and multinomial draw PyTorch's numbers from the same seed: ``randint`` is ATen's
 ``empty(size).random_(low, high)``, ``multinomial`` ATen's two CPU samplers (see
 ``_random``). The argument parsing follows PyTorch's, so ``randint(high=10, size=(3,))``
 and ``randint(2, high=10, size=(3,))`` work as there.

@@ -137,6 +137,9 @@ case("fmod_int_by_float", lambda m, i, y: m.fmod(i, y + 3), [C([[5, -7]]), (2, 1
 case("matmul_op", lambda m, x, y: x @ y, [(2, 3), (3, 4)])
 case("true_divide", lambda m, x, y: m.true_divide(x, y), [(3,), (3,)], gen=positive)
 case("div_floor_mode", lambda m, x: m.div(x, 0.7, rounding_mode="floor"), [(4,)], gradgrad=False)
+case("nextafter", lambda m, x, y: m.nextafter(x, y), [(3, 4), (4,)])
+case("nextafter_", lambda m, x, y: (x * 1).nextafter_(y), [(3, 4), (3, 1)])
+case("fix_", lambda m, x: (x * 1).fix_(), [(3, 4)], gen=away_from_int)
 case("div_trunc_mode", lambda m, x: m.div(x, 0.7, rounding_mode="trunc"), [(4,)], gen=away_from_int)
 
 # Type promotion (values and dtypes; gradients where the result is float).
@@ -230,6 +233,7 @@ UNARY = {
     "ceil": {"gen": away_from_int},
     "round": {"gen": away_from_int},
     "trunc": {"gen": away_from_int},
+    "fix": {"gen": away_from_int},
     "frac": {"gen": away_from_int},
     "abs": {},
     "neg": {},

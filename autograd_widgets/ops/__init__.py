@@ -15,6 +15,7 @@ from . import (
     _histogram,
     _inplace_more,
     _nan_reductions,
+    _number_theory,
     _products,
     _put,
     _solvers,
@@ -40,6 +41,7 @@ from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
+from ._number_theory import *  # noqa: F403
 from ._products import *  # noqa: F403
 from ._put import *  # noqa: F403
 from ._solvers import *  # noqa: F403
@@ -199,6 +201,7 @@ _FAMILIES = (
     _solvers,
     _svd,
     _strided,
+    _number_theory,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
