@@ -15,7 +15,8 @@ from .autograd.node import node_class
 from .core._creation import _accepts_out, _check_device, _finish, _like, _rng, bernoulli
 from .core._dtype import as_dtype, int64, scalar_type_name
 from .core.tensor import Tensor
-from .ops._core import zero_grad
+from .ops._core import check_broadcast, needs_grad, record, zero_grad
+from .ops.pointwise import NotImplemented_
 from .ops.selection import _topk_indices
 
 _make = Tensor._make
@@ -203,14 +204,31 @@ Tensor.bernoulli = _bernoulli_method
 
 
 # --- torch.poisson / torch.binomial --------------------------------------------------------
+def _numpy_generator(generator=None) -> np.random.Generator:
+    """A numpy generator seeded from the library's stream (so ``manual_seed`` repeats it)."""
+    seed = _rng(generator).integers(0, 2**62, size=(4,))
+    return np.random.default_rng(np.asarray(seed, dtype=np.int64).astype(np.uint64))
+
+
+def _poisson(rate: Tensor, generator=None) -> Tensor:
+    """Poisson counts (in ``rate``'s dtype), no checks and no graph (``distributions`` too)."""
+    draws = _numpy_generator(generator).poisson(rate._data.astype(np.float64))
+    return _make(np.asarray(draws).astype(rate._data.dtype).reshape(rate.shape))
+
+
+def _binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
+    """Successes in ``count`` trials (in ``count``'s dtype), no checks and no graph."""
+    n = np.rint(count._data).astype(np.int64)
+    draws = _numpy_generator(generator).binomial(n, prob._data.astype(np.float64))
+    return _make(np.asarray(draws).astype(count._data.dtype).reshape(count.shape))
+
+
 # NOTE: the counts come from numpy's samplers seeded from the library's stream, so
 # ``manual_seed`` repeats them, but they are not PyTorch's draws (its CPU kernels use their own
 # rejection samplers); shapes, dtypes, supports and errors are PyTorch's.
 def poisson(input, generator=None) -> Tensor:
     """``torch.poisson``: a Poisson count per rate in ``input``, in its dtype
     (``PoissonBackward0``: a zero gradient)."""
-    from .distributions._samplers import _poisson
-    from .ops._core import needs_grad, record
 
     if input._data.dtype.kind != "f":
         raise NotImplementedError(
@@ -227,9 +245,6 @@ def poisson(input, generator=None) -> Tensor:
 def binomial(count, prob, generator=None) -> Tensor:
     """``torch.binomial``: successes in ``count`` trials of probability ``prob`` (broadcast),
     in ``count``'s dtype; PyTorch has no derivative for it (a ``NotImplemented`` node)."""
-    from .distributions._samplers import _binomial
-    from .ops._core import check_broadcast, needs_grad, record
-    from .ops.pointwise import NotImplemented_
 
     if count._data.dtype.kind != "f":
         raise ValueError(

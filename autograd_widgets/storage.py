@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from .core._dtype import from_numpy_dtype, get_default_dtype
-from .core.tensor import Tensor
+from .core.tensor import Tensor, device
 from .ops._strided import _root, storage_elements
 
 __all__ = ["UntypedStorage", "TypedStorage"]
@@ -25,7 +25,7 @@ class _StorageBase:
 
     __slots__ = ("_arr", "_owner")
 
-    device = property(lambda self: _cpu())
+    device = property(lambda self: device("cpu"))
     is_cuda = False
 
     def __len__(self) -> int:
@@ -181,12 +181,6 @@ class TypedStorage(_StorageBase):
 
 for _cls in (UntypedStorage, TypedStorage):
     _cls.__module__ = "torch.storage"
-
-
-def _cpu():
-    from .core.tensor import device
-
-    return device("cpu")
 
 
 def untyped_storage(self) -> UntypedStorage:

@@ -360,7 +360,6 @@ Tensor.bernoulli_ = inplace.bernoulli_
 Tensor.exponential_ = inplace.exponential_
 Tensor.random_ = inplace.random_
 Tensor.t_ = lambda self: _inplace_view(self, shape.t)
-Tensor.as_strided_ = _strided.as_strided_
 Tensor.unsqueeze_ = lambda self, dim: _inplace_view(self, shape.unsqueeze, dim)
 Tensor.squeeze_ = lambda self, dim=None: _inplace_view(self, shape.squeeze, dim)
 Tensor.transpose_ = lambda self, dim0, dim1: _inplace_view(self, shape.transpose, dim0, dim1)
@@ -385,6 +384,16 @@ def _addcdiv_(self, tensor1, tensor2, *, value=1):
     )
 
 
+def _as_strided_(self, size, stride, storage_offset=None):
+    """``Tensor.as_strided_``: ``self`` becomes ``as_strided(self, ...)`` (``AsStridedBackward1``);
+    its base keeps the memory it spans, so later storage offsets count from the same start."""
+    _strided.keep_storage(self)
+    _inplace_view(self, _strided.as_strided, size, stride, storage_offset)
+    _strided.refresh_view_fn(self)
+    return self
+
+
+Tensor.as_strided_ = _as_strided_
 Tensor.addcmul_ = _addcmul_
 Tensor.addcdiv_ = _addcdiv_
 Tensor.addcmul = pointwise.addcmul
@@ -410,7 +419,7 @@ def _inplace_view(self, fn, *args):
 # ``torch.sin_(t)``, ``torch.relu_(t)``, ...: PyTorch's module-level spellings of Tensor's
 # in-place methods ("Introduction to PyTorch Tensors" calls ``torch.sin_(b)``).
 _INPLACE_FUNCTIONS = (
-    "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ "
+    "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided_ asin_ asinh_ atan_ "
     "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ "
     "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ index_put_ ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ "
     "negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ "

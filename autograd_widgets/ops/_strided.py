@@ -17,7 +17,7 @@ from ._core import Tensor, grad_state, needs_grad, record
 
 _make = Tensor._make
 
-__all__ = ["as_strided", "as_strided_", "as_strided_scatter"]
+__all__ = ["as_strided", "as_strided_scatter"]
 TENSOR_METHODS = ("as_strided", "as_strided_scatter", "storage_offset")
 
 
@@ -217,19 +217,18 @@ def as_strided(input, size, stride, storage_offset=None):
     return out
 
 
-def as_strided_(input, size, stride, storage_offset=None):
-    """``Tensor.as_strided_``: ``input`` becomes ``as_strided(input, ...)`` (its storage kept)."""
-    root = _root(input)
+def keep_storage(t: Tensor) -> None:
+    """Before ``as_strided_`` re-shapes ``t``: its base keeps the memory it spans now."""
+    root = _root(t)
     if "_storage" not in root.__dict__:
         root.__dict__["_storage"] = storage_elements(root)
-    # cycle: ops/__init__ builds on every family
-    from . import _inplace_view
 
-    out = _inplace_view(input, as_strided, size, stride, storage_offset)
-    if input._base is not None:  # re-created from the base by its new geometry
-        size, stride, offset = _geometry(input)
-        input._view_fn = lambda b: as_strided(b, size, stride, offset)
-    return out
+
+def refresh_view_fn(t: Tensor) -> None:
+    """After ``as_strided_`` on a view: it is re-created from its base by its new geometry."""
+    if t._base is not None:
+        size, stride, offset = _geometry(t)
+        t._view_fn = lambda b: as_strided(b, size, stride, offset)
 
 
 # --- as_strided_scatter ---------------------------------------------------------------------
