@@ -30,7 +30,7 @@ from . import (
 from . import _sampling as _sampling_mod  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from ._language import set_language
-from ._sampling import multinomial, randint, randint_like
+from ._sampling import binomial, multinomial, poisson, randint, randint_like
 from .autograd import (
     enable_grad,
     inference_mode,
@@ -117,6 +117,7 @@ from .core.tensor import Size, Tensor, device, is_tensor
 from .ops import *  # noqa: F403
 from .ops import _core as _ops_core
 from .serialization import load, save
+from .storage import TypedStorage, UntypedStorage, is_storage, typename
 
 # PyTorch's parser spellings (axis=, keepdims=, size=, out=) for every op and factory.
 _parser_spellings.apply(

@@ -1,6 +1,7 @@
-"""Integer and categorical sampling: ``randint``, ``randint_like`` and ``multinomial``.
+"""Integer and categorical sampling: ``randint``, ``randint_like``, ``multinomial``, ``poisson``
+and ``binomial``.
 
-Each draws PyTorch's numbers from the same seed: ``randint`` is ATen's
+randint and multinomial draw PyTorch's numbers from the same seed: ``randint`` is ATen's
 ``empty(size).random_(low, high)``, ``multinomial`` ATen's two CPU samplers (see
 ``_random``). The argument parsing follows PyTorch's, so ``randint(high=10, size=(3,))``
 and ``randint(2, high=10, size=(3,))`` work as there.
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .autograd.node import node_class
 from .core._creation import _accepts_out, _check_device, _finish, _like, _rng, bernoulli
 from .core._dtype import as_dtype, int64, scalar_type_name
 from .core.tensor import Tensor
+from .ops._core import check_broadcast, needs_grad, record, zero_grad
+from .ops.pointwise import NotImplemented_
 from .ops.selection import _topk_indices
 
 _make = Tensor._make
@@ -197,3 +201,68 @@ _multinomial_method.__name__ = "multinomial"
 _bernoulli_method.__name__ = "bernoulli"
 Tensor.multinomial = _multinomial_method
 Tensor.bernoulli = _bernoulli_method
+
+
+# --- torch.poisson / torch.binomial --------------------------------------------------------
+def _numpy_generator(generator=None) -> np.random.Generator:
+    """A numpy generator seeded from the library's stream (so ``manual_seed`` repeats it)."""
+    seed = _rng(generator).integers(0, 2**62, size=(4,))
+    return np.random.default_rng(np.asarray(seed, dtype=np.int64).astype(np.uint64))
+
+
+def _poisson(rate: Tensor, generator=None) -> Tensor:
+    """Poisson counts (in ``rate``'s dtype), no checks and no graph (``distributions`` too)."""
+    draws = _numpy_generator(generator).poisson(rate._data.astype(np.float64))
+    return _make(np.asarray(draws).astype(rate._data.dtype).reshape(rate.shape))
+
+
+def _binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
+    """Successes in ``count`` trials (in ``count``'s dtype), no checks and no graph."""
+    n = np.rint(count._data).astype(np.int64)
+    draws = _numpy_generator(generator).binomial(n, prob._data.astype(np.float64))
+    return _make(np.asarray(draws).astype(count._data.dtype).reshape(count.shape))
+
+
+# NOTE: the counts come from numpy's samplers seeded from the library's stream, so
+# ``manual_seed`` repeats them, but they are not PyTorch's draws (its CPU kernels use their own
+# rejection samplers); shapes, dtypes, supports and errors are PyTorch's.
+def poisson(input, generator=None) -> Tensor:
+    """``torch.poisson``: a Poisson count per rate in ``input``, in its dtype
+    (``PoissonBackward0``: a zero gradient)."""
+
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"poisson_cpu\" not implemented for '{scalar_type_name(input._data.dtype)}'"
+        )
+    if np.any(input._data < 0):
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    out = _poisson(input, generator)
+    if needs_grad(input):
+        record(PoissonBackward0, out, (input,))
+    return out
+
+
+def binomial(count, prob, generator=None) -> Tensor:
+    """``torch.binomial``: successes in ``count`` trials of probability ``prob`` (broadcast),
+    in ``count``'s dtype; PyTorch has no derivative for it (a ``NotImplemented`` node)."""
+
+    if count._data.dtype.kind != "f":
+        raise ValueError(
+            "binomial only supports floating-point dtypes for count, got: "
+            f"{scalar_type_name(count._data.dtype)}"
+        )
+    if prob._data.dtype != count._data.dtype:
+        raise RuntimeError(
+            f"Found dtype {scalar_type_name(prob._data.dtype)} but expected "
+            f"{scalar_type_name(count._data.dtype)}"
+        )
+    check_broadcast(count._data.shape, prob._data.shape)
+    shape = np.broadcast_shapes(count._data.shape, prob._data.shape)
+    out = _binomial(count.expand(shape), prob.expand(shape), generator)
+    if needs_grad(count, prob):
+        ins = tuple(t for t in (count, prob) if t._requires_grad)
+        record(NotImplemented_, out, ins, fields={"op": "binomial"})
+    return out
+
+
+PoissonBackward0 = node_class("PoissonBackward0", zero_grad)

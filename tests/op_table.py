@@ -137,6 +137,9 @@ case("fmod_int_by_float", lambda m, i, y: m.fmod(i, y + 3), [C([[5, -7]]), (2, 1
 case("matmul_op", lambda m, x, y: x @ y, [(2, 3), (3, 4)])
 case("true_divide", lambda m, x, y: m.true_divide(x, y), [(3,), (3,)], gen=positive)
 case("div_floor_mode", lambda m, x: m.div(x, 0.7, rounding_mode="floor"), [(4,)], gradgrad=False)
+case("nextafter", lambda m, x, y: m.nextafter(x, y), [(3, 4), (4,)])
+case("nextafter_", lambda m, x, y: (x * 1).nextafter_(y), [(3, 4), (3, 1)])
+case("fix_", lambda m, x: (x * 1).fix_(), [(3, 4)], gen=away_from_int)
 case("div_trunc_mode", lambda m, x: m.div(x, 0.7, rounding_mode="trunc"), [(4,)], gen=away_from_int)
 
 # Type promotion (values and dtypes; gradients where the result is float).
@@ -230,6 +233,7 @@ UNARY = {
     "ceil": {"gen": away_from_int},
     "round": {"gen": away_from_int},
     "trunc": {"gen": away_from_int},
+    "fix": {"gen": away_from_int},
     "frac": {"gen": away_from_int},
     "abs": {},
     "neg": {},
@@ -919,6 +923,27 @@ case("cartesian_prod", lambda m, x, y, z: m.cartesian_prod(x, y, z), [(2,), (3,)
 case("block_diag", lambda m, x, y, z: m.block_diag(x, y, z), [(2, 2), (3,), ()])
 case("trapezoid", lambda m, y: m.trapezoid(y, dx=0.5, dim=0), [(4, 3)])
 case("trapezoid_x", lambda m, y, x: m.trapezoid(y, x), [(2, 4), (4,)], [(3, 2, 4), (2, 4)])
+case("cumulative_trapezoid", lambda m, y: m.cumulative_trapezoid(y, dx=0.5, dim=0), [(4, 3)])
+case(
+    "cumulative_trapezoid_x",
+    lambda m, y, x: m.cumulative_trapezoid(y, x),
+    [(2, 4), (4,)],
+    [(3, 2, 4), (2, 4)],
+)
+case("gradient", lambda m, x: m.gradient(x), [(5,)], [(3, 4)])
+case("gradient_spacing", lambda m, x: m.gradient(x, spacing=[2.0, 0.5], edge_order=2), [(3, 4)])
+case("gradient_dim", lambda m, x: m.gradient(x, spacing=3, dim=-1, edge_order=2), [(2, 5)])
+COORDS = C(np.array([0.0, 0.5, 1.5, 1.75, 3.0]))
+case(
+    "gradient_coordinates",
+    lambda m, x, t: m.gradient(x, spacing=[t], dim=1),
+    [(2, 5), COORDS],
+)
+case(
+    "gradient_coordinates_order2",
+    lambda m, x, t: m.gradient(x, spacing=(t,), dim=0, edge_order=2),
+    [(5, 2), COORDS],
+)
 case("tanhshrink", lambda m, x: m.nn.functional.tanhshrink(x), [(3, 4)])
 case("logsigmoid", lambda m, x: m.nn.functional.logsigmoid(x), [(3, 4)])
 case("group_norm", lambda m, x: m.nn.functional.group_norm(x, 2), [(2, 4, 3)])
@@ -1332,6 +1357,23 @@ case(
     "diagonal_scatter_offset",
     lambda m, x, s: x.diagonal_scatter(s, -1, -1, 0),
     [(4, 3), (2,)],
+)
+# as_strided: overlapping windows (the sliding-window trick), a view's storage read past the
+# view, an expanded (self-overlapping) input; as_strided_scatter's src (its input gradient is
+# PyTorch's known-wrong formula, tested against finite differences in test_strided.py).
+case("as_strided_windows", lambda m, x: x.as_strided((3, 4), (2, 1), 1), [(10,)])
+case("as_strided_unfold", lambda m, x: m.as_strided(x, (2, 3, 4), (8, 2, 1)), [(2, 8)])
+case(
+    "as_strided_of_view",
+    lambda m, x: (x * 1)[2:8].view(2, 3).t().as_strided((3, 3), (1, 1), 3),
+    [(12,)],
+)
+case("as_strided_expanded", lambda m, x: x.expand(2, 3).as_strided((2, 2), (1, 1)), [(3,)])
+case("as_strided_", lambda m, x: (x * 1).as_strided_((2, 2), (1, 2), 1), [(6,)])
+case(
+    "as_strided_scatter_src",
+    lambda m, x, s: m.as_strided_scatter(x, s, (2, 2), (1, 2), 1),
+    [C(np.arange(6.0)), (2, 2)],
 )
 RIDX = C(np.array([[0, 1, 0, 1], [2, 2, 0, 1]]))
 for _r in ("sum", "prod", "mean", "amax", "amin"):

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._sampling import _numpy_generator
 from ..autograd.node import node_class
-from ..core._creation import _rng
 from ..core._creation import empty as _empty
 from ..core._dtype import float64
 from ..core.tensor import Tensor
@@ -27,12 +27,6 @@ __all__: list = []
 _make = Tensor._make
 _EPS = np.finfo(np.float64).eps
 _TINY = np.finfo(np.float64).tiny
-
-
-def _numpy_generator(generator=None) -> np.random.Generator:
-    """A numpy generator seeded from the library's stream (so ``manual_seed`` repeats it)."""
-    seed = _rng(generator).integers(0, 2**62, size=(4,))
-    return np.random.default_rng(np.asarray(seed, dtype=np.int64).astype(np.uint64))
 
 
 def _log_prefactor(a, x):
@@ -128,19 +122,6 @@ def _standard_gamma_grad(alpha: Tensor, x: Tensor) -> Tensor:
     """``torch._standard_gamma_grad(alpha, x)``: ``dx/dalpha`` at the sample ``x``."""
     d = _standard_gamma_grad_np(alpha._data, x._data).reshape(alpha.shape)
     return _make(d.astype(alpha._data.dtype))
-
-
-def _poisson(rate: Tensor, generator=None) -> Tensor:
-    """``torch.poisson``: counts (in ``rate``'s dtype), no gradient."""
-    draws = _numpy_generator(generator).poisson(rate._data.astype(np.float64))
-    return _make(np.asarray(draws).astype(rate._data.dtype).reshape(rate.shape))
-
-
-def _binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
-    """``torch.binomial``: successes in ``count`` trials (in ``count``'s dtype), no gradient."""
-    n = np.rint(count._data).astype(np.int64)
-    draws = _numpy_generator(generator).binomial(n, prob._data.astype(np.float64))
-    return _make(np.asarray(draws).astype(count._data.dtype).reshape(count.shape))
 
 
 def _standard_cauchy(shape, dtype) -> Tensor:

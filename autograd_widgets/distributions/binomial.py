@@ -1,12 +1,12 @@
 """``Binomial(total_count, probs=...)`` or ``(total_count, logits=...)``: successes in
 ``total_count`` independent trials."""
 
+from .._sampling import _binomial
 from ..autograd import no_grad
 from ..core import _creation
 from ..core.tensor import Size
 from ..ops import exp
 from . import constraints
-from ._samplers import _binomial
 from .distribution import Distribution
 from .utils import (
     _expand_probs_logits,

@@ -1,12 +1,12 @@
 """``NegativeBinomial(total_count, probs=... | logits=...)``: successes before
 ``total_count`` failures, a gamma-Poisson mixture (over-dispersed counts)."""
 
+from .._sampling import _poisson
 from ..autograd import no_grad
 from ..core.tensor import Size
 from ..nn.functional import logsigmoid
 from ..ops import exp, sigmoid
 from . import constraints
-from ._samplers import _poisson
 from .distribution import Distribution
 from .gamma import Gamma
 from .utils import (

@@ -2,11 +2,11 @@
 
 from numbers import Number
 
+from .._sampling import _poisson
 from ..autograd import no_grad
 from ..core.tensor import Size
 from ..ops import exp, log
 from . import constraints
-from ._samplers import _poisson
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all
 

@@ -17,11 +17,13 @@ from . import (
     _lstsq,
     _lu,
     _nan_reductions,
+    _number_theory,
     _products,
     _put,
     _resize,
     _solvers,
     _special_fns,
+    _strided,
     _svd,
     _tensor_misc,
     _weightnorm,
@@ -44,10 +46,12 @@ from ._histogram import *  # noqa: F403
 from ._lstsq import *  # noqa: F403
 from ._lu import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
+from ._number_theory import *  # noqa: F403
 from ._products import *  # noqa: F403
 from ._put import *  # noqa: F403
 from ._solvers import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
+from ._strided import *  # noqa: F403
 from ._svd import *  # noqa: F403
 from ._tensor_misc import *  # noqa: F403
 from ._weightnorm import *  # noqa: F403
@@ -203,6 +207,8 @@ _FAMILIES = (
     _svd,
     _lu,
     _lstsq,
+    _strided,
+    _number_theory,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
@@ -389,6 +395,16 @@ def _addcdiv_(self, tensor1, tensor2, *, value=1):
     )
 
 
+def _as_strided_(self, size, stride, storage_offset=None):
+    """``Tensor.as_strided_``: ``self`` becomes ``as_strided(self, ...)`` (``AsStridedBackward1``);
+    its base keeps the memory it spans, so later storage offsets count from the same start."""
+    _strided.keep_storage(self)
+    _inplace_view(self, _strided.as_strided, size, stride, storage_offset)
+    _strided.refresh_view_fn(self)
+    return self
+
+
+Tensor.as_strided_ = _as_strided_
 Tensor.addcmul_ = _addcmul_
 Tensor.addcdiv_ = _addcdiv_
 Tensor.addcmul = pointwise.addcmul
@@ -414,7 +430,7 @@ def _inplace_view(self, fn, *args):
 # ``torch.sin_(t)``, ``torch.relu_(t)``, ...: PyTorch's module-level spellings of Tensor's
 # in-place methods ("Introduction to PyTorch Tensors" calls ``torch.sin_(b)``).
 _INPLACE_FUNCTIONS = (
-    "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ "
+    "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided_ asin_ asinh_ atan_ "
     "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ "
     "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ index_put_ ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ "
     "negative_ rad2deg_ reciprocal_ relu_ resize_as_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ "

@@ -35,7 +35,6 @@ TENSOR_METHODS = (
     "resolve_conj",
     "resolve_neg",
     "is_nonzero",
-    "storage_offset",
     "new",
     "map_",
     "map2_",
@@ -177,18 +176,6 @@ def resolve_neg(input):
 def is_nonzero(input) -> bool:
     """``torch.is_nonzero``: the truth of a one-element tensor."""
     return bool(input)
-
-
-def storage_offset(self) -> int:
-    """``Tensor.storage_offset``: where a view starts in its base, in elements."""
-    base = self._base
-    if base is None:
-        return 0
-    d, b = self._data, base._data
-    if d.size == 0 or b.size == 0:
-        return storage_offset(base)
-    delta = d.__array_interface__["data"][0] - b.__array_interface__["data"][0]
-    return storage_offset(base) + delta // d.itemsize
 
 
 # --- legacy Tensor.new, map_, map2_ --------------------------------------------------------------

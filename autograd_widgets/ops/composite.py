@@ -38,6 +38,8 @@ __all__ = [
     "cartesian_prod",
     "block_diag",
     "trapezoid",
+    "cumulative_trapezoid",
+    "gradient",
     "trapz",
     "row_stack",
     "hsplit",
@@ -366,6 +368,139 @@ def _trapezoid_x(y, x, dim):
 def trapz(y, x=None, *, dx=None, dim=-1):
     """``torch.trapz``: an alias of :func:`trapezoid`."""
     return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """``torch.cumulative_trapezoid``: the running trapezoid rule along ``dim``, with ATen's
+    ops: ``(dx / 2 * (y[:-1] + y[1:])).cumsum(dim)``, or with sample points ``x``
+    ``((y[:-1] + y[1:]) * (x[1:] - x[:-1])).cumsum(dim) / 2``."""
+    if x is not None and not isinstance(x, Tensor):  # (unlike trapezoid, no number for x)
+        raise TypeError(
+            "cumulative_trapezoid() received an invalid combination of arguments - got "
+            f"(Tensor, {type(x).__name__}), but expected one of:\n"
+            " * (Tensor y, Tensor x, *, int dim = -1)\n"
+            " * (Tensor y, *, Number dx = 1, int dim = -1)\n"
+        )
+    if y._data.dtype == np.bool_ or (isinstance(x, Tensor) and x._data.dtype == np.bool_):
+        which = "`x` or `y`" if isinstance(x, Tensor) else "`y`"
+        raise RuntimeError(
+            f"cumulative_trapezoid: received a bool input for {which}, but bool is not supported"
+        )
+    if y._data.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, y._data.ndim)
+    if y._data.dtype.kind != "f":
+        y = y.to(get_default_dtype())  # ATen's Scalar arithmetic promotes integer samples
+    pairs = slice_dim(y, d, 0, -1) + slice_dim(y, d, 1, None, shown={"end": None})
+    if not isinstance(x, Tensor):
+        dx = 1.0 if dx is None else float(dx)
+        return _mul_scalar(pairs, dx / 2.0).cumsum(d)
+    if x.dim() == 1:
+        if x._data.shape[0] != y._data.shape[d]:
+            raise RuntimeError(
+                "cumulative_trapezoid: There must be one `x` value for each sample point"
+            )
+        view = [1] * y._data.ndim
+        view[d] = x._data.shape[0]
+        x = x.view(view)
+    elif x.dim() < y._data.ndim:
+        x = x.view((1,) * (y._data.ndim - x.dim()) + tuple(x.shape))
+    steps = slice_dim(x, d, 1, None, shown={"end": None}) - slice_dim(x, d, 0, -1)
+    return _div_scalar((pairs * steps).cumsum(d), 2.0)
+
+
+def gradient(input, *, spacing=None, dim=None, edge_order=1):
+    """``torch.gradient``: central differences along each of ``dim`` (all dims by default),
+    one-sided (``edge_order`` 1 or 2) at the edges; ``spacing`` a number, one number per dim,
+    or one 1-D tensor of coordinates per dim. Built from slices and arithmetic as ATen's
+    ``gradient_helper`` builds it, so it is differentiable the same way."""
+    nd = input._data.ndim
+    dims = None if dim is None else ([dim] if isinstance(dim, (int, np.integer)) else list(dim))
+    if input._data.dtype == np.uint8:
+        raise RuntimeError("torch.gradient does not support uint8 input.")
+    as_list = isinstance(spacing, (list, tuple))
+    if as_list and dims is None and len(spacing) != nd:
+        raise RuntimeError(
+            "torch.gradient expected spacing to be unspecified, a scalar, or a list of length "
+            f"equal to 'self.dim() = {nd}', since dim argument was not given, but got a list of "
+            f"length {len(spacing)}"
+        )
+    if as_list and dims is not None and len(spacing) != len(dims):
+        raise RuntimeError(
+            "torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "
+            f"arguments to have the same length, but got a spacing argument of length "
+            f"{len(spacing)} and a dim argument of length {len(dims)}."
+        )
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = list(range(nd)) if dims is None else [wrap_dim(k, nd) for k in dims]
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"dim {dims[-1]} appears multiple times in the list of dims")
+    if any(input._data.shape[k] < edge_order + 1 for k in dims):
+        raise RuntimeError(
+            "torch.gradient expected each dimension size to be at least edge_order+1"
+        )
+    spacing = list(spacing) if as_list else [1 if spacing is None else spacing] * len(dims)
+    if input._data.dtype.kind != "f":
+        input = input.to(get_default_dtype())  # (ATen's division promotes integers)
+    out = []
+    for k, h in zip(dims, spacing):
+        if isinstance(h, Tensor):
+            out.append(_gradient_coordinates(input, k, h, edge_order))
+        else:
+            out.append(_gradient_uniform(input, k, h, edge_order))
+    return tuple(out)
+
+
+def _slicer(t, dim):
+    """``at::slice(t, dim, start, end)``; an end left out is shown as not given."""
+    return lambda start, end=None: slice_dim(
+        t, dim, start, end, shown={"end": None} if end is None else None
+    )
+
+
+def _gradient_uniform(t, dim, h, edge_order):
+    s = _slicer(t, dim)
+    center = _div_scalar(s(2) - s(0, -2), h)
+    if edge_order == 1:
+        first = _div_scalar(s(1, 2) - s(0, 1), h)
+        last = _div_scalar(s(-1) - s(-2, -1), h)
+    else:
+        first = _mul_scalar(s(0, 1), -1.5) + _mul_scalar(s(1, 2), 2) - _mul_scalar(s(2, 3), 0.5)
+        first = _div_scalar(first, h)
+        last = _mul_scalar(s(-3, -2), 0.5) - _mul_scalar(s(-2, -1), 2) + _mul_scalar(s(-1), 1.5)
+        last = _div_scalar(last, h)
+    return cat([first, _div_scalar(center, 2), last], dim)
+
+
+def _gradient_coordinates(t, dim, coords, edge_order):
+    if coords.dim() != 1:
+        raise RuntimeError(
+            "torch.gradient expected each element of spacing to have one dimension, but got an "
+            f"element with {coords.dim()} dimensions!"
+        )
+    s = _slicer(t, dim)
+    shape = [1] * t._data.ndim
+    shape[dim] = -1
+    h = diff(coords, 1, 0)
+    h1, h2 = slice_dim(h, 0, 0, -1), slice_dim(h, 0, 1, None, shown={"end": None})
+    a = (-h2 / (h1 * (h1 + h2))).reshape(shape)
+    b = ((h2 - h1) / (h1 * h2)).reshape(shape)
+    c = (h1 / (h2 * (h1 + h2))).reshape(shape)
+    center = a * s(0, -2) + b * s(1, -1) + c * s(2)
+    if edge_order == 1:
+        first = (s(1, 2) - s(0, 1)) / h[0]
+        last = (s(-1) - s(-2, -1)) / h[-1]
+    else:
+        a = -(_mul_scalar(h[0], 2.0) + h[1]) / (h[0] * (h[0] + h[1]))
+        b = (h[0] + h[1]) / (h[0] * h[1])
+        c = -h[0] / (h[1] * (h[0] + h[1]))
+        first = a * s(0, 1) + b * s(1, 2) + c * s(2, 3)
+        a = h[-1] / (h[-2] * (h[-1] + h[-2]))
+        b = -(h[-1] + h[-2]) / (h[-1] * h[-2])
+        c = (_mul_scalar(h[-1], 2) + h[-2]) / (h[-1] * (h[-1] + h[-2]))
+        last = a * s(-3, -2) + b * s(-2, -1) + c * s(-1)
+    return cat([first, center, last], dim)
 
 
 # --- splits, stacks and index sets PyTorch builds from other ops -----------------------------

@@ -18,6 +18,7 @@ from ..autograd import events
 from ..autograd.node import SavedTensor, new_node, node_class
 from ..core._creation import _rng
 from ..core._random import _CPP_NAMES, check_std, cpp_double
+from . import _strided
 from ._core import (
     Tensor,
     check_broadcast,
@@ -182,22 +183,14 @@ def _view_region(arr: np.ndarray, view_fn) -> np.ndarray:
 
 
 def _embed_in_view(grad: Tensor, base_shape, view_fn) -> Tensor:
-    """Zeros shaped like the base, with ``grad`` written where the view lies."""
+    """Zeros shaped like the base, with ``grad`` written where the view lies (an
+    ``as_strided_scatter`` of the region, so it stays differentiable in ``grad``)."""
     z = np.zeros(base_shape, dtype=grad._data.dtype)
-    _view_region(z, view_fn)[...] = grad._data
-    out = _make(z)
-    if grad_state.enabled and grad._requires_grad:
-        record(_EmbedBackward, out, (grad,), fields={"view_fn": view_fn})
-    return out
-
-
-def _as_strided_scatter_backward(n, grad):
-    return n.view_fn(grad)
-
-
-_EmbedBackward = node_class(
-    "AsStridedScatterBackward0", _as_strided_scatter_backward, fields=("view_fn",)
-)
+    region = _view_region(z, view_fn)
+    item = z.itemsize
+    offset = (region.__array_interface__["data"][0] - z.__array_interface__["data"][0]) // item
+    stride = tuple(st // item for st in region.strides)
+    return _strided.as_strided_scatter(_make(z), grad, region.shape, stride, offset)
 
 
 def _copy_slices_backward(node, grad):
@@ -218,18 +211,6 @@ def _copy_slices_backward(node, grad):
 
 # ``fn``: the in-place op's own node, run on the region ``view_fn`` selects in the base.
 CopySlices = node_class("CopySlices", _copy_slices_backward, fields=("base_shape", "view_fn", "fn"))
-
-
-def _as_strided_backward(n, grad):
-    return _embed_in_view(grad, n.base_shape, n.view_fn)
-
-
-AsStridedBackward0 = node_class(
-    "AsStridedBackward0",
-    _as_strided_backward,
-    attrs=("size", "storage_offset", "stride"),
-    fields=("base_shape", "view_fn"),
-)
 
 
 def rewrite_view_history(view: Tensor, compute) -> None:
@@ -260,20 +241,14 @@ def rewrite_view_history(view: Tensor, compute) -> None:
     _write(view, r._data)
     if base._requires_grad:
         # The view now derives from the rewritten base.
-        d, b = view._data, base._data
-        item = d.itemsize
-        offset = (d.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // item
+        size, stride, offset = _strided._geometry(view)
         vnode = new_node(
-            AsStridedBackward0,
+            _strided.AsStridedBackward0,
             ((base._grad_fn, 0),),
             None,
-            {
-                "size": d.shape,
-                "storage_offset": offset,
-                "stride": tuple(st // item for st in d.strides),
-            },
+            {"size": size, "storage_offset": offset, "stride": stride},
         )
-        set_fields(vnode, {"base_shape": b.shape, "view_fn": view_fn})
+        set_fields(vnode, {"input_geometry": _strided._geometry(base), "out_offset": offset})
         view._grad_fn, view._output_nr, view._requires_grad = vnode, 0, True
     _bump(view)
 

@@ -1292,6 +1292,12 @@ FracBackward0 = node_class("FracBackward0", same_grad)
 
 # name -> (numpy forward, backward node); what the node saves (``self``, ``result`` or
 # nothing) is its declaration's ``saved``.
+def _integral_copy(np_fn):
+    """``floor``/``ceil``/``trunc``: an integer input comes back as a copy in its dtype, as in
+    PyTorch (numpy 1.x would return float64)."""
+    return lambda d: d.copy() if d.dtype.kind in "iu" else np_fn(d)
+
+
 UNARY = {
     "neg": (np.negative, NegBackward0),
     "exp": (_f64(np.exp), ExpBackward0),
@@ -1324,10 +1330,10 @@ UNARY = {
     "deg2rad": (lambda d: d * d.dtype.type(math.pi / 180), Deg2RadBackward0),
     "rad2deg": (lambda d: d * d.dtype.type(180 / math.pi), Rad2DegBackward0),
     "sign": (lambda d: d.copy() if d.dtype.kind == "b" else np.sign(d), SignBackward0),
-    "floor": (np.floor, FloorBackward0),
-    "ceil": (np.ceil, CeilBackward0),
+    "floor": (_integral_copy(np.floor), FloorBackward0),
+    "ceil": (_integral_copy(np.ceil), CeilBackward0),
     "round": (_round_np, RoundBackward0),
-    "trunc": (np.trunc, TruncBackward0),
+    "trunc": (_integral_copy(np.trunc), TruncBackward0),
     "frac": (lambda d: d - np.trunc(d), FracBackward0),
 }
 
