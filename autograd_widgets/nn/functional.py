@@ -77,6 +77,7 @@ from ._functional.composite import (
     softsign,
 )
 from ._functional.conv import conv1d, conv2d, conv3d
+from ._functional.ctc import ctc_loss
 from ._functional.grid import affine_grid, grid_sample
 from ._functional.loss import (
     binary_cross_entropy,
@@ -233,6 +234,7 @@ __all__ = [
     "multilabel_soft_margin_loss",
     "soft_margin_loss",
     "multilabel_margin_loss",
+    "ctc_loss",
     "cosine_similarity",
 ]
 
