@@ -2,6 +2,7 @@
 
 from . import (
     activation,
+    adaptive,
     container,
     conv,
     extra,
@@ -17,6 +18,7 @@ from . import (
     utils,
 )
 from .activation import *  # noqa: F403
+from .adaptive import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .extra import *  # noqa: F403
@@ -33,6 +35,7 @@ from .transformer import *  # noqa: F403
 
 _SUBMODULES = (
     activation,
+    adaptive,
     container,
     conv,
     extra,
