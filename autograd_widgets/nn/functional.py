@@ -112,6 +112,12 @@ from ._functional.pooling import (
     max_pool2d,
     max_pool3d,
 )
+from ._functional.pooling_fractional import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from ._functional.pooling_more import *  # noqa: F403 - listed in __all__ below
 from ._functional.resample import (
     conv_transpose1d,
@@ -235,6 +241,10 @@ __all__ = [
     "soft_margin_loss",
     "multilabel_margin_loss",
     "ctc_loss",
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
     "cosine_similarity",
 ]
 
