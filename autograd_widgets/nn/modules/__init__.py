@@ -14,6 +14,7 @@ from . import (
     pooling,
     resample,
     rnn,
+    syncbn,
     transformer,
     utils,
 )
@@ -31,6 +32,7 @@ from .padding import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .resample import *  # noqa: F403
 from .rnn import *  # noqa: F403
+from .syncbn import *  # noqa: F403
 from .transformer import *  # noqa: F403
 
 _SUBMODULES = (
@@ -47,6 +49,7 @@ _SUBMODULES = (
     pooling,
     resample,
     rnn,
+    syncbn,
     transformer,
 )
 __all__ = ["Module"] + [name for mod in _SUBMODULES for name in mod.__all__]
