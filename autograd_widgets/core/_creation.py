@@ -102,7 +102,8 @@ def _infer_dtype(data) -> np.dtype:
     if k in "iu":
         return (
             arr.dtype
-            if isinstance(data, np.ndarray) and arr.dtype in (np.int32, np.int16, np.int8, np.uint8)
+            if isinstance(data, (np.ndarray, np.generic))
+            and arr.dtype in (np.int32, np.int16, np.int8, np.uint8)
             else int64.np
         )
     if k == "f":
