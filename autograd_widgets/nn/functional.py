@@ -103,6 +103,7 @@ from ._functional.loss_more import (
     soft_margin_loss,
     triplet_margin_with_distance_loss,
 )
+from ._functional.mha import multi_head_attention_forward
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.pooling import (
     avg_pool1d,
@@ -241,6 +242,7 @@ __all__ = [
     "soft_margin_loss",
     "multilabel_margin_loss",
     "ctc_loss",
+    "multi_head_attention_forward",
     "fractional_max_pool2d",
     "fractional_max_pool2d_with_indices",
     "fractional_max_pool3d",
@@ -256,6 +258,9 @@ def linear(input, weight, bias=None):
         return _ops.addmm(bias, input, weight.t())
     if bias is None:
         return _ops.matmul(input, weight.t())
+    if not input.is_contiguous():
+        # ATen folds only contiguous input; otherwise matmul, then the bias added in place.
+        return _ops.matmul(input, weight.t()).add_(bias)
     # N-d input with bias: fold to 2-D, one addmm, unfold (View <- Addmm <- View in PyTorch).
     out_shape = input._data.shape[:-1] + (weight._data.shape[0],)
     folded = input.reshape(-1, input._data.shape[-1])
