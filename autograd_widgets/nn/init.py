@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ..core._creation import _rng
+from ..core._creation import _rng, randperm
 from ..core.tensor import Tensor
 
 __all__ = [
@@ -210,8 +210,6 @@ def sparse_(tensor: Tensor, sparsity, std: float = 0.01, generator=None) -> Tens
     come from ``randperm`` on the global generator (as in PyTorch, whatever ``generator``)."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    from ..core._creation import randperm
-
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
     normal_(tensor, 0, std, generator)

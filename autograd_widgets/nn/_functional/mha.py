@@ -21,19 +21,19 @@ from ...ops.reduction import softmax
 from .attention import scaled_dot_product_attention
 from .sparse import pad
 
+# NOTE: nn.functional imports this module while it loads; its composite ``linear`` and
+# ``dropout`` are looked up on the (then complete) module at call time.
+from .. import functional as _functional  # noqa: E402  isort: skip
+
 __all__ = ["multi_head_attention_forward"]
 
 
 def _linear(input, weight, bias=None):
-    from .. import functional as F  # the composite ``linear`` (AddmmBackward0 for 2-d input)
-
-    return F.linear(input, weight, bias)
+    return _functional.linear(input, weight, bias)
 
 
 def _dropout(input, p):
-    from .. import functional as F
-
-    return F.dropout(input, p=p)
+    return _functional.dropout(input, p=p)
 
 
 def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads) -> bool:
