@@ -85,8 +85,17 @@ from .core._creation import (
     zeros_like,
 )
 from .core._dtype import (
+    bfloat16,
+    complex32,
+    complex64,
+    complex128,
     dtype,
     finfo,
+    float8_e4m3fn,
+    float8_e4m3fnuz,
+    float8_e5m2,
+    float8_e5m2fnuz,
+    float8_e8m0fnu,
     float16,
     float32,
     float64,
@@ -128,7 +137,9 @@ long = int64
 int = int32  # noqa: A001 - torch.int
 short = int16
 uint8 = uint8
-cfloat = None
+chalf = complex32
+cfloat = complex64
+cdouble = complex128
 
 pi = _math.pi
 e = _math.e

@@ -1,14 +1,22 @@
-"""``torch.linalg`` (subset): vector and matrix norms, matmul, solve/inv via numpy."""
+"""``torch.linalg`` (subset): norms, products, solves, inverses and factorisations."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from .core.tensor import Tensor
 from .ops._core import write_out
 from .ops._decomp import _linalg_eigh as eigh
 from .ops._decomp import _linalg_eigvalsh as eigvalsh
 from .ops._decomp import _linalg_qr as qr
+from .ops._linalg_solve import _linalg_inv_ex as inv_ex
+from .ops._linalg_solve import _linalg_solve as solve
+from .ops._linalg_solve import _linalg_solve_ex as solve_ex
+from .ops._linalg_solve import _linalg_solve_triangular as solve_triangular
+from .ops._lstsq import _linalg_lstsq as lstsq
+from .ops._lu import _linalg_lu as lu
+from .ops._lu import _linalg_lu_factor as lu_factor
+from .ops._lu import _linalg_lu_factor_ex as lu_factor_ex
+from .ops._lu import _linalg_lu_solve as lu_solve
+from .ops._solvers import _linalg_cholesky as cholesky
+from .ops._solvers import _linalg_cholesky_ex as cholesky_ex
 from .ops._solvers import _linalg_vecdot as vecdot
 from .ops._svd import _linalg_cond as cond
 from .ops._svd import _linalg_matrix_norm as matrix_norm
@@ -17,14 +25,12 @@ from .ops._svd import _linalg_svd as svd
 from .ops._svd import _linalg_svdvals as svdvals
 from .ops.linalg import _multi_dot as multi_dot
 from .ops.linalg import matmul
-from .ops.matrix import _linalg_cholesky as cholesky
+from .ops.matrix import LinAlgError, det
 from .ops.matrix import _linalg_cross as cross
 from .ops.matrix import _linalg_matrix_exp as matrix_exp
 from .ops.matrix import _linalg_matrix_power as matrix_power
 from .ops.matrix import _linalg_pinv as pinv
 from .ops.matrix import _linalg_slogdet as slogdet
-from .ops.matrix import _linalg_solve_triangular as solve_triangular
-from .ops.matrix import det
 from .ops.matrix import inverse as inv
 from .ops.reduction import vector_norm
 
@@ -36,9 +42,13 @@ __all__ = [
     "multi_dot",
     "det",
     "inv",
+    "inv_ex",
     "solve",
+    "solve_ex",
     "solve_triangular",
     "cholesky",
+    "cholesky_ex",
+    "LinAlgError",
     "cross",
     "svd",
     "svdvals",
@@ -52,6 +62,11 @@ __all__ = [
     "vecdot",
     "cond",
     "matrix_rank",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
+    "lstsq",
 ]
 
 
@@ -70,19 +85,6 @@ def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):  # noqa
     if out is not None:
         return write_out("linalg_norm", out, result)
     return result
-
-
-def _no_grad_only(name, A):
-    if A._requires_grad:
-        raise NotImplementedError(
-            f"the derivative of linalg.{name} is not implemented in autograd_widgets"
-        )
-
-
-def solve(A, B):
-    _no_grad_only("solve", A)
-    _no_grad_only("solve", B)
-    return Tensor._make(np.linalg.solve(A._data, B._data))
 
 
 def __getattr__(name):

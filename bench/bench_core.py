@@ -35,12 +35,13 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-BACKENDS = ("aw", "torch", "hips", "numpy")
+BACKENDS = ("aw", "torch", "hips", "numpy", "bare")
 BACKEND_NAMES = {
     "aw": "autograd_widgets",
     "torch": "PyTorch",
     "hips": "HIPS autograd",
     "numpy": "numpy by hand",
+    "bare": "bare Python autograd",
 }
 WORKLOADS = ("mlp", "chain200", "chain10k", "broadcast")
 TITLES = {
@@ -53,6 +54,8 @@ TARGETS = {"mlp": 1.2, "chain200": 1.2, "chain10k": 1.2, "broadcast": 1.0}  # is
 MANY_THREADS_TARGETS = {"broadcast": 1.5}  # issue 17, default threads (PyTorch uses them all)
 # The numpy floor exists where the issue quotes one (no graph to hand-write for chain200).
 HAS_FLOOR = {"mlp", "chain10k", "broadcast"}
+# bare_autograd.py (the least a Python define-by-run autograd does per op) runs the chains.
+HAS_BARE = {"chain200", "chain10k"}
 
 LR = 0.01
 CHAIN_CYCLE = 4  # ops per cycle: * a, + b, tanh, * 0.9
@@ -206,6 +209,31 @@ def _hips(workload: str):
     raise ValueError(workload)
 
 
+# --- a bare Python autograd (bare_autograd.py): what per-op Python objects cost at least ---
+def _bare(workload: str):
+    import bare_autograd as bare  # bench/ is on sys.path when run as a script
+
+    if workload not in HAS_BARE:
+        raise ValueError(f"the bare autograd runs only {sorted(HAS_BARE)}")
+    d = _data(workload)
+    n_cycles = _n_ops(workload) // CHAIN_CYCLE
+    x, a, b = (bare.Tensor.leaf(d[k].copy()) for k in ("x", "a", "b"))
+
+    def step():
+        y = x
+        for _ in range(n_cycles):
+            y = (y * a + b).tanh() * 0.9
+        y.sum().backward()
+
+    def grads():
+        for t in (x, a, b):
+            t.grad = None
+        step()
+        return [t.grad for t in (x, a, b)]
+
+    return step, grads
+
+
 # --- numpy by hand (the floor) -----------------------------------------------------------------
 def _numpy(workload: str):
     d = _data(workload)
@@ -356,6 +384,8 @@ def _setup(backend: str, workload: str):
         step, grads = _hips(workload)
     elif backend == "numpy":
         step, grads = _numpy(workload)
+    elif backend == "bare":
+        step, grads = _bare(workload)
     else:
         raise ValueError(backend)
     return threads, step, grads
@@ -536,8 +566,9 @@ def table(results: dict, threads: int = 1) -> str:
     """The markdown table: medians in ms, and ratios to PyTorch and to HIPS autograd."""
     lines = [
         "| workload | autograd_widgets ms | PyTorch ms | HIPS ms | numpy floor ms "
-        "| ours / PyTorch | HIPS / PyTorch | floor / PyTorch | ours / HIPS | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| ours / PyTorch | HIPS / PyTorch | floor / PyTorch | bare / PyTorch | ours / HIPS "
+        "| target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for w in (w for w in WORKLOADS if w in results):
         med = {b: results[w].get(b, {}).get("median") for b in BACKENDS}
@@ -549,7 +580,8 @@ def table(results: dict, threads: int = 1) -> str:
         target = TARGETS[w] if threads == 1 else MANY_THREADS_TARGETS.get(w, TARGETS[w])
         r_pt, r_hips = ratio("aw", "torch"), ratio("aw", "hips")
         ok = r_pt is not None and r_pt <= target and (hips is None or (r_hips or 0) < 1)
-        cells = [_x(r_pt), _x(ratio("hips", "torch")), _x(ratio("numpy", "torch")), _x(r_hips)]
+        cells = [_x(r_pt), _x(ratio("hips", "torch")), _x(ratio("numpy", "torch"))]
+        cells += [_x(ratio("bare", "torch")), _x(r_hips)]
         lines.append(
             f"| {TITLES[w]} | {_fmt_ms(aw)} | {_fmt_ms(pt)} | {_fmt_ms(hips)} | {_fmt_ms(floor)} "
             f"| {' | '.join(cells)} | <= {target}x {'met' if ok else 'MISSED'} |"
@@ -601,7 +633,11 @@ def main(argv=None) -> int:
     for w in workloads:
         runs: dict = {}
         ratios: dict = {}  # (backend, reference) -> per-round ratios, over all repeats
-        backends = [b for b in args.backends if b != "numpy" or w in HAS_FLOOR]
+        backends = [
+            b
+            for b in args.backends
+            if (b != "numpy" or w in HAS_FLOOR) and (b != "bare" or w in HAS_BARE)
+        ]
         for _ in range(max(1, args.repeat)):
             if args.sequential:
                 got = {b: _run_worker(b, w, args.quick, args.threads) for b in backends}

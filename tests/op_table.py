@@ -1057,6 +1057,42 @@ case(
 )
 
 
+# --- linalg.cholesky_ex (ops/_solvers.py), linalg.solve/solve_ex/inv_ex (ops/_linalg_solve.py) -
+def _shifted(m, a):
+    return a + 3 * m.eye(a.shape[-1], dtype=a.dtype)
+
+
+case("linalg_cholesky_ex", lambda m, x: m.linalg.cholesky_ex(_spd(m, x)).L, [(3, 3)])
+case(
+    "linalg_cholesky_ex_upper",
+    lambda m, x: m.linalg.cholesky_ex(_spd(m, x), upper=True)[0],
+    [(2, 3, 3)],
+)
+case(
+    "linalg_solve",
+    lambda m, a, b: m.linalg.solve(_shifted(m, a), b),
+    [(3, 3), (3, 2)],
+    [(3, 3), (3,)],
+    [(2, 3, 3), (3, 1)],
+    [(2, 3, 3), (2, 3)],
+    [(2, 3, 3), (3,)],
+    [(3, 3), (2, 3, 2)],
+    [(2, 1, 3, 3), (4, 3, 2)],
+)
+case(
+    "linalg_solve_left_false",
+    lambda m, a, b: m.linalg.solve(_shifted(m, a), b, left=False),
+    [(3, 3), (2, 3)],
+    [(2, 3, 3), (4, 3)],
+)
+case(
+    "linalg_solve_ex",
+    lambda m, a, b: m.linalg.solve_ex(_shifted(m, a), b).result,
+    [(3, 3), (3, 2)],
+)
+case("linalg_inv_ex", lambda m, a: m.linalg.inv_ex(_shifted(m, a)).inverse, [(2, 3, 3)])
+
+
 # --- torch.cholesky, cholesky_solve/inverse, triangular_solve, adjoint, vecdot (ops/_solvers.py) -
 def _chol(m, x, upper=False):
     return m.linalg.cholesky(_spd(m, x), upper=upper)
@@ -1099,6 +1135,65 @@ case("linalg_vecdot", lambda m, x, y: m.linalg.vecdot(x, y), [(3, 4), (4,)], [(2
 case("linalg_vecdot_dim", lambda m, x, y: m.linalg.vecdot(x, y, dim=0), [(3, 4), (3, 1)])
 case("cov_method", lambda m, x: x.cov(correction=0), [(3, 5)])
 case("corrcoef_method", lambda m, x: x.corrcoef(), [(3, 5)])
+
+
+# --- the LU family (ops/_lu.py): square, batched, wide and tall --------------------------------
+_LU_SHAPES = ([(3, 3)], [(2, 4, 4)], [(3, 5)], [(5, 3)])
+case("linalg_lu", lambda m, x: m.linalg.lu(x)[1:], *_LU_SHAPES)
+case("linalg_lu_L_only", lambda m, x: m.linalg.lu(x).L * 2, [(3, 3)], [(3, 5)], [(5, 3)])
+case("linalg_lu_U_only", lambda m, x: m.linalg.lu(x).U * 2, [(3, 3)], [(3, 5)], [(5, 3)])
+case("linalg_lu_factor", lambda m, x: m.linalg.lu_factor(x).LU, *_LU_SHAPES)
+case("linalg_lu_factor_ex", lambda m, x: m.linalg.lu_factor_ex(x)[0], [(2, 3, 3)])
+case("lu_deprecated", lambda m, x: m.lu(x)[0], [(3, 3)])
+case("tensor_lu_get_infos", lambda m, x: x.lu(get_infos=True)[0], [(4, 3)])
+case("lu_unpack", lambda m, x: m.lu_unpack(*m.linalg.lu_factor(x))[1:], *_LU_SHAPES)
+case("lu_unpack_U_only", lambda m, x: m.lu_unpack(*m.linalg.lu_factor(x)).U, [(3, 5)], [(5, 3)])
+for _left in (True, False):
+    for _adj in (True, False):
+        case(
+            f"linalg_lu_solve[left={_left},adjoint={_adj}]",
+            (
+                lambda lt, ad: (
+                    lambda m, a, b: m.linalg.lu_solve(
+                        *m.linalg.lu_factor(a), b, left=lt, adjoint=ad
+                    )
+                )
+            )(_left, _adj),
+            [(3, 3), (3, 2) if _left else (2, 3)],
+            [(2, 3, 3), (3, 3)],
+        )
+case(
+    "linalg_lu_solve_bcast",
+    lambda m, a, b: m.linalg.lu_solve(*m.linalg.lu_factor(a), b),
+    [(2, 3, 3), (4, 1, 3, 2)],
+    [(3, 3), (2, 3, 1)],
+)
+case("lu_solve_deprecated", lambda m, b, a: m.lu_solve(b, *m.linalg.lu_factor(a)), [(3, 2), (3, 3)])
+case("tensor_lu_solve", lambda m, b, a: b.lu_solve(*m.lu(a)), [(2, 3, 1), (2, 3, 3)])
+
+
+# --- linalg.lstsq (ops/_lstsq.py): full-rank tall, wide and square, vector and batched B ------
+for _drv in (None, "gelsd", "gels"):
+    case(
+        f"linalg_lstsq[{_drv}]",
+        (lambda d: lambda m, a, b: m.linalg.lstsq(a, b, driver=d).solution)(_drv),
+        [(5, 3), (5, 2)],
+        [(3, 5), (3, 2)],
+        [(2, 4, 4), (2, 4, 1)],
+        [(4, 2), (4,)],
+        [(1, 5, 3), (2, 5, 2)],
+    )
+case(
+    "linalg_lstsq_residuals",
+    lambda m, a, b: m.linalg.lstsq(a, b, driver="gelsd")[:2],
+    [(5, 3), (5, 2)],
+    [(2, 4, 2), (2, 4)],
+)
+case(
+    "linalg_lstsq_residuals_only",
+    lambda m, a, b: m.linalg.lstsq(a, b, driver="gels")[1],
+    [(5, 3), (5, 2)],
+)
 
 
 # --- SVD and what is built on it (ops/_svd.py): sign-invariant uses of U and V ----------------

@@ -60,3 +60,26 @@ def test_main_writes_a_table(tmp_path, monkeypatch, capsys, sequential):
     assert "(256,1,64)*(1,128,64)" in out
     assert ("paired rounds, 2 per process set" in out) != sequential
     assert len(list(tmp_path.glob("core-*.json"))) == 1
+
+
+def test_the_bare_autograd_computes_the_chain_gradients_pytorch_does():
+    # The yardstick only means something if it does the same work: same gradients.
+    pytest.importorskip("torch")
+    got = bench_core._run_paired(["bare", "torch"], "chain200", quick=True, threads=1, rounds=2)
+    for r in got.values():
+        assert "error" not in r, r.get("error")
+    assert bench_core._grads_agree(got["torch"]["grads"], got["bare"]["grads"])
+    with pytest.raises(ValueError, match="runs only"):
+        bench_core._bare("mlp")
+
+
+def test_the_table_has_a_bare_column():
+    per = {
+        "aw": {"median": 2.0, "paired": {"torch": 1.3}},
+        "torch": {"median": 1.0, "paired": {"torch": 1.0}},
+        "bare": {"median": 0.5, "paired": {"torch": 0.5}},
+    }
+    md = bench_core.table({"chain10k": per}, threads=1)
+    head, row = md.splitlines()[0], md.splitlines()[-1]
+    assert "bare / PyTorch" in head
+    assert "| 1.30x |" in row and "| 0.50x |" in row

@@ -42,6 +42,9 @@ mix = D.MixtureSameFamily(D.Categorical(probs=torch.tensor([0.3, 0.7], dtype=f64
 mixb = D.MixtureSameFamily(D.Categorical(logits=torch.tensor([[0.0, 1.0, -1.0], [2.0, 0.0, 0.0]], dtype=f64)),
                            D.Independent(D.Normal(torch.zeros(2, 3, 2, dtype=f64) + torch.arange(3.0, dtype=f64).unsqueeze(-1),
                                                   torch.ones(2, 3, 2, dtype=f64)), 1))
+gmm = D.MixtureSameFamily(D.Categorical(torch.tensor([0.3, 0.7])), D.Normal(torch.tensor([-1.0, 2.0]), torch.tensor([0.5, 1.5])))
+gmm2d = D.MixtureSameFamily(D.Categorical(torch.tensor([0.25, 0.75])),
+                            D.Independent(D.Normal(torch.tensor([[0.0, 1.0], [2.0, -1.0]]), torch.tensor([[1.0, 0.5], [0.3, 2.0]])), 1))
 """
 
 VALUE_CASES = [
@@ -77,6 +80,10 @@ VALUE_CASES = [
     "mixb.batch_shape, mixb.event_shape, repr(mixb), repr(mixb.support)",
     "mix.expand((3,)).log_prob(x3), mix.expand((3,)).batch_shape, mixb.expand((4, 2)).log_prob(torch.zeros(2, dtype=f64)).shape",
     "mix.mixture_distribution.probs, mix.component_distribution.loc",
+    # (float32, as a GMM/MDN script builds them: logsumexp's float32 rounding shows here)
+    "gmm.log_prob(torch.tensor([-2.0, 0.0, 1.5])), gmm.cdf(torch.tensor([-1.0, 0.5, 3.0])), gmm.mean, gmm.variance, repr(gmm)",
+    "gmm2d.log_prob(torch.tensor([[0.0, 0.0], [2.0, -1.0], [1.0, 1.0]])), gmm2d.mean, gmm2d.variance, repr(gmm2d)",
+    "gmm2d.batch_shape, gmm2d.event_shape, gmm2d.expand((3, 2)).log_prob(torch.tensor([0.5, 0.5])).shape",
     # KL divergences of ContinuousBernoulli
     "D.kl_divergence(cb, cbl), D.kl_divergence(cbl, cb), D.kl_divergence(D.Beta(x3, u3 + 1), cb)",
     "D.kl_divergence(D.Uniform(u3 * 0.5, u3 * 0.5 + 0.3), cb), D.kl_divergence(D.Uniform(-u3, u3), cb)",
@@ -100,6 +107,7 @@ SAMPLE_CASES = [
     "erc.rsample()",
     "mix.sample((5,))",
     "mixb.sample((3,))",
+    "gmm2d.sample((3,))",
 ]
 
 

@@ -133,3 +133,18 @@ def test_tanh_backward_rounds_once_with_a_listener_and_under_create_graph():
         events.remove_listener(listener)
     assert "op_no_grad" in seen  # the formula ran op by op
     assert np.array_equal(grad.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("shape, dim", [((4000, 3), 1), ((300, 17), 1), ((50, 40), 0)], ids=str)
+def test_float32_logsumexp_agrees_bit_for_bit_with_pytorch(shape, dim):
+    # An EM loop (program 87) printed another log-likelihood: logsumexp used numpy's float32
+    # exp/log and summed in numpy's order. Rounded as PyTorch's kernels and summed in its
+    # order, it agrees in ~93-97% of elements here (it was 64-85%); PyTorch's float32 log is
+    # not always correctly rounded, so 100% is out of reach.
+    torch = require_torch()
+    x = np.random.default_rng(0).normal(-3, 2, shape).astype(np.float32)
+    ours = aw.logsumexp(aw.tensor(x), dim).numpy()
+    want = torch.logsumexp(torch.from_numpy(x), dim).numpy()
+    assert ours.dtype == np.float32 and ours.shape == want.shape
+    assert np.mean(ours == want) > 0.9
+    np.testing.assert_allclose(ours, want, rtol=2e-7, atol=1e-6)

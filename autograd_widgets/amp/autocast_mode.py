@@ -19,7 +19,7 @@ import functools
 import threading
 import warnings
 
-from ..core._dtype import float16
+from ..core._dtype import bfloat16, float16
 
 __all__ = ["autocast", "custom_bwd", "custom_fwd", "is_autocast_available"]
 
@@ -30,17 +30,7 @@ _DEVICE_TYPES = (
 ).split()
 
 
-class _BFloat16:
-    """Stand-in for ``torch.bfloat16`` (CPU autocast's default dtype), which has no numpy
-    counterpart here: autocast can name it and refuse it, nothing computes in it."""
-
-    is_floating_point = True
-
-    def __repr__(self) -> str:
-        return "torch.bfloat16"
-
-
-_BFLOAT16 = _BFloat16()
+_BFLOAT16 = bfloat16  # CPU autocast's default: nameable here, not computable
 
 
 class _State(threading.local):

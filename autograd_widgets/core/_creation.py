@@ -19,6 +19,7 @@ from ._dtype import (
     from_numpy_dtype,
     get_default_dtype,
     int64,
+    promote_types,
 )
 from ._random import TorchMT, check_std
 from .tensor import Tensor, _no_such_device
@@ -94,25 +95,63 @@ def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _infer_dtype(data) -> np.dtype:
-    """PyTorch's inference: bools -> bool, ints -> int64, any float -> default dtype."""
+    """PyTorch's inference: bools -> bool, Python ints -> int64, Python floats -> the default
+    dtype; numpy scalars and arrays (and tensors, flattened to arrays) keep their dtype, and
+    a sequence mixing them promotes as PyTorch does (``[np.int32(1), 2]`` -> int64,
+    ``[np.float32(1), 2.0]`` -> float32, ``[np.float64(1)]`` -> float64)."""
     arr = np.asarray(data)
     k = arr.dtype.kind
     if k == "b":
         return bool_.np
     if k in "iu":
-        return (
-            arr.dtype
-            if isinstance(data, (np.ndarray, np.generic))
-            and arr.dtype in (np.int32, np.int16, np.int8, np.uint8)
-            else int64.np
-        )
+        # numpy's own choice is PyTorch's here: Python ints are int64, numpy integer
+        # scalars keep their type and mixtures promote the same way.
+        return arr.dtype if arr.dtype in _SMALL_INTS else int64.np
     if k == "f":
-        if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        if isinstance(data, (np.ndarray, np.generic)):
             return arr.dtype
+        if isinstance(data, (list, tuple)):
+            return _float_sequence_dtype(data)
         return get_default_dtype().np
     if k == "c":
         raise TypeError("complex tensors are not supported by autograd_widgets")
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+_SMALL_INTS = tuple(np.dtype(t) for t in (np.int32, np.int16, np.int8, np.uint8))
+
+
+def _float_sequence_dtype(data) -> np.dtype:
+    """The dtype of a (nested) sequence holding a float: PyTorch promotes each element's
+    dtype, a Python float counting as the default dtype and an int as int64."""
+    kinds: set = set()
+    dtypes: set = set()
+
+    def walk(seq):
+        for t in set(map(type, seq)):
+            if t is list or t is tuple:
+                for x in seq:
+                    if type(x) is t:
+                        walk(x)
+            elif t is np.ndarray:
+                dtypes.update(x.dtype for x in seq if type(x) is np.ndarray)
+            elif issubclass(t, np.generic):
+                dtypes.add(np.dtype(t))
+            else:
+                kinds.add(t)
+
+    walk(data)
+    if not dtypes:
+        return get_default_dtype().np
+    result = None
+    for dt in dtypes:
+        d = from_numpy_dtype(dt)
+        result = d if result is None else promote_types(result, d)
+    if float in kinds:
+        result = promote_types(result, get_default_dtype())
+    elif int in kinds:
+        result = promote_types(result, int64)
+    return result.np
 
 
 def _flatten_tensors(data):

@@ -10,9 +10,18 @@ import numpy as np
 
 __all__ = [
     "dtype",
+    "bfloat16",
+    "complex32",
+    "complex64",
+    "complex128",
     "float16",
     "float32",
     "float64",
+    "float8_e4m3fn",
+    "float8_e4m3fnuz",
+    "float8_e5m2",
+    "float8_e5m2fnuz",
+    "float8_e8m0fnu",
     "int8",
     "int16",
     "int32",
@@ -53,8 +62,52 @@ class dtype:
     def __reduce__(self):
         return (_by_name, (self.name,))
 
-    def to_complex(self):  # pragma: no cover - mirrors torch API surface
-        raise NotImplementedError("complex dtypes are not supported by autograd_widgets")
+    def to_complex(self) -> dtype:
+        """The complex dtype with this dtype's precision (``torch.float32.to_complex()``)."""
+        name = _TO_COMPLEX.get(self.name, self.name if self.is_complex else None)
+        if name is None:
+            raise RuntimeError(f"Unknown Complex ScalarType for {scalar_type_name(self.np)}")
+        return _NAME_TO_DTYPE[name]
+
+    def to_real(self) -> dtype:
+        """The real dtype of a complex one; any other dtype itself."""
+        return _NAME_TO_DTYPE[_TO_REAL.get(self.name, self.name)]
+
+
+class _UnbackedDtype(dtype):
+    """A PyTorch dtype numpy has no element type for (``bfloat16``, the complex and float8
+    types). It can be named, compared, pickled, printed and given to ``finfo``, so programs
+    that only mention it (``{"bfloat16": torch.bfloat16, ...}``, autocast's default dtype)
+    run; making a tensor of it raises a ``TypeError`` that says so."""
+
+    __slots__ = ("_complex", "_finfo")
+
+    def __init__(self, name: str, itemsize: int, *, complex_=False, signed=True, finfo=None):
+        self.name = name
+        self.is_floating_point = not complex_
+        self.is_signed = signed
+        self.itemsize = itemsize
+        self._kind = _FLOAT
+        self._complex = complex_
+        # (bits, resolution, min, max, eps, smallest_normal); complex types use their real
+        # counterpart's (PyTorch's finfo(complex64) describes float32).
+        self._finfo = finfo
+
+    @property
+    def np(self):
+        why = (
+            "complex tensors are not supported (real dtypes only)"
+            if self._complex
+            else f"numpy has no {self.name} element type"
+        )
+        raise TypeError(
+            f"autograd_widgets has no {self.name} tensors: {why}. Use torch.float32 (or "
+            "torch.float64 / torch.float16) instead."
+        )
+
+    @property
+    def is_complex(self) -> bool:
+        return self._complex
 
 
 # Promotion categories, ordered: bool < integer < floating.
@@ -73,6 +126,47 @@ bool_ = dtype("bool", np.bool_, _BOOL)
 _ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
 _NP_TO_DTYPE = {d.np: d for d in _ALL}
 _NAME_TO_DTYPE = {d.name: d for d in _ALL}
+
+# Nameable, not computable (see _UnbackedDtype). finfo values as PyTorch reports them.
+bfloat16 = _UnbackedDtype(
+    "bfloat16",
+    2,
+    finfo=(16, 0.01, -3.3895313892515355e38, 3.3895313892515355e38, 2.0**-7, 2.0**-126),
+)
+complex32 = _UnbackedDtype("complex32", 4, complex_=True)
+complex64 = _UnbackedDtype("complex64", 8, complex_=True)
+complex128 = _UnbackedDtype("complex128", 16, complex_=True)
+float8_e4m3fn = _UnbackedDtype("float8_e4m3fn", 1, finfo=(8, 1.0, -448.0, 448.0, 0.125, 2.0**-6))
+float8_e4m3fnuz = _UnbackedDtype(
+    "float8_e4m3fnuz", 1, finfo=(8, 1.0, -240.0, 240.0, 0.125, 2.0**-7)
+)
+float8_e5m2 = _UnbackedDtype("float8_e5m2", 1, finfo=(8, 1.0, -57344.0, 57344.0, 0.25, 2.0**-14))
+float8_e5m2fnuz = _UnbackedDtype(
+    "float8_e5m2fnuz", 1, finfo=(8, 1.0, -57344.0, 57344.0, 0.125, 2.0**-15)
+)
+float8_e8m0fnu = _UnbackedDtype(
+    "float8_e8m0fnu", 1, signed=False, finfo=(8, 1.0, 2.0**-127, 2.0**127, 1.0, 2.0**-127)
+)
+_UNBACKED = (
+    bfloat16,
+    complex32,
+    complex64,
+    complex128,
+    float8_e4m3fn,
+    float8_e4m3fnuz,
+    float8_e5m2,
+    float8_e5m2fnuz,
+    float8_e8m0fnu,
+)
+_NAME_TO_DTYPE.update({d.name: d for d in _UNBACKED})
+_NAME_TO_DTYPE.update({"chalf": complex32, "cfloat": complex64, "cdouble": complex128})
+_TO_COMPLEX = {
+    "float16": "complex32",
+    "bfloat16": "complex64",  # (as PyTorch)
+    "float32": "complex64",
+    "float64": "complex128",
+}
+_TO_REAL = {"complex32": "float16", "complex64": "float32", "complex128": "float64"}
 _NAME_TO_DTYPE.update(
     {
         "half": float16,
@@ -115,6 +209,8 @@ def get_default_dtype() -> dtype:
 def set_default_dtype(d: dtype) -> None:
     """Set the default floating point dtype; only float32 and float64 are allowed (as in torch)."""
     d = as_dtype(d)
+    if d is bfloat16:
+        d.np  # noqa: B018 - raises: no bfloat16 tensors here
     if d not in (float32, float64, float16):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default[0] = d
@@ -252,8 +348,15 @@ class finfo:  # noqa: N801 - torch.finfo
 
     def __init__(self, type=None):  # noqa: A002
         dt = get_default_dtype() if type is None else as_dtype(type)
+        if dt.is_complex:
+            dt = dt.to_real()
         if not dt.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type.")
+        if isinstance(dt, _UnbackedDtype):
+            self.bits, self.resolution, self.min, self.max, self.eps, self.tiny = dt._finfo
+            self.smallest_normal = self.tiny
+            self.dtype = dt.name
+            return
         info = np.finfo(dt.np)
         self.bits = int(info.bits)
         self.eps = float(info.eps)

@@ -558,6 +558,18 @@ class Tensor(metaclass=_TensorType):
     def half(self) -> Tensor:
         return self._to_dtype(_dtype.float16)
 
+    def bfloat16(self) -> Tensor:
+        return self._to_dtype(_dtype.bfloat16)  # (raises: see _dtype._UnbackedDtype)
+
+    def cfloat(self) -> Tensor:
+        return self._to_dtype(_dtype.complex64)
+
+    def cdouble(self) -> Tensor:
+        return self._to_dtype(_dtype.complex128)
+
+    def chalf(self) -> Tensor:
+        return self._to_dtype(_dtype.complex32)
+
     def long(self) -> Tensor:
         return self._to_dtype(_dtype.int64)
 

@@ -14,9 +14,12 @@ from . import (
     _einsum,
     _histogram,
     _inplace_more,
+    _lstsq,
+    _lu,
     _nan_reductions,
     _products,
     _put,
+    _resize,
     _solvers,
     _special_fns,
     _svd,
@@ -38,6 +41,8 @@ from ._core import METHODS
 from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
 from ._histogram import *  # noqa: F403
+from ._lstsq import *  # noqa: F403
+from ._lu import *  # noqa: F403
 from ._nan_reductions import *  # noqa: F403
 from ._products import *  # noqa: F403
 from ._put import *  # noqa: F403
@@ -196,6 +201,8 @@ _FAMILIES = (
     _products,
     _solvers,
     _svd,
+    _lu,
+    _lstsq,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
@@ -347,6 +354,10 @@ Tensor.__irshift__ = Tensor.bitwise_right_shift_
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_
 Tensor.fill_diagonal_ = inplace.fill_diagonal_
+Tensor.resize_ = _resize.resize_
+Tensor.resize_as_ = _resize.resize_as_
+Tensor.resize = _resize.resize
+Tensor.resize_as = _resize.resize_as
 Tensor.copy_ = inplace.copy_
 Tensor.uniform_ = inplace.uniform_
 Tensor.normal_ = inplace.normal_
@@ -406,7 +417,8 @@ _INPLACE_FUNCTIONS = (
     "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ "
     "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ "
     "exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ index_put_ ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ "
-    "negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ "
+    "negative_ rad2deg_ reciprocal_ relu_ resize_as_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ "
+    "square_ "
     "tan_ tanh_ trunc_ xlogy_ zero_"
 ).split()
 

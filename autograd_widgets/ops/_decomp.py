@@ -14,7 +14,8 @@ import numpy as np
 
 from ..autograd.node import SavedTensor, node_class
 from ._core import Tensor, needs_grad, not_implemented_for, record_multi, scalar_type_name
-from .matrix import _check_square, _linalg_solve_triangular
+from ._linalg_solve import _linalg_solve_triangular
+from .matrix import _check_square
 from .reduction import _return_type
 from .shape import cat
 

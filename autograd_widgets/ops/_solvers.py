@@ -1,9 +1,13 @@
-"""Solvers built on a Cholesky or triangular factor, and the small linalg helpers beside them:
-``torch.cholesky`` (deprecated), ``cholesky_solve``, ``cholesky_inverse``,
-``triangular_solve`` (deprecated), ``adjoint``, ``linalg.vecdot``.
+"""The Cholesky factor and the solvers built on a Cholesky or triangular factor, with the
+small linalg helpers beside them: ``linalg.cholesky``/``cholesky_ex``, ``torch.cholesky``
+(deprecated), ``cholesky_solve``, ``cholesky_inverse``, ``triangular_solve`` (deprecated),
+``adjoint``, ``linalg.vecdot``.
 
-numpy solves in float64 (the results are cast back); the backward formulas are PyTorch's
-(``FunctionsManual.cpp``), written with Tensor ops so they differentiate again.
+numpy factors and solves in float64 (the results are cast back); where a factor fails (a
+matrix that is not positive-definite, a zero on a factor's diagonal) the output follows
+LAPACK's (``potf2``, ``trsm``) so that ``info`` and the ``inf``/``nan`` are PyTorch's. The
+backward formulas are PyTorch's (``FunctionsManual.cpp``), written with Tensor ops so they
+differentiate again.
 """
 
 from __future__ import annotations
@@ -25,11 +29,15 @@ from ._core import (
     write_out,
 )
 from ._decomp import _save_outputs
+from ._linalg_solve import _linalg_solve_triangular, _substitute
 from .matrix import (
+    LinAlgError,
+    _batch_prefix,
+    _check_float,
     _check_square,
-    _cholesky_backward,
-    _linalg_cholesky,
-    _linalg_solve_triangular,
+    _first_failure,
+    _singular,
+    _zero_pivots,
 )
 from .reduction import _return_type
 from .shape import transpose
@@ -42,6 +50,7 @@ __all__ = ["cholesky", "cholesky_solve", "cholesky_inverse", "triangular_solve",
 TENSOR_METHODS = ["cholesky", "cholesky_solve", "cholesky_inverse", "triangular_solve", "adjoint"]
 
 triangular_solve_result = _return_type("triangular_solve", ("solution", "cloned_coefficient"))
+linalg_cholesky_ex_result = _return_type("linalg_cholesky_ex", ("L", "info"))
 
 _warned: set = set()
 
@@ -65,6 +74,98 @@ def _solve64(a, b):
     b = np.broadcast_to(b, batch + b.shape[-2:]).astype(np.float64)
     with np.errstate(all="ignore"):
         return np.linalg.solve(a, b)
+
+
+# --- linalg.cholesky / cholesky_ex -------------------------------------------------------------
+def _potf2(a: np.ndarray) -> tuple[np.ndarray, int]:
+    """LAPACK's lower Cholesky of one matrix, column by column: ``(L, info)``. On failure at
+    column ``j`` (a pivot that is not positive, or NaN) the pivot stays on the diagonal,
+    the later columns keep ``a``'s values and ``info = j + 1``."""
+    a = np.tril(a).astype(np.float64)
+    for j in range(a.shape[0]):
+        ajj = a[j, j] - a[j, :j] @ a[j, :j]
+        if not ajj > 0:
+            a[j, j] = ajj
+            return a, j + 1
+        a[j, j] = ajj = np.sqrt(ajj)
+        a[j + 1 :, j] = (a[j + 1 :, j] - a[j + 1 :, :j] @ a[j, :j]) / ajj
+    return a, 0
+
+
+def _cholesky_factor(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(L, info)`` for every matrix of ``d``, reading only its lower triangle."""
+    sym = np.tril(d) + np.swapaxes(np.tril(d, -1), -1, -2)
+    info = np.zeros(d.shape[:-2], dtype=np.int32)
+    try:
+        L = np.linalg.cholesky(sym.astype(np.float64))
+        if np.all(np.diagonal(L, axis1=-2, axis2=-1) > 0):  # (numpy lets NaN through)
+            return L.astype(d.dtype), info
+    except np.linalg.LinAlgError:
+        pass
+    # Some matrix fails: factor each one as LAPACK does, for its info and partial factor.
+    flat = d.reshape((-1, *d.shape[-2:]))
+    out = np.empty(flat.shape, dtype=np.float64)
+    for i, m in enumerate(flat):
+        out[i], info.reshape(-1)[i] = _potf2(m)
+    return out.reshape(d.shape).astype(d.dtype), info
+
+
+def _cholesky_backward(n, grad):
+    """``A = L L^T``: ``gA = L^-T sym(Phi(L^T gL)) L^-1``, ``Phi`` the lower triangle with
+    the diagonal halved (the part of ``L^T dL``'s perturbation a lower ``dL`` can make)."""
+    L = n.saved("L")
+    upper = n._attrs["upper"]
+    if upper:  # A = U^T U with U = L^T
+        L, grad = L.mT, grad.mT
+    P = (L.mT @ grad).tril()
+    P = P - 0.5 * P.diagonal(dim1=-2, dim2=-1).diag_embed()
+    P = 0.5 * (P + P.mT)
+    Y = _linalg_solve_triangular(L.mT, P, upper=True)  # L^-T P
+    return _linalg_solve_triangular(L.mT, Y.mT, upper=True).mT  # ... L^-1
+
+
+LinalgCholeskyExBackward0 = node_class(
+    "LinalgCholeskyExBackward0", _cholesky_backward, saved=("L",), attrs=("upper",)
+)
+
+
+def _cholesky(name, A, upper, check_errors):
+    d = A._data
+    _check_square("linalg.cholesky", d)
+    _check_float("linalg.cholesky", d)
+    _float_only("cholesky_cpu", d)
+    res, info = _cholesky_factor(d)
+    if check_errors and info.any():
+        bad, order = _first_failure(info)
+        raise LinAlgError(
+            f"{name}: {_batch_prefix(d, bad)}The factorization could not be completed because "
+            f"the input is not positive-definite (the leading minor of order {order} is not "
+            "positive-definite)."
+        )
+    if upper:
+        res = np.ascontiguousarray(np.swapaxes(res, -1, -2))
+    L = _make(res)
+    if needs_grad(A):
+        record(LinalgCholeskyExBackward0, L, (A,), {"L": L}, {"upper": upper})
+    return L, info
+
+
+def _linalg_cholesky(A, *, upper=False, out=None):
+    """``torch.linalg.cholesky``: the lower (or ``upper``) triangular ``L`` with
+    ``A = L L^T``; reads only the lower triangle of ``A``; raises ``LinAlgError`` naming
+    the first leading minor that is not positive-definite."""
+    L = _cholesky("linalg.cholesky", A, upper, True)[0]
+    return L if out is None else write_out("linalg_cholesky", out, L)
+
+
+def _linalg_cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    """``torch.linalg.cholesky_ex``: ``(L, info)``, ``info`` the order of the first leading
+    minor that is not positive-definite (0 when the factorisation succeeded; ``L`` is then
+    LAPACK's partial factor)."""
+    if out is not None:
+        raise NotImplementedError("linalg.cholesky_ex(out=...) is not supported")
+    L, info = _cholesky("linalg.cholesky_ex", A, upper, check_errors)
+    return linalg_cholesky_ex_result(L, _make(info))
 
 
 # --- torch.cholesky -----------------------------------------------------------------------------
@@ -108,8 +209,8 @@ def cholesky(input, upper=False):
     _float_only("cholesky_cpu", d)
     try:
         res = _linalg_cholesky(input.detach(), upper=upper)
-    except RuntimeError as e:
-        raise RuntimeError(str(e).replace("linalg.cholesky", "cholesky")) from None
+    except LinAlgError as e:
+        raise LinAlgError(str(e).replace("linalg.cholesky", "cholesky")) from None
     out = _make(res._data)
     if needs_grad(input):
         record(CholeskyBackward0, out, (input,), None, {"upper": upper}, "result")
@@ -138,9 +239,11 @@ CholeskySolveBackward0 = node_class(
 )
 
 
-def _check_solve_operands(name, b, a, b_message):
+def _check_solve_operands(name, b, a, b_message, a_message):
     if b.ndim < 2:
         raise RuntimeError(b_message.format(b.ndim))
+    if a.ndim < 2:
+        raise RuntimeError(a_message.format(a.ndim))
     if a.shape[-1] != a.shape[-2]:
         raise RuntimeError(
             f"A must be batches of square matrices, but they are {a.shape[-2]} by "
@@ -159,17 +262,35 @@ def _check_solve_operands(name, b, a, b_message):
     check_broadcast(b.shape[:-2], a.shape[:-2])
 
 
+def _singular_cholesky_solve(tri, b, upper):
+    """``potrs`` with a zero on the factor's diagonal: its two substitutions, run through."""
+    batch = np.broadcast_shapes(tri.shape[:-2], b.shape[:-2])
+    t = np.broadcast_to(tri, batch + tri.shape[-2:]).astype(np.float64)
+    x = np.broadcast_to(b, batch + b.shape[-2:]).astype(np.float64)
+    lower = t if not upper else np.swapaxes(t, -1, -2)  # A = lower @ lower^T
+    x = _substitute(lower, x, lower=True)
+    return _substitute(np.swapaxes(lower, -1, -2), x, lower=False)
+
+
 def cholesky_solve(input, input2, upper=False):
     """``torch.cholesky_solve``: ``X`` with ``A X = input``, ``A = L L^T`` given its Cholesky
     factor ``input2 = L`` (``U^T U`` when ``upper``); batch dimensions broadcast."""
     b, L = input._data, input2._data
     _check_solve_operands(
-        "cholesky_solve", b, L, "b should have at least 2 dimensions, but has {} dimensions instead"
+        "cholesky_solve",
+        b,
+        L,
+        "b should have at least 2 dimensions, but has {} dimensions instead",
+        "u should have at least 2 dimensions, but has {} dimensions instead",
     )
     _float_only("cholesky_solve_cpu", b)
     tri = np.triu(L) if upper else np.tril(L)
-    A = np.swapaxes(tri, -1, -2) @ tri if upper else tri @ np.swapaxes(tri, -1, -2)
-    out = _make(np.asarray(_solve64(A, b), dtype=b.dtype))
+    if (np.diagonal(tri, axis1=-2, axis2=-1) == 0).any():  # LAPACK's potrs: inf/nan
+        res = _singular_cholesky_solve(tri, b, upper)
+    else:
+        A = np.swapaxes(tri, -1, -2) @ tri if upper else tri @ np.swapaxes(tri, -1, -2)
+        res = _solve64(A, b)
+    out = _make(np.asarray(res, dtype=b.dtype))
     if needs_grad(input, input2):
         record(
             CholeskySolveBackward0,
@@ -206,6 +327,9 @@ def cholesky_inverse(input, upper=False):
     _check_square("cholesky_inverse", d)
     _float_only("cholesky_inverse_out_cpu", d)
     tri = np.triu(d) if upper else np.tril(d)
+    info = _zero_pivots(tri)  # (potri inverts the factor first: a zero on its diagonal)
+    if info.any():
+        raise _singular("cholesky_inverse", d, info)
     A = np.swapaxes(tri, -1, -2) @ tri if upper else tri @ np.swapaxes(tri, -1, -2)
     eye = np.broadcast_to(np.eye(d.shape[-1]), A.shape)
     out = _make(np.asarray(_solve64(A, eye), dtype=d.dtype))
@@ -270,6 +394,8 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
         b,
         a,
         "torch.triangular_solve: Expected b to have at least 2 dimensions, but it has {} "
+        "dimensions instead",
+        "torch.triangular_solve: Expected A to have at least 2 dimensions, but it has {} "
         "dimensions instead",
     )
     _float_only("triangular_solve_cpu", b)

@@ -11,13 +11,13 @@ import numpy as np
 from ..autograd.node import node_class
 from . import _shown
 from ._core import (
+    METHODS,
     Tensor,
     check_broadcast,
     needs_grad,
     record,
     record_multi,
     scalar_type_name,
-    unbroadcast,
     wrap_dim,
     write_out,
 )
@@ -259,15 +259,62 @@ def _inv_backward(n, grad):
 LinalgInvExBackward0 = node_class("LinalgInvExBackward0", _inv_backward, saved=("inverse",))
 
 
+class _LinAlgError(RuntimeError):
+    """``torch.linalg.LinAlgError``: a factorisation or solve failed on this input (a
+    ``RuntimeError``, so code catching that keeps working)."""
+
+
+_LinAlgError.__module__ = "torch._C"  # (how PyTorch's tracebacks name it)
+LinAlgError = _LinAlgError
+
+
+def _batch_prefix(d, index) -> str:
+    """PyTorch names the failing matrix of a batch: ``(Batch element 3): ``."""
+    return f"(Batch element {index}): " if d.ndim > 2 else ""
+
+
+def _first_failure(info: np.ndarray) -> tuple[int, int]:
+    """``(batch index, info value)`` of the first nonzero ``info``."""
+    flat = info.reshape(-1)
+    bad = int(np.flatnonzero(flat)[0])
+    return bad, int(flat[bad])
+
+
+def _singular(name: str, d, info) -> LinAlgError:
+    """PyTorch's error for an inverse whose LU (or triangular factor) has a zero pivot."""
+    bad, pivot = _first_failure(info)
+    return LinAlgError(
+        f"{name}: {_batch_prefix(d, bad)}The diagonal element {pivot} is zero, the inversion "
+        "could not be completed because the input matrix is singular."
+    )
+
+
+def _zero_pivots(lu: np.ndarray) -> np.ndarray:
+    """``getrf``'s ``info`` for each matrix: the 1-based index of its first zero pivot
+    (0 when there is none)."""
+    zero = np.diagonal(lu, axis1=-2, axis2=-1) == 0
+    return np.where(zero.any(-1), zero.argmax(-1) + 1, 0).astype(np.int32)
+
+
+def _check_inv_input(name, d):
+    _check_square(name, d)
+    _check_float(name, d)
+    if d.dtype.itemsize < 4:
+        raise RuntimeError(
+            f"{name}: Low precision dtypes not supported. Got {scalar_type_name(d.dtype)}"
+        )
+
+
 def inverse(input):
-    """``torch.inverse`` / ``torch.linalg.inv``."""
+    """``torch.inverse`` / ``torch.linalg.inv``: raises ``LinAlgError`` naming the first
+    zero pivot of ``A``'s LU factorisation when ``A`` is singular."""
     d = input._data
+    _check_inv_input("linalg.inv", d)
     try:
         res = np.linalg.inv(d)
     except np.linalg.LinAlgError:
-        raise RuntimeError(
-            "linalg.inv: The diagonal element 2 is zero, the inversion could not be completed "
-            "because the input matrix is singular."
+        raise _singular(
+            "linalg.inv", d, _zero_pivots(_lu_factor(d.astype(np.float64))[0])
         ) from None
     # Column-major matrices, as LAPACK writes them (PyTorch's strides: (1, n) for n x n).
     res = np.swapaxes(np.ascontiguousarray(np.swapaxes(res.astype(d.dtype), -1, -2)), -1, -2)
@@ -469,9 +516,28 @@ def _check_float(name, d):
         )
 
 
+def _power_int(name: str, n, position: int) -> int:
+    """``n`` as PyTorch's parser takes an ``int`` argument (a 0-d integer tensor too)."""
+    if isinstance(n, Tensor) and n._data.ndim == 0 and n._data.dtype.kind in "iu":
+        return int(n._data)
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(
+            f"{name}(): argument 'n' (position {position}) must be int, not {type(n).__name__}"
+        )
+    return int(n)
+
+
+def _matrix_power_method(self, n):
+    return matrix_power(self, _power_int("matrix_power", n, 1))
+
+
+METHODS["matrix_power"] = _matrix_power_method
+
+
 def matrix_power(input, n):
     """``torch.matrix_power`` as ATen computes it: ``clone`` (n = 1), ``copy_`` of the
     identity (n = 0), ``inv`` first for n < 0, then matmuls by binary decomposition."""
+    n = _power_int("matrix_power", n, 2)
     d = input._data
     _check_square("linalg.matrix_power", d)
     if n == 0:
@@ -679,116 +745,8 @@ def _linalg_matrix_exp(A):
     return matrix_exp(A)
 
 
-def _linalg_matrix_power(A, n):
-    """``torch.linalg.matrix_power``."""
-    return matrix_power(A, n)
-
-
-# --- Cholesky factor and triangular solves (MultivariateNormal) -------------------------------
-def _cholesky_backward(n, grad):
-    """``A = L L^T``: ``gA = L^-T sym(Phi(L^T gL)) L^-1``, ``Phi`` the lower triangle with
-    the diagonal halved (the part of ``L^T dL``'s perturbation a lower ``dL`` can make)."""
-    L = n.saved("L")
-    upper = n._attrs["upper"]
-    if upper:  # A = U^T U with U = L^T
-        L, grad = L.mT, grad.mT
-    P = (L.mT @ grad).tril()
-    P = P - 0.5 * P.diagonal(dim1=-2, dim2=-1).diag_embed()
-    P = 0.5 * (P + P.mT)
-    Y = _linalg_solve_triangular(L.mT, P, upper=True)  # L^-T P
-    return _linalg_solve_triangular(L.mT, Y.mT, upper=True).mT  # ... L^-1
-
-
-LinalgCholeskyExBackward0 = node_class(
-    "LinalgCholeskyExBackward0", _cholesky_backward, saved=("L",), attrs=("upper",)
-)
-
-
-def _linalg_cholesky(A, *, upper=False):
-    """``torch.linalg.cholesky``: the lower (or ``upper``) triangular ``L`` with
-    ``A = L L^T``; reads only the lower triangle of ``A``."""
-    d = A._data
-    _check_square("linalg.cholesky", d)
-    lower = np.tril(d)
-    sym = lower + np.swapaxes(np.tril(d, -1), -1, -2)
-    try:
-        res = np.linalg.cholesky(sym.astype(np.float64)).astype(d.dtype)
-    except np.linalg.LinAlgError:
-        minors = [
-            np.linalg.det(sym.reshape(-1, *d.shape[-2:])[..., :k, :k])
-            for k in range(1, d.shape[-1] + 1)
-        ]
-        order = next(k + 1 for k, m in enumerate(minors) if (m <= 0).any())
-        raise RuntimeError(
-            "linalg.cholesky: The factorization could not be completed because the input is "
-            f"not positive-definite (the leading minor of order {order} is not "
-            "positive-definite)."
-        ) from None
-    if upper:
-        res = np.ascontiguousarray(np.swapaxes(res, -1, -2))
-    result = _make(res)
-    if needs_grad(A):
-        record(LinalgCholeskyExBackward0, result, (A,), {"L": result}, {"upper": upper})
-    return result
-
-
-def _solve_triangular_backward(n, grad):
-    A, X = n.saved("self"), n.saved("result")
-    upper, left, unit = n._attrs["upper"], n._attrs["left"], n._attrs["unitriangular"]
-    if left:  # X = A^-1 B
-        gB = _linalg_solve_triangular(A.mT, grad, upper=not upper, unitriangular=unit)
-        gA = -(gB @ X.mT)
-    else:  # X = B A^-1
-        gB = _linalg_solve_triangular(A.mT, grad, upper=not upper, left=False, unitriangular=unit)
-        gA = -(X.mT @ gB)
-    shift = 1 if unit else 0
-    gA = gA.triu(shift) if upper else gA.tril(-shift)
-    return unbroadcast(gA, A._data.shape), unbroadcast(gB, n.b_shape)
-
-
-LinalgSolveTriangularBackward0 = node_class(
-    "LinalgSolveTriangularBackward0",
-    _solve_triangular_backward,
-    saved=("self", "result"),
-    attrs=("upper", "left", "unitriangular"),
-    fields=("b_shape",),
-)
-
-
-def _linalg_solve_triangular(A, B, *, upper=None, left=True, unitriangular=False):
-    """``torch.linalg.solve_triangular``: ``X`` with ``A X = B`` (``X A = B`` when
-    ``left=False``), ``A`` triangular (only its ``upper`` or lower triangle is read; its
-    diagonal taken as ones when ``unitriangular``); batch dimensions broadcast."""
-    if upper is None:
-        raise TypeError(
-            'linalg_solve_triangular() missing 1 required positional arguments: "upper"'
-        )
-    a, b = A._data, B._data
-    _check_square("linalg.solve_triangular", a)
-    tri = np.triu(a) if upper else np.tril(a)
-    if unitriangular:
-        eye = np.eye(a.shape[-1], dtype=bool)
-        tri = np.where(eye, 1, tri)
-    dt = np.result_type(a.dtype, b.dtype)
-    if not left:  # X A = B  <=>  A^T X^T = B^T
-        tri, b = np.swapaxes(tri, -1, -2), np.swapaxes(b, -1, -2)
-    # Batches broadcast explicitly, so that numpy 1.x never reads b as a stack of vectors.
-    batch = np.broadcast_shapes(tri.shape[:-2], b.shape[:-2])
-    tri = np.broadcast_to(tri, batch + tri.shape[-2:]).astype(np.float64)
-    b = np.broadcast_to(b, batch + b.shape[-2:]).astype(np.float64)
-    with np.errstate(all="ignore"):
-        res = np.linalg.solve(tri, b)
-    if not left:
-        res = np.swapaxes(res, -1, -2)
-    result = _make(np.asarray(res, dtype=dt))
-    if needs_grad(A, B):
-        record(
-            LinalgSolveTriangularBackward0,
-            result,
-            (A, B),
-            {"self": A},
-            {"upper": upper, "left": left, "unitriangular": unitriangular},
-            "result",
-            fields={"b_shape": B._data.shape},
-        )
-    return result
+def _linalg_matrix_power(A, n, *, out=None):
+    """``torch.linalg.matrix_power``: negative ``n`` through ``linalg.inv`` (which raises
+    ``LinAlgError`` on a singular ``A``)."""
+    result = matrix_power(A, _power_int("linalg_matrix_power", n, 2))
+    return result if out is None else write_out("linalg_matrix_power", out, result)

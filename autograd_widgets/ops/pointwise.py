@@ -843,6 +843,8 @@ PowBackward2 = node_class(
 def pow(input, exponent):
     if not isinstance(input, Tensor):
         return _rpow(exponent, input)
+    if type(exponent) is np.ndarray:  # an array operand counts as a tensor, as in add/mul
+        exponent = _make(exponent)
     if isinstance(exponent, Tensor):
         if input._data.dtype == np.bool_ and exponent._data.dtype == np.bool_:
             raise not_implemented_for("pow", np.dtype(np.bool_))
