@@ -282,7 +282,7 @@ _LAZY_ATTRS = {
             "selu selu_ celu celu_ rrelu rrelu_ prelu bilinear kl_div pairwise_distance "
             "cosine_embedding_loss hinge_embedding_loss margin_ranking_loss poisson_nll_loss "
             "binary_cross_entropy_with_logits triplet_margin_loss rms_norm constant_pad_nd "
-            "hardshrink threshold threshold_"
+            "hardshrink threshold threshold_ ctc_loss"
         ).split()
     },
     # the autocast state (torch.is_autocast_enabled & co.)

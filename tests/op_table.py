@@ -1560,6 +1560,37 @@ for _mode, _shape, _pad in (
 ):
     case(f"pad_{_mode}{_pad}^2", _nnf("pad", _pad, mode=_mode, square=True), [_shape])
 
+# fractional max pooling: the windows come from fixed samples (a constant input)
+_FRAC_S2 = C(np.array([[[0.3, 0.8], [0.55, 0.1], [0.9, 0.45]]] * 2), "float64")
+_FRAC_S3 = C(np.array([[[0.3, 0.8, 0.2], [0.65, 0.1, 0.5]]]), "float64")
+case(
+    "fractional_max_pool2d^2",
+    lambda m, x, s: m.nn.functional.fractional_max_pool2d(x, (2, 3), (4, 3), _random_samples=s).pow(
+        2
+    ),
+    [(2, 3, 7, 6), _FRAC_S2],
+    gen=distinct,
+)
+case(
+    "fractional_max_pool3d^2",
+    lambda m, x, s: m.nn.functional.fractional_max_pool3d(x, 2, (2, 3, 2), _random_samples=s).pow(
+        2
+    ),
+    [(1, 2, 5, 5, 4), _FRAC_S3],
+    gen=distinct,
+)
+# ctc_loss: PyTorch's gradient is the one behind a log_softmax (see nn/_functional/ctc.py), so
+# the case starts from logits; its backward has no derivative (gradgrad: NotImplemented).
+for _red in ("mean", "sum", "none"):
+    case(
+        f"ctc_loss[{_red}]",
+        lambda m, x, t, r=_red: m.nn.functional.ctc_loss(
+            x.log_softmax(2), t, (6, 5, 3), (3, 2, 0), reduction=r, zero_infinity=True
+        ),
+        [(6, 3, 4), C(np.array([[1, 3, 3], [2, 1, 0], [0, 0, 0]]), "int64")],
+        gradgrad=False,
+    )
+
 # sanity: every id unique
 _ids = [c.id for c in TABLE]
 assert len(_ids) == len(set(_ids)), [i for i in _ids if _ids.count(i) > 1]

@@ -77,6 +77,7 @@ from ._functional.composite import (
     softsign,
 )
 from ._functional.conv import conv1d, conv2d, conv3d
+from ._functional.ctc import ctc_loss
 from ._functional.grid import affine_grid, grid_sample
 from ._functional.loss import (
     binary_cross_entropy,
@@ -102,6 +103,7 @@ from ._functional.loss_more import (
     soft_margin_loss,
     triplet_margin_with_distance_loss,
 )
+from ._functional.mha import multi_head_attention_forward
 from ._functional.normalization import batch_norm, layer_norm, rms_norm
 from ._functional.pooling import (
     avg_pool1d,
@@ -110,6 +112,12 @@ from ._functional.pooling import (
     max_pool1d,
     max_pool2d,
     max_pool3d,
+)
+from ._functional.pooling_fractional import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
 )
 from ._functional.pooling_more import *  # noqa: F403 - listed in __all__ below
 from ._functional.resample import (
@@ -233,6 +241,12 @@ __all__ = [
     "multilabel_soft_margin_loss",
     "soft_margin_loss",
     "multilabel_margin_loss",
+    "ctc_loss",
+    "multi_head_attention_forward",
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
     "cosine_similarity",
 ]
 
@@ -244,6 +258,9 @@ def linear(input, weight, bias=None):
         return _ops.addmm(bias, input, weight.t())
     if bias is None:
         return _ops.matmul(input, weight.t())
+    if not input.is_contiguous():
+        # ATen folds only contiguous input; otherwise matmul, then the bias added in place.
+        return _ops.matmul(input, weight.t()).add_(bias)
     # N-d input with bias: fold to 2-D, one addmm, unfold (View <- Addmm <- View in PyTorch).
     out_shape = input._data.shape[:-1] + (weight._data.shape[0],)
     folded = input.reshape(-1, input._data.shape[-1])

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ..core._creation import _rng
+from ..core._creation import _rng, randperm
 from ..core.tensor import Tensor
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "kaiming_uniform_",
     "kaiming_normal_",
     "orthogonal_",
+    "sparse_",
 ]
 
 
@@ -204,11 +205,46 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
     return _fill(tensor, (gain * q).reshape(tensor._data.shape))
 
 
-# Deprecated aliases PyTorch still ships.
-uniform = uniform_
-normal = normal_
-constant = constant_
-xavier_uniform = xavier_uniform_
-xavier_normal = xavier_normal_
-kaiming_uniform = kaiming_uniform_
-kaiming_normal = kaiming_normal_
+def sparse_(tensor: Tensor, sparsity, std: float = 0.01, generator=None) -> Tensor:
+    """Normal(0, std) with ``ceil(sparsity * rows)`` cells of each column zeroed; the rows
+    come from ``randperm`` on the global generator (as in PyTorch, whatever ``generator``)."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    normal_(tensor, 0, std, generator)
+    for col in range(cols):
+        tensor._data[randperm(rows)._data[:num_zeros], col] = 0
+    tensor._vc.v += 1
+    return tensor
+
+
+def _make_deprecate(meth):
+    """PyTorch's old name without the trailing underscore: warns, then calls ``meth``."""
+    new_name = meth.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(
+            f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return meth(*args, **kwargs)
+
+    deprecated_init.__doc__ = f"{old_name}(...): deprecated, see ``nn.init.{new_name}``."
+    deprecated_init.__name__ = old_name
+    return deprecated_init
+
+
+uniform = _make_deprecate(uniform_)
+normal = _make_deprecate(normal_)
+constant = _make_deprecate(constant_)
+eye = _make_deprecate(eye_)
+dirac = _make_deprecate(dirac_)
+xavier_uniform = _make_deprecate(xavier_uniform_)
+xavier_normal = _make_deprecate(xavier_normal_)
+kaiming_uniform = _make_deprecate(kaiming_uniform_)
+kaiming_normal = _make_deprecate(kaiming_normal_)
+orthogonal = _make_deprecate(orthogonal_)
+sparse = _make_deprecate(sparse_)

@@ -2,6 +2,7 @@
 Rprop, Adagrad, Adadelta, LBFGS and the schedulers."""
 
 from . import lr_scheduler, swa_utils
+from .adafactor import Adafactor
 from .adam import Adam, AdamW
 from .adam_variants import Adamax, NAdam, RAdam
 from .lbfgs import LBFGS
@@ -24,6 +25,7 @@ __all__ = [
     "Adagrad",
     "Adadelta",
     "LBFGS",
+    "Adafactor",
     "lr_scheduler",
     "swa_utils",
 ]

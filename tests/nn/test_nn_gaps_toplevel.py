@@ -93,6 +93,9 @@ CALLS = {
     "hardshrink_method": lambda m: _t(m).hardshrink(0.7),
     "prelu_method": lambda m: _t(m).prelu(_x(m, 1)),
     "threshold": lambda m: m.threshold(_t(m), 0.1, -3.0),
+    "ctc_loss": lambda m: m.ctc_loss(
+        _t(m).log_softmax(2), m.tensor([[1, 2], [3, 1], [2, 2]]), (2, 2, 1), (1, 2, 1), 0, 0, True
+    ),
 }
 
 

@@ -50,6 +50,10 @@ OPTIMIZERS = [
     ("ASGD", dict()),
     ("ASGD", dict(lr=0.05, lambd=1e-3, alpha=0.5, t0=5, weight_decay=0.01)),
     ("ASGD", dict(lr=0.05, t0=0, maximize=True)),
+    ("Adafactor", dict()),
+    ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=2.0, weight_decay=0.1)),
+    ("Adafactor", dict(lr=0.005, eps=(None, 0.5), maximize=True)),
+    ("Adafactor", dict(lr=0.2, d=1.0)),
 ]
 
 
@@ -118,7 +122,19 @@ def test_optimizer_matches_torch(case, dtype):
 
 @pytest.mark.parametrize(
     "name",
-    ["SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD"],
+    [
+        "SGD",
+        "Adam",
+        "RMSprop",
+        "Adagrad",
+        "Adadelta",
+        "Adamax",
+        "NAdam",
+        "RAdam",
+        "Rprop",
+        "ASGD",
+        "Adafactor",
+    ],
 )
 def test_state_dict_round_trip(name):
     kwargs = {"SGD": dict(lr=0.05, momentum=0.9)}.get(name, dict(lr=0.01))
@@ -229,6 +245,13 @@ ERRORS = [
     lambda t: t.optim.Rprop([t.ones(2)], lr=-1),
     lambda t: t.optim.ASGD([t.ones(2)], weight_decay=-1),
     lambda t: t.optim.ASGD([t.ones(2)], lr=-0.01),
+    lambda t: t.optim.Adafactor([t.ones(2)], lr=-0.01),
+    lambda t: t.optim.Adafactor([t.ones(2)], lr=t.ones(2)),
+    lambda t: t.optim.Adafactor([t.ones(2)], beta2_decay=0.5),
+    lambda t: t.optim.Adafactor([t.ones(2)], eps=(-1.0, 1e-3)),
+    lambda t: t.optim.Adafactor([t.ones(2)], eps=(None, -1e-3)),
+    lambda t: t.optim.Adafactor([t.ones(2)], d=0.5),
+    lambda t: t.optim.Adafactor([t.ones(2)], weight_decay=-1),
 ]
 
 
@@ -272,3 +295,34 @@ def test_clip_grad_and_vector_utils_match_torch():
     np.testing.assert_allclose(ov.detach().numpy(), tv.detach().numpy())
     u.vector_to_parameters(ov * 0 + 1, om.parameters())
     assert all((p.detach().numpy() == 1).all() for p in om.parameters())
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_adafactor_on_batched_matrices_and_tensor_lr(dtype):
+    """Row/column factors over the last two dims of a 3-d parameter; a tensor learning rate."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal((3, 4, 5)).astype(dtype)
+    vec = rng.standard_normal(6).astype(dtype)
+    results = []
+    for lib in (torch, aw):
+        w = lib.nn.Parameter(lib.from_numpy(start.copy()))
+        b = lib.nn.Parameter(lib.from_numpy(vec.copy()))
+        opt = lib.optim.Adafactor([w, b], lr=lib.tensor(0.03), weight_decay=0.01)
+        for s in range(15):
+            opt.zero_grad()
+            target = lib.from_numpy(
+                np.random.default_rng(s).standard_normal((3, 4, 5)).astype(dtype)
+            )
+            loss = ((w - target) ** 3).abs().sum() + (b.sin() * b).sum()
+            loss.backward()
+            opt.step()
+        state = opt.state_dict()["state"][0]
+        results.append(
+            [w.detach().numpy(), b.detach().numpy()]
+            + [state[k].numpy() for k in ("row_var", "col_var")]
+        )
+    tol = TOL[dtype] if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    for ours, theirs in zip(results[1], results[0]):
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs, **tol)

@@ -109,6 +109,14 @@ def gather_at(t, indices, dims: int):
 
 def _max_pool_backward(n, grad):
     ind = n.saved("result1")
+    gx = scatter_to_indices(n, grad, ind)
+    dims = len(n.in_shape) - 2
+    return max_backward(n, grad, gx, ind, dims, _MAX_POOL_DOUBLE[dims])
+
+
+def scatter_to_indices(n, grad, ind) -> np.ndarray:
+    """The output gradient summed into the input cells ``ind`` names (flat in each plane);
+    ``n`` has the fields ``unbatched``, ``in_shape`` and ``unique`` (no cell named twice)."""
     idx = ind._data
     g = grad._data
     if n.unbatched:
@@ -123,8 +131,7 @@ def _max_pool_backward(n, grad):
     else:
         gx = np.bincount(flat, weights=g.ravel(), minlength=N * C * plane).astype(g.dtype)
     gx = gx.reshape(n.in_shape)
-    dims = len(n.in_shape) - 2
-    return max_backward(n, grad, gx[0] if n.unbatched else gx, ind, dims, _MAX_POOL_DOUBLE[dims])
+    return gx[0] if n.unbatched else gx
 
 
 def max_backward(n, grad, gx, indices, dims, double_cls):

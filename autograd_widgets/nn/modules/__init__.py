@@ -2,6 +2,7 @@
 
 from . import (
     activation,
+    adaptive,
     container,
     conv,
     extra,
@@ -13,10 +14,12 @@ from . import (
     pooling,
     resample,
     rnn,
+    syncbn,
     transformer,
     utils,
 )
 from .activation import *  # noqa: F403
+from .adaptive import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .extra import *  # noqa: F403
@@ -29,10 +32,12 @@ from .padding import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .resample import *  # noqa: F403
 from .rnn import *  # noqa: F403
+from .syncbn import *  # noqa: F403
 from .transformer import *  # noqa: F403
 
 _SUBMODULES = (
     activation,
+    adaptive,
     container,
     conv,
     extra,
@@ -44,6 +49,7 @@ _SUBMODULES = (
     pooling,
     resample,
     rnn,
+    syncbn,
     transformer,
 )
 __all__ = ["Module"] + [name for mod in _SUBMODULES for name in mod.__all__]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import operator
+import warnings
 from collections import OrderedDict
 from itertools import islice
 
 from ..parameter import Parameter
 from .module import Module, _addindent
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
+__all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 def _index(idx: int, size: int, what: str) -> int:
@@ -55,6 +56,24 @@ class _Indexed(Module):
         v = self[key]
         del self[key]
         return v
+
+
+_CONTAINER_DEPRECATED = (
+    "`nn.Container` is deprecated. "
+    "All of its functionality is now implemented in `nn.Module`. Subclass that instead."
+)
+
+
+class Container(Module):
+    """``torch.nn.Container`` (deprecated): a Module whose keyword arguments become children."""
+
+    __deprecated__ = _CONTAINER_DEPRECATED
+
+    def __init__(self, **kwargs) -> None:
+        warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 class Sequential(_Indexed):

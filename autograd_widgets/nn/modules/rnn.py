@@ -12,6 +12,8 @@ drawn in parameter order) are PyTorch's.
 from __future__ import annotations
 
 import math
+import numbers
+import warnings
 
 from ...core import _creation
 from ...ops import shape as _shape
@@ -21,7 +23,7 @@ from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
 from .module import Module
 
-__all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 
 def _lstm_cell(x_proj, h, c, w_hh, b_hh):
@@ -47,8 +49,49 @@ def _rnn_cell(x_proj, h, w_hh, b_hh, relu):
     return pre.relu() if relu else pre.tanh()
 
 
+def _check_rnn_args(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size):
+    """PyTorch's argument checks, in its order."""
+    if (
+        not isinstance(dropout, numbers.Number)
+        or not 0 <= dropout <= 1
+        or isinstance(dropout, bool)
+    ):
+        raise ValueError(
+            "dropout should be a number in range [0, 1] representing the probability of an "
+            "element being zeroed"
+        )
+    if dropout > 0 and num_layers == 1:
+        warnings.warn(
+            "dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+            f"expects num_layers greater than 1, but got dropout={dropout} and "
+            f"num_layers={num_layers}",
+            stacklevel=4,
+        )
+    for name, value, kind in (("bias", bias, bool), ("batch_first", batch_first, bool)):
+        if not isinstance(value, kind):
+            raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
+    for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
+        if not isinstance(value, int):
+            raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
+        if value <= 0:
+            raise ValueError(f"{name} must be greater than zero")
+    if num_layers <= 0:
+        raise ValueError("num_layers must be greater than zero")
+    if proj_size < 0:
+        raise ValueError("proj_size should be a positive integer or zero to disable projections")
+    if proj_size >= hidden_size:
+        raise ValueError("proj_size has to be smaller than hidden_size")
+
+
+_GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+
+
 class RNNBase(Module):
-    _gates = 1
+    """``torch.nn.RNNBase``: the parameters, checks and weight lists RNN, LSTM and GRU share.
+
+    ``mode`` ("LSTM", "GRU", "RNN_TANH" or "RNN_RELU") sets the gate count. As in PyTorch it
+    has no ``forward`` of its own; ``flatten_parameters`` is the no-op it is on CPU.
+    """
 
     def __init__(
         self,
@@ -65,13 +108,6 @@ class RNNBase(Module):
         dtype=None,
     ) -> None:
         super().__init__()
-        if proj_size:
-            raise NotImplementedError("LSTM(proj_size=...) is not supported by autograd_widgets")
-        if not 0 <= dropout <= 1 or isinstance(dropout, bool):
-            raise ValueError(
-                "dropout should be a number in range [0, 1] representing the probability of an "
-                "element being zeroed"
-            )
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -81,9 +117,15 @@ class RNNBase(Module):
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
         self.proj_size = proj_size
+        _check_rnn_args(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size)
+        if mode not in _GATES:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+        if proj_size:
+            raise NotImplementedError("LSTM(proj_size=...) is not supported by autograd_widgets")
         num_directions = 2 if bidirectional else 1
-        gate_size = self._gates * hidden_size
+        gate_size = _GATES[mode] * hidden_size
         self._flat_weights_names = []
+        self._all_weights = []
         for layer in range(num_layers):
             for direction in range(num_directions):
                 layer_input = input_size if layer == 0 else hidden_size * num_directions
@@ -95,16 +137,79 @@ class RNNBase(Module):
                     shapes += [(gate_size,), (gate_size,)]
                 for name, shp in zip(names, shapes):
                     setattr(self, name, Parameter(_creation.empty(*shp, dtype=dtype)))
-                    self._flat_weights_names.append(name)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self._init_flat_weights()
         self.reset_parameters()
+
+    def _init_flat_weights(self) -> None:
+        self._flat_weights = [getattr(self, n, None) for n in self._flat_weights_names]
+        self.flatten_parameters()
+
+    def __setattr__(self, attr, value) -> None:
+        names = self.__dict__.get("_flat_weights_names")
+        if names is not None and attr in names and "_flat_weights" in self.__dict__:
+            self._flat_weights[names.index(attr)] = value
+        super().__setattr__(attr, value)
+
+    def flatten_parameters(self) -> None:
+        """A no-op: PyTorch only packs the weights for cuDNN."""
+
+    def _apply(self, fn, recurse=True):
+        ret = super()._apply(fn, recurse)
+        self._init_flat_weights()
+        return ret
+
+    @property
+    def all_weights(self) -> list:
+        return [[getattr(self, w) for w in weights] for weights in self._all_weights]
 
     def reset_parameters(self) -> None:
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
+    def check_input(self, input, batch_sizes) -> None:
+        if input.dtype != self._flat_weights[0].dtype:
+            w = self._flat_weights[0].dtype
+            raise ValueError(
+                f"RNN input dtype ({input.dtype}) does not match weight dtype ({w}). "
+                f"Convert input: input.to({w}), or convert model: model.to({input.dtype})"
+            )
+        expected = 2 if batch_sizes is not None else 3
+        if input.dim() != expected:
+            raise RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(
+                "input.size(-1) must be equal to input_size. Expected "
+                f"{self.input_size}, got {input.size(-1)}"
+            )
+
+    def get_expected_hidden_size(self, input, batch_sizes) -> tuple:
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
+        num_directions = 2 if self.bidirectional else 1
+        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
+
+    def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
+        if hx.size() != expected_hidden_size:
+            raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
+
+    def check_forward_args(self, input, hidden, batch_sizes) -> None:
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return hx.index_select(1, permutation)
+
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.bias is not True:
@@ -122,14 +227,13 @@ class RNNBase(Module):
         get = lambda n: getattr(self, f"{n}_l{layer}{suffix}", None)  # noqa: E731
         return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
 
-    def _step(self, x_proj, state, w_hh, b_hh):
-        raise NotImplementedError
-
     def _cell(self, x_proj, h, c, w_hh, b_hh):
         """One step of the layer: ``(h, c)`` for an LSTM, ``(h, None)`` otherwise."""
         if self.mode == "LSTM":
             return _lstm_cell(x_proj, h, c, w_hh, b_hh)
-        return self._step(x_proj, h, w_hh, b_hh), None
+        if self.mode == "GRU":
+            return _gru_cell(x_proj, h, w_hh, b_hh), None
+        return _rnn_cell(x_proj, h, w_hh, b_hh, self.mode == "RNN_RELU"), None
 
     def _run_packed(self, data, batch_sizes, h0, c0):
         """The layers over a packed batch: at step ``t`` only the first ``batch_sizes[t]``
@@ -216,7 +320,7 @@ class RNNBase(Module):
         output = PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices)
         return (output, (h_n, c_n)) if is_lstm else (output, h_n)
 
-    def forward(self, input, hx=None):
+    def _forward(self, input, hx=None):
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         is_lstm = self.mode == "LSTM"
@@ -291,40 +395,54 @@ class RNN(RNNBase):
         self.nonlinearity = nonlinearity
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
 
-    def _step(self, x_proj, h, w_hh, b_hh):
-        return _rnn_cell(x_proj, h, w_hh, b_hh, self.nonlinearity == "relu")
+    forward = RNNBase._forward
 
 
 class LSTM(RNNBase):
     """``torch.nn.LSTM``: returns ``output, (h_n, c_n)``."""
 
-    _gates = 4
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("LSTM", *args, **kwargs)
+
+    forward = RNNBase._forward
+
+    def get_expected_cell_size(self, input, batch_sizes) -> tuple:
+        return self.get_expected_hidden_size(input, batch_sizes)
+
+    def check_forward_args(self, input, hidden, batch_sizes) -> None:
+        self.check_input(input, batch_sizes)
+        for i, expected in enumerate(
+            (
+                self.get_expected_hidden_size(input, batch_sizes),
+                self.get_expected_cell_size(input, batch_sizes),
+            )
+        ):
+            self.check_hidden_size(hidden[i], expected, f"Expected hidden[{i}] size {{}}, got {{}}")
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return hx[0].index_select(1, permutation), hx[1].index_select(1, permutation)
 
 
 class GRU(RNNBase):
     """``torch.nn.GRU``: returns ``output, h_n``."""
 
-    _gates = 3
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("GRU", *args, **kwargs)
 
-    def _step(self, x_proj, h, w_hh, b_hh):
-        return _gru_cell(x_proj, h, w_hh, b_hh)
+    forward = RNNBase._forward
 
 
 class RNNCellBase(Module):
-    _gates = 1
+    """``torch.nn.RNNCellBase``: the parameters of a one-step cell with ``num_chunks`` gates."""
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None) -> None:
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None) -> None:
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        g = self._gates * hidden_size
+        g = num_chunks * hidden_size
         self.weight_ih = Parameter(_creation.empty(g, input_size, dtype=dtype))
         self.weight_hh = Parameter(_creation.empty(g, hidden_size, dtype=dtype))
         if bias:
@@ -344,7 +462,7 @@ class RNNCellBase(Module):
         s = f"{self.input_size}, {self.hidden_size}"
         if self.bias is not True:
             s += f", bias={self.bias}"
-        if getattr(self, "nonlinearity", "tanh") != "tanh":
+        if self.__dict__.get("nonlinearity", "tanh") != "tanh":
             s += f", nonlinearity={self.nonlinearity}"
         return s
 
@@ -362,8 +480,8 @@ class RNNCellBase(Module):
 
 class RNNCell(RNNCellBase):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", **kw) -> None:
+        super().__init__(input_size, hidden_size, bias, 1, **kw)
         self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, bias, **kw)
 
     def forward(self, input, hx=None):
         input, hx, batched = self._prepare(input, hx, 1)
@@ -373,7 +491,8 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    _gates = 4
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
 
     def forward(self, input, hx=None):
         input, (h, c), batched = self._prepare(input, hx, 2)
@@ -383,7 +502,8 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    _gates = 3
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
 
     def forward(self, input, hx=None):
         input, hx, batched = self._prepare(input, hx, 1)

@@ -11,11 +11,11 @@ Bernoulli stream: outputs match PyTorch in ``eval()`` mode or with ``dropout=0``
 from __future__ import annotations
 
 import copy
-import math
 
-from ...core import _creation, _dtype
+from ...core import _creation
 from .. import functional as F
 from .. import init
+from .._functional import mha as _mha
 from ..parameter import Parameter
 from .container import ModuleList
 from .layers import Dropout, LayerNorm
@@ -36,35 +36,10 @@ class NonDynamicallyQuantizableLinear(Linear):
     """The ``out_proj`` of ``MultiheadAttention`` (a ``Linear`` under PyTorch's name)."""
 
 
-def _merge_masks(attn_mask, key_padding_mask, bsz, num_heads, tgt_len, src_len, dtype):
-    """One additive float mask of shape (bsz * num_heads, tgt_len, src_len), or None."""
-    mask = None
-    if attn_mask is not None:
-        if attn_mask.dtype == _bool():
-            attn_mask = _creation.zeros(*attn_mask.shape, dtype=dtype).masked_fill(
-                attn_mask, float("-inf")
-            )
-        mask = attn_mask if attn_mask.dim() == 3 else attn_mask.unsqueeze(0)
-    if key_padding_mask is not None:
-        if key_padding_mask.dtype == _bool():
-            key_padding_mask = _creation.zeros(*key_padding_mask.shape, dtype=dtype).masked_fill(
-                key_padding_mask, float("-inf")
-            )
-        kpm = (
-            key_padding_mask.view(bsz, 1, 1, src_len)
-            .expand(-1, num_heads, -1, -1)
-            .reshape(bsz * num_heads, 1, src_len)
-        )
-        mask = kpm if mask is None else mask + kpm
-    return mask
-
-
-def _bool():
-    return _dtype.bool_
-
-
 class MultiheadAttention(Module):
-    """``torch.nn.MultiheadAttention`` (packed q/k/v projection; no ``kdim``/``vdim``)."""
+    """``torch.nn.MultiheadAttention``: runs :func:`F.multi_head_attention_forward` (packed
+    or, with ``kdim``/``vdim``, separate projections; ``add_bias_kv``; ``add_zero_attn``).
+    PyTorch's inference fast path gives the same values, so it is not taken here."""
 
     def __init__(
         self,
@@ -80,49 +55,62 @@ class MultiheadAttention(Module):
         device=None,
         dtype=None,
     ) -> None:
-        super().__init__()
-        if (
-            add_bias_kv
-            or add_zero_attn
-            or (kdim not in (None, embed_dim))
-            or (vdim not in (None, embed_dim))
-        ):
-            raise NotImplementedError(
-                "MultiheadAttention(add_bias_kv/add_zero_attn/kdim/vdim) is not supported by "
-                "autograd_widgets"
-            )
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(
                 f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} "
                 f"and num_heads={num_heads} instead"
             )
+        super().__init__()
         self.embed_dim = embed_dim
-        self.kdim = self.vdim = embed_dim
-        self._qkv_same_embed_dim = True
+        self.kdim = kdim if kdim is not None else embed_dim
+        self.vdim = vdim if vdim is not None else embed_dim
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
         self.num_heads = num_heads
         self.dropout = dropout
         self.batch_first = batch_first
         self.head_dim = embed_dim // num_heads
         if self.head_dim * num_heads != embed_dim:
             raise AssertionError("embed_dim must be divisible by num_heads")
-        self.in_proj_weight = Parameter(_creation.empty(3 * embed_dim, embed_dim, dtype=dtype))
-        self.register_parameter("q_proj_weight", None)
-        self.register_parameter("k_proj_weight", None)
-        self.register_parameter("v_proj_weight", None)
+        empty = lambda *shape: Parameter(_creation.empty(*shape, dtype=dtype))  # noqa: E731
+        if not self._qkv_same_embed_dim:
+            self.q_proj_weight = empty(embed_dim, embed_dim)
+            self.k_proj_weight = empty(embed_dim, self.kdim)
+            self.v_proj_weight = empty(embed_dim, self.vdim)
+            self.register_parameter("in_proj_weight", None)
+        else:
+            self.in_proj_weight = empty(3 * embed_dim, embed_dim)
+            self.register_parameter("q_proj_weight", None)
+            self.register_parameter("k_proj_weight", None)
+            self.register_parameter("v_proj_weight", None)
         if bias:
-            self.in_proj_bias = Parameter(_creation.empty(3 * embed_dim, dtype=dtype))
+            self.in_proj_bias = empty(3 * embed_dim)
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias)
-        self.bias_k = self.bias_v = None
-        self.add_zero_attn = False
+        self.out_proj = NonDynamicallyQuantizableLinear(
+            embed_dim, embed_dim, bias=bias, dtype=dtype
+        )
+        if add_bias_kv:
+            self.bias_k = empty(1, 1, embed_dim)
+            self.bias_v = empty(1, 1, embed_dim)
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:
-        init.xavier_uniform_(self.in_proj_weight)
+        if self._qkv_same_embed_dim:
+            init.xavier_uniform_(self.in_proj_weight)
+        else:
+            init.xavier_uniform_(self.q_proj_weight)
+            init.xavier_uniform_(self.k_proj_weight)
+            init.xavier_uniform_(self.v_proj_weight)
         if self.in_proj_bias is not None:
             init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+        if self.bias_v is not None:
+            init.xavier_normal_(self.bias_v)
 
     def forward(
         self,
@@ -136,69 +124,56 @@ class MultiheadAttention(Module):
         is_causal=False,
     ):
         batched = query.dim() == 3
+        key_padding_mask = _mha._canonical_mask(
+            key_padding_mask,
+            "key_padding_mask",
+            _mha._none_or_dtype(attn_mask),
+            "attn_mask",
+            query.dtype,
+        )
+        attn_mask = _mha._canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, False)
         if self.batch_first and batched:
-            query, key, value = (t.transpose(1, 0) for t in (query, key, value))
-        if not batched:
-            query, key, value = (t.unsqueeze(1) for t in (query, key, value))
-            if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.unsqueeze(0)
-        tgt_len, bsz, embed_dim = query.shape
-        src_len = key.shape[0]
-        if embed_dim != self.embed_dim:
-            raise AssertionError(
-                f"was expecting embedding dimension of {self.embed_dim}, but got {embed_dim}"
+            # keep "query is key is value" true: the packed projection depends on it
+            if key is value:
+                if query is key:
+                    query = key = value = query.transpose(1, 0)
+                else:
+                    query, key = (t.transpose(1, 0) for t in (query, key))
+                    value = key
+            else:
+                query, key, value = (t.transpose(1, 0) for t in (query, key, value))
+        separate = {}
+        if not self._qkv_same_embed_dim:
+            separate = dict(
+                use_separate_proj_weight=True,
+                q_proj_weight=self.q_proj_weight,
+                k_proj_weight=self.k_proj_weight,
+                v_proj_weight=self.v_proj_weight,
             )
-        if is_causal and attn_mask is None:
-            raise RuntimeError(
-                "Need attn_mask if specifying the is_causal hint. You may use the Transformer "
-                "module method `generate_square_subsequent_mask` to create this mask."
-            )
-        w, b = self.in_proj_weight, self.in_proj_bias
-        E = embed_dim
-        if query is key and key is value:
-            proj = F.linear(query, w, b)
-            proj = proj.unflatten(-1, (3, E)).unsqueeze(0).transpose(0, -2).squeeze(-2)
-            q, k, v = proj.contiguous()
-        else:
-            wq, wk, wv = w.chunk(3)
-            bq, bk, bv = b.chunk(3) if b is not None else (None, None, None)
-            q, k, v = F.linear(query, wq, bq), F.linear(key, wk, bk), F.linear(value, wv, bv)
-        H, D = self.num_heads, self.head_dim
-        q = q.view(tgt_len, bsz * H, D).transpose(0, 1)
-        k = k.view(src_len, bsz * H, D).transpose(0, 1)
-        v = v.view(src_len, bsz * H, D).transpose(0, 1)
-        mask = _merge_masks(attn_mask, key_padding_mask, bsz, H, tgt_len, src_len, q.dtype)
-        p = self.dropout if self.training else 0.0
-        if need_weights:
-            q_scaled = q * math.sqrt(1.0 / float(D))
-            scores = q_scaled.bmm(k.transpose(-2, -1))
-            if mask is not None:
-                scores = scores + mask
-            weights = scores.softmax(dim=-1)
-            if p > 0.0:
-                weights = F.dropout(weights, p=p)
-            out = weights.bmm(v)
-            out = out.transpose(0, 1).contiguous().view(tgt_len * bsz, E)
-            out = F.linear(out, self.out_proj.weight, self.out_proj.bias)
-            out = out.view(tgt_len, bsz, E)
-            weights = weights.view(bsz, H, tgt_len, src_len)
-            if average_attn_weights:
-                weights = weights.mean(dim=1)
-            if not batched:
-                out, weights = out.squeeze(1), weights.squeeze(0)
-        else:
-            if mask is not None:
-                mask = mask.view(bsz, H, -1, src_len) if mask.shape[0] != 1 else mask.unsqueeze(0)
-            q, k, v = (t.view(bsz, H, -1, D) for t in (q, k, v))
-            out = F.scaled_dot_product_attention(q, k, v, mask, p)
-            out = out.permute(2, 0, 1, 3).contiguous().view(bsz * tgt_len, E)
-            out = F.linear(out, self.out_proj.weight, self.out_proj.bias)
-            out = out.view(tgt_len, bsz, E)
-            weights = None
-            if not batched:
-                out = out.squeeze(1)
+        out, weights = F.multi_head_attention_forward(
+            query,
+            key,
+            value,
+            self.embed_dim,
+            self.num_heads,
+            self.in_proj_weight,
+            self.in_proj_bias,
+            self.bias_k,
+            self.bias_v,
+            self.add_zero_attn,
+            self.dropout,
+            self.out_proj.weight,
+            self.out_proj.bias,
+            training=self.training,
+            key_padding_mask=key_padding_mask,
+            need_weights=need_weights,
+            attn_mask=attn_mask,
+            average_attn_weights=average_attn_weights,
+            is_causal=is_causal,
+            **separate,
+        )
         if self.batch_first and batched:
-            out = out.transpose(1, 0)
+            return out.transpose(1, 0), weights
         return out, weights
 
 

@@ -1,7 +1,7 @@
 """``torch.utils.data``: datasets, samplers, ``DataLoader`` and ``random_split``."""
 
 from . import dataset as _dataset
-from .dataloader import DataLoader, default_collate
+from .dataloader import DataLoader, default_collate, default_convert
 from .dataset import (
     ChainDataset,
     ConcatDataset,
@@ -12,6 +12,7 @@ from .dataset import (
     TensorDataset,
     random_split,
 )
+from .distributed import DistributedSampler
 from .sampler import (
     BatchSampler,
     RandomSampler,
@@ -31,6 +32,8 @@ __all__ = [
     *_dataset.__all__,
     "DataLoader",
     "default_collate",
+    "default_convert",
+    "DistributedSampler",
     "Sampler",
     "SequentialSampler",
     "RandomSampler",

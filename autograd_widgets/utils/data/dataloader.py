@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections.abc
+import copy
 import numbers
 
 import numpy as np
@@ -14,7 +15,7 @@ from ...ops import index_select, stack
 from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
-__all__ = ["DataLoader", "default_collate"]
+__all__ = ["DataLoader", "default_collate", "default_convert"]
 
 
 def default_collate(batch):
@@ -57,6 +58,45 @@ def default_collate(batch):
         "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
         f"found {type(elem)}"
     )
+
+
+def default_convert(data):
+    """Numpy arrays and scalars (not string ones) as tensors, inside any mapping, namedtuple
+    or sequence, the rest unchanged: ``DataLoader``'s ``collate_fn`` without batching.
+    Tuples come back as lists, as in PyTorch."""
+    kind = type(data)
+    if isinstance(data, Tensor):
+        return data
+    if kind.__module__ == "numpy" and kind.__name__ not in ("str_", "string_"):
+        if kind.__name__ == "ndarray" and data.dtype.kind in "SaUO":
+            return data
+        return _creation.as_tensor(data)
+    if isinstance(data, collections.abc.Mapping):
+        converted = {key: default_convert(data[key]) for key in data}
+        try:
+            if isinstance(data, collections.abc.MutableMapping):
+                clone = copy.copy(data)  # keeps a mapping subclass's own attributes
+                clone.update(converted)
+                return clone
+            return kind(converted)
+        except TypeError:
+            return converted
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return kind(*(default_convert(d) for d in data))
+    if isinstance(data, tuple):
+        return [default_convert(d) for d in data]
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        converted = [default_convert(d) for d in data]
+        try:
+            if isinstance(data, collections.abc.MutableSequence):
+                clone = copy.copy(data)
+                for i, d in enumerate(converted):
+                    clone[i] = d
+                return clone
+            return kind(converted)
+        except TypeError:
+            return converted
+    return data
 
 
 def _f64():
@@ -141,7 +181,7 @@ class DataLoader:
         self.collate_fn = (
             collate_fn
             if collate_fn is not None
-            else (default_collate if self._auto_collation or self._iterable else (lambda x: x))
+            else (default_collate if self._auto_collation or self._iterable else default_convert)
         )
 
     def __iter__(self):
