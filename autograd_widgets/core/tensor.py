@@ -428,7 +428,9 @@ class Tensor(metaclass=_TensorType):
         return self._data.tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        if self._requires_grad and not force:
+        # PyTorch refuses only while grad mode is on (a custom Function's forward, or
+        # no_grad code, may hand a requires-grad tensor to NumPy).
+        if self._requires_grad and not force and _grad_state.enabled:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
             )
