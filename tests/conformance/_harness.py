@@ -121,7 +121,9 @@ def outputs(source: str) -> tuple[list[str], list[str], int | None]:
 
 def _reset_globals(lib) -> None:
     """Undo what a program may set for the whole process (the default device and dtype,
-    grad mode): later tests must not run under a program's choices."""
+    grad mode, deterministic algorithms, as the DCGAN tutorial sets): later tests must not run
+    under a program's choices."""
+    lib.use_deterministic_algorithms(False)
     lib.set_default_device(None)
     lib.set_default_dtype(lib.float32)
     lib.set_grad_enabled(True)
