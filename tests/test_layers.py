@@ -35,7 +35,9 @@ def test_widgets_and_graph_never_import_the_notebook_layer():
 # The autograd substrate, the tensor core and the op machinery (docs/ARCHITECTURE.md).
 SUBSTRATE = ("autograd.node", "autograd.engine", "autograd.grad_mode", "autograd.events")
 SUBSTRATE += ("autograd.anomaly_mode",)
-TENSOR_CORE = tuple(f"core.{m}" for m in ("tensor", "_dtype", "_creation", "_printing", "_random"))
+TENSOR_CORE = tuple(
+    f"core.{m}" for m in ("tensor", "_dtype", "_creation", "_printing", "_random", "_meta")
+)
 CORE = SUBSTRATE + TENSOR_CORE + ("_malloc", "ops._core")
 
 

@@ -148,3 +148,38 @@ def test_float32_logsumexp_agrees_bit_for_bit_with_pytorch(shape, dim):
     assert ours.dtype == np.float32 and ours.shape == want.shape
     assert np.mean(ours == want) > 0.9
     np.testing.assert_allclose(ours, want, rtol=2e-7, atol=1e-6)
+
+
+def test_numpy_of_a_requires_grad_tensor_is_refused_only_while_grad_mode_is_on():
+    # The "Extending torch.func" tutorial's NumpySort calls x.cpu().numpy() inside a custom
+    # Function's forward (which runs with grad mode off) on an input that requires grad.
+    from tests.nn._both import error, same
+
+    def scenario(m):
+        x = m.tensor([3.0, 1.0, 2.0], requires_grad=True)
+        with m.no_grad():
+            under_no_grad = np.asarray(x).tolist(), x.numpy().tolist()
+
+        class Sort(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ind = np.argsort(x.numpy())
+                ctx.save_for_backward(m.tensor(ind))
+                return m.tensor(x.numpy()[ind])
+
+            @staticmethod
+            def backward(ctx, g):
+                (ind,) = ctx.saved_tensors
+                return m.zeros_like(g).index_copy(0, ind, g)
+
+        y = Sort.apply(x)
+        (y * m.tensor([1.0, 10.0, 100.0])).sum().backward()
+        return [
+            under_no_grad,
+            y.detach(),
+            x.grad,
+            error(lambda: x.numpy()),
+            error(lambda: np.asarray(x)),
+        ]
+
+    same(scenario)

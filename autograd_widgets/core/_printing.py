@@ -302,6 +302,7 @@ def tensor_repr(
     prefix: str = "tensor(",
     tensor_contents: str | None = None,
     tangent: str | None = None,
+    meta: bool = False,
 ) -> str:
     """``repr`` of a CPU tensor holding ``data``, exactly as PyTorch writes it.
 
@@ -322,13 +323,21 @@ def tensor_repr(
         Use this text instead of the formatted values.
     tangent : str, optional
         A dual tensor's tangent as shown (``tangent=...``, forward AD).
+    meta : bool
+        A tensor on the ``meta`` device: no values (``...``), always its size, and its
+        dtype unless it is the default one.
     """
     data, dtype = _resolve(data, dtype)
     opts = _OPTS
     indent = len(prefix)
     default = _dtype.get_default_dtype()
     suffixes = []
-    if data.size == 0:
+    if meta:
+        tensor_contents = "..., device='meta'"
+        suffixes.append(f"size={tuple(data.shape)}")
+        if dtype is not default:
+            suffixes.append(f"dtype={dtype}")
+    elif data.size == 0:
         # NumPy-style: the shape is only implied when it is (0,), and with no
         # values to go by, any dtype but the default one is spelled out.
         if data.ndim != 1:
@@ -351,6 +360,7 @@ def tensor_repr(
     return _add_suffixes(prefix + tensor_contents, suffixes, indent, opts.linewidth)
 
 
-def parameter_repr(data, *, dtype=None, requires_grad: bool = True) -> str:
+def parameter_repr(data, *, dtype=None, requires_grad: bool = True, meta: bool = False) -> str:
     """``repr`` of ``torch.nn.Parameter(torch.tensor(data), requires_grad)``."""
-    return "Parameter containing:\n" + tensor_repr(data, dtype=dtype, requires_grad=requires_grad)
+    body = tensor_repr(data, dtype=dtype, requires_grad=requires_grad, meta=meta)
+    return "Parameter containing:\n" + body

@@ -16,7 +16,9 @@ from ..autograd.engine import run_backward
 from ..autograd.grad_mode import state as _grad_state
 from ..autograd.node import AccumulateGrad, _HookDict, add_hook, bind_core, new_node
 from . import _dtype
+from . import _meta as _meta_mod
 from ._dtype import as_dtype, from_numpy_dtype, get_default_dtype
+from ._meta import MetaArray
 from ._printing import tensor_repr
 
 _new_obj = object.__new__
@@ -142,7 +144,7 @@ class Tensor(metaclass=_TensorType):
     def _make(cls, data, requires_grad: bool = False):
         """Wrap an ndarray (no copy). The fast path every op uses."""
         t = _new_obj(cls)
-        if type(data) is not np.ndarray:
+        if type(data) is not np.ndarray and type(data) is not MetaArray:
             data = np.asarray(data)
         t._data = data
         t._requires_grad = requires_grad
@@ -365,7 +367,11 @@ class Tensor(metaclass=_TensorType):
 
     @property
     def device(self):
-        return _cpu
+        return _cpu if type(self._data) is not MetaArray else _meta
+
+    @property
+    def is_meta(self) -> bool:
+        return type(self._data) is MetaArray
 
     @property
     def is_cuda(self) -> bool:
@@ -412,15 +418,26 @@ class Tensor(metaclass=_TensorType):
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
             )
+        if type(self._data) is MetaArray:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return self._data.reshape(()).item()
 
     def tolist(self):
+        if type(self._data) is MetaArray:
+            raise NotImplementedError(_meta_mod.NO_DATA)
         return self._data.tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        if self._requires_grad and not force:
+        # PyTorch refuses only while grad mode is on (a custom Function's forward, or
+        # no_grad code, may hand a requires-grad tensor to NumPy).
+        if self._requires_grad and not force and _grad_state.enabled:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        if type(self._data) is MetaArray:
+            raise TypeError(
+                "can't convert meta device type tensor to numpy. Use Tensor.cpu() to copy the "
+                "tensor to host memory first."
             )
         return self._data
 
@@ -488,6 +505,7 @@ class Tensor(metaclass=_TensorType):
             grad_fn_name=fn.name() if fn is not None else None,
             tensor_contents=tensor_contents,
             tangent=tangent,
+            meta=type(self._data) is MetaArray,
         )
 
     def __format__(self, spec: str) -> str:
@@ -520,6 +538,10 @@ class Tensor(metaclass=_TensorType):
 
     # -- dtype conversion (no graph for same dtype, ToCopyBackward0 otherwise) --------
     def to(self, *args, **kwargs) -> Tensor:
+        if type(self._data) is MetaArray or any(
+            _meta_mod.is_meta_device(a) for a in (*args, kwargs.get("device"))
+        ):
+            return self._to_meta(*args, **kwargs)
         dt = kwargs.get("dtype")
         for a in args:
             if isinstance(a, Tensor):
@@ -540,6 +562,29 @@ class Tensor(metaclass=_TensorType):
         if dt is None:
             return self.clone() if kwargs.get("copy") else self
         return self._to_dtype(as_dtype(dt), copy=kwargs.get("copy", False))
+
+    def _to_meta(self, *args, **kwargs) -> Tensor:
+        """``to`` when the tensor is on, or goes to, the ``meta`` device (no data moves)."""
+        dev = kwargs.get("device")
+        dt = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, Tensor):
+                dt, dev = a.dtype, a.device
+            elif isinstance(a, (str, _Device)) and not str(a).startswith("torch."):
+                dev = a
+            elif a is not None and not isinstance(a, bool):
+                dt = a
+        if dev is not None and not _meta_mod.is_meta_device(dev):
+            raise NotImplementedError(_meta_mod.NO_DATA)  # out of meta: there is nothing to copy
+        dt = self._data.dtype if dt is None else as_dtype(dt).np
+        if type(self._data) is MetaArray and dt == self._data.dtype:
+            return self
+        if self._requires_grad and _grad_state.enabled and not _meta_mod.is_meta(self._data):
+            raise NotImplementedError(
+                "autograd_widgets: moving a tensor that requires grad to 'meta' is not supported "
+                "(use .detach().to('meta'), or Module.to('meta'))"
+            )
+        return Tensor._make(_meta_mod.meta_array(self._data.shape, dt))
 
     def type(self, dtype=None, **kwargs):
         if dtype is None:
@@ -653,6 +698,7 @@ class _Device:
 
 
 _cpu = _Device()
+_meta = _Device("meta")
 _DEVICE_TYPES = ("cpu", "cuda", "mps", "xpu", "meta", "xla", "hip", "ipu", "privateuseone")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core._dtype import as_dtype, from_numpy_dtype, get_default_dtype
+from ..core._meta import is_meta
 from ..core._printing import parameter_repr
 from ..core.tensor import Size, Tensor
 
@@ -42,7 +43,10 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return parameter_repr(
-            self._data, dtype=from_numpy_dtype(self._data.dtype), requires_grad=self._requires_grad
+            self._data,
+            dtype=from_numpy_dtype(self._data.dtype),
+            requires_grad=self._requires_grad,
+            meta=is_meta(self._data),
         )
 
     def __reduce_ex__(self, proto):

@@ -27,6 +27,10 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 # bare ``import torch`` keeps the name ``torch``.
 _IMPORT_AS = re.compile(r"^(\s*)import torch((?:\.\w+)+) as (\w+)\s*$", re.M)
 _IMPORT = re.compile(r"^(\s*)import torch\s*$", re.M)
+# ``import torch.utils.data`` binds the name ``torch`` to the top package: it becomes
+# ``import autograd_widgets.utils.data; import autograd_widgets as torch`` (one line, so
+# tracebacks keep their line numbers).
+_IMPORT_SUB = re.compile(r"^(\s*)import torch((?:\.\w+)+)\s*$", re.M)
 _FROM = re.compile(r"^(\s*)from torch((?:\.\w+)*) import ", re.M)
 
 
@@ -34,6 +38,9 @@ def rewrite_imports(source: str, module: str = "autograd_widgets") -> str:
     """Point every ``torch`` import in ``source`` at ``module``."""
     source = _IMPORT_AS.sub(lambda m: f"{m[1]}import {module}{m[2]} as {m[3]}", source)
     source = _IMPORT.sub(lambda m: f"{m[1]}import {module} as torch", source)
+    source = _IMPORT_SUB.sub(
+        lambda m: f"{m[1]}import {module}{m[2]}; import {module} as torch", source
+    )
     return _FROM.sub(lambda m: f"{m[1]}from {module}{m[2]} import ", source)
 
 
@@ -114,7 +121,9 @@ def outputs(source: str) -> tuple[list[str], list[str], int | None]:
 
 def _reset_globals(lib) -> None:
     """Undo what a program may set for the whole process (the default device and dtype,
-    grad mode): later tests must not run under a program's choices."""
+    grad mode, deterministic algorithms, as the DCGAN tutorial sets): later tests must not run
+    under a program's choices."""
+    lib.use_deterministic_algorithms(False)
     lib.set_default_device(None)
     lib.set_default_dtype(lib.float32)
     lib.set_grad_enabled(True)

@@ -36,6 +36,7 @@ def test_rewrite_imports():
         "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
         "from torch import optim\nfrom torch.utils.data import DataLoader\n"
         "    import torch\n"
+        "import torch.utils.data\n"
     )
     assert rewrite_imports(src).splitlines() == [
         "import autograd_widgets as torch",
@@ -44,4 +45,5 @@ def test_rewrite_imports():
         "from autograd_widgets import optim",
         "from autograd_widgets.utils.data import DataLoader",
         "    import autograd_widgets as torch",
+        "import autograd_widgets.utils.data; import autograd_widgets as torch",
     ]

@@ -10,6 +10,7 @@ import numpy as np
 from ...autograd.grad_mode import no_grad
 from ...autograd.node import RemovableHandle, _HookDict, add_hook
 from ...core._dtype import _DTYPE_TO_TYPE_STRING, as_dtype, from_numpy_dtype
+from ...core._meta import is_meta, is_meta_device, meta_array
 from ...core.tensor import Tensor, _Device, _is_device, _no_such_device
 from ..parameter import Parameter, is_lazy
 from .hooks import call_with_hooks
@@ -417,18 +418,45 @@ class Module:
                 dev = a
             elif a is not None:
                 dt = a
-        if dev is not None and not _is_device(dev):
+        to_meta = dev is not None and is_meta_device(dev)
+        if dev is not None and not _is_device(dev) and not to_meta:
             raise _no_such_device(dev)
-        if dt is None:
+        if not to_meta and self._on_meta():
+            raise NotImplementedError(
+                "Cannot copy out of meta tensor; no data! Please use torch.nn.Module.to_empty() "
+                "instead of torch.nn.Module.to() when moving module from meta to a different device."
+            )
+        if dt is None and not to_meta:
             return self
-        dt = as_dtype(dt)
-        if not dt.is_floating_point:
+        dt = None if dt is None else as_dtype(dt)
+        if dt is not None and not dt.is_floating_point:
             raise TypeError(
                 "nn.Module.to only accepts floating point or complex dtypes, but got desired "
                 f"dtype={dt}"
             )
+        if to_meta:  # shapes and dtypes only; floating ones take ``dt`` as below
+            return self._apply(
+                lambda a: meta_array(a.shape, dt.np if dt and a.dtype.kind == "f" else a.dtype)
+            )
         return self._apply(
             lambda a: a.astype(dt.np) if a.dtype.kind == "f" and a.dtype != dt.np else a
+        )
+
+    def to_empty(self, *, device, recurse: bool = True) -> Module:
+        """Give every parameter and buffer fresh storage on ``device`` (values unspecified:
+        PyTorch leaves them uninitialised, we fill zeros). Undoes ``to('meta')``."""
+        if is_meta_device(device):
+            return self._apply(lambda a: meta_array(a.shape, a.dtype), recurse=recurse)
+        if not _is_device(device):
+            raise _no_such_device(device)
+        return self._apply(lambda a: np.zeros(a.shape, a.dtype), recurse=recurse)
+
+    def _on_meta(self) -> bool:
+        """Whether any parameter or buffer lives on the ``meta`` device."""
+        return any(
+            t is not None and not is_lazy(t) and is_meta(t._data)
+            for m in self.modules()
+            for t in (*m._parameters.values(), *m._buffers.values())
         )
 
     def float(self) -> Module:
