@@ -125,22 +125,8 @@ def _torch_api(lib, workload: str):
         return step, grads
 
     if workload in ("chain200", "chain10k"):
-        n_cycles = _n_ops(workload) // CHAIN_CYCLE
-        x, a, b = (T[k].requires_grad_(True) for k in ("x", "a", "b"))
-
-        def step():
-            y = x
-            for _ in range(n_cycles):
-                y = (y * a + b).tanh() * 0.9
-            y.sum().backward()
-
-        def grads():
-            for t in (x, a, b):
-                t.grad = None
-            step()
-            return [t.grad.numpy() for t in (x, a, b)]
-
-        return step, grads
+        leaves = [T[k].requires_grad_(True) for k in ("x", "a", "b")]
+        return _chain(leaves, workload, lambda g: g.numpy())
 
     if workload == "broadcast":
         a, b = T["a"].requires_grad_(True), T["b"].requires_grad_(True)
@@ -216,8 +202,14 @@ def _bare(workload: str):
     if workload not in HAS_BARE:
         raise ValueError(f"the bare autograd runs only {sorted(HAS_BARE)}")
     d = _data(workload)
+    return _chain([bare.Tensor.leaf(d[k].copy()) for k in ("x", "a", "b")], workload, None)
+
+
+def _chain(leaves, workload: str, to_numpy):
+    """``(step, grads)`` of the chain workloads on leaves ``x, a, b`` of any torch-like
+    library (autograd_widgets, PyTorch, the bare autograd)."""
+    x, a, b = leaves
     n_cycles = _n_ops(workload) // CHAIN_CYCLE
-    x, a, b = (bare.Tensor.leaf(d[k].copy()) for k in ("x", "a", "b"))
 
     def step():
         y = x
@@ -226,10 +218,10 @@ def _bare(workload: str):
         y.sum().backward()
 
     def grads():
-        for t in (x, a, b):
+        for t in leaves:
             t.grad = None
         step()
-        return [t.grad for t in (x, a, b)]
+        return [t.grad if to_numpy is None else to_numpy(t.grad) for t in leaves]
 
     return step, grads
 
