@@ -242,6 +242,7 @@ def _lazy(name):
 
 _LAZY_SUBMODULES = {
     "nn",
+    "distributed",
     "optim",
     "utils",
     "graph",

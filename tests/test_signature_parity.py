@@ -96,6 +96,7 @@ def _spaces():
         "optim.lr_scheduler",
         "utils.data",
         "distributions",
+        "distributed",
     ):
         spaces[space] = (f"torch.{space}", f"autograd_widgets.{space}")
     return {k: tuple(importlib.import_module(m) for m in pair) for k, pair in spaces.items()}
@@ -188,6 +189,7 @@ def problems(space: str, name: str, theirs, ours, method: bool) -> list[str]:
 SPACES = ["torch", "Tensor", "nn", "nn.functional", "nn.init", "optim", "optim.lr_scheduler"]
 SPACES.append("utils.data")
 SPACES.append("distributions")
+SPACES.append("distributed")
 
 
 @pytest.mark.parametrize("space", SPACES)

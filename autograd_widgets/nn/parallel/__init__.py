@@ -5,11 +5,16 @@ DistributedDataParallel as DDP``) and wrap the model only when a GPU or a proces
 there. PyTorch on a CPU-only machine behaves as follows, and so do we:
 ``DataParallel`` keeps no device ids and calls the wrapped module directly;
 ``data_parallel`` raises because it cannot find a device type; ``DistributedDataParallel``
-raises because no default process group was initialised.
+raises because no default process group was initialised (after
+``torch.distributed.init_process_group`` with a world of one process it wraps the module, and
+all-reducing the gradients over one rank leaves them as they are).
 """
 
 from __future__ import annotations
 
+import contextlib
+
+from ... import distributed
 from ..modules.module import Module
 
 __all__ = ["DataParallel", "DistributedDataParallel", "data_parallel"]
@@ -34,8 +39,9 @@ def data_parallel(module, inputs, device_ids=None, output_device=None, dim=0, mo
 
 
 class DistributedDataParallel(Module):
-    """``torch.nn.parallel.DistributedDataParallel``: needs ``init_process_group`` first,
-    which a single CPU process here never has, so constructing one raises PyTorch's error."""
+    """``torch.nn.parallel.DistributedDataParallel``: needs ``init_process_group`` first
+    (PyTorch's error otherwise); over the one-process world it is a pass-through to
+    ``self.module``."""
 
     def __init__(
         self,
@@ -60,6 +66,21 @@ class DistributedDataParallel(Module):
         batched_grad_copy=False,
         forward_sync_buffers=None,
     ):
-        raise ValueError(
-            "Default process group has not been initialized, please make sure to call init_process_group."
-        )
+        distributed.get_world_size(process_group)  # raises without a process group
+        if not any(p.requires_grad for p in module.parameters()):
+            raise RuntimeError(
+                "DistributedDataParallel is not needed when a module doesn't have any parameter "
+                "that requires a gradient."
+            )
+        super().__init__()
+        self.module = module
+        self.device_ids = None if device_ids is None else list(device_ids)
+        self.process_group = process_group
+
+    def forward(self, *inputs, **kwargs):
+        return self.module(*inputs, **kwargs)
+
+    @contextlib.contextmanager
+    def no_sync(self):
+        """Skip the gradient all-reduce inside the block: on one rank there is none to skip."""
+        yield

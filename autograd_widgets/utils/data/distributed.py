@@ -1,7 +1,7 @@
 """``DistributedSampler``: one replica's share of a dataset, as ``torch.utils.data`` splits it.
 
-There is no process group here, so ``num_replicas`` and ``rank`` must be given (PyTorch asks
-its default group otherwise, and raises the same error when none is initialised). The order
+``num_replicas`` and ``rank`` default to the default process group's (``torch.distributed``,
+which raises PyTorch's error when none is initialised). The order
 is PyTorch's: ``randperm(len)`` from a generator seeded with ``seed + epoch`` (our generator
 draws as PyTorch's does), padded by repeating the start (or cut with ``drop_last``), then
 every ``num_replicas``-th index from ``rank``.
@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import math
 
+from ... import distributed
 from ...core import _creation
 from .sampler import Sampler
 
 __all__ = ["DistributedSampler"]
 
 
-def _no_process_group():
-    return ValueError(
-        "Default process group has not been initialized, please make sure to call "
-        "init_process_group."
-    )
-
-
 class DistributedSampler(Sampler):
     def __init__(
         self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False
     ) -> None:
-        if num_replicas is None or rank is None:
-            raise _no_process_group()
+        if num_replicas is None:
+            num_replicas = distributed.get_world_size()
+        if rank is None:
+            rank = distributed.get_rank()
         if rank >= num_replicas or rank < 0:
             raise ValueError(
                 f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]"
