@@ -139,6 +139,10 @@ case("true_divide", lambda m, x, y: m.true_divide(x, y), [(3,), (3,)], gen=posit
 case("div_floor_mode", lambda m, x: m.div(x, 0.7, rounding_mode="floor"), [(4,)], gradgrad=False)
 case("nextafter", lambda m, x, y: m.nextafter(x, y), [(3, 4), (4,)])
 case("nextafter_", lambda m, x, y: (x * 1).nextafter_(y), [(3, 4), (3, 1)])
+# in place into a tensor that needs no gradient: the node keeps it as it was before the write
+NO_GRAD_SELF = C(np.arange(12.0).reshape(3, 4) - 5.5)
+case("mul_into_constant", lambda m, a, x: a.clone().mul_(x), [NO_GRAD_SELF, (4,)])
+case("div_into_constant", lambda m, a, x: a.clone().div_(x), [NO_GRAD_SELF, (3, 1)], gen=positive)
 case("fix_", lambda m, x: (x * 1).fix_(), [(3, 4)], gen=away_from_int)
 case("div_trunc_mode", lambda m, x: m.div(x, 0.7, rounding_mode="trunc"), [(4,)], gen=away_from_int)
 

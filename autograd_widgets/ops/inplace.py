@@ -147,7 +147,10 @@ def apply_inplace(t: Tensor, compute, others=(), overlap_ok=False) -> Tensor:
             _refuse_multi_view(t)
         rewrite_view_history(t, compute)
         return t
-    r = compute(_snapshot(t) if t._requires_grad else t.detach())
+    # A snapshot even when ``t`` needs no gradient: the node may save ``t`` as it was for
+    # another input's formula (``a.mul_(x)`` with only ``x`` requiring grad saves ``a``),
+    # and ``t`` is about to change.
+    r = compute(_snapshot(t))
     if r._data.shape != t._data.shape:
         raise RuntimeError(
             f"output with shape {list(t._data.shape)} doesn't match the broadcast shape {list(r._data.shape)}"
