@@ -8,6 +8,13 @@ from . import ops as _ops
 from ._out import write_out
 from .core._dtype import get_default_dtype
 from .core.tensor import Tensor
+from .ops._bessel_gamma import special_gammainc as gammainc
+from .ops._bessel_gamma import special_gammaincc as gammaincc
+from .ops._bessel_gamma import special_i0 as i0
+from .ops._bessel_gamma import special_i0e as i0e
+from .ops._bessel_gamma import special_i1 as i1
+from .ops._bessel_gamma import special_i1e as i1e
+from .ops._bessel_gamma import special_multigammaln as multigammaln
 from .ops._special_fns import entr, xlog1py
 from .ops.pointwise import _add_scalar, _mul_scalar
 
@@ -20,11 +27,18 @@ __all__ = [
     "exp2",
     "expit",
     "expm1",
+    "gammainc",
+    "gammaincc",
     "gammaln",
+    "i0",
+    "i0e",
+    "i1",
+    "i1e",
     "log1p",
     "log_softmax",
     "logit",
     "logsumexp",
+    "multigammaln",
     "ndtr",
     "polygamma",
     "psi",
@@ -80,4 +94,4 @@ def ndtr(input, *, out=None):
     return result if out is None else write_out("special_ndtr", out, result)
 
 
-_unused = (entr, xlog1py)
+_unused = (entr, xlog1py, gammainc, gammaincc, i0, i0e, i1, i1e, multigammaln)

@@ -1326,6 +1326,35 @@ case("broadcast_tensors", lambda m, x, y: m.broadcast_tensors(x * 1, y)[1], [(3,
 case("positive", lambda m, x: m.positive(x * 1), [(3,)])
 case("special_entr", lambda m, x: m.special.entr(x), [(3, 4)], gen=positive)
 
+# --- Bessel I0/I1, incomplete gamma, mvlgamma (ops/_bessel_gamma.py) --------------------------
+BESSEL_X = lambda r, s: r.uniform(-4, 4, s)  # noqa: E731
+case("i0", lambda m, x: m.i0(x), *UNARY_SHAPES, gen=BESSEL_X)
+case("i0_", lambda m, x: (x * 1).i0_(), [(3, 4)], gen=BESSEL_X)
+case("special_i0", lambda m, x: m.special.i0(x), [(3, 4)], gen=BESSEL_X)
+case("special_i0e", lambda m, x: m.special.i0e(x), *UNARY_SHAPES, gen=BESSEL_X)
+case("special_i1", lambda m, x: m.special.i1(x), *UNARY_SHAPES, gen=BESSEL_X)
+case("special_i1e", lambda m, x: m.special.i1e(x), *UNARY_SHAPES, gen=BESSEL_X)
+case("special_i1_at_zero", lambda m, x: m.special.i1(x * 0), [(3,)], fd=False)
+case("special_i1e_at_zero", lambda m, x: m.special.i1e(x * 0), [(3,)], fd=False)
+case("special_i0e_large", lambda m, x: m.special.i0e(x * 30), [(3, 4)], gen=positive)
+case("special_i1e_large", lambda m, x: m.special.i1e(x * -30), [(3, 4)], gen=positive)
+IGAMMA_A = C(np.array([[0.6, 1.5, 2.0, 4.5]]))
+case("igamma", lambda m, a, x: m.igamma(a, x), [IGAMMA_A, (3, 4)], gen=positive)
+case("igammac", lambda m, a, x: m.igammac(a, x * 3), [IGAMMA_A, (3, 1)], gen=positive)
+case("igamma_method", lambda m, a, x: a.igamma(x), [IGAMMA_A, (4,)], gen=positive)
+case("igammac_", lambda m, a, x: a.clone().igammac_(x), [IGAMMA_A, (4,)], gen=positive)
+case("special_gammainc", lambda m, a, x: m.special.gammainc(a, x), [IGAMMA_A, (4,)], gen=positive)
+case(
+    "special_gammaincc",
+    lambda m, a, x: m.special.gammaincc(a, x * 4),
+    [IGAMMA_A, (4,)],
+    gen=positive,
+)
+case("mvlgamma", lambda m, x: m.mvlgamma(x + 2, 3), *UNARY_SHAPES, gen=positive)
+case("mvlgamma_p1", lambda m, x: x.mvlgamma(1), [(3, 4)], gen=positive)
+case("mvlgamma_", lambda m, x: (x + 3).mvlgamma_(4), [(3, 4)], gen=positive)
+case("special_multigammaln", lambda m, x: m.special.multigammaln(x + 1, p=2), [(4,)], gen=positive)
+
 # take, index_fill/copy/put, masked_scatter, the *_scatter ops, scatter_reduce
 TIDX = C(np.array([[0, -1, 5], [5, 2, 11]]))
 case("take", lambda m, x, i: m.take(x, i), [(3, 4), TIDX])

@@ -9,6 +9,7 @@ from ..core._dtype import as_dtype, get_default_dtype
 from ..core.tensor import Tensor, WrappedNumber
 from . import (
     _aminmax,
+    _bessel_gamma,
     _cdist,
     _decomp,
     _einsum,
@@ -38,6 +39,7 @@ from . import (
     shape,
 )
 from ._aminmax import *  # noqa: F403
+from ._bessel_gamma import *  # noqa: F403
 from ._cdist import *  # noqa: F403
 from ._core import METHODS
 from ._decomp import *  # noqa: F403
@@ -209,6 +211,7 @@ _FAMILIES = (
     _lstsq,
     _strided,
     _number_theory,
+    _bessel_gamma,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
