@@ -1354,6 +1354,9 @@ case("mvlgamma", lambda m, x: m.mvlgamma(x + 2, 3), *UNARY_SHAPES, gen=positive)
 case("mvlgamma_p1", lambda m, x: x.mvlgamma(1), [(3, 4)], gen=positive)
 case("mvlgamma_", lambda m, x: (x + 3).mvlgamma_(4), [(3, 4)], gen=positive)
 case("special_multigammaln", lambda m, x: m.special.multigammaln(x + 1, p=2), [(4,)], gen=positive)
+case("angle", lambda m, x: m.angle(x), *UNARY_SHAPES)
+case("angle_method", lambda m, x: (x * 2).angle() + x, [(3, 4)])
+case("real_conj_identities", lambda m, x: m.conj_physical(m.conj(m.real(x))) * 2, [(3, 4)])
 
 # take, index_fill/copy/put, masked_scatter, the *_scatter ops, scatter_reduce
 TIDX = C(np.array([[0, -1, 5], [5, 2, 11]]))

@@ -21,6 +21,7 @@ from . import (
     _number_theory,
     _products,
     _put,
+    _real_parts,
     _resize,
     _solvers,
     _special_fns,
@@ -51,6 +52,7 @@ from ._nan_reductions import *  # noqa: F403
 from ._number_theory import *  # noqa: F403
 from ._products import *  # noqa: F403
 from ._put import *  # noqa: F403
+from ._real_parts import *  # noqa: F403
 from ._solvers import *  # noqa: F403
 from ._special_fns import *  # noqa: F403
 from ._strided import *  # noqa: F403
@@ -212,6 +214,7 @@ _FAMILIES = (
     _strided,
     _number_theory,
     _bessel_gamma,
+    _real_parts,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ
