@@ -35,6 +35,7 @@ _INPLACE = {
     *(f"{c}{s}" for c in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_", "greater_", "less_equal_",
                           "not_equal_") for s in ("", "tensor")),
     "addmv_", "addr_", "addbmm_", "addmm_", "baddbmm_", "as_strided_", "nextafter_", "fix_",
+    "mul_into_constant", "div_into_constant", "i0_", "igammac_", "mvlgamma_",
     # linalg.cond(p=fro/1/inf): ATen ends with nan_to_num_, in place
     "linalg_cond[fro]", "linalg_cond[1]", "linalg_cond[-1]", "linalg_cond[inf]", "linalg_cond[-inf]",
 }  # fmt: skip
