@@ -1,0 +1,40 @@
+"""Short user idioms that printed or behaved differently from PyTorch, each pinned against the
+oracle by running the same snippet on both libraries."""
+
+from __future__ import annotations
+
+import pytest
+
+import autograd_widgets as aw
+from tests._oracle import require_torch
+
+pytestmark = pytest.mark.oracle
+
+
+def _shown(module, code):
+    """What ``code`` evaluates to, as printed, or the error it raises (type and message)."""
+    try:
+        return str(eval(code, {"torch": module}))
+    except Exception as exc:  # the error is the behaviour being compared
+        return f"{type(exc).__name__}: {exc}"
+
+
+SIZE_IDIOMS = [
+    "torch.Size([2, 3]) * 2",
+    "2 * torch.Size([2, 3])",
+    "type(torch.Size([2, 3]) * 2)",
+    "(1,) + torch.Size([2, 3])",
+    "type((1,) + torch.Size([2, 3]))",
+    "torch.Size([2, 3]) + (4,)",
+    "torch.Size([2, 3]) + [4]",
+    "torch.Size([2, 3]) + 1",
+    "type(torch.ones(2, 3).shape)",
+    "type(torch.ones(2, 3).shape[1:])",
+    "torch.ones(2, 3).shape[::-1]",
+]
+
+
+@pytest.mark.parametrize("code", SIZE_IDIOMS)
+def test_size_arithmetic_and_type_match_pytorch(code):
+    torch = require_torch()
+    assert _shown(aw, code) == _shown(torch, code)
