@@ -38,3 +38,40 @@ SIZE_IDIOMS = [
 def test_size_arithmetic_and_type_match_pytorch(code):
     torch = require_torch()
     assert _shown(aw, code) == _shown(torch, code)
+
+
+CPU_ONLY_IDIOMS = [
+    "torch.backends.cudnn.enabled",
+    "torch.backends.cudnn.benchmark",
+    "torch.backends.cudnn.deterministic",
+    "torch.backends.cudnn.allow_tf32",
+    "torch.backends.cudnn.is_available()",
+    "torch.backends.cudnn.version()",
+    "torch.backends.cuda.is_built()",
+    "torch.backends.cuda.matmul.allow_tf32",
+    "torch.ones(2).is_pinned()",
+    "torch.ones(2).is_shared()",
+    "torch.ones(2).pin_memory()",
+    "torch.ones(2).to('cpu', non_blocking=True)",
+]
+
+
+@pytest.mark.parametrize("code", CPU_ONLY_IDIOMS)
+def test_cpu_only_switches_and_pinning_match_pytorch(code):
+    torch = require_torch()
+    assert _shown(aw, code) == _shown(torch, code)
+
+
+def test_dataloader_warns_that_pin_memory_has_no_accelerator():
+    torch = require_torch()
+
+    def run(module):
+        from importlib import import_module
+
+        data = import_module(module.__name__ + ".utils.data")
+        loader = data.DataLoader(data.TensorDataset(module.arange(4.0)), 2, pin_memory=True)
+        with pytest.warns(UserWarning) as record:
+            batches = [b[0].tolist() for b in loader]
+        return batches, [str(w.message) for w in record]
+
+    assert run(aw) == run(torch)

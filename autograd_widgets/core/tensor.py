@@ -657,10 +657,17 @@ class Tensor(metaclass=_TensorType):
         raise AssertionError("Torch not compiled with CUDA enabled")
 
     def pin_memory(self, device=None) -> Tensor:
-        return self
+        # PyTorch pins for the current accelerator; a CPU-only build has none.
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self, device=None) -> bool:
+        return False
 
     def share_memory_(self) -> Tensor:
         return self
+
+    def is_shared(self) -> bool:
+        return False
 
 
 class WrappedNumber(Tensor):
