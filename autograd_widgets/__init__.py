@@ -219,11 +219,25 @@ def get_default_device():
     return device("cpu")
 
 
-def compile(model=None, **kwargs):  # noqa: A001
-    """``torch.compile`` is a no-op here: returns the model (or a decorator) unchanged."""
+def compile(  # noqa: A001
+    model=None,
+    *,
+    fullgraph=False,
+    dynamic=None,
+    backend=None,
+    mode=None,
+    options=None,
+    disable=False,
+    **kwargs,
+):
+    """``torch.compile``: nothing is compiled (numpy runs the ops eagerly), but the model comes
+    back wrapped as PyTorch wraps it (an ``OptimizedModule``, or a wrapped function) so what a
+    script prints or saves matches; as a decorator when ``model`` is not given."""
+    from ._compile import compile_
+
     if model is None:
-        return lambda m: m
-    return model
+        return lambda m: compile_(m, disable)
+    return compile_(model, disable)
 
 
 from ._legacy import CPU_TYPES as _LEGACY_TYPES  # noqa: E402

@@ -24,10 +24,22 @@ from ._printing import tensor_repr
 _new_obj = object.__new__
 
 
-class Size(tuple):
-    """``torch.Size``: a tuple that prints as ``torch.Size([2, 3])``."""
+class _TensorType(type):
+    """Tensor classes and ``Size`` print as PyTorch's (``print(type(x))`` shows
+    ``<class 'torch.Tensor'>``); their ``__module__`` stays ours (pickling and the graph code
+    rely on it)."""
+
+    def __repr__(cls) -> str:
+        shown = cls.__dict__.get("_torch_class_name")
+        return f"<class '{shown}'>" if shown else super().__repr__()
+
+
+class Size(tuple, metaclass=_TensorType):
+    """``torch.Size``: a tuple that prints as ``torch.Size([2, 3])``; adding a tuple to it,
+    or repeating it, gives a ``Size`` again."""
 
     __slots__ = ()
+    _torch_class_name = "torch.Size"
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
@@ -45,7 +57,21 @@ class Size(tuple):
         return Size(r) if isinstance(item, slice) else r
 
     def __add__(self, other):
-        return Size(tuple(self) + tuple(other))
+        if not isinstance(other, tuple):
+            raise TypeError(
+                f"can only concatenate tuple (not {type(other).__name__}) to torch.Size"
+            )
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, times):
+        return Size(tuple.__mul__(self, times))
+
+    __rmul__ = __mul__
 
 
 class _VersionCounter:
@@ -89,15 +115,6 @@ NON_LEAF_GRAD_WARNING = (
 
 def _dtype_of(t) -> _dtype.dtype:
     return from_numpy_dtype(t._data.dtype)
-
-
-class _TensorType(type):
-    """Tensor classes print as PyTorch's (``print(type(x))`` shows ``<class 'torch.Tensor'>``);
-    their ``__module__`` stays ours (pickling and the graph code rely on it)."""
-
-    def __repr__(cls) -> str:
-        shown = cls.__dict__.get("_torch_class_name")
-        return f"<class '{shown}'>" if shown else super().__repr__()
 
 
 class Tensor(metaclass=_TensorType):
@@ -640,10 +657,17 @@ class Tensor(metaclass=_TensorType):
         raise AssertionError("Torch not compiled with CUDA enabled")
 
     def pin_memory(self, device=None) -> Tensor:
-        return self
+        # PyTorch pins for the current accelerator; a CPU-only build has none.
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self, device=None) -> bool:
+        return False
 
     def share_memory_(self) -> Tensor:
         return self
+
+    def is_shared(self) -> bool:
+        return False
 
 
 class WrappedNumber(Tensor):

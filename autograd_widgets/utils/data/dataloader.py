@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections.abc
 import copy
 import numbers
+import warnings
 
 import numpy as np
 
@@ -189,6 +190,12 @@ class DataLoader:
         # PyTorch's iterator draws a base seed for workers (one 64-bit draw) when it is made,
         # shuffled or not, before the sampler draws anything: keeps the stream in step.
         _creation._rng(self.generator)._u64(1)
+        if self.pin_memory:
+            warnings.warn(
+                "'pin_memory' argument is set as true but no accelerator is found, "
+                "then device pinned memory won't be used.",
+                stacklevel=2,
+            )
         return self._batches()
 
     def _batches(self):
