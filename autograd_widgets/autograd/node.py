@@ -526,6 +526,13 @@ def new_node(cls, next_functions: tuple, saved=None, attrs=None):
         undeclared(cls, "saved", saved)
     if attrs is not None and not attrs.keys() <= cls._declared_attrs:
         undeclared(cls, "attrs", attrs)
+    return unchecked_node(cls, next_functions, saved, attrs)
+
+
+def unchecked_node(cls, next_functions: tuple, saved=None, attrs=None):
+    """:func:`new_node` without the check of the names: for the pointwise ops' inlined
+    recording, which runs for most ops of a training step. Their names come from their
+    declarations; ``tests/test_registry.py`` checks every node the op table builds."""
     node = object.__new__(cls)
     node.next_functions = next_functions
     node._saved = saved

@@ -14,7 +14,7 @@ import numpy as np
 from .. import _threads
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
-from ..autograd.node import Node, SavedTensor, new_node, node_class, saved_input
+from ..autograd.node import Node, SavedTensor, node_class, saved_input, unchecked_node
 from ..core import _dtype
 from ..core._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
 from ..core._random import fma
@@ -345,7 +345,7 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
         eb = (fn, b._output_nr) if fn is not None else (b._grad_accumulator(), 0)
     else:
         eb = _NO_EDGE
-    node = new_node(cls, (ea, eb), saved, attrs)
+    node = unchecked_node(cls, (ea, eb), saved, attrs)
     out._grad_fn = node
     out._requires_grad = True
     key = (sa, sb)
@@ -933,7 +933,7 @@ def _unary(np_fn, cls, x: Tensor, save: str | None, float_op: bool = True) -> Te
     # record(), inlined for one input.
     fn = x._grad_fn
     edge = (fn, x._output_nr) if fn is not None else (x._grad_accumulator(), 0)
-    node = new_node(cls, (edge,), {"self": saved_input(x)} if save == "self" else None, None)
+    node = unchecked_node(cls, (edge,), {"self": saved_input(x)} if save == "self" else None, None)
     out._grad_fn = node
     out._requires_grad = True
     if save == "result":  # saved once out is the node's output (unpacking re-attaches it)
