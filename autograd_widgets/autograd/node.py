@@ -152,8 +152,8 @@ class SavedTensor:
     )
 
     def __init__(self, tensor, is_output: bool = False):
-        self.counter = tensor._vc
-        self.version = tensor._vc.v
+        self.counter = counter = tensor._vc
+        self.version = counter.v
         self.hooks = None
         if inference_seen and tensor.__dict__.get("_inference"):
             raise RuntimeError(INFERENCE_SAVE_MESSAGE)
@@ -267,7 +267,8 @@ def saved_input(t):
     input for the cyclic garbage collector to walk while a graph grows). Otherwise a
     :class:`SavedTensor`, which remembers the version it saw.
     """
-    if t._vc.v or saved_hooks or inference_seen:
+    vc = t._vcs
+    if (vc is not None and vc.v) or saved_hooks or inference_seen:
         return SavedTensor(t)
     return t
 
@@ -283,7 +284,8 @@ def as_saved(t) -> SavedTensor:
 def unpack_input(node, name: str, t):
     """A bare saved input (see :func:`saved_input`): ``t``, or the in-place error when its
     version moved on since it was saved."""
-    if t._vc.v:
+    vc = t._vcs
+    if vc is not None and vc.v:
         return as_saved(t).unpack(node, name)  # raises PyTorch's "modified by an inplace" error
     return t
 

@@ -204,7 +204,8 @@ def _saved_np(node, name):
     s = saved[name]
     if type(s) is not SavedTensor:
         if isinstance(s, Tensor):  # a bare saved input (node.saved_input)
-            if s._vc.v:
+            vc = s._vcs
+            if vc is not None and vc.v:
                 return node.saved(name)._data  # raises the in-place error
             return s._data.item() if type(s) is WrappedNumber else s._data
         return s
