@@ -65,4 +65,9 @@ def test_nodes_are_registered_and_complete_when_announced(case):
         if cls.__module__.startswith("torch.autograd"):
             continue  # custom Functions
         assert REGISTRY.get(cls.__name__) is cls, f"{cls.__name__} is not in the registry"
+        # The pointwise ops record through unchecked_node: their names are checked here.
+        saved = set(node._saved or ())
+        assert saved <= cls._declared_saved, f"{cls.__name__} saves {saved - cls._declared_saved}"
+        attrs = set(node._attrs or ())
+        assert attrs <= cls._declared_attrs, f"{cls.__name__} records {attrs - cls._declared_attrs}"
         assert _state(node) == state, f"{cls.__name__} changed after node_created"

@@ -26,7 +26,7 @@ import warnings
 
 from . import events
 from .anomaly_mode import anomaly
-from .node import FREED_MESSAGE, SavedTensor, core
+from .node import FREED_MESSAGE, SavedTensor, as_saved, core
 
 
 def report(classify, exc: BaseException, *where) -> None:
@@ -73,6 +73,8 @@ def _saved_entries(node):
         attr = "saved_tensors" if name == "__ctx__" else "_saved_" + name
         if isinstance(value, SavedTensor):
             yield attr, None, value
+        elif isinstance(value, core.Tensor):  # a bare saved input (node.saved_input)
+            yield attr, None, as_saved(value)
         elif isinstance(value, (tuple, list)):
             for i, v in enumerate(value):
                 if isinstance(v, SavedTensor):

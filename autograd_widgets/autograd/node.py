@@ -152,8 +152,8 @@ class SavedTensor:
     )
 
     def __init__(self, tensor, is_output: bool = False):
-        self.counter = tensor._vc
-        self.version = tensor._vc.v
+        self.counter = counter = tensor._vc
+        self.version = counter.v
         self.hooks = None
         if inference_seen and tensor.__dict__.get("_inference"):
             raise RuntimeError(INFERENCE_SAVE_MESSAGE)
@@ -258,6 +258,38 @@ class SavedTensor:
         return core.wrap_output(self.data, node, self.output_nr, self.counter, self.requires_grad)
 
 
+def saved_input(t):
+    """What a node keeps of input tensor ``t`` for backward.
+
+    ``t`` itself when its version is 0 and no saved-tensor hooks or inference tensors are
+    about: unpacking then checks that the version is still 0 (``unpack_input``). The common
+    case, so most inputs cost the node no :class:`SavedTensor` object (one object less per
+    input for the cyclic garbage collector to walk while a graph grows). Otherwise a
+    :class:`SavedTensor`, which remembers the version it saw.
+    """
+    vc = t._vcs
+    if (vc is not None and vc.v) or saved_hooks or inference_seen:
+        return SavedTensor(t)
+    return t
+
+
+def as_saved(t) -> SavedTensor:
+    """The :class:`SavedTensor` a bare saved input ``t`` stands for (saved at version 0)."""
+    s = object.__new__(SavedTensor)
+    s.tensor, s.counter, s.version, s.hooks = t, t._vc, 0, None
+    s.data, s.output_nr, s.requires_grad, s.packed, s.meta, s.cache = None, 0, False, None, None, None
+    return s
+
+
+def unpack_input(node, name: str, t):
+    """A bare saved input (see :func:`saved_input`): ``t``, or the in-place error when its
+    version moved on since it was saved."""
+    vc = t._vcs
+    if vc is not None and vc.v:
+        return as_saved(t).unpack(node, name)  # raises PyTorch's "modified by an inplace" error
+    return t
+
+
 def unpack_hooked(node, keep: bool) -> None:
     """Before ``node`` runs (``keep``): unpack its hooked saved tensors in name order, as
     PyTorch's nodes do first thing; after it ran: drop them again."""
@@ -297,6 +329,8 @@ class RawSavedTensor:  # shown as torch._C._autograd.SavedTensor (names set belo
                 "backward."
             )
         s = saved.get(self._name)
+        if isinstance(s, core.Tensor):
+            s = saved[self._name] = as_saved(s)  # a bare saved input: hooks need the object
         if isinstance(s, SavedTensor):
             s.register_hooks(*args)
 
@@ -349,9 +383,11 @@ class Node:
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
         s = saved[name]
-        if s is None or not isinstance(s, SavedTensor):
-            return s
-        return s.unpack(self, name)
+        if type(s) is SavedTensor:
+            return s.unpack(self, name)
+        if isinstance(s, core.Tensor):
+            return unpack_input(self, name, s)
+        return s
 
     def attr(self, name: str):
         return self._attrs[name]
@@ -492,6 +528,13 @@ def new_node(cls, next_functions: tuple, saved=None, attrs=None):
         undeclared(cls, "saved", saved)
     if attrs is not None and not attrs.keys() <= cls._declared_attrs:
         undeclared(cls, "attrs", attrs)
+    return unchecked_node(cls, next_functions, saved, attrs)
+
+
+def unchecked_node(cls, next_functions: tuple, saved=None, attrs=None):
+    """:func:`new_node` without the check of the names: for the pointwise ops' inlined
+    recording, which runs for most ops of a training step. Their names come from their
+    declarations; ``tests/test_registry.py`` checks every node the op table builds."""
     node = object.__new__(cls)
     node.next_functions = next_functions
     node._saved = saved

@@ -131,7 +131,7 @@ class Tensor(metaclass=_TensorType):
         "_requires_grad",
         "_grad_fn",
         "_grad",
-        "_vc",
+        "_vcs",
         "_base",
         "_view_fn",
         "_output_nr",
@@ -167,7 +167,7 @@ class Tensor(metaclass=_TensorType):
         t._requires_grad = requires_grad
         t._grad_fn = None
         t._grad = None
-        t._vc = _VersionCounter()
+        t._vcs = None  # made on first use (the _vc property): most tensors never need one
         t._base = None
         t._view_fn = None
         t._output_nr = 0
@@ -177,7 +177,7 @@ class Tensor(metaclass=_TensorType):
         t._retains_grad = False
         if _grad_state.inference:
             t.__dict__["_inference"] = True
-            t._vc = _InferenceVersion()
+            t._vcs = _InferenceVersion()
         return t
 
     def is_inference(self) -> bool:
@@ -258,8 +258,22 @@ class Tensor(metaclass=_TensorType):
             events.emit("grad_set", tensor=self, grad=None)
 
     @property
+    def _vc(self) -> _VersionCounter:
+        """The version counter, shared with views; made on first use. Until then the
+        version is 0: hot paths read ``_vcs`` (None or the counter) instead."""
+        vc = self._vcs
+        if vc is None:
+            vc = self._vcs = _VersionCounter()
+        return vc
+
+    @_vc.setter
+    def _vc(self, counter) -> None:
+        self._vcs = counter
+
+    @property
     def _version(self) -> int:
-        return self._vc.v
+        vc = self._vcs
+        return 0 if vc is None else vc.v
 
     @property
     def output_nr(self) -> int:

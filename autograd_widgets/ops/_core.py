@@ -16,7 +16,15 @@ from .._out import write_out
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import Node, SavedTensor, bind_core, new_node, saved_hooks, undeclared
+from ..autograd.node import (
+    Node,
+    SavedTensor,
+    bind_core,
+    new_node,
+    saved_hooks,
+    saved_input,
+    undeclared,
+)
 from ..core import _dtype
 from ..core._dtype import (
     _FLOAT,
@@ -128,7 +136,7 @@ def record(
         for k in sorted(saved) if saved_hooks else saved:
             v = saved[k]
             if isinstance(v, Tensor):
-                saved[k] = SavedTensor(v)
+                saved[k] = saved_input(v)
     edges = []
     for t in inputs:  # edge(t), inlined: this runs for every input of every recorded op
         fn = None if t is None else t._grad_fn
@@ -176,7 +184,7 @@ def record_multi(
     if saved is not None:
         for k, v in saved.items():
             if isinstance(v, Tensor):
-                saved[k] = SavedTensor(v)
+                saved[k] = saved_input(v)
     node = new_node(cls, tuple([edge(t) for t in inputs]), saved, attrs)
     if fields is not None:
         set_fields(node, fields)

@@ -14,7 +14,7 @@ import numpy as np
 from .. import _threads
 from ..autograd import events
 from ..autograd.anomaly_mode import anomaly, capture_trace
-from ..autograd.node import Node, SavedTensor, new_node, node_class
+from ..autograd.node import Node, SavedTensor, node_class, saved_input, unchecked_node
 from ..core import _dtype
 from ..core._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
 from ..core._random import fma
@@ -203,6 +203,11 @@ def _saved_np(node, name):
         return node.saved(name)  # raises the freed-graph error
     s = saved[name]
     if type(s) is not SavedTensor:
+        if isinstance(s, Tensor):  # a bare saved input (node.saved_input)
+            vc = s._vcs
+            if vc is not None and vc.v:
+                return node.saved(name)._data  # raises the in-place error
+            return s._data.item() if type(s) is WrappedNumber else s._data
         return s
     if s.counter.v != s.version:
         return s.unpack(node, name)._data  # raises the in-place error (unless hooks own it)
@@ -323,9 +328,9 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
         s_rule, o_rule, o_name = spec
         saved = {}
         if o_rule:  # saved before self: PyTorch packs saved tensors in name order (hooks see it)
-            o_val = (SavedTensor(b) if b_is_t else b) if o_rule == 1 or a_rg else None
+            o_val = (saved_input(b) if b_is_t else b) if o_rule == 1 or a_rg else None
         if s_rule:
-            saved["self"] = SavedTensor(a) if s_rule == 1 or b_rg else None
+            saved["self"] = saved_input(a) if s_rule == 1 or b_rg else None
         if o_rule:
             saved[o_name] = o_val
     # record(), inlined: the edges of (a, b).
@@ -341,7 +346,7 @@ def _binary(np_fn, cls, a: Tensor, b, saved_names=(), attrs=None, result_dtype=N
         eb = (fn, b._output_nr) if fn is not None else (b._grad_accumulator(), 0)
     else:
         eb = _NO_EDGE
-    node = new_node(cls, (ea, eb), saved, attrs)
+    node = unchecked_node(cls, (ea, eb), saved, attrs)
     out._grad_fn = node
     out._requires_grad = True
     key = (sa, sb)
@@ -929,7 +934,7 @@ def _unary(np_fn, cls, x: Tensor, save: str | None, float_op: bool = True) -> Te
     # record(), inlined for one input.
     fn = x._grad_fn
     edge = (fn, x._output_nr) if fn is not None else (x._grad_accumulator(), 0)
-    node = new_node(cls, (edge,), {"self": SavedTensor(x)} if save == "self" else None, None)
+    node = unchecked_node(cls, (edge,), {"self": saved_input(x)} if save == "self" else None, None)
     out._grad_fn = node
     out._requires_grad = True
     if save == "result":  # saved once out is the node's output (unpacking re-attaches it)
