@@ -277,7 +277,8 @@ def as_saved(t) -> SavedTensor:
     """The :class:`SavedTensor` a bare saved input ``t`` stands for (saved at version 0)."""
     s = object.__new__(SavedTensor)
     s.tensor, s.counter, s.version, s.hooks = t, t._vc, 0, None
-    s.data, s.output_nr, s.requires_grad, s.packed, s.meta, s.cache = None, 0, False, None, None, None
+    s.data = s.packed = s.meta = s.cache = None
+    s.output_nr, s.requires_grad = 0, False
     return s
 
 
