@@ -10,6 +10,17 @@ from tests._oracle import require_torch
 
 pytestmark = pytest.mark.oracle
 
+
+@pytest.fixture(autouse=True)
+def _keep_distribution_validation():
+    """Importing PyTorch's compiler turns off ``Distribution`` argument validation for the
+    whole process; later tests compare distributions with validation on, so put it back."""
+    torch = require_torch()
+    before = torch.distributions.Distribution._validate_args
+    yield
+    torch.distributions.Distribution.set_default_validate_args(before)
+
+
 W = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]], dtype=np.float32)
 
 
