@@ -233,7 +233,7 @@ def compile(  # noqa: A001
     """``torch.compile``: nothing is compiled (numpy runs the ops eagerly), but the model comes
     back wrapped as PyTorch wraps it (an ``OptimizedModule``, or a wrapped function) so what a
     script prints or saves matches; as a decorator when ``model`` is not given."""
-    from ._compile import compile_
+    from ._compile import compile_  # lazy: it needs nn, which loads on first use
 
     if model is None:
         return lambda m: compile_(m, disable)

@@ -726,6 +726,13 @@ def check_narrow_end(size: int, start: int, length: int) -> None:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
 
 
+def _slice_dim(*args, **kwargs):
+    """``indexing.slice_dim`` (a ``SliceBackward0`` view), for narrow and tensor_split."""
+    from .indexing import slice_dim  # cycle: indexing builds on shape's views
+
+    return slice_dim(*args, **kwargs)
+
+
 def narrow(input, dim, start, length):
     d = input._data
     if d.ndim == 0:
@@ -735,11 +742,8 @@ def narrow(input, dim, start, length):
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     check_narrow_end(d.shape[dim], start, length)
-    # cycle: indexing builds on shape's views
-    from .indexing import slice_dim
-
     shown = {"dim": raw_dim, "start": start, "end": start + length} if raw_dim < 0 else None
-    out = slice_dim(input, dim, start, start + length, 1, shown=shown)
+    out = _slice_dim(input, dim, start, start + length, 1, shown=shown)
     return out
 
 
@@ -936,9 +940,6 @@ def chunk(input, chunks, dim=0):
 
 def tensor_split(input, indices_or_sections, dim=0):
     """``torch.tensor_split``: one slice per section (each its own ``SliceBackward0``)."""
-    # cycle: indexing builds on shape's views
-    from .indexing import slice_dim
-
     d = input._data
     ax = wrap_dim(dim, d.ndim)
     n = d.shape[ax]
@@ -950,7 +951,7 @@ def tensor_split(input, indices_or_sections, dim=0):
             bounds.append(bounds[-1] + s)
     else:
         bounds = [0] + [min(int(i), n) for i in indices_or_sections] + [n]
-    return tuple(slice_dim(input, ax, a, max(a, b), 1) for a, b in zip(bounds[:-1], bounds[1:]))
+    return tuple(_slice_dim(input, ax, a, max(a, b), 1) for a, b in zip(bounds[:-1], bounds[1:]))
 
 
 def _unbind_backward(node, grads):
