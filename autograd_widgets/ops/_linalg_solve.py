@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.node import node_class
+from . import _lu_kernels
 from ._core import (
     Tensor,
     check_broadcast,
@@ -172,8 +173,10 @@ def _solve_np(a, b, left, vector):
         lu = piv = None
         info = np.zeros(a.shape[:-2], dtype=np.int32)
     except np.linalg.LinAlgError:  # an exact zero pivot: LAPACK's getrf + getrs
-        lu, piv = _lu_factor(a64)
-        info = _zero_pivots(lu)
+        # Factored again in A's own dtype and with MKL's rounding on this CPU, as PyTorch
+        # does: a float32 factorisation may find no exact zero where float64 found one.
+        lu, piv, info = _lu_kernels.getrf(a)
+        lu = lu.astype(np.float64)
         x = _lu_solve(
             np.broadcast_to(lu, batch + a.shape[-2:]),
             np.broadcast_to(piv, batch + a.shape[-1:]),

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _mkl
+
 
 def getrf(a: np.ndarray):
     """``(LU, pivots, info)`` of ``a`` (``..., m, n``), as LAPACK's ``getrf`` returns them.
@@ -29,6 +31,7 @@ def getrf(a: np.ndarray):
     info = np.zeros(nb, dtype=np.int32)
     rows = np.arange(nb)
     tiny = np.finfo(lu.dtype).tiny if lu.dtype.kind == "f" else 0
+    fused = _mkl.fuses() and lu.dtype.kind == "f"
     with np.errstate(all="ignore"):
         for j in range(k):
             mag = np.abs(lu[:, j:, j])
@@ -50,8 +53,13 @@ def getrf(a: np.ndarray):
                 big = (np.abs(pv) >= tiny)[:, None]
                 scaled = np.where(big, below * (1 / pv)[:, None], below / pv[:, None])
                 lu[:, j + 1 :, j] = np.where(zero[:, None], below, scaled)
-                if j + 1 < n:
-                    lu[:, j + 1 :, j + 1 :] -= lu[:, j + 1 :, j, None] * lu[:, j, None, j + 1 :]
+                if j + 1 < n:  # the trailing update, fused as MKL does on this CPU
+                    lu[:, j + 1 :, j + 1 :] = _mkl.subtract_product(
+                        lu[:, j + 1 :, j + 1 :],
+                        lu[:, j + 1 :, j, None],
+                        lu[:, j, None, j + 1 :],
+                        fused,
+                    )
     return (
         lu.reshape(a.shape),
         piv.reshape((*batch, k)),
