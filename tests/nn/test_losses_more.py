@@ -353,3 +353,26 @@ def test_errors_match_torch(case):
     torch = require_torch()
     _, fn = case
     assert_same_error(torch, lambda t: _e(t, fn))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(64, 10), (5, 3), (1, 4), (7, 1)])
+@pytest.mark.parametrize("ignore_index", [-100, 0, 2, 10**6])
+def test_nll_loss_fast_path_equals_the_general_path(monkeypatch, dtype, shape, ignore_index):
+    """(N, C) scores, no weights, mean: the short path gives the general path's bits."""
+    from autograd_widgets.nn._functional import loss as L
+
+    rng = np.random.default_rng(sum(shape))
+    x = (rng.standard_normal(shape) * 3).astype(dtype)
+    x[0, 0] = -0.0
+    t = aw.from_numpy(rng.integers(0, shape[1], shape[0]))
+    seen = []
+    for short in (True, False):
+        if not short:
+            monkeypatch.setattr(L, "_nll_2d_mean", lambda *a: None)
+        a = aw.from_numpy(x.copy()).requires_grad_()
+        loss = aw.nn.functional.nll_loss(a, t, ignore_index=ignore_index)
+        meta = (repr(loss), loss.grad_fn.name(), repr(loss.grad_fn._saved_total_weight))
+        loss.backward()
+        seen.append((loss.detach().numpy().tobytes(), a.grad.numpy().tobytes(), meta))
+    assert seen[0] == seen[1]

@@ -315,6 +315,10 @@ def nll_loss(
     x = input._data
     t = target._data.astype(np.int64, copy=False)
     n_classes = x.shape[0] if x.ndim == 1 else x.shape[1]
+    if x.ndim == 2 and weight is None and reduction == "mean" and t.size:
+        fast = _nll_2d_mean(input, target, x, t, n_classes, ignore_index)
+        if fast is not None:
+            return fast
     # Move the class axis last: (N, d1, ..., C) with targets (N, d1, ...).
     xc = x[None] if x.ndim == 1 else np.moveaxis(x, 1, -1)
     tc = t.reshape(1) if x.ndim == 1 else t
@@ -360,6 +364,33 @@ def nll_loss(
             saved,
             # PyTorch shows the default ignore_index -100 as an unsigned int64.
             {"ignore_index": torch_int(ignore_index), "reduction": _ENUM[reduction]},
+            fields={"coef": coef},
+        )
+    return out
+
+
+def _nll_2d_mean(input, target, x, t, n_classes, ignore_index):
+    """``nll_loss`` of (N, C) scores, no weights, ``reduction="mean"``, when every target is a
+    class (none ignored, none out of range): the general path's values with fewer numpy calls
+    (each weight is 1, so the total weight is N and each row's coefficient is -1/N).
+    None when the general path must run."""
+    lo, hi = int(t.min()), int(t.max())
+    if lo < 0 or hi >= n_classes or lo <= ignore_index <= hi:
+        return None
+    rows = np.arange(x.shape[0])
+    ft = x.dtype.type
+    total = np.asarray(x.shape[0], dtype=x.dtype)
+    out = _make(np.asarray((-x[rows, t]).sum() / total, dtype=x.dtype))
+    if needs_grad(input):
+        coef = np.zeros_like(x)
+        coef[rows, t] = -(ft(1) / total)
+        saved = {"self": input, "target": target, "weight": None, "total_weight": _make(total)}
+        record(
+            NllLossBackward0,
+            out,
+            (input,),
+            saved,
+            {"ignore_index": torch_int(ignore_index), "reduction": _ENUM["mean"]},
             fields={"coef": coef},
         )
     return out
