@@ -346,6 +346,20 @@ def _short(name: str) -> str:
     return re.sub(r"Backward(\d*)$", lambda m: "" if m.group(1) in ("", "0") else m.group(1), name)
 
 
+def _saved_getter(key: str):
+    def get(node):
+        return node._read_saved(key)
+
+    return get
+
+
+def _raw_saved_getter(key: str):
+    def get(node):
+        return RawSavedTensor(node, key)
+
+    return get
+
+
 class Node:
     """Base of every ``grad_fn``. Mirrors ``torch.autograd.graph.Node``."""
 
@@ -393,25 +407,33 @@ class Node:
     def attr(self, name: str):
         return self._attrs[name]
 
-    def __getattr__(self, name: str):
-        if name.startswith("_saved_"):
-            key = name[7:]
-            attrs = object.__getattribute__(self, "_attrs")
-            if attrs is not None and key in attrs:
-                # ``shown``: the value as PyTorch reports it, when it differs from the one the
-                # backward formula uses (a dim as the user wrote it, e.g. -1).
-                extra = self._extra
-                if extra is not None and "shown" in extra and key in extra["shown"]:
-                    return extra["shown"][key]
-                return attrs[key]
-            if key in type(self).saved_tensor_names:
-                value = self.saved(key)
-                if isinstance(value, _NUMBER_TYPES):
-                    value = self._wrapped_number(key, value)
-                return value
-        elif name.startswith("_raw_saved_") and name[11:] in type(self).saved_tensor_names:
-            return RawSavedTensor(self, name[11:])
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # ``_saved_<name>`` and ``_raw_saved_<name>`` of the names this class declares, as
+        # properties. NOTE: not a ``__getattr__``: CPython does not specialise attribute
+        # reads on a class that has one, and the engine reads node attributes at every step.
+        own = cls.__dict__
+        for key in own.get("saved_tensor_names", ()):
+            setattr(cls, "_raw_saved_" + key, property(_raw_saved_getter(key)))
+        for key in own.get("saved_tensor_names", ()) + own.get("saved_attr_names", ()):
+            setattr(cls, "_saved_" + key, property(_saved_getter(key)))
+
+    def _read_saved(self, key: str):
+        """``_saved_<key>``: a recorded value (as PyTorch shows it) or a saved tensor."""
+        attrs = self._attrs
+        if attrs is not None and key in attrs:
+            # ``shown``: the value as PyTorch reports it, when it differs from the one the
+            # backward formula uses (a dim as the user wrote it, e.g. -1).
+            extra = self._extra
+            if extra is not None and "shown" in extra and key in extra["shown"]:
+                return extra["shown"][key]
+            return attrs[key]
+        if key in type(self).saved_tensor_names:
+            value = self.saved(key)
+            if isinstance(value, _NUMBER_TYPES):
+                value = self._wrapped_number(key, value)
+            return value
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '_saved_{key}'")
 
     def _wrapped_number(self, key: str, value):
         """A Python number saved for backward (``x * 0.9`` keeps ``0.9``) as the 0-d tensor

@@ -96,27 +96,31 @@ class _StridesNode(Node):
     __slots__ = ()
     strides_of: tuple = ()
 
-    def __getattr__(self, name):
-        if name.endswith("_sym_strides") and name[7:-12] in type(self).strides_of:
-            key = name[7:-12]
-            idx = type(self).strides_of.index(key) + len(self.next_functions) - 2
-            if self.next_functions[idx][0] is None:
-                return ()
-            try:
-                d = self.saved(key)._data
-                return tuple(st // d.itemsize for st in d.strides)
-            except (RuntimeError, AttributeError):  # freed or not saved: the contiguous layout
-                sizes, st, acc = self._attrs[key + "_sym_sizes"], [], 1
-                for size in reversed(sizes):
-                    st.append(acc)
-                    acc *= max(size, 1)
-                return tuple(reversed(st))
-        return Node.__getattr__(self, name)
+    def _sym_strides(self, key: str):
+        idx = type(self).strides_of.index(key) + len(self.next_functions) - 2
+        if self.next_functions[idx][0] is None:
+            return ()
+        try:
+            d = self.saved(key)._data
+            return tuple(st // d.itemsize for st in d.strides)
+        except (RuntimeError, AttributeError):  # freed or not saved: the contiguous layout
+            sizes, st, acc = self._attrs[key + "_sym_sizes"], [], 1
+            for size in reversed(sizes):
+                st.append(acc)
+                acc *= max(size, 1)
+            return tuple(reversed(st))
 
     def __dir__(self):
         return sorted(
             set(Node.__dir__(self)) | {f"_saved_{x}_sym_strides" for x in type(self).strides_of}
         )
+
+
+def _declare_strides(cls, names: tuple) -> None:
+    """``cls._saved_<name>_sym_strides`` for each operand ``name``."""
+    cls.strides_of = names
+    for key in names:
+        setattr(cls, f"_saved_{key}_sym_strides", property(lambda n, key=key: n._sym_strides(key)))
 
 
 MmBackward0 = node_class(
@@ -126,7 +130,7 @@ MmBackward0 = node_class(
     attrs=("mat2_sym_sizes", "self_sym_sizes"),
     base=_StridesNode,
 )
-MmBackward0.strides_of = ("self", "mat2")
+_declare_strides(MmBackward0, ("self", "mat2"))
 
 
 def mm(input, mat2):
@@ -399,7 +403,7 @@ AddmmBackward0 = node_class(
     base=_StridesNode,
     fields=("input_shape",),
 )
-AddmmBackward0.strides_of = ("mat1", "mat2")
+_declare_strides(AddmmBackward0, ("mat1", "mat2"))
 
 
 def _check_mat2_dtype(input, mat1, mat2):
