@@ -21,7 +21,7 @@ from ._dtype import (
     int64,
     promote_types,
 )
-from ._random import TorchMT, check_std
+from ._random import TorchMT, check_std, sum_to_odd
 from .tensor import Tensor, _no_such_device
 
 _make = Tensor._make
@@ -572,9 +572,13 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
 
 def _fma(a, b, c, dt):
-    """``a + b * c`` rounded once to ``dt`` (float16/32 through float64, float64 by Dekker)."""
+    """``a + b * c`` rounded once to ``dt`` (float32 through float64 rounded to odd, float16
+    through float64, float64 by Dekker)."""
     if dt.itemsize < 8:
-        return (a.astype(np.float64) + b.astype(np.float64) * np.float64(c)).astype(dt)
+        p = b.astype(np.float64) * np.float64(c)  # exact: a float32 product fits in 53 bits
+        if dt == np.float32:
+            return sum_to_odd(np.asarray(a, np.float64), p).astype(dt)
+        return (a.astype(np.float64) + p).astype(dt)
     p = b * c
     # Dekker's TwoProduct: err is the exact rounding error of b * c.
     split = 134217729.0

@@ -362,6 +362,22 @@ def fma(a, b, c) -> np.ndarray:
     return np.where(np.isfinite(out), out, p + c)  # inf/nan: no error terms to add
 
 
+def sum_to_odd(a: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``a + p`` (float64) rounded *to odd*: where the sum is inexact, the float64 neighbour
+    of the exact sum whose last bit is 1. Rounding that to float32 (or float16) is then the
+    correctly rounded exact sum (Boldo & Melquiond 2008: the wider format has at least
+    two more bits); rounding the nearest float64 again could round twice.
+    """
+    with np.errstate(all="ignore"):
+        s = a + p
+        b = s - a
+        err = (a - (s - b)) + (p - b)  # Knuth's TwoSum: a + p == s + err exactly
+        fix = (err != 0) & ((s.view(np.int64) & 1) == 0)
+        if fix.any():
+            s = np.where(fix, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    return s
+
+
 def _libm(fn, x: np.ndarray) -> np.ndarray:
     """``fn`` (a ``math`` function: the C library's, as ATen's ``std::log``) on each element.
 

@@ -18,7 +18,7 @@ from ..autograd.node import Node, SavedTensor, node_class, saved_input, unchecke
 from ..core import _dtype
 from ..core._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
 from ..core._random import fma
-from . import _f32_math
+from . import _f32_math, _fused_add
 from ._core import (
     METHODS,
     Tensor,
@@ -423,6 +423,15 @@ def _times_alpha(x, y, alpha):
     return wrap_int(y * alpha, x.dtype) if type(y) is int else y * alpha
 
 
+def _plus_alpha_times(x, y, alpha):
+    """``x + alpha * y`` as ATen's kernel rounds it: one fused multiply-add for floats."""
+    if x.dtype.kind == "f" and not isinstance(alpha, complex):
+        res = _fused_add.add_scaled(x, y, alpha)
+        if res is not None:
+            return res
+    return x + _times_alpha(x, y, alpha)
+
+
 def add(input, other, *, alpha=1, out=None):
     if out is not None:
         return write_out("add", out, add(input, other, alpha=alpha))
@@ -431,7 +440,7 @@ def add(input, other, *, alpha=1, out=None):
     if alpha != 1 or type(alpha) is not int:
         _check_alpha(input, other, alpha)
         return _binary(
-            lambda x, y: x + _times_alpha(x, y, alpha),
+            lambda x, y: _plus_alpha_times(x, y, alpha),
             AddBackward0,
             input,
             other,
@@ -468,7 +477,7 @@ def sub(input, other, *, alpha=1, out=None):
     if alpha != 1 or type(alpha) is not int:
         _check_alpha(input, other, alpha)
         return _binary(
-            lambda x, y: x - _times_alpha(x, y, alpha),
+            lambda x, y: _plus_alpha_times(x, y, -alpha),
             SubBackward0,
             input,
             other,
@@ -485,7 +494,10 @@ def rsub(input, other, *, alpha=1):
     if alpha != 1 or type(alpha) is not int:
         _check_alpha(input, other, alpha)
     ad, other, dt = binary_operands(input, other)
-    res = np.asarray(other - (ad * alpha if alpha != 1 else ad))
+    if alpha != 1 and dt.kind == "f":
+        res = _plus_alpha_times(np.asarray(other, dt), ad.astype(dt, copy=False), -alpha)
+    else:
+        res = np.asarray(other - (ad * alpha if alpha != 1 else ad))
     if res.dtype != dt:
         res = res.astype(dt)
     out = _make(res)

@@ -1,0 +1,97 @@
+"""``add``/``sub``/``rsub`` with ``alpha`` round ``x + alpha * y`` once, like ATen's fused
+multiply-add: compared bit for bit with PyTorch (``ops/_fused_add.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from autograd_widgets.ops import _fused_add
+from tests._oracle import require_torch
+
+SHAPES = [(1,), (7,), (16,), (33,), (1000,), (5, 33), (2, 3, 50)]
+ALPHAS = [0.1, -2.7, 3, 0.3333, 1e-4, 2.5e3]
+
+
+def _random(rng, shape, dtype):
+    mag = 10.0 ** rng.integers(-3, 4, shape)
+    return np.asarray((rng.standard_normal(shape) * mag).astype(dtype))
+
+
+def _bits_equal(theirs, ours) -> bool:
+    t, o = theirs.numpy(), ours.numpy()
+    return t.dtype == o.dtype and t.shape == o.shape and t.tobytes() == o.tobytes()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("fn", ["add", "sub"])
+def test_alpha_matches_pytorch_bit_for_bit(dtype, fn):
+    torch = require_torch()
+    rng = np.random.default_rng(7)
+    for shape in SHAPES:
+        a, b = _random(rng, shape, dtype), _random(rng, shape, dtype)
+        for alpha in ALPHAS:
+            theirs = getattr(torch, fn)(torch.from_numpy(a), torch.from_numpy(b), alpha=alpha)
+            ours = getattr(aw, fn)(aw.from_numpy(a), aw.from_numpy(b), alpha=alpha)
+            assert _bits_equal(theirs, ours), (shape, alpha)
+            t_in, o_in = torch.from_numpy(a.copy()), aw.from_numpy(a.copy())
+            getattr(t_in, fn + "_")(torch.from_numpy(b), alpha=alpha)
+            getattr(o_in, fn + "_")(aw.from_numpy(b), alpha=alpha)
+            assert _bits_equal(t_in, o_in), (shape, alpha)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_alpha_with_a_zero_dim_first_operand(dtype):
+    torch = require_torch()
+    rng = np.random.default_rng(3)
+    a, b = _random(rng, (), dtype), _random(rng, (40,), dtype)
+    for alpha in ALPHAS:
+        for fn in ("add", "sub"):
+            theirs = getattr(torch, fn)(torch.from_numpy(a), torch.from_numpy(b), alpha=alpha)
+            ours = getattr(aw, fn)(aw.from_numpy(a), aw.from_numpy(b), alpha=alpha)
+            assert _bits_equal(theirs, ours), (fn, alpha)
+
+
+def test_float32_uses_round_to_odd_not_double_rounding():
+    """An exact sum just below a float32 halfway point rounds to that point in float64;
+    rounding again to float32 then ties to even. ATen's single rounding does not."""
+    torch = require_torch()
+    a = np.full(20, 1 + 2**-23, np.float32)
+    alpha = 2**-24 * (1 - 2**-23)  # a float32 number
+    naive = (a.astype(np.float64) + a.astype(np.float64) * alpha).astype(np.float32)
+    theirs = torch.add(torch.from_numpy(a), torch.from_numpy(a), alpha=alpha)
+    ours = aw.add(aw.from_numpy(a), aw.from_numpy(a), alpha=alpha)
+    assert not np.array_equal(naive, theirs.numpy())  # the case really is a double rounding
+    assert _bits_equal(theirs, ours)
+
+
+def test_float32_result_is_the_correctly_rounded_exact_value():
+    """Checked with exact rational arithmetic: the nearest float32, ties to even."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(3000).astype(np.float32)
+    b = (rng.standard_normal(3000) * 10.0 ** rng.integers(-9, 1, 3000)).astype(np.float32)
+    alpha = np.float32(0.37)
+    ours = _fused_add.add_scaled(a, b, alpha)
+    for x, y, r in zip(a.tolist(), b.tolist(), ours.tolist()):
+        exact = Fraction(x) + Fraction(y) * Fraction(float(alpha))
+        r32 = np.float32(r)
+        lo, hi = np.nextafter(r32, np.float32(-np.inf)), np.nextafter(r32, np.float32(np.inf))
+        err = abs(Fraction(r) - exact)
+        assert err <= abs(Fraction(float(lo)) - exact)
+        assert err <= abs(Fraction(float(hi)) - exact)
+        if err in (abs(Fraction(float(lo)) - exact), abs(Fraction(float(hi)) - exact)):
+            assert r32.view(np.int32) % 2 == 0  # a tie goes to the even neighbour
+
+
+def test_autograd_through_alpha_is_unchanged():
+    torch = require_torch()
+    for m in (torch, aw):
+        x = m.tensor([1.5, -2.0, 3.25], requires_grad=True)
+        y = m.tensor([0.5, 4.0, -1.0], requires_grad=True)
+        m.sub(x, y, alpha=0.3).sum().backward()
+        if m is torch:
+            expected = (x.grad.tolist(), y.grad.tolist())
+    assert (x.grad.tolist(), y.grad.tolist()) == expected
