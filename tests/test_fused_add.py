@@ -95,3 +95,75 @@ def test_autograd_through_alpha_is_unchanged():
         if m is torch:
             expected = (x.grad.tolist(), y.grad.tolist())
     assert (x.grad.tolist(), y.grad.tolist()) == expected
+
+
+# --- lerp: ATen's two-sided formula with one fused multiply-add, and its argument checks ---
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("weight", [0.3, 0.7, -0.2, 1.5, 0.5, "tensor"])
+def test_lerp_values_match_pytorch_bit_for_bit(dtype, weight):
+    torch = require_torch()
+    rng = np.random.default_rng(11)
+    for shape in [(1000,), (7,), (3, 45)]:
+        a, b = _random(rng, shape, dtype), _random(rng, shape, dtype)
+        if weight == "tensor":
+            w = ((rng.random(shape) - 0.3) * 2).astype(dtype)
+            theirs = torch.lerp(torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(w))
+            ours = aw.lerp(aw.from_numpy(a), aw.from_numpy(b), aw.from_numpy(w))
+        else:
+            theirs = torch.lerp(torch.from_numpy(a), torch.from_numpy(b), weight)
+            ours = aw.lerp(aw.from_numpy(a), aw.from_numpy(b), weight)
+        assert _bits_equal(theirs, ours), shape
+        t_in, o_in = torch.from_numpy(a.copy()), aw.from_numpy(a.copy())
+        w_t = torch.from_numpy(w) if weight == "tensor" else weight
+        w_o = aw.from_numpy(w) if weight == "tensor" else weight
+        t_in.lerp_(torch.from_numpy(b), w_t)
+        o_in.lerp_(aw.from_numpy(b), w_o)
+        assert _bits_equal(t_in, o_in), shape
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "lerp(ones(2, 3), ones(4, 3), 0.5)",
+        "lerp(ones(2, 3), ones(2, 3), ones(4))",
+        "lerp(ones(3), ones(2, 3), ones(4, 1, 1, 2))",
+        "lerp(ones(3, dtype=int64), ones(4, dtype=int64), 0.5)",
+        "lerp(ones(3, dtype=int64), ones(3, dtype=int64), 0.5)",
+        "lerp(ones(3, dtype=int64), ones(3, dtype=int64), ones(3, dtype=int64))",
+        "lerp(ones(3), ones(3, dtype=float64), 0.5)",
+        "lerp(ones(3), ones(3), ones(3, dtype=float64))",
+        "lerp(ones(3, dtype=float64), ones(3), ones(4))",
+        "lerp(ones(3), 2.0, 0.5)",
+        "lerp(ones(3), ones(3), 1j)",
+        "ones(3).lerp_(ones(3), ones(2, 3))",
+    ],
+)
+def test_lerp_errors_match_pytorch(call):
+    torch = require_torch()
+    outcomes = []
+    for m in (torch, aw):
+        try:
+            eval(call, {n: getattr(m, n) for n in ("lerp", "ones", "int64", "float64")})
+            outcomes.append(("ok", ""))
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append((type(exc).__name__, str(exc)))
+    assert outcomes[0][0] != "ok"
+    assert outcomes[1] == outcomes[0]
+
+
+def test_lerp_out_and_gradients_match_pytorch():
+    torch = require_torch()
+    results = []
+    for m in (torch, aw):
+        s = m.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        e = m.tensor([[3.0, 4.0, -1.0], [0.0, 1.0, 2.0]], requires_grad=True)
+        w = m.tensor([0.25, 0.75, 1.5], requires_grad=True)
+        out = m.lerp(s, e, w)
+        (out * m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+        dest = m.empty(3)
+        m.lerp(m.tensor([0.0, 1.0, 2.0]), m.tensor([4.0, 4.0, 4.0]), 0.25, out=dest)
+        results.append(
+            (out.tolist(), s.grad.tolist(), e.grad.tolist(), w.grad.tolist(), dest.tolist())
+        )
+        results[-1] += (type(out.grad_fn).__name__,)
+    assert results[1] == results[0]

@@ -98,3 +98,27 @@ def _add_scaled_f16(x: np.ndarray, y: np.ndarray, alpha16) -> np.ndarray:
     if tail:
         out[..., row - tail :] = np.broadcast_to(scalar, out.shape)[..., row - tail :]
     return out
+
+
+def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
+    """``torch.lerp``'s values as ATen's ``lerp_vec`` computes them, for real floats.
+
+    With ``small = |weight| < 0.5``: ``fma(small ? weight : weight - 1, end - start,
+    small ? start : end)``, one rounding for the multiply-add (in float32 for float16).
+    ``weight`` is an array of the inputs' dtype or a Python number (converted to it).
+    """
+    dt = start.dtype
+    ct = np.float64 if dt == np.float64 else np.float32  # ATen's opmath type
+    with np.errstate(all="ignore"):
+        s, e = start.astype(ct, copy=False), end.astype(ct, copy=False)
+        w = np.asarray(weight, dtype=ct)
+        small = np.abs(w) < 0.5
+        coeff = np.where(small, w, w - ct(1))
+        diff = e - s
+        base = np.where(small, s, e)
+        if ct is np.float64:
+            res = fma(coeff, diff, base)
+        else:
+            p = coeff.astype(np.float64) * diff.astype(np.float64)  # exact
+            res = sum_to_odd(base.astype(np.float64), p).astype(np.float32)
+    return np.asarray(res).astype(dt, copy=False)

@@ -1842,10 +1842,44 @@ LerpBackward1 = node_class(
 )
 
 
-def lerp(input, end, weight):
-    if isinstance(weight, Tensor):
-        res = input._data + weight._data * (end._data - input._data)
-        out = _make(np.asarray(res, dtype=input._data.dtype))
+def _cpp_type(dt) -> str:
+    """A dtype as ATen's ``TypeMeta`` prints it in ``expected dtype float ...`` checks."""
+    from ..core._random import _CPP_NAMES
+
+    return _CPP_NAMES.get(dt.name, dt.name)
+
+
+def lerp(input, end, weight, *, out=None):
+    """``torch.lerp``: ``input + weight * (end - input)``, rounded as ATen rounds it."""
+    if out is not None:
+        return write_out("lerp", out, lerp(input, end, weight))
+    if not isinstance(end, Tensor) or not isinstance(weight, (Tensor, int, float, complex)):
+        from .._sampling import parser_got
+
+        raise TypeError(
+            "lerp() received an invalid combination of arguments - got "
+            f"({parser_got((input, end, weight), {})}), but expected one of:\n"
+            " * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n"
+            " * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n"
+        )
+    dt = input._data.dtype
+    for name, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t._data.dtype != dt:
+            raise RuntimeError(
+                f"expected dtype {_cpp_type(dt)} for `{name}` but got dtype "
+                f"{_cpp_type(t._data.dtype)}"
+            )
+    w_t = isinstance(weight, Tensor)
+    shapes = (input._data.shape, end._data.shape) + ((weight._data.shape,) if w_t else ())
+    check_broadcast_all(*shapes)
+    if dt.kind != "f":
+        kernel = "lerp_kernel_tensor" if w_t else "lerp_kernel_scalar"
+        raise not_implemented_for(kernel, dt)
+    if isinstance(weight, complex):
+        raise RuntimeError(f"value cannot be converted to type {_cpp_type(dt)} without overflow")
+    w = weight._data if w_t else weight
+    out = _make(_fused_add.lerp(input._data, end._data, w))
+    if w_t:
         if needs_grad(input, end, weight):
             record(
                 LerpBackward1,
@@ -1855,11 +1889,9 @@ def lerp(input, end, weight):
                 {"self": input, "end": end, "weight": weight}
                 if weight._requires_grad
                 else {"self": None, "end": None, "weight": weight},
-                fields={"input_shapes": (input._data.shape, end._data.shape, weight._data.shape)},
+                fields={"input_shapes": shapes},
             )
         return out
-    res = input._data + weight * (end._data - input._data)
-    out = _make(np.asarray(res, dtype=input._data.dtype))
     if needs_grad(input, end):
         record(
             LerpBackward0,
@@ -1867,7 +1899,7 @@ def lerp(input, end, weight):
             (input, end),
             None,
             {"weight": weight},
-            fields={"input_shapes": (input._data.shape, end._data.shape)},
+            fields={"input_shapes": shapes},
         )
     return out
 
