@@ -183,3 +183,29 @@ def test_numpy_of_a_requires_grad_tensor_is_refused_only_while_grad_mode_is_on()
         ]
 
     same(scenario)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "torch.linalg.vector_norm(x, dtype=torch.float64)",
+        "torch.linalg.vector_norm(x, 3, dtype=torch.float64)",
+        "torch.linalg.vector_norm(x, float('inf'), dim=0, dtype=torch.float64)",
+        "torch.linalg.vector_norm(x.double(), dtype=torch.float32)",
+        "torch.linalg.vector_norm(x, dtype=torch.int64)",
+    ],
+)
+def test_vector_norm_computes_in_the_dtype_asked_for(call):
+    # torch._foreach_norm(params, dtype=...) and clip_grad_norm_ pass dtype= through; it was
+    # ignored (a float32 result) and never checked.
+    torch = require_torch()
+    outcomes = []
+    for m in (torch, aw):
+        x = m.tensor([[0.1, -2.5, 3.0], [1e-3, 4.0, -0.7]], requires_grad=True)
+        try:
+            y = eval(call, {"torch": m, "x": x})
+            y.sum().backward()
+            outcomes.append((str(y.dtype), y.tolist(), str(x.grad.dtype), x.grad.tolist()))
+        except RuntimeError as exc:
+            outcomes.append(("error", str(exc)))
+    assert outcomes[1] == outcomes[0]
