@@ -209,3 +209,55 @@ def test_vector_norm_computes_in_the_dtype_asked_for(call):
         except RuntimeError as exc:
             outcomes.append(("error", str(exc)))
     assert outcomes[1] == outcomes[0]
+
+
+_BATCHED = [
+    "grad(y, x, torch.eye(3), is_grads_batched=True, retain_graph=True)",
+    "grad(y, [x, z], torch.eye(3), is_grads_batched=True, allow_unused=True)",
+    "grad(y, [x, z], torch.eye(3), is_grads_batched=True, materialize_grads=True)",
+    "grad((x ** 2).sum(), x, torch.tensor([1.0, 2.0]), is_grads_batched=True, create_graph=True)",
+    "grad([y, y.sum()], x, [torch.eye(3), torch.ones(3)], is_grads_batched=True)",
+    "grad(y, x, torch.ones(2, 4), is_grads_batched=True)",
+    "grad(y, x, torch.ones(3), is_grads_batched=True)",
+    "grad(y, x, None, is_grads_batched=True)",
+]
+
+
+@pytest.mark.parametrize("call", _BATCHED)
+def test_grad_with_batched_grad_outputs(call):
+    # A Stack Overflow Jacobian idiom: autograd.grad(y, x, torch.eye(n), is_grads_batched=True)
+    # raised NotImplementedError.
+    torch = require_torch()
+    outcomes = []
+    for m in (torch, aw):
+        x = m.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        z = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * x.sin()
+        try:
+            res = eval(call, {"torch": m, "grad": m.autograd.grad, "x": x, "y": y, "z": z})
+            outcomes.append([None if r is None else (r.tolist(), r.requires_grad) for r in res])
+        except RuntimeError as exc:
+            outcomes.append(("error", str(exc)))
+    assert outcomes[1] == outcomes[0]
+
+
+def test_first_gradient_under_create_graph_is_a_copy_backwards():
+    # backward(create_graph=True) stores clone_obey_contract(grad): t.grad prints
+    # grad_fn=<CopyBackwards>, and a constant gradient is copied, not aliased.
+    torch = require_torch()
+    seen = []
+    for m in (torch, aw):
+        t = m.tensor([1.5], requires_grad=True)
+        (t**4).backward(create_graph=True)
+        first = (repr(t.grad), [type(f).__name__ for f, _ in t.grad.grad_fn.next_functions[1:]])
+        first += (t.grad.grad_fn.next_functions[0],)
+        (t**2).backward(create_graph=True)
+        second = repr(t.grad)
+        g = t.grad
+        t.grad = None
+        g.backward()
+        s = m.tensor([1.0, 2.0], requires_grad=True)
+        gradient = m.tensor([3.0, 4.0])
+        s.backward(gradient, create_graph=True)
+        seen.append((first, second, repr(t.grad), s.grad is gradient, repr(s.grad)))
+    assert seen[1] == seen[0]

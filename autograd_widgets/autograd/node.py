@@ -29,7 +29,7 @@ class _Core:
     (``bind_core``): the substrate never imports ``Tensor``, so it sits below it."""
 
     Tensor = WrappedNumber = Size = None
-    wrap_output = sum_to = dtype_of = tensor = None
+    wrap_output = sum_to = dtype_of = tensor = copy_grad = None
 
 
 core = _Core()
@@ -505,8 +505,10 @@ def accumulate_grad(var, grad) -> None:
         grad = Tensor._make(grad._data.astype(var._data.dtype))
     old = var._grad
     if state.enabled:
-        # create_graph: keep the graph of the gradient, never modify in place.
-        var._grad = grad if old is None else old + grad
+        # create_graph: keep the graph of the gradient, never modify in place. A first
+        # gradient is copied (ATen's clone_obey_contract: a CopyBackwards node when it
+        # requires grad), so .grad never aliases a tensor the caller holds.
+        var._grad = core.copy_grad(grad) if old is None else old + grad
     elif old is None:
         # Copy: the incoming array may be shared with another leaf or with the caller.
         var._grad = Tensor._make(np.array(grad._data, copy=True))
