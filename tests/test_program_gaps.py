@@ -261,3 +261,33 @@ def test_first_gradient_under_create_graph_is_a_copy_backwards():
         s.backward(gradient, create_graph=True)
         seen.append((first, second, repr(t.grad), s.grad is gradient, repr(s.grad)))
     assert seen[1] == seen[0]
+
+
+_ARANGES = [
+    (-8.0, 8.0, 0.1),  # d2l's activation plots: x[80] is 4e-16 on PyTorch, not 0
+    (-1, 1, 0.3),
+    (-5, 5, 1 / 3),
+    (0.1, 100.3, 0.37),
+    (1e3, 1e3 + 5, 0.0137),
+    (10, -3.3, -0.17),
+    (-3.0, 40000.0, 0.77),  # more than one parallel_for task
+    (0, 1, 1e-5),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_float_arange_matches_pytorch_bit_for_bit(dtype, threads):
+    # ATen's arange_kernel: fused start + step * i per SIMD vector, base + k * step inside it.
+    torch = require_torch()
+    before = (torch.get_num_threads(), aw.get_num_threads())
+    torch.set_num_threads(threads)
+    aw.set_num_threads(threads)
+    try:
+        for args in _ARANGES:
+            theirs = torch.arange(*args, dtype=getattr(torch, dtype)).numpy()
+            ours = aw.arange(*args, dtype=getattr(aw, dtype)).numpy()
+            assert theirs.tobytes() == ours.tobytes(), args
+    finally:
+        torch.set_num_threads(before[0])
+        aw.set_num_threads(before[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import functools
 import os
 import sys
@@ -382,12 +383,45 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         )
     dt = as_dtype(dtype).np
     n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
-    data = (
-        (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt)
-        if dt.kind == "f"
-        else np.arange(vals[0], vals[1], vals[2], dtype=dt)
-    )
+    if dt in (np.float32, np.float64):
+        data = _arange_float(float(vals[0]), float(vals[2]), max(n, 0), dt)
+    elif dt.kind == "f":
+        data = (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt)
+    else:
+        data = np.arange(vals[0], vals[1], vals[2], dtype=dt)
     return _finish(data, requires_grad)
+
+
+_ARANGE_GRAIN = 32768  # ATen's internal::GRAIN_SIZE: elements per parallel_for task
+
+
+def _arange_float(start: float, step: float, n: int, dt) -> np.ndarray:
+    """float32/float64 ``arange`` values bit for bit as ATen's ``arange_kernel`` makes them.
+
+    It computes in double. Each ``parallel_for`` task walks its range two SIMD vectors
+    (of 256 bits: 8 floats or 4 doubles) at a time: a vector's first element is
+    ``base = start + step * i`` (one fused multiply-add, rounded to the dtype), the others
+    ``base + k * step`` (fused, then rounded); the elements left after the last pair of
+    vectors are ``start + step * i`` each, rounded once.
+    """
+    from .._threads import get_num_threads
+    from ._random import fma
+
+    width = 32 // dt.itemsize
+    out = np.empty(n, dt)
+    tasks = min(get_num_threads(), -(-n // _ARANGE_GRAIN)) if n else 0
+    chunk = -(-n // tasks) if tasks else 0
+    start64, step64 = np.float64(start), np.float64(step)
+    with np.errstate(all="ignore"):
+        for lo in builtins.range(0, n, chunk or 1):  # (``range`` is torch.range here)
+            hi = min(lo + chunk, n)
+            full = lo + (hi - lo) // (2 * width) * (2 * width)
+            idx = np.arange(lo, full, dtype=np.float64)
+            k = (np.arange(full - lo) % width).astype(np.float64)
+            base = fma(step64, idx - k, start64).astype(dt).astype(np.float64)
+            out[lo:full] = fma(step64, k, base).astype(dt)
+            out[full:hi] = fma(step64, np.arange(full, hi, dtype=np.float64), start64).astype(dt)
+    return out
 
 
 @_accepts_out
