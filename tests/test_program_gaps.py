@@ -371,3 +371,37 @@ def test_tensor_layout_and_backend_flags_exist():
     t, ours = torch.ones(2), aw.ones(2)
     flags = [a for a in dir(t) if a.startswith("is_") and not callable(getattr(t, a))]
     assert {a: getattr(ours, a) for a in flags} == {a: getattr(t, a) for a in flags}
+
+
+_FORWARD_OVER_REVERSE = {
+    "pow": lambda d: (d**3).sum(),
+    "prod": lambda d: d.prod(),
+    "exp": lambda d: d.exp().sum(),
+    "pow_prod": lambda d: (d**3).prod(),
+    "tanh": lambda d: d.tanh().sum(),
+    "sqrt": lambda d: d.sqrt().sum(),
+    "reciprocal": lambda d: (1 / d).sum(),
+    "log_softmax": lambda d: d.log_softmax(0)[0],
+    "norm": lambda d: d.norm(),
+    "sigmoid_mul": lambda d: (d.sigmoid() * d).sum(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_FORWARD_OVER_REVERSE))
+def test_forward_over_reverse_sees_saved_outputs_tangents(name):
+    # jvp of a gradient (forward-over-reverse, hessian(outer_jacobian_strategy="forward-mode")):
+    # a backward formula that uses the op's saved output (exp: grad * result) lost that
+    # output's tangent, so the Hessian-vector product was wrong or missing.
+    torch = require_torch()
+    f = _FORWARD_OVER_REVERSE[name]
+    results = []
+    for m in (torch, aw):
+        fwAD = m.autograd.forward_ad
+        with fwAD.dual_level():
+            d = fwAD.make_dual(m.tensor([1.0, 2.0]), m.tensor([1.0, 0.5]))
+            d.requires_grad_(True)
+            (g,) = m.autograd.grad(f(d), d, create_graph=True)
+            primal, tangent = fwAD.unpack_dual(g)
+            results.append((primal.tolist(), None if tangent is None else tangent.tolist()))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-6)

@@ -5,8 +5,8 @@ over ``autograd.grad``: same argument checks, same error messages (``strict=True
 included), same double-backward trick for ``jvp``/``hvp``, same results with and without
 ``create_graph``. Differences: ``vectorize=True`` runs the batched backward with
 ``grad(is_grads_batched=True)`` (one pass per row here, where PyTorch vmaps them), and
-forward-mode Jacobians push one tangent per input element through forward AD instead of
-vmapping them; the values are the same.
+forward-mode Jacobians (and forward-over-reverse Hessians) push one tangent per input
+element through forward AD instead of vmapping them; the values are the same.
 """
 
 from __future__ import annotations
@@ -679,40 +679,21 @@ def hessian(
         return out.squeeze()
 
     def jac_func(*inp):
+        if outer_jacobian_strategy == "forward-mode":
+            # _grad_preprocess requires create_graph=True and input to require_grad
+            # or else the input will be detached
+            inp = tuple(t.requires_grad_(True) for t in inp)
         jac = jacobian(ensure_single_output_function, inp, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict=strict)
         return jac
 
-    if outer_jacobian_strategy == "forward-mode":
-        # NOTE: PyTorch pushes forward-AD tangents through the reverse pass here. Our
-        # forward AD does not follow tensors a backward formula saves (exp's result...),
-        # so forward-over-reverse would give wrong numbers: the outer Jacobian is taken in
-        # reverse mode instead (same values), after PyTorch's own argument checks.
-        if strict:
-            raise RuntimeError(
-                "torch.autograd.functional.jacobian: `strict=True` "
-                'and `strategy="forward-mode"` are not supported together (yet). '
-                "Please either set `strict=False` or "
-                '`strategy="reverse-mode"`.'
-            )
-        if create_graph:
-            raise NotImplementedError(
-                "torch.autograd.functional.jacobian: `create_graph=True` "
-                'and `strategy="forward-mode"` are not supported together (yet). '
-                "Please either set `create_graph=False` or "
-                '`strategy="reverse-mode"`.'
-            )
-        if not vectorize:
-            raise NotImplementedError(
-                "Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
-                "only implemented for `vectorize=True`."
-            )
     res = jacobian(
         jac_func,
         inputs,
         create_graph=create_graph,
         strict=strict,
         vectorize=vectorize,
+        strategy=outer_jacobian_strategy,
     )
     return _tuple_postprocess(res, (is_inputs_tuple, is_inputs_tuple))
 

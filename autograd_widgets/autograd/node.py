@@ -255,7 +255,16 @@ class SavedTensor:
             return self.tensor
         if self.hooks is not None:
             return self.cache if self.cache is not None else self._unpack_hooked(node)
-        return core.wrap_output(self.data, node, self.output_nr, self.counter, self.requires_grad)
+        t = core.wrap_output(self.data, node, self.output_nr, self.counter, self.requires_grad)
+        if output_tangent is not None:  # a dual level is open (forward AD, ``_dual``)
+            output_tangent(node, self.output_nr, t)
+        return t
+
+
+# Set by ``_dual`` while a forward-AD level is open: gives a saved output, re-wrapped on
+# unpack, the tangent its original had (a backward formula run with a graph, as in
+# forward-over-reverse, must see it: exp's backward is ``grad * result``).
+output_tangent = None
 
 
 def saved_input(t):
