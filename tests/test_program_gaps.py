@@ -405,3 +405,48 @@ def test_forward_over_reverse_sees_saved_outputs_tangents(name):
             results.append((primal.tolist(), None if tangent is None else tangent.tolist()))
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6)
     np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "torch.zeros(-1)",
+        "torch.zeros((2, -1))",
+        "torch.zeros(size=(-1,))",
+        "torch.eye(-1)",
+        "torch.eye(2, -3)",
+        "torch.arange(0, 5, -1)",
+        "torch.arange(5, 0)",
+        "torch.arange(0.0, 1.0, -0.1)",
+        "torch.arange(0, float('inf'))",
+        "torch.arange(float('nan'))",
+        "torch.arange(-0.5, float('-inf'), -1)",
+        "torch.range(0, 5, -1)",
+        "torch.randperm(-1)",
+        "torch.linspace(0, 1, -1)",
+        "torch.logspace(0, 1, -1)",
+        "F.cross_entropy(torch.zeros(3, 4), torch.tensor([1, 2, 0], dtype=torch.int32))",
+        "F.nll_loss(torch.zeros(3, 4), torch.tensor([1, 2, 0], dtype=torch.int16))",
+        "F.nll_loss(torch.zeros(3, 4), torch.tensor([True, False, True]))",
+        "F.cross_entropy(torch.zeros(3, 4), torch.zeros(3, 4, dtype=torch.int64))",
+        "F.cross_entropy(torch.zeros(4), torch.zeros(4, dtype=torch.int32))",
+    ],
+)
+def test_factory_and_loss_argument_errors_match_pytorch(call):
+    # Stack Overflow staples: arange with a step of the wrong sign returned an empty tensor,
+    # cross_entropy took an int32 target (PyTorch wants Long or Byte), zeros(-1) and eye(-1)
+    # had other messages.
+    import warnings
+
+    torch = require_torch()
+    outcomes = []
+    for m in (torch, aw):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch.range's deprecation
+            try:
+                eval(call, {"torch": m, "F": m.nn.functional})
+                outcomes.append(("ok", ""))
+            except Exception as exc:  # noqa: BLE001
+                outcomes.append((type(exc).__name__, str(exc)))
+    assert outcomes[0][0] != "ok"
+    assert outcomes[1] == outcomes[0]

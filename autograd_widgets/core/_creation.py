@@ -331,6 +331,9 @@ def _dt(dtype):
 @_accepts_out
 def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     _check_device(device)
+    flat = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    if any(isinstance(s, (int, np.integer)) and s < 0 for s in flat):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # (zeros' own check)
     return _finish(np.zeros(_size(size), dtype=_dt(dtype)), requires_grad)
 
 
@@ -366,6 +369,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
 
 @_accepts_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m if m is not None else n, dtype=_dt(dtype)), requires_grad)
 
 
@@ -377,6 +383,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    _check_range(*vals)
     if dtype is None:
         dtype = (
             int64 if all(isinstance(v, (int, np.integer)) for v in vals) else get_default_dtype()
@@ -390,6 +397,14 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     else:
         data = np.arange(vals[0], vals[1], vals[2], dtype=dt)
     return _finish(data, requires_grad)
+
+
+def _check_range(start, end, step) -> None:
+    """ATen's checks on ``arange``/``range`` bounds (after ``step must be nonzero``)."""
+    if not (np.isfinite(float(start)) and np.isfinite(float(end))):
+        raise RuntimeError(f"unsupported range: {float(start):g} -> {float(end):g}")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
 
 
 _ARANGE_GRAIN = 32768  # ATen's internal::GRAIN_SIZE: elements per parallel_for task
@@ -441,8 +456,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
     if vals[2] == 0:
         raise RuntimeError("step must be nonzero")
-    if (vals[2] > 0 and vals[1] < vals[0]) or (vals[2] < 0 and vals[1] > vals[0]):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    _check_range(*vals)
     dt = _dt(dtype)
     n = int(np.floor((vals[1] - vals[0]) / vals[2])) + 1
     data = vals[0] + np.arange(n, dtype=np.float64) * vals[2]
@@ -589,6 +603,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     rounded once (the CPU kernel is compiled with FMA), in the output dtype (``double`` for
     integer outputs).
     """
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end)]
     dt = np.dtype(_dt(dtype))
     ct = dt if dt.kind == "f" else np.dtype(np.float64)
@@ -634,6 +650,8 @@ def logspace(
     start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False
 ) -> Tensor:
     _check_device(device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     return _finish((base ** np.linspace(start, end, steps)).astype(_dt(dtype)), requires_grad)
 
 
@@ -675,6 +693,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
 
 @_accepts_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dt = as_dtype(dtype).np if dtype is not None else int64.np
     return _finish(_rng(generator).permutation(n).astype(dt), requires_grad)
 
