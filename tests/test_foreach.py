@@ -55,6 +55,7 @@ CASES += [
     "_foreach_lerp(L, L2, 0.3)",
     "_foreach_lerp(L, L2, [0.3, 0.8])",
     "_foreach_lerp(L, L2, L3)",
+    "_foreach_lerp(L, L2, s0)",
     "_foreach_pow(L, 2)",
     "_foreach_pow(L, 0.5)",
     "_foreach_pow(L, [2.0, 3])",

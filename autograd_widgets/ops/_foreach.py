@@ -231,6 +231,12 @@ def _addc(op: str):
 
 
 def _lerp_weights(name: str, self, weight) -> list:
+    if isinstance(weight, Tensor):  # PyTorch's parser takes a 0-d tensor as the Scalar
+        if weight.dim() != 0:
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments - got (list, list, Tensor)"
+            )
+        return [weight.item()] * len(self)
     if _is_tensor_list(weight):
         weight = _tensors(name, weight, 3)
         _same_length(self, weight)
