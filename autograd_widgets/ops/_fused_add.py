@@ -122,3 +122,28 @@ def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
             p = coeff.astype(np.float64) * diff.astype(np.float64)  # exact
             res = sum_to_odd(base.astype(np.float64), p).astype(np.float32)
     return np.asarray(res).astype(dt, copy=False)
+
+
+def addcmul(x: np.ndarray, t1: np.ndarray, t2: np.ndarray, value) -> np.ndarray:
+    """``x + value * t1 * t2`` as ATen's addcmul kernel rounds it, for real floats of one
+    dtype: ``value * t1`` rounded, then one fused multiply-add with ``t2`` and ``x`` (in
+    float32 for float16, then rounded to float16)."""
+    dt = x.dtype
+    with np.errstate(all="ignore"):
+        if dt == np.float64:
+            return np.asarray(fma(np.float64(value) * t1, t2, x))
+        ct = np.float32
+        st1 = ct(value) * t1.astype(ct, copy=False)
+        p = st1.astype(np.float64) * t2.astype(np.float64)  # exact
+        res = sum_to_odd(np.asarray(x, np.float64), p).astype(ct)
+    return res.astype(dt, copy=False)
+
+
+def addcdiv(x: np.ndarray, t1: np.ndarray, t2: np.ndarray, value) -> np.ndarray:
+    """``x + value * t1 / t2`` as ATen's addcdiv kernel computes it: left to right,
+    ``(value * t1) / t2``, then the sum (no fused step: the division comes last)."""
+    dt = x.dtype
+    ct = np.float64 if dt == np.float64 else np.float32
+    with np.errstate(all="ignore"):
+        q = (ct(value) * t1.astype(ct, copy=False)) / t2.astype(ct, copy=False)
+        return (x.astype(ct, copy=False) + q).astype(dt, copy=False)

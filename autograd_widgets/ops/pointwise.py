@@ -1945,7 +1945,12 @@ def _addc(cls, np_fn, input, tensor1, tensor2, value, out):
     x, a, b = (t._data.astype(dt, copy=False) for t in ts)
     check_broadcast(a.shape, b.shape)
     check_broadcast(x.shape, np.broadcast_shapes(a.shape, b.shape))
-    res = _make(np.asarray(x + dt.type(value) * np_fn(a, b), dtype=dt))
+    if dt in (np.float16, np.float32, np.float64) and isinstance(value, (int, float)):
+        # ATen's rounding: addcmul fuses its last multiply-add, addcdiv divides last
+        kernel = _fused_add.addcmul if cls is AddcmulBackward0 else _fused_add.addcdiv
+        res = _make(np.asarray(kernel(x, a, b, value), dtype=dt))
+    else:
+        res = _make(np.asarray(x + dt.type(value) * np_fn(a, b), dtype=dt))
     if out is not None:
         return write_out(cls.__name__[:7].lower(), out, res)
     if needs_grad(*ts) and dt.kind == "f":

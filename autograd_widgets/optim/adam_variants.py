@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core._dtype import scalar_like
 from ..core.tensor import Tensor
+from ..ops import _fused_add
 from .optimizer import Optimizer, _check, _check_lr
 
 __all__ = ["Adamax", "NAdam", "RAdam"]
@@ -43,9 +44,9 @@ def _stepped_state(opt: Optimizer, p: Tensor, **init) -> tuple[dict, float]:
 def _moments(state: dict, d: np.ndarray, g: np.ndarray, beta1: float, beta2: float):
     """``exp_avg.lerp_(grad, 1 - beta1)``; ``exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)``."""
     m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-    m += scalar_like(1 - beta1, m) * (g - m)
+    m[...] = _fused_add.lerp(m, g, 1 - beta1)  # ATen's lerp: one fused multiply-add
     v *= scalar_like(beta2, v)
-    v += scalar_like(1 - beta2, v) * g * g
+    v[...] = _fused_add.addcmul(v, g, g, 1 - beta2)
     return m, v
 
 
@@ -88,11 +89,11 @@ class Adamax(Optimizer):
             if wd != 0:
                 g = g + t(wd) * d
             m, u = state["exp_avg"]._data, state["exp_inf"]._data
-            m += t(1 - beta1) * (g - m)
+            m[...] = _fused_add.lerp(m, g, 1 - beta1)
             u *= t(beta2)
             np.maximum(u, np.abs(g) + t(eps), out=u)
             clr = lr / (1 - beta1**step)
-            d += t(-clr) * m / u
+            d[...] = _fused_add.addcdiv(d, m, u, -clr)
             p._vc.v += 1
 
 
