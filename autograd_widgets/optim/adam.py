@@ -68,7 +68,7 @@ class Adam(Optimizer):
                 if group["decoupled_weight_decay"]:
                     d *= scalar_like(1 - lr * wd, d)
                 else:
-                    g = g + scalar_like(wd, d) * d
+                    g = _fused_add.add_scaled(g, d, wd)  # grad.add(param, alpha=wd)
             m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
             m[...] = _fused_add.lerp(m, g, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
             v *= scalar_like(beta2, v)

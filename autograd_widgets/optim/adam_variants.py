@@ -87,7 +87,7 @@ class Adamax(Optimizer):
             state, step = _stepped_state(self, p, exp_avg=None, exp_inf=None)
             t = d.dtype.type
             if wd != 0:
-                g = g + t(wd) * d
+                g = _fused_add.add_scaled(g, d, wd)
             m, u = state["exp_avg"]._data, state["exp_inf"]._data
             m[...] = _fused_add.lerp(m, g, 1 - beta1)
             u *= t(beta2)
@@ -144,7 +144,7 @@ class NAdam(Optimizer):
                 if group["decoupled_weight_decay"]:
                     d *= t(1 - lr * wd)
                 else:
-                    g = g + t(wd) * d
+                    g = _fused_add.add_scaled(g, d, wd)
             mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
             mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
             mu_product = state["mu_product"]._data
@@ -200,7 +200,7 @@ class RAdam(Optimizer):
                 if group["decoupled_weight_decay"]:
                     d *= t(1 - lr * wd)
                 else:
-                    g = g + t(wd) * d
+                    g = _fused_add.add_scaled(g, d, wd)
             m, v = _moments(state, d, g, beta1, beta2)
             bias_correction1 = 1 - beta1**step
             bias_correction2 = 1 - beta2**step
