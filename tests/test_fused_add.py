@@ -245,3 +245,20 @@ def test_optimizer_steps_round_as_pytorch(name, kwargs):
         oa.step()
     diff = int((pt.detach().numpy() != pa.detach().numpy()).sum())
     assert diff <= (0 if name in ("SGD", "ASGD") else 10)
+
+
+def test_numpy_float32_math_mode_rounds_twice_and_fast():
+    # set_float32_math("numpy") trades the fused rounding for numpy's speed, as it does for
+    # exp/tanh/...; the default comes back with "torch".
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((2, 1000)).astype(np.float32)
+    exact = aw.add(aw.from_numpy(x), aw.from_numpy(y), alpha=0.3).numpy()
+    aw.set_float32_math("numpy")
+    try:
+        fast = aw.add(aw.from_numpy(x), aw.from_numpy(y), alpha=0.3).numpy()
+    finally:
+        aw.set_float32_math("torch")
+    assert np.array_equal(fast, x + y * np.float32(0.3))
+    assert not np.array_equal(fast, exact)
+    again = aw.add(aw.from_numpy(x), aw.from_numpy(y), alpha=0.3).numpy()
+    assert np.array_equal(again, exact)

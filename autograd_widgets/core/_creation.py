@@ -22,7 +22,7 @@ from ._dtype import (
     int64,
     promote_types,
 )
-from ._random import TorchMT, check_std, sum_to_odd
+from ._random import TorchMT, check_std, fma_f32
 from .tensor import Tensor, _no_such_device
 
 _make = Tensor._make
@@ -625,9 +625,9 @@ def _fma(a, b, c, dt):
     """``a + b * c`` rounded once to ``dt`` (float32 through float64 rounded to odd, float16
     through float64, float64 by Dekker)."""
     if dt.itemsize < 8:
-        p = b.astype(np.float64) * np.float64(c)  # exact: a float32 product fits in 53 bits
         if dt == np.float32:
-            return sum_to_odd(np.asarray(a, np.float64), p).astype(dt)
+            return fma_f32(b, np.float32(c), a)
+        p = b.astype(np.float64) * np.float64(c)  # exact: a float16 product fits in 53 bits
         return (a.astype(np.float64) + p).astype(dt)
     p = b * c
     # Dekker's TwoProduct: err is the exact rounding error of b * c.

@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._random import fma, sum_to_odd
+from ..core._random import fma, fma_f32
+from . import _f32_math
 
 _F16_VECTOR = None  # float16 elements per ATen SIMD vector (found on first use)
 
@@ -55,10 +56,18 @@ def _f16_vector() -> int:
     return _F16_VECTOR
 
 
+def _fma_f32(a, b, c) -> np.ndarray:
+    """``a * b + c`` in float32 rounded once (``core._random.fma_f32``: ~10x numpy's cost),
+    or rounded twice by numpy's float32 kernels under ``set_float32_math("numpy")``."""
+    if _f32_math._numpy_kernels:
+        with np.errstate(all="ignore"):
+            return np.asarray(np.multiply(a, b, dtype=np.float32) + c, dtype=np.float32)
+    return fma_f32(a, b, c)
+
+
 def _fma32(x, y, alpha32) -> np.ndarray:
     """``x + alpha32 * y`` in float32 with one rounding (``x``, ``y`` float32 or numbers)."""
-    p = np.asarray(y, np.float64) * np.float64(alpha32)  # exact
-    return sum_to_odd(np.asarray(x, np.float64), p).astype(np.float32)
+    return _fma_f32(y, alpha32, x)
 
 
 def add_scaled(x, y, alpha):
@@ -119,8 +128,7 @@ def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
         if ct is np.float64:
             res = fma(coeff, diff, base)
         else:
-            p = coeff.astype(np.float64) * diff.astype(np.float64)  # exact
-            res = sum_to_odd(base.astype(np.float64), p).astype(np.float32)
+            res = _fma_f32(coeff, diff, base)
     return np.asarray(res).astype(dt, copy=False)
 
 
@@ -134,8 +142,7 @@ def addcmul(x: np.ndarray, t1: np.ndarray, t2: np.ndarray, value) -> np.ndarray:
             return np.asarray(fma(np.float64(value) * t1, t2, x))
         ct = np.float32
         st1 = ct(value) * t1.astype(ct, copy=False)
-        p = st1.astype(np.float64) * t2.astype(np.float64)  # exact
-        res = sum_to_odd(np.asarray(x, np.float64), p).astype(ct)
+        res = _fma_f32(st1, t2.astype(ct, copy=False), x.astype(ct, copy=False))
     return res.astype(dt, copy=False)
 
 
