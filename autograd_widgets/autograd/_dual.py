@@ -38,6 +38,7 @@ class _State:
     generation = 0  # bumped at each enter: a tangent from an older level is stale
     busy = False  # computing a tangent: the formula's own ops propagate nothing
     duals: list = []  # weak references to the tensors given a tangent at this level
+    out_tangents: dict = {}  # (node, output_nr) -> tangent of that output, at this level
     jvp_cache = (None, None)  # (node, output tangents) of the last custom Function
 
 
@@ -82,8 +83,17 @@ def enter() -> int:
     state.level = 0
     state.generation += 1
     state.duals = []
+    state.out_tangents = {}
+    _node.output_tangent = _saved_output_tangent
     events.add_listener(_on_node_created, kinds=("node_created",), strict=True)
     return 0
+
+
+def _saved_output_tangent(node, output_nr, t) -> None:
+    """A node's saved output, unpacked as a new tensor, gets the original's tangent."""
+    tangent = state.out_tangents.get((node, output_nr))
+    if tangent is not None:
+        set_tangent(t, tangent, hide=False)
 
 
 def exit_level(level) -> None:
@@ -104,6 +114,8 @@ def exit_level(level) -> None:
             clear_tangent(t)
     state.level = None
     state.duals = []
+    state.out_tangents = {}
+    _node.output_tangent = None
     state.jvp_cache = (None, None)
 
 
@@ -242,4 +254,6 @@ def _on_node_created(kind, payload) -> None:
         output._grad_fn = None
         output._output_nr = 0
         output._acc = None
+    else:
+        state.out_tangents[(node, output._output_nr)] = tangent
     set_tangent(output, tangent, hide=not real)

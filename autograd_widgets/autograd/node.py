@@ -29,7 +29,7 @@ class _Core:
     (``bind_core``): the substrate never imports ``Tensor``, so it sits below it."""
 
     Tensor = WrappedNumber = Size = None
-    wrap_output = sum_to = dtype_of = tensor = None
+    wrap_output = sum_to = dtype_of = tensor = copy_grad = None
 
 
 core = _Core()
@@ -255,7 +255,16 @@ class SavedTensor:
             return self.tensor
         if self.hooks is not None:
             return self.cache if self.cache is not None else self._unpack_hooked(node)
-        return core.wrap_output(self.data, node, self.output_nr, self.counter, self.requires_grad)
+        t = core.wrap_output(self.data, node, self.output_nr, self.counter, self.requires_grad)
+        if output_tangent is not None:  # a dual level is open (forward AD, ``_dual``)
+            output_tangent(node, self.output_nr, t)
+        return t
+
+
+# Set by ``_dual`` while a forward-AD level is open: gives a saved output, re-wrapped on
+# unpack, the tangent its original had (a backward formula run with a graph, as in
+# forward-over-reverse, must see it: exp's backward is ``grad * result``).
+output_tangent = None
 
 
 def saved_input(t):
@@ -527,8 +536,10 @@ def accumulate_grad(var, grad) -> None:
         grad = Tensor._make(grad._data.astype(var._data.dtype))
     old = var._grad
     if state.enabled:
-        # create_graph: keep the graph of the gradient, never modify in place.
-        var._grad = grad if old is None else old + grad
+        # create_graph: keep the graph of the gradient, never modify in place. A first
+        # gradient is copied (ATen's clone_obey_contract: a CopyBackwards node when it
+        # requires grad), so .grad never aliases a tensor the caller holds.
+        var._grad = core.copy_grad(grad) if old is None else old + grad
     elif old is None:
         # Copy: the incoming array may be shared with another leaf or with the caller.
         var._grad = Tensor._make(np.array(grad._data, copy=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import functools
 import os
 import sys
@@ -21,7 +22,7 @@ from ._dtype import (
     int64,
     promote_types,
 )
-from ._random import TorchMT, check_std
+from ._random import TorchMT, check_std, fma_f32
 from .tensor import Tensor, _no_such_device
 
 _make = Tensor._make
@@ -330,6 +331,9 @@ def _dt(dtype):
 @_accepts_out
 def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     _check_device(device)
+    flat = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    if any(isinstance(s, (int, np.integer)) and s < 0 for s in flat):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # (zeros' own check)
     return _finish(np.zeros(_size(size), dtype=_dt(dtype)), requires_grad)
 
 
@@ -365,6 +369,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
 
 @_accepts_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m if m is not None else n, dtype=_dt(dtype)), requires_grad)
 
 
@@ -376,18 +383,60 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    _check_range(*vals)
     if dtype is None:
         dtype = (
             int64 if all(isinstance(v, (int, np.integer)) for v in vals) else get_default_dtype()
         )
     dt = as_dtype(dtype).np
     n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
-    data = (
-        (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt)
-        if dt.kind == "f"
-        else np.arange(vals[0], vals[1], vals[2], dtype=dt)
-    )
+    if dt in (np.float32, np.float64):
+        data = _arange_float(float(vals[0]), float(vals[2]), max(n, 0), dt)
+    elif dt.kind == "f":
+        data = (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dt)
+    else:
+        data = np.arange(vals[0], vals[1], vals[2], dtype=dt)
     return _finish(data, requires_grad)
+
+
+def _check_range(start, end, step) -> None:
+    """ATen's checks on ``arange``/``range`` bounds (after ``step must be nonzero``)."""
+    if not (np.isfinite(float(start)) and np.isfinite(float(end))):
+        raise RuntimeError(f"unsupported range: {float(start):g} -> {float(end):g}")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+
+
+_ARANGE_GRAIN = 32768  # ATen's internal::GRAIN_SIZE: elements per parallel_for task
+
+
+def _arange_float(start: float, step: float, n: int, dt) -> np.ndarray:
+    """float32/float64 ``arange`` values bit for bit as ATen's ``arange_kernel`` makes them.
+
+    It computes in double. Each ``parallel_for`` task walks its range two SIMD vectors
+    (of 256 bits: 8 floats or 4 doubles) at a time: a vector's first element is
+    ``base = start + step * i`` (one fused multiply-add, rounded to the dtype), the others
+    ``base + k * step`` (fused, then rounded); the elements left after the last pair of
+    vectors are ``start + step * i`` each, rounded once.
+    """
+    from .._threads import get_num_threads
+    from ._random import fma
+
+    width = 32 // dt.itemsize
+    out = np.empty(n, dt)
+    tasks = min(get_num_threads(), -(-n // _ARANGE_GRAIN)) if n else 0
+    chunk = -(-n // tasks) if tasks else 0
+    start64, step64 = np.float64(start), np.float64(step)
+    with np.errstate(all="ignore"):
+        for lo in builtins.range(0, n, chunk or 1):  # (``range`` is torch.range here)
+            hi = min(lo + chunk, n)
+            full = lo + (hi - lo) // (2 * width) * (2 * width)
+            idx = np.arange(lo, full, dtype=np.float64)
+            k = (np.arange(full - lo) % width).astype(np.float64)
+            base = fma(step64, idx - k, start64).astype(dt).astype(np.float64)
+            out[lo:full] = fma(step64, k, base).astype(dt)
+            out[full:hi] = fma(step64, np.arange(full, hi, dtype=np.float64), start64).astype(dt)
+    return out
 
 
 @_accepts_out
@@ -407,8 +456,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
     if vals[2] == 0:
         raise RuntimeError("step must be nonzero")
-    if (vals[2] > 0 and vals[1] < vals[0]) or (vals[2] < 0 and vals[1] > vals[0]):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    _check_range(*vals)
     dt = _dt(dtype)
     n = int(np.floor((vals[1] - vals[0]) / vals[2])) + 1
     data = vals[0] + np.arange(n, dtype=np.float64) * vals[2]
@@ -555,6 +603,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     rounded once (the CPU kernel is compiled with FMA), in the output dtype (``double`` for
     integer outputs).
     """
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end)]
     dt = np.dtype(_dt(dtype))
     ct = dt if dt.kind == "f" else np.dtype(np.float64)
@@ -572,9 +622,13 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
 
 def _fma(a, b, c, dt):
-    """``a + b * c`` rounded once to ``dt`` (float16/32 through float64, float64 by Dekker)."""
+    """``a + b * c`` rounded once to ``dt`` (float32 through float64 rounded to odd, float16
+    through float64, float64 by Dekker)."""
     if dt.itemsize < 8:
-        return (a.astype(np.float64) + b.astype(np.float64) * np.float64(c)).astype(dt)
+        if dt == np.float32:
+            return fma_f32(b, np.float32(c), a)
+        p = b.astype(np.float64) * np.float64(c)  # exact: a float16 product fits in 53 bits
+        return (a.astype(np.float64) + p).astype(dt)
     p = b * c
     # Dekker's TwoProduct: err is the exact rounding error of b * c.
     split = 134217729.0
@@ -596,6 +650,8 @@ def logspace(
     start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False
 ) -> Tensor:
     _check_device(device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     return _finish((base ** np.linspace(start, end, steps)).astype(_dt(dtype)), requires_grad)
 
 
@@ -637,6 +693,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
 
 @_accepts_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dt = as_dtype(dtype).np if dtype is not None else int64.np
     return _finish(_rng(generator).permutation(n).astype(dt), requires_grad)
 

@@ -362,6 +362,99 @@ def fma(a, b, c) -> np.ndarray:
     return np.where(np.isfinite(out), out, p + c)  # inf/nan: no error terms to add
 
 
+def sum_to_odd(a: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``a + p`` (float64) rounded *to odd*: where the sum is inexact, the float64 neighbour
+    of the exact sum whose last bit is 1. Rounding that to float32 (or float16) is then the
+    correctly rounded exact sum (Boldo & Melquiond 2008: the wider format has at least
+    two more bits); rounding the nearest float64 again could round twice.
+    """
+    with np.errstate(all="ignore"):
+        s = a + p
+        b = s - a
+        err = (a - (s - b)) + (p - b)  # Knuth's TwoSum: a + p == s + err exactly
+        fix = (err != 0) & ((s.view(np.int64) & 1) == 0)
+        if fix.any():
+            s = np.where(fix, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    return s
+
+
+_F32_NORMAL = 897 << 52  # float64 exponent field of 2**-126, float32's smallest normal
+
+
+def fma_f32(a, b, c) -> np.ndarray:
+    """``a * b + c`` for float32 operands (arrays or numbers), rounded once to float32.
+
+    The product is exact in float64, and the float64 sum rounds once; rounding that to
+    float32 is then the single rounding, except where the float64 sum is exactly halfway
+    between two float32 numbers or below float32's normal range. There (found from the
+    bits, a few numpy passes) the sum is rounded to odd instead (``sum_to_odd``'s rule,
+    with Knuth's TwoSum for its error), which makes the float32 rounding exact.
+    """
+    with np.errstate(all="ignore"):
+        flat = _flat_operands(a, b, c)
+        if flat is not None:  # large: blocks that stay in the cache, in threads
+            from .. import _threads
+
+            out = np.empty(flat[0], np.float32)
+            _threads.elementwise(_fma_f32_blocks, out.reshape(-1), *flat[1:], grain=_FMA_GRAIN)
+            return out
+        return _fma_f32_direct(a, b, c)
+
+
+_FMA_BLOCK = 1 << 13  # elements per float64 scratch block (64 KB: stays in L1/L2)
+_FMA_GRAIN = 1 << 16  # fewest elements worth a thread
+
+
+def _flat_operands(a, b, c):
+    """``(shape, a, b, c)`` flattened, for a large result whose operands are all numbers or
+    contiguous arrays of its full shape; None otherwise (the direct path handles it)."""
+    if max(getattr(a, "size", 1), getattr(b, "size", 1), getattr(c, "size", 1)) < _FMA_GRAIN:
+        return None  # (checked first: this runs on every optimizer step of small tensors)
+    shapes = [np.shape(v) for v in (a, b, c)]
+    shape = max(shapes, key=len)
+    flat = []
+    for v, sh in zip((a, b, c), shapes):
+        if sh == ():
+            flat.append(v)
+        elif sh == shape and type(v) is np.ndarray and v.flags.c_contiguous:
+            flat.append(v.reshape(-1))
+        else:
+            return None
+    return (shape, *flat)
+
+
+def _fma_f32_blocks(out, a, b, c) -> None:
+    n = out.shape[0]
+    for lo in range(0, n, _FMA_BLOCK):
+        hi = min(lo + _FMA_BLOCK, n)
+        part = [v[lo:hi] if np.ndim(v) else v for v in (a, b, c)]
+        out[lo:hi] = _fma_f32_direct(*part)
+
+
+def _fma_f32_direct(a, b, c) -> np.ndarray:
+    p = np.multiply(a, b, dtype=np.float64)
+    s = np.add(p, c, dtype=np.float64)
+    if s.ndim == 0:
+        s = s.reshape(1)
+        return _round_odd_where_needed(s, p, c).reshape(()).astype(np.float32)
+    return _round_odd_where_needed(s, p, c).astype(np.float32)
+
+
+def _round_odd_where_needed(s, p, c) -> np.ndarray:
+    bits = s.view(np.uint64)
+    # a float32 halfway point: the 29 low mantissa bits are 1000...0; or 0 < |s| < 2**-126
+    risky = (bits << np.uint64(35)) == np.uint64(1 << 63)
+    risky |= (bits << np.uint64(1)) - np.uint64(2) < np.uint64(2 * _F32_NORMAL - 2)
+    if not risky.any():
+        return s
+    b = s - c
+    err = (c - (s - b)) + (p - b)  # TwoSum: p + c == s + err exactly
+    fix = risky & (err != 0) & ((bits & np.uint64(1)) == 0)
+    if fix.any():
+        s = np.where(fix, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    return s
+
+
 def _libm(fn, x: np.ndarray) -> np.ndarray:
     """``fn`` (a ``math`` function: the C library's, as ATen's ``std::log``) on each element.
 

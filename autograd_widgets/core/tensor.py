@@ -408,6 +408,11 @@ class Tensor(metaclass=_TensorType):
     def is_cuda(self) -> bool:
         return False
 
+    # Layouts and devices this library never has: PyTorch's properties, all False here
+    # (library code checks them, as autograd.functional checks ``inp.is_sparse``).
+    is_sparse = is_sparse_csr = is_quantized = is_nested = is_mkldnn = property(lambda self: False)
+    is_xpu = is_mps = is_xla = is_ipu = is_vulkan = is_mtia = is_maia = property(lambda self: False)
+
     @property
     def layout(self) -> str:
         return "torch.strided"

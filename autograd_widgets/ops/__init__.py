@@ -13,6 +13,7 @@ from . import (
     _cdist,
     _decomp,
     _einsum,
+    _foreach,
     _histogram,
     _inplace_more,
     _lstsq,
@@ -45,6 +46,7 @@ from ._cdist import *  # noqa: F403
 from ._core import METHODS
 from ._decomp import *  # noqa: F403
 from ._einsum import *  # noqa: F403
+from ._foreach import *  # noqa: F403
 from ._histogram import *  # noqa: F403
 from ._lstsq import *  # noqa: F403
 from ._lu import *  # noqa: F403
@@ -215,6 +217,7 @@ _FAMILIES = (
     _number_theory,
     _bessel_gamma,
     _real_parts,
+    _foreach,
 )
 
 # ``Tensor.<name>``: the family's function, or its method form where the two differ

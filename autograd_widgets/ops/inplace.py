@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from ..autograd import events
-from ..autograd.node import SavedTensor, new_node, node_class
+from ..autograd.node import SavedTensor, bind_core, new_node, node_class
 from ..core._creation import _rng
 from ..core._random import _CPP_NAMES, check_std, cpp_double
 from . import _strided
@@ -381,6 +381,18 @@ def _copy_from(t, src):
     out = _make(np.broadcast_to(src._data, t._data.shape).astype(t._data.dtype))
     record(CopyBackwards, out, (t, src), fields={"src_shape": src._data.shape})
     return out
+
+
+def _copy_grad(grad):
+    """A leaf's first gradient under ``create_graph``: ATen's ``new_empty_strided().copy_(grad)``
+    (``CopyBackwards``, whose first input is the new tensor, outside the graph)."""
+    out = _make(np.array(grad._data, copy=True))
+    if grad._requires_grad:
+        record(CopyBackwards, out, (None, grad), fields={"src_shape": grad._data.shape})
+    return out
+
+
+bind_core(copy_grad=_copy_grad)
 
 
 # Random fills: the new values do not depend on the old ones, so the gradient is zero.

@@ -18,7 +18,7 @@ from ..autograd.node import Node, SavedTensor, node_class, saved_input, unchecke
 from ..core import _dtype
 from ..core._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
 from ..core._random import fma
-from . import _f32_math
+from . import _f32_math, _fused_add
 from ._core import (
     METHODS,
     Tensor,
@@ -423,6 +423,15 @@ def _times_alpha(x, y, alpha):
     return wrap_int(y * alpha, x.dtype) if type(y) is int else y * alpha
 
 
+def _plus_alpha_times(x, y, alpha):
+    """``x + alpha * y`` as ATen's kernel rounds it: one fused multiply-add for floats."""
+    if x.dtype.kind == "f" and not isinstance(alpha, complex):
+        res = _fused_add.add_scaled(x, y, alpha)
+        if res is not None:
+            return res
+    return x + _times_alpha(x, y, alpha)
+
+
 def add(input, other, *, alpha=1, out=None):
     if out is not None:
         return write_out("add", out, add(input, other, alpha=alpha))
@@ -431,7 +440,7 @@ def add(input, other, *, alpha=1, out=None):
     if alpha != 1 or type(alpha) is not int:
         _check_alpha(input, other, alpha)
         return _binary(
-            lambda x, y: x + _times_alpha(x, y, alpha),
+            lambda x, y: _plus_alpha_times(x, y, alpha),
             AddBackward0,
             input,
             other,
@@ -468,7 +477,7 @@ def sub(input, other, *, alpha=1, out=None):
     if alpha != 1 or type(alpha) is not int:
         _check_alpha(input, other, alpha)
         return _binary(
-            lambda x, y: x - _times_alpha(x, y, alpha),
+            lambda x, y: _plus_alpha_times(x, y, -alpha),
             SubBackward0,
             input,
             other,
@@ -485,7 +494,10 @@ def rsub(input, other, *, alpha=1):
     if alpha != 1 or type(alpha) is not int:
         _check_alpha(input, other, alpha)
     ad, other, dt = binary_operands(input, other)
-    res = np.asarray(other - (ad * alpha if alpha != 1 else ad))
+    if alpha != 1 and dt.kind == "f":
+        res = _plus_alpha_times(np.asarray(other, dt), ad.astype(dt, copy=False), -alpha)
+    else:
+        res = np.asarray(other - (ad * alpha if alpha != 1 else ad))
     if res.dtype != dt:
         res = res.astype(dt)
     out = _make(res)
@@ -1830,10 +1842,44 @@ LerpBackward1 = node_class(
 )
 
 
-def lerp(input, end, weight):
-    if isinstance(weight, Tensor):
-        res = input._data + weight._data * (end._data - input._data)
-        out = _make(np.asarray(res, dtype=input._data.dtype))
+def _cpp_type(dt) -> str:
+    """A dtype as ATen's ``TypeMeta`` prints it in ``expected dtype float ...`` checks."""
+    from ..core._random import _CPP_NAMES
+
+    return _CPP_NAMES.get(dt.name, dt.name)
+
+
+def lerp(input, end, weight, *, out=None):
+    """``torch.lerp``: ``input + weight * (end - input)``, rounded as ATen rounds it."""
+    if out is not None:
+        return write_out("lerp", out, lerp(input, end, weight))
+    if not isinstance(end, Tensor) or not isinstance(weight, (Tensor, int, float, complex)):
+        from .._sampling import parser_got
+
+        raise TypeError(
+            "lerp() received an invalid combination of arguments - got "
+            f"({parser_got((input, end, weight), {})}), but expected one of:\n"
+            " * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n"
+            " * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n"
+        )
+    dt = input._data.dtype
+    for name, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t._data.dtype != dt:
+            raise RuntimeError(
+                f"expected dtype {_cpp_type(dt)} for `{name}` but got dtype "
+                f"{_cpp_type(t._data.dtype)}"
+            )
+    w_t = isinstance(weight, Tensor)
+    shapes = (input._data.shape, end._data.shape) + ((weight._data.shape,) if w_t else ())
+    check_broadcast_all(*shapes)
+    if dt.kind != "f":
+        kernel = "lerp_kernel_tensor" if w_t else "lerp_kernel_scalar"
+        raise not_implemented_for(kernel, dt)
+    if isinstance(weight, complex):
+        raise RuntimeError(f"value cannot be converted to type {_cpp_type(dt)} without overflow")
+    w = weight._data if w_t else weight
+    out = _make(_fused_add.lerp(input._data, end._data, w))
+    if w_t:
         if needs_grad(input, end, weight):
             record(
                 LerpBackward1,
@@ -1843,11 +1889,9 @@ def lerp(input, end, weight):
                 {"self": input, "end": end, "weight": weight}
                 if weight._requires_grad
                 else {"self": None, "end": None, "weight": weight},
-                fields={"input_shapes": (input._data.shape, end._data.shape, weight._data.shape)},
+                fields={"input_shapes": shapes},
             )
         return out
-    res = input._data + weight * (end._data - input._data)
-    out = _make(np.asarray(res, dtype=input._data.dtype))
     if needs_grad(input, end):
         record(
             LerpBackward0,
@@ -1855,7 +1899,7 @@ def lerp(input, end, weight):
             (input, end),
             None,
             {"weight": weight},
-            fields={"input_shapes": (input._data.shape, end._data.shape)},
+            fields={"input_shapes": shapes},
         )
     return out
 
@@ -1901,7 +1945,12 @@ def _addc(cls, np_fn, input, tensor1, tensor2, value, out):
     x, a, b = (t._data.astype(dt, copy=False) for t in ts)
     check_broadcast(a.shape, b.shape)
     check_broadcast(x.shape, np.broadcast_shapes(a.shape, b.shape))
-    res = _make(np.asarray(x + dt.type(value) * np_fn(a, b), dtype=dt))
+    if dt in (np.float16, np.float32, np.float64) and isinstance(value, (int, float)):
+        # ATen's rounding: addcmul fuses its last multiply-add, addcdiv divides last
+        kernel = _fused_add.addcmul if cls is AddcmulBackward0 else _fused_add.addcdiv
+        res = _make(np.asarray(kernel(x, a, b, value), dtype=dt))
+    else:
+        res = _make(np.asarray(x + dt.type(value) * np_fn(a, b), dtype=dt))
     if out is not None:
         return write_out(cls.__name__[:7].lower(), out, res)
     if needs_grad(*ts) and dt.kind == "f":

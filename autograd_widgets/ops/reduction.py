@@ -874,25 +874,40 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def _norm_backward(node, grad):
+    """ATen's ``norm_backward``, in its order of operations (the rounding follows it).
+
+    ``grad`` and ``result`` get the reduced dims back as size 1 (unless the whole tensor was
+    reduced: then they stay 0-d, so with ``dtype=float64`` on a float32 input ``self /
+    norm`` is computed in float32, as type promotion does it in PyTorch).
+    """
     a = node._attrs
     self, result = node.saved("self"), node.saved("result")
     p = a["ord"] if "ord" in a else a["p"]  # linalg.vector_norm's ord, at::norm's p
     axes = node.dims
     keepdim = a.get("keepdim", False)  # at::norm(self, p) (NormBackward0) has none
-    g = _expand_back(grad, self._data.shape, axes, keepdim)
-    r = _expand_back(result, self._data.shape, axes, keepdim)
-
+    g, norm = grad, result
+    if not keepdim and a.get("dim") is not None and self.dim():
+        kept = tuple(1 if i in axes else n for i, n in enumerate(self._data.shape))
+        g, norm = g.reshape(kept), norm.reshape(kept)
     zero = _make(np.zeros((), dtype=g._data.dtype))
-    if p == 2:
-        return where(r == 0, zero, g * self / r)
-    if p == 1:
-        return g * sign(self)
-    if p == float("inf") or p == float("-inf"):
-        mask = _abs(self) == r
-        return g * sign(self) * mask / mask.sum(axes, keepdim=True)
     if p == 0:
-        return g * 0
-    return where(r == 0, zero, g * self * _abs(self) ** (p - 2) / r ** (p - 1))
+        return None  # (PyTorch: an undefined gradient; the leaf's .grad stays None)
+    if p == 1:
+        return sign(self) * g
+    if p == 2:
+        return g * where(norm == 0, zero, self / norm)
+    if p == float("inf") or p == float("-inf"):
+        self_abs = _abs(self)
+        mask = (self_abs == norm) | self_abs.isnan()
+        return sign(self) * ((g / mask.sum(axes, keepdim=True)) * mask)
+    if p < 1:
+        self_scaled = sign(self) * where(self == 0, zero, _abs(self) ** (p - 1))
+        return self_scaled * g * norm ** (1 - p)
+    if p < 2:
+        self_scaled = sign(self) * _abs(self) ** (p - 1)
+    else:
+        self_scaled = self * _abs(self) ** (p - 2)
+    return self_scaled * where(norm == 0, zero, g / norm ** (p - 1))
 
 
 LinalgVectorNormBackward0 = node_class(
@@ -911,6 +926,20 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
             + scalar_type_name(input._data.dtype)
         )
     d = as_float_input(input)
+    if dtype is not None:  # computed in ``dtype``, which must not narrow the input's
+        want = as_dtype(dtype).np
+        if want.kind != "f":
+            raise RuntimeError(
+                "linalg.vector_norm: dtype should be floating point or complex, but got "
+                + scalar_type_name(want)
+            )
+        if np.promote_types(d.dtype, want) != want:
+            raise RuntimeError(
+                f"linalg.vector_norm: the dtype of the input ({scalar_type_name(d.dtype)}) "
+                "should be convertible without narrowing to the specified dtype "
+                f"({scalar_type_name(want)})"
+            )
+        d = d.astype(want, copy=False)
     axes = _dims(dim, d.ndim)
     ad = np.abs(d)
     ax_arg = axes if d.ndim else None

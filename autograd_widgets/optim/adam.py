@@ -6,6 +6,7 @@ import numpy as np
 
 from ..core._dtype import scalar_like
 from ..core.tensor import Tensor
+from ..ops import _fused_add
 from .optimizer import Optimizer, _check
 
 __all__ = ["Adam", "AdamW"]
@@ -67,11 +68,11 @@ class Adam(Optimizer):
                 if group["decoupled_weight_decay"]:
                     d *= scalar_like(1 - lr * wd, d)
                 else:
-                    g = g + scalar_like(wd, d) * d
+                    g = _fused_add.add_scaled(g, d, wd)  # grad.add(param, alpha=wd)
             m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-            m += scalar_like(1 - beta1, m) * (g - m)  # exp_avg.lerp_(grad, 1 - beta1)
+            m[...] = _fused_add.lerp(m, g, 1 - beta1)  # exp_avg.lerp_(grad, 1 - beta1)
             v *= scalar_like(beta2, v)
-            v += scalar_like(1 - beta2, v) * g * g
+            v[...] = _fused_add.addcmul(v, g, g, 1 - beta2)  # addcmul_(grad, grad, 1 - beta2)
             bias_correction1 = 1 - beta1**step
             bias_correction2_sqrt = (1 - beta2**step) ** 0.5
             step_size = lr / bias_correction1
@@ -82,7 +83,7 @@ class Adam(Optimizer):
             else:
                 denom = np.sqrt(v) / scalar_like(bias_correction2_sqrt, v)
             denom = denom + scalar_like(eps, denom)
-            d -= scalar_like(step_size, m) * (m / denom)
+            d[...] = _fused_add.addcdiv(d, m, denom, -step_size)  # addcdiv_(m, denom, -step)
             p._vc.v += 1
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core._dtype import scalar_like
 from ..core.tensor import Tensor
+from ..ops import _fused_add
 from .optimizer import Optimizer, _check, _check_lr
 
 __all__ = ["Adamax", "NAdam", "RAdam"]
@@ -43,9 +44,9 @@ def _stepped_state(opt: Optimizer, p: Tensor, **init) -> tuple[dict, float]:
 def _moments(state: dict, d: np.ndarray, g: np.ndarray, beta1: float, beta2: float):
     """``exp_avg.lerp_(grad, 1 - beta1)``; ``exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)``."""
     m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-    m += scalar_like(1 - beta1, m) * (g - m)
+    m[...] = _fused_add.lerp(m, g, 1 - beta1)  # ATen's lerp: one fused multiply-add
     v *= scalar_like(beta2, v)
-    v += scalar_like(1 - beta2, v) * g * g
+    v[...] = _fused_add.addcmul(v, g, g, 1 - beta2)
     return m, v
 
 
@@ -86,13 +87,13 @@ class Adamax(Optimizer):
             state, step = _stepped_state(self, p, exp_avg=None, exp_inf=None)
             t = d.dtype.type
             if wd != 0:
-                g = g + t(wd) * d
+                g = _fused_add.add_scaled(g, d, wd)
             m, u = state["exp_avg"]._data, state["exp_inf"]._data
-            m += t(1 - beta1) * (g - m)
+            m[...] = _fused_add.lerp(m, g, 1 - beta1)
             u *= t(beta2)
             np.maximum(u, np.abs(g) + t(eps), out=u)
             clr = lr / (1 - beta1**step)
-            d += t(-clr) * m / u
+            d[...] = _fused_add.addcdiv(d, m, u, -clr)
             p._vc.v += 1
 
 
@@ -143,7 +144,7 @@ class NAdam(Optimizer):
                 if group["decoupled_weight_decay"]:
                     d *= t(1 - lr * wd)
                 else:
-                    g = g + t(wd) * d
+                    g = _fused_add.add_scaled(g, d, wd)
             mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
             mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
             mu_product = state["mu_product"]._data
@@ -199,7 +200,7 @@ class RAdam(Optimizer):
                 if group["decoupled_weight_decay"]:
                     d *= t(1 - lr * wd)
                 else:
-                    g = g + t(wd) * d
+                    g = _fused_add.add_scaled(g, d, wd)
             m, v = _moments(state, d, g, beta1, beta2)
             bias_correction1 = 1 - beta1**step
             bias_correction2 = 1 - beta2**step

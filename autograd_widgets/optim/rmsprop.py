@@ -7,6 +7,7 @@ import numpy as np
 
 from ..core._dtype import scalar_like
 from ..core.tensor import Tensor
+from ..ops import _fused_add as _fa
 from .optimizer import Optimizer, _check, _check_lr
 
 __all__ = ["RMSprop", "Adagrad", "Adadelta"]
@@ -61,24 +62,24 @@ class RMSprop(Optimizer):
                     state["grad_avg"] = Tensor._make(np.zeros_like(d))
             self._step_count(state)
             if wd != 0:
-                g = g + scalar_like(wd, d) * d
+                g = _fa.add_scaled(g, d, wd)  # grad.add(param, alpha=weight_decay)
             sq = state["square_avg"]._data
             sq *= scalar_like(alpha, sq)
-            sq += scalar_like(1 - alpha, sq) * g * g
+            sq[...] = _fa.addcmul(sq, g, g, 1 - alpha)
             if group["centered"]:
                 ga = state["grad_avg"]._data
-                ga += scalar_like(1 - alpha, ga) * (g - ga)
-                avg = np.sqrt(sq - ga * ga)
+                ga[...] = _fa.lerp(ga, g, 1 - alpha)
+                avg = np.sqrt(_fa.addcmul(sq, ga, ga, -1))
             else:
                 avg = np.sqrt(sq)
             avg = avg + scalar_like(eps, avg)
             if momentum > 0:
                 buf = state["momentum_buffer"]._data
                 buf *= scalar_like(momentum, buf)
-                buf += g / avg
-                d -= scalar_like(lr, buf) * buf
+                buf[...] = _fa.addcdiv(buf, g, avg, 1)
+                d[...] = _fa.add_scaled(d, buf, -lr)
             else:
-                d -= scalar_like(lr, g) * (g / avg)
+                d[...] = _fa.addcdiv(d, g, avg, -lr)
             p._vc.v += 1
 
 
@@ -132,11 +133,11 @@ class Adagrad(Optimizer):
             state = self.state[p]
             step = self._step_count(state)
             if wd != 0:
-                g = g + scalar_like(wd, d) * d
+                g = _fa.add_scaled(g, d, wd)
             clr = lr / (1 + (step - 1) * lr_decay)
             s = state["sum"]._data
-            s += g * g
-            d -= scalar_like(clr, g) * (g / (np.sqrt(s) + scalar_like(eps, s)))
+            s[...] = _fa.addcmul(s, g, g, 1)
+            d[...] = _fa.addcdiv(d, g, np.sqrt(s) + scalar_like(eps, s), -clr)
             p._vc.v += 1
 
 
@@ -184,13 +185,13 @@ class Adadelta(Optimizer):
             self._step_count(state)
             t = d.dtype.type
             if wd != 0:
-                g = g + t(wd) * d
+                g = _fa.add_scaled(g, d, wd)
             square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
             square_avg *= t(rho)
-            square_avg += t(1 - rho) * g * g
+            square_avg[...] = _fa.addcmul(square_avg, g, g, 1 - rho)
             std = np.sqrt(square_avg + t(eps))
             delta = np.sqrt(acc_delta + t(eps)) / std * g
             acc_delta *= t(rho)
-            acc_delta += t(1 - rho) * delta * delta
-            d -= t(lr) * delta
+            acc_delta[...] = _fa.addcmul(acc_delta, delta, delta, 1 - rho)
+            d[...] = _fa.add_scaled(d, delta, -lr)
             p._vc.v += 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops import _fused_add as _fa
 from .adam_variants import _stepped_state
 from .optimizer import Optimizer, _check, _check_lr
 
@@ -95,11 +96,11 @@ class ASGD(Optimizer):
             t = d.dtype.type
             state, step = _stepped_state(self, p, eta=lr, mu=1.0, ax=None)
             if wd != 0:
-                g = g + t(wd) * d
+                g = _fa.add_scaled(g, d, wd)
             eta_arr, mu_arr = state["eta"]._data, state["mu"]._data
             eta = float(eta_arr)
             d *= t(1 - lambd * eta)  # decay
-            d -= t(eta) * g
+            d[...] = _fa.add_scaled(d, g, -eta)  # param.add_(grad, alpha=-eta)
             ax = state["ax"]._data
             mu = float(mu_arr)
             if mu != 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..core._dtype import scalar_like
 from ..core.tensor import Tensor
+from ..ops import _fused_add
 from .optimizer import Optimizer, _check
 
 __all__ = ["SGD"]
@@ -47,10 +48,12 @@ class SGD(Optimizer):
     def _update_group(self, group: dict) -> None:
         lr, wd = group["lr"], group["weight_decay"]
         momentum, dampening, nesterov = group["momentum"], group["dampening"], group["nesterov"]
+        # ATen's add(x, y, alpha) is one fused multiply-add (_fused_add.add_scaled).
+        axpy = _fused_add.add_scaled
         for p, g in self._grads(group):
             d = p._data
             if wd != 0:
-                g = g + scalar_like(wd, d) * d
+                g = axpy(g, d, wd)  # grad.add(param, alpha=weight_decay)
             if momentum != 0:
                 state = self.state[p]
                 buf = state.get("momentum_buffer")
@@ -59,7 +62,7 @@ class SGD(Optimizer):
                 else:
                     b = buf._data
                     b *= scalar_like(momentum, b)
-                    b += scalar_like(1 - dampening, g) * g if dampening else g
-                g = g + scalar_like(momentum, g) * buf._data if nesterov else buf._data
-            d -= scalar_like(lr, g) * g if lr != 1 else g
+                    b[...] = axpy(b, g, 1 - dampening) if dampening else b + g
+                g = axpy(g, buf._data, momentum) if nesterov else buf._data
+            d[...] = axpy(d, g, -lr)  # param.add_(grad, alpha=-lr)
             p._vc.v += 1

@@ -13,6 +13,7 @@ import itertools
 import math
 from copy import deepcopy
 
+from .. import ops as _ops
 from ..autograd import no_grad
 from ..core._creation import tensor as _tensor
 from ..core._dtype import int64
@@ -44,11 +45,12 @@ def get_ema_multi_avg_fn(decay=0.999):
 
     def ema_update(ema_param_list, current_param_list, _):
         with no_grad():
+            if ema_param_list[0].is_floating_point():  # (PyTorch looks at the first only)
+                _ops._foreach_lerp_(ema_param_list, current_param_list, 1 - decay)
+                return
             for p_ema, p_model in zip(ema_param_list, current_param_list):
-                if p_ema.is_floating_point():
-                    p_ema.lerp_(p_model, 1 - decay)
-                else:  # integer buffers: computed in float, written back truncated
-                    p_ema.copy_(p_ema * decay + p_model * (1 - decay))
+                # integer buffers: computed in float, written back truncated
+                p_ema.copy_(p_ema * decay + p_model * (1 - decay))
 
     return ema_update
 
@@ -58,11 +60,13 @@ def get_swa_multi_avg_fn():
 
     def swa_update(averaged_param_list, current_param_list, num_averaged):
         with no_grad():
+            if averaged_param_list[0].is_floating_point():
+                # a 0-d tensor weight is taken as a number, as PyTorch's Scalar argument
+                weight = 1 / (num_averaged + 1)
+                _ops._foreach_lerp_(averaged_param_list, current_param_list, weight)
+                return
             for p_avg, p_model in zip(averaged_param_list, current_param_list):
-                if p_avg.is_floating_point():
-                    p_avg.lerp_(p_model, 1 / (num_averaged + 1))
-                else:
-                    p_avg.copy_(p_avg + (p_model - p_avg) / (num_averaged + 1))
+                p_avg.copy_(p_avg + (p_model - p_avg) / (num_averaged + 1))
 
     return swa_update
 

@@ -293,7 +293,7 @@ def _check_target(input: Tensor, target: Tensor) -> None:
             f"Expected input batch_size ({input._data.shape[0]}) to match target batch_size "
             f"({target._data.shape[0]})."
         )
-    if target._data.dtype.kind not in "iu":
+    if target._data.dtype not in (np.int64, np.uint8):
         raise RuntimeError(
             "expected target dtype to be Long or Byte, but got "
             f"{scalar_type_name(target._data.dtype)}"
@@ -414,11 +414,12 @@ def cross_entropy(
     class_dim = 0 if input._data.ndim == 1 else 1
     logp = _red.log_softmax(input, class_dim)
     n_classes = input._data.shape[class_dim]
-    if (
-        isinstance(target, Tensor)
-        and target._data.dtype.kind == "f"
-        and target.shape == input.shape
-    ):
+    if isinstance(target, Tensor) and target.shape == input.shape:  # class probabilities
+        if target._data.dtype.kind != "f":
+            raise RuntimeError(
+                "Expected floating point type for target with class probabilities, got "
+                f"{scalar_type_name(target._data.dtype)}"
+            )
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         prod = logp * target
