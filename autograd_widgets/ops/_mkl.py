@@ -13,7 +13,7 @@ import functools
 
 import numpy as np
 
-from ..core._random import fma
+from ..core._random import fma, fma_f32
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,9 +40,8 @@ def subtract_product(c: np.ndarray, a: np.ndarray, b: np.ndarray, fused: bool) -
     """``c - a * b`` in ``c``'s float dtype: one rounding when ``fused``, else two.
 
     NaN and inf come out as the unfused arithmetic gives them (a NaN keeps its sign, as the
-    hardware passes a NaN operand through). NOTE: float32 is fused through float64, where the
-    product is exact; the difference is then rounded twice (to float64, then float32), which
-    can differ from a true FMA only when it lands exactly halfway between two float32 values.
+    hardware passes a NaN operand through). Fused float32 goes through ``fma_f32`` (float64,
+    rounded to odd), fused float64 through Dekker's exact product (``fma``).
     """
     plain = c - a * b
     if not fused:
@@ -51,6 +50,5 @@ def subtract_product(c: np.ndarray, a: np.ndarray, b: np.ndarray, fused: bool) -
         if c.dtype == np.float64:
             out = fma(-a, b, c)
         else:
-            wide = np.float64
-            out = (c.astype(wide) - a.astype(wide) * b.astype(wide)).astype(c.dtype)
+            out = fma_f32(-a, b, c)
         return np.where(np.isfinite(out), out, plain)
