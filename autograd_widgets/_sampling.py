@@ -15,7 +15,7 @@ from .autograd.node import node_class
 from .core._creation import _accepts_out, _check_device, _finish, _like, _rng, bernoulli
 from .core._dtype import as_dtype, int64, scalar_type_name
 from .core.tensor import Tensor
-from .ops._core import check_broadcast, needs_grad, record, zero_grad
+from .ops._core import check_broadcast, needs_grad, parser_got, record, zero_grad
 from .ops.pointwise import NotImplemented_
 from .ops.selection import _topk_indices
 
@@ -86,12 +86,6 @@ def _randint_args(args, bounds):
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
     return int(given.get("low", 0)), int(given["high"]), size
-
-
-def parser_got(args, kwargs) -> str:
-    """The ``got (...)`` part of PyTorch's "invalid combination of arguments" message."""
-    got = [type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
-    return ", ".join(got) + (", " if kwargs and not args else "")  # the parser's own format
 
 
 def _randint_combination_error(args, bounds):

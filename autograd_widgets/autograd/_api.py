@@ -6,8 +6,8 @@ Above the ops (it takes tensors), so the package loads it on first use (see
 
 from __future__ import annotations
 
-from .. import zeros_like
-from ..core.tensor import Tensor
+from .. import stack, zeros_like
+from ..core.tensor import Size, Tensor
 from .engine import run_backward
 from .graph import GradientEdge
 
@@ -88,9 +88,6 @@ def _grad_batched(
     PyTorch vmaps one backward pass over it; we run one pass per batch entry (keeping the
     graph for all but the last, unless told to keep it) and stack the results.
     """
-    from ..core.tensor import Size
-    from ..ops import stack
-
     batch = None
     for i, (g, out) in enumerate(zip(grad_outputs, outputs)):
         if g is None:

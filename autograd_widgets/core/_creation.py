@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from .._out import write_out
+from .._threads import get_num_threads
 from ..autograd.node import bind_core
 from ._dtype import (
     as_dtype,
@@ -22,7 +23,7 @@ from ._dtype import (
     int64,
     promote_types,
 )
-from ._random import TorchMT, check_std, fma_f32
+from ._random import TorchMT, check_std, fma, fma_f32
 from .tensor import Tensor, _no_such_device
 
 _make = Tensor._make
@@ -419,9 +420,6 @@ def _arange_float(start: float, step: float, n: int, dt) -> np.ndarray:
     ``base + k * step`` (fused, then rounded); the elements left after the last pair of
     vectors are ``start + step * i`` each, rounded once.
     """
-    from .._threads import get_num_threads
-    from ._random import fma
-
     width = 32 // dt.itemsize
     out = np.empty(n, dt)
     tasks = min(get_num_threads(), -(-n // _ARANGE_GRAIN)) if n else 0

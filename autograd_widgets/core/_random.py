@@ -29,6 +29,7 @@ import warnings
 
 import numpy as np
 
+from .. import _threads
 from ._dtype import not_implemented_for
 
 _F32 = np.dtype(np.float32)
@@ -393,8 +394,6 @@ def fma_f32(a, b, c) -> np.ndarray:
     with np.errstate(all="ignore"):
         flat = _flat_operands(a, b, c)
         if flat is not None:  # large: blocks that stay in the cache, in threads
-            from .. import _threads
-
             out = np.empty(flat[0], np.float32)
             _threads.elementwise(_fma_f32_blocks, out.reshape(-1), *flat[1:], grain=_FMA_GRAIN)
             return out

@@ -380,3 +380,9 @@ def return_type(name, fields=("values", "indices")):
     cls = type(name, (namedtuple(name, fields),), {"__slots__": (), "__repr__": __repr__})
     cls.__module__ = "torch.return_types"
     return cls
+
+
+def parser_got(args, kwargs) -> str:
+    """The ``got (...)`` part of PyTorch's "invalid combination of arguments" message."""
+    got = [type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
+    return ", ".join(got) + (", " if kwargs and not args else "")  # the parser's own format

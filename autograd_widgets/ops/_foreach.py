@@ -269,9 +269,7 @@ def _foreach_pow(self, exponent):
         exps = _tensors("_foreach_pow", exponent, 2)
         _nonempty(exps)
         base = self
-        from .pointwise import pow as pow_
-
-        return tuple(pow_(base, e) for e in exps)
+        return tuple(pointwise.pow(base, e) for e in exps)
     self = _tensors("_foreach_pow", self)
     return tuple(t.pow(e) for t, e in zip(self, _others("_foreach_pow", self, exponent, False)))
 

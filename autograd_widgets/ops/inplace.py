@@ -27,6 +27,7 @@ from ._core import (
     edge,
     grad_state,
     not_implemented_for,
+    parser_got,
     record,
     scalar_type_name,
     set_fields,
@@ -539,8 +540,6 @@ def _random_bounds(args, kwargs):
 
 
 def _random_signature_error(args, kwargs):
-    # cycle: _sampling (randint, multinomial) is built on the ops
-    from .._sampling import parser_got
 
     got = parser_got(args, kwargs)
     raise TypeError(

@@ -17,7 +17,7 @@ from ..autograd.anomaly_mode import anomaly, capture_trace
 from ..autograd.node import Node, SavedTensor, node_class, saved_input, unchecked_node
 from ..core import _dtype
 from ..core._dtype import from_numpy_dtype, get_default_dtype, scalar_kind, scalar_like
-from ..core._random import fma
+from ..core._random import _CPP_NAMES, fma
 from . import _f32_math, _fused_add
 from ._core import (
     METHODS,
@@ -32,6 +32,7 @@ from ._core import (
     needs_grad,
     no_grad_event,
     not_implemented_for,
+    parser_got,
     promote,
     record,
     return_type,
@@ -1844,8 +1845,6 @@ LerpBackward1 = node_class(
 
 def _cpp_type(dt) -> str:
     """A dtype as ATen's ``TypeMeta`` prints it in ``expected dtype float ...`` checks."""
-    from ..core._random import _CPP_NAMES
-
     return _CPP_NAMES.get(dt.name, dt.name)
 
 
@@ -1854,8 +1853,6 @@ def lerp(input, end, weight, *, out=None):
     if out is not None:
         return write_out("lerp", out, lerp(input, end, weight))
     if not isinstance(end, Tensor) or not isinstance(weight, (Tensor, int, float, complex)):
-        from .._sampling import parser_got
-
         raise TypeError(
             "lerp() received an invalid combination of arguments - got "
             f"({parser_got((input, end, weight), {})}), but expected one of:\n"
