@@ -540,7 +540,6 @@ def _random_bounds(args, kwargs):
 
 
 def _random_signature_error(args, kwargs):
-
     got = parser_got(args, kwargs)
     raise TypeError(
         f"random_() received an invalid combination of arguments - got ({got}), "
