@@ -262,3 +262,36 @@ def test_numpy_float32_math_mode_rounds_twice_and_fast():
     assert not np.array_equal(fast, exact)
     again = aw.add(aw.from_numpy(x), aw.from_numpy(y), alpha=0.3).numpy()
     assert np.array_equal(again, exact)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_fma_f32_blocks_equal_the_direct_rounding(threads):
+    """Large operands take the blocked float64 route; risky sums (float32 halfway points,
+    subnormal range), zeros, inf and NaN must come out as the direct rounding to odd gives."""
+    from autograd_widgets.core import _random as R
+
+    rng = np.random.default_rng(3)
+    n = 3 * R._FMA_BLOCK + 17
+    ones = np.ones(n, np.float32)
+    halfway = ones.copy()
+    halfway[::3] = np.float32(1 + 2**-23)
+    tiny = (rng.standard_normal(n) * 1e-38).astype(np.float32)
+    tiny[::7], tiny[::11], tiny[::13] = 0, np.inf, np.nan
+    small = (rng.standard_normal(n) * 1e-20).astype(np.float32)
+    g = rng.standard_normal(n).astype(np.float32)
+    cases = [
+        (g, np.float32(-0.01), rng.standard_normal(n).astype(np.float32)),
+        (halfway, np.full(n, 2.0**-24, np.float32), ones),
+        (small, small[::-1].copy(), tiny),
+        (np.zeros(n, np.float32), g, np.zeros(n, np.float32)),
+    ]
+    before = aw.get_num_threads()
+    aw.set_num_threads(threads)
+    try:
+        for a, b, c in cases:
+            with np.errstate(all="ignore"):
+                want = R._fma_f32_direct(a, b, c)
+                got = R.fma_f32(a, b, c)
+            assert np.array_equal(got.view(np.uint32), want.view(np.uint32))
+    finally:
+        aw.set_num_threads(before)

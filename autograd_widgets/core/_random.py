@@ -380,6 +380,9 @@ def sum_to_odd(a: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 _F32_NORMAL = 897 << 52  # float64 exponent field of 2**-126, float32's smallest normal
+_F32_NORMAL_SHIFTED = np.uint64(_F32_NORMAL << 1)  # the same, sign bit shifted out
+_LOW29, _HALF29 = np.uint64((1 << 29) - 1), np.uint64(1 << 28)
+_ONE, _TWO = np.uint64(1), np.uint64(2)
 
 
 def fma_f32(a, b, c) -> np.ndarray:
@@ -400,7 +403,7 @@ def fma_f32(a, b, c) -> np.ndarray:
         return _fma_f32_direct(a, b, c)
 
 
-_FMA_BLOCK = 1 << 13  # elements per float64 scratch block (64 KB: stays in L1/L2)
+_FMA_BLOCK = 1 << 15  # elements per float64 scratch block (256 KB: stays in L2)
 _FMA_GRAIN = 1 << 16  # fewest elements worth a thread
 
 
@@ -423,11 +426,38 @@ def _flat_operands(a, b, c):
 
 
 def _fma_f32_blocks(out, a, b, c) -> None:
+    """``fma_f32`` of flat operands into ``out``, a cache-sized block at a time.
+
+    Each block takes the plain float64 route (product, sum, one rounding to float32) into
+    scratch arrays made once; only a block with a risky sum (a float32 halfway point, or
+    below float32's normal range: rare) goes through ``_fma_f32_direct``'s rounding to odd.
+    """
     n = out.shape[0]
+    m = min(_FMA_BLOCK, n)
+    s, bits_tmp, flag, flag2 = (
+        np.empty(m, np.float64),
+        np.empty(m, np.uint64),
+        np.empty(m, bool),
+        np.empty(m, bool),
+    )
     for lo in range(0, n, _FMA_BLOCK):
         hi = min(lo + _FMA_BLOCK, n)
-        part = [v[lo:hi] if np.ndim(v) else v for v in (a, b, c)]
-        out[lo:hi] = _fma_f32_direct(*part)
+        k = hi - lo
+        pa, pb, pc = (v[lo:hi] if np.ndim(v) else v for v in (a, b, c))
+        sk, bk, fk, gk = s[:k], bits_tmp[:k], flag[:k], flag2[:k]
+        np.multiply(pa, pb, out=sk, dtype=np.float64)  # exact: 48 of float64's 53 bits
+        np.add(sk, pc, out=sk)
+        bits = sk.view(np.uint64)
+        np.bitwise_and(bits, _LOW29, out=bk)
+        np.equal(bk, _HALF29, out=fk)  # the 29 bits float32 drops are 1000...0
+        np.left_shift(bits, _ONE, out=bk)
+        np.subtract(bk, _TWO, out=bk)  # zero wraps round to the top: never risky
+        np.less(bk, _F32_NORMAL_SHIFTED - _TWO, out=gk)  # 0 < |sum| < 2**-126
+        np.logical_or(fk, gk, out=fk)
+        if fk.any():
+            out[lo:hi] = _fma_f32_direct(pa, pb, pc)
+        else:
+            out[lo:hi] = sk
 
 
 def _fma_f32_direct(a, b, c) -> np.ndarray:
