@@ -29,7 +29,6 @@ import warnings
 
 import numpy as np
 
-from .. import _threads
 from ._dtype import not_implemented_for
 
 _F32 = np.dtype(np.float32)
@@ -396,21 +395,23 @@ def fma_f32(a, b, c) -> np.ndarray:
     """
     with np.errstate(all="ignore"):
         flat = _flat_operands(a, b, c)
-        if flat is not None:  # large: blocks that stay in the cache, in threads
+        if flat is not None:  # large: blocks that stay in the cache
+            # NOTE: one thread. Its many short numpy calls hold the GIL between them, so two
+            # threads took 1.2-1.7x longer than one (2-vCPU Intel Xeon, 200K and 2M elements).
             out = np.empty(flat[0], np.float32)
-            _threads.elementwise(_fma_f32_blocks, out.reshape(-1), *flat[1:], grain=_FMA_GRAIN)
+            _fma_f32_blocks(out.reshape(-1), *flat[1:])
             return out
         return _fma_f32_direct(a, b, c)
 
 
 _FMA_BLOCK = 1 << 15  # elements per float64 scratch block (256 KB: stays in L2)
-_FMA_GRAIN = 1 << 16  # fewest elements worth a thread
+_FMA_FLAT = 1 << 14  # fewest elements that take the blocked route
 
 
 def _flat_operands(a, b, c):
     """``(shape, a, b, c)`` flattened, for a large result whose operands are all numbers or
     contiguous arrays of its full shape; None otherwise (the direct path handles it)."""
-    if max(getattr(a, "size", 1), getattr(b, "size", 1), getattr(c, "size", 1)) < _FMA_GRAIN:
+    if max(getattr(a, "size", 1), getattr(b, "size", 1), getattr(c, "size", 1)) < _FMA_FLAT:
         return None  # (checked first: this runs on every optimizer step of small tensors)
     shapes = [np.shape(v) for v in (a, b, c)]
     shape = max(shapes, key=len)
