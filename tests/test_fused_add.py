@@ -295,3 +295,19 @@ def test_fma_f32_blocks_equal_the_direct_rounding(threads):
             assert np.array_equal(got.view(np.uint32), want.view(np.uint32))
     finally:
         aw.set_num_threads(before)
+
+
+@pytest.mark.parametrize("mode", ["torch", "numpy"])
+@pytest.mark.parametrize("n", [100, 1 << 15])
+def test_add_scaled_in_place_equals_the_new_array(mode, n):
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n).astype(np.float32)
+    y = rng.standard_normal(n).astype(np.float32)
+    before = aw.get_float32_math()
+    aw.set_float32_math(mode)
+    try:
+        want = _fused_add.add_scaled(x, y, -0.01)
+        _fused_add.add_scaled_(x, y, -0.01)
+    finally:
+        aw.set_float32_math(before)
+    assert np.array_equal(x.view(np.uint32), want.view(np.uint32))

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core._random import fma, fma_f32
+from ..core._random import _FMA_FLAT, _fma_f32_blocks, fma, fma_f32
 from . import _f32_math
 
 _F16_VECTOR = None  # float16 elements per ATen SIMD vector (found on first use)
@@ -85,6 +85,30 @@ def add_scaled(x, y, alpha):
     if dt == np.float16:
         return _add_scaled_f16(np.asarray(x), np.asarray(y), np.float16(alpha))
     return None
+
+
+def add_scaled_(x: np.ndarray, y, alpha) -> None:
+    """``x += alpha * y`` in place (``param.add_(grad, alpha=-lr)``), rounded as
+    :func:`add_scaled`; float32 arrays of one shape skip the temporary result."""
+    if (
+        x.dtype == np.float32
+        and type(y) is np.ndarray
+        and y.dtype == np.float32
+        and y.shape == x.shape
+        and x.flags.c_contiguous
+        and y.flags.c_contiguous
+    ):
+        a32 = np.float32(alpha)
+        if _f32_math._numpy_kernels:  # numpy's two roundings: x + (y * alpha), as _fma_f32
+            with np.errstate(all="ignore"):
+                np.add(x, np.multiply(y, a32), out=x)
+            return
+        if x.size >= _FMA_FLAT:
+            flat = x.reshape(-1)
+            with np.errstate(all="ignore"):
+                _fma_f32_blocks(flat, y.reshape(-1), a32, flat)  # reads each block first
+            return
+    x[...] = add_scaled(x, y, alpha)
 
 
 def _add_scaled_f16(x: np.ndarray, y: np.ndarray, alpha16) -> np.ndarray:

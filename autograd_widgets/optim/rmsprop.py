@@ -77,7 +77,7 @@ class RMSprop(Optimizer):
                 buf = state["momentum_buffer"]._data
                 buf *= scalar_like(momentum, buf)
                 buf[...] = _fa.addcdiv(buf, g, avg, 1)
-                d[...] = _fa.add_scaled(d, buf, -lr)
+                _fa.add_scaled_(d, buf, -lr)
             else:
                 d[...] = _fa.addcdiv(d, g, avg, -lr)
             p._vc.v += 1
@@ -193,5 +193,5 @@ class Adadelta(Optimizer):
             delta = np.sqrt(acc_delta + t(eps)) / std * g
             acc_delta *= t(rho)
             acc_delta[...] = _fa.addcmul(acc_delta, delta, delta, 1 - rho)
-            d[...] = _fa.add_scaled(d, delta, -lr)
+            _fa.add_scaled_(d, delta, -lr)
             p._vc.v += 1

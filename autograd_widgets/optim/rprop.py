@@ -100,7 +100,7 @@ class ASGD(Optimizer):
             eta_arr, mu_arr = state["eta"]._data, state["mu"]._data
             eta = float(eta_arr)
             d *= t(1 - lambd * eta)  # decay
-            d[...] = _fa.add_scaled(d, g, -eta)  # param.add_(grad, alpha=-eta)
+            _fa.add_scaled_(d, g, -eta)  # param.add_(grad, alpha=-eta)
             ax = state["ax"]._data
             mu = float(mu_arr)
             if mu != 1:

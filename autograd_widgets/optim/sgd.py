@@ -64,5 +64,5 @@ class SGD(Optimizer):
                     b *= scalar_like(momentum, b)
                     b[...] = axpy(b, g, 1 - dampening) if dampening else b + g
                 g = axpy(g, buf._data, momentum) if nesterov else buf._data
-            d[...] = axpy(d, g, -lr)  # param.add_(grad, alpha=-lr)
+            _fused_add.add_scaled_(d, g, -lr)  # param.add_(grad, alpha=-lr)
             p._vc.v += 1
