@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -293,3 +294,22 @@ def test_parameter_containers_print_as_pytorch():
     assert ours == _container_reprs(torch)
     # PyTorch's ParameterList shows the dtype, its ParameterDict the tensor type.
     assert "[torch.float32 of size 2]" in ours[1] and "[torch.DoubleTensor of size 1]" in ours[0]
+
+
+def test_full_backward_hook_warns_when_no_input_requires_grad_as_torch_does():
+    torch = require_torch()
+    seen = []
+    for lib in (torch, aw):
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(3, 2)
+        calls = []
+        lin.register_full_backward_hook(lambda m, gi, go, calls=calls: calls.append((gi, len(go))))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lin(lib.ones(4, 3)).sum().backward()  # the line the warning names
+        hits = [w for w in caught if "Full backward hook" in str(w.message)]
+        assert len(hits) == 1
+        w = hits[0]
+        seen.append((str(w.message), w.category, w.filename, w.lineno, calls[0][0], calls[0][1]))
+    assert seen[0] == seen[1]
+    assert seen[1][2] == __file__

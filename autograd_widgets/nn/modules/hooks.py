@@ -8,6 +8,10 @@ input node calls ``hook(module, grad_input, grad_output)``.
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
+
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as grad_state
 from ...core.tensor import Tensor
@@ -25,6 +29,18 @@ class BackwardHookFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         return grads
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _user_stacklevel() -> int:
+    """``stacklevel`` pointing at the first caller outside this package (the line that
+    called ``backward()``, as PyTorch's warning from inside its engine does)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class _BackwardHook:
@@ -93,6 +109,13 @@ class _BackwardHook:
                     grads = res if isinstance(res, tuple) else (res,)
             self.grad_outputs = grads
             if self.input_idx is None:
+                warnings.warn(
+                    "Full backward hook is firing when gradients are computed with respect to "
+                    "module outputs since no inputs require gradients. See "
+                    "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                    "#torch.nn.Module.register_full_backward_hook for more details.",
+                    stacklevel=_user_stacklevel(),
+                )
                 none_inputs = (None,) * self.n_inputs
                 for hook in self.user_hooks:
                     res = hook(self.module, none_inputs, self.grad_outputs)
