@@ -5,9 +5,11 @@ dtype with a fixed order: 256-bit vectors (8 floats / 4 doubles), four vectors i
 (``row_sum``'s ILP), and a four-level cascade (``multi_row_sum``) that adds partial sums
 every ``2**level_power`` rows. numpy's pairwise summation gives different last bits, which
 ``print(t, loss.item())`` in "Learning PyTorch with Examples" shows. This module repeats
-ATen's order for contiguous full reductions and for reductions over leading or trailing
-axes; anything else (and integer sums) goes to numpy. Tensors of 32768+ elements are split
-across threads by PyTorch (thread-count dependent); the single-thread order is used here.
+ATen's order for contiguous full reductions and for reductions over a block of adjacent
+axes (leading, trailing or in the middle: an outer sum per leading index, checked bit for
+bit against torch); anything else (and integer sums) goes to numpy. Tensors of 32768+
+elements are split across threads by PyTorch (thread-count dependent); the single-thread
+order is used here.
 """
 
 from __future__ import annotations
@@ -126,29 +128,31 @@ def _inner_sum(x: np.ndarray) -> np.ndarray:
 
 
 def _outer_sum(x: np.ndarray) -> np.ndarray:
-    """Sum a C-contiguous 2-D ``x`` over axis 0 (columns contiguous), in ATen's order."""
-    n, cols = x.shape
+    """Sum ``x`` over axis 0, in ATen's order for contiguous columns: ``x`` is (rows, cols)
+    C-contiguous, or (rows, batch, cols) with each ``x[:, b]`` such a block (a reduction
+    over middle axes: one outer sum per leading index)."""
+    cols = x.shape[-1]
     lanes = _VEC_BYTES // x.itemsize
-    out = np.empty(cols, dtype=x.dtype)
+    out = np.empty(x.shape[1:], dtype=x.dtype)
     if cols < lanes:  # scalar_outer_sum: columns four at a time, then one by one
         j4 = (cols // 4) * 4
         if j4:
-            out[:j4] = _multi_row_sum(x[:, :j4])
+            out[..., :j4] = _multi_row_sum(x[..., :j4])
         if j4 < cols:
-            out[j4:] = _row_sum(x[:, j4:])
+            out[..., j4:] = _row_sum(x[..., j4:])
         return out
     j = 0
     block = 4 * lanes
     if cols >= block:
         jb = (cols // block) * block
-        out[:jb] = _multi_row_sum(x[:, :jb])
+        out[..., :jb] = _multi_row_sum(x[..., :jb])
         j = jb
     if cols - j >= lanes:
         jv = j + ((cols - j) // lanes) * lanes
-        out[j:jv] = _row_sum(x[:, j:jv])
+        out[..., j:jv] = _row_sum(x[..., j:jv])
         j = jv
     if j < cols:
-        out[j:] = _row_sum(x[:, j:])
+        out[..., j:] = _row_sum(x[..., j:])
     return out
 
 
@@ -219,6 +223,10 @@ def _torch_sum(d: np.ndarray, axes: tuple, keepdims: bool):
         res = _inner_sum(squeezed.reshape(math.prod(sq[: snd - k]), -1))
     elif red == tuple(range(k)):  # leading axes: an outer sum over contiguous columns
         res = _outer_sum(squeezed.reshape(-1, math.prod(sq[k:])))
+    elif red == tuple(range(red[0], red[0] + k)):  # middle axes: an outer sum per leading index
+        lead, rows = math.prod(sq[: red[0]]), math.prod(sq[red[0] : red[0] + k])
+        blocks = squeezed.reshape(lead, rows, -1)
+        res = _outer_sum(blocks.transpose(1, 0, 2))
     else:
         return None
     res = res.reshape(out_shape)
