@@ -23,13 +23,17 @@ CASES = [
     ((2, 3, 4), (0, 1)),
     ((2, 3, 4), (1, 2)),
     ((1000,), (0,)),
+    ((32, 64, 3, 3), (0, 2, 3)),  # a conv bias's gradient: leading and trailing axes
+    ((8, 16, 28, 28), (0, 2, 3)),
+    ((5, 6, 7), (0, 2)),
+    ((4, 3, 5, 6, 7), (0, 1, 4)),
 ]
 
 
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize(("shape", "dims"), CASES)
-def test_sum_over_adjacent_axes_is_bitwise_torch(shape, dims, dtype, threads):
+def test_sum_over_blocks_of_axes_is_bitwise_torch(shape, dims, dtype, threads):
     torch = require_torch()
     before = torch.get_num_threads()
     torch.set_num_threads(threads)

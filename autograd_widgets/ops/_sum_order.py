@@ -5,9 +5,10 @@ dtype with a fixed order: 256-bit vectors (8 floats / 4 doubles), four vectors i
 (``row_sum``'s ILP), and a four-level cascade (``multi_row_sum``) that adds partial sums
 every ``2**level_power`` rows. numpy's pairwise summation gives different last bits, which
 ``print(t, loss.item())`` in "Learning PyTorch with Examples" shows. This module repeats
-ATen's order for contiguous full reductions and for reductions over a block of adjacent
-axes (leading, trailing or in the middle: an outer sum per leading index, checked bit for
-bit against torch); anything else (and integer sums) goes to numpy. Tensors of 32768+
+ATen's order for contiguous full reductions, for reductions over a block of adjacent axes
+(leading, trailing or in the middle: an outer sum per leading index) and over leading plus
+trailing axes around a kept block (inner sums, then the leading index in order), each
+checked bit for bit against torch; anything else (and integer sums) goes to numpy. Tensors of 32768+
 elements are split across threads by PyTorch (thread-count dependent); the single-thread
 order is used here.
 """
@@ -228,7 +229,17 @@ def _torch_sum(d: np.ndarray, axes: tuple, keepdims: bool):
         blocks = squeezed.reshape(lead, rows, -1)
         res = _outer_sum(blocks.transpose(1, 0, 2))
     else:
-        return None
+        kept = [a for a in range(snd) if a not in red]
+        first, last = kept[0], kept[-1]
+        if kept != list(range(first, last + 1)) or red != (
+            tuple(range(first)) + tuple(range(last + 1, snd))
+        ):
+            return None
+        # Leading and trailing axes around a kept block (a conv bias's gradient: (N, C, H, W)
+        # over 0, 2, 3): each row's inner sum, then the leading index's sums added in order.
+        lead, mid = math.prod(sq[:first]), math.prod(sq[first : last + 1])
+        parts = _inner_sum(squeezed.reshape(lead * mid, -1)).reshape(lead, mid)
+        res = np.add.reduce(parts, axis=0)
     res = res.reshape(out_shape)
     if keepdims:
         res = res.reshape(tuple(1 if i in axes else s for i, s in enumerate(shape)))
