@@ -114,6 +114,27 @@ def test_forward_still_matches_torch(name):
     assert_close(o_out, t_out, "float32")
 
 
+@pytest.mark.parametrize("name", ["LSTM", "GRU", "RNN"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_batch_first_output_grad_fn_and_grads_match_torch(name, bidirectional):
+    torch = require_torch()
+    torch.manual_seed(0)
+    tm = getattr(torch.nn, name)(3, 4, batch_first=True, bidirectional=bidirectional)
+    om = getattr(aw.nn, name)(3, 4, batch_first=True, bidirectional=bidirectional)
+    copy_weights(tm, om)
+    x = torch.randn(2, 5, 3)
+    t_out, o_out = tm(x)[0], om(to_aw(x))[0]
+    # RNN and GRU: ATen's in-place transpose_ (TransposeBackward1); LSTM: TransposeBackward0
+    assert type(o_out.grad_fn).__name__ == type(t_out.grad_fn).__name__
+    assert o_out.stride() == t_out.stride()
+    assert_close(o_out, t_out, "float32")
+    g = torch.randn(t_out.shape)
+    t_out.backward(g)
+    o_out.backward(to_aw(g))
+    for pt, po in zip(tm.parameters(), om.parameters()):
+        assert_close(po.grad, pt.grad, "float32")
+
+
 RNN_ERRORS = [
     ("mode", lambda nn: nn.RNNBase("LSTMX", 3, 4)),
     ("hidden_zero", lambda nn: nn.LSTM(3, 0)),

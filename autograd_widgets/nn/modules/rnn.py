@@ -4,7 +4,7 @@ Built from differentiable ops the way ATen's native (non-cuDNN) path computes th
 the input projection for all time steps at once, then per step
 ``gates = linear(h, w_hh, b_hh) + x_proj[t]``; the final states are stacked
 (``StackBackward0``) and a ``batch_first`` output is transposed back
-(``TransposeBackward0``), so ``grad_fn`` at the top matches PyTorch's. Parameter
+(``TransposeBackward0`` for LSTM, in place ``TransposeBackward1`` for RNN and GRU), so ``grad_fn`` at the top matches PyTorch's. Parameter
 names, shapes, ``repr`` and initialisation (uniform(-1/sqrt(hidden), 1/sqrt(hidden)),
 drawn in parameter order) are PyTorch's.
 """
@@ -380,7 +380,8 @@ class RNNBase(Module):
             h_n = h_n.squeeze(1)
             c_n = c_n.squeeze(1) if is_lstm else None
         elif self.batch_first:
-            output = output.transpose(0, 1)
+            # ATen transposes RNN and GRU outputs in place (TransposeBackward1), LSTM's not
+            output = output.transpose(0, 1) if is_lstm else output.transpose_(0, 1)
         return (output, (h_n, c_n)) if is_lstm else (output, h_n)
 
 
