@@ -112,7 +112,7 @@ def test_optimizer_matches_torch(case, dtype):
     assert osd["param_groups"] == tsd["param_groups"]
     assert list(osd["state"]) == list(tsd["state"])
     for k, tstate in tsd["state"].items():
-        assert sorted(osd["state"][k]) == sorted(tstate)
+        assert list(osd["state"][k]) == list(tstate)  # same keys, in the same order
         for key, v in tstate.items():
             if isinstance(v, torch.Tensor):
                 assert osd["state"][k][key].dtype.__repr__() == repr(v.dtype), key
