@@ -30,6 +30,7 @@ _SAFE_GLOBALS = {
     ("autograd_widgets.core.tensor", "_rebuild"),
     ("autograd_widgets.core.tensor", "_rebuild_view"),
     ("autograd_widgets.core.tensor", "Size"),
+    ("autograd_widgets.core.tensor", "_Device"),
     ("autograd_widgets.nn.parameter", "Parameter"),
     ("autograd_widgets.core.tensor", "Tensor"),
     ("autograd_widgets.core._dtype", "dtype"),
@@ -155,6 +156,22 @@ class _WeightsOnlyUnpickler(_Unpickler):
         )
 
 
+def _check_map_location(map_location) -> None:
+    """A device to load onto: the CPU, or PyTorch's error for an accelerator it lacks.
+
+    (PyTorch raises when it restores the first tensor; here the check runs up front.)
+    """
+    name = str(map_location).split(":")[0]
+    if name in ("cuda", "xpu"):
+        raise RuntimeError(
+            f"Attempting to deserialize object on a {name.upper()} device but "
+            f"torch.{name}.is_available() is False. If you are running on a CPU-only machine, "
+            "please use torch.load with map_location=torch.device('cpu') to map your storages "
+            "to the CPU."
+        )
+    _check_device(map_location)
+
+
 def save(
     obj,
     f,
@@ -180,7 +197,7 @@ def load(
         and not callable(map_location)
         and not isinstance(map_location, dict)
     ):
-        _check_device(map_location)
+        _check_map_location(map_location)
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
             data = fh.read()

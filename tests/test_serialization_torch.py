@@ -115,3 +115,37 @@ def test_rebuild_view_refuses_a_non_array():
     data = pickle.dumps(_ViewOfBytes(), protocol=2)
     with pytest.raises(TypeError):
         serialization.load(io.BytesIO(data), weights_only=True)
+
+
+def _load_onto(m, map_location):
+    buf = io.BytesIO()
+    m.save({"w": m.ones(2)}, buf)
+    buf.seek(0)
+    try:
+        return m.load(buf, map_location=map_location)["w"].tolist()
+    except RuntimeError as e:
+        return str(e)
+
+
+@pytest.mark.parametrize("where", ["cuda", "cuda:0", "xpu", "cpu"])
+def test_map_location_onto_a_missing_accelerator_fails_like_torch(where):
+    torch = require_torch()
+    assert _load_onto(aw, where) == _load_onto(torch, where)
+    assert _load_onto(aw, aw.device(where)) == _load_onto(torch, torch.device(where))
+
+
+def test_weights_only_reads_devices_dtypes_sizes_and_plain_values():
+    torch = require_torch()
+
+    def checkpoint(m):
+        return {
+            "x": m.arange(3),
+            "s": m.Size([2, 3]),
+            "dt": m.float16,
+            "dev": m.device("cpu"),
+            "t": (1, 2.5, "a", None),
+            "p": m.nn.Parameter(m.ones(2)),
+        }
+
+    ours = repr(_round_trip(aw, checkpoint(aw), weights_only=True))
+    assert ours == repr(_round_trip(torch, checkpoint(torch), weights_only=True))
