@@ -379,3 +379,64 @@ def test_adafactor_on_batched_matrices_and_tensor_lr(dtype):
     for ours, theirs in zip(results[1], results[0]):
         assert ours.shape == theirs.shape
         np.testing.assert_allclose(ours, theirs, **tol)
+
+
+def _plateau_run(m):
+    p = m.nn.Parameter(m.ones(2))
+    opt = m.optim.SGD([p], lr=1.0)
+    s = m.optim.lr_scheduler.ReduceLROnPlateau(
+        opt, mode="max", factor=0.1, patience=2, threshold=0.01, threshold_mode="abs",
+        cooldown=1, min_lr=0.001,
+    )  # fmt: skip
+    seen = [s.get_last_lr()]
+    for metric in [0.5, 0.6, 0.6, 0.6, 0.605, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]:
+        opt.step()
+        s.step(metric)
+        seen.append((s.get_last_lr(), s.num_bad_epochs, s.cooldown_counter, s.best))
+    state = s.state_dict()
+    fresh = m.optim.lr_scheduler.ReduceLROnPlateau(opt)
+    fresh.load_state_dict(state)
+    opt.add_param_group({"params": [m.nn.Parameter(m.ones(1))], "lr": 0.5})
+    for _ in range(3):
+        fresh.step(0.0)
+    listed = m.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=[0.0, 0.0])
+    listed.optimizer.add_param_group({"params": [m.nn.Parameter(m.ones(1))]})
+    try:
+        listed.step(1.0)
+        listed.step(2.0)
+        error = None
+    except RuntimeError as e:
+        error = str(e)
+    return (
+        seen,
+        list(state),
+        fresh.get_last_lr(),
+        fresh.mode_worse,
+        isinstance(s, m.optim.lr_scheduler.LRScheduler),
+        error,
+    )
+
+
+def test_reduce_lr_on_plateau_matches_torch():
+    torch = require_torch()
+    assert _plateau_run(aw) == _plateau_run(torch)
+
+
+def test_scheduler_errors_like_torch():
+    torch = require_torch()
+    cases = [
+        lambda m, o: m.optim.lr_scheduler.StepLR(o, 1, last_epoch=3),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau("opt"),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau(o, factor=1.0),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau(o, mode="avg"),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau(o, threshold_mode="x"),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau(o, min_lr=[0.1, 0.2]),
+    ]
+    for case in cases:
+        errors = []
+        for m in (aw, torch):
+            opt = m.optim.SGD([m.nn.Parameter(m.ones(1))], lr=0.1)
+            with pytest.raises(Exception) as info:  # noqa: PT011
+                case(m, opt)
+            errors.append((type(info.value).__name__, str(info.value)))
+        assert errors[0] == errors[1]
