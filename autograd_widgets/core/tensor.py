@@ -550,7 +550,18 @@ class Tensor(metaclass=_TensorType):
         return object.__format__(self, spec)
 
     def __reduce_ex__(self, proto):
-        return (_rebuild, (self._data, self._requires_grad))
+        data = self._data
+        root = data.base
+        if type(data) is np.ndarray and type(root) is np.ndarray and root.base is None:
+            # A view: pickle the array that owns the memory (pickle's memo then writes it
+            # once per save) and where the view sits in it, so tensors saved together
+            # still share memory after load, as PyTorch's shared storages do.
+            offset = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+            return (
+                _rebuild_view,
+                (root, offset, data.shape, data.strides, data.dtype, self._requires_grad),
+            )
+        return (_rebuild, (data, self._requires_grad))
 
     def __deepcopy__(self, memo):
         if self._grad_fn is not None:
@@ -784,6 +795,14 @@ def _is_device(a) -> bool:
 
 
 def _rebuild(data, requires_grad):
+    return Tensor._make(data, requires_grad)
+
+
+def _rebuild_view(root, offset, shape, strides, dtype, requires_grad):
+    """A view into ``root``, as :meth:`Tensor.__reduce_ex__` described it."""
+    if not isinstance(root, np.ndarray):
+        raise TypeError("_rebuild_view expects the numpy array that owns the memory")
+    data = np.ndarray(shape, dtype=dtype, buffer=root, offset=offset, strides=strides)
     return Tensor._make(data, requires_grad)
 
 

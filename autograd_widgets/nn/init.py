@@ -12,7 +12,8 @@ import warnings
 
 import numpy as np
 
-from ..core._creation import _rng, randperm
+from ..autograd.grad_mode import no_grad
+from ..core._creation import _rng, empty_like, randperm
 from ..core.tensor import Tensor
 
 __all__ = [
@@ -87,28 +88,76 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor):
 def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+        raise ValueError(f"Mode {mode} not supported, please use one of {['fan_in', 'fan_out']}")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
-    return _fill(tensor, _rng(generator).uniform(a, b, tensor._data.shape, tensor._data.dtype))
+    """``tensor.uniform_(a, b)`` without recording, as PyTorch's (its range checks too)."""
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
-    return _fill(tensor, _rng(generator).normal(mean, std, tensor._data.shape, tensor._data.dtype))
+    """``tensor.normal_(mean, std)`` without recording, as PyTorch's (``std >= 0`` checked)."""
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(tensor: Tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None) -> Tensor:
-    """Normal(mean, std) truncated to [a, b], by resampling what falls outside."""
-    rng = _rng(generator)
-    vals = rng.normal(mean, std, tensor._data.shape)
-    bad = (vals < a) | (vals > b)
-    while bad.any():
-        vals[bad] = rng.normal(mean, std, int(bad.sum()))
-        bad = (vals < a) | (vals > b)
-    return _fill(tensor, vals)
+    """Normal(mean, std) truncated to [a, b]: PyTorch's two samplers and random draws.
+
+    When [a, b] holds more than 30% of the mass, whole-tensor ``normal_`` draws replace the
+    values outside it until none is left; otherwise uniform proposals on [a, b] are accepted
+    with the normal's density ratio (rejection sampling), as ``torch.nn.init`` does.
+    """
+    if tensor.is_meta:
+        return tensor
+
+    def norm_cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
+            stacklevel=2,
+        )
+    with no_grad():
+        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+        if p > 0.3:
+            lo, hi = tensor.new_tensor(a).item(), tensor.new_tensor(b).item()
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                fresh = empty_like(result).normal_(mean, std, generator=generator)
+                result = fresh.where(mask, result)
+            if tensor is not result:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        candidates = empty_like(tensor)
+        accept_buf = empty_like(tensor)
+        tensor.uniform_(a, b, generator=generator)
+        candidates.copy_(tensor)
+        candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+        pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+        if pending.any():
+            result = tensor
+            while True:
+                candidates.uniform_(a, b, generator=generator)
+                result = candidates.where(pending, result)
+                candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                accepted = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+                pending = accepted.where(pending, pending)
+                if not pending.any():
+                    break
+            tensor.copy_(result)
+    return tensor
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

@@ -180,6 +180,8 @@ class Adadelta(Optimizer):
             d = p._data
             state = self.state[p]
             if "square_avg" not in state:
+                # PyTorch's key order: step, square_avg, acc_delta
+                state["step"] = Tensor._make(np.zeros((), dtype=np.float32))
                 state["square_avg"] = Tensor._make(np.zeros_like(d))
                 state["acc_delta"] = Tensor._make(np.zeros_like(d))
             self._step_count(state)

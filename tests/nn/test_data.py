@@ -17,6 +17,7 @@ from autograd_widgets.utils.data import (
     default_collate,
     random_split,
 )
+from tests._oracle import require_torch
 
 
 def _ds(n=10):
@@ -116,3 +117,17 @@ def test_random_split_lengths_fractions_and_generator():
     loader = DataLoader(a, batch_size=7)
     assert sorted(next(iter(loader))[1].tolist()) == sorted(a.indices)
     assert len(ds + ds) == 20 and (ds + ds)[15][1].item() == 5
+
+
+def test_iterator_is_named_and_sized_like_pytorchs():
+    torch = require_torch()
+    for m in (aw, torch):
+        loader = m.utils.data.DataLoader(
+            m.utils.data.TensorDataset(m.arange(10.0)), batch_size=4, drop_last=True
+        )
+        it = iter(loader)
+        assert type(it).__name__ == "_SingleProcessDataLoaderIter"
+        assert iter(it) is it and len(it) == 2
+        assert [b[0].tolist() for b in it] == [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]]
+        with pytest.raises(StopIteration):
+            next(it)

@@ -83,3 +83,53 @@ def test_deprecated_aliases_warn_and_match_torch(name, shape, args):
         (FutureWarning, f"`nn.init.{name}` is now deprecated in favor of `nn.init.{name}_`.")
     ]
     np.testing.assert_allclose(o_val, t_val, rtol=1e-5, atol=1e-7)
+
+
+TRUNC_NORMAL_CASES = [
+    dict(),  # [a, b] holds > 30% of the mass: whole-tensor normal_ redraws
+    dict(std=0.02),
+    dict(a=0.5, b=3.0),  # < 30%: uniform proposals, rejection by the density ratio
+    dict(mean=0.0, std=1.0, a=2.0, b=2.5),
+    dict(std=0.5, a=-0.1, b=0.1),
+    dict(a=1.0, b=1.0),
+]
+
+
+@pytest.mark.parametrize("kw", TRUNC_NORMAL_CASES, ids=[str(k) for k in TRUNC_NORMAL_CASES])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_trunc_normal_draws_like_torch(kw, dtype):
+    torch = require_torch()
+    # 15 values: few enough that float32 draws take the scalar (bit-exact) normal path
+    results = []
+    for m in (aw, torch):
+        m.manual_seed(3)
+        t = m.nn.init.trunc_normal_(m.empty(3, 5, dtype=getattr(m, dtype)), **kw)
+        after = m.rand(2)  # the stream is left where PyTorch leaves it
+        g = m.Generator().manual_seed(7)
+        t2 = m.nn.init.trunc_normal_(m.empty(15, dtype=getattr(m, dtype)), generator=g, **kw)
+        results.append((t.numpy().copy(), after.numpy().copy(), t2.numpy().copy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_trunc_normal_warns_and_fails_like_torch():
+    torch = require_torch()
+    for m in (aw, torch):
+        with pytest.warns(UserWarning, match="mean is more than 2 std from"):
+            m.nn.init.trunc_normal_(m.empty(4), mean=5.0)
+    case = lambda m: m.nn.init.trunc_normal_(m.empty(4), a=2.0, b=-2.0)  # noqa: E731
+    assert error_of(lambda: case(aw)) == error_of(lambda: case(torch))
+
+
+INIT_ERRORS = [
+    lambda m: m.nn.init.uniform_(m.empty(2), 1.0, 0.0),
+    lambda m: m.nn.init.normal_(m.empty(2), std=-1.0),
+    lambda m: m.nn.init.kaiming_normal_(m.empty(2, 3), mode="fan"),
+]
+
+
+@pytest.mark.parametrize("case", INIT_ERRORS, ids=["uniform_range", "normal_std", "mode"])
+def test_init_errors_like_torch(case):
+    torch = require_torch()
+    expected = error_of(lambda: case(torch))
+    assert expected is not None and error_of(lambda: case(aw)) == expected

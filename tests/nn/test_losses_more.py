@@ -376,3 +376,78 @@ def test_nll_loss_fast_path_equals_the_general_path(monkeypatch, dtype, shape, i
         loss.backward()
         seen.append((loss.detach().numpy().tobytes(), a.grad.numpy().tobytes(), meta))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("n", [37, 1000, 4099])
+@pytest.mark.parametrize("name", ["mse_loss", "huber_loss", "smooth_l1_loss"])
+def test_loss_reductions_sum_in_pytorchs_order(name, n):
+    torch = require_torch()
+    g = torch.Generator().manual_seed(n)
+    a, b = torch.randn(n, generator=g), torch.randn(n, generator=g)
+    for reduction in ("sum", "mean"):
+        theirs = getattr(torch.nn.functional, name)(a, b, reduction=reduction)
+        ours = getattr(aw.nn.functional, name)(to_aw(a), to_aw(b), reduction=reduction)
+        assert ours.item() == theirs.item(), reduction  # bit for bit: printed digits match
+
+
+def _nll_errors(m, fn_name):
+    fn = getattr(m.nn.functional, fn_name)
+    x1, x2, x3 = m.zeros(3), m.zeros(4, 3), m.zeros(2, 3, 4)
+    cases = [
+        (x1, m.tensor([1, 2, 0, 1])),
+        (x2, m.tensor([[1, 2], [0, 1]])),
+        (x2, m.tensor(1)),
+        (x2, m.tensor([1, 2])),
+        (x3, m.zeros(3, 4, dtype=m.long)),
+        (x3, m.zeros(2, 5, dtype=m.long)),
+        (m.tensor(1.0), m.tensor(1)),
+        (x1, m.tensor([[1]])),
+    ]
+    if fn_name == "cross_entropy":
+        cases.append((x2, m.zeros(4, 3)))
+    out = []
+    for x, t in cases:
+        kw = {"ignore_index": 1} if t.dtype == m.float32 else {}
+        try:
+            fn(x, t, **kw)
+            out.append(None)
+        except Exception as e:  # noqa: BLE001
+            out.append((type(e).__name__, str(e)))
+    return out
+
+
+@pytest.mark.parametrize("fn_name", ["nll_loss", "cross_entropy"])
+def test_class_index_target_errors_in_pytorchs_order(fn_name):
+    torch = require_torch()
+    assert _nll_errors(aw, fn_name) == _nll_errors(torch, fn_name)
+
+
+def _target_dtype_errors(m):
+    F = m.nn.functional
+    s, y = m.zeros(4), m.tensor([1, 0, 1, 1])
+    out = []
+    for fn in (F.binary_cross_entropy_with_logits, F.kl_div):
+        for t in (y, y.bool(), y.int(), y.double()):
+            try:
+                r = fn(s, t, reduction="sum")
+                out.append(("ok", r.dtype.__repr__(), r.item()))
+            except RuntimeError as e:
+                out.append(("RuntimeError", str(e)))
+    return out
+
+
+def test_integer_targets_of_bce_with_logits_and_kl_div_fail_like_torch():
+    torch = require_torch()
+    assert _target_dtype_errors(aw) == _target_dtype_errors(torch)
+
+
+def test_huber_loss_keeps_the_input_dtype_like_torch():
+    torch = require_torch()
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randn(7, generator=g), torch.randn(7, generator=g, dtype=torch.float64)
+    for reduction in ("none", "sum", "mean"):
+        theirs = torch.nn.functional.huber_loss(a, b, reduction=reduction, delta=0.7)
+        ours = aw.nn.functional.huber_loss(to_aw(a), to_aw(b), reduction=reduction, delta=0.7)
+        assert repr(ours.dtype) == repr(theirs.dtype)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    assert aw.nn.functional.huber_loss(to_aw(b), to_aw(a)).dtype == aw.float64

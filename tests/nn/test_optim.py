@@ -112,7 +112,7 @@ def test_optimizer_matches_torch(case, dtype):
     assert osd["param_groups"] == tsd["param_groups"]
     assert list(osd["state"]) == list(tsd["state"])
     for k, tstate in tsd["state"].items():
-        assert sorted(osd["state"][k]) == sorted(tstate)
+        assert list(osd["state"][k]) == list(tstate)  # same keys, in the same order
         for key, v in tstate.items():
             if isinstance(v, torch.Tensor):
                 assert osd["state"][k][key].dtype.__repr__() == repr(v.dtype), key
@@ -178,6 +178,7 @@ SCHEDULERS = [
     ("ExponentialLR", dict(gamma=0.9)),
     ("CosineAnnealingLR", dict(T_max=7, eta_min=0.001)),
     ("LambdaLR", dict(lr_lambda=lambda epoch: 1.0 / (1 + epoch))),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=3, mode="triangular2")),
 ]
 
 
@@ -203,6 +204,58 @@ def test_scheduler_matches_torch(case):
     fresh = getattr(aw.optim.lr_scheduler, name)(oopt, **kwargs)
     fresh.load_state_dict(osd)
     assert fresh.last_epoch == 20 and fresh.get_last_lr() == osched.get_last_lr()
+
+
+def _cyclic_run(m, opt_name, kwargs):
+    p = m.nn.Parameter(m.ones(2))
+    opt = getattr(m.optim, opt_name)(
+        [p], lr=0.3, **({"momentum": 0.9} if opt_name == "SGD" else {})
+    )
+    sched = m.optim.lr_scheduler.CyclicLR(opt, base_lr=[0.01], max_lr=0.2, **kwargs)
+    seen = []
+    for _ in range(9):
+        opt.step()
+        sched.step()
+        group = opt.param_groups[0]
+        seen.append(
+            (
+                sched.get_last_lr()[0],
+                group.get("momentum"),
+                group["betas"][0] if "betas" in group else None,
+            )
+        )
+    return seen, sorted(sched.state_dict())
+
+
+CYCLIC = [
+    dict(mode="triangular", step_size_up=2, step_size_down=3),
+    dict(mode="exp_range", gamma=0.9, step_size_up=2),
+    dict(scale_fn=lambda x: 0.5**x, scale_mode="iterations", step_size_up=3),
+]
+
+
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam"])
+@pytest.mark.parametrize("kwargs", CYCLIC, ids=["triangular", "exp_range", "scale_fn"])
+def test_cyclic_lr_cycles_lr_and_momentum_like_torch(kwargs, opt_name):
+    torch = require_torch()
+    ours, theirs = _cyclic_run(aw, opt_name, kwargs), _cyclic_run(torch, opt_name, kwargs)
+    assert ours[1] == theirs[1]
+    np.testing.assert_allclose(np.array(ours[0], float), np.array(theirs[0], float), rtol=1e-15)
+
+
+def test_cyclic_lr_errors_like_torch():
+    torch = require_torch()
+    for make in (
+        lambda m, p: m.optim.lr_scheduler.CyclicLR(m.optim.Adagrad(p), 0.1, 1.0),
+        lambda m, p: m.optim.lr_scheduler.CyclicLR(m.optim.SGD(p, lr=1.0), 0.1, 1.0, mode="x"),
+        lambda m, p: m.optim.lr_scheduler.CyclicLR(m.optim.SGD(p, lr=1.0), [0.1, 0.2], 1.0),
+    ):
+        errors = []
+        for m in (aw, torch):
+            with pytest.raises(ValueError) as info:
+                make(m, [m.nn.Parameter(m.ones(2))])
+            errors.append(str(info.value))
+        assert errors[0] == errors[1]
 
 
 def test_scheduler_warns_when_stepped_before_optimizer():
@@ -326,3 +379,64 @@ def test_adafactor_on_batched_matrices_and_tensor_lr(dtype):
     for ours, theirs in zip(results[1], results[0]):
         assert ours.shape == theirs.shape
         np.testing.assert_allclose(ours, theirs, **tol)
+
+
+def _plateau_run(m):
+    p = m.nn.Parameter(m.ones(2))
+    opt = m.optim.SGD([p], lr=1.0)
+    s = m.optim.lr_scheduler.ReduceLROnPlateau(
+        opt, mode="max", factor=0.1, patience=2, threshold=0.01, threshold_mode="abs",
+        cooldown=1, min_lr=0.001,
+    )  # fmt: skip
+    seen = [s.get_last_lr()]
+    for metric in [0.5, 0.6, 0.6, 0.6, 0.605, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]:
+        opt.step()
+        s.step(metric)
+        seen.append((s.get_last_lr(), s.num_bad_epochs, s.cooldown_counter, s.best))
+    state = s.state_dict()
+    fresh = m.optim.lr_scheduler.ReduceLROnPlateau(opt)
+    fresh.load_state_dict(state)
+    opt.add_param_group({"params": [m.nn.Parameter(m.ones(1))], "lr": 0.5})
+    for _ in range(3):
+        fresh.step(0.0)
+    listed = m.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=[0.0, 0.0])
+    listed.optimizer.add_param_group({"params": [m.nn.Parameter(m.ones(1))]})
+    try:
+        listed.step(1.0)
+        listed.step(2.0)
+        error = None
+    except RuntimeError as e:
+        error = str(e)
+    return (
+        seen,
+        list(state),
+        fresh.get_last_lr(),
+        fresh.mode_worse,
+        isinstance(s, m.optim.lr_scheduler.LRScheduler),
+        error,
+    )
+
+
+def test_reduce_lr_on_plateau_matches_torch():
+    torch = require_torch()
+    assert _plateau_run(aw) == _plateau_run(torch)
+
+
+def test_scheduler_errors_like_torch():
+    torch = require_torch()
+    cases = [
+        lambda m, o: m.optim.lr_scheduler.StepLR(o, 1, last_epoch=3),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau("opt"),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau(o, factor=1.0),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau(o, mode="avg"),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau(o, threshold_mode="x"),
+        lambda m, o: m.optim.lr_scheduler.ReduceLROnPlateau(o, min_lr=[0.1, 0.2]),
+    ]
+    for case in cases:
+        errors = []
+        for m in (aw, torch):
+            opt = m.optim.SGD([m.nn.Parameter(m.ones(1))], lr=0.1)
+            with pytest.raises(Exception) as info:  # noqa: PT011
+                case(m, opt)
+            errors.append((type(info.value).__name__, str(info.value)))
+        assert errors[0] == errors[1]

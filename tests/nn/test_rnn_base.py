@@ -114,6 +114,27 @@ def test_forward_still_matches_torch(name):
     assert_close(o_out, t_out, "float32")
 
 
+@pytest.mark.parametrize("name", ["LSTM", "GRU", "RNN"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_batch_first_output_grad_fn_and_grads_match_torch(name, bidirectional):
+    torch = require_torch()
+    torch.manual_seed(0)
+    tm = getattr(torch.nn, name)(3, 4, batch_first=True, bidirectional=bidirectional)
+    om = getattr(aw.nn, name)(3, 4, batch_first=True, bidirectional=bidirectional)
+    copy_weights(tm, om)
+    x = torch.randn(2, 5, 3)
+    t_out, o_out = tm(x)[0], om(to_aw(x))[0]
+    # RNN and GRU: ATen's in-place transpose_ (TransposeBackward1); LSTM: TransposeBackward0
+    assert type(o_out.grad_fn).__name__ == type(t_out.grad_fn).__name__
+    assert o_out.stride() == t_out.stride()
+    assert_close(o_out, t_out, "float32")
+    g = torch.randn(t_out.shape)
+    t_out.backward(g)
+    o_out.backward(to_aw(g))
+    for pt, po in zip(tm.parameters(), om.parameters()):
+        assert_close(po.grad, pt.grad, "float32")
+
+
 RNN_ERRORS = [
     ("mode", lambda nn: nn.RNNBase("LSTMX", 3, 4)),
     ("hidden_zero", lambda nn: nn.LSTM(3, 0)),
@@ -127,6 +148,9 @@ RNN_ERRORS = [
     ("dropout_bool", lambda nn: nn.LSTM(3, 4, dropout=True)),
     ("proj_negative", lambda nn: nn.LSTM(3, 4, proj_size=-1)),
     ("proj_big", lambda nn: nn.LSTM(3, 4, proj_size=4)),
+    ("proj_gru", lambda nn: nn.GRU(3, 4, proj_size=2)),
+    ("proj_rnn", lambda nn: nn.RNN(3, 4, proj_size=2)),
+    ("nonlinearity_positional", lambda nn: nn.RNN(3, 4, 1, "sigmoid")),
 ]
 
 
@@ -136,6 +160,114 @@ def test_rnn_constructor_errors_match_torch(case):
     expected = error_of(lambda: case[1](torch.nn))
     assert expected is not None
     assert error_of(lambda: case[1](aw.nn)) == expected
+
+
+def test_rnn_takes_nonlinearity_as_fourth_positional_argument():
+    torch = require_torch()
+    for lib in (torch, aw):
+        r = lib.nn.RNN(3, 4, 2, "relu", False, True)
+        assert (r.nonlinearity, r.bias, r.batch_first, r.num_layers) == ("relu", False, True, 2)
+    assert repr(aw.nn.RNN(3, 4, 2, "relu", False)) == repr(torch.nn.RNN(3, 4, 2, "relu", False))
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_lstm_with_projections_matches_torch(num_layers, batch_first, bidirectional):
+    torch = require_torch()
+    torch.manual_seed(0)
+    kw = dict(num_layers=num_layers, batch_first=batch_first, bidirectional=bidirectional)
+    tm = torch.nn.LSTM(3, 5, proj_size=2, **kw)
+    om = aw.nn.LSTM(3, 5, proj_size=2, **kw)
+    assert repr(om) == repr(tm)
+    assert [(n, tuple(p.shape)) for n, p in om.named_parameters()] == [
+        (n, tuple(p.shape)) for n, p in tm.named_parameters()
+    ]
+    copy_weights(tm, om)
+    x = torch.randn(2, 4, 3)
+    dirs = 2 if bidirectional else 1
+    batch = 2 if batch_first else 4
+    h0 = torch.randn(num_layers * dirs, batch, 2)
+    c0 = torch.randn(num_layers * dirs, batch, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore"
+        )  # torch: "LSTM with projections is not supported with oneDNN"
+        for state in (None, (h0, c0)):
+            t_out, (t_h, t_c) = tm(x, state)
+            o_out, (o_h, o_c) = om(to_aw(x), None if state is None else tuple(map(to_aw, state)))
+            for a, b in ((o_out, t_out), (o_h, t_h), (o_c, t_c)):
+                assert_close(a, b, "float32")
+            (t_out.sum() + t_c.sum()).backward()
+            (o_out.sum() + o_c.sum()).backward()
+        for pt, po in zip(tm.parameters(), om.parameters()):
+            assert_close(po.grad, pt.grad, "float32")
+        packed = torch.nn.utils.rnn.pack_sequence([torch.randn(3, 3), torch.randn(2, 3)])
+        t_p, (t_h, t_c) = tm(packed)
+        o_p, (o_h, o_c) = om(aw.nn.utils.rnn.PackedSequence(*map(_to_aw_or_none, packed)))
+        for a, b in ((o_p.data, t_p.data), (o_h, t_h), (o_c, t_c)):
+            assert_close(a, b, "float32")
+    x1 = torch.randn(4, 3)
+    assert tuple(om(to_aw(x1))[1][0].shape) == tuple(tm(x1)[1][0].shape)
+
+
+def _to_aw_or_none(t):
+    return None if t is None else to_aw(t)
+
+
+HIDDEN_ERRORS = [
+    (
+        "lstm_h_size",
+        lambda m: m.nn.LSTM(3, 4)(m.zeros(5, 2, 3), (m.zeros(1, 3, 4), m.zeros(1, 3, 4))),
+    ),
+    (
+        "lstm_c_size",
+        lambda m: m.nn.LSTM(3, 4)(m.zeros(5, 2, 3), (m.zeros(1, 2, 4), m.zeros(1, 2, 3))),
+    ),
+    (
+        "lstm_proj_h",
+        lambda m: m.nn.LSTM(3, 4, proj_size=2)(
+            m.zeros(5, 2, 3), (m.zeros(1, 2, 4), m.zeros(1, 2, 4))
+        ),
+    ),
+    (
+        "lstm_batched_2d",
+        lambda m: m.nn.LSTM(3, 4)(m.zeros(5, 2, 3), (m.zeros(2, 4), m.zeros(2, 4))),
+    ),
+    (
+        "lstm_unbatched_3d",
+        lambda m: m.nn.LSTM(3, 4)(m.zeros(5, 3), (m.zeros(1, 1, 4), m.zeros(1, 1, 4))),
+    ),
+    ("gru_size", lambda m: m.nn.GRU(3, 4, batch_first=True)(m.zeros(5, 2, 3), m.zeros(1, 2, 4))),
+    ("gru_batched_2d", lambda m: m.nn.GRU(3, 4)(m.zeros(5, 2, 3), m.zeros(2, 4))),
+    ("rnn_unbatched_3d", lambda m: m.nn.RNN(3, 4)(m.zeros(5, 3), m.zeros(1, 1, 4))),
+    ("rnn_input_4d", lambda m: m.nn.RNN(3, 4)(m.zeros(1, 5, 2, 3))),
+    ("gru_input_1d", lambda m: m.nn.GRU(3, 4)(m.zeros(3))),
+    ("lstm_input_4d", lambda m: m.nn.LSTM(3, 4)(m.zeros(1, 5, 2, 3))),
+    ("input_size", lambda m: m.nn.LSTM(3, 4, batch_first=True)(m.zeros(5, 2, 2))),
+    ("dtype", lambda m: m.nn.GRU(3, 4)(m.zeros(5, 2, 3, dtype=m.float64))),
+]
+
+
+@pytest.mark.parametrize("case", HIDDEN_ERRORS, ids=[e[0] for e in HIDDEN_ERRORS])
+def test_forward_argument_errors_match_torch(case):
+    torch = require_torch()
+    expected = error_of(lambda: case[1](torch))
+    assert expected is not None
+    assert error_of(lambda: case[1](aw)) == expected
+
+
+def test_unbatched_batch_first_matches_torch():
+    torch = require_torch()
+    torch.manual_seed(0)
+    for name in ("LSTM", "GRU", "RNN"):
+        tm = getattr(torch.nn, name)(3, 4, batch_first=True)
+        om = getattr(aw.nn, name)(3, 4, batch_first=True)
+        copy_weights(tm, om)
+        x = torch.randn(5, 3)
+        t_out, o_out = tm(x)[0], om(to_aw(x))[0]
+        assert type(o_out.grad_fn).__name__ == type(t_out.grad_fn).__name__
+        assert_close(o_out, t_out, "float32")
 
 
 def test_dropout_with_one_layer_warns_like_torch():

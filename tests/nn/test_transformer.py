@@ -3,6 +3,8 @@ outputs and gradients of the inputs and of every parameter, same repr."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -261,3 +263,56 @@ def test_transformer_errors_match_torch():
         expected = error_of(lambda c=case: c(torch))
         assert expected is not None
         assert error_of(lambda c=case: c(aw)) == expected
+
+
+def _nested_tensor_warnings(lib, make):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = make(lib.nn)
+    enc = m.encoder if isinstance(m, lib.nn.Transformer) else m
+    return [(w.category, str(w.message)) for w in caught], enc.use_nested_tensor
+
+
+NESTED_TENSOR_CASES = {
+    "seq_first": lambda nn: nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2), 2),
+    "batch_first": lambda nn: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(8, 2, batch_first=True), 2
+    ),
+    "norm_first": lambda nn: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(8, 2, batch_first=True, norm_first=True), 2
+    ),
+    "odd_heads": lambda nn: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(8, 1, batch_first=True), 1
+    ),
+    "no_bias": lambda nn: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(8, 2, batch_first=True, bias=False), 1
+    ),
+    "gelu_module": lambda nn: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(8, 2, batch_first=True, activation=nn.GELU()), 1
+    ),
+    "other_activation": lambda nn: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(8, 2, batch_first=True, activation=nn.functional.silu), 1
+    ),
+    "disabled": lambda nn: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(8, 2), 1, enable_nested_tensor=False
+    ),
+    "transformer": lambda nn: nn.Transformer(8, 2, 1, 1, 16),
+    "transformer_batch_first": lambda nn: nn.Transformer(8, 2, 1, 1, 16, batch_first=True),
+}
+
+
+@pytest.mark.parametrize("case", list(NESTED_TENSOR_CASES))
+def test_encoder_warns_why_nested_tensors_are_off_like_torch(case):
+    torch = require_torch()
+    make = NESTED_TENSOR_CASES[case]
+    assert _nested_tensor_warnings(aw, make) == _nested_tensor_warnings(torch, make)
+
+
+def test_encoder_layer_activation_flag_like_torch():
+    torch = require_torch()
+    for act in ("relu", "gelu", torch.nn.functional.relu, torch.nn.functional.silu):
+        ours = aw.nn.functional.silu if act is torch.nn.functional.silu else act
+        ours = aw.nn.functional.relu if act is torch.nn.functional.relu else ours
+        t = torch.nn.TransformerEncoderLayer(8, 2, activation=act)
+        o = aw.nn.TransformerEncoderLayer(8, 2, activation=ours)
+        assert o.activation_relu_or_gelu == t.activation_relu_or_gelu

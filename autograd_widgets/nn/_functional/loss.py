@@ -76,11 +76,16 @@ def _check_reduction(reduction: str, batchmean: bool = False) -> None:
 
 
 def _reduce_np(loss: np.ndarray, reduction: str) -> np.ndarray:
+    """ATen's ``apply_loss_reduction``: ``loss.sum()`` in PyTorch's order; ``mean`` is that
+    sum divided by the count (numpy's pairwise sum would change the printed last digits)."""
+    if reduction == "none":
+        return loss
+    if reduction == "mean" and loss.size == 0:
+        return np.asarray(np.nan, dtype=loss.dtype)
+    total = _red._ordered_sum(loss, None, False, loss.dtype)
     if reduction == "mean":
-        return np.asarray(loss.mean(), dtype=loss.dtype)
-    if reduction == "sum":
-        return np.asarray(loss.sum(), dtype=loss.dtype)
-    return loss
+        total = total / loss.dtype.type(loss.size)
+    return np.asarray(total, dtype=loss.dtype)
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -230,6 +235,10 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     target, a, b = _pair(input, target)
     z = np.abs(a - b)
     loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(z.dtype)
+    if input._data.dtype.kind == "f":
+        # ATen writes the losses into empty_like(input): computed in the promoted type, kept
+        # (and reduced) in the input's (a float64 target does not make float32 losses float64)
+        loss = loss.astype(input._data.dtype, copy=False)
     return _pointwise_loss(HuberLossBackward0, input, target, reduction, loss, {"delta": delta})
 
 
@@ -284,15 +293,22 @@ def _check_target(input: Tensor, target: Tensor) -> None:
             f"nll_loss(): argument 'target' must be Tensor, not {type(target).__name__}"
         )
     xd, td = input._data.ndim, target._data.ndim
+    # PyTorch's nll_loss_nd checks, in its order
     if xd < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {xd})")
-    if xd <= 2 and td > 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if xd >= 2 and input._data.shape[0] != target._data.shape[0]:
+    if xd == 1 and td == 1 and target._data.shape[0] != 1:
+        raise ValueError(
+            "For 1D input, 1D target must have size 1, but got target size: "
+            f"{target._data.shape[0]}"
+        )
+    target_batch = target._data.shape[0] if td else 0
+    if xd >= 2 and input._data.shape[0] != target_batch:
         raise ValueError(
             f"Expected input batch_size ({input._data.shape[0]}) to match target batch_size "
-            f"({target._data.shape[0]})."
+            f"({target_batch})."
         )
+    if xd <= 2 and td > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target._data.dtype not in (np.int64, np.uint8):
         raise RuntimeError(
             "expected target dtype to be Long or Byte, but got "
@@ -411,15 +427,19 @@ def cross_entropy(
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    class_dim = 0 if input._data.ndim == 1 else 1
-    logp = _red.log_softmax(input, class_dim)
-    n_classes = input._data.shape[class_dim]
-    if isinstance(target, Tensor) and target.shape == input.shape:  # class probabilities
+    probabilities = isinstance(target, Tensor) and target.shape == input.shape
+    if probabilities:  # checked first, as in PyTorch (a 0-d input gets this error too)
         if target._data.dtype.kind != "f":
             raise RuntimeError(
                 "Expected floating point type for target with class probabilities, got "
                 f"{scalar_type_name(target._data.dtype)}"
             )
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+    class_dim = 0 if input._data.ndim == 1 else 1
+    logp = _red.log_softmax(input, class_dim)
+    n_classes = input._data.shape[class_dim]
+    if probabilities:
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         prod = logp * target
@@ -566,12 +586,25 @@ def binary_cross_entropy_with_logits(
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
+    # ATen computes (1 - target).mul_(input): an integer or bool target fails there.
+    if target._data.dtype == np.bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if target._data.dtype.kind in "iu":
+        raise RuntimeError(
+            f"result type {scalar_type_name(promote(input, target))} can't be cast to the "
+            f"desired output type {scalar_type_name(target._data.dtype)}"
+        )
     # Input and target promote together (float32 logits with a float64 target give float64).
 
     dt = promote(input, target)
     x, t = input._data.astype(dt, copy=False), target._data.astype(dt, copy=False)
     # NOTE: max(-x, 0) + log1p(exp(-|x|)) is -log(sigmoid(x)) without overflow for large |x|.
-    log_sig_neg = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
+    # ATen takes log_sigmoid in the input's dtype, before the target promotes the rest.
+    xi = input._data
+    log_sig_neg = (np.maximum(-xi, 0) + np.log1p(np.exp(-np.abs(xi)))).astype(dt, copy=False)
     if pos_weight is None:
         loss = (1 - t) * x + log_sig_neg
     else:
@@ -592,6 +625,10 @@ def binary_cross_entropy_with_logits(
     return out
 
 
+def _is_floating_or_complex(t) -> bool:
+    return t._data.dtype.kind in "fc"
+
+
 # --- kl_div -----------------------------------------------------------------------------------------------
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Composite, as in PyTorch: ``target * (log(target) - input)`` then the reduction."""
@@ -605,6 +642,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
             UserWarning,
             stacklevel=2,
         )
+    if not _is_floating_or_complex(input) or not _is_floating_or_complex(target):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = target.exp() * (target - input)
     else:

@@ -4,7 +4,7 @@ Built from differentiable ops the way ATen's native (non-cuDNN) path computes th
 the input projection for all time steps at once, then per step
 ``gates = linear(h, w_hh, b_hh) + x_proj[t]``; the final states are stacked
 (``StackBackward0``) and a ``batch_first`` output is transposed back
-(``TransposeBackward0``), so ``grad_fn`` at the top matches PyTorch's. Parameter
+(``TransposeBackward0`` for LSTM, in place ``TransposeBackward1`` for RNN and GRU), so ``grad_fn`` at the top matches PyTorch's. Parameter
 names, shapes, ``repr`` and initialisation (uniform(-1/sqrt(hidden), 1/sqrt(hidden)),
 drawn in parameter order) are PyTorch's.
 """
@@ -26,12 +26,15 @@ from .module import Module
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 
-def _lstm_cell(x_proj, h, c, w_hh, b_hh):
+def _lstm_cell(x_proj, h, c, w_hh, b_hh, w_hr=None):
     gates = F.linear(h, w_hh, b_hh) + x_proj
     i, f, g, o = gates.chunk(4, 1)
     i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
     c = f * c + i * g
-    return o * c.tanh(), c
+    h = o * c.tanh()
+    if w_hr is not None:  # LSTM(proj_size=...): h is projected down, as ATen's matmul_hr
+        h = h.matmul(w_hr.t())
+    return h, c
 
 
 def _gru_cell(x_proj, h, w_hh, b_hh):
@@ -84,6 +87,28 @@ def _check_rnn_args(input_size, hidden_size, num_layers, bias, batch_first, drop
 
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+# (name, "tensor ") in the error for an input neither 2-D nor 3-D: PyTorch's words differ
+_INPUT_DIM_ERROR = {
+    "LSTM": ("LSTM", ""),
+    "GRU": ("GRU", ""),
+    "RNN_TANH": ("RNN", "tensor "),
+    "RNN_RELU": ("RNN", "tensor "),
+}
+
+
+def _check_state_dims(hx, batched, is_lstm) -> None:
+    """A given ``hx`` (``(h, c)`` for an LSTM) is 3-D for a batch, 2-D for one sequence."""
+    want, kind = (3, "batched 3-D") if batched else (2, "unbatched 2-D")
+    if is_lstm:
+        if hx[0].dim() != want or hx[1].dim() != want:
+            raise RuntimeError(
+                f"For {kind} input, hx and cx should also be {want}-D but got "
+                f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors"
+            )
+    elif hx.dim() != want:
+        raise RuntimeError(
+            f"For {kind} input, hx should also be {want}-D but got {hx.dim()}-D tensor"
+        )
 
 
 class RNNBase(Module):
@@ -120,21 +145,23 @@ class RNNBase(Module):
         _check_rnn_args(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size)
         if mode not in _GATES:
             raise ValueError("Unrecognized RNN mode: " + mode)
-        if proj_size:
-            raise NotImplementedError("LSTM(proj_size=...) is not supported by autograd_widgets")
         num_directions = 2 if bidirectional else 1
         gate_size = _GATES[mode] * hidden_size
         self._flat_weights_names = []
         self._all_weights = []
         for layer in range(num_layers):
             for direction in range(num_directions):
-                layer_input = input_size if layer == 0 else hidden_size * num_directions
+                real_hidden = proj_size if proj_size > 0 else hidden_size
+                layer_input = input_size if layer == 0 else real_hidden * num_directions
                 suffix = "_reverse" if direction == 1 else ""
                 names = [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
-                shapes = [(gate_size, layer_input), (gate_size, hidden_size)]
+                shapes = [(gate_size, layer_input), (gate_size, real_hidden)]
                 if bias:
                     names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
                     shapes += [(gate_size,), (gate_size,)]
+                if proj_size > 0:
+                    names.append(f"weight_hr_l{layer}{suffix}")
+                    shapes.append((proj_size, hidden_size))
                 for name, shp in zip(names, shapes):
                     setattr(self, name, Parameter(_creation.empty(*shp, dtype=dtype)))
                 self._flat_weights_names.extend(names)
@@ -191,7 +218,19 @@ class RNNBase(Module):
         else:
             mini_batch = input.size(0) if self.batch_first else input.size(1)
         num_directions = 2 if self.bidirectional else 1
-        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
+        size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        return (self.num_layers * num_directions, mini_batch, size)
+
+    def _zero_state(self, batch, dtype):
+        """``hx`` when none is given: ``h`` is ``proj_size`` wide with projections, ``c`` not."""
+        dirs = 2 if self.bidirectional else 1
+        real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+        h = _creation.zeros(self.num_layers * dirs, batch, real_hidden, dtype=dtype)
+        if self.mode != "LSTM":
+            return h
+        if real_hidden == self.hidden_size:
+            return h, h
+        return h, _creation.zeros(self.num_layers * dirs, batch, self.hidden_size, dtype=dtype)
 
     def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
         if hx.size() != expected_hidden_size:
@@ -225,12 +264,12 @@ class RNNBase(Module):
     def _weights(self, layer, direction):
         suffix = "_reverse" if direction == 1 else ""
         get = lambda n: getattr(self, f"{n}_l{layer}{suffix}", None)  # noqa: E731
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh"), get("weight_hr")
 
-    def _cell(self, x_proj, h, c, w_hh, b_hh):
+    def _cell(self, x_proj, h, c, w_hh, b_hh, w_hr=None):
         """One step of the layer: ``(h, c)`` for an LSTM, ``(h, None)`` otherwise."""
         if self.mode == "LSTM":
-            return _lstm_cell(x_proj, h, c, w_hh, b_hh)
+            return _lstm_cell(x_proj, h, c, w_hh, b_hh, w_hr)
         if self.mode == "GRU":
             return _gru_cell(x_proj, h, w_hh, b_hh), None
         return _rnn_cell(x_proj, h, w_hh, b_hh, self.mode == "RNN_RELU"), None
@@ -248,7 +287,7 @@ class RNNBase(Module):
         for layer in range(self.num_layers):
             outs = []
             for direction in range(dirs):
-                w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
                 idx = layer * dirs + direction
                 x_proj = F.linear(layer_input, w_ih, b_ih)
                 seq = [None] * len(sizes)
@@ -258,7 +297,12 @@ class RNNBase(Module):
                         xp = x_proj[starts[t] : starts[t] + n]
                         done = n < h.shape[0]  # finished sequences keep their last state
                         new_h, new_c = self._cell(
-                            xp, h[:n] if done else h, c[:n] if done and is_lstm else c, w_hh, b_hh
+                            xp,
+                            h[:n] if done else h,
+                            c[:n] if done and is_lstm else c,
+                            w_hh,
+                            b_hh,
+                            w_hr,
                         )
                         if is_lstm:
                             c = _shape.cat([new_c, c[n:]], 0) if done else new_c
@@ -277,7 +321,7 @@ class RNNBase(Module):
                             h = _shape.cat([h, full_h[h.shape[0] : n]], 0)
                             if is_lstm:
                                 c = _shape.cat([c, full_c[c.shape[0] : n]], 0)
-                        h, c = self._cell(x_proj[starts[t] : starts[t] + n], h, c, w_hh, b_hh)
+                        h, c = self._cell(x_proj[starts[t] : starts[t] + n], h, c, w_hh, b_hh, w_hr)
                         seq[t] = h
                 outs.append(_shape.cat(seq, 0))
                 h_n.append(h)
@@ -297,12 +341,8 @@ class RNNBase(Module):
                 f"got {data.shape[-1]}"
             )
         batch = int(batch_sizes._data[0])
-        dirs = 2 if self.bidirectional else 1
         if hx is None:
-            zeros = _creation.zeros(
-                self.num_layers * dirs, batch, self.hidden_size, dtype=data.dtype
-            )
-            hx = (zeros, zeros) if is_lstm else zeros
+            hx = self._zero_state(batch, data.dtype)
         elif sorted_indices is not None:  # the caller's states are in the batch's own order
             hx = (
                 tuple(h.index_select(1, sorted_indices) for h in hx)
@@ -326,27 +366,25 @@ class RNNBase(Module):
         is_lstm = self.mode == "LSTM"
         batched = input.dim() == 3
         if input.dim() not in (2, 3):
+            name, what = _INPUT_DIM_ERROR[self.mode]
             raise ValueError(
-                f"{self.mode}: Expected input to be 2D or 3D, got {input.dim()}D tensor instead"
+                f"{name}: Expected input to be 2D or 3D, got {input.dim()}D {what}instead"
             )
+        # PyTorch's checks, on the input in the module's own layout
+        batch_dim = 0 if self.batch_first else 1
         if not batched:
-            input = input.unsqueeze(1)
-            if hx is not None:
+            input = input.unsqueeze(batch_dim)
+        if hx is not None:
+            _check_state_dims(hx, batched, is_lstm)
+            if not batched:
                 hx = tuple(h.unsqueeze(1) for h in hx) if is_lstm else hx.unsqueeze(1)
-        elif self.batch_first:
+        else:
+            hx = self._zero_state(input.shape[batch_dim], input.dtype)
+        self.check_forward_args(input, hx, None)
+        if self.batch_first:
             input = input.transpose(0, 1)
-        steps, batch = input.shape[0], input.shape[1]
-        if input.shape[2] != self.input_size:
-            raise RuntimeError(
-                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
-                f"got {input.shape[2]}"
-            )
+        steps = input.shape[0]
         dirs = 2 if self.bidirectional else 1
-        if hx is None:
-            zeros = _creation.zeros(
-                self.num_layers * dirs, batch, self.hidden_size, dtype=input.dtype
-            )
-            hx = (zeros, zeros) if is_lstm else zeros
         h0 = hx[0] if is_lstm else hx
         c0 = hx[1] if is_lstm else None
         layer_input = input
@@ -354,7 +392,7 @@ class RNNBase(Module):
         for layer in range(self.num_layers):
             outs = []
             for direction in range(dirs):
-                w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
                 idx = layer * dirs + direction
                 h = h0[idx]
                 c = c0[idx] if is_lstm else None
@@ -362,7 +400,7 @@ class RNNBase(Module):
                 order = range(steps - 1, -1, -1) if direction == 1 else range(steps)
                 seq = [None] * steps
                 for t in order:
-                    h, c = self._cell(x_proj[t], h, c, w_hh, b_hh)
+                    h, c = self._cell(x_proj[t], h, c, w_hh, b_hh, w_hr)
                     seq[t] = h
                 outs.append(_shape.stack(seq, 0))
                 h_n.append(h)
@@ -380,14 +418,23 @@ class RNNBase(Module):
             h_n = h_n.squeeze(1)
             c_n = c_n.squeeze(1) if is_lstm else None
         elif self.batch_first:
-            output = output.transpose(0, 1)
+            # ATen transposes RNN and GRU outputs in place (TransposeBackward1), LSTM's not
+            output = output.transpose(0, 1) if is_lstm else output.transpose_(0, 1)
         return (output, (h_n, c_n)) if is_lstm else (output, h_n)
 
 
 class RNN(RNNBase):
     """``torch.nn.RNN``: Elman RNN with ``tanh`` (or ``relu``) non-linearity."""
 
-    def __init__(self, *args, nonlinearity="tanh", **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        # torch.nn.RNN(input_size, hidden_size, num_layers, nonlinearity, bias, ...)
+        if len(args) > 3:
+            nonlinearity = args[3]
+            args = args[:3] + args[4:]
+        else:
+            nonlinearity = kwargs.pop("nonlinearity", "tanh")
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(
                 f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'."
@@ -407,7 +454,12 @@ class LSTM(RNNBase):
     forward = RNNBase._forward
 
     def get_expected_cell_size(self, input, batch_sizes) -> tuple:
-        return self.get_expected_hidden_size(input, batch_sizes)
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
+        num_directions = 2 if self.bidirectional else 1
+        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
 
     def check_forward_args(self, input, hidden, batch_sizes) -> None:
         self.check_input(input, batch_sizes)
@@ -429,6 +481,8 @@ class GRU(RNNBase):
     """``torch.nn.GRU``: returns ``output, h_n``."""
 
     def __init__(self, *args, **kwargs) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)
 
     forward = RNNBase._forward

@@ -11,12 +11,14 @@ Bernoulli stream: outputs match PyTorch in ``eval()`` mode or with ``dropout=0``
 from __future__ import annotations
 
 import copy
+import warnings
 
 from ...core import _creation
 from .. import functional as F
 from .. import init
 from .._functional import mha as _mha
 from ..parameter import Parameter
+from .activation import GELU, ReLU
 from .container import ModuleList
 from .layers import Dropout, LayerNorm
 from .linear import Linear
@@ -253,6 +255,17 @@ class _TransformerLayer(Module):
 class TransformerEncoderLayer(_TransformerLayer):
     """``torch.nn.TransformerEncoderLayer`` (post-norm by default, ``norm_first`` supported)."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # PyTorch's flag for its fast path (1: relu, 2: gelu, 0: anything else)
+        act = self.activation
+        if act is F.relu or isinstance(act, ReLU):
+            self.activation_relu_or_gelu = 1
+        elif act is F.gelu or isinstance(act, GELU):
+            self.activation_relu_or_gelu = 2
+        else:
+            self.activation_relu_or_gelu = 0
+
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
         if self.norm_first:
@@ -317,6 +330,18 @@ class TransformerEncoder(Module):
         self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
         self.num_layers = num_layers
         self.norm = norm
+        self.enable_nested_tensor = enable_nested_tensor
+        self.use_nested_tensor = enable_nested_tensor
+        self.mask_check = mask_check
+        # We have no nested tensors; PyTorch warns why its fast path is off, so do we.
+        why_not = _why_not_sparsity_fast_path(encoder_layer)
+        if enable_nested_tensor and why_not:
+            warnings.warn(
+                "enable_nested_tensor is True, but self.use_nested_tensor is False because "
+                f"{why_not}",
+                stacklevel=2,
+            )
+            self.use_nested_tensor = False
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         first = self.layers[0] if len(self.layers) else None
@@ -331,6 +356,31 @@ class TransformerEncoder(Module):
         if self.norm is not None:
             out = self.norm(out)
         return out
+
+
+def _why_not_sparsity_fast_path(layer) -> str:
+    """PyTorch's reason (its words, its order) for not using nested tensors, or ''."""
+    enc = "encoder_layer"
+    if not isinstance(layer, TransformerEncoderLayer):
+        return f"{enc} was not TransformerEncoderLayer"
+    if layer.norm_first:
+        return f"{enc}.norm_first was True"
+    if not layer.self_attn.batch_first:
+        return (
+            f"{enc}.self_attn.batch_first was not True"
+            "(use batch_first for better inference performance)"
+        )
+    if not layer.self_attn._qkv_same_embed_dim:
+        return f"{enc}.self_attn._qkv_same_embed_dim was not True"
+    if layer.self_attn.in_proj_bias is None:
+        return f"{enc}.self_attn was passed bias=False"
+    if not layer.activation_relu_or_gelu:
+        return f"{enc}.activation_relu_or_gelu was not True"
+    if layer.norm1.eps != layer.norm2.eps:
+        return f"{enc}.norm1.eps was not equal to {enc}.norm2.eps"
+    if layer.self_attn.num_heads % 2 == 1:
+        return f"{enc}.self_attn.num_heads is odd"
+    return ""
 
 
 def _detect_is_causal_mask(mask, is_causal, size) -> bool:

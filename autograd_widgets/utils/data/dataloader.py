@@ -111,6 +111,28 @@ def _fast_tensor_batch(dataset, indices):
     return [index_select(t, 0, idx) for t in dataset.tensors]
 
 
+class _SingleProcessDataLoaderIter:
+    """What ``iter(loader)`` returns, named as PyTorch's in-process iterator is."""
+
+    __slots__ = ("_loader", "_batches", "_num_yielded")
+
+    def __init__(self, loader) -> None:
+        self._loader = loader
+        self._batches = loader._batches()
+        self._num_yielded = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        batch = next(self._batches)
+        self._num_yielded += 1
+        return batch
+
+    def __len__(self) -> int:
+        return len(self._loader)
+
+
 class DataLoader:
     """Iterate over ``dataset`` in batches (``num_workers`` is accepted; loading is in-process)."""
 
@@ -196,7 +218,7 @@ class DataLoader:
                 "then device pinned memory won't be used.",
                 stacklevel=2,
             )
-        return self._batches()
+        return _SingleProcessDataLoaderIter(self)
 
     def _batches(self):
         ds = self.dataset
