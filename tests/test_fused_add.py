@@ -302,11 +302,24 @@ def test_fma_f32_blocks_equal_the_direct_rounding(threads):
     tiny[::7], tiny[::11], tiny[::13] = 0, np.inf, np.nan
     small = (rng.standard_normal(n) * 1e-20).astype(np.float32)
     g = rng.standard_normal(n).astype(np.float32)
+    # (1 + 2**-23) * 2**-24 * (1 - 2**-23) = 2**-24 - 2**-70: added to 1 + 2**-23, float64
+    # rounds to the float32 halfway point 1 + 2**-23 + 2**-24 and float32 then to even (up),
+    # where one rounding goes down. The same one scale lower lands on a subnormal halfway.
+    up = np.float32(1 + 2**-23)
+    down, odd = np.float32(2**-24 * (1 - 2**-23)), np.float32(2**-127 + 2**-149)
+    double_rounding = [
+        (np.where(np.arange(n) % 5 == 0, up, g), down, np.where(np.arange(n) % 5 == 0, up, g)),
+        (np.full(n, up * np.float32(2**-100)), np.float32(2**-26) * down, np.full(n, odd)),
+    ]
     cases = [
+        *double_rounding,
         (g, np.float32(-0.01), rng.standard_normal(n).astype(np.float32)),
         (halfway, np.full(n, 2.0**-24, np.float32), ones),
         (small, small[::-1].copy(), tiny),
         (np.zeros(n, np.float32), g, np.zeros(n, np.float32)),
+        (np.float32(-0.01), g, halfway),  # the number first
+        (np.float32(3.0), np.float32(0.1), g),  # both factors numbers
+        (small, tiny, np.float32(1e-38)),  # the addend a number
     ]
     before = aw.get_num_threads()
     aw.set_num_threads(threads)
@@ -316,6 +329,10 @@ def test_fma_f32_blocks_equal_the_direct_rounding(threads):
                 want = R._fma_f32_direct(a, b, c)
                 got = R.fma_f32(a, b, c)
             assert np.array_equal(got.view(np.uint32), want.view(np.uint32))
+        for a, b, c in double_rounding:  # (a check of the check)
+            with np.errstate(all="ignore"):
+                twice = (a.astype(np.float64) * b + c).astype(np.float32)
+            assert not np.array_equal(twice, R.fma_f32(a, b, c))
     finally:
         aw.set_num_threads(before)
 
