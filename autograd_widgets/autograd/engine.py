@@ -11,10 +11,8 @@ No recursion anywhere, so a 100,000-node chain is fine.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import threading
-from heapq import heappop, heappush
 
 import numpy as np
 
@@ -204,7 +202,7 @@ def run_backward(
     ready: list = []
     for node in root_nodes:
         if deps[node] == 0:
-            heapq.heappush(ready, (_priority(node), id(node), node))
+            _push(ready, _priority(node), node)
 
     listening = bool(events.listeners)
     if listening:
@@ -234,7 +232,7 @@ def run_backward(
             if solo is not None:
                 node, solo = solo, None
             else:
-                node = heappop(ready)[2]
+                node = _pop(ready)
             meta = node._out_meta
             if meta is None:
                 grads = (buffers.pop(node, None),)
@@ -277,6 +275,9 @@ def run_backward(
                     grads = tuple(_materialize(node, grads))
                 # a leaf's .grad is added to in place: keep what it was for node_executed
                 before = _leaf_grad_before(node) if hears_exec else None
+                # Let go of the previous node's gradients: AccumulateGrad takes a gradient's
+                # array over only when nothing else refers to it (accumulate_grad).
+                outs = raw_outs = g = None
                 if _hooks_used:  # saved-tensor hooks: unpack in PyTorch's order, once
                     unpack_hooked(node, True)
                     try:
@@ -337,10 +338,10 @@ def run_backward(
                         solo = nxt
                         continue
                     if solo is not None:
-                        heappush(ready, (_priority(solo), id(solo), solo))
+                        _push(ready, _priority(solo), solo)
                         solo = None
                     # Inlined _priority(nxt): this loop runs once per edge.
-                    heappush(ready, (_ACC_PRIORITY if is_acc else -nxt._seq, id(nxt), nxt))
+                    _push(ready, _ACC_PRIORITY if is_acc else -nxt._seq, nxt)
     except Exception as exc:
         if events.hears("backward_error"):  # `node` is the one that was running
             _failure.report(_failure.at_node, exc, node)
@@ -395,6 +396,53 @@ def _add(owned, node, nr: int, old, g):
         owned[key] = total
         return total
     return old + g
+
+
+# The ready queue is ATen's: a ``std::priority_queue`` on ``sequence_nr`` (libstdc++'s heap).
+# Keys are unique but for AccumulateGrad nodes (all ``_ACC_PRIORITY``), and which of several
+# ready leaves runs first (the order of their hooks) is where libstdc++'s sift-up and
+# sift-down leave them, so both are repeated here: entries are ``(key, node)``, the smallest
+# key on top.
+def _push(heap: list, key: int, node) -> None:
+    """``std::push_heap``: the new entry moves up past parents with a larger key."""
+    heap.append(None)
+    _sift_up(heap, len(heap) - 1, (key, node))
+
+
+def _sift_up(heap: list, hole: int, entry) -> None:
+    """libstdc++'s ``__push_heap``: ``entry`` fills ``hole`` or an ancestor of it."""
+    key = entry[0]
+    while hole:
+        parent = (hole - 1) >> 1
+        above = heap[parent]
+        if not above[0] > key:
+            break
+        heap[hole] = above
+        hole = parent
+    heap[hole] = entry
+
+
+def _pop(heap: list):
+    """``std::pop_heap`` and ``pop_back``: the top's node; the last entry refills the hole
+    left by moving the top down (``__adjust_heap``: the right child unless it is lower)."""
+    top = heap[0][1]
+    last = heap.pop()
+    n = len(heap)
+    if not n:
+        return top
+    hole = child = 0
+    while child < (n - 1) >> 1:
+        child = 2 * (child + 1)
+        if heap[child][0] > heap[child - 1][0]:
+            child -= 1
+        heap[hole] = heap[child]
+        hole = child
+    if not n & 1 and child == (n - 2) >> 1:
+        child = 2 * (child + 1)
+        heap[hole] = heap[child - 1]
+        hole = child - 1
+    _sift_up(heap, hole, last)
+    return top
 
 
 def _priority(node) -> int:

@@ -14,6 +14,7 @@ import itertools
 import re
 import weakref
 from collections import OrderedDict
+from sys import getrefcount
 
 import numpy as np
 
@@ -512,14 +513,21 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"  # PyTorch's C++ name, as its name() reports
 
     def apply(self, grads: tuple) -> tuple:
-        accumulate_grad(self.variable, grads[0])
+        accumulate_grad(self.variable, grads[0], _steal=True)
         return ()
 
 
-def accumulate_grad(var, grad) -> None:
+# References to a gradient that only the backward engine holds when AccumulateGrad runs:
+# the node's ``grads`` tuple, accumulate_grad's argument, and getrefcount's argument.
+_GRAD_REFS = 3
+
+
+def accumulate_grad(var, grad, _steal: bool = False) -> None:
     """Add ``grad`` into ``var.grad`` (``AccumulateGrad``), running the leaf's hooks first.
 
     A dual tensor that requires grad only for forward AD (``autograd/_dual.py``) gets none.
+    ``_steal``: called from the engine, which lets go of every gradient it no longer needs,
+    so a first gradient that nothing else refers to becomes ``.grad`` without a copy.
     """
     if grad is None or (var.__dict__ and "_fw_hidden" in var.__dict__):
         return
@@ -541,8 +549,21 @@ def accumulate_grad(var, grad) -> None:
         # requires grad), so .grad never aliases a tensor the caller holds.
         var._grad = core.copy_grad(grad) if old is None else old + grad
     elif old is None:
-        # Copy: the incoming array may be shared with another leaf or with the caller.
-        var._grad = Tensor._make(np.array(grad._data, copy=True))
+        d = grad._data
+        if (
+            _steal
+            and getrefcount(grad) <= _GRAD_REFS
+            and getrefcount(d) <= 3  # (grad._data, d and getrefcount's argument)
+            and d.flags.owndata
+            and d.flags.writeable
+            and not events.listeners
+        ):
+            # Nothing else refers to this gradient or its memory: take it over, as ATen's
+            # AccumulateGrad does (``new_grad.use_count() <= num_expected_refs``).
+            var._grad = Tensor._make(d)
+        else:
+            # Copy: the incoming array may be shared with another leaf or with the caller.
+            var._grad = Tensor._make(np.array(d, copy=True))
     elif old._data.shape != grad._data.shape:
         var._grad = Tensor._make(old._data + grad._data)
     else:
