@@ -506,6 +506,7 @@ class Node:
 class AccumulateGrad(Node):
     """Accumulates the incoming gradient into ``variable.grad`` (the leaf's node)."""
 
+    __module__ = "builtins"  # <class 'AccumulateGrad'>, as PyTorch's C++ type
     __slots__ = ("variable",)
 
     def name(self) -> str:
@@ -627,6 +628,7 @@ def node_class(
         raise RuntimeError(f"the grad_fn {name} is declared twice")
     inherited = base.field_names
     ns = {
+        "__module__": "builtins",  # PyTorch's node types are C++ types: <class 'MulBackward0'>
         "__slots__": tuple(fields),
         "saved_tensor_names": tuple(saved),
         "saved_attr_names": tuple(attrs),

@@ -538,7 +538,7 @@ class Tensor(metaclass=_TensorType):
             self._data,
             dtype=from_numpy_dtype(self._data.dtype),
             requires_grad=fn is None and self.requires_grad,
-            grad_fn_name=fn.name() if fn is not None else None,
+            grad_fn_name=type(fn).__name__ if fn is not None else None,
             tensor_contents=tensor_contents,
             tangent=tangent,
             meta=type(self._data) is MetaArray,

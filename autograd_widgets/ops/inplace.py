@@ -224,13 +224,21 @@ def rewrite_view_history(view: Tensor, compute) -> None:
     op node's other inputs; the view itself becomes an ``AsStridedBackward0`` of the base.
     """
 
-    base = view._base
-    view_fn = view._view_fn
     # The op runs on a stand-in for the view's old value, so its node ``fn`` saves that.
     # (It keeps the view's history, so the saved values stay differentiable.)
     stand_in = _snapshot(view) if view._requires_grad else _make(view._data.copy(), True)
     r = compute(stand_in)
-    fn = r._grad_fn
+    _write(view, r._data)
+    rebase_view(view, r._grad_fn)
+    _bump(view)
+
+
+def rebase_view(view: Tensor, fn) -> None:
+    """PyTorch's ``rebase_history`` for a view modified in place by ``fn`` (its first input
+    is the view): the base's new ``grad_fn`` is ``CopySlices`` around ``fn``, and the view
+    becomes an ``AsStridedBackward0`` of the rewritten base."""
+    base = view._base
+    view_fn = view._view_fn
     if base._requires_grad or fn is not None:
         if fn is None:  # a non-differentiable in-place op: the region's gradient is zero
             fn = new_node(ZeroBackward0, ((None, 0),))
@@ -242,7 +250,6 @@ def rewrite_view_history(view: Tensor, compute) -> None:
         base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
         if events.listeners:
             events.emit("node_created", node=node, output=base, inputs=(base,))
-    _write(view, r._data)
     if base._requires_grad:
         # The view now derives from the rewritten base.
         size, stride, offset = _strided._geometry(view)
@@ -254,7 +261,6 @@ def rewrite_view_history(view: Tensor, compute) -> None:
         )
         set_fields(vnode, {"input_geometry": _strided._geometry(base), "out_offset": offset})
         view._grad_fn, view._output_nr, view._requires_grad = vnode, 0, True
-    _bump(view)
 
 
 # --- the in-place methods -----------------------------------------------------------------------

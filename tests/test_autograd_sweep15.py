@@ -1,0 +1,163 @@
+"""Autograd behaviours a sweep of tutorial-style programs found different, pinned against PyTorch."""
+
+from __future__ import annotations
+
+import pytest
+
+import autograd_widgets as aw
+from tests._oracle import require_torch
+
+pytestmark = pytest.mark.oracle
+
+
+def _outcome(call):
+    try:
+        return repr(call())
+    except Exception as exc:  # noqa: BLE001 - the error is the outcome compared
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _addresses_masked(text: str) -> str:
+    import re
+
+    return re.sub(r" at 0x[0-9a-f]+>", " at 0x...>", text)
+
+
+# --- custom Functions: set_materialize_grads, mark_dirty, once_differentiable --------------------
+
+
+def _materialize_run(m, materialize):
+    seen = []
+
+    class Two(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(materialize)
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, ga, gb):
+            seen.append((ga.tolist(), None if gb is None else gb.tolist()))
+            return ga * 2 + (0 if gb is None else gb * 3)
+
+    x = m.ones(2, requires_grad=True)
+    a, _ = Two.apply(x)
+    a.sum().backward()
+    return seen, x.grad.tolist()
+
+
+@pytest.mark.parametrize("materialize", [True, False])
+def test_set_materialize_grads_false_passes_none_for_unused_outputs(materialize):
+    torch = require_torch()
+    assert _materialize_run(aw, materialize) == _materialize_run(torch, materialize)
+
+
+def _dirty_run(m):
+    class Double(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, None
+
+    out = []
+    leaf = m.ones(3, requires_grad=True)
+    out.append(_outcome(lambda: Double.apply(leaf, leaf)))
+    out.append((repr(leaf), leaf._version))
+    out.append(_outcome(lambda: Double.apply(leaf[:2], leaf)))
+    out.append((repr(leaf), leaf._version))
+    plain = m.ones(3)
+    r = Double.apply(plain, leaf)
+    out.append((r is plain, repr(plain), plain.is_leaf, plain._version))
+    base = leaf.clone()
+    view = base[:2]
+    r = Double.apply(view, leaf)
+    out.append((r is view, type(view.grad_fn).__name__, repr(base)))
+    out.append(type(base.grad_fn.next_functions[0][0]).__name__)
+    base.sum().backward()
+    out.append(leaf.grad.tolist())
+    with m.no_grad():
+        r = Double.apply(leaf, leaf)
+    out.append((r is leaf, repr(r), repr(leaf)))
+    return out
+
+
+def test_mark_dirty_checks_leaves_bumps_versions_and_rebases_views():
+    torch = require_torch()
+    assert _dirty_run(aw) == _dirty_run(torch)
+
+
+def _dirty_view_two_outputs(m):
+    class Both(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x, x * 2
+
+        @staticmethod
+        def backward(ctx, ga, gb):
+            return ga + 2 * gb
+
+    base = m.ones(4, requires_grad=True).clone()
+    return _outcome(lambda: Both.apply(base[1:]))
+
+
+def test_mark_dirty_view_with_two_outputs_is_refused():
+    torch = require_torch()
+    assert _dirty_view_two_outputs(aw) == _dirty_view_two_outputs(torch)
+
+
+def _once_differentiable_run(m):
+    from_mod = m.autograd.function
+
+    class Sort(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            s, idx = x.sort()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(idx)
+            return s, idx
+
+        @staticmethod
+        @from_mod.once_differentiable
+        def backward(ctx, g, _):
+            (idx,) = ctx.saved_tensors
+            return m.zeros_like(g).index_add_(0, idx, g)
+
+    x = m.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    s, _ = Sort.apply(x)
+    (g,) = m.autograd.grad(s.pow(2).sum(), x, create_graph=True)
+    fn = g.grad_fn
+    out = [
+        repr(g),
+        str(type(fn)),
+        fn.name(),
+        type(fn.next_functions[0][0]).__name__,
+        repr(fn.next_functions[0][0].variable),
+        _outcome(lambda: g.sum().backward()),
+    ]
+    s, _ = Sort.apply(x)
+    (g,) = m.autograd.grad(s.sum(), x, create_graph=True)  # constant gradient: no Error node
+    out.append(repr(g))
+    return out
+
+
+def test_once_differentiable_under_create_graph_gives_an_error_node():
+    torch = require_torch()
+    assert _once_differentiable_run(aw) == _once_differentiable_run(torch)
+
+
+def _node_types(m):
+    x = m.ones(2, requires_grad=True)
+    y = (x * 2).sum()
+    return [str(type(y.grad_fn)), str(type(y.grad_fn.next_functions[0][0].next_functions[0][0]))]
+
+
+def test_node_types_print_as_pytorch_cpp_types():
+    torch = require_torch()
+    assert _node_types(aw) == _node_types(torch)
