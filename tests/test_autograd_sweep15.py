@@ -161,3 +161,54 @@ def _node_types(m):
 def test_node_types_print_as_pytorch_cpp_types():
     torch = require_torch()
     assert _node_types(aw) == _node_types(torch)
+
+
+# --- autograd.Function under torch.func transforms ------------------------------------------------
+
+
+def _functorch_support(m):
+    class CtxStyle(m.autograd.Function):  # forward(ctx, ...): no setup_context
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    class NoVmap(m.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x * 2
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            pass
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    class Generated(NoVmap):
+        generate_vmap_rule = True
+
+    x = m.arange(6.0).reshape(3, 2)
+    out = []
+    for fn in (CtxStyle, NoVmap, Generated):
+        for name in ("vmap", "grad", "jacrev", "jacfwd", "hessian", "jvp"):
+            tr = getattr(m.func, name)
+            if name == "vmap":
+                call = lambda: tr(fn.apply)(x)  # noqa: E731
+            elif name in ("grad", "hessian"):
+                call = lambda: tr(lambda t: fn.apply(t).sum())(x[0])  # noqa: E731
+            elif name == "jvp":
+                call = lambda: tr(fn.apply, (x[0],), (x[1],))  # noqa: E731
+            else:
+                call = lambda: tr(fn.apply)(x[0])  # noqa: E731
+            out.append((fn.__name__, name, _outcome(call)))
+    return out
+
+
+def test_functions_under_func_transforms_need_setup_context_vmap_and_jvp_support():
+    torch = require_torch()
+    assert _functorch_support(aw) == _functorch_support(torch)

@@ -19,6 +19,34 @@ from .grad_mode import state as _grad_state
 from .node import FREED_MESSAGE, Node, SavedTensor, new_node, node_class
 
 
+# The torch.func transforms running now, innermost last ("vmap", "grad", "jvp"): a Function
+# applied under them must support them, as PyTorch's ``custom_function_call`` checks.
+transform_levels: list = []
+
+FUNC_DOCS = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
+
+
+def _check_transforms(cls) -> None:
+    """PyTorch's errors for a Function used under ``vmap``/``grad``/``jvp`` without support."""
+    if cls.setup_context is Function.setup_context:
+        raise RuntimeError(
+            "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
+            f"jacrev, ...), it must override the setup_context staticmethod. {FUNC_DOCS}"
+        )
+    if (
+        "vmap" in transform_levels
+        and cls.vmap is Function.vmap
+        and not getattr(cls, "generate_vmap_rule", False)
+    ):
+        raise RuntimeError(
+            f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please "
+            "override and implement the vmap staticmethod or set generate_vmap_rule=True. "
+            f"{FUNC_DOCS}"
+        )
+    if "jvp" in transform_levels and cls.jvp is Function.jvp:
+        Function.jvp(None)
+
+
 class FunctionCtx:
     """What ``forward`` can record for ``backward`` (``torch.autograd.function.FunctionCtx``)."""
 
@@ -149,6 +177,17 @@ class Function(metaclass=_FunctionMeta):
     def setup_context(ctx, inputs, output):
         raise NotImplementedError("setup_context is not implemented.")
 
+    # torch.func support: a vmap rule, or ``generate_vmap_rule = True`` (vmap here is a loop
+    # over the batch, so either way the Function runs once per element).
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap staticmethod "
+            "or set generate_vmap_rule=True."
+        )
+
     def __init__(self, *args, **kwargs):
         import warnings
 
@@ -169,6 +208,8 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        if transform_levels:
+            _check_transforms(cls)
         tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         record = _grad_state.enabled and any(needs)
