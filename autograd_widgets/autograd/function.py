@@ -18,7 +18,6 @@ from . import events
 from .grad_mode import state as _grad_state
 from .node import FREED_MESSAGE, Node, SavedTensor, new_node, node_class
 
-
 # The torch.func transforms running now, innermost last ("vmap", "grad", "jvp"): a Function
 # applied under them must support them, as PyTorch's ``custom_function_call`` checks.
 transform_levels: list = []
