@@ -193,20 +193,22 @@ def _functorch_support(m):
         generate_vmap_rule = True
 
     x = m.arange(6.0).reshape(3, 2)
-    out = []
-    for fn in (CtxStyle, NoVmap, Generated):
-        for name in ("vmap", "grad", "jacrev", "jacfwd", "hessian", "jvp"):
-            tr = getattr(m.func, name)
-            if name == "vmap":
-                call = lambda: tr(fn.apply)(x)  # noqa: E731
-            elif name in ("grad", "hessian"):
-                call = lambda: tr(lambda t: fn.apply(t).sum())(x[0])  # noqa: E731
-            elif name == "jvp":
-                call = lambda: tr(fn.apply, (x[0],), (x[1],))  # noqa: E731
-            else:
-                call = lambda: tr(fn.apply)(x[0])  # noqa: E731
-            out.append((fn.__name__, name, _outcome(call)))
-    return out
+
+    def call(fn, name):
+        tr = getattr(m.func, name)
+        if name == "vmap":
+            return tr(fn.apply)(x)
+        if name in ("grad", "hessian"):
+            return tr(lambda t: fn.apply(t).sum())(x[0])
+        if name == "jvp":
+            return tr(fn.apply, (x[0],), (x[1],))
+        return tr(fn.apply)(x[0])
+
+    return [
+        (fn.__name__, name, _outcome(lambda: call(fn, name)))  # noqa: B023 - called at once
+        for fn in (CtxStyle, NoVmap, Generated)
+        for name in ("vmap", "grad", "jacrev", "jacfwd", "hessian", "jvp")
+    ]
 
 
 def test_functions_under_func_transforms_need_setup_context_vmap_and_jvp_support():
