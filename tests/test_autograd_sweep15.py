@@ -214,3 +214,90 @@ def _functorch_support(m):
 def test_functions_under_func_transforms_need_setup_context_vmap_and_jvp_support():
     torch = require_torch()
     assert _functorch_support(aw) == _functorch_support(torch)
+
+
+# --- tensor hooks' results; views a custom Function returns ---------------------------------------
+
+
+def _hook_results(m):
+    import functools
+
+    class Hook:
+        def __call__(self, g):
+            return g[:1]
+
+    def shrink(g):
+        return g[:1]
+
+    def hooked(t, fn):
+        t.register_hook(fn)
+        return t
+
+    z = m.ones(2, requires_grad=True)
+    hooks = [
+        shrink,
+        lambda g: g.double(),
+        lambda g: g.long(),
+        lambda g: 3,
+        lambda g: (g,),
+        Hook(),
+        functools.partial(lambda a, g: g[:1], 1),
+    ]
+    out = [_outcome(lambda: hooked(z * 2, fn).sum().backward()) for fn in hooks]  # noqa: B023
+    leaf = m.ones(2, requires_grad=True)
+    out.append(_outcome(lambda: (hooked(leaf, shrink) * 2).sum().backward()))
+    return out
+
+
+def test_tensor_hook_results_are_checked_like_pytorch():
+    torch = require_torch()
+    assert _hook_results(aw) == _hook_results(torch)
+
+
+def _function_views(m):
+    class Identity(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class Views(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.view(-1), x[0]
+
+        @staticmethod
+        def backward(ctx, g, h):
+            r = g.view(2, 2).clone()
+            r[0] += h
+            return r
+
+    class OneView(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x[1:]
+
+        @staticmethod
+        def backward(ctx, g):
+            return m.cat([m.zeros(1), g])
+
+    x = m.ones(2, 2, requires_grad=True)
+    y = x * 1
+    o = Identity.apply(y)
+    a, b = Views.apply(y)
+    v = OneView.apply(y.view(-1))
+    out = [o._base is y, a._base is y, b._base is y]
+    for t in (o, a, b, a[1:], v, v[:1]):
+        out.append(_outcome(lambda: t.add_(1)))  # noqa: B023
+    lin = m.nn.ReLU(inplace=True)
+    lin.register_full_backward_hook(lambda mod, gi, go: None)
+    out.append(_outcome(lambda: lin(x * 1)))
+    return out
+
+
+def test_views_returned_by_a_function_refuse_in_place_changes():
+    torch = require_torch()
+    assert _function_views(aw) == _function_views(torch)

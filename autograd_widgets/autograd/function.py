@@ -14,6 +14,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from ..ops._core import edge, set_fields
 from ..ops.inplace import _bump, rebase_view
+from ..ops.shape import _as_view
 from . import events
 from .grad_mode import state as _grad_state
 from .node import FREED_MESSAGE, Node, SavedTensor, new_node, node_class
@@ -241,6 +242,12 @@ class Function(metaclass=_FunctionMeta):
         inputs_by_id = {id(args[i]) for i in tensor_positions}
         n_tensor_outs = sum(isinstance(o, Tensor) for o in outs)
         new_outs, meta, dirty_views = [], [], []
+        n_diff = sum(
+            isinstance(o, Tensor) and id(o) not in non_diff and o._data.dtype.kind == "f"
+            for o in outs
+        )
+        # PyTorch's CreationMeta for a view it returns: no in-place on it later
+        view_mark = "_multi_view" if n_diff > 1 else "_custom_view"
         for i, o in enumerate(outs):
             if not isinstance(o, Tensor):
                 new_outs.append(o)
@@ -250,11 +257,13 @@ class Function(metaclass=_FunctionMeta):
                 _check_dirty(o, id(o) in inputs_by_id, n_tensor_outs)
                 if o._base is not None:
                     dirty_views.append(o)
-            elif id(o) in inputs_by_id:
-                o = Tensor._make(o._data)  # returning an input: an alias that gets the new grad_fn
+            elif id(o) in inputs_by_id:  # returned as-is: a view that gets the new grad_fn
+                o = _as_view(Tensor._make(o._data), o, _identity)
             meta.append((o._data.shape, o._data.dtype))
             if id(outs[i]) not in non_diff and o._data.dtype.kind == "f":
                 o._grad_fn, o._output_nr, o._requires_grad = node, i, True
+                if o._base is not None and id(o) not in dirty:
+                    o.__dict__[view_mark] = True
             new_outs.append(o)
         node._out_meta = meta
         for view in dirty_views:  # the base's history is rewritten around this node
@@ -280,6 +289,10 @@ class Function(metaclass=_FunctionMeta):
                         inputs=tuple(args[i] for i in tensor_positions),
                     )
         return new_outs[0] if single else tuple(new_outs)
+
+
+def _identity(t):
+    return t
 
 
 def _unrecorded(outputs, outs, single, args, dirty_tensors):

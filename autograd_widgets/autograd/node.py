@@ -517,6 +517,20 @@ class AccumulateGrad(Node):
         return ()
 
 
+def check_hook_result(original, result, hook) -> None:
+    """PyTorch's checks on what a tensor hook returned in place of ``original``."""
+    if not isinstance(result, core.Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    name = getattr(hook, "__name__", "<unknown>")
+    if result._data.dtype != original._data.dtype:
+        was, got = (
+            _DTYPE_TO_TYPE_STRING[from_numpy_dtype(t._data.dtype)] for t in (original, result)
+        )
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {was} got {got})")
+    if result._data.shape != original._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+
+
 def accumulate_grad(var, grad) -> None:
     """Add ``grad`` into ``var.grad`` (``AccumulateGrad``), running the leaf's hooks first.
 
@@ -529,6 +543,7 @@ def accumulate_grad(var, grad) -> None:
         for fn in tuple(hooks.values()):
             new = fn(grad)
             if new is not None:
+                check_hook_result(grad, new, fn)
                 grad = new
     Tensor = core.Tensor
     if grad._data.shape != var._data.shape:
