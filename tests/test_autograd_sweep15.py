@@ -301,3 +301,40 @@ def _function_views(m):
 def test_views_returned_by_a_function_refuse_in_place_changes():
     torch = require_torch()
     assert _function_views(aw) == _function_views(torch)
+
+
+# --- grad modes, inference tensors, warnings' lines -----------------------------------------------
+
+
+def _modes(m):
+    out = [str(m.set_grad_enabled(False)), repr(m.set_grad_enabled(True))]
+    x = m.ones(2)
+    with m.inference_mode():
+        y = x * 2
+        out.append(_outcome(lambda: y._version))
+    out.append(_outcome(lambda: y._version))
+    out.append(x._version)
+    return out
+
+
+def test_set_grad_enabled_repr_and_inference_tensors_have_no_version():
+    torch = require_torch()
+    assert _modes(aw) == _modes(torch)
+
+
+def _warning_lines(m):
+    import warnings
+
+    x = m.ones(1, requires_grad=True)
+    seen = []
+    for call in (lambda: x.std(), lambda: m.std(x), lambda: m.var(x, dim=0)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        seen += [(w.filename == __file__, str(w.message)) for w in caught]
+    return seen
+
+
+def test_std_var_warnings_name_the_callers_line():
+    torch = require_torch()
+    assert _warning_lines(aw) == _warning_lines(torch)

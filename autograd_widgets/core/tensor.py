@@ -273,7 +273,11 @@ class Tensor(metaclass=_TensorType):
     @property
     def _version(self) -> int:
         vc = self._vcs
-        return 0 if vc is None else vc.v
+        if vc is None:
+            return 0
+        if type(vc) is _InferenceVersion:
+            raise RuntimeError("Inference tensors do not track version counter.")
+        return vc.v
 
     @property
     def output_nr(self) -> int:
