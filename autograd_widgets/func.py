@@ -20,7 +20,10 @@ output (PyTorch refuses it for an output that depends on the mapped inputs).
 
 from __future__ import annotations
 
+import contextlib
+
 from .autograd import grad as _autograd_grad
+from .autograd.function import transform_levels
 from .autograd.grad_mode import enable_grad, is_grad_enabled
 from .core.tensor import Tensor
 from .ops.shape import stack
@@ -38,6 +41,16 @@ __all__ = [
     "functional_call",
     "stack_module_state",
 ]
+
+
+@contextlib.contextmanager
+def _transform(*kinds):
+    """Mark ``kinds`` of transform as running (autograd.Function checks it supports them)."""
+    transform_levels.extend(kinds)
+    try:
+        yield
+    finally:
+        del transform_levels[len(transform_levels) - len(kinds) :]
 
 
 # --- pytrees (tuple, list, dict; everything else is a leaf) -------------------------------------
@@ -170,7 +183,7 @@ def _argnums(argnums, nargs):
 class _Pullback:
     """``func`` run on copies of ``primals``: its output and the vjp back to the copies."""
 
-    def __init__(self, func, primals, has_aux, name="vjp"):
+    def __init__(self, func, primals, has_aux, name="vjp", kinds=("grad",)):
         self.create_graph = is_grad_enabled()
         self.specs, self.copies = [], []
         args = []
@@ -181,7 +194,7 @@ class _Pullback:
             self.copies += copies
             args.append(_unflatten(copies, spec))
         self.own = {id(c) for c in self.copies}
-        with enable_grad():
+        with enable_grad(), _transform(*kinds):
             out = func(*args)
         self.aux = None
         if has_aux:
@@ -350,7 +363,13 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     """``torch.func.jacfwd``: the same Jacobian as ``jacrev`` (computed in reverse mode)."""
-    return jacrev(func, argnums, has_aux=has_aux)
+    rev = jacrev(func, argnums, has_aux=has_aux)
+
+    def wrapper(*args, **kwargs):
+        with _transform("vmap", "jvp"):  # PyTorch's jacfwd is vmap over jvp
+            return rev(*args, **kwargs)
+
+    return wrapper
 
 
 def hessian(func, argnums=0):
@@ -372,7 +391,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             f"Got primals with structure {_spec_repr(primals)} and tangents with structure "
             f"{_spec_repr(tangents)}"
         )
-    pb = _Pullback(func, primals, has_aux, name="jvp")
+    pb = _Pullback(func, primals, has_aux, name="jvp", kinds=("jvp",))
     result = (_finish(pb.out, pb.own), _pushforward(pb, flat_t))
     return (*result, _finish(pb.aux, pb.own)) if has_aux else result
 
@@ -397,7 +416,7 @@ def linearize(func, *primals):
     """``torch.func.linearize``: ``(func(*primals), jvp_fn)``; ``jvp_fn(*tangents)`` is the
     jvp at ``primals``, reusing the graph built once (PyTorch traces it into an FX graph
     instead)."""
-    pb = _Pullback(func, primals, False, name="linearize")
+    pb = _Pullback(func, primals, False, name="linearize", kinds=("jvp",))
     spec = _spec_repr(primals)
     flat_p = pb.copies
 
@@ -528,7 +547,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             picked = [
                 leaf if dim is None else leaf.select(dim, i) for leaf, dim in zip(leaves, dims)
             ]
-            results.append(func(*_unflatten(picked, spec), **kwargs))
+            with _transform("vmap"):
+                results.append(func(*_unflatten(picked, spec), **kwargs))
         if not results:
             raise ValueError("vmap: cannot map over a dimension of size 0 (a loop has no output)")
         return _stack_outputs(func, out_dims, results)

@@ -19,7 +19,7 @@ import numpy as np
 from . import _failure, events
 from .anomaly_mode import anomaly
 from .grad_mode import state as _grad_state
-from .node import AccumulateGrad, core, unpack_hooked
+from .node import AccumulateGrad, check_hook_result, core, unpack_hooked
 from .node import hooks_used as _hooks_used
 
 _ACC_PRIORITY = -(1 << 62)  # AccumulateGrad runs as soon as it is ready, as in PyTorch
@@ -483,6 +483,7 @@ def _run_pre_hooks(node, extra, grads):
                 for fn in tuple(hooks.values()):
                     new = fn(grads[nr])
                     if new is not None:
+                        check_hook_result(grads[nr], new, fn)
                         grads[nr] = new
     retain = extra.get("retain")
     if retain:

@@ -7,13 +7,44 @@ As in PyTorch, the ``ctx`` passed to ``forward`` *is* the backward node, so
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..ops._core import edge
+from ..ops._core import edge, set_fields
+from ..ops.inplace import _bump, rebase_view
+from ..ops.shape import _as_view
 from . import events
 from .grad_mode import state as _grad_state
-from .node import FREED_MESSAGE, Node, SavedTensor, new_node
+from .node import FREED_MESSAGE, Node, SavedTensor, new_node, node_class
+
+# The torch.func transforms running now, innermost last ("vmap", "grad", "jvp"): a Function
+# applied under them must support them, as PyTorch's ``custom_function_call`` checks.
+transform_levels: list = []
+
+FUNC_DOCS = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
+
+
+def _check_transforms(cls) -> None:
+    """PyTorch's errors for a Function used under ``vmap``/``grad``/``jvp`` without support."""
+    if cls.setup_context is Function.setup_context:
+        raise RuntimeError(
+            "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
+            f"jacrev, ...), it must override the setup_context staticmethod. {FUNC_DOCS}"
+        )
+    if (
+        "vmap" in transform_levels
+        and cls.vmap is Function.vmap
+        and not getattr(cls, "generate_vmap_rule", False)
+    ):
+        raise RuntimeError(
+            f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please "
+            "override and implement the vmap staticmethod or set generate_vmap_rule=True. "
+            f"{FUNC_DOCS}"
+        )
+    if "jvp" in transform_levels and cls.jvp is Function.jvp:
+        Function.jvp(None)
 
 
 class FunctionCtx:
@@ -61,9 +92,14 @@ class BackwardCFunction(Node, FunctionCtx):
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
 
+    @property
+    def materialize_grads(self) -> bool:
+        """The engine zero-fills missing gradients unless ``ctx.set_materialize_grads(False)``."""
+        return self.__dict__.get("_materialize", True)
+
     def apply(self, grads):
         cls = self._forward_cls
-        if getattr(self, "_materialize", True):
+        if self.materialize_grads:
             grads = self._materialize_grads(grads)
         result = cls.backward(self, *grads)
         if not isinstance(result, tuple):
@@ -141,6 +177,17 @@ class Function(metaclass=_FunctionMeta):
     def setup_context(ctx, inputs, output):
         raise NotImplementedError("setup_context is not implemented.")
 
+    # torch.func support: a vmap rule, or ``generate_vmap_rule = True`` (vmap here is a loop
+    # over the batch, so either way the Function runs once per element).
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap staticmethod "
+            "or set generate_vmap_rule=True."
+        )
+
     def __init__(self, *args, **kwargs):
         import warnings
 
@@ -161,6 +208,8 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        if transform_levels:
+            _check_transforms(cls)
         tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         record = _grad_state.enabled and any(needs)
@@ -181,26 +230,44 @@ class Function(metaclass=_FunctionMeta):
             _grad_state.enabled = prev
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
+        dirty_tensors = getattr(node, "_dirty", ())
+        for t in dirty_tensors:  # PyTorch bumps what mark_dirty names, once more
+            _bump(t)
         if not record:
-            return outputs
+            return _unrecorded(outputs, outs, single, args, dirty_tensors)
 
         node.next_functions = tuple(edge(args[i]) for i in tensor_positions)
         non_diff = getattr(node, "_non_diff", set())
-        dirty = {id(t) for t in getattr(node, "_dirty", ())}
+        dirty = {id(t) for t in dirty_tensors}
         inputs_by_id = {id(args[i]) for i in tensor_positions}
-        new_outs, meta = [], []
+        n_tensor_outs = sum(isinstance(o, Tensor) for o in outs)
+        new_outs, meta, dirty_views = [], [], []
+        n_diff = sum(
+            isinstance(o, Tensor) and id(o) not in non_diff and o._data.dtype.kind == "f"
+            for o in outs
+        )
+        # PyTorch's CreationMeta for a view it returns: no in-place on it later
+        view_mark = "_multi_view" if n_diff > 1 else "_custom_view"
         for i, o in enumerate(outs):
             if not isinstance(o, Tensor):
                 new_outs.append(o)
                 meta.append(((), np.float32))
                 continue
-            if id(o) in inputs_by_id and id(o) not in dirty:
-                o = Tensor._make(o._data)  # returning an input: an alias that gets the new grad_fn
+            if id(o) in dirty and id(o) not in non_diff:
+                _check_dirty(o, id(o) in inputs_by_id, n_tensor_outs)
+                if o._base is not None:
+                    dirty_views.append(o)
+            elif id(o) in inputs_by_id:  # returned as-is: a view that gets the new grad_fn
+                o = _as_view(Tensor._make(o._data), o, _identity)
             meta.append((o._data.shape, o._data.dtype))
             if id(outs[i]) not in non_diff and o._data.dtype.kind == "f":
                 o._grad_fn, o._output_nr, o._requires_grad = node, i, True
+                if o._base is not None and id(o) not in dirty:
+                    o.__dict__[view_mark] = True
             new_outs.append(o)
         node._out_meta = meta
+        for view in dirty_views:  # the base's history is rewritten around this node
+            rebase_view(view, node)
         to_save = getattr(node, "_to_save", ())
         out_ids = {id(o): k for k, o in enumerate(new_outs)}
         saved = []
@@ -224,6 +291,59 @@ class Function(metaclass=_FunctionMeta):
         return new_outs[0] if single else tuple(new_outs)
 
 
+def _identity(t):
+    return t
+
+
+def _unrecorded(outputs, outs, single, args, dirty_tensors):
+    """Outputs of a Function run without a graph: an input returned comes back as an alias
+    (detached when it requires grad), as PyTorch's ``set_history`` makes it."""
+    inputs = {id(a) for a in args if isinstance(a, Tensor)}
+    if not any(isinstance(o, Tensor) and id(o) in inputs for o in outs):
+        return outputs
+    dirty = {id(t) for t in dirty_tensors}
+    new = []
+    for o in outs:
+        if isinstance(o, Tensor) and id(o) in inputs:
+            if o._requires_grad:
+                o = o.detach()
+            elif id(o) not in dirty:
+                o = o.view_as(o)
+        new.append(o)
+    return new[0] if single else tuple(new)
+
+
+def _check_dirty(t, is_input: bool, n_outputs: int) -> None:
+    """PyTorch's checks on an output given to ``ctx.mark_dirty`` (``set_history``)."""
+    if t._grad_fn is None and t._requires_grad:
+        raise RuntimeError(
+            "a leaf Variable that requires grad has been used in an in-place operation."
+        )
+    if not is_input:
+        warnings.warn(
+            "Only input Tensors should be given to ctx.mark_dirty(). If a Tensor is not an "
+            "input, there is no need to pass it to mark_dirty().",
+            stacklevel=3,
+        )
+    if t._base is None:
+        return
+    if n_outputs > 1:
+        raise RuntimeError(
+            "If your Function modifies inplace an input that is a view of another Tensor, your "
+            "Function cannot return more than one Tensor. This is not supported by the current "
+            "autograd engine. You should either make sure the input is not a view (using .clone() "
+            "for example) or make your Function only return one Tensor (potentially "
+            "splitting it into two Functions: one doing the inplace that returns a single Tensor "
+            "and a second one that does the other operations). You can ask on the forum "
+            "https://discuss.pytorch.org/ if you need help to do this change."
+        )
+    base = t._base
+    if base._grad_fn is None and base._requires_grad:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        )
+
+
 class InplaceFunction(Function):
     pass
 
@@ -232,8 +352,44 @@ class NestedIOFunction(Function):
     pass
 
 
+def _error_backward(node, grads):
+    raise RuntimeError(node.msg)
+
+
+# PyTorch's ``DelayedError``: the node of a backward's outputs that cannot be differentiated
+# again (``@once_differentiable`` under ``create_graph=True``); reaching it raises ``msg``.
+Error = node_class("Error", _error_backward, fields=("msg",), all_grads=True)
+Error.name = lambda self: "torch::autograd::Error"  # its C++ name, as name() reports it
+
+ONCE_DIFFERENTIABLE_MESSAGE = (
+    "trying to differentiate twice a function that was marked with @once_differentiable"
+)
+
+
+def _delayed_error(msg: str, outputs: tuple) -> tuple:
+    """Aliases of ``outputs`` whose ``grad_fn`` is an ``Error`` node raising ``msg``."""
+    fakes = []
+    for o in outputs:
+        if o is not None:
+            o = o.detach()
+            o.requires_grad = True
+        fakes.append(o)
+    node = new_node(Error, tuple(edge(f) for f in fakes))
+    set_fields(node, {"msg": msg})
+    if len(fakes) > 1:
+        node._out_meta = [None if f is None else (f._data.shape, f._data.dtype) for f in fakes]
+    aliases = []
+    for i, f in enumerate(fakes):
+        if f is not None:
+            f = Tensor._make(f._data)
+            f._grad_fn, f._output_nr, f._requires_grad = node, i, True
+        aliases.append(f)
+    return tuple(aliases)
+
+
 def once_differentiable(fn):
-    """Decorator: the backward runs without building a graph (``create_graph`` unsupported)."""
+    """Decorator: the backward runs without building a graph. Under ``create_graph=True`` its
+    results come out of an ``Error`` node, so differentiating them again raises (PyTorch's)."""
     import functools
 
     @functools.wraps(fn)
@@ -241,8 +397,13 @@ def once_differentiable(fn):
         prev = _grad_state.enabled
         _grad_state.enabled = False
         try:
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
         finally:
             _grad_state.enabled = prev
+        if not prev or not any(isinstance(a, Tensor) and a._requires_grad for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        aliases = _delayed_error(ONCE_DIFFERENTIABLE_MESSAGE, (outputs,) if single else outputs)
+        return aliases[0] if len(aliases) == 1 else aliases
 
     return wrapper

@@ -136,6 +136,11 @@ class set_grad_enabled(_DecoratorContextManager):
     def clone(self):
         return self.__class__(self.mode)
 
+    def __str__(self) -> str:
+        return f"torch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
+    __repr__ = __str__
+
 
 class inference_mode(_DecoratorContextManager):
     """``torch.inference_mode``: like no_grad; tensors made inside are inference tensors (no

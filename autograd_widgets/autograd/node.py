@@ -507,6 +507,7 @@ class Node:
 class AccumulateGrad(Node):
     """Accumulates the incoming gradient into ``variable.grad`` (the leaf's node)."""
 
+    __module__ = "builtins"  # <class 'AccumulateGrad'>, as PyTorch's C++ type
     __slots__ = ("variable",)
 
     def name(self) -> str:
@@ -515,6 +516,20 @@ class AccumulateGrad(Node):
     def apply(self, grads: tuple) -> tuple:
         accumulate_grad(self.variable, grads[0], _steal=True)
         return ()
+
+
+def check_hook_result(original, result, hook) -> None:
+    """PyTorch's checks on what a tensor hook returned in place of ``original``."""
+    if not isinstance(result, core.Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    name = getattr(hook, "__name__", "<unknown>")
+    if result._data.dtype != original._data.dtype:
+        was, got = (
+            _DTYPE_TO_TYPE_STRING[from_numpy_dtype(t._data.dtype)] for t in (original, result)
+        )
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {was} got {got})")
+    if result._data.shape != original._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 # References to a gradient that only the backward engine holds when AccumulateGrad runs:
@@ -536,6 +551,7 @@ def accumulate_grad(var, grad, _steal: bool = False) -> None:
         for fn in tuple(hooks.values()):
             new = fn(grad)
             if new is not None:
+                check_hook_result(grad, new, fn)
                 grad = new
     Tensor = core.Tensor
     if grad._data.shape != var._data.shape:
@@ -648,6 +664,7 @@ def node_class(
         raise RuntimeError(f"the grad_fn {name} is declared twice")
     inherited = base.field_names
     ns = {
+        "__module__": "builtins",  # PyTorch's node types are C++ types: <class 'MulBackward0'>
         "__slots__": tuple(fields),
         "saved_tensor_names": tuple(saved),
         "saved_attr_names": tuple(attrs),

@@ -273,7 +273,11 @@ class Tensor(metaclass=_TensorType):
     @property
     def _version(self) -> int:
         vc = self._vcs
-        return 0 if vc is None else vc.v
+        if vc is None:
+            return 0
+        if type(vc) is _InferenceVersion:
+            raise RuntimeError("Inference tensors do not track version counter.")
+        return vc.v
 
     @property
     def output_nr(self) -> int:
@@ -538,7 +542,7 @@ class Tensor(metaclass=_TensorType):
             self._data,
             dtype=from_numpy_dtype(self._data.dtype),
             requires_grad=fn is None and self.requires_grad,
-            grad_fn_name=fn.name() if fn is not None else None,
+            grad_fn_name=type(fn).__name__ if fn is not None else None,
             tensor_contents=tensor_contents,
             tangent=tangent,
             meta=type(self._data) is MetaArray,

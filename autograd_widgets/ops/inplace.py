@@ -41,8 +41,11 @@ _make = Tensor._make
 def check_inplace(t: Tensor) -> None:
     if not grad_state.enabled:
         return
-    if t._requires_grad and "_multi_view" in t.__dict__:
-        _refuse_multi_view(t)
+    if t._requires_grad and t.__dict__:
+        if "_multi_view" in t.__dict__:
+            _refuse_multi_view(t)
+        if "_custom_view" in t.__dict__:
+            _refuse_custom_view(t)
     if t._grad_fn is None and t._requires_grad:
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation."
@@ -98,16 +101,33 @@ def _cast_checked(compute, dtype):
     return checked
 
 
-def _refuse_multi_view(t: Tensor) -> None:
-    """PyTorch's ``handle_view_on_rebase`` for an output of split/unbind (or a view of one)."""
+def _view_prefix(t: Tensor) -> str:
     fn = t._grad_fn
     if fn is not None:
         name = re.sub(r"Backward\d*$", "", type(fn).__name__)
-        msg = f"Output {t._output_nr} of {name} is a view and is being modified inplace."
-    else:
-        msg = "A view was created in no_grad mode and is being modified inplace with grad mode enabled."
+        return f"Output {t._output_nr} of {name} is a view and is being modified inplace."
+    return (
+        "A view was created in no_grad mode and is being modified inplace with grad mode enabled."
+    )
+
+
+def _refuse_custom_view(t: Tensor) -> None:
+    """PyTorch's ``handle_view_on_rebase`` for a view a custom Function returned (or a view
+    of one): ``CreationMeta::IN_CUSTOM_FUNCTION``."""
     raise RuntimeError(
-        msg + " This view is the output of a function that returns multiple views. Such "
+        _view_prefix(t) + " This view was created inside a custom Function (or because an "
+        "input was returned as-is) and the autograd logic to handle view+inplace would override "
+        "the custom backward associated with the custom Function, leading to incorrect "
+        "gradients. This behavior is forbidden. You can fix this by cloning the output of the "
+        "custom Function."
+    )
+
+
+def _refuse_multi_view(t: Tensor) -> None:
+    """PyTorch's ``handle_view_on_rebase`` for an output of split/unbind (or a view of one)."""
+    raise RuntimeError(
+        _view_prefix(t)
+        + " This view is the output of a function that returns multiple views. Such "
         "functions do not allow the output views to be modified inplace. You should replace the "
         "inplace operation by an out-of-place one."
     )
@@ -146,6 +166,8 @@ def apply_inplace(t: Tensor, compute, others=(), overlap_ok=False) -> Tensor:
     if t._base is not None and (t._base._requires_grad or t._requires_grad or wants_grad):
         if "_multi_view" in t.__dict__:
             _refuse_multi_view(t)
+        if "_custom_view" in t.__dict__:
+            _refuse_custom_view(t)
         rewrite_view_history(t, compute)
         return t
     # A snapshot even when ``t`` needs no gradient: the node may save ``t`` as it was for
@@ -224,13 +246,21 @@ def rewrite_view_history(view: Tensor, compute) -> None:
     op node's other inputs; the view itself becomes an ``AsStridedBackward0`` of the base.
     """
 
-    base = view._base
-    view_fn = view._view_fn
     # The op runs on a stand-in for the view's old value, so its node ``fn`` saves that.
     # (It keeps the view's history, so the saved values stay differentiable.)
     stand_in = _snapshot(view) if view._requires_grad else _make(view._data.copy(), True)
     r = compute(stand_in)
-    fn = r._grad_fn
+    _write(view, r._data)
+    rebase_view(view, r._grad_fn)
+    _bump(view)
+
+
+def rebase_view(view: Tensor, fn) -> None:
+    """PyTorch's ``rebase_history`` for a view modified in place by ``fn`` (its first input
+    is the view): the base's new ``grad_fn`` is ``CopySlices`` around ``fn``, and the view
+    becomes an ``AsStridedBackward0`` of the rewritten base."""
+    base = view._base
+    view_fn = view._view_fn
     if base._requires_grad or fn is not None:
         if fn is None:  # a non-differentiable in-place op: the region's gradient is zero
             fn = new_node(ZeroBackward0, ((None, 0),))
@@ -242,7 +272,6 @@ def rewrite_view_history(view: Tensor, compute) -> None:
         base._grad_fn, base._output_nr, base._requires_grad = node, 0, True
         if events.listeners:
             events.emit("node_created", node=node, output=base, inputs=(base,))
-    _write(view, r._data)
     if base._requires_grad:
         # The view now derives from the rewritten base.
         size, stride, offset = _strided._geometry(view)
@@ -254,7 +283,6 @@ def rewrite_view_history(view: Tensor, compute) -> None:
         )
         set_fields(vnode, {"input_geometry": _strided._geometry(base), "out_offset": offset})
         view._grad_fn, view._output_nr, view._requires_grad = vnode, 0, True
-    _bump(view)
 
 
 # --- the in-place methods -----------------------------------------------------------------------

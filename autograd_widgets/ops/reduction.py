@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from .._parser_spellings import ABSENT, numpy_dim
+from .._warn import user_stacklevel
 from ..autograd import events
 from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node, SavedTensor, node_class
@@ -742,7 +743,7 @@ def _var_impl(input, dim, unbiased, keepdim, correction, cls, np_fn):
             "numel). (Triggered internally at "
             "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     with np.errstate(invalid="ignore", divide="ignore"), warnings_off():
         res = np.asarray(

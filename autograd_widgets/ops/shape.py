@@ -82,8 +82,10 @@ def _as_view(out: Tensor, input: Tensor, view_fn) -> Tensor:
         out._base = base
         parent = input._view_fn
         out._view_fn = view_fn if parent is None else (lambda b, p=parent, f=view_fn: f(p(b)))
-        if "_multi_view" in input.__dict__:  # a view of a split output is one too (torch)
-            out.__dict__["_multi_view"] = True
+        if input.__dict__:  # a view of a split output (or a Function's view) is one too
+            for mark in ("_multi_view", "_custom_view"):
+                if mark in input.__dict__:
+                    out.__dict__[mark] = True
     return out
 
 

@@ -8,10 +8,9 @@ input node calls ``hook(module, grad_input, grad_output)``.
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
 
+from ..._warn import user_stacklevel
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as grad_state
 from ...core.tensor import Tensor
@@ -29,18 +28,6 @@ class BackwardHookFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         return grads
-
-
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _user_stacklevel() -> int:
-    """``stacklevel`` pointing at the first caller outside this package (the line that
-    called ``backward()``, as PyTorch's warning from inside its engine does)."""
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 class _BackwardHook:
@@ -114,7 +101,7 @@ class _BackwardHook:
                     "module outputs since no inputs require gradients. See "
                     "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
                     "#torch.nn.Module.register_full_backward_hook for more details.",
-                    stacklevel=_user_stacklevel(),
+                    stacklevel=user_stacklevel(),
                 )
                 none_inputs = (None,) * self.n_inputs
                 for hook in self.user_hooks:
