@@ -448,7 +448,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
         "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
         "which produces values in [start, end).",
         UserWarning,
-        stacklevel=_user_stacklevel(),
+        stacklevel=user_stacklevel(),
     )
     _check_device(device)
     vals = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -461,9 +461,11 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     return _finish(data.astype(dt), requires_grad)
 
 
-def _user_stacklevel() -> int:
-    """The ``stacklevel`` of the first caller outside this package (wrappers add frames)."""
-    pkg = os.path.dirname(__file__)
+def user_stacklevel() -> int:
+    """The ``stacklevel`` of the first caller outside ``autograd_widgets`` (wrappers such as
+    ``Tensor`` methods and in-place variants add frames), for a warning PyTorch raises in C++:
+    Python shows it at the user's line."""
+    pkg = os.path.dirname(os.path.dirname(__file__))
     frame, level = sys._getframe(1), 1
     while frame is not None and frame.f_code.co_filename.startswith(pkg):
         frame, level = frame.f_back, level + 1

@@ -5,7 +5,7 @@
   whose gradients are zeros;
 * ``cumsum_``/``cumprod_``: ``dtype=`` must be ``self``'s own dtype;
 * ``float_power_``: ``self`` must already be double; ``ldexp_``: floating;
-* ``floor_divide_``/``heaviside_``: PyTorch's ``NotImplemented`` node names the in-place op;
+* ``floor_divide_``/``heaviside_``/``scatter_(reduce=)``: PyTorch's ``NotImplemented`` node names the in-place op;
 * ``asinh_``/``acosh_``/``atanh_``: ``AsinhBackward1`` & co., which raise in backward.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core._dtype import as_dtype
 from ..core._random import _CPP_NAMES
-from . import pointwise, reduction, selection
+from . import indexing, pointwise, reduction, selection
 from ._core import Tensor, needs_grad, record, scalar_type_name, zero_grad
 from .inplace import apply_inplace, node_class
 
@@ -129,16 +129,16 @@ def _inverse_hyperbolic_inplace(name, op):
     return method
 
 
-def _not_implemented_inplace(self, name, fn, other):
+def _not_implemented_inplace(self, name, fn, *args, **kwargs):
     """An in-place op without a derivative: PyTorch's node then names ``aten::<name>``."""
 
     def compute(t):
-        out = fn(t, other)
+        out = fn(t, *args, **kwargs)
         if isinstance(out._grad_fn, pointwise.NotImplemented_):
             out._grad_fn.op = name
         return out
 
-    return apply_inplace(self, compute, (other,))
+    return apply_inplace(self, compute, args + tuple(kwargs.values()))
 
 
 def floor_divide_(self, other):
@@ -149,6 +149,13 @@ def floor_divide_(self, other):
 def heaviside_(self, values):
     """``Tensor.heaviside_`` (no derivative, as PyTorch)."""
     return _not_implemented_inplace(self, "heaviside_", selection.heaviside, values)
+
+
+def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+    """``Tensor.scatter_`` (with ``reduce``: no derivative, as PyTorch)."""
+    return _not_implemented_inplace(
+        self, "scatter_", indexing.scatter, dim, index, src, value=value, reduce=reduce
+    )
 
 
 INPLACE = {
@@ -185,4 +192,5 @@ INPLACE = {
     "ldexp_": ldexp_,
     "floor_divide_": floor_divide_,
     "heaviside_": heaviside_,
+    "scatter_": scatter_,
 }

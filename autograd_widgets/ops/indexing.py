@@ -8,9 +8,12 @@ Basic indexing builds the same chain of view nodes PyTorch does (an int is a
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..autograd.node import node_class
+from ..core._creation import user_stacklevel
 from . import _shown
 from ._core import (
     Tensor,
@@ -24,7 +27,7 @@ from ._core import (
     wrap_dim,
 )
 from .inplace import apply_inplace, check_inplace
-from .pointwise import where
+from .pointwise import NotImplemented_, where
 from .shape import _as_view, _unary_view, cat, expand
 
 # The ``torch.*`` functions defined here (the package namespace is the union of these lists).
@@ -59,7 +62,7 @@ slice_scatter diagonal_scatter scatter_reduce
 """.split()
 # ``Tensor.<name>_``: the in-place variant (``inplace._make_inplace``).
 INPLACE_METHODS = """
-masked_fill scatter scatter_add index_add index_fill index_copy index_put masked_scatter
+masked_fill scatter_add index_add index_fill index_copy index_put masked_scatter
 scatter_reduce
 """.split()
 
@@ -770,30 +773,55 @@ def _scatter_positions(d, dim, idx):
     return tuple(pos)
 
 
+_SCATTER_REDUCE_DEPRECATED = (
+    "The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+    "future PyTorch release. Use torch.scatter_reduce instead for more reduction options. "
+    "(Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:225.)"
+)
+_scatter_warned = []
+
+
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """``torch.scatter``: ``src`` (a tensor or a number) written at ``index`` along ``dim``.
+
+    With ``reduce='add'``/``'multiply'`` every index accumulates into ``input`` (a repeated
+    index adds or multiplies again, for a number as for a tensor), and the result has
+    PyTorch's ``NotImplemented`` grad_fn: ATen has no derivative for ``scatter.reduce``.
+    """
     _check_index(index, "scatter")
     if src is None:
         src = value
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
     d = input._data
     dim = wrap_dim(dim, d.ndim)
     res = d.copy()
     idx = index._data
     pos = _scatter_positions(d, dim, idx)
-    if isinstance(src, Tensor):
+    is_tensor = isinstance(src, Tensor)
+    if is_tensor:
         sv = src._data[tuple(slice(0, s) for s in idx.shape)]
-        if reduce == "add":
-            np.add.at(res, pos, sv)
-        elif reduce == "multiply":
-            np.multiply.at(res, pos, sv)
-        else:
-            res[pos] = sv
-        out = _make(res)
+        if reduce is not None and not _scatter_warned:
+            _scatter_warned.append(True)  # (TORCH_WARN_ONCE: once per process)
+            warnings.warn(_SCATTER_REDUCE_DEPRECATED, UserWarning, stacklevel=user_stacklevel())
+    else:
+        sv = np.asarray(src, dtype=d.dtype) if d.dtype.kind != "b" else bool(src)
+    if reduce == "add":
+        np.add.at(res, pos, sv)
+    elif reduce == "multiply":
+        np.multiply.at(res, pos, sv)
+    else:
+        res[pos] = sv
+    out = _make(res)
+    if reduce is not None:
+        ins = tuple(t for t in (input, src) if isinstance(t, Tensor) and t._requires_grad)
+        if needs_grad(*ins):
+            record(NotImplemented_, out, ins, fields={"op": "scatter"})
+    elif is_tensor:
         if needs_grad(input, src):
             record(ScatterBackward0, out, (input, src), {"index": index}, {"dim": dim})
-        return out
-    res[pos] = src
-    out = _make(res)
-    if needs_grad(input):
+    elif needs_grad(input):
         record(ScatterBackward1, out, (input,), {"index": index}, {"dim": dim})
     return out
 

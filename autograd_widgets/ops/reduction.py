@@ -12,7 +12,7 @@ from ..autograd import events
 from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node, SavedTensor, node_class
 from ..core._dtype import as_dtype, get_default_dtype, scalar_like
-from . import _shown
+from . import _f32_math, _shown, _softmax_order
 from ._core import (
     Tensor,
     as_float_input,
@@ -1301,8 +1301,20 @@ def logcumsumexp(input, dim):
 
 
 # --- softmax family -----------------------------------------------------------------------
+def _aten_order(d: np.ndarray, dim: int) -> bool:
+    """True when ``_softmax_order`` repeats ATen's kernel for ``d`` (float32, last dim)."""
+    return (
+        d.dtype == np.float32 and dim == d.ndim - 1 and d.size > 0 and not _f32_math._numpy_kernels
+    )
+
+
 def _softmax_backward(node, grad):
     dim = node._attrs["dim"]
+    g = grad._data
+    if _fast(g) and _aten_order(g, dim):
+        y = _saved_np(node, "result")
+        if y.dtype == g.dtype and y.shape == g.shape:
+            return _make(_softmax_order.softmax_backward_lastdim(g, y))
     y = node.saved("result")
     return y * (grad - (grad * y).sum(dim, keepdim=True))
 
@@ -1313,6 +1325,8 @@ def _log_softmax_backward(node, grad):
     g = grad._data
     if _fast(g):
         y = _saved_np(node, "result")
+        if y.dtype == g.dtype and y.shape == g.shape and _aten_order(g, dim):
+            return _make(_softmax_order.log_softmax_backward_lastdim(g, y))
         if y.dtype == g.dtype and y.shape == g.shape:
             # The formula below in numpy: the same exp kernel and the same (ATen-order) sum.
             e = np.asarray(UNARY["exp"][0](y))
@@ -1361,6 +1375,8 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     input, d, ax = _softmax_input("softmax", input, dim, dtype)
     if d.ndim == 0:
         res = np.ones_like(d)
+    elif _aten_order(d, ax):
+        res = _softmax_order.softmax_lastdim(d)
     else:
         # NOTE: shift by the max for stability.
         e = np.exp(d - d.max(axis=ax, keepdims=True)) if d.size else d.copy()
@@ -1383,6 +1399,8 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     input, d, ax = _softmax_input("log_softmax", input, dim, dtype)
     if d.ndim == 0:
         res = np.zeros_like(d)
+    elif _aten_order(d, ax):
+        res = _softmax_order.log_softmax_lastdim(d)
     elif d.size:
         m = d.max(axis=ax, keepdims=True)
         m = np.where(np.isfinite(m), m, scalar_like(0, m))
