@@ -62,6 +62,7 @@ _EXP_POLY = tuple(
         0.5,
     )
 )
+_F32_TINY = _f32(2.0**-126)  # the smallest normal float32
 _LN2_HI, _LN2_LO = _f32(0.69314718246459960938), _f32(-1.904654323148236017e-09)
 _LOG_POLY = (_f32(0.3027294874), _f32(0.3996108174), _f32(0.6666694880))
 
@@ -80,33 +81,41 @@ def _fma(a, b, c) -> np.ndarray:
     return out.astype(_f32)
 
 
-def _pow2(k: np.ndarray) -> np.ndarray:
-    """``2.0 ** k`` as float32, for int32 ``k`` in [-126, 127] (built from its bits)."""
-    return ((k + 127) << 23).view(_f32)
+def _fma64(u: np.ndarray, s64: np.ndarray, c, t64: np.ndarray) -> np.ndarray:
+    """``fma(u, s, c)`` into ``u`` (float32), with ``s64`` = ``s`` widened once and ``t64``
+    a float64 scratch array: the product in float64 (exact), the sum rounded once to float64
+    and then to float32 by the output cast (``_fma``'s rounding, in two numpy calls)."""
+    np.multiply(u, s64, out=t64)
+    np.add(t64, c, out=u)
+    return u
 
 
 def sleef_expf(d: np.ndarray) -> np.ndarray:
     """SLEEF's ``xexpf`` (``Sleef_expf16_u10``, built with FMA) on float32 ``d``."""
     d = np.asarray(d, dtype=_f32)
+    if not d.size:
+        return d.copy()
     with np.errstate(all="ignore"):
-        inside = bool(d.size) and -104 <= d.min() and d.max() <= 100  # (False with a NaN)
+        inside = -104 <= d.min() and d.max() <= 100  # (False with a NaN)
         q = np.rint(d * _R_LN2)
         if not inside:
             q[~(np.abs(q) < 2**30)] = 0  # (such inputs are overwritten at the end)
-        q = q.astype(np.int32)
-        qf = q.astype(_f32)
-        s = _fma(qf, -_L2U, d)
-        s = _fma(qf, -_L2L, s)
-        u = _fma(s, _EXP_POLY[0], _EXP_POLY[1])
+        # fma(q, -L2U, d): q * L2U is exact in float32 (|q| <= 150 has 8 bits, L2U 15), so the
+        # subtraction is the one rounding
+        s = d - q * _L2U
+        t64 = np.multiply(q, _f64(-_L2L))
+        np.add(t64, s, out=s)  # fma(q, -L2L, s)
+        s64 = s.astype(_f64)
+        u = np.multiply(s64, _f64(_EXP_POLY[0]))
+        u = np.add(u, _f64(_EXP_POLY[1]), out=np.empty_like(d))
         for c in _EXP_POLY[2:]:
-            u = _fma(u, s, c)
-        u = _fma(s * s, u, s)
+            _fma64(u, s64, _f64(c), t64)
+        np.multiply((s * s).astype(_f64), u, out=t64)
+        np.add(t64, s64, out=u)  # fma(s * s, u, s)
         u += _f32(1)
-        # ldexp in two steps, as vldexp2 does (for -104 <= d <= 100 each half is a normal
-        # power of two; other inputs get garbage here and their own value below)
-        half = q >> 1
-        u *= _pow2(half)
-        u *= _pow2(q - half)
+        # SLEEF's ldexp in two steps (vldexp2): for -104 <= d <= 100 the first step is exact
+        # (a normal result), so it is one correctly rounded scaling, as np.ldexp's
+        u = np.ldexp(u, q.astype(np.int32))
         if not inside:
             u[d < -104] = 0
             u[d > 100] = np.inf
@@ -118,15 +127,27 @@ def sleef_expf(d: np.ndarray) -> np.ndarray:
 def sleef_logf(d: np.ndarray) -> np.ndarray:
     """SLEEF's ``xlogf_u1`` (``Sleef_logf16_u10``, its AVX-512 branch) on float32 ``d``."""
     d = np.asarray(d, dtype=_f32)
+    if not d.size:
+        return d.copy()
     with np.errstate(all="ignore"):
-        # e = getexp(d / 0.75), m = getmant(d) in [0.75, 1.5)
-        e = (np.frexp(d * _f32(1 / 0.75))[1] - 1).astype(_f32)
-        mant, exp2 = np.frexp(d)  # d = mant * 2**exp2, mant in [0.5, 1)
-        m = mant * _f32(2)
-        m[m >= _f32(1.5)] *= _f32(0.5)
-        # s = (ln 2 as a float pair) * e
+        normal = _F32_TINY <= d.min() and d.max() < np.inf  # (False with a NaN)
+        if normal:
+            # e = getexp(d / 0.75), m = getmant(d) in [0.75, 1.5), from the bits: the
+            # exponent goes up by one where the significand is 1.5 or more
+            bits = d.view(np.int32)
+            k = ((bits + 0x400000) >> 23) - 127
+            m = (bits - (k << 23)).view(_f32)
+            e = k.astype(_f32)
+        else:
+            e = (np.frexp(d * _f32(1 / 0.75))[1] - 1).astype(_f32)
+            mant, _ = np.frexp(d)  # d = mant * 2**exp2, mant in [0.5, 1)
+            m = mant * _f32(2)
+            m[m >= _f32(1.5)] *= _f32(0.5)
+        # s = (ln 2 as a float pair) * e; the product's rounding error is exact in float64
+        e64 = e.astype(_f64)
         sx = _LN2_HI * e
-        sy = _fma(_LN2_LO, e, _fma(_LN2_HI, e, -sx))
+        sy = (_f64(_LN2_HI) * e64 - sx).astype(_f32)  # fma(LN2_HI, e, -sx), exact
+        sy = np.add(_f64(_LN2_LO) * e64, sy, out=sy)  # fma(LN2_LO, e, ...)
         # x = (m - 1) / (m + 1) as a float pair: dfdiv(dfadd2(-1, m), dfadd2(1, m))
         nx = m - _f32(1)
         v = nx + _f32(1)
@@ -136,12 +157,16 @@ def sleef_logf(d: np.ndarray) -> np.ndarray:
         dy = (_f32(1) - (dx - v)) + (m - v)
         t = _f32(1) / dx
         xx = nx * t
-        u = _fma(t, nx, -xx)
-        v = _fma(-dy, t, _fma(-dx, t, _f32(1)))
-        xy = _fma(xx, v, _fma(ny, t, u))
+        t64 = t.astype(_f64)
+        u = (t64 * nx - xx).astype(_f32)  # fma(t, nx, -xx): exact (a product's error)
+        w = (t64 * -dx + 1).astype(_f32)  # fma(-dx, t, 1): exact (t is 1/dx rounded)
+        v = np.add(-dy * t64, w, out=w)  # fma(-dy, t, w)
+        yy = np.add(ny * t64, u, out=u)  # fma(ny, t, u)
+        xy = np.add(xx.astype(_f64) * v, yy, out=yy)  # fma(xx, v, yy)
         x2 = xx * xx
-        p = _fma(_f32(_LOG_POLY[0]), x2, _LOG_POLY[1])
-        p = _fma(p, x2, _LOG_POLY[2])
+        x64 = x2.astype(_f64)
+        p = np.add(x64 * _f64(_LOG_POLY[0]), _f64(_LOG_POLY[1]), out=np.empty_like(x2))
+        np.add(p * x64, _f64(_LOG_POLY[2]), out=p)
         # s += 2x (pair + pair), then s += x^3 p (pair + float)
         ax, ay = xx * _f32(2), xy * _f32(2)
         s2 = sx + ax
@@ -149,7 +174,7 @@ def sleef_logf(d: np.ndarray) -> np.ndarray:
         w = (x2 * xx) * p
         s3 = s2 + w
         out = s3 + (((s2 - s3) + w) + s2y)
-        if not (d.size and 0 < d.min() and d.max() < np.inf):  # (False with a NaN)
+        if not normal:
             out[np.isposinf(d)] = np.inf
             out[(d < 0) | np.isnan(d)] = np.nan
             out[d == 0] = -np.inf
