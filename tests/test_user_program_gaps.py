@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -142,3 +145,41 @@ def test_kl_div_of_a_distribution_with_itself_prints_zero_as_pytorch():
         return repr(m.nn.KLDivLoss(reduction="batchmean")(m.nn.functional.log_softmax(t, 1), p))
 
     assert run(aw) == run(torch)
+
+
+_AVX2_PROGRAM = """
+import numpy as np, torch
+import autograd_widgets as aw
+from autograd_widgets.ops import _softmax_order
+_softmax_order._LANES = 8  # ATen's AVX2 kernels: 8-float vectors
+assert torch.backends.cpu.get_cpu_capability() == "AVX2"
+rng = np.random.default_rng(0)
+bad = []
+for shape in [(4, 10), (3, 7), (5, 8), (3, 17), (64, 1000), (8, 33, 65)]:
+    x = (rng.standard_normal(shape) * 3).astype(np.float32)
+    g = rng.standard_normal(shape).astype(np.float32)
+    for name in ("softmax", "log_softmax"):
+        tx, ax = torch.from_numpy(x).requires_grad_(), aw.from_numpy(x).requires_grad_()
+        ty = getattr(torch.nn.functional, name)(tx, -1)
+        ay = getattr(aw.nn.functional, name)(ax, -1)
+        ty.backward(torch.from_numpy(g))
+        ay.backward(aw.from_numpy(g))
+        for t, a in ((ty.detach(), ay.detach()), (tx.grad, ax.grad)):
+            if t.numpy().tobytes() != a.numpy().tobytes():
+                bad.append((shape, name))
+print(bad)
+"""
+
+
+def test_float32_softmax_matches_pytorchs_avx2_kernels_too():
+    # The vector width sets the order of the row sums: PyTorch's AVX2 kernels (forced with
+    # ATEN_CPU_CAPABILITY) against ours with 8 lanes, in a fresh process.
+    require_torch()
+    flags = open("/proc/cpuinfo").read() if os.path.exists("/proc/cpuinfo") else ""
+    if " avx2" not in flags:
+        pytest.skip("needs a CPU with AVX2")
+    env = dict(os.environ, ATEN_CPU_CAPABILITY="avx2")
+    out = subprocess.run(
+        [sys.executable, "-c", _AVX2_PROGRAM], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]", out.stdout
