@@ -1315,24 +1315,76 @@ def _softmax_backward(node, grad):
         y = _saved_np(node, "result")
         if y.dtype == g.dtype and y.shape == g.shape:
             return _make(_softmax_order.softmax_backward_lastdim(g, y))
-    y = node.saved("result")
-    return y * (grad - (grad * y).sum(dim, keepdim=True))
+    return _softmax_backward_data(grad, node.saved("result"), dim, False, node)
 
 
 def _log_softmax_backward(node, grad):
     dim = node._attrs["dim"]
-
     g = grad._data
     if _fast(g):
         y = _saved_np(node, "result")
-        if y.dtype == g.dtype and y.shape == g.shape and _aten_order(g, dim):
-            return _make(_softmax_order.log_softmax_backward_lastdim(g, y))
         if y.dtype == g.dtype and y.shape == g.shape:
-            # The formula below in numpy: the same exp kernel and the same (ATen-order) sum.
+            return _make(_softmax_data_values(g, y, dim, True))
+    return _softmax_backward_data(grad, node.saved("result"), dim, True, node)
+
+
+def _softmax_data_values(g: np.ndarray, y: np.ndarray, dim: int, log: bool) -> np.ndarray:
+    """The values of ``_(log_)softmax_backward_data``: ATen's last-dim kernel in float32,
+    else the formula in numpy (ATen-order sums)."""
+    if _aten_order(g, dim) and y.dtype == g.dtype and y.shape == g.shape:
+        kernel = _softmax_order.log_softmax_backward_lastdim if log else None
+        kernel = kernel or _softmax_order.softmax_backward_lastdim
+        return kernel(g, y)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if log:  # g - exp(y) * sum(g)
             e = np.asarray(UNARY["exp"][0](y))
-            return _make(np.subtract(g, np.multiply(e, grad.sum(dim, keepdim=True)._data)))
-    y = node.saved("result")
-    return grad - exp(y) * grad.sum(dim, keepdim=True)
+            return np.subtract(g, np.multiply(e, _ordered_sum(g, (dim,), True, g.dtype)))
+        gy = np.multiply(g, y)  # y * (g - sum(g * y))
+        return np.multiply(y, np.subtract(g, _ordered_sum(gy, (dim,), True, gy.dtype)))
+
+
+def _softmax_backward_data(grad_output, output, dim: int, log: bool, node=None):
+    """ATen's ``_softmax_backward_data`` / ``_log_softmax_backward_data``: the gradient of a
+    (log_)softmax from its output. With the graph of the gradient wanted (create_graph) it
+    is a node of its own, ``(Log)SoftmaxBackwardDataBackward0``, as in PyTorch; its values
+    are the first-order kernel's either way (a widget listening changes nothing)."""
+    g, y = grad_output._data, output._data
+    if g.dtype != y.dtype:
+        g = g.astype(y.dtype)
+    out = _make(_softmax_data_values(g, y, dim, log))
+    if needs_grad(grad_output, output):
+        shown = node._extra.get("shown") if node is not None and node._extra else None
+        record(
+            LogSoftmaxBackwardDataBackward0 if log else SoftmaxBackwardDataBackward0,
+            out,
+            (grad_output, output),
+            {"grad_output": grad_output, "output": output},
+            {"dim": dim},
+            shown=shown,
+        )
+    return out
+
+
+def _softmax_data_backward(node, gg):
+    """Double backward of softmax: d/d grad_output is the same kernel on ``gg``; d/d output
+    is ``grad_output * gg - sum(output * grad_output) * gg - grad_output * sum(output * gg)``."""
+    g, y, dim = node.saved("grad_output"), node.saved("output"), node._attrs["dim"]
+    nf = node.next_functions
+    d_g = _softmax_backward_data(gg, y, dim, False) if nf[0][0] is not None else None
+    d_y = None
+    if nf[1][0] is not None:
+        d_y = g * gg - (y * g).sum(dim, keepdim=True) * gg - g * (y * gg).sum(dim, keepdim=True)
+    return d_g, d_y
+
+
+def _log_softmax_data_backward(node, gg):
+    """Double backward of log_softmax: ``gg - sum(gg * exp(output))`` for grad_output and
+    ``-sum(grad_output) * exp(output) * gg`` for output."""
+    g, y, dim = node.saved("grad_output"), node.saved("output"), node._attrs["dim"]
+    nf = node.next_functions
+    d_g = gg - (gg * exp(y)).sum(dim, keepdim=True) if nf[0][0] is not None else None
+    d_y = -g.sum(dim, keepdim=True) * exp(y) * gg if nf[1][0] is not None else None
+    return d_g, d_y
 
 
 SoftmaxBackward0 = node_class(
@@ -1340,6 +1392,18 @@ SoftmaxBackward0 = node_class(
 )
 LogSoftmaxBackward0 = node_class(
     "LogSoftmaxBackward0", _log_softmax_backward, saved=("result",), attrs=("dim",)
+)
+SoftmaxBackwardDataBackward0 = node_class(
+    "SoftmaxBackwardDataBackward0",
+    _softmax_data_backward,
+    saved=("grad_output", "output"),
+    attrs=("dim",),
+)
+LogSoftmaxBackwardDataBackward0 = node_class(
+    "LogSoftmaxBackwardDataBackward0",
+    _log_softmax_data_backward,
+    saved=("grad_output", "output"),
+    attrs=("dim",),
 )
 
 
