@@ -103,7 +103,7 @@ def sleef_expf(d: np.ndarray) -> np.ndarray:
         # fma(q, -L2U, d): q * L2U is exact in float32 (|q| <= 150 has 8 bits, L2U 15), so the
         # subtraction is the one rounding
         s = d - q * _L2U
-        t64 = np.multiply(q, _f64(-_L2L))
+        t64 = np.multiply(q, -_L2L, dtype=_f64)  # (dtype: numpy 1.26 keeps a scalar's float32)
         np.add(t64, s, out=s)  # fma(q, -L2L, s)
         s64 = s.astype(_f64)
         u = np.multiply(s64, _f64(_EXP_POLY[0]))
