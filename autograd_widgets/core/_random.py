@@ -190,6 +190,36 @@ class TorchMT:
         u = self._unit(_numel(shape), _F64)
         return (-scale * _libm(math.log1p, -u)).astype(_float(dtype)).reshape(shape)
 
+    def cauchy(self, median=0.0, sigma=1.0, size=None, dtype=_F32) -> np.ndarray:
+        """``cauchy_distribution<double>``: ``median + sigma * tan(pi * (u - 0.5))``, then cast."""
+        shape = _shape(size)
+        u = self._unit(_numel(shape), _F64)
+        t = _libm(math.tan, math.pi * (u - 0.5))
+        return fma(t, float(sigma), float(median)).astype(_float_any(dtype)).reshape(shape)
+
+    def log_normal(self, mean=1.0, std=2.0, size=None, dtype=_F32) -> np.ndarray:
+        """``lognormal_distribution<double>``: ``exp`` of ``normal_distribution<double>``'s
+        draw (one by one, with its cached second sample), then cast."""
+        shape = _shape(size)
+        n = _numel(shape)
+        out = np.empty(n, dtype=np.float64)
+        for i in range(n):
+            out[i] = self._normal_double()
+        x = _libm(math.exp, fma(out, float(std), float(mean)))
+        return x.astype(_float_any(dtype)).reshape(shape)
+
+    def geometric(self, p, size=None, dtype=_F32) -> np.ndarray:
+        """``geometric_distribution<double>``: ``ceil(log(u) / log1p(-p))``, then cast (an
+        integer dtype takes the count as C++'s ``static_cast`` does, for counts it holds)."""
+        shape = _shape(size)
+        u = self._unit(_numel(shape), _F64)
+        with np.errstate(divide="ignore"):
+            k = np.ceil(_libm(_log_or_inf, u) / math.log1p(-float(p)))
+        dt = np.dtype(dtype)
+        if dt.kind in "iu":
+            k = k.astype(np.int64)
+        return k.astype(dt).reshape(shape)
+
     def choice(self, a, size=None, replace=True, p=None):
         """Sampling for ``multinomial`` (not ATen's algorithm: same seed, different draws)."""
         rng = np.random.default_rng(int(self._u32(1)[0]))
@@ -520,6 +550,16 @@ def _split(x):
     t = np.float64(134217729.0) * x  # 2**27 + 1: x = hi + lo, each half fits 26 bits
     hi = t - (t - x)
     return hi, x - hi
+
+
+def _log_or_inf(x: float) -> float:
+    """C's ``log``: ``log(0)`` is ``-inf`` (``math.log`` raises)."""
+    return math.log(x) if x > 0 else -math.inf
+
+
+def _float_any(dtype) -> np.dtype:
+    """``dtype`` as numpy holds it; float16 stays float16 (a cast from the double draw)."""
+    return np.dtype(dtype) if dtype is not None else _F32
 
 
 def _float(dtype) -> np.dtype:

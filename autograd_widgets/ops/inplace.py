@@ -433,6 +433,9 @@ _RANDOM_NODES = {
         "BernoulliBackward0",
         "ExponentialBackward0",
         "RandomBackward0",
+        "CauchyBackward0",
+        "LogNormalBackward0",
+        "GeometricBackward0",
     )
 }
 
@@ -522,6 +525,45 @@ def exponential_(self, lambd=1.0, *, generator=None):
         )
     data = _drawn(self, lambda shape: _rng(generator).exponential(1.0 / lambd, shape, dt))
     return _random_fill(self, data, "ExponentialBackward0")
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """``Tensor.cauchy_``: ATen's ``cauchy_distribution<double>``, one draw per element."""
+    dt = self._data.dtype
+    if dt.kind != "f":
+        raise RuntimeError(
+            "Cauchy distribution is a continuous probability distribution. dtype must be a "
+            f"floating point but you specified {_cpp_name(dt)}"
+        )
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={cpp_double(sigma)}")
+    data = _drawn(self, lambda shape: _rng(generator).cauchy(median, sigma, shape, dt))
+    return _random_fill(self, data, "CauchyBackward0")
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """``Tensor.log_normal_``: ``exp`` of ATen's serial ``normal_distribution<double>``."""
+    dt = self._data.dtype
+    if dt.kind != "f":
+        raise not_implemented_for("log_normal_cpu", dt)
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={cpp_double(std)}")
+    data = _drawn(self, lambda shape: _rng(generator).log_normal(mean, std, shape, dt))
+    return _random_fill(self, data, "LogNormalBackward0")
+
+
+def geometric_(self, p=None, *, generator=None):
+    """``Tensor.geometric_``: the number of Bernoulli(``p``) trials up to the first success,
+    ATen's ``geometric_distribution<double>`` (any dtype but bool)."""
+    if p is None:
+        raise TypeError('geometric_() missing 1 required positional arguments: "p"')
+    dt = self._data.dtype
+    if dt == np.bool_:
+        raise not_implemented_for("geometric_cpu", dt)
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={cpp_double(p)}")
+    data = _drawn(self, lambda shape: _rng(generator).geometric(p, shape, dt))
+    return _random_fill(self, data, "GeometricBackward0")
 
 
 def _cpp_name(dt) -> str:
