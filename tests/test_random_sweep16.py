@@ -52,6 +52,14 @@ CASES = [
     "torch.zeros(2, requires_grad=True).clone().log_normal_().grad_fn.name()",
     "torch.zeros(2, requires_grad=True).clone().geometric_(0.5).grad_fn.name()",
     "torch.zeros(2, requires_grad=True).geometric_(0.5)",
+    # dropout with p=1 multiplies by zero and draws nothing (ATen's _dropout_impl)
+    "(torch.nn.Dropout(1.0)(torch.ones(3)), torch.rand(2))",
+    "(F.dropout(torch.ones(3), 1.0, inplace=True), torch.rand(2))",
+    "(F.dropout2d(torch.ones(1, 2, 2, 2), 1.0), torch.rand(2))",
+    "(F.dropout3d(torch.ones(2, 1, 1, 2), 1.0), torch.rand(2))",
+    "(F.dropout1d(torch.ones(2, 3), 1.0), torch.rand(2))",
+    "(torch.nn.Dropout3d(0.5)(torch.ones(1, 2, 1, 1, 2)), torch.rand(2))",
+    "(F.dropout(torch.ones(4, requires_grad=True), 1.0).grad_fn.name(), torch.rand(2))",
 ]
 
 

@@ -178,8 +178,11 @@ def _feature_dropout(input, p, training, inplace=False):
     if not training or p == 0.0:
         return input
     d = input._data
-    scale = d.dtype.type(0) if p == 1.0 else d.dtype.type(1.0) / d.dtype.type(1.0 - p)
-    mask = _make(_feature_noise(input, p).astype(d.dtype) * scale)
+    if p == 1.0:  # ATen multiplies by a zero scalar: no noise is drawn
+        mask = _make(np.zeros((), d.dtype))
+    else:
+        scale = d.dtype.type(1.0) / d.dtype.type(1.0 - p)
+        mask = _make(_feature_noise(input, p).astype(d.dtype) * scale)
     if inplace:
         return apply_inplace(input, lambda t: t * mask)
     return input * mask
