@@ -88,3 +88,71 @@ def test_sampling_matches_pytorch(code):
     torch = require_torch()
     torch_F = importlib.import_module("torch.nn.functional")
     assert _run(aw, aw_F, code) == _run(torch, torch_F, code)
+
+
+# --- get_rng_state / set_rng_state: ATen's CPUGeneratorImplState, byte for byte ------------
+STATE_CASES = [
+    "",
+    "torch.rand(1)",
+    "torch.rand(624)",
+    "torch.rand(625)",
+    "torch.rand(3, dtype=torch.float64)",
+    "torch.randn(1)",  # the cached second Box-Muller sample: normal_y, normal_is_valid
+    "torch.randn(2)",
+    "torch.randn(40)",
+    "torch.manual_seed(-1)",
+    "torch.manual_seed(2**63 + 7)",
+    "torch.manual_seed(2**64 - 1); torch.rand(5)",
+]
+
+
+def _state_after(module, setup):
+    module.manual_seed(0)
+    exec(setup, {"torch": module})
+    return module.get_rng_state().numpy().tobytes(), module.initial_seed()
+
+
+@pytest.mark.parametrize("setup", STATE_CASES)
+def test_rng_state_bytes_match_pytorch(setup):
+    torch = require_torch()
+    assert _state_after(aw, setup) == _state_after(torch, setup)
+
+
+@pytest.mark.parametrize("setup", STATE_CASES)
+def test_pytorch_rng_state_loads_and_continues_the_stream(setup):
+    torch = require_torch()
+    state, seed = _state_after(torch, setup)
+    want = (torch.randn(1).item(), torch.rand(700).tolist(), torch.randn(3).tolist())
+    aw.manual_seed(123)
+    aw.set_rng_state(aw.tensor(list(state), dtype=aw.uint8))
+    assert aw.initial_seed() == seed
+    assert (aw.randn(1).item(), aw.rand(700).tolist(), aw.randn(3).tolist()) == want
+
+
+GENERATOR_CASES = [
+    "torch.set_rng_state(torch.get_rng_state()[:5048])",
+    "torch.set_rng_state(torch.zeros(10, dtype=torch.uint8))",
+    "torch.set_rng_state(torch.zeros(5056))",
+    "torch.set_rng_state(torch.zeros(5056, dtype=torch.uint8))",
+    "torch.set_rng_state([1, 2])",
+    "(torch.manual_seed(7), torch.manual_seed(9), torch.set_rng_state(torch.manual_seed(7)"
+    ".get_state()), torch.initial_seed())[-1]",
+    "torch.Generator().get_state()[:30]",
+    "torch.Generator().initial_seed()",
+    *(
+        f"(torch.Generator().manual_seed({s}).initial_seed(), torch.manual_seed({s}) and "
+        "torch.initial_seed(), torch.rand(2))"
+        for s in ("-1", "2**64 - 1", "2**63", "-2**63", "-2**63 - 1", "2**64", "1.5", "'3'", "True")
+    ),
+    "str(g.device)",
+    "repr(g.device)",
+    "repr(g)[:25]",
+    "(lambda c: (torch.rand(2, generator=c), torch.rand(2, generator=g)))(g.clone_state())",
+]
+
+
+@pytest.mark.parametrize("code", GENERATOR_CASES)
+def test_generator_matches_pytorch(code):
+    torch = require_torch()
+    torch_F = importlib.import_module("torch.nn.functional")
+    assert _run(aw, aw_F, code) == _run(torch, torch_F, code)

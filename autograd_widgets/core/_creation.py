@@ -25,20 +25,34 @@ from ._dtype import (
 )
 from ._random import TorchMT, check_std, fma, fma_f32
 from .tensor import Tensor, _no_such_device
+from .tensor import _cpu as _cpu_device
 
 _make = Tensor._make
 
 
 class Generator:
-    """``torch.Generator``: PyTorch's CPU generator, same seed -> same numbers (``_random``)."""
+    """``torch.Generator``: PyTorch's CPU generator, same seed -> same numbers (``_random``).
+
+    ``get_state()`` is ATen's ``CPUGeneratorImplState`` (5056 bytes): the mt19937 words, its
+    position and the cached normal sample, byte for byte as PyTorch lays them out.
+    """
 
     def __init__(self, device="cpu"):
-        self._seed = 67280421310721
-        self._rng = TorchMT(self._seed)
+        self._rng = TorchMT(67280421310721)
+
+    def __repr__(self) -> str:
+        return f"<torch._C.Generator object at {hex(id(self))}>"
+
+    @property
+    def device(self):
+        return _cpu_device
 
     def manual_seed(self, seed: int) -> Generator:
-        self._seed = int(seed)
-        self._rng.seed(self._seed)
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+        if not -(2**63) <= int(seed) < 2**64:
+            raise ValueError("Overflow when unpacking long long")
+        self._rng.seed(int(seed))
         return self
 
     def seed(self) -> int:
@@ -47,13 +61,24 @@ class Generator:
         return s
 
     def initial_seed(self) -> int:
-        return self._seed
+        return self._rng.initial_seed
 
     def get_state(self):
         return _make(np.frombuffer(self._rng.get_state(), dtype=np.uint8).copy())
 
-    def set_state(self, state) -> None:
-        self._rng.set_state(bytes(state._data))
+    def set_state(self, state) -> Generator:
+        if not isinstance(state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(state).__name__}")
+        if state._data.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        self._rng.set_state(np.ascontiguousarray(state._data).tobytes())
+        return self
+
+    def clone_state(self) -> Generator:
+        """A new generator in this one's state (``Generator.clone_state``)."""
+        twin = Generator()
+        twin.set_state(self.get_state())
+        return twin
 
 
 default_generator = Generator()
@@ -66,7 +91,7 @@ def _rng(generator=None) -> np.random.Generator:
 def manual_seed(seed: int) -> Generator:
     """Seed the default generator: ``rand``/``randn``/``randint``/``randperm``/``nn.init`` then
     draw the same numbers as PyTorch after ``torch.manual_seed(seed)`` (see ``_random``)."""
-    return default_generator.manual_seed(seed)
+    return default_generator.manual_seed(int(seed))  # torch.manual_seed takes int(seed) first
 
 
 def seed() -> int:

@@ -24,7 +24,6 @@ with an extra ``dtype`` argument that selects ATen's per-dtype path.
 from __future__ import annotations
 
 import math
-import pickle
 import warnings
 
 import numpy as np
@@ -37,6 +36,41 @@ _I64 = np.dtype(np.int64)
 _DIGITS = {np.dtype(np.float16): 11, _F32: 24, _F64: 53}  # std::numeric_limits<T>::digits
 _MASK24 = np.uint64((1 << 24) - 1)
 _MASK53 = np.uint64((1 << 53) - 1)
+_MT_N = 624
+# ATen's CPUGeneratorImplState (THGeneratorState legacy_pod, then the float normal cache):
+# ``torch.get_rng_state()`` is its 5056 bytes, little-endian, C padding included.
+_STATE = np.dtype(
+    {
+        "names": [
+            "the_initial_seed",
+            "left",
+            "seeded",
+            "next",
+            "state",
+            "normal_x",
+            "normal_y",
+            "normal_rho",
+            "normal_is_valid",
+            "next_float_normal_sample",
+            "is_next_float_normal_sample_valid",
+        ],
+        "formats": [
+            "<u8",
+            "<i4",
+            "<i4",
+            "<u8",
+            ("<u8", 624),
+            "<f8",
+            "<f8",
+            "<f8",
+            "<i4",
+            "<f4",
+            "u1",
+        ],
+        "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
+        "itemsize": 5056,
+    }
+)
 
 
 class TorchMT:
@@ -46,17 +80,52 @@ class TorchMT:
         self.seed(seed)
 
     def seed(self, seed: int) -> None:
+        self.initial_seed = int(seed) % 2**64  # mt19937's seed_, a uint64_t
         self._bg = np.random.MT19937(0)
-        self._bg._legacy_seeding(int(seed) & 0xFFFFFFFF)
+        self._bg._legacy_seeding(self.initial_seed & 0xFFFFFFFF)
         self._normal_cache = None  # next_double_normal_sample
 
     # -- state -------------------------------------------------------------------------
     def get_state(self) -> bytes:
-        return pickle.dumps((self._bg.state, self._normal_cache))
+        """``CPUGeneratorImplState``'s bytes, as ``torch.get_rng_state()`` returns them."""
+        st = self._bg.state["state"]
+        key, pos = np.asarray(st["key"], dtype=np.uint32), int(st["pos"])
+        if pos >= _MT_N:  # the next draw regenerates: mt19937 says left_ = 1
+            left, nxt = 1, 0 if self._is_fresh(key) else _MT_N
+        else:  # ``pos`` words of this block used: next_ = pos, left_ = N + 1 - pos
+            left, nxt = _MT_N + 1 - pos, pos
+        blob = np.zeros((), dtype=_STATE)
+        blob["the_initial_seed"] = self.initial_seed
+        blob["left"], blob["seeded"], blob["next"] = left, 1, nxt
+        blob["state"] = key
+        if self._normal_cache is not None:
+            blob["normal_y"], blob["normal_is_valid"] = self._normal_cache, 1
+        return blob.tobytes()
+
+    def _is_fresh(self, key: np.ndarray) -> bool:
+        """Whether ``key`` is the seeding's own (``next_ = 0``), not a used-up block (``N``)."""
+        seeded = np.random.MT19937(0)
+        seeded._legacy_seeding(self.initial_seed & 0xFFFFFFFF)
+        return bool(np.array_equal(seeded.state["state"]["key"], key))
 
     def set_state(self, blob: bytes) -> None:
-        state, self._normal_cache = pickle.loads(blob)
-        self._bg.state = state
+        """Load ``get_state()``'s bytes (``CPUGeneratorImpl::set_state``'s checks)."""
+        if len(blob) != _STATE.itemsize:
+            raise RuntimeError(
+                f"Expected a CPUGeneratorImplState of size {_STATE.itemsize} but found the "
+                f"input RNG state size to be {len(blob)}"
+            )
+        st = np.frombuffer(blob, dtype=_STATE)[0]
+        left, nxt = int(st["left"]), int(st["next"]) & 0xFFFFFFFF
+        if not (st["seeded"] & 0xFF) or not 0 < left <= _MT_N or nxt > _MT_N:
+            raise RuntimeError("Invalid mt19937 state")
+        # numpy's MT19937 draws key[pos] and regenerates at pos == N, as mt19937 does
+        # when ``left_`` reaches 0; the two agree for every state mt19937 itself produces
+        pos = _MT_N if left == 1 else _MT_N + 1 - left
+        key = (st["state"] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        self._bg.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+        self.initial_seed = int(st["the_initial_seed"])
+        self._normal_cache = float(st["normal_y"]) if st["normal_is_valid"] else None
 
     # -- raw draws ---------------------------------------------------------------------
     def _u32(self, n: int) -> np.ndarray:
