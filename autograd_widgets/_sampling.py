@@ -205,9 +205,10 @@ def _numpy_generator(generator=None) -> np.random.Generator:
 
 
 def _poisson(rate: Tensor, generator=None) -> Tensor:
-    """Poisson counts (in ``rate``'s dtype), no checks and no graph (``distributions`` too)."""
-    draws = _numpy_generator(generator).poisson(rate._data.astype(np.float64))
-    return _make(np.asarray(draws).astype(rate._data.dtype).reshape(rate.shape))
+    """Poisson counts (in ``rate``'s dtype), no graph (``distributions`` too): ATen's
+    ``sample_poisson`` on the library's stream, so a seed gives PyTorch's counts."""
+    draws = _rng(generator).poisson(np.asarray(rate._data, dtype=np.float64))
+    return _make(draws.astype(rate._data.dtype).reshape(rate.shape))
 
 
 def _binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
@@ -217,9 +218,9 @@ def _binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
     return _make(np.asarray(draws).astype(count._data.dtype).reshape(count.shape))
 
 
-# NOTE: the counts come from numpy's samplers seeded from the library's stream, so
-# ``manual_seed`` repeats them, but they are not PyTorch's draws (its CPU kernels use their own
-# rejection samplers); shapes, dtypes, supports and errors are PyTorch's.
+# NOTE: binomial's counts come from numpy's sampler seeded from the library's stream, so
+# ``manual_seed`` repeats them, but they are not PyTorch's draws (its CPU kernel uses its own
+# rejection sampler); shapes, dtypes, supports and errors are PyTorch's. poisson's are ATen's.
 def poisson(input, generator=None) -> Tensor:
     """``torch.poisson``: a Poisson count per rate in ``input``, in its dtype
     (``PoissonBackward0``: a zero gradient)."""

@@ -156,3 +156,26 @@ def test_generator_matches_pytorch(code):
     torch = require_torch()
     torch_F = importlib.import_module("torch.nn.functional")
     assert _run(aw, aw_F, code) == _run(torch, torch_F, code)
+
+
+# --- torch.poisson: ATen's sample_poisson (multiplication below 10, Hoermann's rejection) ---
+POISSON_CASES = [
+    "(torch.poisson(torch.linspace(0, 9.9, 500)), torch.rand(2))",
+    "(torch.poisson(torch.linspace(10, 5000, 1000, dtype=torch.float64)), torch.rand(2))",
+    "(torch.poisson(torch.tensor([1e7, 1e12, 3e15])), torch.rand(2))",
+    "(torch.poisson(torch.arange(12.).reshape(3, 4).t() * 3), torch.rand(2))",
+    "(torch.poisson(torch.full((4,), 12.0, dtype=torch.float16)), torch.rand(2))",
+    "(torch.poisson(torch.full((5,), 4.0), generator=g), torch.rand(2))",
+    "(torch.poisson(torch.zeros(3)), torch.rand(2))",
+    "torch.poisson(torch.tensor([1.0, float('nan')]))",
+    "torch.poisson(torch.tensor([-1.0]))",
+    "(torch.distributions.Poisson(torch.tensor([2.0, 30.0])).sample((3,)), torch.rand(2))",
+]
+
+
+@pytest.mark.parametrize("code", POISSON_CASES)
+def test_poisson_matches_pytorch(code):
+    torch = require_torch()
+    importlib.import_module("torch.distributions")
+    torch_F = importlib.import_module("torch.nn.functional")
+    assert _run(aw, aw_F, code) == _run(torch, torch_F, code)

@@ -289,10 +289,82 @@ class TorchMT:
             k = k.astype(np.int64)
         return k.astype(dt).reshape(shape)
 
+    def poisson(self, rates: np.ndarray) -> np.ndarray:
+        """``torch.poisson``: ATen's ``sample_poisson`` for each rate in C order (float64).
+
+        Below 10 it multiplies uniforms until the product drops to ``exp(-rate)``; from 10 on,
+        Hoermann's transformed rejection. Each draw is a ``uniform_real_distribution<double>``
+        of the stream; they are drawn ahead in blocks and the stream is then moved on by
+        exactly the number used.
+        """
+        flat = rates.ravel().tolist()
+        out = np.empty(len(flat), dtype=np.float64)
+        saved = self._bg.state
+        need = int(sum(min(r, 1e6) + 2 if r < 10 else 3 for r in flat)) + 8
+        pool = _UniformPool(self, need)
+        for i, lam in enumerate(flat):
+            out[i] = _sample_poisson(lam, pool)
+        self._bg.state = saved  # replay: exactly the draws sample_poisson made
+        self._u64(pool.used)
+        return out.reshape(rates.shape)
+
     def choice(self, a, size=None, replace=True, p=None):
         """Sampling for ``multinomial`` (not ATen's algorithm: same seed, different draws)."""
         rng = np.random.default_rng(int(self._u32(1)[0]))
         return rng.choice(a, size, replace=replace, p=p)
+
+
+class _UniformPool:
+    """Doubles of ``rng``'s stream drawn ahead in blocks; ``used`` counts the ones taken."""
+
+    def __init__(self, rng: TorchMT, block: int):
+        self.rng, self.block, self.used = rng, max(int(block), 16), 0
+        self.values: list[float] = []
+
+    def next(self) -> float:
+        if self.used == len(self.values):
+            self.values += self.rng._unit(self.block, _F64).tolist()
+        self.used += 1
+        return self.values[self.used - 1]
+
+
+def _sample_poisson(lam: float, pool: _UniformPool) -> float:
+    """ATen's ``sample_poisson(lambda, generator)`` (``Distributions.cpp``), in double."""
+    if not lam >= 0:
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    if lam >= 10:  # transformed rejection method (Hoermann, 1993)
+        slam, loglam = math.sqrt(lam), math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = pool.next() - 0.5
+            v = pool.next()
+            us = 0.5 - abs(u)
+            k = _int64_cast(math.floor((2 * a / us + b) * u + lam + 0.43))
+            if us >= 0.07 and v <= vr:
+                return float(k)
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            lhs = _log_or_inf(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+            if lhs <= -lam + k * loglam - math.lgamma(k + 1.0):
+                return float(k)
+    if lam == 0:
+        return 0.0
+    enlam = math.exp(-lam)  # multiply uniforms until the product drops to exp(-lambda)
+    x, prod = 0, 1.0
+    while True:
+        prod *= pool.next()
+        if prod > enlam:
+            x += 1
+        else:
+            return float(x)
+
+
+def _int64_cast(x: float) -> int:
+    """C's ``(int64_t)`` of a double on x86-64: out of range (or inf) gives ``INT64_MIN``."""
+    return int(x) if -(2.0**63) <= x < 2.0**63 else -(2**63)
 
 
 def _box_muller_16(blocks: np.ndarray, mean, std, dt) -> None:

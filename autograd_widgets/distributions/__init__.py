@@ -8,9 +8,9 @@ Beta's and Dirichlet's, by the implicit gradient); ``log_prob`` of any distribut
 differentiable in its parameters (the score-function estimator of policy gradients). Samples
 come from the library's generator, so after ``torch.manual_seed(s)`` they are PyTorch's
 wherever the underlying random function (``normal``, ``rand``, ``uniform_``, ``bernoulli``,
-``exponential_``, ``multinomial``) reproduces PyTorch's stream; Gamma, Beta, Dirichlet,
-Poisson and Binomial use numpy's samplers instead of PyTorch's rejection samplers (same
-distribution, repeatable under ``manual_seed``, different values).
+``exponential_``, ``cauchy_``, ``poisson``, ``multinomial``) reproduces PyTorch's stream;
+Gamma, Beta, Dirichlet and Binomial use numpy's samplers instead of PyTorch's rejection
+samplers (same distribution, repeatable under ``manual_seed``, different values).
 """
 
 # _kl_more registers the KL pairs of the distributions added after kl.py's
