@@ -60,6 +60,15 @@ CASES = [
     "(F.dropout1d(torch.ones(2, 3), 1.0), torch.rand(2))",
     "(torch.nn.Dropout3d(0.5)(torch.ones(1, 2, 1, 1, 2)), torch.rand(2))",
     "(F.dropout(torch.ones(4, requires_grad=True), 1.0).grad_fn.name(), torch.rand(2))",
+    # the noise is empty_like(input).bernoulli_(): drawn in the input's memory order
+    "F.dropout(torch.ones(4, 6).t(), 0.5)",
+    "F.dropout(torch.ones(4, 3).t() + 1, 0.5)",
+    "F.dropout(torch.ones(4, 6).t()[:, ::2], 0.5)",
+    "F.dropout(torch.ones(2, 3, 4).permute(2, 0, 1), 0.3)",
+    "F.dropout(torch.ones(3, 1).expand(3, 4), 0.5)",
+    "F.alpha_dropout(torch.ones(4, 6).t(), 0.5, True)",
+    "F.alpha_dropout(torch.ones(2, 3, 4).permute(2, 0, 1), 0.5, True)",
+    "torch.nn.Dropout(0.4)(torch.ones(5, 3).t())",
 ]
 
 

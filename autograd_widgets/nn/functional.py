@@ -358,7 +358,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if p == 1.0:  # ATen multiplies by a zero scalar: no noise is drawn
         mask = _make(np.zeros((), d.dtype))
     else:  # ATen: noise.bernoulli_(1 - p) (53-bit uniforms < 1 - p), then noise.div_(1 - p)
-        keep = _rng().random(d.shape, np.float64) < (1.0 - p)
+        keep = _inplace.drawn_like(input, lambda shape: _rng().random(shape, np.float64) < 1 - p)
         mask = _make(keep.astype(d.dtype) * (d.dtype.type(1.0) / d.dtype.type(1.0 - p)))
     if inplace:
         return _inplace.apply_inplace(input, lambda t: t * mask)

@@ -472,6 +472,13 @@ def _drawn(self, draw):
     return np.transpose(data, np.argsort(perm))
 
 
+def drawn_like(t, draw):
+    """``draw(shape)`` laid out as ``torch.empty_like(t).<sampler>_()`` fills it (a dropout
+    mask): ``empty_like`` keeps ``t``'s order of strides (``infer_dense_strides`` when ``t`` has
+    gaps), so the numbers land where ``_drawn`` puts them for ``t`` itself."""
+    return _drawn(t, draw)
+
+
 def uniform_(self, a=0.0, to=1.0, *, generator=None):
     dt = self._data.dtype
     if dt.kind != "f":

@@ -16,7 +16,7 @@ from ...core._creation import _rng
 from ...core.tensor import Tensor
 from ...ops import shape as _shape
 from ...ops._core import needs_grad, record, scalar_type_name, unbroadcast
-from ...ops.inplace import apply_inplace
+from ...ops.inplace import apply_inplace, drawn_like
 from ...ops.pointwise import _add_scalar, where
 from ...ops.reduction import _aten_norm
 from .normalization import (
@@ -253,7 +253,7 @@ def _alpha_dropout(input, p, training, feature):
     if feature:
         keep = _feature_noise(input, p)
     else:
-        keep = _rng().random(d.shape, np.float64) < (1.0 - p)
+        keep = drawn_like(input, lambda shape: _rng().random(shape, np.float64) < (1.0 - p))
     noise = keep.astype(d.dtype)
     a = 1.0 / np.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
     t = d.dtype.type
