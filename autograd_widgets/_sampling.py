@@ -14,6 +14,7 @@ import numpy as np
 from .autograd.node import node_class
 from .core._creation import _accepts_out, _check_device, _finish, _like, _rng, bernoulli
 from .core._dtype import as_dtype, int64, scalar_type_name
+from .core._random import in_memory_order
 from .core.tensor import Tensor
 from .ops._core import check_broadcast, needs_grad, parser_got, record, zero_grad
 from .ops.pointwise import NotImplemented_
@@ -105,7 +106,10 @@ def randint_like(
         low, high = 0, low
     _check_device(device)
     dt = _like(input, dtype)
-    return _finish(_rng(generator).integers(low, high, input._data.shape, dt), requires_grad)
+    data = in_memory_order(
+        input._data, lambda shape: _rng(generator).integers(low, high, shape, dt)
+    )
+    return _finish(data, requires_grad)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
@@ -173,7 +177,9 @@ def _sample_by_exponentials(rows: np.ndarray, d: np.ndarray, num_samples: int, r
     sums = rows.sum(axis=-1)
     if (sums == 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    q = rng.exponential(1.0, rows.shape, d.dtype).astype(d.dtype)
+    # ATen: q = empty_like(input).exponential_(1), drawn in the input's memory order
+    q = in_memory_order(d, lambda shape: rng.exponential(1.0, shape, d.dtype))
+    q = q.reshape(rows.shape).astype(d.dtype)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = rows / q
     if num_samples == 1:

@@ -69,6 +69,30 @@ CASES = [
     "F.alpha_dropout(torch.ones(4, 6).t(), 0.5, True)",
     "F.alpha_dropout(torch.ones(2, 3, 4).permute(2, 0, 1), 0.5, True)",
     "torch.nn.Dropout(0.4)(torch.ones(5, 3).t())",
+    # *_like keep the input's order of strides (preserve_format): numbers in memory order
+    *(
+        f"(lambda r: (r, r.stride(), r.is_contiguous()))({f})"
+        for f in (
+            "torch.rand_like(torch.zeros(2, 3).t())",
+            "torch.randn_like(torch.zeros(2, 3, dtype=torch.float64).t())",
+            "torch.randn_like(torch.zeros(4, 5).t())",
+            "torch.randint_like(torch.zeros(2, 3).t(), 10)",
+            "torch.rand_like(torch.zeros(2, 3, 4).permute(2, 0, 1))",
+            "torch.rand_like(torch.zeros(4, 6).t()[:, ::2])",
+            "torch.rand_like(torch.zeros(3, 1).expand(3, 4))",
+            "torch.empty_like(torch.zeros(2, 3).t()).uniform_()",
+            "torch.zeros_like(torch.zeros(2, 3).t())",
+            "torch.ones_like(torch.zeros(2, 3, 4).permute(1, 2, 0))",
+            "torch.full_like(torch.zeros(2, 3).t(), 7.0)",
+            "torch.rand_like(torch.zeros(2, 3))",
+            "torch.randn_like(torch.zeros(4, 5, dtype=torch.float64))",
+            "torch.randn_like(torch.zeros(5, 4, dtype=torch.float64).t())",
+            "torch.empty_like(torch.zeros(4, 5).t()).normal_()",
+        )
+    ),
+    "torch.multinomial(torch.ones(3, 4).t(), 2)",
+    "torch.multinomial(torch.rand(5, 3).t(), 1)",
+    "torch.multinomial(torch.ones(3, 4).t(), 3, replacement=True)",
 ]
 
 

@@ -23,7 +23,7 @@ from ._dtype import (
     int64,
     promote_types,
 )
-from ._random import TorchMT, check_std, fma, fma_f32
+from ._random import TorchMT, check_std, fma, fma_f32, in_memory_order
 from .tensor import Tensor, _no_such_device
 from .tensor import _cpu as _cpu_device
 
@@ -684,24 +684,31 @@ def _like(input, dtype):
     return input.dtype.np if dtype is None else as_dtype(dtype).np
 
 
+def _blank_like(input, make, dtype) -> np.ndarray:
+    """``make(shape, dtype)`` with ``input``'s order of strides (``empty_like``'s
+    ``preserve_format``: a transposed input gives a transposed result)."""
+    return in_memory_order(input._data, lambda shape: make(shape, dtype=_like(input, dtype)))
+
+
 def zeros_like(
     input, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
-    return _finish(np.zeros(input._data.shape, dtype=_like(input, dtype)), requires_grad)
+    return _finish(_blank_like(input, np.zeros, dtype), requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
-    return _finish(np.ones(input._data.shape, dtype=_like(input, dtype)), requires_grad)
+    return _finish(_blank_like(input, np.ones, dtype), requires_grad)
 
 
 def empty_like(
     input, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
-    return _finish(np.zeros(input._data.shape, dtype=_like(input, dtype)), requires_grad)
+    return _finish(_blank_like(input, np.zeros, dtype), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(np.full(input._data.shape, fill_value, dtype=_like(input, dtype)), requires_grad)
+    data = _blank_like(input, lambda shape, dtype: np.full(shape, fill_value, dtype), dtype)
+    return _finish(data, requires_grad)
 
 
 @_accepts_out
@@ -727,13 +734,20 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     _check_device(device)
     dt = _like(input, dtype)
-    return _finish(_rng(generator).random(input._data.shape, dt).astype(dt), requires_grad)
+    data = in_memory_order(input._data, lambda shape: _rng(generator).random(shape, dt))
+    return _finish(data.astype(dt, copy=False), requires_grad)
 
 
 def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     _check_device(device)
     dt = _like(input, dtype)
-    return _finish(_rng(generator).standard_normal(input._data.shape, dt).astype(dt), requires_grad)
+    # ATen's vectorised normal_fill needs a contiguous result; a permuted one draws one by one
+    serial = not in_memory_order(
+        input._data, lambda shape: np.empty(shape, bool)
+    ).flags.c_contiguous
+    rng = _rng(generator)
+    data = in_memory_order(input._data, lambda shape: rng.normal(0.0, 1.0, shape, dt, serial))
+    return _finish(data.astype(dt, copy=False), requires_grad)
 
 
 def normal(

@@ -314,6 +314,21 @@ class TorchMT:
         return rng.choice(a, size, replace=replace, p=p)
 
 
+def in_memory_order(d: np.ndarray, draw):
+    """``draw(shape)`` laid out the way ATen's TensorIterator walks ``d``: in memory order.
+
+    A transposed or otherwise permuted array is filled along its memory layout (the smallest
+    stride innermost), so one seed puts the same numbers in the same places as PyTorch; the
+    result has ``d``'s order of strides (as ``empty_like(d)``: ``infer_dense_strides``).
+    """
+    if type(d) is not np.ndarray or d.flags.c_contiguous or d.ndim < 2:
+        return draw(d.shape)
+    strides = [abs(st) if n > 1 else 0 for st, n in zip(d.strides, d.shape)]
+    perm = sorted(range(d.ndim), key=lambda i: -strides[i])  # stable: ties keep their order
+    data = draw(tuple(d.shape[i] for i in perm))
+    return np.transpose(data, np.argsort(perm))
+
+
 class _UniformPool:
     """Doubles of ``rng``'s stream drawn ahead in blocks; ``used`` counts the ones taken."""
 

@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd import events
 from ..autograd.node import SavedTensor, bind_core, new_node, node_class
 from ..core._creation import _rng
-from ..core._random import _CPP_NAMES, check_std, cpp_double
+from ..core._random import _CPP_NAMES, check_std, cpp_double, in_memory_order
 from . import _strided
 from ._core import (
     Tensor,
@@ -457,19 +457,9 @@ def _random_fill(self, data, node_name):
 
 
 def _drawn(self, draw):
-    """``draw(shape)`` laid out the way ATen's TensorIterator walks ``self``: in memory order.
-
-    A transposed or otherwise permuted view is filled along its memory layout (the
-    smallest stride innermost), so one seed puts the same numbers in the same places as
-    PyTorch does.
-    """
-    d = self._data
-    if d.flags.c_contiguous or d.ndim < 2:
-        return draw(d.shape)
-    strides = [abs(st) if n > 1 else 0 for st, n in zip(d.strides, d.shape)]
-    perm = sorted(range(d.ndim), key=lambda i: -strides[i])  # stable: ties keep their order
-    data = draw(tuple(d.shape[i] for i in perm))
-    return np.transpose(data, np.argsort(perm))
+    """``draw(shape)`` laid out the way ATen's TensorIterator walks ``self``: in memory order
+    (``core._random.in_memory_order``)."""
+    return in_memory_order(self._data, draw)
 
 
 def drawn_like(t, draw):
