@@ -90,6 +90,13 @@ CASES = [
             "torch.empty_like(torch.zeros(4, 5).t()).normal_()",
         )
     ),
+    # clone keeps the order of strides too (then in-place samplers fill in memory order)
+    "(lambda c: (c.stride(), c.is_contiguous(), c.contiguous().stride()))(torch.ones(2, 3).t().clone())",
+    "torch.arange(6.).reshape(2, 3).t().clone().view(-1)",
+    "torch.ones(2, 3, 4).permute(2, 0, 1).clone().stride()",
+    "torch.ones(4, 6).t()[:, ::2].clone().stride()",
+    "torch.zeros(4, 6).t().clone().uniform_()",
+    "F.dropout(torch.ones(4, 6).t().clone(), 0.5, inplace=True)",
     "torch.multinomial(torch.ones(3, 4).t(), 2)",
     "torch.multinomial(torch.rand(5, 3).t(), 1)",
     "torch.multinomial(torch.ones(3, 4).t(), 3, replacement=True)",

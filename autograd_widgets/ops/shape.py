@@ -234,7 +234,14 @@ def unflatten(input, dim, sizes):
 
 
 def clone(input, *, memory_format=None):
-    out = _make(input._data.copy())
+    """``torch.clone``: a copy with ``input``'s order of strides (``preserve_format``: a
+    transposed input gives a transposed copy, as ``empty_like``)."""
+    return _clone(input, "K")
+
+
+def _clone(input, order: str):
+    d = input._data
+    out = _make(d.copy(order=order) if type(d) is np.ndarray else d.copy())
     if needs_grad(input):
         record(CloneBackward0, out, (input,))
     elif events.listeners and events.hears("op_no_grad"):
@@ -245,7 +252,7 @@ def clone(input, *, memory_format=None):
 def contiguous(input, memory_format=None):
     if input._data.flags.c_contiguous:
         return input
-    return clone(input)
+    return _clone(input, "C")
 
 
 # --- transposes -----------------------------------------------------------------------------
