@@ -218,15 +218,14 @@ def _poisson(rate: Tensor, generator=None) -> Tensor:
 
 
 def _binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
-    """Successes in ``count`` trials (in ``count``'s dtype), no checks and no graph."""
-    n = np.rint(count._data).astype(np.int64)
-    draws = _numpy_generator(generator).binomial(n, prob._data.astype(np.float64))
-    return _make(np.asarray(draws).astype(count._data.dtype).reshape(count.shape))
+    """Successes in ``count`` trials (in ``count``'s dtype), no checks and no graph: ATen's
+    ``sample_binomial`` on the library's stream, so a seed gives PyTorch's counts."""
+    c = np.asarray(count._data, dtype=np.float64)
+    p = np.asarray(prob._data, dtype=np.float64)
+    draws = _rng(generator).binomial(c, p)
+    return _make(draws.astype(count._data.dtype).reshape(count.shape))
 
 
-# NOTE: binomial's counts come from numpy's sampler seeded from the library's stream, so
-# ``manual_seed`` repeats them, but they are not PyTorch's draws (its CPU kernel uses its own
-# rejection sampler); shapes, dtypes, supports and errors are PyTorch's. poisson's are ATen's.
 def poisson(input, generator=None) -> Tensor:
     """``torch.poisson``: a Poisson count per rate in ``input``, in its dtype
     (``PoissonBackward0``: a zero gradient)."""

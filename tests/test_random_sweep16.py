@@ -213,6 +213,25 @@ POISSON_CASES = [
 ]
 
 
+# --- torch.binomial: ATen's sample_binomial (inversion below count * p = 10, BTRS above) ----
+POISSON_CASES += [
+    "(torch.binomial(torch.full((50,), 8.0), torch.linspace(0, 1, 50)), torch.rand(2))",
+    "(torch.binomial(torch.linspace(10, 5000, 300, dtype=torch.float64), "
+    "torch.rand(300, dtype=torch.float64)), torch.rand(2))",
+    "(torch.binomial(torch.randint(1, 3000, (2000,)).float(), torch.rand(2000)), torch.rand(2))",
+    "(torch.binomial(torch.tensor([[10.0], [200.0]]).expand(2, 3), "
+    "torch.tensor([0.2, 0.5, 0.9]).expand(2, 3)), torch.rand(2))",
+    "(torch.binomial(torch.tensor([5.0, 5.0]), torch.tensor([float('nan'), 0.5]))"
+    ".nan_to_num(-1.0), torch.rand(2))",
+    "(torch.binomial(torch.tensor([0.0, 5.0, -1.0]), torch.tensor([0.5, 0.0, 0.5])), torch.rand(2))",
+    "(torch.binomial(torch.tensor([5.5, 40.5]), torch.tensor([0.5, 0.5])), torch.rand(2))",
+    "(torch.binomial(torch.full((4,), 30.0), torch.full((4,), 0.4), generator=g), torch.rand(2))",
+    "(torch.distributions.Binomial(torch.tensor([10.0, 100.0]), torch.tensor([0.3, 0.6]))"
+    ".sample((3,)), torch.rand(2))",
+    "torch.distributions.Binomial(20, logits=torch.tensor([0.0, 1.0])).sample((2,))",
+]
+
+
 @pytest.mark.parametrize("code", POISSON_CASES)
 def test_poisson_matches_pytorch(code):
     torch = require_torch()

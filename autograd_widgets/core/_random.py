@@ -308,6 +308,20 @@ class TorchMT:
         self._u64(pool.used)
         return out.reshape(rates.shape)
 
+    def binomial(self, counts: np.ndarray, probs: np.ndarray) -> np.ndarray:
+        """``torch.binomial``: ATen's ``sample_binomial`` for each (count, prob) pair in C
+        order (float64): inversion below ``count * p = 10``, BTRS rejection above, on
+        ``min(p, 1 - p)``; uniforms drawn ahead and replayed as in :meth:`poisson`."""
+        pairs = list(zip(counts.ravel().tolist(), probs.ravel().tolist()))
+        out = np.empty(len(pairs), dtype=np.float64)
+        saved = self._bg.state
+        pool = _UniformPool(self, 4 * len(pairs) + 8)
+        for i, (count, prob) in enumerate(pairs):
+            out[i] = _sample_binomial(count, prob, pool)
+        self._bg.state = saved
+        self._u64(pool.used)
+        return out.reshape(counts.shape)
+
     def choice(self, a, size=None, replace=True, p=None):
         """Sampling for ``multinomial`` (not ATen's algorithm: same seed, different draws)."""
         rng = np.random.default_rng(int(self._u32(1)[0]))
@@ -375,6 +389,90 @@ def _sample_poisson(lam: float, pool: _UniformPool) -> float:
             x += 1
         else:
             return float(x)
+
+
+def _sample_binomial(count: float, prob: float, pool: _UniformPool) -> float:
+    """ATen's ``sample_binomial`` (``Distributions.h``), in double."""
+    if count <= 0 or prob <= 0:
+        return 0.0
+    if prob >= 1:
+        return count
+    if not (math.isfinite(count) and prob < 1):  # NaN p (ATen: NAN); a NaN/inf count never ends
+        return math.nan
+    if prob <= 0.5:
+        if count * prob >= 10:
+            return _btrs(count, prob, pool)
+        return _binomial_inversion(count, prob, pool)
+    q = 1.0 - prob
+    if count * q >= 10:
+        return count - _btrs(count, q, pool)
+    return count - _binomial_inversion(count, q, pool)
+
+
+def _binomial_inversion(count: float, prob: float, pool: _UniformPool) -> float:
+    """Count geometric waiting times (``ceil(log(u) / log1p(-p))``) until they pass ``count``."""
+    geom_sum, num_geom = 0.0, 0.0
+    logprob = math.log1p(-prob)
+    while True:
+        geom_sum += math.ceil(_log_or_inf(pool.next()) / logprob)
+        if geom_sum > count:
+            return num_geom
+        num_geom += 1
+
+
+# Stirling's approximation's tail, log(k!) - (k + 1/2) log(k + 1) + ..., for k <= 9 (ATen's)
+_STIRLING_TAIL = (
+    0.0810614667953272,
+    0.0413406959554092,
+    0.0276779256849983,
+    0.02079067210376509,
+    0.0166446911898211,
+    0.0138761288230707,
+    0.0118967099458917,
+    0.0104112652619720,
+    0.00925546218271273,
+    0.00833056343336287,
+)
+
+
+def _stirling_approx_tail(k: float) -> float:
+    if k <= 9:
+        return _STIRLING_TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _btrs(count: float, prob: float, pool: _UniformPool) -> float:
+    """Hoermann's BTRS transformed rejection, as ATen writes it (``btrs``)."""
+    stddev = math.sqrt(count * prob * (1 - prob))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * prob
+    c = count * prob + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = prob / (1 - prob)
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = math.floor((count + 1) * prob)
+    while True:
+        u = pool.next() - 0.5
+        v = pool.next()
+        us = 0.5 - abs(u)
+        k = math.floor((2 * a / us + b) * u + c)
+        if k < 0 or k > count:
+            continue
+        if us >= 0.07 and v <= v_r:
+            return float(k)
+        v = _log_or_inf(v * alpha / (a / (us * us) + b))
+        upperbound = (
+            (m + 0.5) * math.log((m + 1) / (r * (count - m + 1)))
+            + (count + 1) * math.log((count - m + 1) / (count - k + 1))
+            + (k + 0.5) * math.log(r * (count - k + 1) / (k + 1))
+            + _stirling_approx_tail(m)
+            + _stirling_approx_tail(count - m)
+            - _stirling_approx_tail(k)
+            - _stirling_approx_tail(count - k)
+        )
+        if v <= upperbound:
+            return float(k)
 
 
 def _int64_cast(x: float) -> int:
