@@ -204,12 +204,6 @@ Tensor.bernoulli = _bernoulli_method
 
 
 # --- torch.poisson / torch.binomial --------------------------------------------------------
-def _numpy_generator(generator=None) -> np.random.Generator:
-    """A numpy generator seeded from the library's stream (so ``manual_seed`` repeats it)."""
-    seed = _rng(generator).integers(0, 2**62, size=(4,))
-    return np.random.default_rng(np.asarray(seed, dtype=np.int64).astype(np.uint64))
-
-
 def _poisson(rate: Tensor, generator=None) -> Tensor:
     """Poisson counts (in ``rate``'s dtype), no graph (``distributions`` too): ATen's
     ``sample_poisson`` on the library's stream, so a seed gives PyTorch's counts."""

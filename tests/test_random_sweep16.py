@@ -232,6 +232,24 @@ POISSON_CASES += [
 ]
 
 
+# --- Gamma / Dirichlet / Beta: ATen's sample_gamma (Marsaglia-Tsang on the shared normals) ----
+POISSON_CASES += [
+    "(torch.distributions.Gamma(torch.linspace(0.05, 20, 400), 1.0).sample(), torch.rand(2))",
+    "(torch.distributions.Gamma(torch.linspace(0.01, 50, 400, dtype=torch.float64), 1.0)"
+    ".sample(), torch.rand(2))",
+    "(torch.distributions.Gamma(torch.tensor([1e-3, 1e-8, 0.5]), 1.0).sample(), torch.rand(2))",
+    "(torch.randn(1), torch.distributions.Gamma(torch.tensor([2.0, 3.0]), 1.0).sample(), "
+    "torch.randn(1))",
+    "torch.distributions.Gamma(torch.tensor([2.0, 0.5]), torch.tensor([1.0, 3.0])).rsample((3,))",
+    "torch.distributions.Beta(torch.tensor([2.0, 0.5]), torch.tensor([3.0, 0.5])).sample((3,))",
+    "torch.distributions.Dirichlet(torch.tensor([1.0, 2.0, 3.0])).sample((2,))",
+    "torch.distributions.Dirichlet(torch.rand(50, 7) * 3).sample()",
+    "torch.distributions.Dirichlet(torch.tensor([0.3, 2.0], dtype=torch.float64)).sample((2,))",
+    "torch.distributions.Chi2(torch.tensor([3.0])).sample((3,))",
+    "torch.distributions.StudentT(torch.tensor([4.0])).sample((3,))",
+]
+
+
 @pytest.mark.parametrize("code", POISSON_CASES)
 def test_poisson_matches_pytorch(code):
     torch = require_torch()

@@ -322,6 +322,36 @@ class TorchMT:
         self._u64(pool.used)
         return out.reshape(counts.shape)
 
+    def standard_gamma(self, alpha: np.ndarray) -> np.ndarray:
+        """``torch._standard_gamma``: ATen's ``sample_gamma`` for each ``alpha`` in C order,
+        in ``alpha``'s dtype (Marsaglia-Tsang; ``alpha < 1`` boosted by a uniform's power).
+
+        Its normals are ``normal_distribution<double>``'s, sharing the generator's cached
+        second Box-Muller sample with ``randn``; uniforms come from a pool as in
+        :meth:`poisson`.
+        """
+        dt = np.dtype(alpha.dtype)
+        flat = alpha.ravel().tolist()
+        out = np.empty(len(flat), dtype=np.float64)
+        saved = self._bg.state
+        pool = _UniformPool(self, 4 * len(flat) + 8)
+        for i, a in enumerate(flat):
+            out[i] = _sample_gamma(a, pool, self, dt.type)
+        self._bg.state = saved
+        self._u64(pool.used)
+        return out.astype(dt).reshape(alpha.shape)
+
+    def _pool_normal(self, pool) -> float:
+        """``normal_distribution<double>(0, 1)`` on ``pool``'s uniforms (and the cache)."""
+        if self._normal_cache is not None:
+            v, self._normal_cache = self._normal_cache, None
+            return v
+        u1, u2 = pool.next(), pool.next()
+        r = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = 2.0 * math.pi * u1
+        self._normal_cache = r * math.sin(theta)
+        return r * math.cos(theta)
+
     def choice(self, a, size=None, replace=True, p=None):
         """Sampling for ``multinomial`` (not ATen's algorithm: same seed, different draws)."""
         rng = np.random.default_rng(int(self._u32(1)[0]))
@@ -389,6 +419,35 @@ def _sample_poisson(lam: float, pool: _UniformPool) -> float:
             x += 1
         else:
             return float(x)
+
+
+_THIRD_F = float(np.float32(1.0) / np.float32(3.0))  # ATen's 1.0f / 3.0f
+_C0331_F = float(np.float32(0.0331))  # 0.0331f
+
+
+def _sample_gamma(alpha: float, pool: _UniformPool, rng: TorchMT, scalar) -> float:
+    """ATen's ``sample_gamma<scalar_t, double>`` (``Distributions.h``); ``scalar`` is
+    ``scalar_t`` (``np.float32`` or ``np.float64``), whose rounding the float steps keep."""
+    scale = 1.0
+    if alpha < 1.0:  # boost alpha for a higher acceptance probability
+        if alpha == 0.0:
+            return 0.0
+        scale *= math.pow(1 - pool.next(), float(scalar(1.0) / scalar(alpha)))
+        alpha = float(scalar(alpha) + scalar(1.0))
+    d = float(scalar(alpha) - scalar(_THIRD_F))
+    c = 1.0 / math.sqrt(9.0 * d)
+    tiny = float(np.finfo(scalar).tiny)
+    while True:  # Marsaglia and Tsang (2000)
+        while True:
+            x = rng._pool_normal(pool)
+            y = 1.0 + c * x
+            if y > 0:
+                break
+        v = y * y * y
+        u = 1 - pool.next()
+        xx = x * x
+        if u < 1.0 - _C0331_F * xx * xx or _log_or_inf(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return max(tiny, float(scalar(scale * d * v)))
 
 
 def _sample_binomial(count: float, prob: float, pool: _UniformPool) -> float:

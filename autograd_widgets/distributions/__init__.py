@@ -8,9 +8,8 @@ Beta's and Dirichlet's, by the implicit gradient); ``log_prob`` of any distribut
 differentiable in its parameters (the score-function estimator of policy gradients). Samples
 come from the library's generator, so after ``torch.manual_seed(s)`` they are PyTorch's
 wherever the underlying random function (``normal``, ``rand``, ``uniform_``, ``bernoulli``,
-``exponential_``, ``cauchy_``, ``poisson``, ``binomial``, ``multinomial``) reproduces
-PyTorch's stream; Gamma, Beta and Dirichlet use numpy's samplers instead of PyTorch's rejection
-samplers (same distribution, repeatable under ``manual_seed``, different values).
+``exponential_``, ``cauchy_``, ``poisson``, ``binomial``, ``multinomial``, and the gamma
+sampler behind Gamma, Beta, Dirichlet, Chi2 and StudentT) reproduces PyTorch's stream.
 """
 
 # _kl_more registers the KL pairs of the distributions added after kl.py's

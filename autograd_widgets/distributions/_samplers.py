@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._sampling import _numpy_generator
 from ..autograd.node import node_class
+from ..core._creation import _rng
 from ..core._creation import empty as _empty
 from ..core._dtype import float64
 from ..core.tensor import Tensor
@@ -109,10 +109,7 @@ StandardGammaBackward0 = node_class(
 def _standard_gamma(alpha: Tensor, generator=None) -> Tensor:
     """``torch._standard_gamma``: a ``Gamma(alpha, 1)`` draw per element (at least the
     dtype's smallest normal number), differentiable in ``alpha`` (implicit gradient)."""
-    dt = alpha._data.dtype
-    draws = _numpy_generator(generator).standard_gamma(alpha._data.astype(np.float64))
-    draws = np.maximum(draws, np.finfo(dt).tiny).astype(dt)
-    out = _make(np.asarray(draws).reshape(alpha.shape))
+    out = _make(_rng(generator).standard_gamma(np.asarray(alpha._data)))
     if needs_grad(alpha):
         record(StandardGammaBackward0, out, (alpha,), {"self": alpha}, output_saved="result")
     return out

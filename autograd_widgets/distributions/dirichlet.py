@@ -1,6 +1,9 @@
 """``Dirichlet(concentration)``: random probability vectors, reparameterized through
 normalised gamma draws."""
 
+import numpy as np
+
+from ..core._dtype import float64
 from ..core.tensor import Size
 from ..nn.functional import one_hot
 from ..ops import digamma, lgamma, xlogy
@@ -42,8 +45,12 @@ class Dirichlet(ExponentialFamily):
 
     def rsample(self, sample_shape=Size()):
         shape = self._extended_shape(sample_shape)
-        gammas = _standard_gamma(self.concentration.expand(shape))
-        return gammas / gammas.sum(-1, keepdim=True)
+        # ATen's _sample_dirichlet: the gammas in double (no underflow), normalised, cast back
+        conc = self.concentration.expand(shape)
+        gammas = _standard_gamma(conc.to(float64))
+        out = (gammas / gammas.sum(-1, keepdim=True)).to(conc.dtype)
+        info = np.finfo(out._data.dtype)  # ATen clamps to [min normal, nexttoward(1, 0)]
+        return out.clamp(float(info.tiny), float(np.nextafter(info.dtype.type(1), 0)))
 
     def log_prob(self, value):
         if self._validate_args:
