@@ -4,9 +4,9 @@ TransformedDistribution with its transforms, and their KL divergences.
 
 Values, printing, shapes and errors are compared as in ``test_distributions``; gradients
 of ``log_prob``/``entropy``/``kl_divergence``/``rsample`` against PyTorch and finite
-differences. Gamma, Beta, Dirichlet, Poisson and Binomial sample with numpy's samplers (not
-PyTorch's stream): their samples are checked by their moments, and the implicit gradient
-of a gamma sample against ``torch._standard_gamma_grad`` on the same sample values.
+differences. Gamma, Beta, Dirichlet, Poisson and Binomial samples are checked by their
+moments (their seeded values against PyTorch's in ``test_random_sweep16``), and the implicit
+gradient of a gamma sample against ``torch._standard_gamma_grad`` on the same sample values.
 """
 
 import numpy as np

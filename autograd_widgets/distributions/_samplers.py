@@ -2,9 +2,9 @@
 ``torch.poisson``, ``torch.binomial``), and the implicit reparameterisation gradient of the
 gamma sample (``torch._standard_gamma_grad``).
 
-PyTorch draws these with its own rejection samplers; here numpy's samplers draw them from a
-numpy generator seeded by the library's generator, so ``manual_seed`` makes them repeatable
-but they are not PyTorch's numbers. The gradient of a gamma sample ``x ~ Gamma(a, 1)`` with
+The draws are ATen's samplers (``sample_gamma``, ``sample_poisson``, ``sample_binomial``) on
+the library's generator (``core._random``), so after ``manual_seed`` they are PyTorch's
+numbers. The gradient of a gamma sample ``x ~ Gamma(a, 1)`` with
 respect to ``a`` is the implicit one, ``dx/da = -(dP/da)(a, x) / p(x; a)``, with ``P`` the
 regularised lower incomplete gamma function (a series below ``a + 1``, the continued fraction
 of ``Q = 1 - P`` above) and ``dP/da`` a five-point finite difference of it in ``a``.

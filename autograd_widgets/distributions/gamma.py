@@ -19,8 +19,7 @@ class Gamma(ExponentialFamily):
 
     ``rsample`` is differentiable in both parameters: in ``rate`` directly, in
     ``concentration`` by the implicit gradient of the sample (as PyTorch's). The seeded
-    sample values differ from PyTorch's (which uses its own rejection sampler); the
-    distribution of the samples is the same."""
+    sample values are PyTorch's (ATen's ``sample_gamma`` on the same stream)."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative

@@ -23,8 +23,8 @@ __all__ = ["NegativeBinomial"]
 class NegativeBinomial(Distribution):
     """The number of successes, each with probability ``probs``, before ``total_count``
     failures (``total_count`` may be any non-negative real). Samples are Poisson draws at
-    a ``Gamma(total_count, exp(-logits))`` rate, from numpy's samplers: seeded values differ
-    from PyTorch's, the distribution is the same."""
+    a ``Gamma(total_count, exp(-logits))`` rate, ATen's samplers on the same stream: seeded
+    values are PyTorch's."""
 
     arg_constraints = {
         "total_count": constraints.greater_than_eq(0),
