@@ -335,8 +335,10 @@ class TorchMT:
         out = np.empty(len(flat), dtype=np.float64)
         saved = self._bg.state
         pool = _UniformPool(self, 4 * len(flat) + 8)
+        tiny = float(np.finfo(dt).tiny)  # ATen: max(numeric_limits<scalar_t>::min(), sample)
+        scalar = float if dt == _F64 else dt.type  # a double's steps need no numpy scalars
         for i, a in enumerate(flat):
-            out[i] = _sample_gamma(a, pool, self, dt.type)
+            out[i] = max(tiny, _sample_gamma(a, pool, self, scalar))
         self._bg.state = saved
         self._u64(pool.used)
         return out.astype(dt).reshape(alpha.shape)
@@ -436,7 +438,6 @@ def _sample_gamma(alpha: float, pool: _UniformPool, rng: TorchMT, scalar) -> flo
         alpha = float(scalar(alpha) + scalar(1.0))
     d = float(scalar(alpha) - scalar(_THIRD_F))
     c = 1.0 / math.sqrt(9.0 * d)
-    tiny = float(np.finfo(scalar).tiny)
     while True:  # Marsaglia and Tsang (2000)
         while True:
             x = rng._pool_normal(pool)
@@ -447,7 +448,7 @@ def _sample_gamma(alpha: float, pool: _UniformPool, rng: TorchMT, scalar) -> flo
         u = 1 - pool.next()
         xx = x * x
         if u < 1.0 - _C0331_F * xx * xx or _log_or_inf(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
-            return max(tiny, float(scalar(scale * d * v)))
+            return float(scalar(scale * d * v))
 
 
 def _sample_binomial(count: float, prob: float, pool: _UniformPool) -> float:
